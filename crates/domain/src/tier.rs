@@ -1,0 +1,428 @@
+//! TIER — customer tiers (客户分类) and the tier-A price floor.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::money::Money;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Tier {
+    A,
+    B,
+    C,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::A => "A",
+            Tier::B => "B",
+            Tier::C => "C",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Tier> {
+        match text {
+            "A" => Some(Tier::A),
+            "B" => Some(Tier::B),
+            "C" => Some(Tier::C),
+            _ => None,
+        }
+    }
+}
+
+/// Facts about a customer that qualify it for a tier regardless of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierFlag {
+    /// Its product is being promoted at scale.
+    MassMarketCampaign,
+    /// A famous brand of provincial level or higher.
+    ProvincialBrand,
+    /// Its legal representative is a deputy to a municipal-or-higher People's Congress.
+    LegalRepNpcDeputy,
+    WelfareUnit,
+    EthnicMinorityEnterprise,
+}
+
+impl TierFlag {
+    pub const ALL: [TierFlag; 5] = [
+        TierFlag::MassMarketCampaign,
+        TierFlag::ProvincialBrand,
+        TierFlag::LegalRepNpcDeputy,
+        TierFlag::WelfareUnit,
+        TierFlag::EthnicMinorityEnterprise,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierFlag::MassMarketCampaign => "mass_market_campaign",
+            TierFlag::ProvincialBrand => "provincial_brand",
+            TierFlag::LegalRepNpcDeputy => "legal_rep_npc_deputy",
+            TierFlag::WelfareUnit => "welfare_unit",
+            TierFlag::EthnicMinorityEnterprise => "ethnic_minority_enterprise",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TierFlag> {
+        TierFlag::ALL.into_iter().find(|flag| flag.as_str() == text)
+    }
+}
+
+/// One customer's metrics for one quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TierMetrics {
+    pub quarterly_revenue: Money,
+    pub quarterly_payments: Money,
+    /// Customers this customer referred, cumulative.
+    pub referrals: u32,
+    /// Full years since the first contract.
+    pub tenure_years: u32,
+    pub flags: BTreeSet<TierFlag>,
+}
+
+/// The thresholds one tier's criteria compare against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierThresholds {
+    pub quarterly_revenue: Money,
+    pub quarterly_payments: Money,
+    pub referrals: u32,
+    pub tenure_years: u32,
+    pub flags: BTreeSet<TierFlag>,
+}
+
+/// The TIER policy parameters; `Default` holds the values of RULES.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierPolicy {
+    /// TIER-1
+    pub tier_a: TierThresholds,
+    /// TIER-2
+    pub tier_b: TierThresholds,
+    /// TIER-5: the net profit the company keeps at the lowest tier-A price, in basis points.
+    pub tier_a_min_margin_bp: u32,
+}
+
+impl Default for TierPolicy {
+    fn default() -> Self {
+        TierPolicy {
+            tier_a: TierThresholds {
+                quarterly_revenue: Money::from_yuan(5_000),
+                quarterly_payments: Money::from_yuan(20_000),
+                referrals: 3,
+                tenure_years: 3,
+                flags: BTreeSet::from([
+                    TierFlag::MassMarketCampaign,
+                    TierFlag::ProvincialBrand,
+                    TierFlag::LegalRepNpcDeputy,
+                ]),
+            },
+            tier_b: TierThresholds {
+                quarterly_revenue: Money::from_yuan(3_000),
+                quarterly_payments: Money::from_yuan(10_000),
+                referrals: 1,
+                tenure_years: 2,
+                flags: BTreeSet::from([TierFlag::WelfareUnit, TierFlag::EthnicMinorityEnterprise]),
+            },
+            tier_a_min_margin_bp: 500,
+        }
+    }
+}
+
+/// Which criterion of a tier rule matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierCriterion {
+    QuarterlyRevenue,
+    QuarterlyPayments,
+    Referrals,
+    TenureYears,
+    Flag,
+    NoCriterionMatched,
+}
+
+/// One clause that fired, for a frontend to show "why".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierReason {
+    pub rule: &'static str,
+    pub tier: Tier,
+    pub criterion: TierCriterion,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierEvaluation {
+    pub tier: Tier,
+    pub reasons: Vec<TierReason>,
+}
+
+fn matched_criteria(
+    rule: &'static str,
+    tier: Tier,
+    thresholds: &TierThresholds,
+    metrics: &TierMetrics,
+) -> Vec<TierReason> {
+    let mut reasons = Vec::new();
+    let mut push = |criterion, detail: String| {
+        reasons.push(TierReason {
+            rule,
+            tier,
+            criterion,
+            detail,
+        })
+    };
+    if metrics.quarterly_revenue >= thresholds.quarterly_revenue {
+        push(
+            TierCriterion::QuarterlyRevenue,
+            format!(
+                "quarterly revenue {} ≥ {}",
+                metrics.quarterly_revenue, thresholds.quarterly_revenue
+            ),
+        );
+    }
+    if metrics.quarterly_payments >= thresholds.quarterly_payments {
+        push(
+            TierCriterion::QuarterlyPayments,
+            format!(
+                "quarterly payments {} ≥ {}",
+                metrics.quarterly_payments, thresholds.quarterly_payments
+            ),
+        );
+    }
+    if metrics.referrals >= thresholds.referrals {
+        push(
+            TierCriterion::Referrals,
+            format!("referrals {} ≥ {}", metrics.referrals, thresholds.referrals),
+        );
+    }
+    if metrics.tenure_years >= thresholds.tenure_years {
+        push(
+            TierCriterion::TenureYears,
+            format!(
+                "tenure {} years ≥ {}",
+                metrics.tenure_years, thresholds.tenure_years
+            ),
+        );
+    }
+    for flag in metrics.flags.intersection(&thresholds.flags) {
+        push(TierCriterion::Flag, format!("flag {}", flag.as_str()));
+    }
+    reasons
+}
+
+/// TIER-1..4: A if any TIER-1 criterion matches, else B if any TIER-2 criterion matches,
+/// else C. Every matched criterion of both rules is listed, tier A's first.
+pub fn evaluate_tier(metrics: &TierMetrics, policy: &TierPolicy) -> TierEvaluation {
+    let mut reasons = matched_criteria("TIER-1", Tier::A, &policy.tier_a, metrics);
+    let tier_b_reasons = matched_criteria("TIER-2", Tier::B, &policy.tier_b, metrics);
+    let tier = if !reasons.is_empty() {
+        Tier::A
+    } else if !tier_b_reasons.is_empty() {
+        Tier::B
+    } else {
+        Tier::C
+    };
+    reasons.extend(tier_b_reasons);
+    if reasons.is_empty() {
+        reasons.push(TierReason {
+            rule: "TIER-3",
+            tier: Tier::C,
+            criterion: TierCriterion::NoCriterionMatched,
+            detail: "no tier A or tier B criterion matched".into(),
+        });
+    }
+    TierEvaluation { tier, reasons }
+}
+
+/// Full years of continuous business from `first_contract_on` to `as_of`. A contract signed
+/// on 29 February completes its year on 28 February of a common year: the period ends on the
+/// last day of the month when the month has no corresponding day (Civil Code art. 202).
+pub fn tenure_years(first_contract_on: Date, as_of: Date) -> u32 {
+    if as_of < first_contract_on {
+        return 0;
+    }
+    let mut years = as_of.year() - first_contract_on.year();
+    let month = first_contract_on.month();
+    let anniversary_day = first_contract_on.day().min(month.length(as_of.year()));
+    if (as_of.month(), as_of.day()) < (month, anniversary_day) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    #[error("unit cost must not be negative")]
+    NegativeCost,
+    #[error("the minimum price is too large")]
+    OutOfRange,
+    #[error("the margin must be below 100%")]
+    MarginTooLarge,
+}
+
+/// TIER-5: the lowest tier-A price that still leaves the policy margin as net profit,
+/// `unit_cost / (1 − margin)`, rounded UP to the fen so the margin is never undercut.
+pub fn tier_a_minimum_price(unit_cost: Money, policy: &TierPolicy) -> Result<Money, PriceError> {
+    if unit_cost.is_negative() {
+        return Err(PriceError::NegativeCost);
+    }
+    let kept_bp = 10_000i128 - i128::from(policy.tier_a_min_margin_bp);
+    if kept_bp <= 0 {
+        return Err(PriceError::MarginTooLarge);
+    }
+    let numerator = i128::from(unit_cost.fen()) * 10_000;
+    let fen = (numerator + kept_bp - 1) / kept_bp;
+    i64::try_from(fen)
+        .map(Money::from_fen)
+        .map_err(|_| PriceError::OutOfRange)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn money(text: &str) -> Money {
+        text.parse().unwrap()
+    }
+
+    fn with(f: impl FnOnce(&mut TierMetrics)) -> TierEvaluation {
+        let mut metrics = TierMetrics::default();
+        f(&mut metrics);
+        evaluate_tier(&metrics, &TierPolicy::default())
+    }
+
+    #[test]
+    fn tier_1_revenue_boundary_4999_99_vs_5000_00() {
+        assert_eq!(with(|m| m.quarterly_revenue = money("5000.00")).tier, Tier::A);
+        // 4,999.99 still clears the TIER-2 bar of 3,000.00.
+        assert_eq!(with(|m| m.quarterly_revenue = money("4999.99")).tier, Tier::B);
+    }
+
+    #[test]
+    fn tier_1_payments_boundary() {
+        assert_eq!(with(|m| m.quarterly_payments = money("20000.00")).tier, Tier::A);
+        assert_eq!(with(|m| m.quarterly_payments = money("19999.99")).tier, Tier::B);
+    }
+
+    #[test]
+    fn tier_1_referrals_and_tenure_boundaries() {
+        assert_eq!(with(|m| m.referrals = 3).tier, Tier::A);
+        assert_eq!(with(|m| m.referrals = 2).tier, Tier::B);
+        assert_eq!(with(|m| m.tenure_years = 3).tier, Tier::A);
+        assert_eq!(with(|m| m.tenure_years = 2).tier, Tier::B);
+    }
+
+    #[test]
+    fn tier_1_each_a_flag_alone_makes_a() {
+        for flag in [
+            TierFlag::MassMarketCampaign,
+            TierFlag::ProvincialBrand,
+            TierFlag::LegalRepNpcDeputy,
+        ] {
+            let evaluation = with(|m| {
+                m.flags.insert(flag);
+            });
+            assert_eq!(evaluation.tier, Tier::A, "{flag:?}");
+            assert_eq!(evaluation.reasons[0].detail, format!("flag {}", flag.as_str()));
+        }
+    }
+
+    #[test]
+    fn tier_2_boundaries() {
+        assert_eq!(with(|m| m.quarterly_revenue = money("3000.00")).tier, Tier::B);
+        assert_eq!(with(|m| m.quarterly_revenue = money("2999.99")).tier, Tier::C);
+        assert_eq!(with(|m| m.quarterly_payments = money("10000.00")).tier, Tier::B);
+        assert_eq!(with(|m| m.quarterly_payments = money("9999.99")).tier, Tier::C);
+        assert_eq!(with(|m| m.referrals = 1).tier, Tier::B);
+        assert_eq!(with(|m| m.tenure_years = 1).tier, Tier::C);
+        for flag in [TierFlag::WelfareUnit, TierFlag::EthnicMinorityEnterprise] {
+            assert_eq!(with(|m| { m.flags.insert(flag); }).tier, Tier::B);
+        }
+    }
+
+    #[test]
+    fn tier_3_nothing_matched_is_c_with_its_reason() {
+        let evaluation = with(|_| {});
+        assert_eq!(evaluation.tier, Tier::C);
+        assert_eq!(evaluation.reasons.len(), 1);
+        assert_eq!(evaluation.reasons[0].rule, "TIER-3");
+    }
+
+    #[test]
+    fn tier_4_every_matched_criterion_is_listed_with_its_clause() {
+        let evaluation = with(|m| {
+            m.quarterly_revenue = money("6000.00");
+            m.referrals = 4;
+            m.flags.insert(TierFlag::WelfareUnit);
+        });
+        assert_eq!(evaluation.tier, Tier::A);
+        let listed: Vec<(&str, TierCriterion)> = evaluation
+            .reasons
+            .iter()
+            .map(|r| (r.rule, r.criterion))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("TIER-1", TierCriterion::QuarterlyRevenue),
+                ("TIER-1", TierCriterion::Referrals),
+                ("TIER-2", TierCriterion::QuarterlyRevenue),
+                ("TIER-2", TierCriterion::Referrals),
+                ("TIER-2", TierCriterion::Flag),
+            ]
+        );
+        assert_eq!(evaluation.reasons[0].detail, "quarterly revenue 6000.00 ≥ 5000.00");
+    }
+
+    #[test]
+    fn tenure_counts_full_years_only() {
+        assert_eq!(tenure_years(date!(2023 - 10 - 01), date!(2026 - 09 - 30)), 2);
+        assert_eq!(tenure_years(date!(2023 - 09 - 30), date!(2026 - 09 - 30)), 3);
+        assert_eq!(tenure_years(date!(2027 - 01 - 01), date!(2026 - 09 - 30)), 0);
+    }
+
+    #[test]
+    fn tenure_from_29_february() {
+        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2025 - 02 - 27)), 0);
+        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2025 - 02 - 28)), 1);
+        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 28)), 3);
+        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 29)), 4);
+    }
+
+    #[test]
+    fn tier_5_minimum_price_rounds_up_to_the_fen() {
+        let policy = TierPolicy::default();
+        assert_eq!(tier_a_minimum_price(money("95.00"), &policy), Ok(money("100.00")));
+        // 100 / 0.95 = 105.263157… → 105.27
+        assert_eq!(tier_a_minimum_price(money("100.00"), &policy), Ok(money("105.27")));
+        assert_eq!(tier_a_minimum_price(money("0.00"), &policy), Ok(money("0.00")));
+        assert_eq!(
+            tier_a_minimum_price(money("-1.00"), &policy),
+            Err(PriceError::NegativeCost)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn tier_5_the_minimum_price_keeps_the_margin_and_is_the_lowest_that_does(
+            cost in 0i64..10_000_000_000
+        ) {
+            let policy = TierPolicy::default();
+            let min = tier_a_minimum_price(Money::from_fen(cost), &policy).unwrap().fen();
+            // profit ≥ 5% of the price, and one fen less would not be
+            prop_assert!((i128::from(min) - i128::from(cost)) * 10_000 >= i128::from(min) * 500);
+            let below = min - 1;
+            prop_assert!(below < cost || (i128::from(below) - i128::from(cost)) * 10_000 < i128::from(below) * 500);
+        }
+
+        #[test]
+        fn tier_is_monotonic_in_revenue(a in 0i64..2_000_000, b in 0i64..2_000_000) {
+            let (low, high) = if a <= b { (a, b) } else { (b, a) };
+            let tier_of = |fen| with(|m| m.quarterly_revenue = Money::from_fen(fen)).tier;
+            prop_assert!(tier_of(high) <= tier_of(low));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! ACC-1: every change of state is recorded (who, when, what, before and after) in the same
+//! transaction as the change itself.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConnection;
+use crate::schema::audit_log;
+use crate::{StoreResult, new_id, now_utc};
+
+/// Who is acting, carried into every write so the audit row can name them.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user id, the partner client id, or `system`.
+    pub subject: String,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Actor {
+            subject: "system".into(),
+            request_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRecord {
+    pub id: String,
+    pub occurred_at: PrimitiveDateTime,
+    pub actor: String,
+    pub request_id: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+}
+
+/// Writes one audit row; `before`/`after` are the JSON snapshots of the entity.
+pub fn record<B: Serialize, A: Serialize>(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    entity: (&str, &str),
+    before: Option<&B>,
+    after: Option<&A>,
+) -> StoreResult<()> {
+    let row = AuditRecord {
+        id: new_id(),
+        occurred_at: now_utc(),
+        actor: actor.subject.clone(),
+        request_id: actor.request_id.clone(),
+        action: action.to_owned(),
+        entity_type: entity.0.to_owned(),
+        entity_id: entity.1.to_owned(),
+        before_state: before.and_then(|b| serde_json::to_string(b).ok()),
+        after_state: after.and_then(|a| serde_json::to_string(a).ok()),
+    };
+    diesel::insert_into(audit_log::table)
+        .values(&row)
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The trail of one entity, oldest first.
+pub fn for_entity(
+    connection: &mut DbConnection,
+    entity_type: &str,
+    entity_id: &str,
+) -> StoreResult<Vec<AuditRecord>> {
+    Ok(audit_log::table
+        .filter(audit_log::entity_type.eq(entity_type))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .order(audit_log::id.asc())
+        .select(AuditRecord::as_select())
+        .load(connection)?)
+}

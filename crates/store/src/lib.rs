@@ -1,0 +1,29 @@
+//! zhidu's persistence: one diesel schema over PostgreSQL and SQLite. Repositories store and
+//! load; they never decide a business rule. Every write records its audit row (ACC-1) on the
+//! same connection, so it commits or rolls back with the change.
+
+pub mod audit;
+pub mod calendar;
+pub mod customers;
+pub mod db;
+mod error;
+pub mod schema;
+pub mod tiers;
+pub mod users;
+
+pub use error::{StoreError, StoreResult};
+
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+/// A new time-ordered id (UUIDv7), so ordering by id is creation order.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now in UTC at microsecond precision, the finest both backends keep.
+pub fn now_utc() -> PrimitiveDateTime {
+    let now = OffsetDateTime::now_utc();
+    let micros = now.microsecond();
+    let now = now.replace_microsecond(micros).unwrap_or(now);
+    PrimitiveDateTime::new(now.date(), now.time())
+}

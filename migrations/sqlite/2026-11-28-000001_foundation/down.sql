@@ -1,0 +1,10 @@
+DROP TABLE tier_overrides;
+DROP TABLE customer_tiers;
+DROP TABLE tier_runs;
+DROP TABLE customer_quarter_metrics;
+DROP TABLE customer_referrals;
+DROP TABLE customers;
+DROP TABLE calendar_days;
+DROP TABLE calendar_years;
+DROP TABLE audit_log;
+DROP TABLE users;
