@@ -62,9 +62,7 @@ pub fn validate_year_schedule(
     if !(FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&expected_year) {
         problems.push(ScheduleProblem {
             field: "year".into(),
-            message: format!(
-                "year must be between {FIRST_CALENDAR_YEAR} and {LAST_CALENDAR_YEAR}"
-            ),
+            message: format!("year must be between {FIRST_CALENDAR_YEAR} and {LAST_CALENDAR_YEAR}"),
         });
     }
     if declared_year != expected_year {
@@ -138,7 +136,9 @@ pub struct OnCalendar<T> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
-    #[error("the result would fall outside the calendar's range ({FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR})")]
+    #[error(
+        "the result would fall outside the calendar's range ({FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR})"
+    )]
     OutOfRange,
 }
 
@@ -196,7 +196,11 @@ impl BusinessCalendar {
 
     /// CAL-4: the Nth working day *after* `from`; `from` itself is never counted, so
     /// `days = 1` on a Friday before an ordinary weekend is the Monday.
-    pub fn add_working_days(&self, from: Date, days: u32) -> Result<OnCalendar<Date>, CalendarError> {
+    pub fn add_working_days(
+        &self,
+        from: Date,
+        days: u32,
+    ) -> Result<OnCalendar<Date>, CalendarError> {
         let mut provisional = !self.is_year_published(from.year());
         let mut date = from;
         let mut remaining = days;
@@ -264,7 +268,13 @@ mod tests {
     /// Saturday 10 October worked.
     fn national_day_2026() -> BusinessCalendar {
         let mut days: Vec<ScheduleDay> = (1..=7)
-            .map(|d| day(date!(2026 - 10 - 01).replace_day(d).unwrap(), "国庆节", true))
+            .map(|d| {
+                day(
+                    date!(2026 - 10 - 01).replace_day(d).unwrap(),
+                    "国庆节",
+                    true,
+                )
+            })
             .collect();
         days.push(day(date!(2026 - 09 - 27), "国庆节", false));
         days.push(day(date!(2026 - 10 - 10), "国庆节", false));
@@ -364,9 +374,8 @@ mod tests {
     }
 
     fn any_date() -> impl Strategy<Value = Date> {
-        (2024i32..=2028, 1u16..=366).prop_filter_map("day of year", |(y, d)| {
-            Date::from_ordinal_date(y, d).ok()
-        })
+        (2024i32..=2028, 1u16..=366)
+            .prop_filter_map("day of year", |(y, d)| Date::from_ordinal_date(y, d).ok())
     }
 
     proptest! {

@@ -2,6 +2,7 @@
 //! function here, named for what it decides and citing its rule ID; nothing here does I/O.
 
 pub mod calendar;
+pub mod customer;
 pub mod money;
 pub mod quarter;
 pub mod tier;

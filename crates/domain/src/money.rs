@@ -123,6 +123,21 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$"))
+            .description(Some("CNY amount as a decimal string, exact to the fen"))
+            .examples([serde_json::json!("5000.00")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Money {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,7 +154,9 @@ mod tests {
 
     #[test]
     fn refuses_what_it_would_have_to_guess() {
-        for bad in ["", "-", ".5", "5.", "1e3", "1,000.00", " 1.00", "1.00 ", "+1.00", "NaN"] {
+        for bad in [
+            "", "-", ".5", "5.", "1e3", "1,000.00", " 1.00", "1.00 ", "+1.00", "NaN",
+        ] {
             assert_eq!(bad.parse::<Money>(), Err(MoneyError::Malformed), "{bad:?}");
         }
         assert_eq!("1.001".parse::<Money>(), Err(MoneyError::TooPrecise));

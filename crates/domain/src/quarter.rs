@@ -15,7 +15,9 @@ pub struct Quarter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("must be a quarter such as \"2026Q3\" (year {FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR}, quarter 1–4)")]
+#[error(
+    "must be a quarter such as \"2026Q3\" (year {FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR}, quarter 1–4)"
+)]
 pub struct QuarterError;
 
 impl Quarter {
@@ -92,12 +94,17 @@ mod tests {
         let q3: Quarter = "2026Q3".parse().unwrap();
         assert_eq!(q3.first_day(), date!(2026 - 07 - 01));
         assert_eq!(q3.last_day(), date!(2026 - 09 - 30));
-        assert_eq!(Quarter::containing(date!(2026 - 12 - 31)).to_string(), "2026Q4");
+        assert_eq!(
+            Quarter::containing(date!(2026 - 12 - 31)).to_string(),
+            "2026Q4"
+        );
     }
 
     #[test]
     fn refuses_malformed_quarters() {
-        for bad in ["2026Q0", "2026Q5", "2026-Q3", "26Q3", "2026q3", "2026Q", "Q3", "1969Q4"] {
+        for bad in [
+            "2026Q0", "2026Q5", "2026-Q3", "26Q3", "2026q3", "2026Q", "Q3", "1969Q4",
+        ] {
             assert!(bad.parse::<Quarter>().is_err(), "{bad}");
         }
     }

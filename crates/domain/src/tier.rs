@@ -7,6 +7,7 @@ use time::Date;
 
 use crate::money::Money;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Tier {
     A,
@@ -34,6 +35,7 @@ impl Tier {
 }
 
 /// Facts about a customer that qualify it for a tier regardless of money.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TierFlag {
@@ -131,7 +133,8 @@ impl Default for TierPolicy {
 }
 
 /// Which criterion of a tier rule matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TierCriterion {
     QuarterlyRevenue,
@@ -143,6 +146,7 @@ pub enum TierCriterion {
 }
 
 /// One clause that fired, for a frontend to show "why".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TierReason {
     pub rule: &'static str,
@@ -151,6 +155,7 @@ pub struct TierReason {
     pub detail: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TierEvaluation {
     pub tier: Tier,
@@ -296,15 +301,27 @@ mod tests {
 
     #[test]
     fn tier_1_revenue_boundary_4999_99_vs_5000_00() {
-        assert_eq!(with(|m| m.quarterly_revenue = money("5000.00")).tier, Tier::A);
+        assert_eq!(
+            with(|m| m.quarterly_revenue = money("5000.00")).tier,
+            Tier::A
+        );
         // 4,999.99 still clears the TIER-2 bar of 3,000.00.
-        assert_eq!(with(|m| m.quarterly_revenue = money("4999.99")).tier, Tier::B);
+        assert_eq!(
+            with(|m| m.quarterly_revenue = money("4999.99")).tier,
+            Tier::B
+        );
     }
 
     #[test]
     fn tier_1_payments_boundary() {
-        assert_eq!(with(|m| m.quarterly_payments = money("20000.00")).tier, Tier::A);
-        assert_eq!(with(|m| m.quarterly_payments = money("19999.99")).tier, Tier::B);
+        assert_eq!(
+            with(|m| m.quarterly_payments = money("20000.00")).tier,
+            Tier::A
+        );
+        assert_eq!(
+            with(|m| m.quarterly_payments = money("19999.99")).tier,
+            Tier::B
+        );
     }
 
     #[test]
@@ -326,20 +343,41 @@ mod tests {
                 m.flags.insert(flag);
             });
             assert_eq!(evaluation.tier, Tier::A, "{flag:?}");
-            assert_eq!(evaluation.reasons[0].detail, format!("flag {}", flag.as_str()));
+            assert_eq!(
+                evaluation.reasons[0].detail,
+                format!("flag {}", flag.as_str())
+            );
         }
     }
 
     #[test]
     fn tier_2_boundaries() {
-        assert_eq!(with(|m| m.quarterly_revenue = money("3000.00")).tier, Tier::B);
-        assert_eq!(with(|m| m.quarterly_revenue = money("2999.99")).tier, Tier::C);
-        assert_eq!(with(|m| m.quarterly_payments = money("10000.00")).tier, Tier::B);
-        assert_eq!(with(|m| m.quarterly_payments = money("9999.99")).tier, Tier::C);
+        assert_eq!(
+            with(|m| m.quarterly_revenue = money("3000.00")).tier,
+            Tier::B
+        );
+        assert_eq!(
+            with(|m| m.quarterly_revenue = money("2999.99")).tier,
+            Tier::C
+        );
+        assert_eq!(
+            with(|m| m.quarterly_payments = money("10000.00")).tier,
+            Tier::B
+        );
+        assert_eq!(
+            with(|m| m.quarterly_payments = money("9999.99")).tier,
+            Tier::C
+        );
         assert_eq!(with(|m| m.referrals = 1).tier, Tier::B);
         assert_eq!(with(|m| m.tenure_years = 1).tier, Tier::C);
         for flag in [TierFlag::WelfareUnit, TierFlag::EthnicMinorityEnterprise] {
-            assert_eq!(with(|m| { m.flags.insert(flag); }).tier, Tier::B);
+            assert_eq!(
+                with(|m| {
+                    m.flags.insert(flag);
+                })
+                .tier,
+                Tier::B
+            );
         }
     }
 
@@ -374,31 +412,64 @@ mod tests {
                 ("TIER-2", TierCriterion::Flag),
             ]
         );
-        assert_eq!(evaluation.reasons[0].detail, "quarterly revenue 6000.00 ≥ 5000.00");
+        assert_eq!(
+            evaluation.reasons[0].detail,
+            "quarterly revenue 6000.00 ≥ 5000.00"
+        );
     }
 
     #[test]
     fn tenure_counts_full_years_only() {
-        assert_eq!(tenure_years(date!(2023 - 10 - 01), date!(2026 - 09 - 30)), 2);
-        assert_eq!(tenure_years(date!(2023 - 09 - 30), date!(2026 - 09 - 30)), 3);
-        assert_eq!(tenure_years(date!(2027 - 01 - 01), date!(2026 - 09 - 30)), 0);
+        assert_eq!(
+            tenure_years(date!(2023 - 10 - 01), date!(2026 - 09 - 30)),
+            2
+        );
+        assert_eq!(
+            tenure_years(date!(2023 - 09 - 30), date!(2026 - 09 - 30)),
+            3
+        );
+        assert_eq!(
+            tenure_years(date!(2027 - 01 - 01), date!(2026 - 09 - 30)),
+            0
+        );
     }
 
     #[test]
     fn tenure_from_29_february() {
-        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2025 - 02 - 27)), 0);
-        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2025 - 02 - 28)), 1);
-        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 28)), 3);
-        assert_eq!(tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 29)), 4);
+        assert_eq!(
+            tenure_years(date!(2024 - 02 - 29), date!(2025 - 02 - 27)),
+            0
+        );
+        assert_eq!(
+            tenure_years(date!(2024 - 02 - 29), date!(2025 - 02 - 28)),
+            1
+        );
+        assert_eq!(
+            tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 28)),
+            3
+        );
+        assert_eq!(
+            tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 29)),
+            4
+        );
     }
 
     #[test]
     fn tier_5_minimum_price_rounds_up_to_the_fen() {
         let policy = TierPolicy::default();
-        assert_eq!(tier_a_minimum_price(money("95.00"), &policy), Ok(money("100.00")));
+        assert_eq!(
+            tier_a_minimum_price(money("95.00"), &policy),
+            Ok(money("100.00"))
+        );
         // 100 / 0.95 = 105.263157… → 105.27
-        assert_eq!(tier_a_minimum_price(money("100.00"), &policy), Ok(money("105.27")));
-        assert_eq!(tier_a_minimum_price(money("0.00"), &policy), Ok(money("0.00")));
+        assert_eq!(
+            tier_a_minimum_price(money("100.00"), &policy),
+            Ok(money("105.27"))
+        );
+        assert_eq!(
+            tier_a_minimum_price(money("0.00"), &policy),
+            Ok(money("0.00"))
+        );
         assert_eq!(
             tier_a_minimum_price(money("-1.00"), &policy),
             Err(PriceError::NegativeCost)

@@ -90,7 +90,8 @@ pub fn replace_year(
 ) -> StoreResult<StoredYear> {
     let year = schedule.year();
     let before = find_year(connection, year)?;
-    diesel::delete(calendar_days::table.filter(calendar_days::year.eq(year))).execute(connection)?;
+    diesel::delete(calendar_days::table.filter(calendar_days::year.eq(year)))
+        .execute(connection)?;
     diesel::delete(calendar_years::table.find(year)).execute(connection)?;
     let header = CalendarYear {
         year,

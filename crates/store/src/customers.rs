@@ -60,7 +60,11 @@ pub struct CustomerFilter {
     pub limit: i64,
 }
 
-pub fn insert(connection: &mut DbConnection, actor: &Actor, customer: &Customer) -> StoreResult<()> {
+pub fn insert(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    customer: &Customer,
+) -> StoreResult<()> {
     diesel::insert_into(customers::table)
         .values(customer)
         .execute(connection)?;

@@ -10,7 +10,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::StoreError;
+use crate::{StoreError, StoreResult};
 
 /// One connection type over both backends: every repository is written once against it.
 #[derive(diesel::MultiConnection)]
@@ -198,24 +198,31 @@ pub fn write_transaction<T, E>(
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<StoreError>,
 {
-    match connection {
-        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction(pg)?,
+    let begun = match connection {
+        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction(pg),
         DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
         }
-    }
+    };
+    begun.map_err(StoreError::from)?;
     match work(connection) {
         Ok(value) => {
-            commit(connection)?;
+            commit(connection).map_err(StoreError::from)?;
             Ok(value)
         }
         Err(error) => {
-            rollback(connection)?;
+            rollback(connection).map_err(StoreError::from)?;
             Err(error)
         }
     }
+}
+
+/// Whether the database answers a trivial query.
+pub fn ping(connection: &mut DbConnection) -> StoreResult<()> {
+    diesel::sql_query("SELECT 1").execute(connection)?;
+    Ok(())
 }
 
 fn commit(connection: &mut DbConnection) -> diesel::QueryResult<()> {

@@ -26,7 +26,8 @@ impl From<DieselError> for StoreError {
         match error {
             DieselError::NotFound => StoreError::NotFound,
             DieselError::DatabaseError(
-                kind @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+                kind
+                @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
                 info,
             ) => {
                 let what = if matches!(kind, DatabaseErrorKind::UniqueViolation) {

@@ -9,7 +9,10 @@ use time::{Date, PrimitiveDateTime};
 use crate::audit::{self, Actor};
 use crate::customers::{self, Customer};
 use crate::db::{DbConnection, insert_rows};
-use crate::schema::{customer_quarter_metrics, customer_referrals, customer_tiers, customers as customers_table, tier_overrides, tier_runs};
+use crate::schema::{
+    customer_quarter_metrics, customer_referrals, customer_tiers, customers as customers_table,
+    tier_overrides, tier_runs,
+};
 use crate::{StoreError, StoreResult, now_utc};
 
 /// Rows per INSERT: under both PostgreSQL's 65,535 and SQLite's 32,766 bind parameters.
@@ -128,7 +131,10 @@ pub fn put_quarter_metrics(
     Ok(before.is_none())
 }
 
-pub fn find_referral(connection: &mut DbConnection, referred_id: &str) -> StoreResult<Option<Referral>> {
+pub fn find_referral(
+    connection: &mut DbConnection,
+    referred_id: &str,
+) -> StoreResult<Option<Referral>> {
     Ok(customer_referrals::table
         .find(referred_id)
         .select(Referral::as_select())
@@ -136,7 +142,11 @@ pub fn find_referral(connection: &mut DbConnection, referred_id: &str) -> StoreR
         .optional()?)
 }
 
-pub fn insert_referral(connection: &mut DbConnection, actor: &Actor, referral: &Referral) -> StoreResult<()> {
+pub fn insert_referral(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    referral: &Referral,
+) -> StoreResult<()> {
     diesel::insert_into(customer_referrals::table)
         .values(referral)
         .execute(connection)?;
@@ -151,7 +161,11 @@ pub fn insert_referral(connection: &mut DbConnection, actor: &Actor, referral: &
 }
 
 /// Referrals made by `customer_id` up to and including `as_of` (cumulative, TIER metrics).
-pub fn referral_count(connection: &mut DbConnection, customer_id: &str, as_of: Date) -> StoreResult<i64> {
+pub fn referral_count(
+    connection: &mut DbConnection,
+    customer_id: &str,
+    as_of: Date,
+) -> StoreResult<i64> {
     Ok(customer_referrals::table
         .filter(customer_referrals::referrer_id.eq(customer_id))
         .filter(customer_referrals::referred_on.le(as_of))
@@ -289,8 +303,12 @@ pub fn latest_override(
         .order(tier_overrides::id.desc())
         .select(TierOverride::as_select());
     Ok(match quarter {
-        Some(q) => query.filter(tier_overrides::quarter.eq(q)).first(connection),
-        None => query.filter(tier_overrides::quarter.is_null()).first(connection),
+        Some(q) => query
+            .filter(tier_overrides::quarter.eq(q))
+            .first(connection),
+        None => query
+            .filter(tier_overrides::quarter.is_null())
+            .first(connection),
     }
     .optional()?)
 }

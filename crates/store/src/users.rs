@@ -25,7 +25,10 @@ pub struct User {
     pub updated_at: PrimitiveDateTime,
 }
 
-pub fn find_by_username(connection: &mut DbConnection, username: &str) -> StoreResult<Option<User>> {
+pub fn find_by_username(
+    connection: &mut DbConnection,
+    username: &str,
+) -> StoreResult<Option<User>> {
     Ok(users::table
         .filter(users::username.eq(username))
         .select(User::as_select())
@@ -59,7 +62,14 @@ pub fn insert(connection: &mut DbConnection, actor: &Actor, user: &User) -> Stor
     diesel::insert_into(users::table)
         .values(user)
         .execute(connection)?;
-    audit::record(connection, actor, "user.create", ("user", &user.id), None::<&()>, Some(user))
+    audit::record(
+        connection,
+        actor,
+        "user.create",
+        ("user", &user.id),
+        None::<&()>,
+        Some(user),
+    )
 }
 
 pub fn set_password(

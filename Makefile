@@ -1,0 +1,40 @@
+# zhidu — the commands. `make run` starts the API on SQLite (./data/), `make test` is what CI runs.
+
+CARGO ?= cargo
+
+.PHONY: run test test-pg openapi lint fmt bench db-up
+
+## run: start the API (no DATABASE_URL: SQLite under ./data/, the admin password is printed on first start)
+run:
+	$(CARGO) run --release -p zhidu-api --bin zhidu -- serve
+
+## test: formatting, clippy, then every test (PostgreSQL too when reachable; see scripts/test.sh)
+test: lint
+	scripts/test.sh
+
+## test-pg: like the tests of `make test`, but fail when PostgreSQL is not reachable
+test-pg:
+	ZHIDU_REQUIRE_PG=1 scripts/test.sh
+
+## openapi: regenerate the committed spec
+openapi:
+	$(CARGO) run -q -p zhidu-api --bin zhidu -- openapi > openapi/openapi.json
+
+## lint: formatting check and clippy with warnings denied
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## fmt: format the workspace
+fmt:
+	$(CARGO) fmt --all
+
+## bench: load-test the release binary on SQLite and PostgreSQL (not a test; prints a table)
+bench:
+	command -v wrk || (apt-get update && apt-get install -y wrk)
+	$(CARGO) build --release -p zhidu-api
+	python3 scripts/bench.py
+
+## db-up: start the PostgreSQL of docker-compose.yml
+db-up:
+	docker compose up -d db

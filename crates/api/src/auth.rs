@@ -1,0 +1,289 @@
+//! Who is calling: password hashing, signed tokens, and one extractor per role requirement.
+
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::ToSchema;
+use zhidu_store::audit::Actor;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The roles of DESIGN.md. A token carries one or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    GeneralManager,
+    Manager,
+    Hr,
+    Finance,
+    Marketing,
+    CsAgent,
+    CsManager,
+    Technician,
+    Employee,
+    Partner,
+}
+
+impl Role {
+    pub const ALL: [Role; 11] = [
+        Role::Admin,
+        Role::GeneralManager,
+        Role::Manager,
+        Role::Hr,
+        Role::Finance,
+        Role::Marketing,
+        Role::CsAgent,
+        Role::CsManager,
+        Role::Technician,
+        Role::Employee,
+        Role::Partner,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::GeneralManager => "general_manager",
+            Role::Manager => "manager",
+            Role::Hr => "hr",
+            Role::Finance => "finance",
+            Role::Marketing => "marketing",
+            Role::CsAgent => "cs_agent",
+            Role::CsManager => "cs_manager",
+            Role::Technician => "technician",
+            Role::Employee => "employee",
+            Role::Partner => "partner",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text)
+            .ok_or_else(|| format!("unknown role {text:?}"))
+    }
+}
+
+/// Roles as stored on a user row: space-separated names.
+pub fn roles_to_text(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn roles_from_text(text: &str) -> Vec<Role> {
+    text.split_whitespace()
+        .filter_map(|r| r.parse().ok())
+        .collect()
+}
+
+/// argon2id with its default parameters; run it in `web::block`, it is meant to be slow.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(ApiError::internal)
+}
+
+pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A real argon2id hash of a random password, verified against when the username is unknown
+/// so that "no such user" and "wrong password" take the same time.
+pub fn decoy_hash() -> String {
+    hash_password(&crate::config::random_secret(16)).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_id: Option<String>,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+}
+
+/// Signs and checks tokens: HS256 only, with `exp`, `iss` and `aud` required.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub ttl_seconds: i64,
+}
+
+pub const ISSUER: &str = "zhidu";
+pub const AUDIENCE: &str = "zhidu-api";
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], ttl_seconds: i64) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            ttl_seconds,
+        }
+    }
+
+    pub fn issue(
+        &self,
+        subject: &str,
+        name: &str,
+        roles: Vec<Role>,
+        partner_id: Option<String>,
+    ) -> Result<String, ApiError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let claims = Claims {
+            sub: subject.to_owned(),
+            name: name.to_owned(),
+            roles,
+            partner_id,
+            iat: now,
+            exp: now + self.ttl_seconds,
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| ApiError::unauthorized(format!("the bearer token is not valid: {e}")))
+    }
+}
+
+/// A role requirement: the roles of which a caller must hold at least one.
+pub trait Policy {
+    const ROLES: &'static [Role];
+}
+
+/// The authenticated caller, admitted by policy `P`.
+#[derive(Debug)]
+pub struct Authorized<P> {
+    pub claims: Claims,
+    pub actor: Actor,
+    policy: PhantomData<P>,
+}
+
+impl<P: Policy> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(authorize::<P>(request))
+    }
+}
+
+fn authorize<P: Policy>(request: &HttpRequest) -> Result<Authorized<P>, ApiError> {
+    let state = request
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let header = request.headers().get(AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized(
+            "send Authorization: Bearer <token> (POST /api/v1/auth/token issues one)",
+        )
+    })?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .ok_or_else(|| {
+            ApiError::unauthorized("the Authorization header must be: Bearer <token>")
+        })?;
+    let claims = state.tokens.verify(token.trim())?;
+    if !claims.roles.iter().any(|role| P::ROLES.contains(role)) {
+        let allowed: Vec<&str> = P::ROLES.iter().map(|r| r.as_str()).collect();
+        return Err(ApiError::forbidden(format!(
+            "this needs one of the roles: {}",
+            allowed.join(", ")
+        )));
+    }
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(ToString::to_string);
+    let actor = Actor {
+        subject: claims.sub.clone(),
+        request_id,
+    };
+    Ok(Authorized {
+        claims,
+        actor,
+        policy: PhantomData,
+    })
+}
+
+macro_rules! policy {
+    ($(#[$doc:meta])* $name:ident => [$($role:ident),+ $(,)?]) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl Policy for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+    };
+}
+
+policy!(
+    /// Any member of staff: every role but `partner`.
+    Staff => [Admin, GeneralManager, Manager, Hr, Finance, Marketing, CsAgent, CsManager, Technician, Employee]
+);
+policy!(
+    /// Account administration and calendar imports.
+    Admins => [Admin]
+);
+policy!(
+    /// Creating and editing customers and their referrals.
+    CustomerEditors => [Admin, GeneralManager, Manager, CsManager, CsAgent, Marketing, Finance]
+);
+policy!(
+    /// Entering quarterly revenue and payments, and closing a quarter.
+    FinanceDesk => [Admin, GeneralManager, Finance]
+);
+policy!(
+    /// TIER-4: managers may override a tier.
+    Managers => [Admin, GeneralManager, Manager, CsManager]
+);
+policy!(
+    /// Reading the audit trail.
+    Auditors => [Admin, GeneralManager]
+);

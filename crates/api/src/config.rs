@@ -1,0 +1,148 @@
+//! Configuration from environment variables, checked before anything starts.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use zhidu_store::db::{DatabaseUrl, PoolSettings};
+
+/// The embedded default when `DATABASE_URL` is unset.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/zhidu.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind: String,
+    pub jwt_secret: Vec<u8>,
+    /// True when no secret was configured and one was generated for this process.
+    pub jwt_secret_generated: bool,
+    pub token_ttl_seconds: i64,
+    pub admin_password: Option<String>,
+    pub pool: PoolSettings,
+    pub workers: usize,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Reads `name` as a `T` within `range`, or `default` when unset.
+fn number<T>(
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let Some(text) = var(name) else {
+        return Ok(default);
+    };
+    let value: T = text.trim().parse().map_err(|_| ConfigError {
+        name,
+        message: format!("expected a whole number, got {text:?}"),
+    })?;
+    if !range.contains(&value) {
+        return Err(ConfigError {
+            name,
+            message: format!(
+                "must be between {} and {} (got {value})",
+                range.start(),
+                range.end()
+            ),
+        });
+    }
+    Ok(value)
+}
+
+/// `bytes` of randomness from the OS, URL-safe base64.
+pub fn random_secret(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buffer);
+    URL_SAFE_NO_PAD.encode(buffer)
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let url_text = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let database_url = DatabaseUrl::parse(url_text.trim()).map_err(|e| ConfigError {
+            name: "DATABASE_URL",
+            message: e.to_string(),
+        })?;
+        let bind = var("ZHIDU_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        if bind.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError {
+                name: "ZHIDU_BIND",
+                message: format!("expected host:port such as 127.0.0.1:8080, got {bind:?}"),
+            });
+        }
+        let (jwt_secret, jwt_secret_generated) = match var("ZHIDU_JWT_SECRET") {
+            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                return Err(ConfigError {
+                    name: "ZHIDU_JWT_SECRET",
+                    message: format!("must be at least {MIN_SECRET_BYTES} bytes long"),
+                });
+            }
+            Some(secret) => (secret.into_bytes(), false),
+            None => (random_secret(48).into_bytes(), true),
+        };
+        let admin_password = var("ZHIDU_ADMIN_PASSWORD");
+        if let Some(password) = &admin_password {
+            crate::routes::users::check_password_strength(password).map_err(|message| {
+                ConfigError {
+                    name: "ZHIDU_ADMIN_PASSWORD",
+                    message,
+                }
+            })?;
+        }
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let log_format = match var("ZHIDU_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "ZHIDU_LOG_FORMAT",
+                    message: format!("expected text or json, got {other:?}"),
+                });
+            }
+        };
+        Ok(Config {
+            database_url,
+            bind,
+            jwt_secret,
+            jwt_secret_generated,
+            token_ttl_seconds: number("ZHIDU_TOKEN_TTL_SECONDS", 3600, 60..=86_400)?,
+            admin_password,
+            pool: PoolSettings {
+                max_size: number("ZHIDU_DB_POOL_SIZE", 8, 1..=128)?,
+                acquire_timeout: Duration::from_millis(number(
+                    "ZHIDU_DB_ACQUIRE_TIMEOUT_MS",
+                    5000,
+                    10..=60_000,
+                )?),
+            },
+            workers: number("ZHIDU_WORKERS", cores, 1..=256)?,
+            log_filter: var("ZHIDU_LOG").unwrap_or_else(|| "info".to_owned()),
+            log_format,
+        })
+    }
+}

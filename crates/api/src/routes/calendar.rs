@@ -1,0 +1,276 @@
+//! CAL: the business calendar — official schedules per year, day lookups and working-day
+//! arithmetic.
+
+use actix_web::{HttpResponse, get, put, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use zhidu_domain::calendar::{
+    BusinessCalendar, DayKind, FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, ScheduleDay, YearSchedule,
+    validate_year_schedule,
+};
+use zhidu_store::calendar as calendar_store;
+use zhidu_store::db::DbConnection;
+
+use crate::auth::{Admins, Authorized, Staff};
+use crate::error::{ApiError, AuthErrors, BodyErrors, FieldError, Invalid, Unavailable};
+use crate::extract::{Json, Query};
+use crate::state::AppState;
+use crate::wire::{Instant, IsoDate};
+
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(import_year)
+        .service(get_year)
+        .service(get_day)
+        .service(add_working_days);
+}
+
+/// The calendar as stored now; a few hundred rows, read per request so every replica sees
+/// an import at once.
+pub fn load_calendar(connection: &mut DbConnection) -> Result<BusinessCalendar, ApiError> {
+    Ok(BusinessCalendar::new(calendar_store::load_schedules(
+        connection,
+    )?))
+}
+
+/// One entry of the holiday-cn format.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct HolidayDay {
+    #[schema(example = "国庆节")]
+    pub name: String,
+    pub date: IsoDate,
+    /// `true`: a public holiday; `false`: a make-up working day (调休上班).
+    #[serde(rename = "isOffDay")]
+    pub is_off_day: bool,
+}
+
+/// A year's official schedule in the holiday-cn JSON format (`$schema`, `$id` are ignored).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct HolidaySchedule {
+    #[schema(example = 2026)]
+    pub year: i32,
+    /// The State Council notices the schedule comes from.
+    #[serde(default)]
+    #[validate(length(max = 20, message = "at most 20 papers"))]
+    pub papers: Vec<String>,
+    #[validate(length(max = 366, message = "a year has at most 366 days"))]
+    #[schema(max_items = 366)]
+    pub days: Vec<HolidayDay>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarYearView {
+    pub year: i32,
+    /// CAL-2: true when no official schedule is loaded for the year.
+    pub provisional: bool,
+    pub papers: Vec<String>,
+    pub imported_at: Option<Instant>,
+    pub imported_by: Option<String>,
+    pub days: Vec<HolidayDay>,
+}
+
+impl CalendarYearView {
+    fn from_stored(year: i32, stored: Option<calendar_store::StoredYear>) -> Self {
+        match stored {
+            None => CalendarYearView {
+                year,
+                provisional: true,
+                papers: Vec::new(),
+                imported_at: None,
+                imported_by: None,
+                days: Vec::new(),
+            },
+            Some(stored) => CalendarYearView {
+                year,
+                provisional: !stored.year.published,
+                papers: serde_json::from_str(&stored.year.papers).unwrap_or_default(),
+                imported_at: Some(Instant::from_utc(stored.year.imported_at)),
+                imported_by: Some(stored.year.imported_by),
+                days: stored
+                    .days
+                    .into_iter()
+                    .map(|d| HolidayDay {
+                        name: d.name,
+                        date: IsoDate(d.date),
+                        is_off_day: d.is_off_day,
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
+fn year_in_range(year: i32) -> Result<i32, ApiError> {
+    if (FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&year) {
+        Ok(year)
+    } else {
+        Err(ApiError::invalid_field(
+            "year",
+            format!("must be between {FIRST_CALENDAR_YEAR} and {LAST_CALENDAR_YEAR}"),
+        ))
+    }
+}
+
+/// CAL-1: checks a holiday-cn file sent for `year`, naming each bad entry.
+pub fn schedule_from_file(
+    year: i32,
+    file: HolidaySchedule,
+) -> Result<(YearSchedule, Vec<String>), ApiError> {
+    let days = file
+        .days
+        .into_iter()
+        .map(|d| ScheduleDay {
+            date: d.date.0,
+            name: d.name,
+            is_off_day: d.is_off_day,
+        })
+        .collect();
+    let schedule = validate_year_schedule(year, file.year, days).map_err(|problems| {
+        ApiError::validation(
+            problems
+                .into_iter()
+                .map(|p| FieldError {
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect(),
+        )
+    })?;
+    Ok((schedule, file.papers))
+}
+
+/// Import or replace a year's official schedule (admin, CAL-1).
+///
+/// The body is a holiday-cn file. It must be for the year in the path, list only dates of that
+/// year, each once. Past stored results are not recomputed (CAL-2).
+#[utoipa::path(
+    tag = "calendar",
+    params(("year" = i32, Path, description = "The year, e.g. 2027")),
+    request_body = HolidaySchedule,
+    responses((status = 200, body = CalendarYearView), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/calendar/years/{year}")]
+async fn import_year(
+    state: web::Data<AppState>,
+    caller: Authorized<Admins>,
+    year: web::Path<i32>,
+    Json(schedule): Json<HolidaySchedule>,
+) -> Result<HttpResponse, ApiError> {
+    let year = year.into_inner();
+    let (validated, papers) = schedule_from_file(year, schedule)?;
+    let actor = caller.actor;
+    let stored = state
+        .write(move |connection| {
+            Ok(calendar_store::replace_year(
+                connection, &actor, &validated, &papers,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, Some(stored))))
+}
+
+/// A year's schedule; a year never imported answers `provisional: true` with no days.
+#[utoipa::path(
+    tag = "calendar",
+    params(("year" = i32, Path, description = "The year, e.g. 2026")),
+    responses((status = 200, body = CalendarYearView), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/calendar/years/{year}")]
+async fn get_year(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    year: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let year = year_in_range(year.into_inner())?;
+    let stored = state
+        .read(move |connection| Ok(calendar_store::find_year(connection, year)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, stored)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarDayView {
+    pub date: IsoDate,
+    pub working: bool,
+    #[schema(value_type = String, example = "public_holiday")]
+    pub kind: DayKind,
+    /// The holiday's name, for holidays and their make-up working days.
+    pub name: Option<String>,
+    pub provisional: bool,
+}
+
+/// Whether a date is a working day, and why (CAL-1, CAL-2).
+#[utoipa::path(
+    tag = "calendar",
+    params(("date" = String, Path, description = "YYYY-MM-DD", example = "2026-10-01")),
+    responses((status = 200, body = CalendarDayView), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/calendar/days/{date}")]
+async fn get_day(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    date: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let date = IsoDate::parse(&date).map_err(|message| ApiError::invalid_field("date", message))?;
+    let calendar = state.read(load_calendar).await?;
+    let day = calendar.day(date.0);
+    Ok(HttpResponse::Ok().json(CalendarDayView {
+        date,
+        working: day.working,
+        kind: day.kind,
+        name: day.name,
+        provisional: day.provisional,
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AddWorkingDaysParams {
+    /// The start date; it is not counted itself.
+    #[param(value_type = String, example = "2026-09-30")]
+    pub from: IsoDate,
+    /// How many working days after `from`, 1–3660.
+    #[validate(range(min = 1, max = 3660, message = "must be between 1 and 3660"))]
+    #[param(minimum = 1, maximum = 3660, example = 5)]
+    pub days: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingDayResult {
+    pub from: IsoDate,
+    pub days: u32,
+    /// The Nth working day after `from`.
+    pub date: IsoDate,
+    /// True when a year on the way has no official schedule (CAL-2).
+    pub provisional: bool,
+}
+
+/// The Nth working day after a date (CAL-4).
+#[utoipa::path(
+    tag = "calendar",
+    params(AddWorkingDaysParams),
+    responses((status = 200, body = WorkingDayResult), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/calendar/working-days/add")]
+async fn add_working_days(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    Query(params): Query<AddWorkingDaysParams>,
+) -> Result<HttpResponse, ApiError> {
+    let calendar = state.read(load_calendar).await?;
+    let due = calendar
+        .add_working_days(params.from.0, params.days)
+        .map_err(|e| ApiError::invalid_field("days", e.to_string()))?;
+    Ok(HttpResponse::Ok().json(WorkingDayResult {
+        from: params.from,
+        days: params.days,
+        date: IsoDate(due.value),
+        provisional: due.provisional,
+    }))
+}

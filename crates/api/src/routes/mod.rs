@@ -1,0 +1,91 @@
+//! One module per resource; `configure` registers every handler so the OpenAPI document
+//! collects them all.
+
+pub mod audit;
+pub mod calendar;
+pub mod customers;
+pub mod health;
+pub mod quotes;
+pub mod tiers;
+pub mod tokens;
+pub mod users;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+use crate::error::ApiError;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.configure(health::configure);
+    config.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(tokens::configure)
+            .configure(users::configure)
+            .configure(calendar::configure)
+            .configure(customers::configure)
+            .configure(tiers::configure)
+            .configure(quotes::configure)
+            .configure(audit::configure),
+    );
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+pub struct PageParams {
+    /// Page size, 1–500 (default 50).
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50)
+    }
+
+    /// The last id of the previous page, from the opaque cursor.
+    pub fn after_id(&self) -> Result<Option<String>, ApiError> {
+        self.cursor
+            .as_deref()
+            .map(|cursor| {
+                URL_SAFE_NO_PAD
+                    .decode(cursor)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| {
+                        ApiError::invalid_field("cursor", "is not a cursor this API issued")
+                    })
+            })
+            .transpose()
+    }
+}
+
+/// A page of results; `next_cursor` is absent on the last page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// `rows` holds up to `limit + 1` items; the extra one only tells that more exist.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, id_of: impl Fn(&T) -> &str) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|last| URL_SAFE_NO_PAD.encode(id_of(last)))
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! TIER-5: the tier-A price floor, as a preview and as a check of a customer's quote.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::{Validate, ValidationError};
+use zhidu_domain::money::Money;
+use zhidu_domain::tier::{PriceError, Tier, TierPolicy, tier_a_minimum_price};
+
+use crate::auth::{Authorized, Staff};
+use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Unavailable};
+use crate::extract::Json;
+use crate::routes::customers::find_customer;
+use crate::routes::tiers::current_tier;
+use crate::state::AppState;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(minimum_price).service(check_quote);
+}
+
+fn not_negative(amount: &Money) -> Result<(), ValidationError> {
+    if amount.is_negative() {
+        Err(ValidationError::new("negative").with_message("must not be negative".into()))
+    } else {
+        Ok(())
+    }
+}
+
+fn minimum_for(unit_cost: Money, policy: &TierPolicy) -> Result<Money, ApiError> {
+    tier_a_minimum_price(unit_cost, policy)
+        .map_err(|e: PriceError| ApiError::invalid_field("unit_cost", e.to_string()))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinimumPriceRequest {
+    #[validate(custom(function = "not_negative"))]
+    pub unit_cost: Money,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MinimumPriceResponse {
+    pub unit_cost: Money,
+    /// `unit_cost / (1 − margin)`, rounded up to the fen.
+    pub min_price: Money,
+    /// The net profit kept at `min_price`, in percent.
+    #[schema(example = "5.00")]
+    pub margin_percent: String,
+}
+
+fn margin_percent(policy: &TierPolicy) -> String {
+    Money::from_fen(i64::from(policy.tier_a_min_margin_bp)).to_string()
+}
+
+/// The lowest price a tier-A customer may be offered (TIER-5).
+#[utoipa::path(
+    tag = "quotes",
+    request_body = MinimumPriceRequest,
+    responses((status = 200, body = MinimumPriceResponse), BodyErrors, AuthErrors),
+    security(("bearer" = []))
+)]
+#[post("/quotes/minimum-price")]
+async fn minimum_price(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    Json(request): Json<MinimumPriceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let min_price = minimum_for(request.unit_cost, &state.tier_policy)?;
+    Ok(HttpResponse::Ok().json(MinimumPriceResponse {
+        unit_cost: request.unit_cost,
+        min_price,
+        margin_percent: margin_percent(&state.tier_policy),
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    #[validate(custom(function = "not_negative"))]
+    pub unit_cost: Money,
+    /// The undiscounted price.
+    #[validate(custom(function = "not_negative"))]
+    pub list_price: Money,
+    /// The price offered.
+    #[validate(custom(function = "not_negative"))]
+    pub price: Money,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteResponse {
+    pub accepted: bool,
+    pub tier: Tier,
+    pub price: Money,
+    /// The lowest acceptable price for this customer.
+    pub floor: Money,
+    /// The tier-A floor (TIER-5), shown for every tier.
+    pub min_price: Money,
+}
+
+/// Check a quote for a customer: tier A may be discounted down to the TIER-5 minimum price;
+/// tiers B and C get no discount (their benefits are blank in the policy), so their floor is
+/// the list price. A price under the floor is refused with the floor in the problem body.
+#[utoipa::path(
+    tag = "quotes",
+    params(("id" = String, Path, description = "Customer id")),
+    request_body = QuoteRequest,
+    responses((status = 200, body = QuoteResponse), BodyErrors, AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/customers/{id}/quotes")]
+async fn check_quote(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    id: web::Path<String>,
+    Json(request): Json<QuoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let min_price = minimum_for(request.unit_cost, &state.tier_policy)?;
+    let policy = state.tier_policy.clone();
+    let tier = state
+        .read(move |connection| {
+            let customer = find_customer(connection, &id)?;
+            Ok(current_tier(connection, &customer, &policy)?.tier)
+        })
+        .await?;
+    let floor = if tier == Tier::A {
+        min_price
+    } else {
+        request.list_price
+    };
+    if request.price < floor {
+        return Err(ApiError::rule_refused(
+            "TIER-5",
+            format!(
+                "a tier {} customer cannot be quoted under {floor} (offered {})",
+                tier.as_str(),
+                request.price
+            ),
+        )
+        .with("min_price", min_price)
+        .with("floor", floor)
+        .with("tier", tier));
+    }
+    Ok(HttpResponse::Ok().json(QuoteResponse {
+        accepted: true,
+        tier,
+        price: request.price,
+        floor,
+        min_price,
+    }))
+}

@@ -1,0 +1,128 @@
+//! The HTTP server: middleware, routes, the OpenAPI document and Swagger UI.
+
+use actix_web::dev::Service;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+use zhidu_domain::tier::TierPolicy;
+use zhidu_store::db::open_pool;
+
+use crate::Fatal;
+use crate::auth::{self, TokenKeys};
+use crate::bootstrap;
+use crate::config::{Config, LogFormat};
+use crate::error::{ApiError, problem_for_bare_errors};
+use crate::routes;
+use crate::state::AppState;
+
+pub fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::not_found(format!(
+        "no route for {} {}",
+        request.method(),
+        request.path()
+    )))
+}
+
+/// Opens the database, prepares it, and serves until stopped.
+pub async fn serve(config: Config) -> Result<(), Fatal> {
+    let pool = open_pool(&config.database_url, &config.pool)?;
+    let pool_for_setup = pool.clone();
+    let admin_password = config.admin_password.clone();
+    let prepared = web::block(move || {
+        let mut connection = pool_for_setup
+            .get()
+            .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
+        bootstrap::prepare(&mut connection, admin_password.as_deref())
+            .map_err(|e| Fatal(format!("cannot prepare the database: {e}")))
+    })
+    .await
+    .map_err(|e| Fatal(e.to_string()))??;
+    tracing::info!(
+        database = %config.database_url.redacted(),
+        migrations = ?prepared.migrations_applied,
+        calendar_years = ?prepared.calendar_years_loaded,
+        "database ready"
+    );
+    if let Some(password) = &prepared.generated_admin_password {
+        println!("created user admin with generated password: {password}");
+        println!(
+            "(shown once; set ZHIDU_ADMIN_PASSWORD to choose it, or run `zhidu admin reset-password admin`)"
+        );
+    } else if prepared.admin_created {
+        println!("created user admin with the password from ZHIDU_ADMIN_PASSWORD");
+    }
+    if config.jwt_secret_generated {
+        tracing::warn!(
+            "ZHIDU_JWT_SECRET is not set: tokens are signed with a random key and die with this process"
+        );
+    }
+    let state = web::Data::new(AppState {
+        pool,
+        tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
+        tier_policy: TierPolicy::default(),
+        decoy_hash: auth::decoy_hash(),
+    });
+    let blocking_threads = (config.pool.max_size as usize)
+        .div_ceil(config.workers)
+        .max(1);
+    let document = crate::openapi::document();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PathConfig::default().error_handler(|error, _| {
+                ApiError::not_found(format!("no such resource: {error}")).into()
+            }))
+            .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+            .wrap_fn(|request, service| {
+                let request_id = request
+                    .extensions()
+                    .get::<RequestId>()
+                    .map(ToString::to_string);
+                let response = service.call(request);
+                async move {
+                    let mut response = response.await?;
+                    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static("x-request-id"), value);
+                    }
+                    Ok(response)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .into_utoipa_app()
+            .configure(routes::configure)
+            .into_app()
+            .service(
+                SwaggerUi::new("/swagger-ui/{_:.*}")
+                    .url("/api-docs/openapi.json", document.clone()),
+            )
+            .default_service(web::to(no_route))
+    })
+    .workers(config.workers)
+    .worker_max_blocking_threads(blocking_threads)
+    .bind(&config.bind)?;
+    for address in server.addrs() {
+        println!(
+            "zhidu listening on http://{address} ({} database)",
+            config.database_url.backend_name()
+        );
+    }
+    server.run().await?;
+    Ok(())
+}

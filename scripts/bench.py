@@ -1,0 +1,824 @@
+#!/usr/bin/env python3
+"""Benchmark driver for zhidu (not a test: it prints numbers and PASS/MISS, and exits 0).
+
+For each backend (SQLite, then PostgreSQL when reachable) it starts the release binary on a
+fresh database, seeds 100,000 customers directly in the database, loads the server with wrk
+and prints one table. Results also go to target/bench/results.json.
+
+    make bench                       # installs wrk if missing, builds, runs this
+    python3 scripts/bench.py --backends sqlite --duration 5
+
+Standard library only. Every wait is bounded in time; the server, temp files and the
+PostgreSQL bench database are removed on exit, including on Ctrl-C / SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BINARY = os.environ.get("ZHIDU_BENCH_BINARY") or os.path.join(ROOT, "target", "release", "zhidu")
+RESULTS = os.path.join(ROOT, "target", "bench", "results.json")
+
+ADMIN_PASSWORD = "bench-admin-password"
+QUARTER = "2025Q4"
+ID_PREFIX = "00000000-0000-7000-8000-"
+PG_CANDIDATES = [
+    "postgres://root@127.0.0.1:5432/test",
+    "postgres://postgres@127.0.0.1:5432/test",
+    "postgres://zhidu:zhidu@127.0.0.1:5432/zhidu",
+]
+EVALUATE_BODY = (
+    '{"quarterly_revenue":"5000.00","quarterly_payments":"100.00",'
+    '"referrals":1,"tenure_years":2,"flags":["welfare_unit"]}'
+)
+
+# Targets: (key, label, comparison, threshold). The PostgreSQL-only floor targets come from
+# DESIGN.md ("the floor ratio is the one that counts").
+TARGETS = {
+    "evaluate_ratio": (">=", 0.70),
+    "customer_ratio": (">=", 0.25),
+    "customer_floor_ratio": (">=", 0.45),
+    "customer_p99_ms_pg": ("<", 10.0),
+    "quarter_close_s": ("<", 10.0),
+    "peak_rss_mib": ("<", 64.0),
+}
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def customer_id(i: int) -> str:
+    return f"{ID_PREFIX}{i:012d}"
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL helpers (psql / pgbench)
+
+
+def pg_env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("PGCONNECT_TIMEOUT", "5")
+    env["PGCLIENTENCODING"] = "UTF8"
+    return env
+
+
+def psql(url: str, sql: str, timeout: float = 60.0) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["psql", "-X", "-q", "-w", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=pg_env(),
+    )
+
+
+def pg_answers(url: str) -> bool:
+    try:
+        return psql(url, "select 1", timeout=15).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def find_pg_admin_url() -> tuple[str | None, str]:
+    """The URL to create bench databases through, or None and why not (as in test.sh)."""
+    if not shutil.which("psql"):
+        return None, "psql is not installed"
+    explicit = os.environ.get("ZHIDU_TEST_PG_URL")
+    if explicit:
+        if pg_answers(explicit):
+            return explicit, "ZHIDU_TEST_PG_URL"
+        return None, "ZHIDU_TEST_PG_URL is set but does not answer 'select 1'"
+    if shutil.which("pg_isready"):
+        try:
+            ready = subprocess.run(
+                ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432", "-t", "5"],
+                timeout=15,
+            )
+        except subprocess.TimeoutExpired:
+            return None, "pg_isready timed out on 127.0.0.1:5432"
+        if ready.returncode != 0:
+            return None, "pg_isready: nothing answers on 127.0.0.1:5432"
+    for url in PG_CANDIDATES:
+        if pg_answers(url):
+            return url, url
+    return None, "no candidate URL answered 'select 1': " + ", ".join(PG_CANDIDATES)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    try:
+        dropped = psql(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", timeout=60)
+        if dropped.returncode != 0:  # before PostgreSQL 13
+            dropped = psql(admin_url, f"DROP DATABASE IF EXISTS {name}", timeout=60)
+        if dropped.returncode != 0:
+            log(f"could not drop database {name}: {dropped.stderr.strip()}")
+    except (OSError, subprocess.SubprocessError) as error:
+        log(f"could not drop database {name}: {error}")
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def redact(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
+
+
+def pgbench_env(url: str) -> dict:
+    parts = urllib.parse.urlsplit(url)
+    env = pg_env()
+    if parts.hostname:
+        env["PGHOST"] = parts.hostname
+    if parts.port:
+        env["PGPORT"] = str(parts.port)
+    if parts.username:
+        env["PGUSER"] = urllib.parse.unquote(parts.username)
+    if parts.password:
+        env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
+    env["PGDATABASE"] = parts.path.lstrip("/")
+    return env
+
+
+def run_pgbench_floor(url: str, duration: int) -> dict:
+    env = pgbench_env(url)
+    log("pgbench -i -s 10 (the database's own floor)")
+    init = subprocess.run(
+        ["pgbench", "-i", "-q", "-s", "10"], capture_output=True, text=True, timeout=600, env=env
+    )
+    if init.returncode != 0:
+        raise BenchError(f"pgbench -i failed: {init.stderr.strip()[-500:]}")
+    log(f"pgbench -S -c 16 -j 2 -T {duration}")
+    run = subprocess.run(
+        ["pgbench", "-S", "-c", "16", "-j", "2", "-T", str(duration)],
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+        env=env,
+    )
+    if run.returncode != 0:
+        raise BenchError(f"pgbench -S failed: {run.stderr.strip()[-500:]}")
+    match = re.search(r"tps = ([0-9.]+) \((?:without|excluding) initial connection", run.stdout)
+    match = match or re.search(r"tps = ([0-9.]+)", run.stdout)
+    if not match:
+        raise BenchError(f"could not parse pgbench output: {run.stdout[-500:]}")
+    return {"tps": float(match.group(1))}
+
+
+# --------------------------------------------------------------------------------------------
+# Seeding
+
+
+def seed_row(i: int, now: str) -> tuple:
+    first_contract = None
+    if i % 4 != 0:
+        first_contract = (dt.date(2015, 1, 1) + dt.timedelta(days=(i * 37) % 4018)).isoformat()
+    flags = "welfare_unit" if i % 50 == 0 else ("provincial_brand" if i % 97 == 0 else "")
+    return (
+        customer_id(i),
+        f"基准客户 {i:06d} 有限公司",
+        f"{i} Bench Road, Hangzhou",
+        f"{310000 + i % 1000:06d}",
+        f"138{i:08d}",
+        f"6222{i:012d}",
+        "Bench Bank",
+        f"Rep {i}",
+        "rural" if i % 5 == 0 else "urban",
+        None,
+        first_contract,
+        flags,
+        None,
+        None,
+        0,
+        1,
+        now,
+        now,
+    )
+
+
+def metrics_row(i: int, now: str) -> tuple:
+    revenue = 0 if i % 23 == 0 else (i * 7919) % 900001  # 0 .. 900000 fen
+    payments = revenue * (i % 11) // 10 if i % 11 != 10 else 0
+    return (customer_id(i), QUARTER, revenue, payments, now)
+
+
+def seed_sqlite(path: str, count: int) -> None:
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        connection.execute("PRAGMA busy_timeout = 30000")
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "INSERT INTO customers (id, full_name, address, postcode, phone, bank_account,"
+            " bank_name, legal_representative, area_type, owner_id, first_contract_on, flags,"
+            " current_tier, current_tier_quarter, tier_overridden, version, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seed_row(i, now) for i in range(1, count + 1)),
+        )
+        connection.executemany(
+            "INSERT INTO customer_quarter_metrics (customer_id, quarter, revenue_fen,"
+            " payments_fen, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (metrics_row(i, now) for i in range(1, count + 1)),
+        )
+        connection.execute("COMMIT")
+        connection.execute("ANALYZE")
+    finally:
+        connection.close()
+
+
+def seed_postgres(url: str, count: int) -> None:
+    # The same values as seed_row / metrics_row, computed by the database.
+    sql = f"""
+BEGIN;
+INSERT INTO customers (id, full_name, address, postcode, phone, bank_account, bank_name,
+    legal_representative, area_type, owner_id, first_contract_on, flags, current_tier,
+    current_tier_quarter, tier_overridden, version, created_at, updated_at)
+SELECT '{ID_PREFIX}' || lpad(g::text, 12, '0'),
+       '基准客户 ' || lpad(g::text, 6, '0') || ' 有限公司',
+       g || ' Bench Road, Hangzhou',
+       lpad((310000 + g % 1000)::text, 6, '0'),
+       '138' || lpad(g::text, 8, '0'),
+       '6222' || lpad(g::text, 12, '0'),
+       'Bench Bank',
+       'Rep ' || g,
+       CASE WHEN g % 5 = 0 THEN 'rural' ELSE 'urban' END,
+       NULL,
+       CASE WHEN g % 4 = 0 THEN NULL ELSE DATE '2015-01-01' + ((g::bigint * 37) % 4018)::int END,
+       CASE WHEN g % 50 = 0 THEN 'welfare_unit' WHEN g % 97 = 0 THEN 'provincial_brand' ELSE '' END,
+       NULL, NULL, false, 1,
+       timezone('UTC', date_trunc('second', now())),
+       timezone('UTC', date_trunc('second', now()))
+FROM generate_series(1, {count}) AS g;
+INSERT INTO customer_quarter_metrics (customer_id, quarter, revenue_fen, payments_fen, updated_at)
+SELECT '{ID_PREFIX}' || lpad(g::text, 12, '0'),
+       '{QUARTER}',
+       CASE WHEN g % 23 = 0 THEN 0 ELSE (g::bigint * 7919) % 900001 END,
+       CASE WHEN g % 11 = 10 OR g % 23 = 0 THEN 0
+            ELSE ((g::bigint * 7919) % 900001) * (g % 11) / 10 END,
+       timezone('UTC', date_trunc('second', now()))
+FROM generate_series(1, {count}) AS g;
+COMMIT;
+ANALYZE customers;
+ANALYZE customer_quarter_metrics;
+"""
+    result = psql(url, sql, timeout=600)
+    if result.returncode != 0:
+        raise BenchError(f"seeding PostgreSQL failed: {result.stderr.strip()[-800:]}")
+
+
+# --------------------------------------------------------------------------------------------
+# The server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(method: str, url: str, body: str | None = None, token: str | None = None,
+         timeout: float = 10.0) -> tuple[int, bytes]:
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = body.encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class Server:
+    def __init__(self, database_url: str, workdir: str):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(workdir, "server.log")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("ZHIDU_") and k != "DATABASE_URL"}
+        env.update({
+            "DATABASE_URL": database_url,
+            "ZHIDU_BIND": f"127.0.0.1:{self.port}",
+            "ZHIDU_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "ZHIDU_JWT_SECRET": secrets.token_hex(32),
+            "ZHIDU_LOG": "warn",
+        })
+        self.log_file = open(self.log_path, "wb")
+        # cwd = the temp dir, so nothing (e.g. a default ./data/) lands in the repository.
+        self.process = subprocess.Popen(
+            [BINARY, "serve"], env=env, cwd=workdir,
+            stdout=self.log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        self.pid = self.process.pid
+
+    def log_tail(self, limit: int = 2000) -> str:
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")[-limit:]
+        except OSError:
+            return ""
+
+    def wait_ready(self, timeout: float = 60.0) -> float:
+        started = time.monotonic()
+        deadline = started + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(
+                    f"server exited with {self.process.returncode} before /readyz:\n{self.log_tail()}"
+                )
+            try:
+                status, _ = call("GET", self.base + "/readyz", timeout=2)
+                if status == 200:
+                    return time.monotonic() - started
+                last = f"HTTP {status}"
+            except (OSError, urllib.error.URLError) as error:
+                last = str(error)
+            time.sleep(0.2)
+        raise BenchError(f"/readyz not 200 within {timeout:.0f} s (last: {last}):\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log_file.close()
+
+    def memory_kib(self) -> dict:
+        values = {}
+        try:
+            with open(f"/proc/{self.pid}/status") as f:
+                for line in f:
+                    if line.startswith(("VmRSS:", "VmHWM:")):
+                        key, value = line.split(":", 1)
+                        values[key] = int(value.split()[0])
+        except (OSError, ValueError):
+            pass
+        return values
+
+
+# --------------------------------------------------------------------------------------------
+# wrk
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def parse_latency_ms(text: str) -> float:
+    match = re.fullmatch(r"([0-9.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise BenchError(f"unparseable latency {text!r}")
+    return float(match.group(1)) * UNITS_MS[match.group(2)]
+
+
+def parse_wrk(output: str) -> dict:
+    rps = re.search(r"^Requests/sec:\s+([0-9.]+)", output, re.M)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    if not (rps and p50 and p99):
+        raise BenchError(f"could not parse wrk output:\n{output[-1500:]}")
+    total = re.search(r"^\s+(\d+) requests in", output, re.M)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    result = {
+        "rps": float(rps.group(1)),
+        "p50_ms": parse_latency_ms(p50.group(1)),
+        "p99_ms": parse_latency_ms(p99.group(1)),
+        "requests": int(total.group(1)) if total else None,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(x) for x in socket_errors.groups()) if socket_errors else 0,
+    }
+    if result["non_2xx"] or result["socket_errors"]:
+        result["error"] = (
+            f"{result['non_2xx']} non-2xx responses, {result['socket_errors']} socket errors"
+        )
+    return result
+
+
+def run_wrk(url: str, duration: int, script: str | None = None, on_tick=None) -> dict:
+    command = ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + duration + 30
+    try:
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                raise BenchError(f"wrk did not finish within {duration + 30} s")
+            if on_tick:
+                on_tick()
+            time.sleep(0.2)
+        output = process.stdout.read() if process.stdout else ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+    if process.returncode != 0:
+        raise BenchError(f"wrk exited with {process.returncode}:\n{output[-1500:]}")
+    return parse_wrk(output)
+
+
+def lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string literal is a valid Lua string literal here (ASCII)
+
+
+def write_lua(workdir: str, name: str, body: str) -> str:
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write(body)
+    return path
+
+
+def evaluate_script(workdir: str, token: str) -> str:
+    return write_lua(workdir, "evaluate.lua", f"""
+wrk.method = "POST"
+wrk.body = {lua_string(EVALUATE_BODY)}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = {lua_string("Bearer " + token)}
+""")
+
+
+def customers_script(workdir: str, token: str, count: int) -> str:
+    return write_lua(workdir, "customers.lua", f"""
+wrk.headers["Authorization"] = {lua_string("Bearer " + token)}
+local counter = 1
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + (id or 0))
+end
+function request()
+  local i = math.random(1, {count})
+  return wrk.format("GET", string.format("/api/v1/customers/{ID_PREFIX}%012d", i))
+end
+""")
+
+
+# --------------------------------------------------------------------------------------------
+# One backend
+
+
+def mib(kib: int | None) -> float | None:
+    return None if kib is None else round(kib / 1024.0, 1)
+
+
+def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
+    result: dict = {"backend": backend, "errors": []}
+    workdir = tempfile.mkdtemp(prefix=f"zhidu-bench-{backend}-")
+    server: Server | None = None
+    pg_db_name = None
+    try:
+        # 1. database
+        if backend == "sqlite":
+            db_path = os.path.join(workdir, "bench.db")
+            database_url = f"sqlite://{db_path}"
+        else:
+            assert pg_admin_url
+            pg_db_name = f"zhidu_bench_{secrets.token_hex(4)}"
+            created = psql(pg_admin_url, f"CREATE DATABASE {pg_db_name}")
+            if created.returncode != 0:
+                pg_db_name = None
+                raise BenchError(f"CREATE DATABASE failed: {created.stderr.strip()}")
+            database_url = with_database(pg_admin_url, pg_db_name)
+            result["database"] = redact(database_url)
+        log(f"{backend}: DATABASE_URL={redact(database_url)}")
+
+        # 2. server
+        server = Server(database_url, workdir)
+        result["ready_s"] = round(server.wait_ready(60), 2)
+        log(f"{backend}: server pid {server.pid} ready on {server.base} in {result['ready_s']} s")
+
+        # 3. token
+        status, body = call("POST", server.base + "/api/v1/auth/token", json.dumps({
+            "grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD,
+        }))
+        token = None
+        if status == 200:
+            try:
+                token = json.loads(body)["access_token"]
+            except (ValueError, KeyError, TypeError):
+                result["errors"].append(f"token: no access_token in {body[:200]!r}")
+        else:
+            result["errors"].append(f"token: HTTP {status} {body[:200]!r}")
+
+        # 4. seed (the server has migrated the database by now)
+        started = time.monotonic()
+        if backend == "sqlite":
+            seed_sqlite(db_path, args.customers)
+        else:
+            seed_postgres(database_url, args.customers)
+        result["seed_s"] = round(time.monotonic() - started, 2)
+        log(f"{backend}: seeded {args.customers} customers in {result['seed_s']} s")
+
+        # 5a. baseline
+        log(f"{backend}: wrk /healthz")
+        result["baseline"] = run_wrk(server.base + "/healthz", args.duration)
+
+        # 5b. evaluate
+        status, body = call("POST", server.base + "/api/v1/tiers/evaluate", EVALUATE_BODY, token)
+        if status != 200:
+            result["evaluate"] = {"error": f"probe: HTTP {status} {body[:200]!r}"}
+        else:
+            log(f"{backend}: wrk POST /api/v1/tiers/evaluate")
+            result["evaluate"] = run_wrk(
+                server.base + "/api/v1/tiers/evaluate", args.duration,
+                evaluate_script(workdir, token or ""),
+            )
+
+        # 5c. customer reads, sampling the server's memory meanwhile
+        samples: list[int] = []
+
+        def sample() -> None:
+            rss = server.memory_kib().get("VmRSS")
+            if rss is not None:
+                samples.append(rss)
+
+        probe_id = customer_id(max(1, args.customers // 2))
+        status, body = call("GET", f"{server.base}/api/v1/customers/{probe_id}", token=token)
+        if status != 200:
+            result["customer"] = {"error": f"probe: HTTP {status} {body[:200]!r}"}
+        else:
+            log(f"{backend}: wrk GET /api/v1/customers/{{random id}}")
+            result["customer"] = run_wrk(
+                server.base + "/", args.duration,
+                customers_script(workdir, token or "", args.customers), on_tick=sample,
+            )
+        memory = server.memory_kib()
+        result["memory"] = {
+            "rss_max_during_read_mib": mib(max(samples)) if samples else None,
+            "rss_samples": len(samples),
+            "hwm_after_read_mib": mib(memory.get("VmHWM")),
+        }
+
+        # 6. quarter close
+        log(f"{backend}: POST /api/v1/tier-runs {QUARTER}")
+        started = time.monotonic()
+        try:
+            status, body = call("POST", server.base + "/api/v1/tier-runs",
+                                json.dumps({"quarter": QUARTER}), token, timeout=300)
+            elapsed = time.monotonic() - started
+            if status == 201:
+                result["quarter_close"] = {"seconds": round(elapsed, 3)}
+            else:
+                result["quarter_close"] = {
+                    "seconds": round(elapsed, 3), "error": f"HTTP {status} {body[:200]!r}",
+                }
+        except (OSError, urllib.error.URLError) as error:
+            result["quarter_close"] = {"error": f"request failed: {error}"}
+        memory = server.memory_kib()
+        result["memory"]["hwm_final_mib"] = mib(memory.get("VmHWM"))
+        peaks = [v for v in (result["memory"]["rss_max_during_read_mib"],
+                             result["memory"]["hwm_after_read_mib"],
+                             result["memory"]["hwm_final_mib"]) if v is not None]
+        result["memory"]["peak_rss_mib"] = max(peaks) if peaks else None
+
+        # 7. the database's own floor (PostgreSQL, pgbench available)
+        if backend == "postgres":
+            if shutil.which("pgbench"):
+                try:
+                    result["pgbench_floor"] = run_pgbench_floor(database_url, args.duration)
+                except (BenchError, subprocess.TimeoutExpired) as error:
+                    result["pgbench_floor"] = {"error": str(error)}
+            else:
+                result["pgbench_floor"] = {"error": "pgbench is not installed"}
+    except (BenchError, OSError, http.client.HTTPException, subprocess.SubprocessError,
+            sqlite3.Error) as error:
+        result["errors"].append(f"{type(error).__name__}: {error}")
+        log(f"{backend}: {error}")
+    finally:
+        if server is not None:
+            server.stop()
+            if server.process.returncode not in (0, -signal.SIGTERM, None):
+                result.setdefault("server_exit", server.process.returncode)
+        if pg_db_name and pg_admin_url:
+            drop_database(pg_admin_url, pg_db_name)
+        shutil.rmtree(workdir, ignore_errors=True)
+    compute_checks(result)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+
+
+def ok(measure: dict | None) -> bool:
+    return bool(measure) and "error" not in measure and "rps" in measure
+
+
+def compute_checks(result: dict) -> None:
+    base, ev, cu = result.get("baseline"), result.get("evaluate"), result.get("customer")
+    floor = result.get("pgbench_floor")
+    if ok(base) and ok(ev):
+        ev["ratio_to_baseline"] = ev["rps"] / base["rps"]
+    if ok(base) and ok(cu):
+        cu["ratio_to_baseline"] = cu["rps"] / base["rps"]
+    if ok(cu) and floor and "tps" in floor:
+        cu["ratio_to_pgbench_floor"] = cu["rps"] / floor["tps"]
+
+    def check(key: str, value) -> dict:
+        op, threshold = TARGETS[key]
+        if value is None:
+            return {"target": f"{op} {threshold}", "value": None, "result": "MISS"}
+        passed = value >= threshold if op == ">=" else value < threshold
+        return {"target": f"{op} {threshold}", "value": value, "result": "PASS" if passed else "MISS"}
+
+    checks = {
+        "evaluate_ratio": check("evaluate_ratio", (ev or {}).get("ratio_to_baseline")),
+        "customer_ratio": check("customer_ratio", (cu or {}).get("ratio_to_baseline")),
+        "quarter_close_s": check(
+            "quarter_close_s",
+            None if "error" in (result.get("quarter_close") or {"error": 1})
+            else result["quarter_close"]["seconds"],
+        ),
+        "peak_rss_mib": check("peak_rss_mib", (result.get("memory") or {}).get("peak_rss_mib")),
+    }
+    if result["backend"] == "postgres":
+        checks["customer_floor_ratio"] = check(
+            "customer_floor_ratio", (cu or {}).get("ratio_to_pgbench_floor"))
+        checks["customer_p99_ms_pg"] = check(
+            "customer_p99_ms_pg", cu.get("p99_ms") if ok(cu) else None)
+    result["checks"] = checks
+
+
+def fmt_rps(measure: dict | None) -> str:
+    if not measure:
+        return "n/a"
+    if "rps" not in measure:
+        return "n/a"
+    return f"{measure['rps']:,.0f}" + (" (!)" if "error" in measure else "")
+
+
+def fmt_pct(value) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def fmt_ms(measure: dict | None, key: str) -> str:
+    return "n/a" if not measure or key not in measure else f"{measure[key]:.2f} ms"
+
+
+def print_table(result: dict) -> None:
+    backend = result["backend"]
+    print()
+    print(f"== {backend} " + "=" * (74 - len(backend)))
+    if result.get("skipped"):
+        print(f"  SKIPPED: {result['skipped']}")
+        return
+    checks = result.get("checks", {})
+    base, ev, cu = result.get("baseline"), result.get("evaluate"), result.get("customer")
+    qc, mem = result.get("quarter_close") or {}, result.get("memory") or {}
+    floor = result.get("pgbench_floor")
+
+    def verdict(key: str) -> str:
+        return checks[key]["result"] if key in checks else ""
+
+    rows = [
+        ("GET /healthz baseline rps", fmt_rps(base), "", ""),
+        ("evaluate rps", fmt_rps(ev), "", ""),
+        ("evaluate / baseline", fmt_pct((ev or {}).get("ratio_to_baseline")), ">= 70%",
+         verdict("evaluate_ratio")),
+        ("evaluate p50", fmt_ms(ev, "p50_ms"), "", ""),
+        ("evaluate p99", fmt_ms(ev, "p99_ms"), "", ""),
+        ("customer read rps", fmt_rps(cu), "", ""),
+        ("customer read / baseline", fmt_pct((cu or {}).get("ratio_to_baseline")), ">= 25%",
+         verdict("customer_ratio")),
+    ]
+    if backend == "postgres":
+        floor_text = "n/a" if not floor or "tps" not in floor else f"{floor['tps']:,.0f} tps"
+        rows += [
+            ("pgbench -S floor (database's own)", floor_text, "", ""),
+            ("customer read / pgbench floor", fmt_pct((cu or {}).get("ratio_to_pgbench_floor")),
+             ">= 45% (DESIGN)", verdict("customer_floor_ratio")),
+        ]
+    rows += [
+        ("customer read p50", fmt_ms(cu, "p50_ms"), "", ""),
+        ("customer read p99", fmt_ms(cu, "p99_ms"),
+         "< 10 ms (DESIGN)" if backend == "postgres" else "", verdict("customer_p99_ms_pg")),
+        ("quarter close", "n/a" if "seconds" not in qc else f"{qc['seconds']:.2f} s", "< 10 s",
+         verdict("quarter_close_s")),
+        ("peak RSS", "n/a" if mem.get("peak_rss_mib") is None else f"{mem['peak_rss_mib']:.1f} MiB",
+         "< 64 MiB", verdict("peak_rss_mib")),
+    ]
+    print(f"  {'metric':<36}{'value':>16}  {'target':<17}{'result'}")
+    for label, value, target, outcome in rows:
+        print(f"  {label:<36}{value:>16}  {target:<17}{outcome}")
+    notes = list(result.get("errors", []))
+    for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor"):
+        measure = result.get(name)
+        if isinstance(measure, dict) and "error" in measure:
+            notes.append(f"{name}: {measure['error']}")
+    if "server_exit" in result:
+        notes.append(f"server exited with {result['server_exit']}")
+    if mem:
+        notes.append(
+            f"RSS: max sampled during reads {mem.get('rss_max_during_read_mib')} MiB "
+            f"({mem.get('rss_samples')} samples), VmHWM after reads {mem.get('hwm_after_read_mib')} "
+            f"MiB, VmHWM at the end {mem.get('hwm_final_mib')} MiB"
+        )
+    for note in notes:
+        print(f"  note: {note}")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgres",
+                        help="comma-separated: sqlite,postgres (default both)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--customers", type=int, default=100_000,
+                        help="customers to seed (default 100000)")
+    args = parser.parse_args()
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    unknown = set(backends) - {"sqlite", "postgres"}
+    if unknown:
+        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+
+    if not os.access(BINARY, os.X_OK):
+        print(f"error: {BINARY} not found; run `cargo build --release -p zhidu-api` "
+              "(or `make bench`)", file=sys.stderr)
+        return 2
+    if not shutil.which("wrk"):
+        print("error: wrk is not installed (`make bench` installs it: apt-get install -y wrk)",
+              file=sys.stderr)
+        return 2
+
+    # Let SIGTERM run the finally blocks (server kill, temp dir, DROP DATABASE).
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+
+    report = {
+        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname())},
+        "load": {"tool": "wrk", "threads": 2, "connections": 32, "duration_s": args.duration},
+        "customers": args.customers,
+        "targets": {k: f"{op} {v}" for k, (op, v) in TARGETS.items()},
+        "backends": {},
+    }
+    try:
+        for backend in backends:
+            pg_admin_url = None
+            if backend == "postgres":
+                pg_admin_url, why = find_pg_admin_url()
+                if not pg_admin_url:
+                    log(f"postgres: SKIPPED ({why})")
+                    report["backends"][backend] = {"backend": backend, "skipped": why}
+                    continue
+                log(f"postgres: creating the bench database through {redact(pg_admin_url)}")
+            report["backends"][backend] = bench_backend(backend, args, pg_admin_url)
+    except KeyboardInterrupt:
+        log("interrupted; cleaned up")
+        return 130
+    finally:
+        os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+        with open(RESULTS, "w") as f:
+            json.dump(report, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+
+    for result in report["backends"].values():
+        print_table(result)
+    print()
+    print(f"results: {os.path.relpath(RESULTS, ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
