@@ -264,8 +264,8 @@ mod tests {
         }
     }
 
-    /// The 2026 National Day block as published: 1–7 October off, Sunday 27 September and
-    /// Saturday 10 October worked.
+    /// Mid-Autumn and National Day 2026 as the State Council published them: 25–27 September
+    /// and 1–7 October off, Sunday 20 September and Saturday 10 October worked.
     fn national_day_2026() -> BusinessCalendar {
         let mut days: Vec<ScheduleDay> = (1..=7)
             .map(|d| {
@@ -275,8 +275,15 @@ mod tests {
                     true,
                 )
             })
+            .chain((25..=27).map(|d| {
+                day(
+                    date!(2026 - 09 - 01).replace_day(d).unwrap(),
+                    "中秋节",
+                    true,
+                )
+            }))
             .collect();
-        days.push(day(date!(2026 - 09 - 27), "国庆节", false));
+        days.push(day(date!(2026 - 09 - 20), "国庆节", false));
         days.push(day(date!(2026 - 10 - 10), "国庆节", false));
         let schedule = validate_year_schedule(2026, 2026, days).unwrap();
         BusinessCalendar::new([schedule])
@@ -289,7 +296,7 @@ mod tests {
         assert!(!holiday.working);
         assert_eq!(holiday.kind, DayKind::PublicHoliday);
         assert_eq!(holiday.name.as_deref(), Some("国庆节"));
-        let make_up = calendar.day(date!(2026 - 09 - 27)); // a Sunday
+        let make_up = calendar.day(date!(2026 - 09 - 20)); // a Sunday
         assert!(make_up.working);
         assert_eq!(make_up.kind, DayKind::MakeUpWorkday);
         assert_eq!(calendar.day(date!(2026 - 10 - 17)).kind, DayKind::Weekend);
@@ -330,9 +337,12 @@ mod tests {
         let due = calendar.add_working_days(date!(2026 - 09 - 30), 1).unwrap();
         assert_eq!(due.value, date!(2026 - 10 - 08));
         assert!(!due.provisional);
-        // Friday 25 September + 1: the make-up Sunday 27 September counts.
-        let due = calendar.add_working_days(date!(2026 - 09 - 25), 1).unwrap();
-        assert_eq!(due.value, date!(2026 - 09 - 27));
+        // Friday 18 September + 1: the make-up Sunday 20 September counts.
+        let due = calendar.add_working_days(date!(2026 - 09 - 18), 1).unwrap();
+        assert_eq!(due.value, date!(2026 - 09 - 20));
+        // Thursday 24 September + 1: Mid-Autumn 25–27 September is off, Monday 28 September.
+        let due = calendar.add_working_days(date!(2026 - 09 - 24), 1).unwrap();
+        assert_eq!(due.value, date!(2026 - 09 - 28));
         // + 3 from 8 October: Friday 9, make-up Saturday 10, Monday 12.
         let due = calendar.add_working_days(date!(2026 - 10 - 08), 3).unwrap();
         assert_eq!(due.value, date!(2026 - 10 - 12));

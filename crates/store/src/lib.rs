@@ -8,6 +8,8 @@ pub mod customers;
 pub mod db;
 mod error;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tiers;
 pub mod users;
 
