@@ -1,1 +1,15 @@
+//! Black-box HTTP tests: each starts the real `zhidu` binary on its own database (SQLite and
+//! PostgreSQL, see `both_backends!`) on a free port and talks to it over real HTTP.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod auth;
+mod bad_input;
+mod calendar;
+mod customers;
+mod openapi;
+mod readme;
+mod startup;
+mod tiers;

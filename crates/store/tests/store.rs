@@ -1,5 +1,7 @@
 //! Store behaviour on both backends: migrations, transactions with their audit rows,
-//! optimistic locking, batch inserts.
+//! optimistic locking, the pool.
+
+#![allow(clippy::unwrap_used, reason = "test helpers fail the test by panicking")]
 
 use diesel::{QueryDsl, RunQueryDsl};
 use zhidu_store::audit::{self, Actor};

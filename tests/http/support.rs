@@ -1,0 +1,251 @@
+//! `spawn_app`: the real binary on a throwaway database, and a small HTTP client for it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use zhidu_store::testing::TestDatabase;
+
+pub const ADMIN_PASSWORD: &str = "test-admin-password";
+pub const JWT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
+
+/// A running server; killed (and its database dropped) when this goes out of scope.
+pub struct TestApp {
+    pub base: String,
+    pub admin_token: String,
+    child: Child,
+    agent: ureq::Agent,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response with its body parsed as JSON (`Value::Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts an RFC 9457 problem with this status, and returns it.
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status, status,
+            "expected {status}, got {}: {}",
+            self.status, self.text
+        );
+        assert!(
+            self.content_type.starts_with("application/problem+json"),
+            "not problem+json: {} {}",
+            self.content_type,
+            self.text
+        );
+        assert_eq!(self.body["status"], status);
+        assert!(
+            self.body["type"].is_string()
+                && self.body["title"].is_string()
+                && self.body["detail"].is_string()
+        );
+        &self.body
+    }
+
+    /// The `field` names of a validation problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status, status,
+            "expected {status}, got {}: {}",
+            self.status, self.text
+        );
+        &self.body
+    }
+}
+
+pub fn spawn_app(db: &TestDatabase) -> TestApp {
+    spawn_app_with(db, &[])
+}
+
+pub fn spawn_app_with(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zhidu"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", &db.url_text)
+        .env("ZHIDU_BIND", "127.0.0.1:0")
+        .env("ZHIDU_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("ZHIDU_JWT_SECRET", JWT_SECRET)
+        .env("ZHIDU_WORKERS", "1")
+        .env("ZHIDU_DB_POOL_SIZE", "4")
+        .env("ZHIDU_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (name, value) in extra_env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("the zhidu binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("zhidu listening on ") {
+                let address = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = sender.send(address);
+            }
+        }
+    });
+    let base = match receiver.recv_timeout(Duration::from_secs(60)) {
+        Ok(base) => base,
+        Err(_) => {
+            let _ = child.kill();
+            panic!("zhidu did not report a listening address within 60 s");
+        }
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut app = TestApp {
+        base,
+        admin_token: String::new(),
+        child,
+        agent,
+    };
+    app.admin_token = app.token_for("admin", ADMIN_PASSWORD);
+    app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Any request; `body` is sent as-is with `content_type` when given.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, &[u8])>,
+    ) -> Reply {
+        let url = self.url(path);
+        let request = ureq::http::Request::builder().method(method).uri(&url);
+        let request = match token {
+            Some(token) => request.header("Authorization", format!("Bearer {token}")),
+            None => request,
+        };
+        let response = match body {
+            Some((content_type, bytes)) => {
+                let request = request
+                    .header("Content-Type", content_type)
+                    .body(bytes.to_vec())
+                    .unwrap();
+                self.agent.run(request)
+            }
+            None => self.agent.run(request.body(()).unwrap()),
+        }
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = response.into_body().read_to_string().unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Reply {
+        self.send("GET", path, Some(token), None)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.json("POST", path, Some(token), body)
+    }
+
+    pub fn json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.send(method, path, token, Some(("application/json", &bytes)))
+    }
+
+    pub fn token_for(&self, username: &str, password: &str) -> String {
+        let reply = self.json(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            &json!({"grant_type": "password", "username": username, "password": password}),
+        );
+        reply.ok(200)["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a staff user with `roles` and returns (id, token).
+    pub fn user_with_roles(&self, username: &str, roles: &[&str]) -> (String, String) {
+        let password = format!("{username}-password-123");
+        let reply = self.post(
+            "/api/v1/users",
+            &self.admin_token,
+            &json!({"username": username, "display_name": username, "password": password, "roles": roles}),
+        );
+        let id = reply.ok(201)["id"].as_str().unwrap().to_owned();
+        (id, self.token_for(username, &password))
+    }
+
+    pub fn create_customer(&self, body: &Value) -> Value {
+        self.post("/api/v1/customers", &self.admin_token, body)
+            .ok(201)
+            .clone()
+    }
+
+    /// The audit trail of one entity.
+    pub fn audit(&self, entity_type: &str, entity_id: &str) -> Vec<Value> {
+        let reply = self.get(
+            &format!("/api/v1/audit?entity_type={entity_type}&entity_id={entity_id}"),
+            &self.admin_token,
+        );
+        reply.ok(200).as_array().unwrap().clone()
+    }
+}
