@@ -1,7 +1,10 @@
 //! Store behaviour on both backends: migrations, transactions with their audit rows,
 //! optimistic locking, the pool.
 
-#![allow(clippy::unwrap_used, reason = "test helpers fail the test by panicking")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test by panicking"
+)]
 
 use diesel::{QueryDsl, RunQueryDsl};
 use zhidu_store::audit::{self, Actor};
