@@ -137,3 +137,40 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    an_exhausted_pool_answers_503_and_the_waiting_write_still_lands,
+    |db: &TestDatabase| {
+        let app = crate::support::spawn_app_with(
+            db,
+            &[
+                ("ZHIDU_DB_POOL_SIZE", "1"),
+                ("ZHIDU_DB_ACQUIRE_TIMEOUT_MS", "200"),
+            ],
+        );
+        let lock = db.lock_customers();
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| {
+                app.json(
+                    "POST",
+                    "/api/v1/customers",
+                    Some(&app.admin_token),
+                    &serde_json::json!({"full_name": "Waits", "area_type": "urban"}),
+                )
+            });
+            // The write holds the only connection while it waits for the lock.
+            std::thread::sleep(std::time::Duration::from_millis(700));
+            let busy = app.send("GET", "/readyz", None, None);
+            assert!(
+                busy.problem(503)["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("retry")
+            );
+            drop(lock);
+            waiting.join().unwrap().ok(201);
+        });
+        app.send("GET", "/readyz", None, None).ok(200);
+        assert_eq!(customer_count(&app), 1);
+    }
+);

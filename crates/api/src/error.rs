@@ -233,7 +233,7 @@ impl From<StoreError> for ApiError {
             StoreError::StaleVersion => ApiError::stale(
                 "the resource was changed since you read it; read it again and retry with its current version",
             ),
-            StoreError::PoolExhausted => {
+            StoreError::PoolExhausted | StoreError::Busy => {
                 ApiError::unavailable("the database is busy; retry shortly")
             }
             other @ (StoreError::Setup(_) | StoreError::Corrupt(_) | StoreError::Database(_)) => {

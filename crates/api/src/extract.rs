@@ -11,12 +11,9 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
-/// The body limit when a route sets none: ample for any single resource.
+/// The body limit: ample for any single resource, small enough that a runaway client cannot
+/// make the server buffer much.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-
-/// A route-specific body limit, set as app data on a scope or resource.
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
 
 /// A JSON body, parsed and validated; every failure becomes a problem naming the field.
 #[derive(Debug)]
@@ -30,9 +27,7 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = request
-            .app_data::<BodyLimit>()
-            .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let limit = DEFAULT_BODY_LIMIT;
         let content_type_ok = request
             .headers()
             .get(CONTENT_TYPE)

@@ -1,9 +1,12 @@
 //! The HTTP server: middleware, routes, the OpenAPI document and Swagger UI.
 
+use std::sync::Arc;
+
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
+use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -76,10 +79,12 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
         tier_policy: TierPolicy::default(),
         decoy_hash: auth::decoy_hash(),
+        db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
+        acquire_timeout: config.pool.acquire_timeout,
     });
-    let blocking_threads = (config.pool.max_size as usize)
-        .div_ceil(config.workers)
-        .max(1);
+    // Database work is admitted by `db_permits`, so no more than the pool's size of blocking
+    // tasks exist at once; each worker may need to run all of them.
+    let blocking_threads = config.pool.max_size as usize;
     let document = crate::openapi::document();
     let server = HttpServer::new(move || {
         App::new()

@@ -1,6 +1,10 @@
 //! What every handler shares, and the two ways it reaches the database.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use actix_web::web;
+use tokio::sync::Semaphore;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
@@ -13,6 +17,11 @@ pub struct AppState {
     pub tier_policy: TierPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
+    /// One permit per pooled connection: a request waits here, without holding a blocking
+    /// thread, and gives up after `acquire_timeout`, so a saturated server answers 503 in
+    /// bounded time instead of queueing without end.
+    pub db_permits: Arc<Semaphore>,
+    pub acquire_timeout: Duration,
 }
 
 impl AppState {
@@ -23,11 +32,19 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
+        let busy =
+            || ApiError::unavailable("no database connection became free in time; retry shortly");
+        let permit = actix_web::rt::time::timeout(
+            self.acquire_timeout,
+            self.db_permits.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| busy())?
+        .map_err(ApiError::internal)?;
         let pool = self.pool.clone();
         web::block(move || {
-            let mut connection = pool.get().map_err(|_| {
-                ApiError::unavailable("no database connection became free in time; retry shortly")
-            })?;
+            let _permit = permit;
+            let mut connection = pool.get().map_err(|_| busy())?;
             work(&mut connection)
         })
         .await

@@ -43,6 +43,10 @@ macro_rules! insert_rows {
 }
 pub(crate) use insert_rows;
 
+/// Per PostgreSQL connection: give up on a lock after as long as SQLite's busy timeout, so a
+/// stuck lock becomes a retryable 503 instead of a request that hangs.
+const POSTGRES_SETTINGS: &str = "SET lock_timeout = '5s'; SET TIME ZONE 'UTC';";
+
 /// Where the data lives, chosen from the URL scheme alone. Anything else is refused: a typo
 /// must never become an empty SQLite file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +110,13 @@ impl DatabaseUrl {
 
     pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
         match self {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+            DatabaseUrl::Postgres(url) => {
+                let mut connection = PgConnection::establish(url)?;
+                connection
+                    .batch_execute(POSTGRES_SETTINGS)
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Postgres(connection))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut connection = SqliteConnection::establish(&path.to_string_lossy())?;
                 connection

@@ -13,6 +13,10 @@ pub enum StoreError {
     StaleVersion,
     #[error("no database connection became free in time")]
     PoolExhausted,
+    /// The database could not take the lock or serialize the transaction in time; a retry
+    /// may succeed.
+    #[error("the database is busy")]
+    Busy,
     #[error("database setup failed: {0}")]
     Setup(String),
     #[error("stored data is inconsistent: {0}")]
@@ -40,6 +44,15 @@ impl From<DieselError> for StoreError {
                     .or(info.table_name())
                     .unwrap_or("record");
                 StoreError::Conflict(format!("{constraint} {what}"))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                StoreError::Busy
+            }
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("lock timeout") =>
+            {
+                StoreError::Busy
             }
             other => StoreError::Database(other),
         }

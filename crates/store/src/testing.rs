@@ -76,6 +76,38 @@ impl TestDatabase {
     }
 }
 
+/// Holds the write lock on `customers` from outside the server until dropped, so that the
+/// server's next write to it waits.
+pub struct CustomersLock {
+    connection: crate::db::DbConnection,
+}
+
+impl TestDatabase {
+    pub fn lock_customers(&self) -> CustomersLock {
+        use diesel::connection::SimpleConnection;
+        let mut connection = self.url.connect().unwrap();
+        match &mut connection {
+            crate::db::DbConnection::Sqlite(sqlite) => {
+                sqlite.batch_execute("BEGIN IMMEDIATE").unwrap()
+            }
+            crate::db::DbConnection::Postgres(pg) => pg
+                .batch_execute("BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE;")
+                .unwrap(),
+        }
+        CustomersLock { connection }
+    }
+}
+
+impl Drop for CustomersLock {
+    fn drop(&mut self) {
+        use diesel::connection::SimpleConnection;
+        let _ = match &mut self.connection {
+            crate::db::DbConnection::Sqlite(sqlite) => sqlite.batch_execute("ROLLBACK"),
+            crate::db::DbConnection::Postgres(pg) => pg.batch_execute("ROLLBACK"),
+        };
+    }
+}
+
 /// `postgres://u@h:p/db?x` with its database replaced.
 fn with_database(url: &str, database: &str) -> String {
     let (without_query, query) = match url.split_once('?') {

@@ -181,69 +181,92 @@ pub fn find_run(connection: &mut DbConnection, quarter: &str) -> StoreResult<Opt
         .optional()?)
 }
 
-/// Everything a close of `quarter` evaluates, in three set-based reads.
-pub fn close_inputs(
+/// id, first contract, flags, revenue and payments of the quarter (absent: none recorded).
+type CloseRow = (String, Option<Date>, String, Option<i64>, Option<i64>);
+
+/// One page (in id order, after `after_id`) of what a close of `quarter` evaluates: each
+/// customer with its metrics and its referrals up to `quarter_last_day`, in two set-based reads.
+/// Paging keeps a close of any size within a few megabytes.
+pub fn close_inputs_page(
     connection: &mut DbConnection,
     quarter: &str,
     quarter_last_day: Date,
+    after_id: Option<&str>,
+    limit: i64,
 ) -> StoreResult<Vec<TierInputs>> {
-    let all: Vec<(String, Option<Date>, String)> = customers_table::table
+    let rows: Vec<CloseRow> = customers_table::table
+        .left_join(
+            customer_quarter_metrics::table.on(customer_quarter_metrics::customer_id
+                .eq(customers_table::id)
+                .and(customer_quarter_metrics::quarter.eq(quarter))),
+        )
+        .filter(customers_table::id.gt(after_id.unwrap_or_default()))
+        .order(customers_table::id.asc())
+        .limit(limit)
         .select((
             customers_table::id,
             customers_table::first_contract_on,
             customers_table::flags,
+            customer_quarter_metrics::revenue_fen.nullable(),
+            customer_quarter_metrics::payments_fen.nullable(),
         ))
-        .order(customers_table::id.asc())
         .load(connection)?;
-    let metrics: HashMap<String, (i64, i64)> = customer_quarter_metrics::table
-        .filter(customer_quarter_metrics::quarter.eq(quarter))
-        .select((
-            customer_quarter_metrics::customer_id,
-            customer_quarter_metrics::revenue_fen,
-            customer_quarter_metrics::payments_fen,
-        ))
-        .load::<(String, i64, i64)>(connection)?
-        .into_iter()
-        .map(|(id, revenue, payments)| (id, (revenue, payments)))
-        .collect();
+    let ids: Vec<&str> = rows.iter().map(|row| row.0.as_str()).collect();
     let referrals: HashMap<String, i64> = customer_referrals::table
+        .filter(customer_referrals::referrer_id.eq_any(&ids))
         .filter(customer_referrals::referred_on.le(quarter_last_day))
         .group_by(customer_referrals::referrer_id)
         .select((customer_referrals::referrer_id, diesel::dsl::count_star()))
         .load::<(String, i64)>(connection)?
         .into_iter()
         .collect();
-    Ok(all
+    Ok(rows
         .into_iter()
-        .map(|(customer_id, first_contract_on, flags)| {
-            let (revenue_fen, payments_fen) = metrics.get(&customer_id).copied().unwrap_or((0, 0));
-            let referrals = referrals.get(&customer_id).copied().unwrap_or(0);
-            TierInputs {
+        .map(
+            |(customer_id, first_contract_on, flags, revenue, payments)| TierInputs {
+                referrals: referrals.get(&customer_id).copied().unwrap_or(0),
                 customer_id,
                 first_contract_on,
                 flags,
-                revenue_fen,
-                payments_fen,
-                referrals,
-            }
-        })
+                revenue_fen: revenue.unwrap_or(0),
+                payments_fen: payments.unwrap_or(0),
+            },
+        )
         .collect())
 }
 
-/// Stores a quarter's results and makes them every customer's current tier, unless the
-/// customer already holds a later quarter's tier. Overrides lapse (TIER-4).
-pub fn save_close(
-    connection: &mut DbConnection,
-    actor: &Actor,
-    run: &TierRun,
-    results: &[CustomerTier],
-) -> StoreResult<()> {
+/// Opens a quarter close: the run row the results hang from. A second open of the same
+/// quarter is a `Conflict`.
+pub fn open_close(connection: &mut DbConnection, run: &TierRun) -> StoreResult<()> {
     diesel::insert_into(tier_runs::table)
         .values(run)
         .execute(connection)?;
+    Ok(())
+}
+
+/// Stores one page of a close's results.
+pub fn save_results(connection: &mut DbConnection, results: &[CustomerTier]) -> StoreResult<()> {
     for chunk in results.chunks(INSERT_CHUNK) {
         insert_rows!(&mut *connection, customer_tiers::table, chunk)?;
     }
+    Ok(())
+}
+
+/// Completes a close: its counts, and its results as every customer's current tier unless the
+/// customer already holds a later quarter's tier. Overrides lapse (TIER-4).
+pub fn finish_close(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    run: &TierRun,
+) -> StoreResult<()> {
+    diesel::update(tier_runs::table.find(&run.quarter))
+        .set((
+            tier_runs::customer_count.eq(run.customer_count),
+            tier_runs::tier_a_count.eq(run.tier_a_count),
+            tier_runs::tier_b_count.eq(run.tier_b_count),
+            tier_runs::tier_c_count.eq(run.tier_c_count),
+        ))
+        .execute(connection)?;
     let closed_tier = customer_tiers::table
         .filter(customer_tiers::customer_id.eq(customers_table::id))
         .filter(customer_tiers::quarter.eq(&run.quarter))

@@ -7,10 +7,9 @@ use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::money::Money;
-use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{Tier, TierFlag};
 use zhidu_store::customers::{self, Customer, CustomerChangeset, CustomerFilter};
 use zhidu_store::db::DbConnection;
@@ -18,6 +17,7 @@ use zhidu_store::tiers::{self, QuarterMetrics, Referral};
 use zhidu_store::{StoreError, new_id, now_utc, users};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Staff};
+use crate::checks::quarter_param;
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
@@ -49,14 +49,6 @@ pub fn flags_from_text(text: &str) -> BTreeSet<TierFlag> {
     text.split_whitespace()
         .filter_map(TierFlag::parse)
         .collect()
-}
-
-fn not_blank(text: &str) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be blank".into()))
-    } else {
-        Ok(())
-    }
 }
 
 /// A customer as the API shows it.
@@ -116,7 +108,7 @@ impl From<Customer> for CustomerView {
 pub struct CreateCustomer {
     #[validate(
         length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "not_blank")
+        custom(function = "crate::checks::not_blank")
     )]
     #[schema(
         example = "石家庄恒信网络科技有限公司",
@@ -163,7 +155,7 @@ pub struct UpdateCustomer {
     pub version: i64,
     #[validate(
         length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "not_blank")
+        custom(function = "crate::checks::not_blank")
     )]
     pub full_name: Option<String>,
     #[validate(length(max = 500, message = "at most 500 characters"))]
@@ -366,30 +358,15 @@ async fn update_customer(
     Ok(HttpResponse::Ok().json(CustomerView::from(updated)))
 }
 
-fn parse_quarter(text: &str) -> Result<Quarter, ApiError> {
-    text.parse()
-        .map_err(|e: zhidu_domain::quarter::QuarterError| {
-            ApiError::invalid_field("quarter", e.to_string())
-        })
-}
-
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuarterMetricsInput {
     /// Revenue billed to the customer in the quarter (ARPU).
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub revenue: Money,
     /// Cash the customer paid in the quarter.
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub payments: Money,
-}
-
-fn not_negative(amount: &Money) -> Result<(), ValidationError> {
-    if amount.is_negative() {
-        Err(ValidationError::new("negative").with_message("must not be negative".into()))
-    } else {
-        Ok(())
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -434,7 +411,7 @@ async fn put_quarter_metrics(
     Json(request): Json<QuarterMetricsInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, quarter) = path.into_inner();
-    let quarter = parse_quarter(&quarter)?;
+    let quarter = quarter_param(&quarter)?;
     let actor = caller.actor;
     let metrics = QuarterMetrics {
         customer_id: id,
@@ -475,7 +452,7 @@ async fn get_quarter_metrics(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, quarter) = path.into_inner();
-    let quarter = parse_quarter(&quarter)?.to_string();
+    let quarter = quarter_param(&quarter)?.to_string();
     let metrics = state
         .read(move |connection| {
             find_customer(connection, &id)?;

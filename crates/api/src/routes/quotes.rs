@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 use zhidu_domain::money::Money;
 use zhidu_domain::tier::{PriceError, Tier, TierPolicy, tier_a_minimum_price};
 
@@ -19,14 +19,6 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(minimum_price).service(check_quote);
 }
 
-fn not_negative(amount: &Money) -> Result<(), ValidationError> {
-    if amount.is_negative() {
-        Err(ValidationError::new("negative").with_message("must not be negative".into()))
-    } else {
-        Ok(())
-    }
-}
-
 fn minimum_for(unit_cost: Money, policy: &TierPolicy) -> Result<Money, ApiError> {
     tier_a_minimum_price(unit_cost, policy)
         .map_err(|e: PriceError| ApiError::invalid_field("unit_cost", e.to_string()))
@@ -35,7 +27,7 @@ fn minimum_for(unit_cost: Money, policy: &TierPolicy) -> Result<Money, ApiError>
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinimumPriceRequest {
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub unit_cost: Money,
 }
 
@@ -77,13 +69,13 @@ async fn minimum_price(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub unit_cost: Money,
     /// The undiscounted price.
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub list_price: Money,
     /// The price offered.
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub price: Money,
 }
 

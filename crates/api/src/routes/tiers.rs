@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, ResponseError, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::quarter::Quarter;
@@ -18,6 +18,7 @@ use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
 use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, FinanceDesk, Managers, Staff};
+use crate::checks::quarter_param;
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
 use crate::routes::customers::{find_customer, flags_from_text};
@@ -60,20 +61,12 @@ fn reason_views(evaluation: &TierEvaluation) -> Vec<ReasonView> {
     evaluation.reasons.iter().map(ReasonView::from).collect()
 }
 
-fn not_negative(amount: &Money) -> Result<(), ValidationError> {
-    if amount.is_negative() {
-        Err(ValidationError::new("negative").with_message("must not be negative".into()))
-    } else {
-        Ok(())
-    }
-}
-
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateTierRequest {
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub quarterly_revenue: Money,
-    #[validate(custom(function = "not_negative"))]
+    #[validate(custom(function = "crate::checks::not_negative"))]
     pub quarterly_payments: Money,
     #[serde(default)]
     #[schema(example = 1)]
@@ -170,7 +163,11 @@ fn metrics_of(
     }
 }
 
-/// Evaluates every customer for `quarter` and stores the results as that quarter's history.
+/// Customers evaluated per page of a quarter close.
+const CLOSE_PAGE: i64 = 5_000;
+
+/// Evaluates every customer for `quarter`, page by page, and stores the results as that
+/// quarter's history.
 fn close(
     connection: &mut DbConnection,
     actor: &zhidu_store::audit::Actor,
@@ -178,40 +175,57 @@ fn close(
     policy: &TierPolicy,
 ) -> Result<TierRun, ApiError> {
     let quarter_text = quarter.to_string();
-    let inputs = tiers::close_inputs(connection, &quarter_text, quarter.last_day())?;
-    let mut counts = [0i64; 3];
-    let results: Vec<CustomerTier> = inputs
-        .into_iter()
-        .map(|input| {
-            let metrics = metrics_of(
-                input.first_contract_on,
-                &input.flags,
-                input.revenue_fen,
-                input.payments_fen,
-                input.referrals,
-                quarter,
-            );
-            let evaluation = evaluate_tier(&metrics, policy);
-            counts[evaluation.tier as usize] += 1;
-            CustomerTier {
-                customer_id: input.customer_id,
-                quarter: quarter_text.clone(),
-                tier: evaluation.tier.as_str().to_owned(),
-                reasons: serde_json::to_string(&reason_views(&evaluation))
-                    .unwrap_or_else(|_| "[]".into()),
-            }
-        })
-        .collect();
-    let run = TierRun {
-        quarter: quarter_text,
+    let mut run = TierRun {
+        quarter: quarter_text.clone(),
         closed_at: now_utc(),
         closed_by: actor.subject.clone(),
-        customer_count: counts.iter().sum(),
-        tier_a_count: counts[0],
-        tier_b_count: counts[1],
-        tier_c_count: counts[2],
+        customer_count: 0,
+        tier_a_count: 0,
+        tier_b_count: 0,
+        tier_c_count: 0,
     };
-    tiers::save_close(connection, actor, &run, &results)?;
+    tiers::open_close(connection, &run)?;
+    let mut after_id: Option<String> = None;
+    loop {
+        let page = tiers::close_inputs_page(
+            connection,
+            &quarter_text,
+            quarter.last_day(),
+            after_id.as_deref(),
+            CLOSE_PAGE,
+        )?;
+        let Some(last) = page.last() else { break };
+        after_id = Some(last.customer_id.clone());
+        let results: Vec<CustomerTier> = page
+            .into_iter()
+            .map(|input| {
+                let metrics = metrics_of(
+                    input.first_contract_on,
+                    &input.flags,
+                    input.revenue_fen,
+                    input.payments_fen,
+                    input.referrals,
+                    quarter,
+                );
+                let evaluation = evaluate_tier(&metrics, policy);
+                run.customer_count += 1;
+                match evaluation.tier {
+                    Tier::A => run.tier_a_count += 1,
+                    Tier::B => run.tier_b_count += 1,
+                    Tier::C => run.tier_c_count += 1,
+                }
+                CustomerTier {
+                    customer_id: input.customer_id,
+                    quarter: quarter_text.clone(),
+                    tier: evaluation.tier.as_str().to_owned(),
+                    reasons: serde_json::to_string(&reason_views(&evaluation))
+                        .unwrap_or_else(|_| "[]".into()),
+                }
+            })
+            .collect();
+        tiers::save_results(connection, &results)?;
+    }
+    tiers::finish_close(connection, actor, &run)?;
     Ok(run)
 }
 
@@ -285,7 +299,7 @@ async fn get_run(
     _caller: Authorized<Staff>,
     quarter: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let quarter = parse_quarter(&quarter)?.to_string();
+    let quarter = quarter_param(&quarter)?.to_string();
     let run = state
         .read(move |connection| {
             tiers::find_run(connection, &quarter)?
@@ -293,13 +307,6 @@ async fn get_run(
         })
         .await?;
     Ok(HttpResponse::Ok().json(TierRunView::from(run)))
-}
-
-fn parse_quarter(text: &str) -> Result<Quarter, ApiError> {
-    text.parse()
-        .map_err(|e: zhidu_domain::quarter::QuarterError| {
-            ApiError::invalid_field("quarter", e.to_string())
-        })
 }
 
 #[derive(Debug, Serialize, ToSchema)]

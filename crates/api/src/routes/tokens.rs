@@ -63,18 +63,21 @@ async fn issue_token(
     Json(request): Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let TokenRequest::Password { username, password } = request;
-    let decoy = state.decoy_hash.clone();
     let user = state
-        .read(move |connection| {
-            let user = users::find_by_username(connection, &username)?;
-            let hash = user
-                .as_ref()
-                .map_or(decoy.as_str(), |u| u.password_hash.as_str());
-            let verified = auth::verify_password(&password, hash);
-            Ok(user.filter(|u| verified && u.active))
-        })
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
+        .read(move |connection| Ok(users::find_by_username(connection, &username)?))
+        .await?;
+    // Verified off the connection: argon2 is slow on purpose and must not hold the pool.
+    let decoy = state.decoy_hash.clone();
+    let user = web::block(move || {
+        let hash = user
+            .as_ref()
+            .map_or(decoy.as_str(), |u| u.password_hash.as_str());
+        let verified = auth::verify_password(&password, hash);
+        user.filter(|u| verified && u.active)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
     let token = state
         .tokens
         .issue(&user.id, &user.username, roles_from_text(&user.roles), None)?;
