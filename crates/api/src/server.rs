@@ -11,7 +11,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 use zhidu_domain::tier::TierPolicy;
-use zhidu_store::db::open_pool;
+use zhidu_store::db::{DatabaseUrl, open_pool};
 
 use crate::Fatal;
 use crate::auth::{self, TokenKeys};
@@ -81,6 +81,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,
+        reads_inline: matches!(config.database_url, DatabaseUrl::Sqlite(_)),
     });
     // Database work is admitted by `db_permits`, so no more than the pool's size of blocking
     // tasks exist at once; each worker may need to run all of them.

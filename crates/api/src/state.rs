@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
@@ -22,25 +22,53 @@ pub struct AppState {
     /// bounded time instead of queueing without end.
     pub db_permits: Arc<Semaphore>,
     pub acquire_timeout: Duration,
+    /// Whether reads run on the worker thread (SQLite) or the blocking pool (PostgreSQL).
+    pub reads_inline: bool,
+}
+
+fn busy() -> ApiError {
+    ApiError::unavailable("no database connection became free in time; retry shortly")
 }
 
 impl AppState {
-    /// Runs `work` on a pooled connection on the blocking pool (diesel is synchronous).
-    /// A pool that stays exhausted past the acquire timeout answers 503.
-    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        let busy =
-            || ApiError::unavailable("no database connection became free in time; retry shortly");
-        let permit = actix_web::rt::time::timeout(
+    /// Waits for a database permit without holding a thread; 503 after the acquire timeout.
+    async fn admit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        actix_web::rt::time::timeout(
             self.acquire_timeout,
             self.db_permits.clone().acquire_owned(),
         )
         .await
         .map_err(|_| busy())?
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)
+    }
+
+    /// Runs read-only `work` on a pooled connection. On SQLite it runs right here: an
+    /// in-process read in WAL mode never waits for a writer and takes microseconds, less than
+    /// the two thread hand-offs of the blocking pool. On PostgreSQL it runs on the blocking pool
+    /// (diesel is synchronous and a network round trip must not stall the worker).
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let permit = self.admit().await?;
+        if self.reads_inline {
+            let _permit = permit;
+            let mut connection = self.pool.get().map_err(|_| busy())?;
+            return work(&mut connection);
+        }
+        self.on_blocking_pool(permit, work).await
+    }
+
+    async fn on_blocking_pool<T, F>(
+        &self,
+        permit: OwnedSemaphorePermit,
+        work: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
         let pool = self.pool.clone();
         web::block(move || {
             let _permit = permit;
@@ -51,14 +79,17 @@ impl AppState {
         .map_err(ApiError::internal)?
     }
 
-    /// Like [`read`](Self::read), inside one write transaction: the change and its audit
-    /// row commit together or not at all.
+    /// Runs `work` on the blocking pool inside one write transaction: the change and its
+    /// audit row commit together or not at all. Writes may wait for a lock, so never inline.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        self.read(move |connection| write_transaction(connection, work))
-            .await
+        let permit = self.admit().await?;
+        self.on_blocking_pool(permit, move |connection| {
+            write_transaction(connection, work)
+        })
+        .await
     }
 }

@@ -67,7 +67,7 @@ impl From<AuditRecord> for AuditEntryView {
     responses((status = 200, body = Vec<AuditEntryView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/audit")]
+#[get("")]
 async fn audit_trail(
     state: web::Data<AppState>,
     _caller: Authorized<Auditors>,

@@ -152,7 +152,7 @@ pub fn schedule_from_file(
     responses((status = 200, body = CalendarYearView), BodyErrors, AuthErrors, Unavailable),
     security(("bearer" = []))
 )]
-#[put("/calendar/years/{year}")]
+#[put("/years/{year}")]
 async fn import_year(
     state: web::Data<AppState>,
     caller: Authorized<Admins>,
@@ -179,7 +179,7 @@ async fn import_year(
     responses((status = 200, body = CalendarYearView), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/calendar/years/{year}")]
+#[get("/years/{year}")]
 async fn get_year(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -210,7 +210,7 @@ pub struct CalendarDayView {
     responses((status = 200, body = CalendarDayView), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/calendar/days/{date}")]
+#[get("/days/{date}")]
 async fn get_day(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -257,7 +257,7 @@ pub struct WorkingDayResult {
     responses((status = 200, body = WorkingDayResult), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/calendar/working-days/add")]
+#[get("/working-days/add")]
 async fn add_working_days(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,

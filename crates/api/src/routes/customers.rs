@@ -208,7 +208,7 @@ pub fn find_customer(connection: &mut DbConnection, id: &str) -> Result<Customer
     responses((status = 201, body = CustomerView), BodyErrors, AuthErrors, Unavailable),
     security(("bearer" = []))
 )]
-#[post("/customers")]
+#[post("")]
 async fn create_customer(
     state: web::Data<AppState>,
     caller: Authorized<CustomerEditors>,
@@ -267,7 +267,7 @@ pub struct CustomerListParams {
     responses((status = 200, body = Page<CustomerView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/customers")]
+#[get("")]
 async fn list_customers(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -302,7 +302,7 @@ async fn list_customers(
     responses((status = 200, body = CustomerView), AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/customers/{id}")]
+#[get("/{id}")]
 async fn get_customer(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -323,7 +323,7 @@ async fn get_customer(
     responses((status = 200, body = CustomerView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
     security(("bearer" = []))
 )]
-#[patch("/customers/{id}")]
+#[patch("/{id}")]
 async fn update_customer(
     state: web::Data<AppState>,
     caller: Authorized<CustomerEditors>,
@@ -403,7 +403,7 @@ impl From<QuarterMetrics> for QuarterMetricsView {
     responses((status = 200, body = QuarterMetricsView), (status = 201, body = QuarterMetricsView), BodyErrors, AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
-#[put("/customers/{id}/quarters/{quarter}")]
+#[put("/{id}/quarters/{quarter}")]
 async fn put_quarter_metrics(
     state: web::Data<AppState>,
     caller: Authorized<FinanceDesk>,
@@ -445,7 +445,7 @@ async fn put_quarter_metrics(
     responses((status = 200, body = QuarterMetricsView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/customers/{id}/quarters/{quarter}")]
+#[get("/{id}/quarters/{quarter}")]
 async fn get_quarter_metrics(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -489,7 +489,7 @@ pub struct ReferralView {
     responses((status = 201, body = ReferralView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
     security(("bearer" = []))
 )]
-#[post("/customers/{id}/referrals")]
+#[post("/{id}/referrals")]
 async fn create_referral(
     state: web::Data<AppState>,
     caller: Authorized<CustomerEditors>,

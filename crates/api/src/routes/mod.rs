@@ -14,22 +14,31 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::error::ApiError;
 
+/// The URL tree: one scope per first path segment, so a request is routed by plain prefix
+/// comparisons before any pattern with parameters is tried.
 pub fn configure(config: &mut ServiceConfig) {
     config.configure(health::configure);
     config.service(
-        utoipa_actix_web::scope("/api/v1")
-            .configure(tokens::configure)
-            .configure(users::configure)
-            .configure(calendar::configure)
-            .configure(customers::configure)
-            .configure(tiers::configure)
-            .configure(quotes::configure)
-            .configure(audit::configure),
+        scope("/api/v1")
+            .service(scope("/auth").configure(tokens::configure))
+            .service(scope("/users").configure(users::configure))
+            .service(scope("/calendar").configure(calendar::configure))
+            .service(
+                scope("/customers")
+                    .configure(customers::configure)
+                    .configure(tiers::configure_per_customer)
+                    .configure(quotes::configure_per_customer),
+            )
+            .service(scope("/tiers").configure(tiers::configure))
+            .service(scope("/tier-runs").configure(tiers::configure_runs))
+            .service(scope("/quotes").configure(quotes::configure))
+            .service(scope("/audit").configure(audit::configure)),
     );
 }
 

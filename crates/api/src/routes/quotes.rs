@@ -15,8 +15,14 @@ use crate::routes::customers::find_customer;
 use crate::routes::tiers::current_tier;
 use crate::state::AppState;
 
+/// Under `/quotes`.
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(minimum_price).service(check_quote);
+    config.service(minimum_price);
+}
+
+/// Under `/customers`.
+pub fn configure_per_customer(config: &mut ServiceConfig) {
+    config.service(check_quote);
 }
 
 fn minimum_for(unit_cost: Money, policy: &TierPolicy) -> Result<Money, ApiError> {
@@ -52,7 +58,7 @@ fn margin_percent(policy: &TierPolicy) -> String {
     responses((status = 200, body = MinimumPriceResponse), BodyErrors, AuthErrors),
     security(("bearer" = []))
 )]
-#[post("/quotes/minimum-price")]
+#[post("/minimum-price")]
 async fn minimum_price(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -100,7 +106,7 @@ pub struct QuoteResponse {
     responses((status = 200, body = QuoteResponse), BodyErrors, AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
-#[post("/customers/{id}/quotes")]
+#[post("/{id}/quotes")]
 async fn check_quote(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,

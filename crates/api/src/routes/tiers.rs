@@ -25,13 +25,19 @@ use crate::routes::customers::{find_customer, flags_from_text};
 use crate::state::AppState;
 use crate::wire::Instant;
 
+/// Under `/tiers`.
 pub fn configure(config: &mut ServiceConfig) {
-    config
-        .service(evaluate)
-        .service(close_quarter)
-        .service(get_run)
-        .service(customer_tier)
-        .service(override_tier);
+    config.service(evaluate);
+}
+
+/// Under `/tier-runs`.
+pub fn configure_runs(config: &mut ServiceConfig) {
+    config.service(close_quarter).service(get_run);
+}
+
+/// Under `/customers`.
+pub fn configure_per_customer(config: &mut ServiceConfig) {
+    config.service(customer_tier).service(override_tier);
 }
 
 /// One matched clause, for a frontend to show why.
@@ -92,7 +98,7 @@ pub struct EvaluateTierResponse {
     responses((status = 200, body = EvaluateTierResponse), BodyErrors, AuthErrors),
     security(("bearer" = []))
 )]
-#[post("/tiers/evaluate")]
+#[post("/evaluate")]
 async fn evaluate(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -239,7 +245,7 @@ fn close(
     responses((status = 201, body = TierRunView), (status = 200, description = "Already closed", body = TierRunView), BodyErrors, AuthErrors, Unavailable),
     security(("bearer" = []))
 )]
-#[post("/tier-runs")]
+#[post("")]
 async fn close_quarter(
     state: web::Data<AppState>,
     caller: Authorized<FinanceDesk>,
@@ -293,7 +299,7 @@ async fn close_quarter(
     responses((status = 200, body = TierRunView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/tier-runs/{quarter}")]
+#[get("/{quarter}")]
 async fn get_run(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -450,7 +456,7 @@ pub struct TierParams {
     responses((status = 200, body = CustomerTierView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/customers/{id}/tier")]
+#[get("/{id}/tier")]
 async fn customer_tier(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
@@ -489,7 +495,7 @@ pub struct TierOverrideRequest {
     responses((status = 201, body = CustomerTierView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
     security(("bearer" = []))
 )]
-#[post("/customers/{id}/tier-override")]
+#[post("/{id}/tier-override")]
 async fn override_tier(
     state: web::Data<AppState>,
     caller: Authorized<Managers>,

@@ -57,7 +57,7 @@ pub struct TokenResponse {
         Unavailable
     )
 )]
-#[post("/auth/token")]
+#[post("/token")]
 async fn issue_token(
     state: web::Data<AppState>,
     Json(request): Json<TokenRequest>,

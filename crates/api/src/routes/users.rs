@@ -125,7 +125,7 @@ pub fn new_user(username: &str, display_name: &str, password_hash: String, roles
     responses((status = 201, body = UserView), BodyErrors, AuthErrors, Conflict, Unavailable),
     security(("bearer" = []))
 )]
-#[post("/users")]
+#[post("")]
 async fn create_user(
     state: web::Data<AppState>,
     caller: Authorized<Admins>,
@@ -157,12 +157,12 @@ async fn create_user(
     responses((status = 200, body = UserView), AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/users/me")]
+#[get("/me")]
 async fn current_user(
     state: web::Data<AppState>,
     caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = caller.claims.sub;
+    let id = caller.claims.sub.clone();
     let user = state
         .read(move |connection| Ok(users::find(connection, &id)?))
         .await?;
@@ -176,7 +176,7 @@ async fn current_user(
     responses((status = 200, body = UserView), AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
-#[get("/users/{id}")]
+#[get("/{id}")]
 async fn get_user(
     state: web::Data<AppState>,
     _caller: Authorized<Admins>,
