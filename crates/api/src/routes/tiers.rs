@@ -170,7 +170,7 @@ fn metrics_of(
 }
 
 /// Customers evaluated per page of a quarter close.
-const CLOSE_PAGE: i64 = 5_000;
+const CLOSE_PAGE: i64 = 1_000;
 
 /// Evaluates every customer for `quarter`, page by page, and stores the results as that
 /// quarter's history.
