@@ -11,5 +11,6 @@ mod calendar;
 mod customers;
 mod openapi;
 mod readme;
+mod sla;
 mod startup;
 mod tiers;

@@ -26,6 +26,7 @@ use crate::routes;
         (name = "customers", description = "Customers and their archive (AR-1)"),
         (name = "tiers", description = "TIER: customer tiers"),
         (name = "quotes", description = "TIER-5: price floors"),
+        (name = "sla", description = "SLA: service-desk deadlines"),
         (name = "audit", description = "ACC-1: the audit trail")
     )
 )]

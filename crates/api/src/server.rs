@@ -13,6 +13,7 @@ use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
+use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::db::{DatabaseUrl, open_pool};
 
@@ -111,6 +112,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         pool,
         tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
         tier_policy: TierPolicy::default(),
+        sla_policy: SlaPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
@@ -15,6 +16,7 @@ pub struct AppState {
     pub pool: Pool,
     pub tokens: TokenKeys,
     pub tier_policy: TierPolicy,
+    pub sla_policy: SlaPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

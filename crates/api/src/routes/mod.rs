@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod customers;
 pub mod health;
 pub mod quotes;
+pub mod sla;
 pub mod tiers;
 pub mod tokens;
 pub mod users;
@@ -38,6 +39,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/tiers").configure(tiers::configure))
             .service(scope("/tier-runs").configure(tiers::configure_runs))
             .service(scope("/quotes").configure(quotes::configure))
+            .service(scope("/sla").configure(sla::configure))
             .service(scope("/audit").configure(audit::configure)),
     );
 }

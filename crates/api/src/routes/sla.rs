@@ -1,0 +1,85 @@
+//! SLA: deadline previews for the service desk.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use zhidu_domain::customer::AreaType;
+use zhidu_domain::sla::{Target, WorkOrderKind, work_order_deadline};
+
+use crate::auth::{Authorized, Staff};
+use crate::error::{ApiError, AuthErrors, BodyErrors, Unavailable};
+use crate::extract::Json;
+use crate::routes::calendar::load_calendar;
+use crate::state::AppState;
+use crate::wire::Instant;
+
+/// Under `/sla`.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(preview_deadline);
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinePreviewRequest {
+    pub kind: WorkOrderKind,
+    /// The customer's area; required for `installation` (5 or 10 working days).
+    pub area_type: Option<AreaType>,
+    /// When the clock starts: the moment the materials were complete (SLA-1).
+    pub started_at: Instant,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlinePreview {
+    pub kind: WorkOrderKind,
+    pub started_at: Instant,
+    pub due_at: Instant,
+    /// `clock_hours` (holidays included) or `working_days` (CAL-4), and how many.
+    #[schema(value_type = Object, example = json!({"unit": "working_days", "amount": 5}))]
+    pub target: Target,
+    /// True when a year on the way has no official schedule (CAL-2).
+    pub calendar_provisional: bool,
+}
+
+/// When a work order would be due (the SLA table with CAL-4); nothing is stored.
+#[utoipa::path(
+    tag = "sla",
+    request_body = DeadlinePreviewRequest,
+    responses((status = 200, body = DeadlinePreview), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/deadline")]
+async fn preview_deadline(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    Json(request): Json<DeadlinePreviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let area_type = match (request.kind, request.area_type) {
+        (_, Some(area_type)) => area_type,
+        (WorkOrderKind::Installation, None) => {
+            return Err(ApiError::invalid_field(
+                "area_type",
+                "is required for an installation: urban and rural targets differ",
+            ));
+        }
+        // The area type changes no other kind's target.
+        (_, None) => AreaType::Urban,
+    };
+    let calendar = state.read(load_calendar).await?;
+    let due = work_order_deadline(
+        request.kind,
+        area_type,
+        request.started_at.0,
+        &calendar,
+        &state.sla_policy,
+    )
+    .map_err(|e| ApiError::invalid_field("started_at", e.to_string()))?;
+    Ok(HttpResponse::Ok().json(DeadlinePreview {
+        kind: request.kind,
+        started_at: request.started_at,
+        due_at: Instant(due.value),
+        target: state.sla_policy.target(request.kind, area_type),
+        calendar_provisional: due.provisional,
+    }))
+}

@@ -1,0 +1,463 @@
+//! SLA — service-desk deadlines (限时办结), first responder (首问负责), return visits (客户回访),
+//! service-area loads and monthly KPIs.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use crate::calendar::{BusinessCalendar, CalendarError, OnCalendar, clock_hours_deadline};
+use crate::customer::AreaType;
+use crate::tier::Tier;
+
+/// The kinds of work order and their targets (the SLA table of RULES.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WorkOrderKind {
+    /// 一般故障
+    GeneralFault,
+    /// 重大故障
+    MajorFault,
+    /// 业务安装开通
+    Installation,
+    /// 业务恢复
+    Restoration,
+    /// 投诉答复
+    Complaint,
+}
+
+/// How a target is counted (CAL-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "unit", content = "amount", rename_all = "snake_case")]
+pub enum Target {
+    ClockHours(u32),
+    WorkingDays(u32),
+}
+
+/// The SLA policy parameters; `Default` holds the values of RULES.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlaPolicy {
+    pub general_fault: Target,
+    pub major_fault: Target,
+    pub installation_urban: Target,
+    pub installation_rural: Target,
+    pub restoration: Target,
+    pub complaint: Target,
+    /// SLA-6: hours after resolution by which the return visit is due.
+    pub return_visit_hours: u32,
+    /// SLA-8: households one maintainer carries at standard load.
+    pub standard_households_urban: u64,
+    pub standard_households_rural: u64,
+}
+
+impl Default for SlaPolicy {
+    fn default() -> Self {
+        SlaPolicy {
+            general_fault: Target::ClockHours(24),
+            major_fault: Target::ClockHours(48),
+            installation_urban: Target::WorkingDays(5),
+            installation_rural: Target::WorkingDays(10),
+            restoration: Target::WorkingDays(5),
+            complaint: Target::WorkingDays(3),
+            return_visit_hours: 72,
+            standard_households_urban: 4_500,
+            standard_households_rural: 2_000,
+        }
+    }
+}
+
+impl SlaPolicy {
+    /// The SLA table: the target of `kind`; installations by the customer's area type.
+    pub fn target(&self, kind: WorkOrderKind, area_type: AreaType) -> Target {
+        match (kind, area_type) {
+            (WorkOrderKind::GeneralFault, _) => self.general_fault,
+            (WorkOrderKind::MajorFault, _) => self.major_fault,
+            (WorkOrderKind::Installation, AreaType::Urban) => self.installation_urban,
+            (WorkOrderKind::Installation, AreaType::Rural) => self.installation_rural,
+            (WorkOrderKind::Restoration, _) => self.restoration,
+            (WorkOrderKind::Complaint, _) => self.complaint,
+        }
+    }
+}
+
+/// The SLA table with CAL-4: the deadline of a work order whose clock started at `clock_start`.
+pub fn work_order_deadline(
+    kind: WorkOrderKind,
+    area_type: AreaType,
+    clock_start: OffsetDateTime,
+    calendar: &BusinessCalendar,
+    policy: &SlaPolicy,
+) -> Result<OnCalendar<OffsetDateTime>, CalendarError> {
+    match policy.target(kind, area_type) {
+        Target::ClockHours(hours) => Ok(OnCalendar {
+            value: clock_hours_deadline(clock_start, hours),
+            provisional: false,
+        }),
+        Target::WorkingDays(days) => calendar.working_days_deadline(clock_start, days),
+    }
+}
+
+/// SLA-1: every required item not provided, in the order required, each once (一次性告知).
+pub fn missing_materials(required: &[String], provided: &[String]) -> Vec<String> {
+    let provided: BTreeSet<&str> = provided.iter().map(|p| p.trim()).collect();
+    let mut seen = BTreeSet::new();
+    required
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !provided.contains(r) && seen.insert(*r))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// SLA-1: the clock runs only once the materials are complete and, for an installation, the
+/// network build in the area is complete.
+pub fn clock_may_start(kind: WorkOrderKind, materials_missing: usize, network_ready: bool) -> bool {
+    materials_missing == 0 && (kind != WorkOrderKind::Installation || network_ready)
+}
+
+/// SLA-4 (急事急办): complaints flagged major and orders of tier-A customers are urgent.
+pub fn is_urgent(kind: WorkOrderKind, flagged_major: bool, customer_tier: Option<Tier>) -> bool {
+    (kind == WorkOrderKind::Complaint && flagged_major) || customer_tier == Some(Tier::A)
+}
+
+/// SLA-5: an order still open at its deadline is breached.
+pub fn is_breached(
+    due_at: Option<OffsetDateTime>,
+    resolved_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> bool {
+    match (due_at, resolved_at) {
+        (Some(due), None) => now > due,
+        (Some(due), Some(resolved)) => resolved > due,
+        (None, _) => false,
+    }
+}
+
+/// Rank in the company, for SLA-7 and complaint routing (CMP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Rank {
+    Staff,
+    Manager,
+    GeneralManager,
+}
+
+/// SLA-7 (首问负责): of the staff who received the request together, the highest ranked is the
+/// first responder; among equals, the one listed first. `None` when nobody is listed.
+pub fn first_responder<Id: Clone>(received_by: &[(Id, Rank)]) -> Option<Id> {
+    received_by
+        .iter()
+        .enumerate()
+        .max_by(|(ia, (_, ra)), (ib, (_, rb))| ra.cmp(rb).then(ib.cmp(ia)))
+        .map(|(_, (id, _))| id.clone())
+}
+
+/// SLA-6: the kinds whose resolution calls for a return visit (installations do not).
+pub fn needs_return_visit(kind: WorkOrderKind) -> bool {
+    kind != WorkOrderKind::Installation
+}
+
+/// SLA-6: the return visit is due within 72 hours of resolution.
+pub fn return_visit_due(resolved_at: OffsetDateTime, policy: &SlaPolicy) -> OffsetDateTime {
+    resolved_at + Duration::hours(i64::from(policy.return_visit_hours))
+}
+
+/// SLA-2: an order may be closed as met when the customer could not be reached by phone nor
+/// by a visit (**Reading**: at least one recorded failed attempt of each).
+pub fn may_deem_met(failed_phone_attempts: usize, failed_visit_attempts: usize) -> bool {
+    failed_phone_attempts > 0 && failed_visit_attempts > 0
+}
+
+/// SLA-8: whether a maintainer carries more than the standard load, counting each area's
+/// households against the standard of its type (4,500 urban, 2,000 rural per person). Exact:
+/// compares Σ households / standard with 1 in integers.
+pub fn maintainer_overloaded(areas: &[(AreaType, u64)], policy: &SlaPolicy) -> bool {
+    let urban = u128::from(policy.standard_households_urban.max(1));
+    let rural = u128::from(policy.standard_households_rural.max(1));
+    let scaled: u128 = areas
+        .iter()
+        .map(|(area_type, households)| {
+            let households = u128::from(*households);
+            match area_type {
+                AreaType::Urban => households * rural,
+                AreaType::Rural => households * urban,
+            }
+        })
+        .sum();
+    scaled > urban * rural
+}
+
+/// One SLA-9 KPI: the ratio as numerator/denominator, and whether it passes. A month without
+/// any denominator (no households, orders or visits) has no value and no verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Kpi {
+    pub numerator: u64,
+    pub denominator: u64,
+    pub passed: Option<bool>,
+}
+
+/// SLA-9: complaints ÷ households, passing below 0.0015 % (15 per million).
+pub fn complaint_rate_kpi(complaints: u64, households: u64) -> Kpi {
+    let passed =
+        (households > 0).then(|| u128::from(complaints) * 1_000_000 < 15 * u128::from(households));
+    Kpi {
+        numerator: complaints,
+        denominator: households,
+        passed,
+    }
+}
+
+/// SLA-9: orders first answered within 24 hours ÷ orders, passing only at 100 %.
+pub fn reply_rate_kpi(answered_within_24h: u64, orders: u64) -> Kpi {
+    Kpi {
+        numerator: answered_within_24h,
+        denominator: orders,
+        passed: (orders > 0).then_some(answered_within_24h >= orders),
+    }
+}
+
+/// SLA-9: satisfied visits ÷ visits, passing above 99 %.
+pub fn satisfaction_kpi(satisfied: u64, visits: u64) -> Kpi {
+    Kpi {
+        numerator: satisfied,
+        denominator: visits,
+        passed: (visits > 0).then(|| u128::from(satisfied) * 100 > 99 * u128::from(visits)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{ScheduleDay, validate_year_schedule};
+    use proptest::prelude::*;
+    use time::macros::{date, datetime};
+
+    /// National Day 2026 as published: 1–7 October off, Saturday 10 October worked.
+    fn calendar_2026() -> BusinessCalendar {
+        let mut days: Vec<ScheduleDay> = (1..=7)
+            .map(|d| ScheduleDay {
+                date: date!(2026 - 10 - 01).replace_day(d).unwrap(),
+                name: "国庆节".into(),
+                is_off_day: true,
+            })
+            .collect();
+        days.push(ScheduleDay {
+            date: date!(2026 - 10 - 10),
+            name: "国庆节".into(),
+            is_off_day: false,
+        });
+        BusinessCalendar::new([validate_year_schedule(2026, 2026, days).unwrap()])
+    }
+
+    fn deadline(
+        kind: WorkOrderKind,
+        area: AreaType,
+        start: OffsetDateTime,
+    ) -> OnCalendar<OffsetDateTime> {
+        work_order_deadline(kind, area, start, &calendar_2026(), &SlaPolicy::default()).unwrap()
+    }
+
+    #[test]
+    fn sla_table_fault_targets_are_clock_hours_through_holidays() {
+        let start = datetime!(2026-09-30 18:00 +8);
+        assert_eq!(
+            deadline(WorkOrderKind::GeneralFault, AreaType::Urban, start).value,
+            datetime!(2026-10-01 18:00 +8)
+        );
+        assert_eq!(
+            deadline(WorkOrderKind::MajorFault, AreaType::Rural, start).value,
+            datetime!(2026-10-02 18:00 +8)
+        );
+    }
+
+    #[test]
+    fn sla_table_a_start_just_before_a_long_holiday() {
+        // Wednesday 30 September 2026, 23:59:59: 1–7 October are off, so the working days run
+        // Thursday 8, Friday 9, Saturday 10 (make-up), Monday 12, Tuesday 13.
+        let start = datetime!(2026-09-30 23:59:59 +8);
+        assert_eq!(
+            deadline(WorkOrderKind::Installation, AreaType::Urban, start).value,
+            datetime!(2026-10-13 23:59:59 +8)
+        );
+        assert_eq!(
+            deadline(WorkOrderKind::Restoration, AreaType::Urban, start).value,
+            datetime!(2026-10-13 23:59:59 +8)
+        );
+        assert_eq!(
+            deadline(WorkOrderKind::Complaint, AreaType::Urban, start).value,
+            datetime!(2026-10-10 23:59:59 +8)
+        );
+        // Rural: ten working days, to Tuesday 20 October.
+        assert_eq!(
+            deadline(WorkOrderKind::Installation, AreaType::Rural, start).value,
+            datetime!(2026-10-20 23:59:59 +8)
+        );
+    }
+
+    #[test]
+    fn sla_table_a_start_at_the_last_second_counts_that_day_as_the_start_date() {
+        // 23:59:59 on Friday 9 October: the next working day is the make-up Saturday 10.
+        let due = deadline(
+            WorkOrderKind::Complaint,
+            AreaType::Urban,
+            datetime!(2026-10-09 23:59:59 +8),
+        );
+        assert_eq!(due.value, datetime!(2026-10-13 23:59:59 +8));
+        // One second later it is Saturday 10 October; Monday 12 is the first working day after.
+        let due = deadline(
+            WorkOrderKind::Complaint,
+            AreaType::Urban,
+            datetime!(2026-10-10 00:00:00 +8),
+        );
+        assert_eq!(due.value, datetime!(2026-10-14 23:59:59 +8));
+    }
+
+    #[test]
+    fn sla_table_a_year_without_schedule_is_provisional() {
+        let due = deadline(
+            WorkOrderKind::Complaint,
+            AreaType::Urban,
+            datetime!(2027-03-01 09:00 +8),
+        );
+        assert_eq!(due.value, datetime!(2027-03-04 23:59:59 +8));
+        assert!(due.provisional);
+        assert!(
+            !deadline(
+                WorkOrderKind::GeneralFault,
+                AreaType::Urban,
+                datetime!(2027-03-01 09:00 +8)
+            )
+            .provisional
+        );
+    }
+
+    #[test]
+    fn sla_1_lists_every_missing_item_once() {
+        let required = ["身份证复印件", "申请表", "房产证明", "申请表"].map(String::from);
+        let provided = ["申请表"].map(String::from);
+        assert_eq!(
+            missing_materials(&required, &provided),
+            ["身份证复印件", "房产证明"]
+        );
+        assert!(missing_materials(&required, &required).is_empty());
+    }
+
+    #[test]
+    fn sla_1_installation_waits_for_the_network() {
+        assert!(!clock_may_start(WorkOrderKind::Installation, 0, false));
+        assert!(clock_may_start(WorkOrderKind::Installation, 0, true));
+        assert!(clock_may_start(WorkOrderKind::GeneralFault, 0, false));
+        assert!(!clock_may_start(WorkOrderKind::GeneralFault, 1, true));
+    }
+
+    #[test]
+    fn sla_2_needs_both_a_phone_and_a_visit_attempt() {
+        assert!(!may_deem_met(2, 0));
+        assert!(!may_deem_met(0, 1));
+        assert!(may_deem_met(1, 1));
+    }
+
+    #[test]
+    fn sla_4_urgency() {
+        assert!(is_urgent(WorkOrderKind::Complaint, true, None));
+        assert!(!is_urgent(WorkOrderKind::Complaint, false, Some(Tier::B)));
+        assert!(!is_urgent(WorkOrderKind::GeneralFault, true, Some(Tier::B)));
+        assert!(is_urgent(WorkOrderKind::Installation, false, Some(Tier::A)));
+    }
+
+    #[test]
+    fn sla_5_breach_is_strictly_after_the_deadline() {
+        let due = datetime!(2026-10-13 23:59:59 +8);
+        assert!(!is_breached(Some(due), None, due));
+        assert!(is_breached(Some(due), None, due + Duration::seconds(1)));
+        assert!(!is_breached(Some(due), Some(due), due + Duration::days(3)));
+        assert!(is_breached(
+            Some(due),
+            Some(due + Duration::seconds(1)),
+            due + Duration::days(3)
+        ));
+        assert!(
+            !is_breached(None, None, due),
+            "no deadline while awaiting materials"
+        );
+    }
+
+    #[test]
+    fn sla_6_return_visits_within_72_hours_except_installations() {
+        let resolved = datetime!(2026-09-30 10:00 +8);
+        assert_eq!(
+            return_visit_due(resolved, &SlaPolicy::default()),
+            datetime!(2026-10-03 10:00 +8)
+        );
+        assert!(!needs_return_visit(WorkOrderKind::Installation));
+        assert!(needs_return_visit(WorkOrderKind::Complaint));
+    }
+
+    #[test]
+    fn sla_7_the_highest_rank_is_first_responder_and_the_first_listed_among_equals() {
+        let received = [
+            ("a", Rank::Staff),
+            ("b", Rank::Manager),
+            ("c", Rank::Manager),
+        ];
+        assert_eq!(first_responder(&received), Some("b"));
+        let with_gm = [
+            ("a", Rank::Staff),
+            ("g", Rank::GeneralManager),
+            ("b", Rank::Manager),
+        ];
+        assert_eq!(first_responder(&with_gm), Some("g"));
+        assert_eq!(first_responder::<&str>(&[]), None);
+    }
+
+    #[test]
+    fn sla_8_standard_load_boundaries() {
+        let policy = SlaPolicy::default();
+        assert!(!maintainer_overloaded(&[(AreaType::Urban, 4_500)], &policy));
+        assert!(maintainer_overloaded(&[(AreaType::Urban, 4_501)], &policy));
+        assert!(!maintainer_overloaded(&[(AreaType::Rural, 2_000)], &policy));
+        assert!(maintainer_overloaded(&[(AreaType::Rural, 2_001)], &policy));
+        // Half an urban load and half a rural load is exactly one load.
+        assert!(!maintainer_overloaded(
+            &[(AreaType::Urban, 2_250), (AreaType::Rural, 1_000)],
+            &policy
+        ));
+        assert!(maintainer_overloaded(
+            &[(AreaType::Urban, 2_250), (AreaType::Rural, 1_001)],
+            &policy
+        ));
+    }
+
+    #[test]
+    fn sla_9_kpi_thresholds() {
+        // 0.0015 %: 15 complaints per million households is not below the bar.
+        assert_eq!(complaint_rate_kpi(15, 1_000_000).passed, Some(false));
+        assert_eq!(complaint_rate_kpi(14, 1_000_000).passed, Some(true));
+        assert_eq!(complaint_rate_kpi(0, 0).passed, None);
+        assert_eq!(reply_rate_kpi(99, 100).passed, Some(false));
+        assert_eq!(reply_rate_kpi(100, 100).passed, Some(true));
+        // Above 99 %: exactly 99 % fails.
+        assert_eq!(satisfaction_kpi(99, 100).passed, Some(false));
+        assert_eq!(satisfaction_kpi(991, 1000).passed, Some(true));
+        assert_eq!(satisfaction_kpi(0, 0).passed, None);
+    }
+
+    proptest! {
+        #[test]
+        fn sla_a_deadline_is_never_before_its_start(
+            seconds in 0i64..(3 * 366 * 86_400),
+            kind in prop::sample::select(vec![
+                WorkOrderKind::GeneralFault, WorkOrderKind::MajorFault, WorkOrderKind::Installation,
+                WorkOrderKind::Restoration, WorkOrderKind::Complaint,
+            ]),
+            rural in any::<bool>(),
+        ) {
+            let start = datetime!(2025-01-01 00:00 +8) + Duration::seconds(seconds);
+            let area = if rural { AreaType::Rural } else { AreaType::Urban };
+            let due = work_order_deadline(kind, area, start, &calendar_2026(), &SlaPolicy::default()).unwrap();
+            prop_assert!(due.value > start);
+        }
+    }
+}
