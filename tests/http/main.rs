@@ -14,3 +14,4 @@ mod readme;
 mod sla;
 mod startup;
 mod tiers;
+mod work_orders;

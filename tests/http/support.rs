@@ -104,6 +104,7 @@ pub fn spawn_app_with(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp 
         .env("ZHIDU_WORKERS", "1")
         .env("ZHIDU_DB_POOL_SIZE", "4")
         .env("ZHIDU_LOG", "warn")
+        .env("ZHIDU_SLA_SWEEP_SECONDS", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     for (name, value) in extra_env {

@@ -315,6 +315,18 @@ policy!(
     Managers => [Admin, GeneralManager, Manager, CsManager]
 );
 policy!(
+    /// Keeping the company's people: departments and employees.
+    PeopleAdmins => [Admin, Hr]
+);
+policy!(
+    /// Working the service desk: taking, handling and handing over work orders.
+    ServiceDesk => [Admin, GeneralManager, Manager, CsManager, CsAgent, Technician]
+);
+policy!(
+    /// SLA-3: the customer-service-center manager decides extensions and runs sweeps.
+    CsManagers => [Admin, CsManager]
+);
+policy!(
     /// Reading the audit trail.
     Auditors => [Admin, GeneralManager]
 );

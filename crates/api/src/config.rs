@@ -32,6 +32,8 @@ pub struct Config {
     pub workers: usize,
     pub log_filter: String,
     pub log_format: LogFormat,
+    /// Seconds between SLA breach sweeps; 0 turns the in-server sweep off.
+    pub sla_sweep_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +144,7 @@ impl Config {
             },
             workers: number("ZHIDU_WORKERS", cores, 1..=256)?,
             log_filter: var("ZHIDU_LOG").unwrap_or_else(|| "info".to_owned()),
+            sla_sweep_seconds: number("ZHIDU_SLA_SWEEP_SECONDS", 60, 0..=86_400)?,
             log_format,
         })
     }

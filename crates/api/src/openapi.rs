@@ -26,7 +26,9 @@ use crate::routes;
         (name = "customers", description = "Customers and their archive (AR-1)"),
         (name = "tiers", description = "TIER: customer tiers"),
         (name = "quotes", description = "TIER-5: price floors"),
-        (name = "sla", description = "SLA: service-desk deadlines"),
+        (name = "sla", description = "SLA: service-desk deadlines and breach sweeps"),
+        (name = "people", description = "Departments and employees"),
+        (name = "work-orders", description = "SLA: work orders on the service desk"),
         (name = "audit", description = "ACC-1: the audit trail")
     )
 )]

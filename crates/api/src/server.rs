@@ -1,6 +1,7 @@
 //! The HTTP server: middleware, routes, the OpenAPI document and Swagger UI.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::Service;
@@ -15,6 +16,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
+use zhidu_store::audit::Actor;
 use zhidu_store::db::{DatabaseUrl, open_pool};
 
 use crate::Fatal;
@@ -23,6 +25,7 @@ use crate::bootstrap;
 use crate::config::{Config, LogFormat};
 use crate::error::{ApiError, problem_for_bare_errors};
 use crate::routes;
+use crate::routes::sla::sweep_breaches;
 use crate::state::AppState;
 
 pub fn init_logging(config: &Config) {
@@ -65,6 +68,26 @@ impl RootSpanBuilder for RequestSpan {
     ) {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
+}
+
+/// SLA-5 in the background: every replica sweeps; they share the work through row locks.
+fn spawn_sla_sweeps(state: web::Data<AppState>, every: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut ticker = actix_web::rt::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match sweep_breaches(&state, Actor::system()).await {
+                Ok(marked) if !marked.is_empty() => {
+                    tracing::info!(
+                        count = marked.len(),
+                        "SLA sweep marked work orders breached"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "SLA sweep failed; it will run again"),
+            }
+        }
+    });
 }
 
 async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
@@ -121,6 +144,9 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     // Database work is admitted by `db_permits`, so no more than the pool's size of blocking
     // tasks exist at once; each worker may need to run all of them.
     let blocking_threads = config.pool.max_size as usize;
+    if config.sla_sweep_seconds > 0 {
+        spawn_sla_sweeps(state.clone(), Duration::from_secs(config.sla_sweep_seconds));
+    }
     let document = crate::openapi::document();
     let server = HttpServer::new(move || {
         App::new()

@@ -121,6 +121,18 @@ pub fn is_urgent(kind: WorkOrderKind, flagged_major: bool, customer_tier: Option
     (kind == WorkOrderKind::Complaint && flagged_major) || customer_tier == Some(Tier::A)
 }
 
+/// SLA-4, SLA-5: the key that orders every queue: urgent orders first, then by deadline
+/// (orders without one, still waiting for materials, last), then by id. Comparing two keys as
+/// strings compares the orders.
+pub fn queue_key(urgent: bool, due_at: Option<OffsetDateTime>, id: &str) -> String {
+    let urgency = if urgent { '0' } else { '1' };
+    let due = due_at.map_or_else(
+        || "~".repeat(20),
+        |due| format!("{:020}", due.unix_timestamp() - i64::from(i32::MIN)),
+    );
+    format!("{urgency}{due}{id}")
+}
+
 /// SLA-5: an order still open at its deadline is breached.
 pub fn is_breached(
     due_at: Option<OffsetDateTime>,
@@ -365,6 +377,23 @@ mod tests {
         assert!(!is_urgent(WorkOrderKind::Complaint, false, Some(Tier::B)));
         assert!(!is_urgent(WorkOrderKind::GeneralFault, true, Some(Tier::B)));
         assert!(is_urgent(WorkOrderKind::Installation, false, Some(Tier::A)));
+    }
+
+    #[test]
+    fn sla_4_queue_order_urgent_first_then_due_time_then_none() {
+        let early = Some(datetime!(2026-10-08 09:00 +8));
+        let late = Some(datetime!(2026-10-09 09:00 +8));
+        let mut keys = [
+            queue_key(false, None, "a"),
+            queue_key(false, late, "b"),
+            queue_key(true, late, "c"),
+            queue_key(false, early, "d"),
+            queue_key(true, None, "e"),
+            queue_key(true, early, "f"),
+        ];
+        keys.sort();
+        let order: Vec<char> = keys.iter().map(|k| k.chars().last().unwrap()).collect();
+        assert_eq!(order, ['f', 'c', 'e', 'd', 'b', 'a']);
     }
 
     #[test]

@@ -7,11 +7,13 @@ pub mod calendar;
 pub mod customers;
 pub mod db;
 mod error;
+pub mod people;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tiers;
 pub mod users;
+pub mod work_orders;
 
 pub use error::{StoreError, StoreResult};
 

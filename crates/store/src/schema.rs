@@ -123,11 +123,130 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    departments (id) {
+        id -> Text,
+        name -> Text,
+        manager_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employees (id) {
+        id -> Text,
+        name -> Text,
+        department_id -> Text,
+        rank -> Text,
+        superior_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        description -> Text,
+        status -> Text,
+        flagged_major -> Bool,
+        urgent -> Bool,
+        first_responder_id -> Text,
+        accountable_id -> Text,
+        assignee_id -> Text,
+        required_materials -> Text,
+        provided_materials -> Text,
+        network_ready -> Bool,
+        clock_started_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        calendar_provisional -> Bool,
+        breached -> Bool,
+        resolved_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+        queue_key -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_order_handovers (id) {
+        id -> Text,
+        work_order_id -> Text,
+        from_employee_id -> Text,
+        to_employee_id -> Text,
+        accepted_by_owner -> Bool,
+        note -> Text,
+        recorded_by -> Text,
+        handed_over_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_order_contact_attempts (id) {
+        id -> Text,
+        work_order_id -> Text,
+        channel -> Text,
+        reached -> Bool,
+        attempted_at -> Timestamp,
+        note -> Text,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    work_order_extensions (id) {
+        id -> Text,
+        work_order_id -> Text,
+        reason -> Text,
+        requested_due_at -> Timestamp,
+        status -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    accountability_cases (id) {
+        id -> Text,
+        source -> Text,
+        work_order_id -> Nullable<Text>,
+        employee_id -> Text,
+        status -> Text,
+        summary -> Text,
+        statement -> Nullable<Text>,
+        statement_recorded_at -> Nullable<Timestamp>,
+        assessed_severity -> Nullable<Text>,
+        aggravating -> Text,
+        mitigating -> Text,
+        decided_severity -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
 diesel::joinable!(customer_tiers -> customers (customer_id));
 diesel::joinable!(tier_overrides -> customers (customer_id));
+diesel::joinable!(employees -> departments (department_id));
+diesel::joinable!(work_orders -> customers (customer_id));
+diesel::joinable!(work_order_handovers -> work_orders (work_order_id));
+diesel::joinable!(work_order_contact_attempts -> work_orders (work_order_id));
+diesel::joinable!(work_order_extensions -> work_orders (work_order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -140,4 +259,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     tier_runs,
     customer_tiers,
     tier_overrides,
+    departments,
+    employees,
+    work_orders,
+    work_order_handovers,
+    work_order_contact_attempts,
+    work_order_extensions,
+    accountability_cases,
 );

@@ -76,6 +76,19 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Runs SQL the two backends share directly against the database, for what a black-box
+    /// test cannot do through the API (such as moving a deadline into the past).
+    pub fn execute(&self, sql: &str) {
+        use diesel::connection::SimpleConnection;
+        let mut connection = self.url.connect().unwrap();
+        match &mut connection {
+            crate::db::DbConnection::Sqlite(sqlite) => sqlite.batch_execute(sql).unwrap(),
+            crate::db::DbConnection::Postgres(pg) => pg.batch_execute(sql).unwrap(),
+        }
+    }
+}
+
 /// Holds the write lock on `customers` from outside the server until dropped, so that the
 /// server's next write to it waits.
 pub struct CustomersLock {

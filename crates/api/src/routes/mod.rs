@@ -5,11 +5,13 @@ pub mod audit;
 pub mod calendar;
 pub mod customers;
 pub mod health;
+pub mod people;
 pub mod quotes;
 pub mod sla;
 pub mod tiers;
 pub mod tokens;
 pub mod users;
+pub mod work_orders;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -39,6 +41,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/tiers").configure(tiers::configure))
             .service(scope("/tier-runs").configure(tiers::configure_runs))
             .service(scope("/quotes").configure(quotes::configure))
+            .service(scope("/departments").configure(people::configure_departments))
+            .service(scope("/employees").configure(people::configure_employees))
+            .service(scope("/work-orders").configure(work_orders::configure))
             .service(scope("/sla").configure(sla::configure))
             .service(scope("/audit").configure(audit::configure)),
     );
@@ -60,7 +65,7 @@ impl PageParams {
         self.limit.unwrap_or(50)
     }
 
-    /// The last id of the previous page, from the opaque cursor.
+    /// The sort key of the last item of the previous page, from the opaque cursor.
     pub fn after_id(&self) -> Result<Option<String>, ApiError> {
         self.cursor
             .as_deref()
@@ -97,6 +102,13 @@ impl<T> Page<T> {
         Page {
             items: rows,
             next_cursor,
+        }
+    }
+
+    pub fn map<U>(self, convert: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(convert).collect(),
+            next_cursor: self.next_cursor,
         }
     }
 }

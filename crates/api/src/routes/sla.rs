@@ -7,8 +7,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{Target, WorkOrderKind, work_order_deadline};
+use zhidu_store::audit::Actor;
+use zhidu_store::now_utc;
+use zhidu_store::work_orders;
 
-use crate::auth::{Authorized, Staff};
+use crate::auth::{Authorized, CsManagers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Unavailable};
 use crate::extract::Json;
 use crate::routes::calendar::load_calendar;
@@ -17,7 +20,60 @@ use crate::wire::Instant;
 
 /// Under `/sla`.
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(preview_deadline);
+    config.service(preview_deadline).service(run_sweep);
+}
+
+/// Orders marked per transaction, so a long sweep never holds the write lock for long.
+const SWEEP_BATCH: i64 = 500;
+
+/// SLA-5: marks every open order past its deadline as breached, each with an
+/// accountability-case candidate, in batches. Safe beside other replicas doing the same.
+pub async fn sweep_breaches(state: &AppState, actor: Actor) -> Result<Vec<String>, ApiError> {
+    let mut marked = Vec::new();
+    loop {
+        let actor = actor.clone();
+        let batch = state
+            .write(move |connection| {
+                Ok(work_orders::sweep_breaches(
+                    connection,
+                    &actor,
+                    now_utc(),
+                    SWEEP_BATCH,
+                )?)
+            })
+            .await?;
+        let done = (batch.len() as i64) < SWEEP_BATCH;
+        marked.extend(batch);
+        if done {
+            return Ok(marked);
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SweepReport {
+    /// How many orders this sweep marked breached.
+    pub breached_count: usize,
+    pub breached_work_order_ids: Vec<String>,
+}
+
+/// Run the breach sweep now (customer-service-center manager). The server also runs it
+/// every `ZHIDU_SLA_SWEEP_SECONDS`.
+#[utoipa::path(
+    tag = "sla",
+    responses((status = 200, body = SweepReport), AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/sweeps")]
+async fn run_sweep(
+    state: web::Data<AppState>,
+    caller: Authorized<CsManagers>,
+) -> Result<HttpResponse, ApiError> {
+    let marked = sweep_breaches(&state, caller.actor).await?;
+    Ok(HttpResponse::Ok().json(SweepReport {
+        breached_count: marked.len(),
+        breached_work_order_ids: marked,
+    }))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

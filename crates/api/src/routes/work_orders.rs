@@ -1,0 +1,1151 @@
+//! SLA-1..5, SLA-7: work orders on the service desk — the clock, the queue, and each
+//! transition as its own sub-resource.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::{Validate, ValidationError};
+use zhidu_domain::customer::AreaType;
+use zhidu_domain::sla::{
+    SlaPolicy, WorkOrderKind, clock_may_start, first_responder, is_breached, is_urgent,
+    may_deem_met, missing_materials, queue_key, work_order_deadline,
+};
+use zhidu_domain::tier::Tier;
+use zhidu_store::db::DbConnection;
+use zhidu_store::work_orders::{self, ContactAttempt, Extension, Handover, QueueFilter, WorkOrder};
+use zhidu_store::{new_id, now_utc};
+
+use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
+};
+use crate::extract::{Json, Query};
+use crate::routes::calendar::load_calendar;
+use crate::routes::customers::find_customer;
+use crate::routes::people::{existing_employee, rank_of};
+use crate::routes::{Page, PageParams};
+use crate::state::AppState;
+use crate::wire::Instant;
+
+/// Under `/work-orders`.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_work_order)
+        .service(list_work_orders)
+        .service(get_work_order)
+        .service(supply_materials)
+        .service(mark_network_ready)
+        .service(record_contact_attempt)
+        .service(request_extension)
+        .service(decide_extension)
+        .service(hand_over)
+        .service(resolve)
+        .service(close_deemed_met);
+}
+
+const AWAITING_MATERIALS: &str = "awaiting_materials";
+const AWAITING_NETWORK: &str = "awaiting_network";
+const OPEN: &str = "open";
+const RESOLVED: &str = "resolved";
+const DEEMED_MET: &str = "deemed_met";
+
+fn kind_text(kind: WorkOrderKind) -> &'static str {
+    match kind {
+        WorkOrderKind::GeneralFault => "general_fault",
+        WorkOrderKind::MajorFault => "major_fault",
+        WorkOrderKind::Installation => "installation",
+        WorkOrderKind::Restoration => "restoration",
+        WorkOrderKind::Complaint => "complaint",
+    }
+}
+
+fn kind_of(order: &WorkOrder) -> WorkOrderKind {
+    match order.kind.as_str() {
+        "major_fault" => WorkOrderKind::MajorFault,
+        "installation" => WorkOrderKind::Installation,
+        "restoration" => WorkOrderKind::Restoration,
+        "complaint" => WorkOrderKind::Complaint,
+        _ => WorkOrderKind::GeneralFault,
+    }
+}
+
+fn items(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn items_json(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+fn utc(instant: OffsetDateTime) -> time::PrimitiveDateTime {
+    let utc = instant.to_offset(time::UtcOffset::UTC);
+    time::PrimitiveDateTime::new(utc.date(), utc.time())
+}
+
+/// Items are named, non-blank and listed once.
+fn item_names(items: &[String]) -> Result<(), ValidationError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for item in items {
+        let name = item.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(
+                ValidationError::new("item").with_message("each item is 1–100 characters".into())
+            );
+        }
+        if !seen.insert(name) {
+            return Err(
+                ValidationError::new("item").with_message(format!("{name} is listed twice").into())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// SLA-1: starts the clock when the order is ready (materials complete, and for an
+/// installation the network built); otherwise says what it waits for.
+fn start_clock_if_ready(
+    order: &mut WorkOrder,
+    area_type: AreaType,
+    connection: &mut DbConnection,
+    policy: &SlaPolicy,
+) -> Result<(), ApiError> {
+    let kind = kind_of(order);
+    let missing = missing_materials(
+        &items(&order.required_materials),
+        &items(&order.provided_materials),
+    );
+    if clock_may_start(kind, missing.len(), order.network_ready) {
+        let now = now_utc().assume_utc();
+        let calendar = load_calendar(connection)?;
+        let due = work_order_deadline(kind, area_type, now, &calendar, policy)
+            .map_err(|e| ApiError::invalid_field("kind", e.to_string()))?;
+        order.status = OPEN.into();
+        order.clock_started_at = Some(utc(now));
+        order.due_at = Some(utc(due.value));
+        order.calendar_provisional = due.provisional;
+    } else {
+        order.status = if missing.is_empty() {
+            AWAITING_NETWORK
+        } else {
+            AWAITING_MATERIALS
+        }
+        .into();
+    }
+    order.queue_key = queue_key(
+        order.urgent,
+        order.due_at.map(|d| d.assume_utc()),
+        &order.id,
+    );
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandoverView {
+    pub from_employee_id: String,
+    pub to_employee_id: String,
+    /// The owning department accepted the order: accountability moved with it (SLA-7).
+    pub accepted_by_owner: bool,
+    pub note: String,
+    pub recorded_by: String,
+    pub handed_over_at: Instant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactChannel {
+    Phone,
+    Visit,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactAttemptView {
+    pub channel: ContactChannel,
+    pub reached: bool,
+    pub attempted_at: Instant,
+    pub note: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtensionView {
+    pub id: String,
+    pub reason: String,
+    pub requested_due_at: Instant,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub requested_by: String,
+    pub requested_at: Instant,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Instant>,
+}
+
+impl From<Extension> for ExtensionView {
+    fn from(e: Extension) -> Self {
+        ExtensionView {
+            id: e.id,
+            reason: e.reason,
+            requested_due_at: Instant::from_utc(e.requested_due_at),
+            status: e.status,
+            requested_by: e.requested_by,
+            requested_at: Instant::from_utc(e.requested_at),
+            decided_by: e.decided_by,
+            decided_at: e.decided_at.map(Instant::from_utc),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    pub id: String,
+    pub employee_id: String,
+    pub status: String,
+}
+
+/// A work order as the desk sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkOrderView {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: WorkOrderKind,
+    pub description: String,
+    /// `awaiting_materials`, `awaiting_network`, `open`, `resolved` or `deemed_met`.
+    pub status: String,
+    /// SLA-4: sorts first in every queue.
+    pub urgent: bool,
+    pub flagged_major: bool,
+    /// SLA-7: the highest-ranked receiver.
+    pub first_responder_id: String,
+    /// Who answers for the order: the first responder until the owning department accepts it.
+    pub accountable_id: String,
+    pub assignee_id: String,
+    pub required_materials: Vec<String>,
+    pub provided_materials: Vec<String>,
+    /// SLA-1: everything still missing, all at once.
+    pub missing_materials: Vec<String>,
+    pub network_ready: bool,
+    pub clock_started_at: Option<Instant>,
+    pub due_at: Option<Instant>,
+    pub calendar_provisional: bool,
+    /// SLA-5: unresolved past the deadline (or resolved after it).
+    pub breached: bool,
+    pub resolved_at: Option<Instant>,
+    pub resolution: Option<String>,
+    pub version: i64,
+    pub created_at: Instant,
+    pub updated_at: Instant,
+}
+
+impl From<WorkOrder> for WorkOrderView {
+    fn from(o: WorkOrder) -> Self {
+        let required = items(&o.required_materials);
+        let provided = items(&o.provided_materials);
+        let breached = o.breached
+            || is_breached(
+                o.due_at.map(|d| d.assume_utc()),
+                o.resolved_at.map(|d| d.assume_utc()),
+                OffsetDateTime::now_utc(),
+            );
+        WorkOrderView {
+            kind: kind_of(&o),
+            missing_materials: missing_materials(&required, &provided),
+            required_materials: required,
+            provided_materials: provided,
+            breached,
+            id: o.id,
+            customer_id: o.customer_id,
+            description: o.description,
+            status: o.status,
+            urgent: o.urgent,
+            flagged_major: o.flagged_major,
+            first_responder_id: o.first_responder_id,
+            accountable_id: o.accountable_id,
+            assignee_id: o.assignee_id,
+            network_ready: o.network_ready,
+            clock_started_at: o.clock_started_at.map(Instant::from_utc),
+            due_at: o.due_at.map(Instant::from_utc),
+            calendar_provisional: o.calendar_provisional,
+            resolved_at: o.resolved_at.map(Instant::from_utc),
+            resolution: o.resolution,
+            version: o.version,
+            created_at: Instant::from_utc(o.created_at),
+            updated_at: Instant::from_utc(o.updated_at),
+        }
+    }
+}
+
+/// The order with everything recorded against it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkOrderDetail {
+    #[serde(flatten)]
+    pub order: WorkOrderView,
+    pub handovers: Vec<HandoverView>,
+    pub contact_attempts: Vec<ContactAttemptView>,
+    pub extensions: Vec<ExtensionView>,
+    /// SLA-5: the accountability-case candidates opened by its breach.
+    pub accountability_cases: Vec<CaseSummary>,
+}
+
+fn detail(connection: &mut DbConnection, order: WorkOrder) -> Result<WorkOrderDetail, ApiError> {
+    let handovers = work_orders::handovers(connection, &order.id)?
+        .into_iter()
+        .map(|h| HandoverView {
+            from_employee_id: h.from_employee_id,
+            to_employee_id: h.to_employee_id,
+            accepted_by_owner: h.accepted_by_owner,
+            note: h.note,
+            recorded_by: h.recorded_by,
+            handed_over_at: Instant::from_utc(h.handed_over_at),
+        })
+        .collect();
+    let contact_attempts = work_orders::contact_attempts(connection, &order.id)?
+        .into_iter()
+        .map(|a| ContactAttemptView {
+            channel: if a.channel == "visit" {
+                ContactChannel::Visit
+            } else {
+                ContactChannel::Phone
+            },
+            reached: a.reached,
+            attempted_at: Instant::from_utc(a.attempted_at),
+            note: a.note,
+            recorded_by: a.recorded_by,
+        })
+        .collect();
+    let extensions = work_orders::extensions(connection, &order.id)?
+        .into_iter()
+        .map(ExtensionView::from)
+        .collect();
+    let accountability_cases = work_orders::cases_for_order(connection, &order.id)?
+        .into_iter()
+        .map(|(id, employee_id, status)| CaseSummary {
+            id,
+            employee_id,
+            status,
+        })
+        .collect();
+    Ok(WorkOrderDetail {
+        order: WorkOrderView::from(order),
+        handovers,
+        contact_attempts,
+        extensions,
+        accountability_cases,
+    })
+}
+
+fn find_order(connection: &mut DbConnection, id: &str) -> Result<WorkOrder, ApiError> {
+    work_orders::find(connection, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no work order {id}")))
+}
+
+/// The order as the client last read it, or 412.
+fn order_at_version(
+    connection: &mut DbConnection,
+    id: &str,
+    version: i64,
+) -> Result<WorkOrder, ApiError> {
+    let order = find_order(connection, id)?;
+    if order.version != version {
+        return Err(ApiError::stale(format!(
+            "work order {id} is at version {}, not {version}; read it again",
+            order.version
+        )));
+    }
+    Ok(order)
+}
+
+fn next_version(order: &WorkOrder) -> WorkOrder {
+    WorkOrder {
+        version: order.version + 1,
+        updated_at: now_utc(),
+        ..order.clone()
+    }
+}
+
+fn wrong_state(order: &WorkOrder, what: &str) -> ApiError {
+    ApiError::conflict(format!(
+        "work order {} is {}: {what}",
+        order.id, order.status
+    ))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkOrder {
+    pub customer_id: String,
+    pub kind: WorkOrderKind,
+    #[validate(
+        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub description: String,
+    /// The employees who received the request together; the highest ranked becomes the
+    /// first responder (SLA-7) and the first assignee.
+    #[validate(length(min = 1, max = 20, message = "name 1–20 employees"))]
+    pub received_by: Vec<String>,
+    #[serde(default)]
+    #[validate(custom(function = "item_names"))]
+    pub required_materials: Vec<String>,
+    /// Each must be one of `required_materials`.
+    #[serde(default)]
+    #[validate(custom(function = "item_names"))]
+    pub provided_materials: Vec<String>,
+    /// Installations only: the network build in the customer's area is complete.
+    #[serde(default)]
+    pub network_ready: bool,
+    /// Complaints only: a major complaint is urgent (SLA-4).
+    #[serde(default)]
+    pub flagged_major: bool,
+}
+
+fn unknown_provided(required: &[String], provided: &[String], field: &str) -> Result<(), ApiError> {
+    match provided
+        .iter()
+        .find(|p| !required.iter().any(|r| r.trim() == p.trim()))
+    {
+        Some(unknown) => Err(ApiError::invalid_field(
+            field,
+            format!("{unknown} is not a required material"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Take a work order. Its clock starts at once when the materials are complete (and, for an
+/// installation, the network is built); otherwise it waits and lists what is missing.
+#[utoipa::path(
+    tag = "work-orders",
+    request_body = CreateWorkOrder,
+    responses((status = 201, body = WorkOrderDetail), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn create_work_order(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    Json(request): Json<CreateWorkOrder>,
+) -> Result<HttpResponse, ApiError> {
+    if request.flagged_major && request.kind != WorkOrderKind::Complaint {
+        return Err(ApiError::invalid_field(
+            "flagged_major",
+            "only a complaint can be flagged major",
+        ));
+    }
+    if request.network_ready && request.kind != WorkOrderKind::Installation {
+        return Err(ApiError::invalid_field(
+            "network_ready",
+            "only an installation waits for the network",
+        ));
+    }
+    unknown_provided(
+        &request.required_materials,
+        &request.provided_materials,
+        "provided_materials",
+    )?;
+    let actor = caller.actor;
+    let policy = state.sla_policy.clone();
+    let detail = state
+        .write(move |connection| {
+            let customer = find_customer(connection, &request.customer_id).map_err(|_| {
+                ApiError::invalid_field(
+                    "customer_id",
+                    format!("no customer {}", request.customer_id),
+                )
+            })?;
+            let mut receivers = Vec::with_capacity(request.received_by.len());
+            for (index, id) in request.received_by.iter().enumerate() {
+                let employee = existing_employee(connection, &format!("received_by[{index}]"), id)?;
+                receivers.push((employee.id.clone(), rank_of(&employee)));
+            }
+            let responder = first_responder(&receivers).ok_or_else(|| {
+                ApiError::invalid_field("received_by", "name at least one employee")
+            })?;
+            let tier = customer.current_tier.as_deref().and_then(Tier::parse);
+            let area_type = AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban);
+            let now = now_utc();
+            let mut order = WorkOrder {
+                id: new_id(),
+                customer_id: customer.id.clone(),
+                kind: kind_text(request.kind).into(),
+                description: request.description.trim().to_owned(),
+                status: AWAITING_MATERIALS.into(),
+                flagged_major: request.flagged_major,
+                urgent: is_urgent(request.kind, request.flagged_major, tier),
+                first_responder_id: responder.clone(),
+                accountable_id: responder.clone(),
+                assignee_id: responder,
+                required_materials: items_json(&request.required_materials),
+                provided_materials: items_json(&request.provided_materials),
+                network_ready: request.network_ready,
+                clock_started_at: None,
+                due_at: None,
+                calendar_provisional: false,
+                breached: false,
+                resolved_at: None,
+                resolution: None,
+                queue_key: String::new(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            start_clock_if_ready(&mut order, area_type, connection, &policy)?;
+            work_orders::insert(connection, &actor, &order)?;
+            detail(connection, order)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/work-orders/{}", detail.order.id),
+        ))
+        .json(detail))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkOrderStatus {
+    AwaitingMaterials,
+    AwaitingNetwork,
+    Open,
+    Resolved,
+    DeemedMet,
+}
+
+impl WorkOrderStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderStatus::AwaitingMaterials => AWAITING_MATERIALS,
+            WorkOrderStatus::AwaitingNetwork => AWAITING_NETWORK,
+            WorkOrderStatus::Open => OPEN,
+            WorkOrderStatus::Resolved => RESOLVED,
+            WorkOrderStatus::DeemedMet => DEEMED_MET,
+        }
+    }
+}
+
+/// `PT4H`, `PT30M`, `P1D`, `P1DT12H`: days, hours, minutes and seconds of ISO 8601.
+fn parse_iso_duration(text: &str) -> Option<Duration> {
+    let rest = text.strip_prefix('P')?;
+    let (days, time) = match rest.split_once('T') {
+        Some((days, time)) => (days, Some(time)),
+        None => (rest, None),
+    };
+    let mut total = Duration::ZERO;
+    let mut any = false;
+    let mut take = |part: &str, units: &[(char, i64)]| -> Option<()> {
+        let mut number = String::new();
+        let mut unit_index = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let position = units[unit_index..].iter().position(|(u, _)| *u == c)? + unit_index;
+            let value: i64 = number.parse().ok()?;
+            total = total.checked_add(Duration::seconds(value.checked_mul(units[position].1)?))?;
+            number.clear();
+            unit_index = position + 1;
+            any = true;
+        }
+        number.is_empty().then_some(())
+    };
+    take(days, &[('D', 86_400)])?;
+    if let Some(time) = time {
+        if time.is_empty() {
+            return None;
+        }
+        take(time, &[('H', 3_600), ('M', 60), ('S', 1)])?;
+    }
+    any.then_some(total)
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    pub status: Option<WorkOrderStatus>,
+    pub kind: Option<WorkOrderKind>,
+    /// Employee id of the assignee.
+    pub assignee: Option<String>,
+    pub breached: Option<bool>,
+    pub urgent: Option<bool>,
+    /// Open orders due within this ISO 8601 duration from now, e.g. `PT4H`.
+    #[param(example = "PT4H")]
+    pub due_within: Option<String>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The queue: urgent orders first, then by deadline (SLA-4), filtered; cursor-paginated.
+#[utoipa::path(
+    tag = "work-orders",
+    params(QueueParams),
+    responses((status = 200, body = Page<WorkOrderView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("")]
+async fn list_work_orders(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    Query(params): Query<QueueParams>,
+) -> Result<HttpResponse, ApiError> {
+    let due_before = params
+        .due_within
+        .as_deref()
+        .map(|text| {
+            parse_iso_duration(text)
+                .filter(|d| d.is_positive() && *d <= Duration::days(3660))
+                .map(|d| utc(OffsetDateTime::now_utc() + d))
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "due_within",
+                        "must be an ISO 8601 duration such as PT4H or P1D",
+                    )
+                })
+        })
+        .transpose()?;
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let limit = page.limit();
+    let filter = QueueFilter {
+        status: params.status.map(|s| s.as_str().to_owned()),
+        kind: params.kind.map(|k| kind_text(k).to_owned()),
+        assignee_id: params.assignee,
+        breached: params.breached,
+        urgent: params.urgent,
+        due_before,
+        after_key: page.after_id()?,
+        limit,
+    };
+    let rows = state
+        .read(move |connection| Ok(work_orders::queue(connection, &filter)?))
+        .await?;
+    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.queue_key).map(WorkOrderView::from);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One work order with its hand-overs, contact attempts, extensions and cases.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    responses((status = 200, body = WorkOrderDetail), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+async fn get_work_order(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let detail = state
+        .read(move |connection| {
+            let order = find_order(connection, &id)?;
+            detail(connection, order)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplyMaterials {
+    /// Items now provided; each must be a required one.
+    #[validate(
+        length(min = 1, message = "name at least one item"),
+        custom(function = "item_names")
+    )]
+    pub provided: Vec<String>,
+    pub version: i64,
+}
+
+/// Record materials the customer supplied (SLA-1); the clock starts when none is missing.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = SupplyMaterials,
+    responses((status = 200, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/materials")]
+async fn supply_materials(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<SupplyMaterials>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let policy = state.sla_policy.clone();
+    let detail = state
+        .write(move |connection| {
+            let before = order_at_version(connection, &id, request.version)?;
+            if before.status != AWAITING_MATERIALS {
+                return Err(wrong_state(&before, "its materials are complete"));
+            }
+            let required = items(&before.required_materials);
+            unknown_provided(&required, &request.provided, "provided")?;
+            let mut provided = items(&before.provided_materials);
+            for item in &request.provided {
+                if !provided.iter().any(|p| p.trim() == item.trim()) {
+                    provided.push(item.trim().to_owned());
+                }
+            }
+            let mut after = next_version(&before);
+            after.provided_materials = items_json(&provided);
+            let customer = find_customer(connection, &before.customer_id)?;
+            start_clock_if_ready(
+                &mut after,
+                AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
+                connection,
+                &policy,
+            )?;
+            work_orders::save(
+                connection,
+                &actor,
+                "work_order.supply_materials",
+                &before,
+                &after,
+            )?;
+            detail(connection, after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionOnly {
+    pub version: i64,
+}
+
+/// Record that the network build in the customer's area is complete (installations, SLA-1).
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = VersionOnly,
+    responses((status = 200, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/network-ready")]
+async fn mark_network_ready(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<VersionOnly>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let policy = state.sla_policy.clone();
+    let detail = state
+        .write(move |connection| {
+            let before = order_at_version(connection, &id, request.version)?;
+            if kind_of(&before) != WorkOrderKind::Installation {
+                return Err(ApiError::rule_refused(
+                    "SLA-1",
+                    "only an installation waits for the network",
+                ));
+            }
+            if before.network_ready || before.clock_started_at.is_some() {
+                return Err(wrong_state(&before, "the network is already marked ready"));
+            }
+            let mut after = next_version(&before);
+            after.network_ready = true;
+            let customer = find_customer(connection, &before.customer_id)?;
+            start_clock_if_ready(
+                &mut after,
+                AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
+                connection,
+                &policy,
+            )?;
+            work_orders::save(
+                connection,
+                &actor,
+                "work_order.network_ready",
+                &before,
+                &after,
+            )?;
+            detail(connection, after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordContactAttempt {
+    pub channel: ContactChannel,
+    /// Whether the customer was reached.
+    pub reached: bool,
+    pub attempted_at: Instant,
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "at most 1000 characters"))]
+    pub note: String,
+}
+
+/// Record an attempt to reach the customer by phone or visit (SLA-2).
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = RecordContactAttempt,
+    responses((status = 201, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/contact-attempts")]
+async fn record_contact_attempt(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<RecordContactAttempt>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    if request.attempted_at.0 > OffsetDateTime::now_utc() + Duration::minutes(5) {
+        return Err(ApiError::invalid_field("attempted_at", "is in the future"));
+    }
+    let detail = state
+        .write(move |connection| {
+            let order = find_order(connection, &id)?;
+            if order.status == RESOLVED || order.status == DEEMED_MET {
+                return Err(wrong_state(&order, "it is closed"));
+            }
+            let attempt = ContactAttempt {
+                id: new_id(),
+                work_order_id: order.id.clone(),
+                channel: match request.channel {
+                    ContactChannel::Phone => "phone".into(),
+                    ContactChannel::Visit => "visit".into(),
+                },
+                reached: request.reached,
+                attempted_at: utc(request.attempted_at.0),
+                note: request.note,
+                recorded_by: actor.subject.clone(),
+            };
+            work_orders::insert_contact_attempt(connection, &actor, &attempt)?;
+            detail(connection, order)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(detail))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestExtension {
+    #[validate(length(min = 5, max = 1000, message = "give a reason of 5–1000 characters"))]
+    pub reason: String,
+    /// The deadline asked for; later than the current one.
+    pub requested_due_at: Instant,
+}
+
+/// Ask for a later deadline (SLA-3). The clock keeps running until a manager approves.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = RequestExtension,
+    responses((status = 201, body = ExtensionView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/extensions")]
+async fn request_extension(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<RequestExtension>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let extension = state
+        .write(move |connection| {
+            let order = find_order(connection, &id)?;
+            let Some(due_at) = order.due_at.filter(|_| order.status == OPEN) else {
+                return Err(wrong_state(
+                    &order,
+                    "only an open order with a running clock can be extended",
+                ));
+            };
+            if utc(request.requested_due_at.0) <= due_at {
+                return Err(ApiError::invalid_field(
+                    "requested_due_at",
+                    "must be later than the current deadline",
+                ));
+            }
+            let extension = Extension {
+                id: new_id(),
+                work_order_id: order.id.clone(),
+                reason: request.reason.trim().to_owned(),
+                requested_due_at: utc(request.requested_due_at.0),
+                status: "pending".into(),
+                requested_by: actor.subject.clone(),
+                requested_at: now_utc(),
+                decided_by: None,
+                decided_at: None,
+            };
+            work_orders::insert_extension(connection, &actor, &extension)?;
+            Ok(extension)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ExtensionView::from(extension)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionDecision {
+    pub approved: bool,
+}
+
+/// Approve or reject an extension (customer-service-center manager, SLA-3); an approval
+/// sets the new deadline. A decided extension cannot be decided again (409).
+#[utoipa::path(
+    tag = "work-orders",
+    params(
+        ("id" = String, Path, description = "Work order id"),
+        ("extension_id" = String, Path, description = "Extension id")
+    ),
+    request_body = ExtensionDecision,
+    responses((status = 200, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/extensions/{extension_id}/decision")]
+async fn decide_extension(
+    state: web::Data<AppState>,
+    caller: Authorized<CsManagers>,
+    path: web::Path<(String, String)>,
+    Json(request): Json<ExtensionDecision>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, extension_id) = path.into_inner();
+    let actor = caller.actor;
+    let detail = state
+        .write(move |connection| {
+            let order = find_order(connection, &id)?;
+            let extension = work_orders::find_extension(connection, &id, &extension_id)?
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("no extension {extension_id} on work order {id}"))
+                })?;
+            if extension.status != "pending" {
+                return Err(ApiError::conflict(format!(
+                    "extension {extension_id} was already {}",
+                    extension.status
+                )));
+            }
+            let decided = Extension {
+                status: if request.approved {
+                    "approved"
+                } else {
+                    "rejected"
+                }
+                .into(),
+                decided_by: Some(actor.subject.clone()),
+                decided_at: Some(now_utc()),
+                ..extension.clone()
+            };
+            work_orders::decide_extension(connection, &actor, &extension, &decided)?;
+            let order = if request.approved && order.status == OPEN {
+                let mut after = next_version(&order);
+                after.due_at = Some(extension.requested_due_at);
+                after.queue_key = queue_key(
+                    after.urgent,
+                    after.due_at.map(|d| d.assume_utc()),
+                    &after.id,
+                );
+                work_orders::save(connection, &actor, "work_order.extend", &order, &after)?;
+                after
+            } else {
+                order
+            };
+            detail(connection, order)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandOver {
+    pub to_employee_id: String,
+    /// The owning department accepted the order: accountability passes to the receiver.
+    #[serde(default)]
+    pub accepted_by_owner: bool,
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "at most 1000 characters"))]
+    pub note: String,
+    pub version: i64,
+}
+
+/// Hand the order to another employee; every hand-over is kept (SLA-7).
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = HandOver,
+    responses((status = 200, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/handovers")]
+async fn hand_over(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<HandOver>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let detail = state
+        .write(move |connection| {
+            let before = order_at_version(connection, &id, request.version)?;
+            if before.status == RESOLVED || before.status == DEEMED_MET {
+                return Err(wrong_state(&before, "it is closed"));
+            }
+            let receiver =
+                existing_employee(connection, "to_employee_id", &request.to_employee_id)?;
+            if receiver.id == before.assignee_id {
+                return Err(ApiError::invalid_field(
+                    "to_employee_id",
+                    "the order is already assigned to them",
+                ));
+            }
+            let mut after = next_version(&before);
+            after.assignee_id = receiver.id.clone();
+            if request.accepted_by_owner {
+                after.accountable_id = receiver.id.clone();
+            }
+            work_orders::save(connection, &actor, "work_order.assign", &before, &after)?;
+            work_orders::insert_handover(
+                connection,
+                &actor,
+                &Handover {
+                    id: new_id(),
+                    work_order_id: before.id.clone(),
+                    from_employee_id: before.assignee_id.clone(),
+                    to_employee_id: receiver.id,
+                    accepted_by_owner: request.accepted_by_owner,
+                    note: request.note,
+                    recorded_by: actor.subject.clone(),
+                    handed_over_at: after.updated_at,
+                },
+            )?;
+            detail(connection, after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resolve {
+    #[validate(length(
+        min = 1,
+        max = 4000,
+        message = "describe the resolution in 1–4000 characters"
+    ))]
+    pub resolution: String,
+    pub version: i64,
+}
+
+/// Resolve an open order; resolving after the deadline still counts as a breach (SLA-5).
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = Resolve,
+    responses((status = 200, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/resolve")]
+async fn resolve(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<Resolve>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let detail = state
+        .write(move |connection| {
+            let before = order_at_version(connection, &id, request.version)?;
+            if before.status != OPEN {
+                return Err(wrong_state(&before, "only an open order can be resolved"));
+            }
+            let mut after = next_version(&before);
+            after.status = RESOLVED.into();
+            after.resolved_at = Some(after.updated_at);
+            after.resolution = Some(request.resolution.trim().to_owned());
+            after.breached = before.breached
+                || is_breached(
+                    before.due_at.map(|d| d.assume_utc()),
+                    after.resolved_at.map(|d| d.assume_utc()),
+                    OffsetDateTime::now_utc(),
+                );
+            work_orders::save(connection, &actor, "work_order.resolve", &before, &after)?;
+            detail(connection, after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+/// Close as met because the customer could not be reached (SLA-2): needs a recorded failed
+/// phone attempt and a recorded failed visit.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = VersionOnly,
+    responses((status = 200, body = WorkOrderDetail), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/deemed-met")]
+async fn close_deemed_met(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<VersionOnly>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let detail = state
+        .write(move |connection| {
+            let before = order_at_version(connection, &id, request.version)?;
+            if before.status == RESOLVED || before.status == DEEMED_MET {
+                return Err(wrong_state(&before, "it is closed"));
+            }
+            let attempts = work_orders::contact_attempts(connection, &id)?;
+            let failed = |channel: &str| {
+                attempts
+                    .iter()
+                    .filter(|a| a.channel == channel && !a.reached)
+                    .count()
+            };
+            if !may_deem_met(failed("phone"), failed("visit")) {
+                return Err(ApiError::rule_refused(
+                    "SLA-2",
+                    "record a failed phone attempt and a failed visit before closing as deemed met",
+                ));
+            }
+            let mut after = next_version(&before);
+            after.status = DEEMED_MET.into();
+            after.resolved_at = Some(after.updated_at);
+            work_orders::save(connection, &actor, "work_order.deemed_met", &before, &after)?;
+            detail(connection, after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_iso_duration;
+    use time::Duration;
+
+    #[test]
+    fn iso_durations_for_due_within() {
+        assert_eq!(parse_iso_duration("PT4H"), Some(Duration::hours(4)));
+        assert_eq!(parse_iso_duration("PT30M"), Some(Duration::minutes(30)));
+        assert_eq!(parse_iso_duration("P1DT12H"), Some(Duration::hours(36)));
+        assert_eq!(parse_iso_duration("P2D"), Some(Duration::days(2)));
+        for bad in [
+            "", "P", "PT", "4H", "PT4", "PTH", "PT4H4H", "PT4M4H", "P1H", "PT-4H",
+        ] {
+            assert_eq!(parse_iso_duration(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! SLA: work orders, their hand-overs, contact attempts and extensions, and the breach sweep.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use time::PrimitiveDateTime;
+
+use crate::audit::{self, Actor};
+use crate::db::{DbConnection, MultiBackend};
+use crate::schema::{
+    accountability_cases, work_order_contact_attempts, work_order_extensions, work_order_handovers,
+    work_orders,
+};
+use crate::{StoreError, StoreResult, new_id};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = work_orders, treat_none_as_null = true)]
+pub struct WorkOrder {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: String,
+    pub description: String,
+    pub status: String,
+    pub flagged_major: bool,
+    pub urgent: bool,
+    pub first_responder_id: String,
+    pub accountable_id: String,
+    pub assignee_id: String,
+    /// JSON array of item names.
+    pub required_materials: String,
+    /// JSON array of item names.
+    pub provided_materials: String,
+    pub network_ready: bool,
+    pub clock_started_at: Option<PrimitiveDateTime>,
+    pub due_at: Option<PrimitiveDateTime>,
+    pub calendar_provisional: bool,
+    pub breached: bool,
+    pub resolved_at: Option<PrimitiveDateTime>,
+    pub resolution: Option<String>,
+    pub queue_key: String,
+    pub version: i64,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = work_order_handovers)]
+pub struct Handover {
+    pub id: String,
+    pub work_order_id: String,
+    pub from_employee_id: String,
+    pub to_employee_id: String,
+    pub accepted_by_owner: bool,
+    pub note: String,
+    pub recorded_by: String,
+    pub handed_over_at: PrimitiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = work_order_contact_attempts)]
+pub struct ContactAttempt {
+    pub id: String,
+    pub work_order_id: String,
+    /// `phone` or `visit`.
+    pub channel: String,
+    pub reached: bool,
+    pub attempted_at: PrimitiveDateTime,
+    pub note: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = work_order_extensions, treat_none_as_null = true)]
+pub struct Extension {
+    pub id: String,
+    pub work_order_id: String,
+    pub reason: String,
+    pub requested_due_at: PrimitiveDateTime,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub requested_by: String,
+    pub requested_at: PrimitiveDateTime,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<PrimitiveDateTime>,
+}
+
+/// Queue filters; every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub assignee_id: Option<String>,
+    pub breached: Option<bool>,
+    pub urgent: Option<bool>,
+    /// Only open orders due at or before this instant.
+    pub due_before: Option<PrimitiveDateTime>,
+    /// The `queue_key` of the last order of the previous page.
+    pub after_key: Option<String>,
+    pub limit: i64,
+}
+
+pub fn insert(connection: &mut DbConnection, actor: &Actor, order: &WorkOrder) -> StoreResult<()> {
+    diesel::insert_into(work_orders::table)
+        .values(order)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "work_order.create",
+        ("work_order", &order.id),
+        None::<&()>,
+        Some(order),
+    )
+}
+
+pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<Option<WorkOrder>> {
+    Ok(work_orders::table
+        .find(id)
+        .select(WorkOrder::as_select())
+        .first(connection)
+        .optional()?)
+}
+
+/// Writes `after` over the stored order if the stored version is still `before.version`;
+/// `after.version` must be one more. The audit row names `action`.
+pub fn save(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    before: &WorkOrder,
+    after: &WorkOrder,
+) -> StoreResult<()> {
+    let changed = diesel::update(
+        work_orders::table
+            .find(&before.id)
+            .filter(work_orders::version.eq(before.version)),
+    )
+    .set(after)
+    .execute(connection)?;
+    if changed == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    audit::record(
+        connection,
+        actor,
+        action,
+        ("work_order", &before.id),
+        Some(before),
+        Some(after),
+    )
+}
+
+/// One page of the queue in `queue_key` order: urgent first, then by due time.
+pub fn queue(connection: &mut DbConnection, filter: &QueueFilter) -> StoreResult<Vec<WorkOrder>> {
+    let mut query = work_orders::table
+        .select(WorkOrder::as_select())
+        .order(work_orders::queue_key.asc())
+        .limit(filter.limit + 1)
+        .into_boxed::<MultiBackend>();
+    if let Some(status) = &filter.status {
+        query = query.filter(work_orders::status.eq(status.clone()));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(work_orders::kind.eq(kind.clone()));
+    }
+    if let Some(assignee) = &filter.assignee_id {
+        query = query.filter(work_orders::assignee_id.eq(assignee.clone()));
+    }
+    if let Some(breached) = filter.breached {
+        query = query.filter(work_orders::breached.eq(breached));
+    }
+    if let Some(urgent) = filter.urgent {
+        query = query.filter(work_orders::urgent.eq(urgent));
+    }
+    if let Some(before) = filter.due_before {
+        query = query
+            .filter(work_orders::status.eq("open"))
+            .filter(work_orders::due_at.le(before));
+    }
+    if let Some(after) = &filter.after_key {
+        query = query.filter(work_orders::queue_key.gt(after.clone()));
+    }
+    Ok(query.load(connection)?)
+}
+
+pub fn insert_handover(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    handover: &Handover,
+) -> StoreResult<()> {
+    diesel::insert_into(work_order_handovers::table)
+        .values(handover)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "work_order.handover",
+        ("work_order", &handover.work_order_id),
+        None::<&()>,
+        Some(handover),
+    )
+}
+
+pub fn handovers(connection: &mut DbConnection, work_order_id: &str) -> StoreResult<Vec<Handover>> {
+    Ok(work_order_handovers::table
+        .filter(work_order_handovers::work_order_id.eq(work_order_id))
+        .order(work_order_handovers::id.asc())
+        .select(Handover::as_select())
+        .load(connection)?)
+}
+
+pub fn insert_contact_attempt(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    attempt: &ContactAttempt,
+) -> StoreResult<()> {
+    diesel::insert_into(work_order_contact_attempts::table)
+        .values(attempt)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "work_order.contact_attempt",
+        ("work_order", &attempt.work_order_id),
+        None::<&()>,
+        Some(attempt),
+    )
+}
+
+pub fn contact_attempts(
+    connection: &mut DbConnection,
+    work_order_id: &str,
+) -> StoreResult<Vec<ContactAttempt>> {
+    Ok(work_order_contact_attempts::table
+        .filter(work_order_contact_attempts::work_order_id.eq(work_order_id))
+        .order(work_order_contact_attempts::attempted_at.asc())
+        .select(ContactAttempt::as_select())
+        .load(connection)?)
+}
+
+pub fn insert_extension(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    extension: &Extension,
+) -> StoreResult<()> {
+    diesel::insert_into(work_order_extensions::table)
+        .values(extension)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "work_order.extension_request",
+        ("work_order", &extension.work_order_id),
+        None::<&()>,
+        Some(extension),
+    )
+}
+
+pub fn find_extension(
+    connection: &mut DbConnection,
+    work_order_id: &str,
+    id: &str,
+) -> StoreResult<Option<Extension>> {
+    Ok(work_order_extensions::table
+        .find(id)
+        .filter(work_order_extensions::work_order_id.eq(work_order_id))
+        .select(Extension::as_select())
+        .first(connection)
+        .optional()?)
+}
+
+pub fn extensions(
+    connection: &mut DbConnection,
+    work_order_id: &str,
+) -> StoreResult<Vec<Extension>> {
+    Ok(work_order_extensions::table
+        .filter(work_order_extensions::work_order_id.eq(work_order_id))
+        .order(work_order_extensions::id.asc())
+        .select(Extension::as_select())
+        .load(connection)?)
+}
+
+/// Records a decision on a pending extension; a decided one is a `Conflict`.
+pub fn decide_extension(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    before: &Extension,
+    after: &Extension,
+) -> StoreResult<()> {
+    let changed = diesel::update(
+        work_order_extensions::table
+            .find(&before.id)
+            .filter(work_order_extensions::status.eq("pending")),
+    )
+    .set(after)
+    .execute(connection)?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(format!(
+            "extension {} was already decided",
+            before.id
+        )));
+    }
+    audit::record(
+        connection,
+        actor,
+        "work_order.extension_decision",
+        ("work_order", &before.work_order_id),
+        Some(before),
+        Some(after),
+    )
+}
+
+/// SLA-5: marks up to `batch` open orders past their deadline as breached and opens an
+/// accountability-case candidate for each order's accountable employee; returns the ids marked.
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so replicas sweeping at once
+/// share the work instead of colliding; SQLite's write transaction already excludes them.
+pub fn sweep_breaches(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    now: PrimitiveDateTime,
+    batch: i64,
+) -> StoreResult<Vec<String>> {
+    let overdue = work_orders::table
+        .filter(work_orders::status.eq("open"))
+        .filter(work_orders::breached.eq(false))
+        .filter(work_orders::due_at.lt(now))
+        .order(work_orders::due_at.asc())
+        .limit(batch)
+        .select((
+            work_orders::id,
+            work_orders::accountable_id,
+            work_orders::kind,
+            work_orders::due_at,
+        ));
+    let claimed: Vec<(String, String, String, Option<PrimitiveDateTime>)> = match connection {
+        DbConnection::Postgres(pg) => overdue.for_update().skip_locked().load(pg)?,
+        DbConnection::Sqlite(sqlite) => overdue.load(sqlite)?,
+    };
+    let ids: Vec<String> = claimed.iter().map(|row| row.0.clone()).collect();
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    diesel::update(work_orders::table.filter(work_orders::id.eq_any(&ids)))
+        .set((
+            work_orders::breached.eq(true),
+            work_orders::updated_at.eq(now),
+        ))
+        .execute(connection)?;
+    for (id, accountable_id, kind, due_at) in &claimed {
+        let due = due_at.map(|d| d.to_string()).unwrap_or_default();
+        let case = AccountabilityCandidate {
+            id: new_id(),
+            source: "sla_breach".into(),
+            work_order_id: Some(id.clone()),
+            employee_id: accountable_id.clone(),
+            status: "candidate".into(),
+            summary: format!("{kind} work order {id} unresolved at its deadline {due} UTC (SLA-5)"),
+            aggravating: "[]".into(),
+            mitigating: "[]".into(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(accountability_cases::table)
+            .values(&case)
+            .execute(connection)?;
+        audit::record(
+            connection,
+            actor,
+            "work_order.breached",
+            ("work_order", id),
+            None::<&()>,
+            Some(&case),
+        )?;
+    }
+    Ok(ids)
+}
+
+/// The columns a new case candidate sets; the rest start empty.
+#[derive(Debug, Clone, Insertable, Serialize)]
+#[diesel(table_name = accountability_cases)]
+struct AccountabilityCandidate {
+    id: String,
+    source: String,
+    work_order_id: Option<String>,
+    employee_id: String,
+    status: String,
+    summary: String,
+    aggravating: String,
+    mitigating: String,
+    version: i64,
+    created_at: PrimitiveDateTime,
+    updated_at: PrimitiveDateTime,
+}
+
+/// The accountability-case candidates opened for an order.
+pub fn cases_for_order(
+    connection: &mut DbConnection,
+    work_order_id: &str,
+) -> StoreResult<Vec<(String, String, String)>> {
+    Ok(accountability_cases::table
+        .filter(accountability_cases::work_order_id.eq(work_order_id))
+        .select((
+            accountability_cases::id,
+            accountability_cases::employee_id,
+            accountability_cases::status,
+        ))
+        .load(connection)?)
+}
