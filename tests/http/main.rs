@@ -5,6 +5,7 @@
 
 mod support;
 
+mod accountability;
 mod auth;
 mod bad_input;
 mod calendar;

@@ -327,6 +327,10 @@ policy!(
     CsManagers => [Admin, CsManager]
 );
 policy!(
+    /// ACC: opening, reading and deciding accountability cases.
+    AccountabilityOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
+);
+policy!(
     /// Reading the audit trail.
     Auditors => [Admin, GeneralManager]
 );

@@ -29,6 +29,7 @@ use crate::routes;
         (name = "sla", description = "SLA: service-desk deadlines and breach sweeps"),
         (name = "people", description = "Departments and employees"),
         (name = "work-orders", description = "SLA: work orders on the service desk"),
+        (name = "accountability", description = "ACC: accountability cases"),
         (name = "audit", description = "ACC-1: the audit trail")
     )
 )]

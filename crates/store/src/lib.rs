@@ -2,6 +2,7 @@
 //! load; they never decide a business rule. Every write records its audit row (ACC-1) on the
 //! same connection, so it commits or rolls back with the change.
 
+pub mod accountability;
 pub mod audit;
 pub mod calendar;
 pub mod customers;

@@ -4,13 +4,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
+use crate::accountability::{self, AccountabilityCase};
 use crate::audit::{self, Actor};
 use crate::db::{DbConnection, MultiBackend};
 use crate::schema::{
-    accountability_cases, work_order_contact_attempts, work_order_extensions, work_order_handovers,
-    work_orders,
+    work_order_contact_attempts, work_order_extensions, work_order_handovers, work_orders,
 };
-use crate::{StoreError, StoreResult, new_id};
+use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = work_orders, treat_none_as_null = true)]
@@ -347,22 +347,13 @@ pub fn sweep_breaches(
         .execute(connection)?;
     for (id, accountable_id, kind, due_at) in &claimed {
         let due = due_at.map(|d| d.to_string()).unwrap_or_default();
-        let case = AccountabilityCandidate {
-            id: new_id(),
-            source: "sla_breach".into(),
-            work_order_id: Some(id.clone()),
-            employee_id: accountable_id.clone(),
-            status: "candidate".into(),
-            summary: format!("{kind} work order {id} unresolved at its deadline {due} UTC (SLA-5)"),
-            aggravating: "[]".into(),
-            mitigating: "[]".into(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        diesel::insert_into(accountability_cases::table)
-            .values(&case)
-            .execute(connection)?;
+        let case = AccountabilityCase::candidate(
+            "sla_breach",
+            Some(id.clone()),
+            accountable_id.clone(),
+            format!("{kind} work order {id} unresolved at its deadline {due} UTC (SLA-5)"),
+            now,
+        );
         audit::record(
             connection,
             actor,
@@ -371,38 +362,7 @@ pub fn sweep_breaches(
             None::<&()>,
             Some(&case),
         )?;
+        accountability::insert(connection, actor, &case)?;
     }
     Ok(ids)
-}
-
-/// The columns a new case candidate sets; the rest start empty.
-#[derive(Debug, Clone, Insertable, Serialize)]
-#[diesel(table_name = accountability_cases)]
-struct AccountabilityCandidate {
-    id: String,
-    source: String,
-    work_order_id: Option<String>,
-    employee_id: String,
-    status: String,
-    summary: String,
-    aggravating: String,
-    mitigating: String,
-    version: i64,
-    created_at: PrimitiveDateTime,
-    updated_at: PrimitiveDateTime,
-}
-
-/// The accountability-case candidates opened for an order.
-pub fn cases_for_order(
-    connection: &mut DbConnection,
-    work_order_id: &str,
-) -> StoreResult<Vec<(String, String, String)>> {
-    Ok(accountability_cases::table
-        .filter(accountability_cases::work_order_id.eq(work_order_id))
-        .select((
-            accountability_cases::id,
-            accountability_cases::employee_id,
-            accountability_cases::status,
-        ))
-        .load(connection)?)
 }

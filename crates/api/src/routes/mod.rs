@@ -1,6 +1,7 @@
 //! One module per resource; `configure` registers every handler so the OpenAPI document
 //! collects them all.
 
+pub mod accountability;
 pub mod audit;
 pub mod calendar;
 pub mod customers;
@@ -45,6 +46,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/employees").configure(people::configure_employees))
             .service(scope("/work-orders").configure(work_orders::configure))
             .service(scope("/sla").configure(sla::configure))
+            .service(scope("/accountability-cases").configure(accountability::configure))
             .service(scope("/audit").configure(audit::configure)),
     );
 }

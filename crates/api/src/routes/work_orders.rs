@@ -13,6 +13,7 @@ use zhidu_domain::sla::{
     may_deem_met, missing_materials, queue_key, work_order_deadline,
 };
 use zhidu_domain::tier::Tier;
+use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::db::DbConnection;
 use zhidu_store::work_orders::{self, ContactAttempt, Extension, Handover, QueueFilter, WorkOrder};
 use zhidu_store::{new_id, now_utc};
@@ -317,12 +318,20 @@ fn detail(connection: &mut DbConnection, order: WorkOrder) -> Result<WorkOrderDe
         .into_iter()
         .map(ExtensionView::from)
         .collect();
-    let accountability_cases = work_orders::cases_for_order(connection, &order.id)?
+    let cases = accountability::list(
+        connection,
+        &CaseFilter {
+            work_order_id: Some(order.id.clone()),
+            limit: 100,
+            ..CaseFilter::default()
+        },
+    )?;
+    let accountability_cases = cases
         .into_iter()
-        .map(|(id, employee_id, status)| CaseSummary {
-            id,
-            employee_id,
-            status,
+        .map(|case| CaseSummary {
+            id: case.id,
+            employee_id: case.employee_id,
+            status: case.status,
         })
         .collect();
     Ok(WorkOrderDetail {
