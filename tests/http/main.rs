@@ -12,6 +12,7 @@ mod calendar;
 mod customers;
 mod openapi;
 mod readme;
+mod service_desk;
 mod sla;
 mod startup;
 mod tiers;

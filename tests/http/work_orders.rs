@@ -7,16 +7,16 @@ use zhidu_store::testing::TestDatabase;
 use crate::support::{TestApp, spawn_app};
 
 /// A desk with people: agent (staff), manager, general manager, a cs_manager account.
-struct Desk {
-    agent: String,
-    manager: String,
-    general_manager: String,
-    agent_token: String,
-    cs_manager_token: String,
-    customer: String,
+pub struct Desk {
+    pub agent: String,
+    pub manager: String,
+    pub general_manager: String,
+    pub agent_token: String,
+    pub cs_manager_token: String,
+    pub customer: String,
 }
 
-fn desk(app: &TestApp) -> Desk {
+pub fn desk(app: &TestApp) -> Desk {
     let department = app.post(
         "/api/v1/departments",
         &app.admin_token,
@@ -53,11 +53,11 @@ fn desk(app: &TestApp) -> Desk {
     }
 }
 
-fn create(app: &TestApp, desk: &Desk, body: Value) -> crate::support::Reply {
+pub fn create(app: &TestApp, desk: &Desk, body: Value) -> crate::support::Reply {
     app.post("/api/v1/work-orders", &desk.agent_token, &body)
 }
 
-fn order_path(order: &Value, action: &str) -> String {
+pub fn order_path(order: &Value, action: &str) -> String {
     format!(
         "/api/v1/work-orders/{}{action}",
         order["id"].as_str().unwrap()

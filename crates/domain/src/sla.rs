@@ -46,6 +46,8 @@ pub struct SlaPolicy {
     pub complaint: Target,
     /// SLA-6: hours after resolution by which the return visit is due.
     pub return_visit_hours: u32,
+    /// SLA-9: an order counts as answered in time when first answered within these hours.
+    pub reply_within_hours: u32,
     /// SLA-8: households one maintainer carries at standard load.
     pub standard_households_urban: u64,
     pub standard_households_rural: u64,
@@ -61,6 +63,7 @@ impl Default for SlaPolicy {
             restoration: Target::WorkingDays(5),
             complaint: Target::WorkingDays(3),
             return_visit_hours: 72,
+            reply_within_hours: 24,
             standard_households_urban: 4_500,
             standard_households_rural: 2_000,
         }

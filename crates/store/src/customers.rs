@@ -31,6 +31,8 @@ pub struct Customer {
     pub version: i64,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// SLA-8: the service area the customer lives in.
+    pub service_area_id: Option<String>,
 }
 
 /// The fields a client may change; `None` leaves a field as it is, `Some(None)` clears it.
@@ -48,6 +50,7 @@ pub struct CustomerChangeset {
     pub owner_id: Option<Option<String>>,
     pub first_contract_on: Option<Option<Date>>,
     pub flags: Option<String>,
+    pub service_area_id: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Default)]

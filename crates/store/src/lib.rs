@@ -10,6 +10,7 @@ pub mod db;
 mod error;
 pub mod people;
 pub mod schema;
+pub mod service_areas;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tiers;

@@ -67,6 +67,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        service_area_id -> Nullable<Text>,
     }
 }
 
@@ -173,6 +174,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        follow_up_of -> Nullable<Text>,
+        first_answered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -237,6 +240,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    return_visits (id) {
+        id -> Text,
+        work_order_id -> Text,
+        satisfaction -> Text,
+        solved -> Bool,
+        notes -> Text,
+        follow_up_order_id -> Nullable<Text>,
+        visited_by -> Text,
+        visited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_areas (id) {
+        id -> Text,
+        name -> Text,
+        area_type -> Text,
+        households -> BigInt,
+        maintainer_id -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        work_order_id -> Text,
+        accused_employee_id -> Nullable<Text>,
+        route -> Text,
+        handler_employee_id -> Nullable<Text>,
+        inform_accused -> Bool,
+        status -> Text,
+        escalations -> BigInt,
+        result -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_dispatches (id) {
+        id -> Text,
+        complaint_id -> Text,
+        employee_id -> Text,
+        reason -> Text,
+        dispatched_at -> Timestamp,
+        expenses_fen -> BigInt,
+        receipts -> Text,
+        recorded_by -> Text,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -244,6 +303,8 @@ diesel::joinable!(customer_tiers -> customers (customer_id));
 diesel::joinable!(tier_overrides -> customers (customer_id));
 diesel::joinable!(employees -> departments (department_id));
 diesel::joinable!(work_orders -> customers (customer_id));
+diesel::joinable!(customers -> service_areas (service_area_id));
+diesel::joinable!(complaints -> work_orders (work_order_id));
 diesel::joinable!(work_order_handovers -> work_orders (work_order_id));
 diesel::joinable!(work_order_contact_attempts -> work_orders (work_order_id));
 diesel::joinable!(work_order_extensions -> work_orders (work_order_id));
@@ -266,4 +327,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_order_contact_attempts,
     work_order_extensions,
     accountability_cases,
+    return_visits,
+    service_areas,
+    complaints,
+    complaint_dispatches,
 );

@@ -8,7 +8,8 @@ use crate::accountability::{self, AccountabilityCase};
 use crate::audit::{self, Actor};
 use crate::db::{DbConnection, MultiBackend};
 use crate::schema::{
-    work_order_contact_attempts, work_order_extensions, work_order_handovers, work_orders,
+    return_visits, work_order_contact_attempts, work_order_extensions, work_order_handovers,
+    work_orders,
 };
 use crate::{StoreError, StoreResult};
 
@@ -40,6 +41,24 @@ pub struct WorkOrder {
     pub version: i64,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// SLA-6: the resolved order whose return visit found the problem unsolved.
+    pub follow_up_of: Option<String>,
+    /// SLA-9: the first contact that reached the customer, or the resolution if sooner.
+    pub first_answered_at: Option<PrimitiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = return_visits)]
+pub struct ReturnVisit {
+    pub id: String,
+    pub work_order_id: String,
+    /// `satisfied`, `neutral` or `dissatisfied`.
+    pub satisfaction: String,
+    pub solved: bool,
+    pub notes: String,
+    pub follow_up_order_id: Option<String>,
+    pub visited_by: String,
+    pub visited_at: PrimitiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
@@ -365,4 +384,69 @@ pub fn sweep_breaches(
         accountability::insert(connection, actor, &case)?;
     }
     Ok(ids)
+}
+
+/// SLA-9: stamps the moment the customer first got an answer; later answers change nothing.
+/// A derived fact, not client state: the order's version stays.
+pub fn note_first_answer(
+    connection: &mut DbConnection,
+    work_order_id: &str,
+    at: PrimitiveDateTime,
+) -> StoreResult<()> {
+    diesel::update(
+        work_orders::table
+            .find(work_order_id)
+            .filter(work_orders::first_answered_at.is_null()),
+    )
+    .set(work_orders::first_answered_at.eq(at))
+    .execute(connection)?;
+    Ok(())
+}
+
+pub fn insert_return_visit(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    visit: &ReturnVisit,
+) -> StoreResult<()> {
+    diesel::insert_into(return_visits::table)
+        .values(visit)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "work_order.return_visit",
+        ("work_order", &visit.work_order_id),
+        None::<&()>,
+        Some(visit),
+    )
+}
+
+pub fn return_visit(
+    connection: &mut DbConnection,
+    work_order_id: &str,
+) -> StoreResult<Option<ReturnVisit>> {
+    Ok(return_visits::table
+        .filter(return_visits::work_order_id.eq(work_order_id))
+        .select(ReturnVisit::as_select())
+        .first(connection)
+        .optional()?)
+}
+
+/// SLA-6: resolved orders of the kinds that need a return visit and have none, oldest
+/// resolution first, after `after_id` in id order within the page.
+pub fn awaiting_return_visit(
+    connection: &mut DbConnection,
+    after_id: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<WorkOrder>> {
+    let visited = return_visits::table.select(return_visits::work_order_id);
+    Ok(work_orders::table
+        .filter(work_orders::status.eq("resolved"))
+        .filter(work_orders::kind.ne("installation"))
+        .filter(work_orders::id.ne_all(visited))
+        .filter(work_orders::id.gt(after_id.unwrap_or_default()))
+        .order(work_orders::id.asc())
+        .limit(limit + 1)
+        .select(WorkOrder::as_select())
+        .load(connection)?)
 }

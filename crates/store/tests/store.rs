@@ -47,6 +47,7 @@ fn customer(name: &str) -> Customer {
         version: 1,
         created_at: now,
         updated_at: now,
+        service_area_id: None,
     }
 }
 

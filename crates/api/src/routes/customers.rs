@@ -72,6 +72,7 @@ pub struct CustomerView {
     /// The closed quarter `tier` comes from.
     pub tier_quarter: Option<String>,
     pub tier_overridden: bool,
+    pub service_area_id: Option<String>,
     /// Send it back with a PATCH; a stale one gets 412.
     pub version: i64,
     pub created_at: Instant,
@@ -86,6 +87,7 @@ impl From<Customer> for CustomerView {
             tier: c.current_tier.as_deref().and_then(Tier::parse),
             tier_quarter: c.current_tier_quarter,
             tier_overridden: c.tier_overridden,
+            service_area_id: c.service_area_id,
             first_contract_on: c.first_contract_on.map(IsoDate),
             id: c.id,
             full_name: c.full_name,
@@ -145,6 +147,8 @@ pub struct CreateCustomer {
     pub first_contract_on: Option<IsoDate>,
     #[serde(default)]
     pub flags: BTreeSet<TierFlag>,
+    /// SLA-8: the service area the customer lives in.
+    pub service_area_id: Option<String>,
 }
 
 /// Only the fields sent change; `null` clears `owner_id` or `first_contract_on`.
@@ -178,6 +182,21 @@ pub struct UpdateCustomer {
     #[schema(value_type = Option<String>, format = Date)]
     pub first_contract_on: Option<Option<IsoDate>>,
     pub flags: Option<BTreeSet<TierFlag>>,
+    #[serde(default, deserialize_with = "wire::present")]
+    #[schema(value_type = Option<String>)]
+    pub service_area_id: Option<Option<String>>,
+}
+
+fn ensure_area_exists(
+    connection: &mut DbConnection,
+    area_id: Option<&str>,
+) -> Result<(), ApiError> {
+    match area_id {
+        Some(area) if zhidu_store::service_areas::find(connection, area)?.is_none() => Err(
+            ApiError::invalid_field("service_area_id", format!("no service area {area}")),
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn ensure_owner_exists(
@@ -234,11 +253,13 @@ async fn create_customer(
         version: 1,
         created_at: now,
         updated_at: now,
+        service_area_id: request.service_area_id,
     };
     let actor = caller.actor;
     let created = state
         .write(move |connection| {
             ensure_owner_exists(connection, customer.owner_id.as_deref())?;
+            ensure_area_exists(connection, customer.service_area_id.as_deref())?;
             customers::insert(connection, &actor, &customer)?;
             Ok(customer)
         })
@@ -343,6 +364,7 @@ async fn update_customer(
         owner_id: request.owner_id,
         first_contract_on: request.first_contract_on.map(|d| d.map(|d| d.0)),
         flags: request.flags.as_ref().map(flags_to_text),
+        service_area_id: request.service_area_id,
     };
     let actor = caller.actor;
     let version = request.version;
@@ -350,6 +372,10 @@ async fn update_customer(
         .write(move |connection| {
             find_customer(connection, &id)?;
             ensure_owner_exists(connection, changes.owner_id.clone().flatten().as_deref())?;
+            ensure_area_exists(
+                connection,
+                changes.service_area_id.clone().flatten().as_deref(),
+            )?;
             Ok(customers::update(
                 connection, &actor, &id, version, &changes,
             )?)

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod health;
 pub mod people;
 pub mod quotes;
+pub mod service_areas;
 pub mod sla;
 pub mod tiers;
 pub mod tokens;
@@ -45,6 +46,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/departments").configure(people::configure_departments))
             .service(scope("/employees").configure(people::configure_employees))
             .service(scope("/work-orders").configure(work_orders::configure))
+            .service(scope("/return-visits").configure(work_orders::configure_return_visits))
+            .service(scope("/service-areas").configure(service_areas::configure))
+            .service(scope("/kpis").configure(service_areas::configure_kpis))
             .service(scope("/sla").configure(sla::configure))
             .service(scope("/accountability-cases").configure(accountability::configure))
             .service(scope("/audit").configure(audit::configure)),

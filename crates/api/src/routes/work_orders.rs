@@ -10,12 +10,15 @@ use validator::{Validate, ValidationError};
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
     SlaPolicy, WorkOrderKind, clock_may_start, first_responder, is_breached, is_urgent,
-    may_deem_met, missing_materials, queue_key, work_order_deadline,
+    may_deem_met, missing_materials, needs_return_visit, queue_key, return_visit_due,
+    work_order_deadline,
 };
 use zhidu_domain::tier::Tier;
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::db::DbConnection;
-use zhidu_store::work_orders::{self, ContactAttempt, Extension, Handover, QueueFilter, WorkOrder};
+use zhidu_store::work_orders::{
+    self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
+};
 use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
@@ -43,7 +46,13 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(decide_extension)
         .service(hand_over)
         .service(resolve)
-        .service(close_deemed_met);
+        .service(close_deemed_met)
+        .service(record_return_visit);
+}
+
+/// Under `/return-visits`.
+pub fn configure_return_visits(config: &mut ServiceConfig) {
+    config.service(return_visits_due);
 }
 
 const AWAITING_MATERIALS: &str = "awaiting_materials";
@@ -233,6 +242,8 @@ pub struct WorkOrderView {
     pub breached: bool,
     pub resolved_at: Option<Instant>,
     pub resolution: Option<String>,
+    /// SLA-6: the order whose return visit found the problem unsolved.
+    pub follow_up_of: Option<String>,
     pub version: i64,
     pub created_at: Instant,
     pub updated_at: Instant,
@@ -269,6 +280,7 @@ impl From<WorkOrder> for WorkOrderView {
             calendar_provisional: o.calendar_provisional,
             resolved_at: o.resolved_at.map(Instant::from_utc),
             resolution: o.resolution,
+            follow_up_of: o.follow_up_of,
             version: o.version,
             created_at: Instant::from_utc(o.created_at),
             updated_at: Instant::from_utc(o.updated_at),
@@ -497,6 +509,8 @@ async fn create_work_order(
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                follow_up_of: None,
+                first_answered_at: None,
             };
             start_clock_if_ready(&mut order, area_type, connection, &policy)?;
             work_orders::insert(connection, &actor, &order)?;
@@ -835,6 +849,9 @@ async fn record_contact_attempt(
                 recorded_by: actor.subject.clone(),
             };
             work_orders::insert_contact_attempt(connection, &actor, &attempt)?;
+            if attempt.reached {
+                work_orders::note_first_answer(connection, &order.id, attempt.attempted_at)?;
+            }
             detail(connection, order)
         })
         .await?;
@@ -1080,6 +1097,7 @@ async fn resolve(
             after.status = RESOLVED.into();
             after.resolved_at = Some(after.updated_at);
             after.resolution = Some(request.resolution.trim().to_owned());
+            after.first_answered_at = before.first_answered_at.or(after.resolved_at);
             after.breached = before.breached
                 || is_breached(
                     before.due_at.map(|d| d.assume_utc()),
@@ -1138,6 +1156,193 @@ async fn close_deemed_met(
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    Satisfied,
+    Neutral,
+    Dissatisfied,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReturnVisit {
+    pub satisfaction: Satisfaction,
+    /// Whether the problem is solved; if not, a follow-up order is opened and linked.
+    pub solved: bool,
+    #[serde(default)]
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    pub notes: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReturnVisitView {
+    pub work_order_id: String,
+    pub satisfaction: Satisfaction,
+    pub solved: bool,
+    pub notes: String,
+    /// The order opened because the problem was not solved.
+    pub follow_up_order_id: Option<String>,
+    pub visited_by: String,
+    pub visited_at: Instant,
+}
+
+/// Record the return visit of a resolved order (SLA-6). Not solved: a follow-up order for
+/// the same customer and kind is opened, assigned as the original was, and linked.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path, description = "Work order id")),
+    request_body = RecordReturnVisit,
+    responses((status = 201, body = ReturnVisitView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/return-visits")]
+async fn record_return_visit(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<RecordReturnVisit>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let policy = state.sla_policy.clone();
+    let visit = state
+        .write(move |connection| {
+            let order = find_order(connection, &id)?;
+            if !needs_return_visit(kind_of(&order)) {
+                return Err(ApiError::rule_refused(
+                    "SLA-6",
+                    "installations get no return visit",
+                ));
+            }
+            if order.status != RESOLVED {
+                return Err(wrong_state(
+                    &order,
+                    "only a resolved order gets its return visit",
+                ));
+            }
+            if work_orders::return_visit(connection, &id)?.is_some() {
+                return Err(ApiError::conflict(format!(
+                    "work order {id} already has its return visit"
+                )));
+            }
+            let follow_up_order_id = if request.solved {
+                None
+            } else {
+                let now = now_utc();
+                let mut follow_up = WorkOrder {
+                    id: new_id(),
+                    description: format!("Follow-up of {id}: {}", request.notes.trim()),
+                    status: AWAITING_MATERIALS.into(),
+                    required_materials: "[]".into(),
+                    provided_materials: "[]".into(),
+                    clock_started_at: None,
+                    due_at: None,
+                    calendar_provisional: false,
+                    breached: false,
+                    resolved_at: None,
+                    resolution: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                    follow_up_of: Some(order.id.clone()),
+                    first_answered_at: None,
+                    ..order.clone()
+                };
+                let customer = find_customer(connection, &order.customer_id)?;
+                start_clock_if_ready(
+                    &mut follow_up,
+                    AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
+                    connection,
+                    &policy,
+                )?;
+                work_orders::insert(connection, &actor, &follow_up)?;
+                Some(follow_up.id)
+            };
+            let visit = ReturnVisit {
+                id: new_id(),
+                work_order_id: order.id,
+                satisfaction: match request.satisfaction {
+                    Satisfaction::Satisfied => "satisfied",
+                    Satisfaction::Neutral => "neutral",
+                    Satisfaction::Dissatisfied => "dissatisfied",
+                }
+                .into(),
+                solved: request.solved,
+                notes: request.notes.trim().to_owned(),
+                follow_up_order_id,
+                visited_by: actor.subject.clone(),
+                visited_at: now_utc(),
+            };
+            work_orders::insert_return_visit(connection, &actor, &visit)?;
+            Ok(visit)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ReturnVisitView {
+        work_order_id: visit.work_order_id,
+        satisfaction: request.satisfaction,
+        solved: visit.solved,
+        notes: visit.notes,
+        follow_up_order_id: visit.follow_up_order_id,
+        visited_by: visit.visited_by,
+        visited_at: Instant::from_utc(visit.visited_at),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueReturnVisit {
+    pub work_order_id: String,
+    pub customer_id: String,
+    pub kind: WorkOrderKind,
+    pub assignee_id: String,
+    pub resolved_at: Instant,
+    /// SLA-6: 72 hours after resolution.
+    pub visit_due_at: Instant,
+    pub overdue: bool,
+}
+
+/// Resolved orders still waiting for their return visit (SLA-6), with the 72-hour deadline.
+#[utoipa::path(
+    tag = "work-orders",
+    params(PageParams),
+    responses((status = 200, body = Page<DueReturnVisit>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/due")]
+async fn return_visits_due(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    Query(page): Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let after = page.after_id()?;
+    let limit = page.limit();
+    let rows = state
+        .read(move |connection| {
+            Ok(work_orders::awaiting_return_visit(
+                connection,
+                after.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    let now = OffsetDateTime::now_utc();
+    let policy = state.sla_policy.clone();
+    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.id).map(|order| {
+        let resolved_at = order.resolved_at.unwrap_or(order.updated_at).assume_utc();
+        let due = return_visit_due(resolved_at, &policy);
+        DueReturnVisit {
+            kind: kind_of(&order),
+            work_order_id: order.id,
+            customer_id: order.customer_id,
+            assignee_id: order.assignee_id,
+            resolved_at: Instant(resolved_at),
+            visit_due_at: Instant(due),
+            overdue: now > due,
+        }
+    });
+    Ok(HttpResponse::Ok().json(page))
 }
 
 #[cfg(test)]
