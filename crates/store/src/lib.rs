@@ -5,6 +5,7 @@
 pub mod accountability;
 pub mod audit;
 pub mod calendar;
+pub mod complaints;
 pub mod customers;
 pub mod db;
 mod error;

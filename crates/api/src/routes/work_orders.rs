@@ -15,6 +15,7 @@ use zhidu_domain::sla::{
 };
 use zhidu_domain::tier::Tier;
 use zhidu_store::accountability::{self, CaseFilter};
+use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::work_orders::{
     self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
@@ -355,7 +356,7 @@ fn detail(connection: &mut DbConnection, order: WorkOrder) -> Result<WorkOrderDe
     })
 }
 
-fn find_order(connection: &mut DbConnection, id: &str) -> Result<WorkOrder, ApiError> {
+pub fn find_order(connection: &mut DbConnection, id: &str) -> Result<WorkOrder, ApiError> {
     work_orders::find(connection, id)?
         .ok_or_else(|| ApiError::not_found(format!("no work order {id}")))
 }
@@ -433,20 +434,14 @@ fn unknown_provided(required: &[String], provided: &[String], field: &str) -> Re
     }
 }
 
-/// Take a work order. Its clock starts at once when the materials are complete (and, for an
-/// installation, the network is built); otherwise it waits and lists what is missing.
-#[utoipa::path(
-    tag = "work-orders",
-    request_body = CreateWorkOrder,
-    responses((status = 201, body = WorkOrderDetail), BodyErrors, AuthErrors, Unavailable),
-    security(("bearer" = []))
-)]
-#[post("")]
-async fn create_work_order(
-    state: web::Data<AppState>,
-    caller: Authorized<ServiceDesk>,
-    Json(request): Json<CreateWorkOrder>,
-) -> Result<HttpResponse, ApiError> {
+/// Opens a work order (SLA-1, SLA-4, SLA-7): first responder, urgency, missing materials,
+/// and the clock when nothing is missing. Complaints open theirs through here too (CMP-4).
+pub fn open_order(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    policy: &SlaPolicy,
+    request: &CreateWorkOrder,
+) -> Result<WorkOrder, ApiError> {
     if request.flagged_major && request.kind != WorkOrderKind::Complaint {
         return Err(ApiError::invalid_field(
             "flagged_major",
@@ -464,56 +459,73 @@ async fn create_work_order(
         &request.provided_materials,
         "provided_materials",
     )?;
+    let customer = find_customer(connection, &request.customer_id).map_err(|_| {
+        ApiError::invalid_field(
+            "customer_id",
+            format!("no customer {}", request.customer_id),
+        )
+    })?;
+    let mut receivers = Vec::with_capacity(request.received_by.len());
+    for (index, id) in request.received_by.iter().enumerate() {
+        let employee = existing_employee(connection, &format!("received_by[{index}]"), id)?;
+        receivers.push((employee.id.clone(), rank_of(&employee)));
+    }
+    let responder = first_responder(&receivers)
+        .ok_or_else(|| ApiError::invalid_field("received_by", "name at least one employee"))?;
+    let tier = customer.current_tier.as_deref().and_then(Tier::parse);
+    let area_type = AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban);
+    let now = now_utc();
+    let mut order = WorkOrder {
+        id: new_id(),
+        customer_id: customer.id.clone(),
+        kind: kind_text(request.kind).into(),
+        description: request.description.trim().to_owned(),
+        status: AWAITING_MATERIALS.into(),
+        flagged_major: request.flagged_major,
+        urgent: is_urgent(request.kind, request.flagged_major, tier),
+        first_responder_id: responder.clone(),
+        accountable_id: responder.clone(),
+        assignee_id: responder,
+        required_materials: items_json(&request.required_materials),
+        provided_materials: items_json(&request.provided_materials),
+        network_ready: request.network_ready,
+        clock_started_at: None,
+        due_at: None,
+        calendar_provisional: false,
+        breached: false,
+        resolved_at: None,
+        resolution: None,
+        queue_key: String::new(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        follow_up_of: None,
+        first_answered_at: None,
+    };
+    start_clock_if_ready(&mut order, area_type, connection, policy)?;
+    work_orders::insert(connection, actor, &order)?;
+    Ok(order)
+}
+
+/// Take a work order. Its clock starts at once when the materials are complete (and, for an
+/// installation, the network is built); otherwise it waits and lists what is missing.
+#[utoipa::path(
+    tag = "work-orders",
+    request_body = CreateWorkOrder,
+    responses((status = 201, body = WorkOrderDetail), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn create_work_order(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    Json(request): Json<CreateWorkOrder>,
+) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor;
     let policy = state.sla_policy.clone();
     let detail = state
         .write(move |connection| {
-            let customer = find_customer(connection, &request.customer_id).map_err(|_| {
-                ApiError::invalid_field(
-                    "customer_id",
-                    format!("no customer {}", request.customer_id),
-                )
-            })?;
-            let mut receivers = Vec::with_capacity(request.received_by.len());
-            for (index, id) in request.received_by.iter().enumerate() {
-                let employee = existing_employee(connection, &format!("received_by[{index}]"), id)?;
-                receivers.push((employee.id.clone(), rank_of(&employee)));
-            }
-            let responder = first_responder(&receivers).ok_or_else(|| {
-                ApiError::invalid_field("received_by", "name at least one employee")
-            })?;
-            let tier = customer.current_tier.as_deref().and_then(Tier::parse);
-            let area_type = AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban);
-            let now = now_utc();
-            let mut order = WorkOrder {
-                id: new_id(),
-                customer_id: customer.id.clone(),
-                kind: kind_text(request.kind).into(),
-                description: request.description.trim().to_owned(),
-                status: AWAITING_MATERIALS.into(),
-                flagged_major: request.flagged_major,
-                urgent: is_urgent(request.kind, request.flagged_major, tier),
-                first_responder_id: responder.clone(),
-                accountable_id: responder.clone(),
-                assignee_id: responder,
-                required_materials: items_json(&request.required_materials),
-                provided_materials: items_json(&request.provided_materials),
-                network_ready: request.network_ready,
-                clock_started_at: None,
-                due_at: None,
-                calendar_provisional: false,
-                breached: false,
-                resolved_at: None,
-                resolution: None,
-                queue_key: String::new(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-                follow_up_of: None,
-                first_answered_at: None,
-            };
-            start_clock_if_ready(&mut order, area_type, connection, &policy)?;
-            work_orders::insert(connection, &actor, &order)?;
+            let order = open_order(connection, &actor, &policy, &request)?;
             detail(connection, order)
         })
         .await?;
@@ -1070,6 +1082,31 @@ pub struct Resolve {
     pub version: i64,
 }
 
+/// Resolves an open order; after its deadline that is a breach (SLA-5).
+pub fn resolve_order(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    before: &WorkOrder,
+    resolution: &str,
+) -> Result<WorkOrder, ApiError> {
+    if before.status != OPEN {
+        return Err(wrong_state(before, "only an open order can be resolved"));
+    }
+    let mut after = next_version(before);
+    after.status = RESOLVED.into();
+    after.resolved_at = Some(after.updated_at);
+    after.resolution = Some(resolution.trim().to_owned());
+    after.first_answered_at = before.first_answered_at.or(after.resolved_at);
+    after.breached = before.breached
+        || is_breached(
+            before.due_at.map(|d| d.assume_utc()),
+            after.resolved_at.map(|d| d.assume_utc()),
+            OffsetDateTime::now_utc(),
+        );
+    work_orders::save(connection, actor, "work_order.resolve", before, &after)?;
+    Ok(after)
+}
+
 /// Resolve an open order; resolving after the deadline still counts as a breach (SLA-5).
 #[utoipa::path(
     tag = "work-orders",
@@ -1090,21 +1127,7 @@ async fn resolve(
     let detail = state
         .write(move |connection| {
             let before = order_at_version(connection, &id, request.version)?;
-            if before.status != OPEN {
-                return Err(wrong_state(&before, "only an open order can be resolved"));
-            }
-            let mut after = next_version(&before);
-            after.status = RESOLVED.into();
-            after.resolved_at = Some(after.updated_at);
-            after.resolution = Some(request.resolution.trim().to_owned());
-            after.first_answered_at = before.first_answered_at.or(after.resolved_at);
-            after.breached = before.breached
-                || is_breached(
-                    before.due_at.map(|d| d.assume_utc()),
-                    after.resolved_at.map(|d| d.assume_utc()),
-                    OffsetDateTime::now_utc(),
-                );
-            work_orders::save(connection, &actor, "work_order.resolve", &before, &after)?;
+            let after = resolve_order(connection, &actor, &before, &request.resolution)?;
             detail(connection, after)
         })
         .await?;
