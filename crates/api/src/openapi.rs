@@ -30,6 +30,7 @@ use crate::routes;
         (name = "people", description = "Departments and employees"),
         (name = "work-orders", description = "SLA: work orders on the service desk"),
         (name = "accountability", description = "ACC: accountability cases"),
+        (name = "complaints", description = "CMP: complaints and the managers' meeting agenda"),
         (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
         (name = "audit", description = "ACC-1: the audit trail")
     )

@@ -4,6 +4,7 @@
 pub mod accountability;
 pub mod audit;
 pub mod calendar;
+pub mod complaints;
 pub mod customers;
 pub mod health;
 pub mod people;
@@ -49,6 +50,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/return-visits").configure(work_orders::configure_return_visits))
             .service(scope("/service-areas").configure(service_areas::configure))
             .service(scope("/kpis").configure(service_areas::configure_kpis))
+            .service(scope("/complaints").configure(complaints::configure))
+            .service(scope("/meetings").configure(complaints::configure_meetings))
             .service(scope("/sla").configure(sla::configure))
             .service(scope("/accountability-cases").configure(accountability::configure))
             .service(scope("/audit").configure(audit::configure)),
