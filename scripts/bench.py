@@ -63,7 +63,12 @@ TARGETS = {
     # printed beside it; it also holds one login's argon2id buffer (19 MiB by design) and the
     # quarter close, which are not load.
     "rss_under_load_mib": ("<", 64.0),
+    # Service desk: the queue over 100,000 work orders, and a sweep that breaches them all.
+    "queue_p99_ms_pg": ("<", 50.0),
+    "sweep_s": ("<", 5.0),
 }
+ORDERS = 100_000
+DEADLINE_BODY = '{"kind":"installation","area_type":"urban","started_at":"2026-09-30T23:59:59+08:00"}'
 
 
 class BenchError(Exception):
@@ -290,6 +295,156 @@ ANALYZE customer_quarter_metrics;
     result = psql(url, sql, timeout=600)
     if result.returncode != 0:
         raise BenchError(f"seeding PostgreSQL failed: {result.stderr.strip()[-800:]}")
+
+
+# --------------------------------------------------------------------------------------------
+# Service desk data: one department, one employee, ORDERS work orders of the seeded customers.
+
+DEPARTMENT_ID = "00000000-0000-7000-8000-d00000000001"
+EMPLOYEE_ID = "00000000-0000-7000-8000-e00000000001"
+
+
+def order_id(i: int) -> str:
+    return f"00000000-0000-7000-9000-{i:012d}"
+
+
+def queue_key(urgent: bool, due_epoch: int | None, identifier: str) -> str:
+    """The same key as zhidu_domain::sla::queue_key."""
+    due = "~" * 20 if due_epoch is None else f"{due_epoch + 2**31:020d}"
+    return ("0" if urgent else "1") + due + identifier
+
+
+def order_row(i: int, now: dt.datetime, customers: int) -> tuple:
+    kinds = ["general_fault", "major_fault", "installation", "restoration", "complaint"]
+    kind = kinds[i % 5]
+    status = "awaiting_materials" if i % 10 == 0 else ("resolved" if i % 10 == 1 else "open")
+    urgent = i % 20 == 0
+    due = None
+    if status != "awaiting_materials":
+        due = now + dt.timedelta(minutes=(i * 37) % 28_800 - 14_400)
+    stamp = lambda t: None if t is None else t.strftime("%Y-%m-%d %H:%M:%S")
+    identifier = order_id(i)
+    return (
+        identifier, customer_id(1 + i % customers), kind, "bench order", status, False, urgent,
+        EMPLOYEE_ID, EMPLOYEE_ID, EMPLOYEE_ID, "[]", "[]", False,
+        stamp(now if due else None), stamp(due), False, False,
+        stamp(now if status == "resolved" else None), None,
+        queue_key(urgent, None if due is None else int(due.timestamp()), identifier),
+        1, stamp(now), stamp(now),
+    )
+
+
+ORDER_COLUMNS = (
+    "id, customer_id, kind, description, status, flagged_major, urgent, first_responder_id,"
+    " accountable_id, assignee_id, required_materials, provided_materials, network_ready,"
+    " clock_started_at, due_at, calendar_provisional, breached, resolved_at, resolution,"
+    " queue_key, version, created_at, updated_at"
+)
+
+
+def seed_orders_sqlite(path: str, count: int, customers: int) -> None:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S")
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        connection.execute("PRAGMA busy_timeout = 30000")
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO departments (id, name, manager_id, version, created_at, updated_at)"
+            " VALUES (?, 'Bench', NULL, 1, ?, ?)", (DEPARTMENT_ID, stamp, stamp))
+        connection.execute(
+            "INSERT INTO employees (id, name, department_id, rank, superior_id, user_id, version,"
+            " created_at, updated_at) VALUES (?, 'Bench agent', ?, 'staff', NULL, NULL, 1, ?, ?)",
+            (EMPLOYEE_ID, DEPARTMENT_ID, stamp, stamp))
+        placeholders = ", ".join("?" * 23)
+        connection.executemany(
+            f"INSERT INTO work_orders ({ORDER_COLUMNS}) VALUES ({placeholders})",
+            (order_row(i, now, customers) for i in range(1, count + 1)),
+        )
+        connection.execute("COMMIT")
+        connection.execute("ANALYZE")
+    finally:
+        connection.close()
+
+
+def seed_orders_postgres(url: str, count: int, customers: int) -> None:
+    sql = f"""
+BEGIN;
+INSERT INTO departments (id, name, manager_id, version, created_at, updated_at)
+VALUES ('{DEPARTMENT_ID}', 'Bench', NULL, 1, timezone('UTC', now()), timezone('UTC', now()));
+INSERT INTO employees (id, name, department_id, rank, superior_id, user_id, version, created_at, updated_at)
+VALUES ('{EMPLOYEE_ID}', 'Bench agent', '{DEPARTMENT_ID}', 'staff', NULL, NULL, 1,
+        timezone('UTC', now()), timezone('UTC', now()));
+INSERT INTO work_orders ({ORDER_COLUMNS})
+SELECT id, customer, kind, 'bench order', status, false, urgent, '{EMPLOYEE_ID}', '{EMPLOYEE_ID}',
+       '{EMPLOYEE_ID}', '[]', '[]', false, CASE WHEN due IS NULL THEN NULL ELSE base END, due,
+       false, false, CASE WHEN status = 'resolved' THEN base END, NULL,
+       (CASE WHEN urgent THEN '0' ELSE '1' END)
+         || CASE WHEN due IS NULL THEN repeat('~', 20)
+                 ELSE lpad((extract(epoch FROM due)::bigint + 2147483648)::text, 20, '0') END
+         || id,
+       1, base, base
+FROM (
+  SELECT '00000000-0000-7000-9000-' || lpad(g::text, 12, '0') AS id,
+         '{ID_PREFIX}' || lpad((1 + g % {customers})::text, 12, '0') AS customer,
+         (ARRAY['general_fault','major_fault','installation','restoration','complaint'])[g % 5 + 1] AS kind,
+         CASE WHEN g % 10 = 0 THEN 'awaiting_materials' WHEN g % 10 = 1 THEN 'resolved' ELSE 'open' END AS status,
+         g % 20 = 0 AS urgent,
+         timezone('UTC', date_trunc('second', now())) AS base,
+         CASE WHEN g % 10 = 0 THEN NULL
+              ELSE timezone('UTC', date_trunc('second', now()))
+                   + make_interval(mins => ((g::bigint * 37) % 28800 - 14400)::int) END AS due
+  FROM generate_series(1, {count}) AS g
+) AS o;
+COMMIT;
+ANALYZE work_orders;
+"""
+    result = psql(url, sql, timeout=600)
+    if result.returncode != 0:
+        raise BenchError(f"seeding work orders failed: {result.stderr.strip()[-800:]}")
+
+
+def overdue_all(backend: str, target: str) -> None:
+    """Moves every open order's deadline into the past, for the sweep."""
+    sql = "UPDATE work_orders SET due_at = '2020-01-01 00:00:00' WHERE status = 'open'"
+    if backend == "sqlite":
+        connection = sqlite3.connect(target, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            connection.execute(sql)
+        finally:
+            connection.close()
+    else:
+        result = psql(target, sql + ";", timeout=300)
+        if result.returncode != 0:
+            raise BenchError(f"moving deadlines failed: {result.stderr.strip()[-500:]}")
+
+
+def deadline_script(workdir: str, token: str) -> str:
+    return write_lua(workdir, "deadline.lua", f"""
+wrk.method = "POST"
+wrk.body = {lua_string(DEADLINE_BODY)}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = {lua_string("Bearer " + token)}
+""")
+
+
+def queue_script(workdir: str, token: str) -> str:
+    # The desk's everyday views: the open queue, the urgent ones, one kind, the next 4 hours.
+    return write_lua(workdir, "queue.lua", f"""
+wrk.headers["Authorization"] = {lua_string("Bearer " + token)}
+local paths = {{
+  "/api/v1/work-orders?status=open&limit=50",
+  "/api/v1/work-orders?urgent=true&limit=50",
+  "/api/v1/work-orders?kind=installation&status=open&limit=50",
+  "/api/v1/work-orders?due_within=PT4H&limit=50",
+}}
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[n % #paths + 1])
+end
+""")
 
 
 # --------------------------------------------------------------------------------------------
@@ -611,6 +766,42 @@ def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
                              result["memory"]["hwm_final_mib"]) if v is not None]
         result["memory"]["peak_rss_mib"] = max(peaks) if peaks else None
 
+        # 8. service desk: deadline previews, the queue over ORDERS orders, a breach sweep
+        started = time.monotonic()
+        if backend == "sqlite":
+            seed_orders_sqlite(db_path, ORDERS, args.customers)
+        else:
+            seed_orders_postgres(database_url, ORDERS, args.customers)
+        log(f"{backend}: seeded {ORDERS} work orders in {time.monotonic() - started:.2f} s")
+        status, body = call("POST", server.base + "/api/v1/sla/deadline", DEADLINE_BODY, token)
+        if status != 200:
+            result["deadline"] = {"error": f"probe: HTTP {status} {body[:200]!r}"}
+        else:
+            log(f"{backend}: wrk POST /api/v1/sla/deadline")
+            result["deadline"] = run_wrk(server.base + "/api/v1/sla/deadline", args.duration,
+                                         deadline_script(workdir, token or ""))
+        status, body = call("GET", server.base + "/api/v1/work-orders?status=open&limit=50",
+                            token=token)
+        if status != 200:
+            result["queue"] = {"error": f"probe: HTTP {status} {body[:200]!r}"}
+        else:
+            log(f"{backend}: wrk GET /api/v1/work-orders (filtered queues)")
+            result["queue"] = run_wrk(server.base + "/", args.duration,
+                                      queue_script(workdir, token or ""))
+        overdue_all(backend, db_path if backend == "sqlite" else database_url)
+        log(f"{backend}: POST /api/v1/sla/sweeps")
+        started = time.monotonic()
+        try:
+            status, body = call("POST", server.base + "/api/v1/sla/sweeps", "{}", token,
+                                timeout=300)
+            elapsed = time.monotonic() - started
+            breached = json.loads(body).get("breached_count") if status == 200 else None
+            result["sweep"] = {"seconds": round(elapsed, 3), "breached": breached}
+            if status != 200:
+                result["sweep"]["error"] = f"HTTP {status} {body[:200]!r}"
+        except (OSError, urllib.error.URLError, ValueError) as error:
+            result["sweep"] = {"error": f"request failed: {error}"}
+
         # 7. the database's own floor (PostgreSQL, pgbench available)
         if backend == "postgres":
             if shutil.which("pgbench"):
@@ -651,6 +842,9 @@ def compute_checks(result: dict) -> None:
         ev["ratio_to_baseline"] = ev["rps"] / base["rps"]
     if ok(base) and ok(cu):
         cu["ratio_to_baseline"] = cu["rps"] / base["rps"]
+    dl = result.get("deadline")
+    if ok(base) and ok(dl):
+        dl["ratio_to_baseline"] = dl["rps"] / base["rps"]
     if ok(cu) and floor and "tps" in floor:
         cu["ratio_to_pgbench_floor"] = cu["rps"] / floor["tps"]
 
@@ -672,12 +866,19 @@ def compute_checks(result: dict) -> None:
         "rss_under_load_mib": check(
             "rss_under_load_mib", (result.get("memory") or {}).get("rss_max_during_read_mib")
         ),
+        "sweep_s": check(
+            "sweep_s",
+            None if "error" in (result.get("sweep") or {"error": 1}) else result["sweep"]["seconds"],
+        ),
     }
     if result["backend"] == "postgres":
         checks["customer_floor_ratio"] = check(
             "customer_floor_ratio", (cu or {}).get("ratio_to_pgbench_floor"))
         checks["customer_p99_ms_pg"] = check(
             "customer_p99_ms_pg", cu.get("p99_ms") if ok(cu) else None)
+        queue = result.get("queue")
+        checks["queue_p99_ms_pg"] = check(
+            "queue_p99_ms_pg", queue.get("p99_ms") if ok(queue) else None)
     result["checks"] = checks
 
 
@@ -741,12 +942,23 @@ def print_table(result: dict) -> None:
          "< 64 MiB", verdict("rss_under_load_mib")),
         ("peak RSS (VmHWM)", "n/a" if mem.get("peak_rss_mib") is None else f"{mem['peak_rss_mib']:.1f} MiB",
          "", ""),
+        ("SLA deadline preview rps", fmt_rps(result.get("deadline")), "", ""),
+        ("deadline preview / baseline", fmt_pct((result.get("deadline") or {}).get("ratio_to_baseline")),
+         "", ""),
+        (f"queue listing rps ({ORDERS:,} orders)", fmt_rps(result.get("queue")), "", ""),
+        ("queue listing p50", fmt_ms(result.get("queue"), "p50_ms"), "", ""),
+        ("queue listing p99", fmt_ms(result.get("queue"), "p99_ms"),
+         "< 50 ms" if backend == "postgres" else "", verdict("queue_p99_ms_pg")),
+        ("breach sweep", "n/a" if "seconds" not in (result.get("sweep") or {})
+         else f"{result['sweep']['seconds']:.2f} s ({result['sweep'].get('breached')} orders)",
+         "< 5 s", verdict("sweep_s")),
     ]
     print(f"  {'metric':<36}{'value':>16}  {'target':<17}{'result'}")
     for label, value, target, outcome in rows:
         print(f"  {label:<36}{value:>16}  {target:<17}{outcome}")
     notes = list(result.get("errors", []))
-    for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor"):
+    for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor",
+                 "deadline", "queue", "sweep"):
         measure = result.get(name)
         if isinstance(measure, dict) and "error" in measure:
             notes.append(f"{name}: {measure['error']}")

@@ -71,6 +71,11 @@ both_backends!(
                 .ends_with("T23:59:59+08:00"),
             "CMP-4: 3 working days"
         );
+        assert_eq!(
+            order.body["accountability_cases"][0]["employee_id"],
+            staff.as_str(),
+            "ACC-2: a case candidate about the accused"
+        );
 
         // CMP-2: only the customer-service manager may keep the accused manager uninformed.
         complain(&agent, json!(manager), false).problem(403);

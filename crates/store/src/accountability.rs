@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::PrimitiveDateTime;
 
 use crate::audit::{self, Actor};
-use crate::db::{DbConnection, MultiBackend};
+use crate::db::{DbConnection, MultiBackend, insert_rows};
 use crate::schema::accountability_cases;
 use crate::{StoreError, StoreResult, new_id};
 
@@ -91,6 +91,14 @@ pub fn insert(
         None::<&()>,
         Some(case),
     )
+}
+
+/// Inserts many cases in a few statements (their audit rows are the caller's).
+pub fn insert_all(connection: &mut DbConnection, cases: &[AccountabilityCase]) -> StoreResult<()> {
+    for chunk in cases.chunks(500) {
+        insert_rows!(&mut *connection, accountability_cases::table, chunk)?;
+    }
+    Ok(())
 }
 
 pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<Option<AccountabilityCase>> {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
-use crate::db::DbConnection;
+use crate::db::{DbConnection, insert_rows};
 use crate::schema::audit_log;
 use crate::{StoreResult, new_id, now_utc};
 
@@ -40,16 +40,15 @@ pub struct AuditRecord {
     pub after_state: Option<String>,
 }
 
-/// Writes one audit row; `before`/`after` are the JSON snapshots of the entity.
-pub fn record<B: Serialize, A: Serialize>(
-    connection: &mut DbConnection,
+/// An audit row for `entity`, not yet written; see [`record`] and [`record_all`].
+pub fn entry<B: Serialize, A: Serialize>(
     actor: &Actor,
     action: &str,
     entity: (&str, &str),
     before: Option<&B>,
     after: Option<&A>,
-) -> StoreResult<()> {
-    let row = AuditRecord {
+) -> AuditRecord {
+    AuditRecord {
         id: new_id(),
         occurred_at: now_utc(),
         actor: actor.subject.clone(),
@@ -59,7 +58,27 @@ pub fn record<B: Serialize, A: Serialize>(
         entity_id: entity.1.to_owned(),
         before_state: before.and_then(|b| serde_json::to_string(b).ok()),
         after_state: after.and_then(|a| serde_json::to_string(a).ok()),
-    };
+    }
+}
+
+/// Writes many audit rows in a few statements, for changes made in bulk.
+pub fn record_all(connection: &mut DbConnection, rows: &[AuditRecord]) -> StoreResult<()> {
+    for chunk in rows.chunks(1_000) {
+        insert_rows!(&mut *connection, audit_log::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Writes one audit row; `before`/`after` are the JSON snapshots of the entity.
+pub fn record<B: Serialize, A: Serialize>(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    entity: (&str, &str),
+    before: Option<&B>,
+    after: Option<&A>,
+) -> StoreResult<()> {
+    let row = entry(actor, action, entity, before, after);
     diesel::insert_into(audit_log::table)
         .values(&row)
         .execute(connection)?;

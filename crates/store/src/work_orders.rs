@@ -364,25 +364,43 @@ pub fn sweep_breaches(
             work_orders::updated_at.eq(now),
         ))
         .execute(connection)?;
-    for (id, accountable_id, kind, due_at) in &claimed {
-        let due = due_at.map(|d| d.to_string()).unwrap_or_default();
-        let case = AccountabilityCase::candidate(
-            "sla_breach",
-            Some(id.clone()),
-            accountable_id.clone(),
-            format!("{kind} work order {id} unresolved at its deadline {due} UTC (SLA-5)"),
-            now,
-        );
-        audit::record(
-            connection,
-            actor,
-            "work_order.breached",
-            ("work_order", id),
-            None::<&()>,
-            Some(&case),
-        )?;
-        accountability::insert(connection, actor, &case)?;
-    }
+    let cases: Vec<AccountabilityCase> = claimed
+        .iter()
+        .map(|(id, accountable_id, kind, due_at)| {
+            let due = due_at.map(|d| d.to_string()).unwrap_or_default();
+            AccountabilityCase::candidate(
+                "sla_breach",
+                Some(id.clone()),
+                accountable_id.clone(),
+                format!("{kind} work order {id} unresolved at its deadline {due} UTC (SLA-5)"),
+                now,
+            )
+        })
+        .collect();
+    accountability::insert_all(connection, &cases)?;
+    let trail: Vec<audit::AuditRecord> = cases
+        .iter()
+        .flat_map(|case| {
+            let order = case.work_order_id.as_deref().unwrap_or_default();
+            [
+                audit::entry(
+                    actor,
+                    "work_order.breached",
+                    ("work_order", order),
+                    None::<&()>,
+                    Some(case),
+                ),
+                audit::entry(
+                    actor,
+                    "accountability_case.create",
+                    ("accountability_case", &case.id),
+                    None::<&()>,
+                    Some(case),
+                ),
+            ]
+        })
+        .collect();
+    audit::record_all(connection, &trail)?;
     Ok(ids)
 }
 

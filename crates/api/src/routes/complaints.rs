@@ -10,6 +10,7 @@ use validator::Validate;
 use zhidu_domain::complaint::{ComplaintRoute, route_complaint};
 use zhidu_domain::money::Money;
 use zhidu_domain::sla::WorkOrderKind;
+use zhidu_store::accountability::{self, AccountabilityCase};
 use zhidu_store::complaints::{self, Complaint, Dispatch};
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee};
@@ -278,6 +279,17 @@ async fn file_complaint(
                 updated_at: now,
             };
             complaints::insert(connection, &actor, &complaint)?;
+            if let Some(accused) = &complaint.accused_employee_id {
+                // ACC-2: a complaint about someone opens a case candidate about them.
+                let case = AccountabilityCase::candidate(
+                    "complaint",
+                    Some(complaint.work_order_id.clone()),
+                    accused.clone(),
+                    format!("complaint {}: {}", complaint.id, request.description.trim()),
+                    now,
+                );
+                accountability::insert(connection, &actor, &case)?;
+            }
             complaint_view(connection, complaint)
         })
         .await?;
