@@ -318,7 +318,7 @@ def order_row(i: int, now: dt.datetime, customers: int) -> tuple:
     kinds = ["general_fault", "major_fault", "installation", "restoration", "complaint"]
     kind = kinds[i % 5]
     status = "awaiting_materials" if i % 10 == 0 else ("resolved" if i % 10 == 1 else "open")
-    urgent = i % 20 == 0
+    urgent = i % 20 == 3
     due = None
     if status != "awaiting_materials":
         due = now + dt.timedelta(minutes=(i * 37) % 28_800 - 14_400)
@@ -389,7 +389,7 @@ FROM (
          '{ID_PREFIX}' || lpad((1 + g % {customers})::text, 12, '0') AS customer,
          (ARRAY['general_fault','major_fault','installation','restoration','complaint'])[g % 5 + 1] AS kind,
          CASE WHEN g % 10 = 0 THEN 'awaiting_materials' WHEN g % 10 = 1 THEN 'resolved' ELSE 'open' END AS status,
-         g % 20 = 0 AS urgent,
+         g % 20 = 3 AS urgent,
          timezone('UTC', date_trunc('second', now())) AS base,
          CASE WHEN g % 10 = 0 THEN NULL
               ELSE timezone('UTC', date_trunc('second', now()))

@@ -104,25 +104,39 @@ both_backends!(
                 complaint["id"].as_str().unwrap()
             )
         };
-        let escalated = app.post(
-            &path(&about_staff, "/escalations"),
+        // CMP-1: the manager hands it to customer service, which gives it back when it
+        // cannot resolve it; then the manager's superior; the top has no superior.
+        let delegated = app.post(
+            &path(&about_staff, "/delegation"),
             &agent,
-            &json!({"reason": "经理无法解决", "version": 1}),
+            &json!({"version": 1}),
         );
+        assert_eq!(delegated.ok(200)["route"], "customer_service");
+        assert_eq!(delegated.body["handler_employee_id"], manager.as_str());
+        let escalate = |version: i64| {
+            app.post(
+                &path(&about_staff, "/escalations"),
+                &agent,
+                &json!({"reason": "仍然没有解决", "version": version}),
+            )
+        };
+        let back = escalate(2);
+        assert_eq!(back.ok(200)["route"], "department_manager");
+        assert_eq!(back.body["handler_employee_id"], manager.as_str());
+        let escalated = escalate(3);
         assert_eq!(escalated.ok(200)["handler_employee_id"], gm.as_str());
-        assert_eq!(escalated.body["escalations"], 1);
-        let top = app.post(
-            &path(&about_staff, "/escalations"),
-            &agent,
-            &json!({"reason": "仍然没有解决", "version": 2}),
+        assert_eq!(escalated.body["escalations"], 2);
+        assert_eq!(escalate(4).problem(422)["rule"], "CMP-1");
+        escalate(1).problem(412);
+        assert_eq!(
+            app.post(
+                &path(&about_gm, "/delegation"),
+                &agent,
+                &json!({"version": 1})
+            )
+            .problem(422)["rule"],
+            "CMP-1"
         );
-        assert_eq!(top.problem(422)["rule"], "CMP-1");
-        app.post(
-            &path(&about_staff, "/escalations"),
-            &agent,
-            &json!({"reason": "仍然没有解决", "version": 1}),
-        )
-        .problem(412);
 
         // CMP-5: on-site dispatch, expenses against receipts.
         let dispatch = |receipts: Value| {
@@ -139,7 +153,7 @@ both_backends!(
         let answered = app.post(
             &path(&about_staff, "/result"),
             &agent,
-            &json!({"result": "已道歉并修复", "version": 2}),
+            &json!({"result": "已道歉并修复", "version": 4}),
         );
         assert_eq!(answered.ok(200)["status"], "resolved");
         let order = app.get(
@@ -153,7 +167,7 @@ both_backends!(
         app.post(
             &path(&about_staff, "/result"),
             &agent,
-            &json!({"result": "again", "version": 3}),
+            &json!({"result": "again", "version": 5}),
         )
         .problem(409);
         app.post(

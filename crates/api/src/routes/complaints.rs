@@ -29,6 +29,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(file_complaint)
         .service(get_complaint)
+        .service(delegate_to_customer_service)
         .service(escalate)
         .service(record_result)
         .service(dispatch);
@@ -40,11 +41,13 @@ pub fn configure_meetings(config: &mut ServiceConfig) {
 }
 
 const MANAGERS_MEETING: &str = "managers_meeting";
+const CUSTOMER_SERVICE: &str = "customer_service";
+const DEPARTMENT_MANAGER: &str = "department_manager";
 
 fn route_text(route: ComplaintRoute) -> &'static str {
     match route {
-        ComplaintRoute::CustomerService => "customer_service",
-        ComplaintRoute::DepartmentManager => "department_manager",
+        ComplaintRoute::CustomerService => CUSTOMER_SERVICE,
+        ComplaintRoute::DepartmentManager => DEPARTMENT_MANAGER,
         ComplaintRoute::Superior { .. } => "superior",
         ComplaintRoute::ManagersMeeting => MANAGERS_MEETING,
     }
@@ -323,13 +326,56 @@ async fn get_complaint(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct VersionOnly {
+    pub version: i64,
+}
+
+/// The department manager hands the complaint to customer service (CMP-1); the manager
+/// stays on record and must take it back if customer service cannot resolve it.
+#[utoipa::path(
+    tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    request_body = VersionOnly,
+    responses((status = 200, body = ComplaintView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/delegation")]
+async fn delegate_to_customer_service(
+    state: web::Data<AppState>,
+    caller: Authorized<ServiceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<VersionOnly>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let view = state
+        .write(move |connection| {
+            let before = open_complaint_at(connection, &id, request.version)?;
+            if before.route != DEPARTMENT_MANAGER {
+                return Err(ApiError::rule_refused(
+                    "CMP-1",
+                    "only a department manager hands a complaint to customer service",
+                ));
+            }
+            let mut after = next_version(&before);
+            after.route = CUSTOMER_SERVICE.into();
+            complaints::save(connection, &actor, "complaint.delegate", &before, &after)?;
+            complaint_view(connection, after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Escalate {
     #[validate(length(min = 5, max = 2000, message = "give a reason of 5–2000 characters"))]
     pub reason: String,
     pub version: i64,
 }
 
-/// The handler cannot resolve it: it goes to the handler's superior (CMP-1).
+/// The handler cannot resolve it (CMP-1): customer service gives it back to the delegating
+/// manager; a manager passes it to their superior.
 #[utoipa::path(
     tag = "complaints",
     params(("id" = String, Path, description = "Complaint id")),
@@ -355,17 +401,22 @@ async fn escalate(
                     "only a complaint with a handling manager escalates to a superior",
                 )
             })?;
-            let handler = existing_employee(connection, "handler_employee_id", &handler_id)?;
-            let superior = handler.superior_id.ok_or_else(|| {
-                ApiError::rule_refused(
-                    "CMP-1",
-                    format!("{} has no superior on record to escalate to", handler.id),
-                )
-            })?;
             let mut after = next_version(&before);
-            after.handler_employee_id = Some(superior);
-            after.route = "superior".into();
             after.escalations += 1;
+            if before.route == CUSTOMER_SERVICE {
+                // Customer service could not resolve what the manager delegated: the manager must.
+                after.route = DEPARTMENT_MANAGER.into();
+            } else {
+                let handler = existing_employee(connection, "handler_employee_id", &handler_id)?;
+                let superior = handler.superior_id.ok_or_else(|| {
+                    ApiError::rule_refused(
+                        "CMP-1",
+                        format!("{} has no superior on record to escalate to", handler.id),
+                    )
+                })?;
+                after.handler_employee_id = Some(superior);
+                after.route = "superior".into();
+            }
             complaints::save(connection, &actor, "complaint.escalate", &before, &after)?;
             complaint_view(connection, after)
         })
