@@ -9,10 +9,11 @@ use zhidu_store::audit::Actor;
 use zhidu_store::db::{open_pool, write_transaction};
 use zhidu_store::users;
 
-/// mimalloc returns freed memory to the system more readily than glibc's per-thread arenas,
-/// which keeps the server's resident size small under load.
+/// jemalloc with a background thread that returns freed pages to the system (configured in
+/// .cargo/config.toml): the per-worker start-up work is not kept resident afterwards.
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[derive(Parser)]
 #[command(

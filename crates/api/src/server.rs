@@ -90,6 +90,21 @@ fn spawn_sla_sweeps(state: web::Data<AppState>, every: Duration) {
     });
 }
 
+const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// A handler answering with the serialized OpenAPI document.
+fn serve_document(
+    document: web::Bytes,
+) -> impl Fn() -> std::future::Ready<actix_web::HttpResponse> + Clone + 'static {
+    move || {
+        std::future::ready(
+            actix_web::HttpResponse::Ok()
+                .content_type("application/json")
+                .body(document.clone()),
+        )
+    }
+}
+
 async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::not_found(format!(
         "no route for {} {}",
@@ -147,7 +162,12 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     if config.sla_sweep_seconds > 0 {
         spawn_sla_sweeps(state.clone(), Duration::from_secs(config.sla_sweep_seconds));
     }
-    let document = crate::openapi::document();
+    // Serialized once and shared by every worker; Swagger UI reads it from the same URL.
+    let document = web::Bytes::from(
+        crate::openapi::document()
+            .to_json()
+            .map_err(|e| Fatal(format!("cannot serialize the OpenAPI document: {e}")))?,
+    );
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -177,7 +197,11 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
             .into_app()
             .service(
                 SwaggerUi::new("/swagger-ui/{_:.*}")
-                    .url("/api-docs/openapi.json", document.clone()),
+                    .config(utoipa_swagger_ui::Config::from(OPENAPI_PATH)),
+            )
+            .route(
+                OPENAPI_PATH,
+                web::get().to(serve_document(document.clone())),
             )
             .default_service(web::to(no_route))
     })
