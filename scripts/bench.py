@@ -487,6 +487,8 @@ class Server:
             "ZHIDU_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "ZHIDU_JWT_SECRET": secrets.token_hex(32),
             "ZHIDU_LOG": "warn",
+            # The measured sweep is the only one: no background sweep takes a share.
+            "ZHIDU_SLA_SWEEP_SECONDS": "0",
         })
         self.log_file = open(self.log_path, "wb")
         # cwd = the temp dir, so nothing (e.g. a default ./data/) lands in the repository.

@@ -342,7 +342,7 @@ pub fn sweep_breaches(
         .filter(work_orders::status.eq("open"))
         .filter(work_orders::breached.eq(false))
         .filter(work_orders::due_at.lt(now))
-        .order(work_orders::due_at.asc())
+        .order(work_orders::queue_key.asc())
         .limit(batch)
         .select((
             work_orders::id,
@@ -378,26 +378,18 @@ pub fn sweep_breaches(
         })
         .collect();
     accountability::insert_all(connection, &cases)?;
+    // One audit row per order: the breach, with the case it opened as the new state.
     let trail: Vec<audit::AuditRecord> = cases
         .iter()
-        .flat_map(|case| {
+        .map(|case| {
             let order = case.work_order_id.as_deref().unwrap_or_default();
-            [
-                audit::entry(
-                    actor,
-                    "work_order.breached",
-                    ("work_order", order),
-                    None::<&()>,
-                    Some(case),
-                ),
-                audit::entry(
-                    actor,
-                    "accountability_case.create",
-                    ("accountability_case", &case.id),
-                    None::<&()>,
-                    Some(case),
-                ),
-            ]
+            audit::entry(
+                actor,
+                "work_order.breached",
+                ("work_order", order),
+                None::<&()>,
+                Some(case),
+            )
         })
         .collect();
     audit::record_all(connection, &trail)?;

@@ -24,7 +24,7 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// Orders marked per transaction, so a long sweep never holds the write lock for long.
-const SWEEP_BATCH: i64 = 2_000;
+const SWEEP_BATCH: i64 = 5_000;
 
 /// SLA-5: marks every open order past its deadline as breached, each with an
 /// accountability-case candidate, in batches. Safe beside other replicas doing the same.
