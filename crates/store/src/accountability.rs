@@ -5,9 +5,9 @@ use serde::Serialize;
 use time::PrimitiveDateTime;
 
 use crate::audit::{self, Actor};
-use crate::db::{DbConnection, MultiBackend, insert_rows};
+use crate::db::{DbConnection, MultiBackend, insert_rows, update_versioned};
 use crate::schema::accountability_cases;
-use crate::{StoreError, StoreResult, new_id};
+use crate::{StoreResult, new_id};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = accountability_cases, treat_none_as_null = true)]
@@ -142,16 +142,7 @@ pub fn save(
     before: &AccountabilityCase,
     after: &AccountabilityCase,
 ) -> StoreResult<()> {
-    let changed = diesel::update(
-        accountability_cases::table
-            .find(&before.id)
-            .filter(accountability_cases::version.eq(before.version)),
-    )
-    .set(after)
-    .execute(connection)?;
-    if changed == 0 {
-        return Err(StoreError::StaleVersion);
-    }
+    update_versioned!(&mut *connection, accountability_cases, before, after)?;
     audit::record(
         connection,
         actor,

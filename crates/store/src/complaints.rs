@@ -4,10 +4,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
+use crate::StoreResult;
 use crate::audit::{self, Actor};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, update_versioned};
 use crate::schema::{complaint_dispatches, complaints};
-use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = complaints, treat_none_as_null = true)]
@@ -76,16 +76,7 @@ pub fn save(
     before: &Complaint,
     after: &Complaint,
 ) -> StoreResult<()> {
-    let changed = diesel::update(
-        complaints::table
-            .find(&before.id)
-            .filter(complaints::version.eq(before.version)),
-    )
-    .set(after)
-    .execute(connection)?;
-    if changed == 0 {
-        return Err(StoreError::StaleVersion);
-    }
+    update_versioned!(&mut *connection, complaints, before, after)?;
     audit::record(
         connection,
         actor,

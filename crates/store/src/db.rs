@@ -43,6 +43,26 @@ macro_rules! insert_rows {
 }
 pub(crate) use insert_rows;
 
+/// Writes `after` over the row of `before` when the stored version is still `before.version`
+/// (optimistic locking); a row changed meanwhile is `StaleVersion`.
+macro_rules! update_versioned {
+    ($connection:expr, $table:ident, $before:expr, $after:expr) => {{
+        let changed = diesel::update(
+            $table::table
+                .find(&$before.id)
+                .filter($table::version.eq($before.version)),
+        )
+        .set($after)
+        .execute($connection)?;
+        if changed == 0 {
+            Err($crate::StoreError::StaleVersion)
+        } else {
+            Ok(())
+        }
+    }};
+}
+pub(crate) use update_versioned;
+
 /// Per PostgreSQL connection: give up on a lock after as long as SQLite's busy timeout, so a
 /// stuck lock becomes a retryable 503 instead of a request that hangs.
 const POSTGRES_SETTINGS: &str = "SET lock_timeout = '5s'; SET TIME ZONE 'UTC';";

@@ -4,10 +4,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
+use crate::StoreResult;
 use crate::audit::{self, Actor};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, update_versioned};
 use crate::schema::{customers, return_visits, service_areas, work_orders};
-use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = service_areas)]
@@ -58,16 +58,7 @@ pub fn save(
     before: &ServiceArea,
     after: &ServiceArea,
 ) -> StoreResult<()> {
-    let changed = diesel::update(
-        service_areas::table
-            .find(&before.id)
-            .filter(service_areas::version.eq(before.version)),
-    )
-    .set(after)
-    .execute(connection)?;
-    if changed == 0 {
-        return Err(StoreError::StaleVersion);
-    }
+    update_versioned!(&mut *connection, service_areas, before, after)?;
     audit::record(
         connection,
         actor,

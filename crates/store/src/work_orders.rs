@@ -6,7 +6,7 @@ use time::PrimitiveDateTime;
 
 use crate::accountability::{self, AccountabilityCase};
 use crate::audit::{self, Actor};
-use crate::db::{DbConnection, MultiBackend};
+use crate::db::{DbConnection, MultiBackend, update_versioned};
 use crate::schema::{
     return_visits, work_order_contact_attempts, work_order_extensions, work_order_handovers,
     work_orders,
@@ -148,16 +148,7 @@ pub fn save(
     before: &WorkOrder,
     after: &WorkOrder,
 ) -> StoreResult<()> {
-    let changed = diesel::update(
-        work_orders::table
-            .find(&before.id)
-            .filter(work_orders::version.eq(before.version)),
-    )
-    .set(after)
-    .execute(connection)?;
-    if changed == 0 {
-        return Err(StoreError::StaleVersion);
-    }
+    update_versioned!(&mut *connection, work_orders, before, after)?;
     audit::record(
         connection,
         actor,
