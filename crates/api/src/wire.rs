@@ -94,6 +94,12 @@ impl<'de> Deserialize<'de> for Instant {
     }
 }
 
+/// An instant as the store keeps it: UTC, without offset.
+pub fn stored_utc(instant: OffsetDateTime) -> PrimitiveDateTime {
+    let utc = instant.to_offset(time::UtcOffset::UTC);
+    PrimitiveDateTime::new(utc.date(), utc.time())
+}
+
 /// For PATCH fields where `null` clears and absence leaves unchanged:
 /// `#[serde(default, deserialize_with = "wire::present")]` on an `Option<Option<T>>`.
 pub fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

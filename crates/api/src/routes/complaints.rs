@@ -19,10 +19,11 @@ use zhidu_store::{new_id, now_utc};
 use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
+use crate::routes::VersionOnly;
 use crate::routes::people::{existing_employee, rank_of};
 use crate::routes::work_orders::{CreateWorkOrder, find_order, open_order, resolve_order};
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::wire::{Instant, stored_utc};
 
 /// Under `/complaints`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -324,12 +325,6 @@ async fn get_complaint(
     Ok(HttpResponse::Ok().json(view))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VersionOnly {
-    pub version: i64,
-}
-
 /// The department manager hands the complaint to customer service (CMP-1); the manager
 /// stays on record and must take it back if customer service cannot resolve it.
 #[utoipa::path(
@@ -525,7 +520,6 @@ async fn dispatch(
                 )));
             }
             let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
-            let utc = request.dispatched_at.0.to_offset(time::UtcOffset::UTC);
             complaints::insert_dispatch(
                 connection,
                 &actor,
@@ -534,7 +528,7 @@ async fn dispatch(
                     complaint_id: complaint.id.clone(),
                     employee_id: employee.id,
                     reason: request.reason.trim().to_owned(),
-                    dispatched_at: time::PrimitiveDateTime::new(utc.date(), utc.time()),
+                    dispatched_at: stored_utc(request.dispatched_at.0),
                     expenses_fen: request.expenses.fen(),
                     receipts: serde_json::to_string(&request.receipts)
                         .unwrap_or_else(|_| "[]".into()),

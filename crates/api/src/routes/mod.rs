@@ -58,6 +58,13 @@ pub fn configure(config: &mut ServiceConfig) {
     );
 }
 
+/// The body of a transition that carries nothing but the version the client read.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionOnly {
+    pub version: i64,
+}
+
 /// `?limit=&cursor=` of every list.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 pub struct PageParams {

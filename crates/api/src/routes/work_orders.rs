@@ -30,9 +30,9 @@ use crate::extract::{Json, Query};
 use crate::routes::calendar::load_calendar;
 use crate::routes::customers::find_customer;
 use crate::routes::people::{existing_employee, rank_of};
-use crate::routes::{Page, PageParams};
+use crate::routes::{Page, PageParams, VersionOnly};
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::wire::{Instant, stored_utc};
 
 /// Under `/work-orders`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -90,11 +90,6 @@ fn items_json(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-fn utc(instant: OffsetDateTime) -> time::PrimitiveDateTime {
-    let utc = instant.to_offset(time::UtcOffset::UTC);
-    time::PrimitiveDateTime::new(utc.date(), utc.time())
-}
-
 /// Items are named, non-blank and listed once.
 fn item_names(items: &[String]) -> Result<(), ValidationError> {
     let mut seen = std::collections::BTreeSet::new();
@@ -133,8 +128,8 @@ fn start_clock_if_ready(
         let due = work_order_deadline(kind, area_type, now, &calendar, policy)
             .map_err(|e| ApiError::invalid_field("kind", e.to_string()))?;
         order.status = OPEN.into();
-        order.clock_started_at = Some(utc(now));
-        order.due_at = Some(utc(due.value));
+        order.clock_started_at = Some(stored_utc(now));
+        order.due_at = Some(stored_utc(due.value));
         order.calendar_provisional = due.provisional;
     } else {
         order.status = if missing.is_empty() {
@@ -632,7 +627,7 @@ async fn list_work_orders(
         .map(|text| {
             parse_iso_duration(text)
                 .filter(|d| d.is_positive() && *d <= Duration::days(3660))
-                .map(|d| utc(OffsetDateTime::now_utc() + d))
+                .map(|d| stored_utc(OffsetDateTime::now_utc() + d))
                 .ok_or_else(|| {
                     ApiError::invalid_field(
                         "due_within",
@@ -752,12 +747,6 @@ async fn supply_materials(
     Ok(HttpResponse::Ok().json(detail))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VersionOnly {
-    pub version: i64,
-}
-
 /// Record that the network build in the customer's area is complete (installations, SLA-1).
 #[utoipa::path(
     tag = "work-orders",
@@ -856,7 +845,7 @@ async fn record_contact_attempt(
                     ContactChannel::Visit => "visit".into(),
                 },
                 reached: request.reached,
-                attempted_at: utc(request.attempted_at.0),
+                attempted_at: stored_utc(request.attempted_at.0),
                 note: request.note,
                 recorded_by: actor.subject.clone(),
             };
@@ -905,7 +894,7 @@ async fn request_extension(
                     "only an open order with a running clock can be extended",
                 ));
             };
-            if utc(request.requested_due_at.0) <= due_at {
+            if stored_utc(request.requested_due_at.0) <= due_at {
                 return Err(ApiError::invalid_field(
                     "requested_due_at",
                     "must be later than the current deadline",
@@ -915,7 +904,7 @@ async fn request_extension(
                 id: new_id(),
                 work_order_id: order.id.clone(),
                 reason: request.reason.trim().to_owned(),
-                requested_due_at: utc(request.requested_due_at.0),
+                requested_due_at: stored_utc(request.requested_due_at.0),
                 status: "pending".into(),
                 requested_by: actor.subject.clone(),
                 requested_at: now_utc(),
