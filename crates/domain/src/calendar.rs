@@ -417,3 +417,27 @@ mod tests {
         }
     }
 }
+
+/// The official 2026 schedule (the holiday-cn file the service seeds), for rule tests across
+/// the crate.
+#[cfg(test)]
+pub(crate) fn official_2026() -> BusinessCalendar {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../../api/seed/holiday-cn/2026.json"))
+            .expect("the seed file is JSON");
+    let days = file["days"]
+        .as_array()
+        .expect("days[]")
+        .iter()
+        .map(|day| ScheduleDay {
+            date: Date::parse(
+                day["date"].as_str().expect("date"),
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .expect("ISO date"),
+            name: day["name"].as_str().expect("name").to_owned(),
+            is_off_day: day["isOffDay"].as_bool().expect("isOffDay"),
+        })
+        .collect();
+    BusinessCalendar::new([validate_year_schedule(2026, 2026, days).expect("valid schedule")])
+}

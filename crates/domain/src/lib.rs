@@ -2,10 +2,14 @@
 //! function here, named for what it decides and citing its rule ID; nothing here does I/O.
 
 pub mod accountability;
+pub mod attendance;
 pub mod calendar;
 pub mod complaint;
 pub mod customer;
+pub mod leave;
 pub mod money;
+pub mod person;
 pub mod quarter;
+pub mod roster;
 pub mod sla;
 pub mod tier;
