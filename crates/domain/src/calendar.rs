@@ -250,6 +250,30 @@ pub fn end_of_local_day(date: Date) -> OffsetDateTime {
     PrimitiveDateTime::new(date, time::macros::time!(23:59:59)).assume_offset(SHANGHAI)
 }
 
+/// The official 2026 schedule (the holiday-cn file the service seeds), for rule tests across
+/// the crate.
+#[cfg(test)]
+pub(crate) fn official_2026() -> BusinessCalendar {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../../api/seed/holiday-cn/2026.json"))
+            .expect("the seed file is JSON");
+    let days = file["days"]
+        .as_array()
+        .expect("days[]")
+        .iter()
+        .map(|day| ScheduleDay {
+            date: Date::parse(
+                day["date"].as_str().expect("date"),
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .expect("ISO date"),
+            name: day["name"].as_str().expect("name").to_owned(),
+            is_off_day: day["isOffDay"].as_bool().expect("isOffDay"),
+        })
+        .collect();
+    BusinessCalendar::new([validate_year_schedule(2026, 2026, days).expect("valid schedule")])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,28 +440,4 @@ mod tests {
             prop_assert!(clock_hours_deadline(start, n) >= start);
         }
     }
-}
-
-/// The official 2026 schedule (the holiday-cn file the service seeds), for rule tests across
-/// the crate.
-#[cfg(test)]
-pub(crate) fn official_2026() -> BusinessCalendar {
-    let file: serde_json::Value =
-        serde_json::from_str(include_str!("../../api/seed/holiday-cn/2026.json"))
-            .expect("the seed file is JSON");
-    let days = file["days"]
-        .as_array()
-        .expect("days[]")
-        .iter()
-        .map(|day| ScheduleDay {
-            date: Date::parse(
-                day["date"].as_str().expect("date"),
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .expect("ISO date"),
-            name: day["name"].as_str().expect("name").to_owned(),
-            is_off_day: day["isOffDay"].as_bool().expect("isOffDay"),
-        })
-        .collect();
-    BusinessCalendar::new([validate_year_schedule(2026, 2026, days).expect("valid schedule")])
 }

@@ -2,6 +2,7 @@
 //! function here, named for what it decides and citing its rule ID; nothing here does I/O.
 
 pub mod accountability;
+pub mod approval;
 pub mod attendance;
 pub mod calendar;
 pub mod complaint;

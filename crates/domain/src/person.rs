@@ -19,11 +19,71 @@ pub fn age_on(birth_date: Date, on: Date) -> i32 {
     if birthday_reached { years } else { years - 1 }
 }
 
+/// EMP-1: the length of probation for a new hire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmploymentPolicy {
+    pub probation_months: u8,
+}
+
+impl Default for EmploymentPolicy {
+    fn default() -> Self {
+        EmploymentPolicy {
+            probation_months: 1,
+        }
+    }
+}
+
+/// EMP-1: probation ends `probation_months` after the hire date (the day before the same
+/// day-of-month; clamped to the month's last day, so 31 January + 1 month ends 28/29 February).
+pub fn default_probation_end(policy: &EmploymentPolicy, hired_on: Date) -> Date {
+    let months = i32::from(policy.probation_months);
+    let month_index = hired_on.year() * 12 + (hired_on.month() as i32 - 1) + months;
+    let (year, month) = (month_index.div_euclid(12), month_index.rem_euclid(12) + 1);
+    let month = time::Month::try_from(month as u8).unwrap_or(time::Month::December);
+    let day = hired_on.day().min(month.length(year));
+    let same_day = Date::from_calendar_date(year, month, day).unwrap_or(hired_on);
+    if day < hired_on.day() {
+        same_day
+    } else {
+        same_day.previous_day().unwrap_or(same_day)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;
 
     use super::*;
+
+    #[test]
+    fn emp_1_probation_lasts_one_month() {
+        let policy = EmploymentPolicy::default();
+        assert_eq!(
+            default_probation_end(&policy, date!(2026 - 03 - 02)),
+            date!(2026 - 04 - 01)
+        );
+        assert_eq!(
+            default_probation_end(&policy, date!(2026 - 12 - 15)),
+            date!(2027 - 01 - 14)
+        );
+    }
+
+    #[test]
+    fn emp_1_a_month_from_the_end_of_january_ends_with_february() {
+        let policy = EmploymentPolicy::default();
+        assert_eq!(
+            default_probation_end(&policy, date!(2026 - 01 - 31)),
+            date!(2026 - 02 - 28)
+        );
+        assert_eq!(
+            default_probation_end(&policy, date!(2028 - 01 - 31)),
+            date!(2028 - 02 - 29)
+        );
+        assert_eq!(
+            default_probation_end(&policy, date!(2028 - 01 - 29)),
+            date!(2028 - 02 - 28)
+        );
+    }
 
     #[test]
     fn age_turns_on_the_birthday() {

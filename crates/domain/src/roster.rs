@@ -94,6 +94,61 @@ impl Shift {
     }
 }
 
+/// A day of the week as the API writes it (`sunday`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayOfWeek {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl DayOfWeek {
+    pub const ALL: [DayOfWeek; 7] = [
+        DayOfWeek::Monday,
+        DayOfWeek::Tuesday,
+        DayOfWeek::Wednesday,
+        DayOfWeek::Thursday,
+        DayOfWeek::Friday,
+        DayOfWeek::Saturday,
+        DayOfWeek::Sunday,
+    ];
+
+    pub fn weekday(self) -> Weekday {
+        match self {
+            DayOfWeek::Monday => Weekday::Monday,
+            DayOfWeek::Tuesday => Weekday::Tuesday,
+            DayOfWeek::Wednesday => Weekday::Wednesday,
+            DayOfWeek::Thursday => Weekday::Thursday,
+            DayOfWeek::Friday => Weekday::Friday,
+            DayOfWeek::Saturday => Weekday::Saturday,
+            DayOfWeek::Sunday => Weekday::Sunday,
+        }
+    }
+
+    /// The stored and wire name (`sunday`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DayOfWeek::Monday => "monday",
+            DayOfWeek::Tuesday => "tuesday",
+            DayOfWeek::Wednesday => "wednesday",
+            DayOfWeek::Thursday => "thursday",
+            DayOfWeek::Friday => "friday",
+            DayOfWeek::Saturday => "saturday",
+            DayOfWeek::Sunday => "sunday",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DayOfWeek> {
+        DayOfWeek::ALL.into_iter().find(|day| day.name() == name)
+    }
+}
+
 /// CAL-3: the company works six days a week; each employee has one weekly rest day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Roster {
@@ -236,7 +291,7 @@ impl std::iter::Sum for HalfDays {
 
 impl fmt::Display for HalfDays {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 2 == 0 {
+        if self.0.is_multiple_of(2) {
             write!(f, "{}", self.0 / 2)
         } else {
             write!(f, "{}.5", self.0 / 2)
@@ -364,6 +419,15 @@ mod tests {
         let calendar = calendar_2026();
         assert!(scheduled_day(&calendar, Roster::default(), date!(2027 - 03 - 01)).provisional);
         assert!(!scheduled_day(&calendar, Roster::default(), date!(2026 - 03 - 02)).provisional);
+    }
+
+    #[test]
+    fn days_of_the_week_round_trip_their_names() {
+        for day in DayOfWeek::ALL {
+            assert_eq!(DayOfWeek::from_name(day.name()), Some(day));
+        }
+        assert_eq!(DayOfWeek::Sunday.weekday(), Weekday::Sunday);
+        assert_eq!(DayOfWeek::from_name("Sunday"), None);
     }
 
     #[test]
