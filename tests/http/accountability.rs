@@ -17,12 +17,9 @@ both_backends!(
         );
         let department_id = department.ok(201)["id"].as_str().unwrap().to_owned();
         let (user_id, own_token) = app.user_with_roles("zhao.weihu", &["technician"]);
-        let employee = app.post(
-        "/api/v1/employees",
-        &app.admin_token,
-        &json!({"name": "赵维护", "department_id": department_id, "rank": "staff", "user_id": user_id}),
-    );
-        let employee_id = employee.ok(201)["id"].as_str().unwrap().to_owned();
+        let employee_id = app.create_employee(
+            &json!({"name": "赵维护", "department_id": department_id, "rank": "staff", "user_id": user_id}),
+        );
         let (_, officer) = app.user_with_roles("wang.jingli", &["cs_manager"]);
         let (_, colleague) = app.user_with_roles("qian.kefu", &["cs_agent"]);
 

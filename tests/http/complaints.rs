@@ -16,14 +16,7 @@ both_backends!(
             .clone();
         let department_id = department["id"].as_str().unwrap().to_owned();
         let employee = |name: &str, rank: &str, superior: Value| {
-            post(
-            "/api/v1/employees",
-            json!({"name": name, "department_id": department_id, "rank": rank, "superior_id": superior}),
-        )
-        .ok(201)["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+            app.create_employee(&json!({"name": name, "department_id": department_id, "rank": rank, "superior_id": superior}))
         };
         let gm = employee("总经理", "general_manager", Value::Null);
         let manager = employee("工程部经理", "manager", json!(gm));

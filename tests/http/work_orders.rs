@@ -24,15 +24,7 @@ pub fn desk(app: &TestApp) -> Desk {
     );
     let department_id = department.ok(201)["id"].as_str().unwrap().to_owned();
     let employee = |name: &str, rank: &str| {
-        app.post(
-            "/api/v1/employees",
-            &app.admin_token,
-            &json!({"name": name, "department_id": department_id, "rank": rank}),
-        )
-        .ok(201)["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        app.create_employee(&json!({"name": name, "department_id": department_id, "rank": rank}))
     };
     let general_manager = employee("总经理", "general_manager");
     let manager = employee("王经理", "manager");

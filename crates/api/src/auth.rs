@@ -232,6 +232,13 @@ pub struct Authorized<P> {
     policy: PhantomData<P>,
 }
 
+impl<P> Authorized<P> {
+    /// Whether the caller holds any of `roles`.
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.claims.roles.iter().any(|role| roles.contains(role))
+    }
+}
+
 impl<P: Policy> FromRequest for Authorized<P> {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
@@ -317,6 +324,10 @@ policy!(
 policy!(
     /// Keeping the company's people: departments and employees.
     PeopleAdmins => [Admin, Hr]
+);
+policy!(
+    /// Reading every employee's attendance and leave: HR and the general manager.
+    PeopleOverseers => [Admin, Hr, GeneralManager]
 );
 policy!(
     /// Working the service desk: taking, handling and handing over work orders.

@@ -28,3 +28,13 @@ pub fn quarter_param(text: &str) -> Result<Quarter, ApiError> {
     text.parse()
         .map_err(|e: QuarterError| ApiError::invalid_field("quarter", e.to_string()))
 }
+
+/// A leave request status filter.
+pub fn leave_status(text: &str) -> Result<(), ValidationError> {
+    if matches!(text, "pending" | "approved" | "rejected" | "withdrawn") {
+        Ok(())
+    } else {
+        Err(ValidationError::new("status")
+            .with_message("must be pending, approved, rejected or withdrawn".into()))
+    }
+}

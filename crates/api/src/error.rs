@@ -187,6 +187,12 @@ impl ApiError {
         )
     }
 
+    /// Names the fields a rule refusal concerns.
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
     /// Adds a rule-specific member to the problem body.
     pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
         if let Ok(value) = serde_json::to_value(value) {

@@ -15,11 +15,12 @@ use crate::error::{ApiError, FieldError};
 /// make the server buffer much.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-/// A JSON body, parsed and validated; every failure becomes a problem naming the field.
+/// A JSON body of at most `LIMIT` bytes, parsed and validated; every failure becomes a
+/// problem naming the field. Bulk imports raise the limit for their route alone.
 #[derive(Debug)]
-pub struct Json<T>(pub T);
+pub struct Json<T, const LIMIT: usize = DEFAULT_BODY_LIMIT>(pub T);
 
-impl<T> FromRequest for Json<T>
+impl<T, const LIMIT: usize> FromRequest for Json<T, LIMIT>
 where
     T: DeserializeOwned + Validate + 'static,
 {
@@ -27,7 +28,7 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = DEFAULT_BODY_LIMIT;
+        let limit = LIMIT;
         let content_type_ok = request
             .headers()
             .get(CONTENT_TYPE)

@@ -14,6 +14,9 @@ use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
+use zhidu_domain::attendance::AttendancePolicy;
+use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::audit::Actor;
@@ -151,6 +154,9 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
         tier_policy: TierPolicy::default(),
         sla_policy: SlaPolicy::default(),
+        employment_policy: EmploymentPolicy::default(),
+        attendance_policy: AttendancePolicy::default(),
+        leave_policy: LeavePolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zhidu_domain::attendance::AttendancePolicy;
+use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
@@ -17,6 +20,9 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub tier_policy: TierPolicy,
     pub sla_policy: SlaPolicy,
+    pub employment_policy: EmploymentPolicy,
+    pub attendance_policy: AttendancePolicy,
+    pub leave_policy: LeavePolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
-use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use utoipa::ToSchema;
 use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, SHANGHAI};
 
@@ -91,6 +91,118 @@ impl<'de> Deserialize<'de> for Instant {
             )));
         }
         Ok(Instant(instant))
+    }
+}
+
+/// A calendar month, `YYYY-MM`, in the years the service accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ToSchema)]
+#[schema(value_type = String, example = "2026-03", pattern = "^[0-9]{4}-[0-9]{2}$")]
+pub struct YearMonth(Date);
+
+impl YearMonth {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let invalid = || format!("must be a month written YYYY-MM, e.g. 2026-10 (got {text:?})");
+        let (year, month) = text.split_once('-').ok_or_else(invalid)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(invalid());
+        }
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let month = month
+            .parse::<u8>()
+            .ok()
+            .and_then(|m| Month::try_from(m).ok())
+            .ok_or_else(invalid)?;
+        if !(FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&year) {
+            return Err(format!(
+                "must be between {FIRST_CALENDAR_YEAR}-01 and {LAST_CALENDAR_YEAR}-12 (got {text})"
+            ));
+        }
+        Date::from_calendar_date(year, month, 1)
+            .map(YearMonth)
+            .map_err(|_| invalid())
+    }
+
+    /// The month a date falls in.
+    pub fn containing(date: Date) -> Self {
+        YearMonth(date.replace_day(1).unwrap_or(date))
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
+    pub fn month(self) -> Month {
+        self.0.month()
+    }
+
+    pub fn first_day(self) -> Date {
+        self.0
+    }
+
+    pub fn last_day(self) -> Date {
+        self.0
+            .replace_day(self.month().length(self.year()))
+            .unwrap_or(self.0)
+    }
+
+    /// The month's local bounds `[first midnight, next month's midnight)` as stored UTC
+    /// timestamps.
+    pub fn utc_bounds(self) -> (PrimitiveDateTime, PrimitiveDateTime) {
+        let midnight = |date: Date| {
+            stored_utc(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(SHANGHAI))
+        };
+        let next = self.last_day().next_day().unwrap_or(Date::MAX);
+        (midnight(self.first_day()), midnight(next))
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), u8::from(self.month()))
+    }
+}
+
+impl Serialize for YearMonth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMonth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        YearMonth::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A local time of day, `HH:MM` (or `HH:MM:SS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
+#[schema(value_type = String, example = "09:00", pattern = "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
+pub struct ClockTime(pub Time);
+
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (hour, minute, second) = self.0.as_hms();
+        let text = if second == 0 {
+            format!("{hour:02}:{minute:02}")
+        } else {
+            format!("{hour:02}:{minute:02}:{second:02}")
+        };
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Time::parse(&text, format_description!("[hour]:[minute]"))
+            .or_else(|_| Time::parse(&text, format_description!("[hour]:[minute]:[second]")))
+            .map(ClockTime)
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "must be a time of day written HH:MM, e.g. 09:00 (got {text:?})"
+                ))
+            })
     }
 }
 

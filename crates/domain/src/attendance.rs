@@ -29,7 +29,7 @@
 //!   employment or not yet evaluated cannot earn it.
 
 use serde::{Serialize, Serializer};
-use time::{Date, Month, PrimitiveDateTime, Time};
+use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::calendar::BusinessCalendar;
 use crate::leave::LeaveType;
@@ -58,6 +58,10 @@ pub struct AttendancePolicy {
     pub free_occurrences_before_absence: u32,
     /// ATT-4: excused lateness per calendar month.
     pub excused_per_month: u32,
+    /// ATT-4: an exception form is filed within this many hours of the shift start of the day.
+    pub exception_filing_hours: i64,
+    /// ATT-5: make-up punches signed by the supervisor allowed per employment.
+    pub make_up_punches_per_employment: u32,
     /// ATT-6, PAY-3: absence totalling this much in a month leaves only the base salary.
     pub base_salary_only_absence: HalfDays,
     /// LEAVE-3, ATT-6: days of base salary deducted per day of personal leave or absence.
@@ -81,6 +85,8 @@ impl Default for AttendancePolicy {
             fine_cap: Money::from_yuan(100),
             free_occurrences_before_absence: 2,
             excused_per_month: 1,
+            exception_filing_hours: 24,
+            make_up_punches_per_employment: 1,
             base_salary_only_absence: HalfDays::days(2),
             personal_leave_deduction_factor: 3,
             bonus_forfeit_personal_leave_over: HalfDays::days(3),
@@ -246,6 +252,68 @@ pub enum LeaveCounting {
     SickCertified,
     /// Marriage, maternity, paternity and bereavement leave (LEAVE-6..8).
     PaidOther,
+}
+
+/// Why an exception form (ATT-4) or a make-up punch (ATT-5) cannot be filed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilingRefusal {
+    #[error("ATT-4: an exception form must be filed within {hours} hours of the day's shift start")]
+    ExceptionTooLate { hours: i64 },
+    #[error("ATT-4: an exception form cannot be filed for a day that has not begun")]
+    ExceptionInFuture,
+    #[error("ATT-4: at most {allowed} excused lateness per month; this month already has {filed}")]
+    ExceptionMonthFull { allowed: u32, filed: u32 },
+    #[error("ATT-5: {allowed} make-up punch per employment; {filed} already filed")]
+    MakeUpUsed { allowed: u32, filed: u32 },
+}
+
+impl FilingRefusal {
+    pub fn rule(&self) -> &'static str {
+        match self {
+            FilingRefusal::MakeUpUsed { .. } => "ATT-5",
+            _ => "ATT-4",
+        }
+    }
+}
+
+/// ATT-4: an exception form is filed between the shift start of the day it excuses and
+/// `exception_filing_hours` later, and only while the month has room for another.
+pub fn exception_may_be_filed(
+    policy: &AttendancePolicy,
+    shift_start: OffsetDateTime,
+    filed_at: OffsetDateTime,
+    live_forms_in_month: u32,
+) -> Result<(), FilingRefusal> {
+    if filed_at < shift_start {
+        return Err(FilingRefusal::ExceptionInFuture);
+    }
+    if filed_at > shift_start + Duration::hours(policy.exception_filing_hours) {
+        return Err(FilingRefusal::ExceptionTooLate {
+            hours: policy.exception_filing_hours,
+        });
+    }
+    if live_forms_in_month >= policy.excused_per_month {
+        return Err(FilingRefusal::ExceptionMonthFull {
+            allowed: policy.excused_per_month,
+            filed: live_forms_in_month,
+        });
+    }
+    Ok(())
+}
+
+/// ATT-5: a make-up punch may be requested while the employment's allowance lasts (pending and
+/// approved requests count; rejected ones give the allowance back).
+pub fn make_up_may_be_requested(
+    policy: &AttendancePolicy,
+    live_requests: u32,
+) -> Result<(), FilingRefusal> {
+    if live_requests >= policy.make_up_punches_per_employment {
+        return Err(FilingRefusal::MakeUpUsed {
+            allowed: policy.make_up_punches_per_employment,
+            filed: live_requests,
+        });
+    }
+    Ok(())
 }
 
 /// Everything `evaluate_month` reads.
@@ -415,14 +483,14 @@ pub struct LeaveTotals {
 /// One clause that fired, for a frontend to show "why".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Reason {
+pub struct AttendanceReason {
     pub rule: &'static str,
     pub detail: String,
 }
 
-impl Reason {
-    fn new(rule: &'static str, detail: impl Into<String>) -> Reason {
-        Reason {
+impl AttendanceReason {
+    fn new(rule: &'static str, detail: impl Into<String>) -> AttendanceReason {
+        AttendanceReason {
             rule,
             detail: detail.into(),
         }
@@ -452,8 +520,8 @@ pub struct MonthResult {
     pub base_salary_only: bool,
     /// ATT-7
     pub full_attendance: bool,
-    pub full_attendance_breaks: Vec<Reason>,
-    pub reasons: Vec<Reason>,
+    pub full_attendance_breaks: Vec<AttendanceReason>,
+    pub reasons: Vec<AttendanceReason>,
 }
 
 /// ATT-1..7, LEAVE-3: evaluates every day of the month, numbers and fines the late-band
@@ -503,12 +571,16 @@ pub fn evaluate_month(input: &MonthInput) -> MonthResult {
 }
 
 /// The month-level clauses that fired, in rule order.
-fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) -> Vec<Reason> {
+fn month_reasons(
+    input: &MonthInput,
+    excuses: &ExcusePlan,
+    month: &MonthResult,
+) -> Vec<AttendanceReason> {
     let policy = input.policy;
     let absence = &month.absence;
     let mut reasons = Vec::new();
     if month.calendar_provisional {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "CAL-2",
             format!(
                 "no official schedule for {}: Monday–Friday assumed, holidays unknown",
@@ -518,7 +590,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
     }
     reasons.extend(excuses.reasons(policy));
     if !month.occurrences.is_empty() {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "ATT-2",
             format!(
                 "{} late, early or off-post occurrences, fines {}",
@@ -528,7 +600,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
         ));
     }
     if absence.from_occurrences > HalfDays::ZERO {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "ATT-3",
             format!(
                 "occurrences beyond the {} free ones add {} days of absence",
@@ -537,7 +609,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
         ));
     }
     if absence.total < absence.from_days + absence.from_occurrences {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "ATT-6",
             format!(
                 "absence capped at the month's {} scheduled days",
@@ -546,7 +618,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
         ));
     }
     if month.base_salary_only {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "ATT-6",
             format!(
                 "absence of {} days reaches {} days: only the base salary is paid (PAY-3)",
@@ -555,7 +627,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
         ));
     }
     if month.deduction_days > HalfDays::ZERO {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "LEAVE-3",
             format!(
                 "{} × ({} days of personal leave + {} days of absence) = {} days of base salary deducted",
@@ -567,7 +639,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
         ));
     }
     if month.performance_bonus_forfeited {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "LEAVE-3",
             format!(
                 "{} days of personal leave is more than {} days: the performance bonus is forfeited",
@@ -576,7 +648,7 @@ fn month_reasons(input: &MonthInput, excuses: &ExcusePlan, month: &MonthResult) 
         ));
     }
     if month.full_attendance {
-        reasons.push(Reason::new(
+        reasons.push(AttendanceReason::new(
             "ATT-7",
             "full attendance: no lateness, early leaving, off-post, absence or leave other than certified sick leave",
         ));
@@ -639,16 +711,16 @@ impl ExcusePlan {
         }
     }
 
-    fn reasons(&self, policy: &AttendancePolicy) -> Vec<Reason> {
+    fn reasons(&self, policy: &AttendancePolicy) -> Vec<AttendanceReason> {
         let honoured = self.honoured.iter().map(|date| {
-            Reason::new(
+            AttendanceReason::new(
                 "ATT-4",
                 format!("exception form for {date} honoured: its lateness counts nowhere"),
             )
         });
         let limit = policy.excused_per_month;
         let refused = self.over_limit.iter().map(move |date| {
-            Reason::new(
+            AttendanceReason::new(
                 "ATT-4",
                 format!(
                     "exception form for {date} not honoured: at most {limit} per month; its lateness counts"
@@ -1030,38 +1102,38 @@ fn full_attendance_breaks(
     occurrences: &[Occurrence],
     absence: &AbsenceTotals,
     leave: &LeaveTotals,
-) -> Vec<Reason> {
+) -> Vec<AttendanceReason> {
     let scheduled_with =
         |status| count_u32(days.iter().filter(|d| d.scheduled && d.status == status));
     let mut breaks = Vec::new();
     let not_employed = scheduled_with(DayStatus::NotEmployed);
     if not_employed > 0 {
-        breaks.push(Reason::new(
+        breaks.push(AttendanceReason::new(
             "ATT-7",
             format!("{not_employed} scheduled days outside employment: a partial month"),
         ));
     }
     let pending = scheduled_with(DayStatus::Pending);
     if pending > 0 {
-        breaks.push(Reason::new(
+        breaks.push(AttendanceReason::new(
             "ATT-7",
             format!("{pending} scheduled days not yet evaluated"),
         ));
     }
     if !occurrences.is_empty() {
-        breaks.push(Reason::new(
+        breaks.push(AttendanceReason::new(
             "ATT-7",
             format!("{} late, early or off-post occurrences", occurrences.len()),
         ));
     }
     if absence.total > HalfDays::ZERO {
-        breaks.push(Reason::new(
+        breaks.push(AttendanceReason::new(
             "ATT-7",
             format!("{} days of absence", absence.total),
         ));
     }
     if leave.personal > HalfDays::ZERO {
-        breaks.push(Reason::new(
+        breaks.push(AttendanceReason::new(
             "ATT-7",
             format!(
                 "{} days of personal leave (sick leave without a certificate included)",
@@ -1070,7 +1142,7 @@ fn full_attendance_breaks(
         ));
     }
     if leave.paid_other > HalfDays::ZERO {
-        breaks.push(Reason::new(
+        breaks.push(AttendanceReason::new(
             "ATT-7",
             format!(
                 "{} days of marriage, maternity, paternity or bereavement leave",
@@ -2135,5 +2207,38 @@ mod tests {
             prop_assert!(result.days.iter().all(|day| day.absence <= HalfDays::days(1)));
             prop_assert_eq!(result.full_attendance, result.full_attendance_breaks.is_empty());
         }
+    }
+
+    #[test]
+    fn att_4_exception_forms_are_filed_within_24_hours_and_once_a_month() {
+        let policy = AttendancePolicy::default();
+        let start = time::macros::datetime!(2026-03-02 09:00 +8);
+        assert_eq!(
+            exception_may_be_filed(&policy, start, start + Duration::hours(24), 0),
+            Ok(())
+        );
+        assert_eq!(
+            exception_may_be_filed(&policy, start, start + Duration::minutes(24 * 60 + 1), 0),
+            Err(FilingRefusal::ExceptionTooLate { hours: 24 })
+        );
+        assert_eq!(
+            exception_may_be_filed(&policy, start, start - Duration::minutes(1), 0),
+            Err(FilingRefusal::ExceptionInFuture)
+        );
+        assert_eq!(
+            exception_may_be_filed(&policy, start, start + Duration::hours(1), 1),
+            Err(FilingRefusal::ExceptionMonthFull {
+                allowed: 1,
+                filed: 1
+            })
+        );
+    }
+
+    #[test]
+    fn att_5_one_make_up_punch_per_employment() {
+        let policy = AttendancePolicy::default();
+        assert_eq!(make_up_may_be_requested(&policy, 0), Ok(()));
+        let refusal = make_up_may_be_requested(&policy, 1).unwrap_err();
+        assert_eq!(refusal.rule(), "ATT-5");
     }
 }

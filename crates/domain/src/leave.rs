@@ -379,15 +379,8 @@ pub struct ExistingLeave {
     pub entitlement: Option<HalfDays>,
 }
 
-/// Who approves, in order (LEAVE-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ApprovalStep {
-    DepartmentHead,
-    Hr,
-    GeneralManager,
-}
+/// Who approves, in order (LEAVE-1): the department head, HR and the general manager.
+pub use crate::approval::StepKind as ApprovalStep;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,12 +3,15 @@
 //! same connection, so it commits or rolls back with the change.
 
 pub mod accountability;
+pub mod approvals;
+pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod complaints;
 pub mod customers;
 pub mod db;
 mod error;
+pub mod leave;
 pub mod people;
 pub mod schema;
 pub mod service_areas;

@@ -3,15 +3,15 @@
 
 use diesel::prelude::*;
 use serde::Serialize;
-use time::PrimitiveDateTime;
+use time::{Date, PrimitiveDateTime, Time};
 
 use crate::StoreResult;
 use crate::audit::{self, Actor};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, update_versioned};
 use crate::schema::{departments, employees};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = departments)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = departments, treat_none_as_null = true)]
 pub struct Department {
     pub id: String,
     pub name: String,
@@ -19,10 +19,17 @@ pub struct Department {
     pub version: i64,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// CAL-3: the department's shift and breaks, local times.
+    pub shift_start: Time,
+    pub shift_end: Time,
+    pub lunch_start: Time,
+    pub lunch_end: Time,
+    pub rest_start: Time,
+    pub rest_end: Time,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = employees)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = employees, treat_none_as_null = true)]
 pub struct Employee {
     pub id: String,
     pub name: String,
@@ -34,6 +41,15 @@ pub struct Employee {
     pub version: i64,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// `male` or `female`; unknown for rows that predate HR.
+    pub gender: Option<String>,
+    pub birth_date: Option<Date>,
+    pub hired_on: Option<Date>,
+    pub probation_end: Option<Date>,
+    pub left_on: Option<Date>,
+    pub base_salary_fen: i64,
+    /// The roster's weekly rest day, lower-case English (`sunday`).
+    pub rest_day: String,
 }
 
 pub fn insert_department(
@@ -69,42 +85,23 @@ pub fn list_departments(connection: &mut DbConnection) -> StoreResult<Vec<Depart
         .load(connection)?)
 }
 
-/// Names the department's manager (an employee of the company).
-pub fn set_department_manager(
+/// Writes a department's new state over `before` (optimistic locking) with its audit row.
+pub fn update_department(
     connection: &mut DbConnection,
     actor: &Actor,
-    department: &Department,
-    manager_id: &str,
-) -> StoreResult<Department> {
-    let after = Department {
-        manager_id: Some(manager_id.to_owned()),
-        version: department.version + 1,
-        updated_at: crate::now_utc(),
-        ..department.clone()
-    };
-    let changed = diesel::update(
-        departments::table
-            .find(&department.id)
-            .filter(departments::version.eq(department.version)),
-    )
-    .set((
-        departments::manager_id.eq(&after.manager_id),
-        departments::version.eq(after.version),
-        departments::updated_at.eq(after.updated_at),
-    ))
-    .execute(connection)?;
-    if changed == 0 {
-        return Err(crate::StoreError::StaleVersion);
-    }
+    action: &str,
+    before: &Department,
+    after: &Department,
+) -> StoreResult<()> {
+    update_versioned!(&mut *connection, departments, before, after)?;
     audit::record(
         connection,
         actor,
-        "department.set_manager",
-        ("department", &department.id),
-        Some(department),
-        Some(&after),
-    )?;
-    Ok(after)
+        action,
+        ("department", &before.id),
+        Some(before),
+        Some(after),
+    )
 }
 
 pub fn insert_employee(
@@ -141,8 +138,68 @@ pub fn find_employees(connection: &mut DbConnection, ids: &[String]) -> StoreRes
         .load(connection)?)
 }
 
+/// Writes an employee's new state over `before` (optimistic locking) with its audit row.
+pub fn update_employee(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    before: &Employee,
+    after: &Employee,
+) -> StoreResult<()> {
+    update_versioned!(&mut *connection, employees, before, after)?;
+    audit::record(
+        connection,
+        actor,
+        action,
+        ("employee", &before.id),
+        Some(before),
+        Some(after),
+    )
+}
+
+/// The employee record a staff account signs in as, if any.
+pub fn employee_of_user(
+    connection: &mut DbConnection,
+    user_id: &str,
+) -> StoreResult<Option<Employee>> {
+    Ok(employees::table
+        .filter(employees::user_id.eq(user_id))
+        .select(Employee::as_select())
+        .first(connection)
+        .optional()?)
+}
+
+/// Whether `manager_id` manages `employee`: as head of the employee's department or as the
+/// employee's direct superior.
+pub fn manages(
+    connection: &mut DbConnection,
+    manager_id: &str,
+    employee: &Employee,
+) -> StoreResult<bool> {
+    if employee.superior_id.as_deref() == Some(manager_id) {
+        return Ok(true);
+    }
+    let heads: i64 = departments::table
+        .filter(departments::id.eq(&employee.department_id))
+        .filter(departments::manager_id.eq(manager_id))
+        .count()
+        .get_result(connection)?;
+    Ok(heads > 0)
+}
+
+/// Whose records a caller may list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmployeeScope {
+    Everyone,
+    /// This employee and those they manage (see [`manages`]).
+    SelfAndManaged(String),
+}
+
+/// The employees in `scope`, in id order after `after_id`; one more than `limit` tells the
+/// caller another page exists.
 pub fn list_employees(
     connection: &mut DbConnection,
+    scope: &EmployeeScope,
     department_id: Option<&str>,
     after_id: Option<&str>,
     limit: i64,
@@ -152,6 +209,20 @@ pub fn list_employees(
         .order(employees::id.asc())
         .limit(limit + 1)
         .into_boxed::<crate::db::MultiBackend>();
+    match scope {
+        EmployeeScope::Everyone => {}
+        EmployeeScope::SelfAndManaged(manager) => {
+            let headed = departments::table
+                .filter(departments::manager_id.eq(manager.clone()))
+                .select(departments::id);
+            query = query.filter(
+                employees::id
+                    .eq(manager.clone())
+                    .or(employees::superior_id.eq(manager.clone()))
+                    .or(employees::department_id.eq_any(headed)),
+            );
+        }
+    }
     if let Some(department) = department_id {
         query = query.filter(employees::department_id.eq(department.to_owned()));
     }

@@ -132,6 +132,12 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        shift_start -> Time,
+        shift_end -> Time,
+        lunch_start -> Time,
+        lunch_end -> Time,
+        rest_start -> Time,
+        rest_end -> Time,
     }
 }
 
@@ -146,6 +152,13 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        gender -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        hired_on -> Nullable<Date>,
+        probation_end -> Nullable<Date>,
+        left_on -> Nullable<Date>,
+        base_salary_fen -> BigInt,
+        rest_day -> Text,
     }
 }
 
@@ -296,12 +309,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attendance_punches (id) {
+        id -> Text,
+        employee_id -> Text,
+        punched_at -> Timestamp,
+        source -> Text,
+        device_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    make_up_punch_requests (id) {
+        id -> Text,
+        employee_id -> Text,
+        punched_at -> Timestamp,
+        reason -> Text,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_exceptions (id) {
+        id -> Text,
+        employee_id -> Text,
+        occurred_on -> Date,
+        cause -> Text,
+        reason -> Text,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    leave_requests (id) {
+        id -> Text,
+        employee_id -> Text,
+        leave_type -> Text,
+        first_day -> Date,
+        first_half -> Text,
+        last_day -> Date,
+        last_half -> Text,
+        duration_half_days -> Integer,
+        reason -> Text,
+        facts -> Text,
+        assessment -> Text,
+        certified -> Bool,
+        status -> Text,
+        filed_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approval_steps (subject_type, subject_id, position) {
+        subject_type -> Text,
+        subject_id -> Text,
+        position -> Integer,
+        step -> Text,
+        approver_id -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
 diesel::joinable!(customer_tiers -> customers (customer_id));
 diesel::joinable!(tier_overrides -> customers (customer_id));
 diesel::joinable!(employees -> departments (department_id));
+diesel::joinable!(attendance_punches -> employees (employee_id));
+diesel::joinable!(leave_requests -> employees (employee_id));
 diesel::joinable!(work_orders -> customers (customer_id));
 diesel::joinable!(customers -> service_areas (service_area_id));
 diesel::joinable!(complaints -> work_orders (work_order_id));
@@ -331,4 +420,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_areas,
     complaints,
     complaint_dispatches,
+    attendance_punches,
+    make_up_punch_requests,
+    attendance_exceptions,
+    leave_requests,
+    approval_steps,
 );

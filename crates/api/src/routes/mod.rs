@@ -2,11 +2,13 @@
 //! collects them all.
 
 pub mod accountability;
+pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod complaints;
 pub mod customers;
 pub mod health;
+pub mod leave;
 pub mod people;
 pub mod quotes;
 pub mod service_areas;
@@ -45,7 +47,14 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/tier-runs").configure(tiers::configure_runs))
             .service(scope("/quotes").configure(quotes::configure))
             .service(scope("/departments").configure(people::configure_departments))
-            .service(scope("/employees").configure(people::configure_employees))
+            .service(
+                scope("/employees")
+                    .configure(people::configure_employees)
+                    .configure(attendance::configure_per_employee)
+                    .configure(leave::configure_per_employee),
+            )
+            .service(scope("/attendance").configure(attendance::configure))
+            .service(scope("/leave-requests").configure(leave::configure))
             .service(scope("/work-orders").configure(work_orders::configure))
             .service(scope("/return-visits").configure(work_orders::configure_return_visits))
             .service(scope("/service-areas").configure(service_areas::configure))

@@ -1,31 +1,40 @@
-//! The company's people: departments and employees with rank and superior (the model HR
-//! extends; SLA-7 and complaint routing read the ranks).
+//! The company's people: departments with their shifts (CAL-3) and employees with rank,
+//! superior and the HR facts the attendance, leave and payroll rules read. One model for the
+//! service desk and HR.
+//!
+//! Reading is narrowed: admin, HR and the general manager read everyone; anyone else reads
+//! their own record and those of the people they manage (as department head or superior).
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::money::Money;
+use zhidu_domain::person::{Gender, default_probation_end};
+use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
 use zhidu_domain::sla::Rank;
 use zhidu_store::db::DbConnection;
-use zhidu_store::people::{self, Department, Employee};
+use zhidu_store::people::{self, Department, Employee, EmployeeScope};
 use zhidu_store::{new_id, now_utc, users};
 
-use crate::auth::{Authorized, PeopleAdmins, Staff};
+use crate::auth::{Authorized, PeopleAdmins, Role, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::routes::{Page, PageParams};
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::wire::{ClockTime, Instant, IsoDate};
 
 /// Under `/departments`.
 pub fn configure_departments(config: &mut ServiceConfig) {
     config
         .service(create_department)
         .service(list_departments)
-        .service(set_manager);
+        .service(set_manager)
+        .service(set_shift);
 }
 
 /// Under `/employees`.
@@ -33,7 +42,8 @@ pub fn configure_employees(config: &mut ServiceConfig) {
     config
         .service(create_employee)
         .service(list_employees)
-        .service(get_employee);
+        .service(get_employee)
+        .service(update_employee);
 }
 
 pub fn rank_of(employee: &Employee) -> Rank {
@@ -62,11 +72,80 @@ pub fn existing_employee(
         .ok_or_else(|| ApiError::invalid_field(field, format!("no employee {id}")))
 }
 
+/// CAL-3: a department's office hours with its lunch and rest breaks (local times).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftTimes {
+    #[schema(example = "09:00")]
+    pub start: ClockTime,
+    #[schema(example = "17:30")]
+    pub end: ClockTime,
+    #[schema(example = "12:00")]
+    pub lunch_start: ClockTime,
+    #[schema(example = "12:30")]
+    pub lunch_end: ClockTime,
+    #[schema(example = "12:30")]
+    pub rest_start: ClockTime,
+    #[schema(example = "13:30")]
+    pub rest_end: ClockTime,
+}
+
+impl ShiftTimes {
+    /// The rule's view of these times, or a 422 when they are out of order.
+    fn shift(&self, field: &str) -> Result<Shift, ApiError> {
+        Shift::new(
+            self.start.0,
+            self.end.0,
+            (self.lunch_start.0, self.lunch_end.0),
+            (self.rest_start.0, self.rest_end.0),
+        )
+        .map_err(|e| ApiError::invalid_field(field, e.to_string()))
+    }
+}
+
+impl From<Shift> for ShiftTimes {
+    fn from(shift: Shift) -> Self {
+        ShiftTimes {
+            start: ClockTime(shift.start),
+            end: ClockTime(shift.end),
+            lunch_start: ClockTime(shift.lunch_start),
+            lunch_end: ClockTime(shift.lunch_end),
+            rest_start: ClockTime(shift.rest_start),
+            rest_end: ClockTime(shift.rest_end),
+        }
+    }
+}
+
+/// The department's shift as the attendance rules read it.
+pub fn shift_of(department: &Department) -> Shift {
+    Shift {
+        start: department.shift_start,
+        end: department.shift_end,
+        lunch_start: department.lunch_start,
+        lunch_end: department.lunch_end,
+        rest_start: department.rest_start,
+        rest_end: department.rest_end,
+    }
+}
+
+fn with_shift(department: Department, shift: Shift) -> Department {
+    Department {
+        shift_start: shift.start,
+        shift_end: shift.end,
+        lunch_start: shift.lunch_start,
+        lunch_end: shift.lunch_end,
+        rest_start: shift.rest_start,
+        rest_end: shift.rest_end,
+        ..department
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DepartmentView {
     pub id: String,
     pub name: String,
     pub manager_id: Option<String>,
+    pub shift: ShiftTimes,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -74,6 +153,7 @@ pub struct DepartmentView {
 impl From<Department> for DepartmentView {
     fn from(d: Department) -> Self {
         DepartmentView {
+            shift: shift_of(&d).into(),
             id: d.id,
             name: d.name,
             manager_id: d.manager_id,
@@ -92,6 +172,9 @@ pub struct CreateDepartment {
     )]
     #[schema(example = "客户服务中心", min_length = 1, max_length = 100)]
     pub name: String,
+    /// Defaults to the company hours of CAL-3 (09:00–17:30, lunch 12:00–12:30, rest
+    /// 12:30–13:30).
+    pub shift: Option<ShiftTimes>,
 }
 
 /// Create a department (admin, HR).
@@ -107,6 +190,10 @@ async fn create_department(
     caller: Authorized<PeopleAdmins>,
     Json(request): Json<CreateDepartment>,
 ) -> Result<HttpResponse, ApiError> {
+    let shift = match &request.shift {
+        Some(times) => times.shift("shift")?,
+        None => Shift::default(),
+    };
     let now = now_utc();
     let department = Department {
         id: new_id(),
@@ -115,6 +202,12 @@ async fn create_department(
         version: 1,
         created_at: now,
         updated_at: now,
+        shift_start: shift.start,
+        shift_end: shift.end,
+        lunch_start: shift.lunch_start,
+        lunch_end: shift.lunch_end,
+        rest_start: shift.rest_start,
+        rest_end: shift.rest_end,
     };
     let actor = caller.actor;
     let created = state
@@ -183,15 +276,192 @@ async fn set_manager(
                     "a department manager must rank manager or above",
                 ));
             }
-            Ok(people::set_department_manager(
+            let after = Department {
+                manager_id: Some(manager.id),
+                version: department.version + 1,
+                updated_at: now_utc(),
+                ..department.clone()
+            };
+            people::update_department(
                 connection,
                 &actor,
+                "department.set_manager",
                 &department,
-                &manager.id,
-            )?)
+                &after,
+            )?;
+            Ok(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetShift {
+    pub shift: ShiftTimes,
+    pub version: i64,
+}
+
+/// Set a department's shift and breaks (CAL-3; admin, HR). Attendance is evaluated against
+/// the shift in force when it is read.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Department id")),
+    request_body = SetShift,
+    responses((status = 200, body = DepartmentView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/{id}/shift")]
+async fn set_shift(
+    state: web::Data<AppState>,
+    caller: Authorized<PeopleAdmins>,
+    id: web::Path<String>,
+    Json(request): Json<SetShift>,
+) -> Result<HttpResponse, ApiError> {
+    let shift = request.shift.shift("shift")?;
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let department = state
+        .write(move |connection| {
+            let department = people::find_department(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no department {id}")))?;
+            if department.version != request.version {
+                return Err(ApiError::stale("the department changed since you read it"));
+            }
+            let after = with_shift(
+                Department {
+                    version: department.version + 1,
+                    updated_at: now_utc(),
+                    ..department.clone()
+                },
+                shift,
+            );
+            people::update_department(
+                connection,
+                &actor,
+                "department.set_shift",
+                &department,
+                &after,
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
+}
+
+fn gender_of(employee: &Employee) -> Option<Gender> {
+    match employee.gender.as_deref() {
+        Some("male") => Some(Gender::Male),
+        Some("female") => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn gender_text(gender: Gender) -> &'static str {
+    match gender {
+        Gender::Male => "male",
+        Gender::Female => "female",
+    }
+}
+
+/// CAL-3: the employee's roster.
+pub fn roster_of(employee: &Employee) -> Roster {
+    Roster {
+        rest_day: DayOfWeek::from_name(&employee.rest_day)
+            .unwrap_or(DayOfWeek::Sunday)
+            .weekday(),
+    }
+}
+
+/// The HR facts every attendance and leave rule needs; a record created before HR kept them
+/// is refused with the missing field named rather than guessed at.
+pub struct HrFacts {
+    pub gender: Gender,
+    pub birth_date: Date,
+    pub hired_on: Date,
+}
+
+pub fn hr_facts(employee: &Employee) -> Result<HrFacts, ApiError> {
+    let missing = |field: &str| {
+        ApiError::rule_refused(
+            "EMP-1",
+            format!(
+                "employee {} has no {field} on record; HR must record it (PATCH /api/v1/employees/{})",
+                employee.id, employee.id
+            ),
+        )
+        .with("missing_field", field)
+    };
+    Ok(HrFacts {
+        gender: gender_of(employee).ok_or_else(|| missing("gender"))?,
+        birth_date: employee.birth_date.ok_or_else(|| missing("birth_date"))?,
+        hired_on: employee.hired_on.ok_or_else(|| missing("hired_on"))?,
+    })
+}
+
+/// Roles that read every employee's records.
+const READS_EVERYONE: &[Role] = &[Role::Admin, Role::Hr, Role::GeneralManager];
+
+/// Whose records the caller may read; `None` when they may read nobody's (a staff account
+/// with no employee record).
+pub fn reading_scope<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+) -> Result<Option<EmployeeScope>, ApiError> {
+    if caller.has_any(READS_EVERYONE) {
+        return Ok(Some(EmployeeScope::Everyone));
+    }
+    Ok(people::employee_of_user(connection, &caller.claims.sub)?
+        .map(|me| EmployeeScope::SelfAndManaged(me.id)))
+}
+
+/// The employee `id` if the caller may read their records; otherwise 404, so that ids of
+/// people outside the caller's scope cannot be probed.
+pub fn readable_employee<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    id: &str,
+) -> Result<Employee, ApiError> {
+    let not_found = || ApiError::not_found(format!("no employee {id}"));
+    let employee = people::find_employee(connection, id)?.ok_or_else(not_found)?;
+    let readable = match reading_scope(connection, caller)? {
+        Some(EmployeeScope::Everyone) => true,
+        Some(EmployeeScope::SelfAndManaged(me)) => {
+            me == employee.id || people::manages(connection, &me, &employee)?
+        }
+        None => false,
+    };
+    if readable {
+        Ok(employee)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// The employee a filing is for: the caller's own record, or — for HR and admin — the one
+/// named.
+pub fn filing_employee<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    named: Option<&str>,
+) -> Result<Employee, ApiError> {
+    let me = people::employee_of_user(connection, &caller.claims.sub)?;
+    match (named, me) {
+        (Some(id), me) if me.as_ref().is_none_or(|me| me.id != id) => {
+            if !caller.has_any(&[Role::Admin, Role::Hr]) {
+                return Err(ApiError::forbidden(
+                    "only HR files on behalf of another employee",
+                ));
+            }
+            people::find_employee(connection, id)?
+                .ok_or_else(|| ApiError::invalid_field("employee_id", format!("no employee {id}")))
+        }
+        (_, Some(me)) => Ok(me),
+        (_, None) => Err(ApiError::invalid_field(
+            "employee_id",
+            "your account has no employee record; name the employee",
+        )),
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -203,6 +473,17 @@ pub struct EmployeeView {
     pub superior_id: Option<String>,
     /// The staff account this employee signs in with.
     pub user_id: Option<String>,
+    /// Absent only on records created before HR kept it.
+    pub gender: Option<Gender>,
+    pub birth_date: Option<IsoDate>,
+    pub hired_on: Option<IsoDate>,
+    /// EMP-1: one month after hiring unless set; LEAVE-4 extensions move it.
+    pub probation_end: Option<IsoDate>,
+    pub left_on: Option<IsoDate>,
+    /// Monthly base salary.
+    pub base_salary: Money,
+    /// CAL-3: the roster's weekly rest day.
+    pub rest_day: DayOfWeek,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -211,11 +492,18 @@ impl From<Employee> for EmployeeView {
     fn from(e: Employee) -> Self {
         EmployeeView {
             rank: rank_of(&e),
+            gender: gender_of(&e),
+            rest_day: DayOfWeek::from_name(&e.rest_day).unwrap_or(DayOfWeek::Sunday),
             id: e.id,
             name: e.name,
             department_id: e.department_id,
             superior_id: e.superior_id,
             user_id: e.user_id,
+            birth_date: e.birth_date.map(IsoDate),
+            hired_on: e.hired_on.map(IsoDate),
+            probation_end: e.probation_end.map(IsoDate),
+            left_on: e.left_on.map(IsoDate),
+            base_salary: Money::from_fen(e.base_salary_fen),
             version: e.version,
             created_at: Instant::from_utc(e.created_at),
         }
@@ -235,6 +523,76 @@ pub struct CreateEmployee {
     pub rank: Rank,
     pub superior_id: Option<String>,
     pub user_id: Option<String>,
+    pub gender: Gender,
+    /// As on the ID card (PAY-2's birthday month, LEAVE-6's age).
+    pub birth_date: IsoDate,
+    pub hired_on: IsoDate,
+    /// Defaults to one month after `hired_on` (EMP-1).
+    pub probation_end: Option<IsoDate>,
+    pub base_salary: Money,
+    /// Defaults to `sunday` (CAL-3: the roster works Monday–Saturday).
+    pub rest_day: Option<DayOfWeek>,
+}
+
+/// Checks that refer to other records: the department, the superior and the staff account.
+fn check_references(connection: &mut DbConnection, employee: &Employee) -> Result<(), ApiError> {
+    if people::find_department(connection, &employee.department_id)?.is_none() {
+        return Err(ApiError::invalid_field(
+            "department_id",
+            format!("no department {}", employee.department_id),
+        ));
+    }
+    if let Some(superior) = &employee.superior_id {
+        if *superior == employee.id {
+            return Err(ApiError::invalid_field(
+                "superior_id",
+                "an employee cannot be their own superior",
+            ));
+        }
+        existing_employee(connection, "superior_id", superior)?;
+    }
+    if let Some(user) = &employee.user_id
+        && !users::exists(connection, user)?
+    {
+        return Err(ApiError::invalid_field(
+            "user_id",
+            format!("no staff account {user}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the dates of an employment against each other.
+fn check_employment_dates(employee: &Employee) -> Result<(), ApiError> {
+    let (Some(hired_on), Some(birth_date)) = (employee.hired_on, employee.birth_date) else {
+        return Ok(());
+    };
+    if birth_date >= hired_on {
+        return Err(ApiError::invalid_field(
+            "birth_date",
+            "must be before hired_on",
+        ));
+    }
+    if employee.probation_end.is_some_and(|end| end < hired_on) {
+        return Err(ApiError::invalid_field(
+            "probation_end",
+            "must not be before hired_on",
+        ));
+    }
+    if employee.left_on.is_some_and(|left| left < hired_on) {
+        return Err(ApiError::invalid_field(
+            "left_on",
+            "must not be before hired_on",
+        ));
+    }
+    Ok(())
+}
+
+fn check_salary(field: &str, salary: Money) -> Result<(), ApiError> {
+    if salary.is_negative() {
+        return Err(ApiError::invalid_field(field, "must not be negative"));
+    }
+    Ok(())
 }
 
 /// Create an employee (admin, HR).
@@ -250,7 +608,9 @@ async fn create_employee(
     caller: Authorized<PeopleAdmins>,
     Json(request): Json<CreateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
+    check_salary("base_salary", request.base_salary)?;
     let now = now_utc();
+    let hired_on = request.hired_on.0;
     let employee = Employee {
         id: new_id(),
         name: request.name.trim().to_owned(),
@@ -261,32 +621,140 @@ async fn create_employee(
         version: 1,
         created_at: now,
         updated_at: now,
+        gender: Some(gender_text(request.gender).to_owned()),
+        birth_date: Some(request.birth_date.0),
+        hired_on: Some(hired_on),
+        probation_end: Some(request.probation_end.map_or_else(
+            || default_probation_end(&state.employment_policy, hired_on),
+            |end| end.0,
+        )),
+        left_on: None,
+        base_salary_fen: request.base_salary.fen(),
+        rest_day: request
+            .rest_day
+            .unwrap_or(DayOfWeek::Sunday)
+            .name()
+            .to_owned(),
     };
+    check_employment_dates(&employee)?;
     let actor = caller.actor;
     let created = state
         .write(move |connection| {
-            if people::find_department(connection, &employee.department_id)?.is_none() {
-                return Err(ApiError::invalid_field(
-                    "department_id",
-                    format!("no department {}", employee.department_id),
-                ));
-            }
-            if let Some(superior) = &employee.superior_id {
-                existing_employee(connection, "superior_id", superior)?;
-            }
-            if let Some(user) = &employee.user_id
-                && !users::exists(connection, user)?
-            {
-                return Err(ApiError::invalid_field(
-                    "user_id",
-                    format!("no staff account {user}"),
-                ));
-            }
+            check_references(connection, &employee)?;
             people::insert_employee(connection, &actor, &employee)?;
             Ok(employee)
         })
         .await?;
     Ok(HttpResponse::Created().json(EmployeeView::from(created)))
+}
+
+/// Changes to an employee record: absent fields stay as they are; `null` clears the
+/// clearable ones.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEmployee {
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub name: Option<String>,
+    pub department_id: Option<String>,
+    pub rank: Option<Rank>,
+    #[serde(default, deserialize_with = "crate::wire::present")]
+    #[schema(value_type = Option<String>)]
+    pub superior_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::wire::present")]
+    #[schema(value_type = Option<String>)]
+    pub user_id: Option<Option<String>>,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<IsoDate>,
+    pub hired_on: Option<IsoDate>,
+    pub probation_end: Option<IsoDate>,
+    /// The last day of employment; `null` reinstates.
+    #[serde(default, deserialize_with = "crate::wire::present")]
+    #[schema(value_type = Option<IsoDate>)]
+    pub left_on: Option<Option<IsoDate>>,
+    pub base_salary: Option<Money>,
+    pub rest_day: Option<DayOfWeek>,
+    /// The version you read.
+    pub version: i64,
+}
+
+impl UpdateEmployee {
+    fn apply(self, before: &Employee) -> Employee {
+        let or_keep = |new: Option<IsoDate>, old: Option<Date>| new.map(|d| d.0).or(old);
+        Employee {
+            name: self
+                .name
+                .map_or_else(|| before.name.clone(), |n| n.trim().to_owned()),
+            department_id: self
+                .department_id
+                .unwrap_or_else(|| before.department_id.clone()),
+            rank: self
+                .rank
+                .map_or_else(|| before.rank.clone(), |r| rank_text(r).to_owned()),
+            superior_id: self
+                .superior_id
+                .unwrap_or_else(|| before.superior_id.clone()),
+            user_id: self.user_id.unwrap_or_else(|| before.user_id.clone()),
+            gender: self
+                .gender
+                .map(|g| gender_text(g).to_owned())
+                .or_else(|| before.gender.clone()),
+            birth_date: or_keep(self.birth_date, before.birth_date),
+            hired_on: or_keep(self.hired_on, before.hired_on),
+            probation_end: or_keep(self.probation_end, before.probation_end),
+            left_on: self
+                .left_on
+                .map_or(before.left_on, |left| left.map(|d| d.0)),
+            base_salary_fen: self.base_salary.map_or(before.base_salary_fen, Money::fen),
+            rest_day: self
+                .rest_day
+                .map_or_else(|| before.rest_day.clone(), |d| d.name().to_owned()),
+            version: before.version + 1,
+            updated_at: now_utc(),
+            ..before.clone()
+        }
+    }
+}
+
+/// Change an employee record (admin, HR): HR facts, department, superior, leaving date.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Employee id")),
+    request_body = UpdateEmployee,
+    responses((status = 200, body = EmployeeView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+async fn update_employee(
+    state: web::Data<AppState>,
+    caller: Authorized<PeopleAdmins>,
+    id: web::Path<String>,
+    Json(request): Json<UpdateEmployee>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(salary) = request.base_salary {
+        check_salary("base_salary", salary)?;
+    }
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let employee = state
+        .write(move |connection| {
+            let before = people::find_employee(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?;
+            if before.version != request.version {
+                return Err(ApiError::stale(
+                    "the employee record changed since you read it",
+                ));
+            }
+            let after = request.apply(&before);
+            check_employment_dates(&after)?;
+            check_references(connection, &after)?;
+            people::update_employee(connection, &actor, "employee.update", &before, &after)?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(EmployeeView::from(employee)))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -299,7 +767,8 @@ pub struct EmployeeListParams {
     pub cursor: Option<String>,
 }
 
-/// Employees in creation order, optionally of one department.
+/// Employees in creation order, optionally of one department: everyone for admin, HR and the
+/// general manager; otherwise the caller and the people they manage.
 #[utoipa::path(
     tag = "people",
     params(EmployeeListParams),
@@ -309,7 +778,7 @@ pub struct EmployeeListParams {
 #[get("")]
 async fn list_employees(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     Query(params): Query<EmployeeListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams {
@@ -321,8 +790,12 @@ async fn list_employees(
     let department = params.department_id;
     let rows = state
         .read(move |connection| {
+            let Some(scope) = reading_scope(connection, &caller)? else {
+                return Ok(Vec::new());
+            };
             Ok(people::list_employees(
                 connection,
+                &scope,
                 department.as_deref(),
                 after.as_deref(),
                 limit,
@@ -333,7 +806,7 @@ async fn list_employees(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// One employee.
+/// One employee, if the caller may read their record (else 404).
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Employee id")),
@@ -343,15 +816,12 @@ async fn list_employees(
 #[get("/{id}")]
 async fn get_employee(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let employee = state
-        .read(move |connection| {
-            people::find_employee(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))
-        })
+        .read(move |connection| readable_employee(connection, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(EmployeeView::from(employee)))
 }

@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, Month, PrimitiveDateTime, Time};
+use time::Duration;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
     Kpi, complaint_rate_kpi, maintainer_overloaded, reply_rate_kpi, satisfaction_kpi,
@@ -23,7 +22,7 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::wire::{Instant, YearMonth};
 
 /// Under `/service-areas`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -275,8 +274,8 @@ async fn maintainer_loads(
 #[serde(deny_unknown_fields)]
 pub struct KpiParams {
     /// The month, `YYYY-MM`.
-    #[param(example = "2026-10")]
-    pub month: String,
+    #[param(value_type = String, example = "2026-10")]
+    pub month: YearMonth,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -347,27 +346,6 @@ pub struct KpiReport {
     pub maintainers: Vec<MaintainerKpis>,
 }
 
-/// The month's bounds in Shanghai, as stored UTC timestamps.
-fn month_bounds(text: &str) -> Result<(PrimitiveDateTime, PrimitiveDateTime), ApiError> {
-    let invalid =
-        || ApiError::invalid_field("month", "must be a month written YYYY-MM, e.g. 2026-10");
-    let (year, month) = text.split_once('-').ok_or_else(invalid)?;
-    if year.len() != 4 || month.len() != 2 {
-        return Err(invalid());
-    }
-    let year: i32 = year.parse().map_err(|_| invalid())?;
-    let month: u8 = month.parse().map_err(|_| invalid())?;
-    let month = Month::try_from(month).map_err(|_| invalid())?;
-    let first = Date::from_calendar_date(year, month, 1).map_err(|_| invalid())?;
-    let next = first + Duration::days(i64::from(month.length(year)));
-    let to_utc = |date: Date| {
-        let local = PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(SHANGHAI);
-        let utc = local.to_offset(time::UtcOffset::UTC);
-        PrimitiveDateTime::new(utc.date(), utc.time())
-    };
-    Ok((to_utc(first), to_utc(next)))
-}
-
 /// Counts of one area (or one maintainer's areas) in the month.
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {
@@ -407,7 +385,7 @@ async fn area_kpis(
     _caller: Authorized<Staff>,
     Query(params): Query<KpiParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (from, to) = month_bounds(&params.month)?;
+    let (from, to) = params.month.utc_bounds();
     let (areas, orders, visits) = state
         .read(move |connection| {
             Ok((
@@ -471,7 +449,7 @@ async fn area_kpis(
         })
         .collect();
     Ok(HttpResponse::Ok().json(KpiReport {
-        month: params.month,
+        month: params.month.to_string(),
         rule: "SLA-9",
         service_areas,
         maintainers,

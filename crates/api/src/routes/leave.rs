@@ -1,0 +1,771 @@
+//! Leave requests (LEAVE-1..8): filing with the rules' assessment, the approval chain the
+//! service computes, withdrawal, sick-leave certificates, and yearly balances. The rules live
+//! in `zhidu_domain::leave`; this module loads their inputs and stores the verdict as it was
+//! at filing.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use zhidu_domain::approval::StepKind;
+use zhidu_domain::attendance::ApprovedLeave;
+use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR};
+use zhidu_domain::leave::{
+    Applicant, ExistingLeave, HospitalGrade, LeaveApplication, LeaveAssessment, LeaveBalance,
+    LeaveFacts, LeaveRefusal, LeaveSpan, LeaveStatus, LeaveType, SickCertificate, assess_leave,
+    leave_balances,
+};
+use zhidu_domain::roster::{Half, HalfDays};
+use zhidu_store::approvals::{self as approval_store, ApprovalStep};
+use zhidu_store::db::DbConnection;
+use zhidu_store::leave::{self as leave_store, LeaveRequest};
+use zhidu_store::people::{self, Employee};
+use zhidu_store::{new_id, now_utc};
+
+use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
+use crate::auth::{Authorized, Role, Staff};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
+};
+use crate::extract::{Json, Query};
+use crate::routes::calendar::load_calendar;
+use crate::routes::people::{filing_employee, hr_facts, readable_employee, roster_of, shift_of};
+use crate::routes::{Page, PageParams, VersionOnly};
+use crate::state::AppState;
+use crate::wire::{Instant, IsoDate};
+
+/// Under `/leave-requests`.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(file_leave)
+        .service(list_leave)
+        .service(get_leave)
+        .service(decide_leave)
+        .service(withdraw_leave)
+        .service(attach_certificate);
+}
+
+/// Under `/employees`.
+pub fn configure_per_employee(config: &mut ServiceConfig) {
+    config.service(balances);
+}
+
+const LEAVE: &str = "leave_request";
+
+fn half_text(half: Half) -> &'static str {
+    match half {
+        Half::Am => "am",
+        Half::Pm => "pm",
+    }
+}
+
+fn half_of(text: &str) -> Half {
+    if text == "pm" { Half::Pm } else { Half::Am }
+}
+
+fn type_text(leave_type: LeaveType) -> &'static str {
+    match leave_type {
+        LeaveType::Personal => "personal",
+        LeaveType::Sick => "sick",
+        LeaveType::Marriage => "marriage",
+        LeaveType::Maternity => "maternity",
+        LeaveType::Paternity => "paternity",
+        LeaveType::Bereavement => "bereavement",
+    }
+}
+
+fn type_of(text: &str) -> LeaveType {
+    match text {
+        "sick" => LeaveType::Sick,
+        "marriage" => LeaveType::Marriage,
+        "maternity" => LeaveType::Maternity,
+        "paternity" => LeaveType::Paternity,
+        "bereavement" => LeaveType::Bereavement,
+        _ => LeaveType::Personal,
+    }
+}
+
+fn span_of(row: &LeaveRequest) -> LeaveSpan {
+    LeaveSpan {
+        first_day: row.first_day,
+        first_half: half_of(&row.first_half),
+        last_day: row.last_day,
+        last_half: half_of(&row.last_half),
+    }
+}
+
+/// A stored, approved request as the attendance rules read it.
+pub fn approved_leave(row: &LeaveRequest) -> ApprovedLeave {
+    let span = span_of(row);
+    ApprovedLeave {
+        id: row.id.clone(),
+        leave_type: type_of(&row.leave_type),
+        first_day: span.first_day,
+        first_half: span.first_half,
+        last_day: span.last_day,
+        last_half: span.last_half,
+        certified: row.certified,
+    }
+}
+
+/// A value of the assessment kept at filing.
+fn assessed<T: serde::de::DeserializeOwned>(row: &LeaveRequest, pointer: &str) -> Option<T> {
+    serde_json::from_str::<serde_json::Value>(&row.assessment)
+        .ok()
+        .and_then(|a| a.pointer(pointer).cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+fn existing_leave(row: &LeaveRequest) -> ExistingLeave {
+    let facts: LeaveFacts = serde_json::from_str(&row.facts).unwrap_or_default();
+    ExistingLeave {
+        id: row.id.clone(),
+        leave_type: type_of(&row.leave_type),
+        status: if row.status == "approved" {
+            LeaveStatus::Approved
+        } else {
+            LeaveStatus::Pending
+        },
+        span: span_of(row),
+        duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
+        expected_delivery_on: facts.expected_delivery_on,
+        entitlement: assessed::<f64>(row, "/entitlement").map(|days| {
+            // Entitlements are whole or half days, exact in binary.
+            HalfDays((days * 2.0).round() as u32)
+        }),
+    }
+}
+
+fn applicant(employee: &Employee) -> Result<Applicant, ApiError> {
+    let facts = hr_facts(employee)?;
+    Ok(Applicant {
+        gender: facts.gender,
+        birth_date: facts.birth_date,
+        hired_on: facts.hired_on,
+        left_on: employee.left_on,
+        probation_end: employee.probation_end,
+    })
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileLeave {
+    /// Defaults to the caller's own employee record; HR may file for another.
+    pub employee_id: Option<String>,
+    pub leave_type: LeaveType,
+    pub first_day: IsoDate,
+    /// `pm`: the leave begins in the afternoon. Defaults to `am`.
+    pub first_half: Option<Half>,
+    pub last_day: IsoDate,
+    /// `am`: the leave ends at noon. Defaults to `pm`.
+    pub last_half: Option<Half>,
+    #[validate(
+        length(min = 1, max = 500, message = "must be 1–500 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub reason: String,
+    /// The facts the type needs: marriage registration date and first-marriage flag; the
+    /// expected delivery date; the relation and funeral province; the sick-leave certificate;
+    /// `emergency` for personal leave filed afterwards.
+    #[serde(default)]
+    pub facts: LeaveFacts,
+}
+
+fn check_fact_dates(facts: &LeaveFacts) -> Result<(), ApiError> {
+    let in_range = |date: Option<Date>| {
+        date.is_none_or(|d| (FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&d.year()))
+    };
+    let errors: Vec<FieldError> = [
+        ("facts.marriage_registered_on", facts.marriage_registered_on),
+        ("facts.expected_delivery_on", facts.expected_delivery_on),
+    ]
+    .into_iter()
+    .filter(|(_, date)| !in_range(*date))
+    .map(|(field, _)| FieldError {
+        field: field.to_owned(),
+        message: format!("must lie between {FIRST_CALENDAR_YEAR} and {LAST_CALENDAR_YEAR}"),
+    })
+    .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// Every refusal as a field error, with the rules' codes alongside.
+fn refused(refusals: Vec<LeaveRefusal>) -> ApiError {
+    let errors: Vec<FieldError> = refusals
+        .iter()
+        .map(|r| FieldError {
+            field: r.field.unwrap_or("leave_type").to_owned(),
+            message: format!("{}: {}", r.rule, r.detail),
+        })
+        .collect();
+    let detail = refusals
+        .iter()
+        .map(|r| r.detail.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let rule = refusals.first().map_or("LEAVE", |r| r.rule);
+    ApiError::rule_refused(rule, detail)
+        .with_errors(errors)
+        .with("refusals", &refusals)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LeaveView {
+    pub id: String,
+    pub employee_id: String,
+    pub leave_type: LeaveType,
+    pub first_day: IsoDate,
+    pub first_half: Half,
+    pub last_day: IsoDate,
+    pub last_half: Half,
+    /// In scheduled days (calendar days for maternity), in half days.
+    pub duration: HalfDays,
+    pub reason: String,
+    pub facts: LeaveFacts,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    pub status: String,
+    /// LEAVE-5: a sick leave's certificate is on file.
+    pub certified: bool,
+    /// LEAVE-1: the chain the service computed, with each decision.
+    pub chain: Vec<StepView>,
+    /// The rules' verdict at filing: duration, entitlement, notice, consequences and reasons.
+    #[schema(value_type = LeaveAssessment)]
+    pub assessment: serde_json::Value,
+    pub filed_at: Instant,
+    pub version: i64,
+}
+
+fn leave_view(row: LeaveRequest, chain: &[ApprovalStep]) -> LeaveView {
+    LeaveView {
+        leave_type: type_of(&row.leave_type),
+        first_half: half_of(&row.first_half),
+        last_half: half_of(&row.last_half),
+        duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
+        facts: serde_json::from_str(&row.facts).unwrap_or_default(),
+        assessment: serde_json::from_str(&row.assessment).unwrap_or_default(),
+        id: row.id,
+        employee_id: row.employee_id,
+        first_day: IsoDate(row.first_day),
+        last_day: IsoDate(row.last_day),
+        reason: row.reason,
+        status: row.status,
+        certified: row.certified,
+        chain: chain_view(chain),
+        filed_at: Instant::from_utc(row.filed_at),
+        version: row.version,
+    }
+}
+
+/// File a leave request. The service computes the duration, entitlement, notice check,
+/// approval chain and consequences, and refuses with every reason what the rules refuse.
+#[utoipa::path(
+    tag = "leave",
+    request_body = FileLeave,
+    responses((status = 201, body = LeaveView), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn file_leave(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    Json(body): Json<FileLeave>,
+) -> Result<HttpResponse, ApiError> {
+    check_fact_dates(&body.facts)?;
+    let application = LeaveApplication {
+        leave_type: body.leave_type,
+        span: LeaveSpan {
+            first_day: body.first_day.0,
+            first_half: body.first_half.unwrap_or(Half::Am),
+            last_day: body.last_day.0,
+            last_half: body.last_half.unwrap_or(Half::Pm),
+        },
+        facts: body.facts,
+    };
+    let policy = state.leave_policy.clone();
+    let view = state
+        .write(move |connection| {
+            let employee = filing_employee(connection, &caller, body.employee_id.as_deref())?;
+            let applicant = applicant(&employee)?;
+            let department = people::find_department(connection, &employee.department_id)?
+                .ok_or_else(|| ApiError::internal("employee without department"))?;
+            let calendar = load_calendar(connection)?;
+            let existing: Vec<ExistingLeave> =
+                leave_store::live_leave_of(connection, &employee.id)?
+                    .iter()
+                    .map(existing_leave)
+                    .collect();
+            let now = OffsetDateTime::now_utc();
+            let assessment = assess_leave(
+                &policy,
+                &calendar,
+                shift_of(&department),
+                roster_of(&employee),
+                &applicant,
+                &application,
+                &existing,
+                now,
+            )
+            .map_err(refused)?;
+            let request = LeaveRequest {
+                id: new_id(),
+                employee_id: employee.id.clone(),
+                leave_type: type_text(application.leave_type).to_owned(),
+                first_day: application.span.first_day,
+                first_half: half_text(application.span.first_half).to_owned(),
+                last_day: application.span.last_day,
+                last_half: half_text(application.span.last_half).to_owned(),
+                duration_half_days: i32::try_from(assessment.duration.half_days())
+                    .unwrap_or(i32::MAX),
+                reason: body.reason.trim().to_owned(),
+                facts: serde_json::to_string(&application.facts).map_err(ApiError::internal)?,
+                assessment: serde_json::to_string(&assessment).map_err(ApiError::internal)?,
+                certified: application.leave_type == LeaveType::Sick
+                    && application.facts.certificate.is_some(),
+                status: "pending".into(),
+                filed_at: now_utc(),
+                version: 1,
+                created_at: now_utc(),
+                updated_at: now_utc(),
+            };
+            let steps = chain_steps(connection, &employee, &assessment)?;
+            let chain = approvals::new_chain(LEAVE, &request.id, &steps);
+            leave_store::insert_leave_request(connection, &caller.actor, &request)?;
+            approval_store::insert_chain(connection, &chain)?;
+            Ok(leave_view(request, &chain))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// LEAVE-1: the chain's steps with the person who decides the named ones.
+fn chain_steps(
+    connection: &mut DbConnection,
+    employee: &Employee,
+    assessment: &LeaveAssessment,
+) -> Result<Vec<(StepKind, Option<String>)>, ApiError> {
+    assessment
+        .chain
+        .iter()
+        .map(|kind| match kind {
+            StepKind::DepartmentHead | StepKind::Supervisor => {
+                Ok((*kind, Some(department_head_for(connection, employee)?)))
+            }
+            StepKind::Hr | StepKind::GeneralManager => Ok((*kind, None)),
+        })
+        .collect()
+}
+
+fn readable_request<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    id: &str,
+) -> Result<LeaveRequest, ApiError> {
+    let not_found = || ApiError::not_found(format!("no leave request {id}"));
+    let row = leave_store::find_leave_request(connection, id)?.ok_or_else(not_found)?;
+    let approver = caller.has_any(&[Role::Hr, Role::GeneralManager])
+        || people::employee_of_user(connection, &caller.claims.sub)?.is_some_and(|me| {
+            approval_store::chain_of(connection, LEAVE, id)
+                .map(|chain| {
+                    chain
+                        .iter()
+                        .any(|s| s.approver_id.as_deref() == Some(me.id.as_str()))
+                })
+                .unwrap_or(false)
+        });
+    if approver || readable_employee(connection, caller, &row.employee_id).is_ok() {
+        Ok(row)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// One leave request with its chain (the employee, their managers, its approvers, HR).
+#[utoipa::path(
+    tag = "leave",
+    params(("id" = String, Path, description = "Leave request id")),
+    responses((status = 200, body = LeaveView), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+async fn get_leave(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .read(move |connection| {
+            let row = readable_request(connection, &caller, &id)?;
+            let chain = approval_store::chain_of(connection, LEAVE, &id)?;
+            Ok(leave_view(row, &chain))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveListParams {
+    /// Whose requests; defaults to the caller's own (HR and the general manager: everyone's).
+    pub employee_id: Option<String>,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    #[validate(custom(function = "crate::checks::leave_status"))]
+    pub status: Option<String>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Leave requests, newest first.
+#[utoipa::path(
+    tag = "leave",
+    params(LeaveListParams),
+    responses((status = 200, body = Page<LeaveView>), AuthErrors, Invalid, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("")]
+async fn list_leave(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    Query(params): Query<LeaveListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let before = page.after_id()?;
+    let limit = page.limit();
+    let page = state
+        .read(move |connection| {
+            let employee = match params.employee_id {
+                Some(id) => Some(readable_employee(connection, &caller, &id)?.id),
+                None if caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]) => None,
+                None => Some(
+                    people::employee_of_user(connection, &caller.claims.sub)?
+                        .ok_or_else(|| {
+                            ApiError::invalid_field(
+                                "employee_id",
+                                "your account has no employee record; name the employee",
+                            )
+                        })?
+                        .id,
+                ),
+            };
+            let rows = leave_store::list_leave_requests(
+                connection,
+                employee.as_deref(),
+                params.status.as_deref(),
+                before.as_deref(),
+                limit,
+            )?;
+            let page = Page::from_rows(rows, limit, |r: &LeaveRequest| &r.id);
+            let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
+            let steps = approval_store::chains_of(connection, LEAVE, &ids)?;
+            Ok(page.map(|row| {
+                let chain: Vec<ApprovalStep> = steps
+                    .iter()
+                    .filter(|s| s.subject_id == row.id)
+                    .cloned()
+                    .collect();
+                leave_view(row, &chain)
+            }))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Decide the next step of a leave request's chain: only its approver (403 otherwise), in
+/// order, once (409 for a step already decided). The final approval applies the LEAVE-4
+/// probation extension to the employee record.
+#[utoipa::path(
+    tag = "leave",
+    params(("id" = String, Path, description = "Leave request id")),
+    request_body = DecisionRequest,
+    responses((status = 200, body = LeaveView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/decisions")]
+async fn decide_leave(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    id: web::Path<String>,
+    Json(body): Json<DecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .write(move |connection| {
+            let before = leave_store::find_leave_request(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no leave request {id}")))?;
+            if before.status == "withdrawn" {
+                return Err(ApiError::conflict("the request was withdrawn"));
+            }
+            let chain = approvals::decide(
+                connection,
+                &caller,
+                (LEAVE, &id),
+                &before.employee_id,
+                &body,
+            )?;
+            let after = LeaveRequest {
+                status: approvals::status_after(&chain).to_owned(),
+                version: before.version + 1,
+                updated_at: now_utc(),
+                ..before.clone()
+            };
+            leave_store::update_leave_request(
+                connection,
+                &caller.actor,
+                "leave_request.decide",
+                &before,
+                &after,
+            )?;
+            if after.status == "approved" {
+                extend_probation(connection, &caller, &after)?;
+            }
+            Ok(leave_view(after, &chain))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// LEAVE-4, EMP-1: an approved personal leave that exceeded the probation limits moves the
+/// probation end as assessed (already capped at six months).
+fn extend_probation<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    request: &LeaveRequest,
+) -> Result<(), ApiError> {
+    let Some(new_end) = assessed::<IsoDate>(request, "/consequences/probation_end_after") else {
+        return Ok(());
+    };
+    let employee = people::find_employee(connection, &request.employee_id)?
+        .ok_or_else(|| ApiError::internal("leave request without employee"))?;
+    if employee.probation_end.is_some_and(|end| end >= new_end.0) {
+        return Ok(());
+    }
+    let after = Employee {
+        probation_end: Some(new_end.0),
+        version: employee.version + 1,
+        updated_at: now_utc(),
+        ..employee.clone()
+    };
+    people::update_employee(
+        connection,
+        &caller.actor,
+        "employee.extend_probation",
+        &employee,
+        &after,
+    )?;
+    Ok(())
+}
+
+/// Withdraw a request before its final approval (the employee, or HR).
+#[utoipa::path(
+    tag = "leave",
+    params(("id" = String, Path, description = "Leave request id")),
+    request_body = VersionOnly,
+    responses((status = 200, body = LeaveView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/withdrawal")]
+async fn withdraw_leave(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    id: web::Path<String>,
+    Json(body): Json<VersionOnly>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .write(move |connection| {
+            let before = readable_request(connection, &caller, &id)?;
+            let own = people::employee_of_user(connection, &caller.claims.sub)?
+                .is_some_and(|me| me.id == before.employee_id);
+            if !own && !caller.has_any(&[Role::Hr]) {
+                return Err(ApiError::forbidden(
+                    "only the employee (or HR) withdraws a request",
+                ));
+            }
+            if before.status != "pending" {
+                return Err(ApiError::conflict(format!(
+                    "a {} request cannot be withdrawn",
+                    before.status
+                )));
+            }
+            if before.version != body.version {
+                return Err(ApiError::stale("the request changed since you read it"));
+            }
+            let after = LeaveRequest {
+                status: "withdrawn".into(),
+                version: before.version + 1,
+                updated_at: now_utc(),
+                ..before.clone()
+            };
+            leave_store::update_leave_request(
+                connection,
+                &caller.actor,
+                "leave_request.withdraw",
+                &before,
+                &after,
+            )?;
+            let chain = approval_store::chain_of(connection, LEAVE, &id)?;
+            Ok(leave_view(after, &chain))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateBody {
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1–200 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub reference: String,
+    pub hospital_grade: HospitalGrade,
+    pub version: i64,
+}
+
+/// Attach the hospital certificate to a sick leave filed without one (LEAVE-5), within 24
+/// hours of the leave's end (LEAVE-2); without it the days count as personal leave.
+#[utoipa::path(
+    tag = "leave",
+    params(("id" = String, Path, description = "Leave request id")),
+    request_body = CertificateBody,
+    responses((status = 200, body = LeaveView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/certificate")]
+async fn attach_certificate(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    id: web::Path<String>,
+    Json(body): Json<CertificateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let policy = state.leave_policy.clone();
+    let view = state
+        .write(move |connection| {
+            let before = readable_request(connection, &caller, &id)?;
+            if before.leave_type != "sick" {
+                return Err(ApiError::conflict("only sick leave takes a certificate"));
+            }
+            if before.certified {
+                return Err(ApiError::conflict("the certificate is already on file"));
+            }
+            if !matches!(before.status.as_str(), "pending" | "approved") {
+                return Err(ApiError::conflict(format!(
+                    "a {} request takes no certificate",
+                    before.status
+                )));
+            }
+            if before.version != body.version {
+                return Err(ApiError::stale("the request changed since you read it"));
+            }
+            if body.hospital_grade < policy.minimum_hospital_grade {
+                return Err(ApiError::rule_refused(
+                    "LEAVE-5",
+                    "the certificate must come from a hospital of grade 2A or higher",
+                ));
+            }
+            let due: Option<String> = assessed(&before, "/certificate_due_by");
+            let due = due.and_then(|d| {
+                OffsetDateTime::parse(&d, &time::format_description::well_known::Rfc3339).ok()
+            });
+            if due.is_some_and(|due| OffsetDateTime::now_utc() > due) {
+                return Err(ApiError::rule_refused(
+                    "LEAVE-2",
+                    "the certificate was due within 24 hours after the leave ended; the days count as personal leave",
+                ));
+            }
+            let mut facts: LeaveFacts = serde_json::from_str(&before.facts).unwrap_or_default();
+            facts.certificate = Some(SickCertificate {
+                reference: body.reference.trim().to_owned(),
+                hospital_grade: body.hospital_grade,
+            });
+            let after = LeaveRequest {
+                facts: serde_json::to_string(&facts).map_err(ApiError::internal)?,
+                certified: true,
+                version: before.version + 1,
+                updated_at: now_utc(),
+                ..before.clone()
+            };
+            leave_store::update_leave_request(
+                connection,
+                &caller.actor,
+                "leave_request.certify",
+                &before,
+                &after,
+            )?;
+            let chain = approval_store::chain_of(connection, LEAVE, &id)?;
+            Ok(leave_view(after, &chain))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceParams {
+    #[validate(range(min = 1970, max = 2199, message = "must be between 1970 and 2199"))]
+    #[param(minimum = 1970, maximum = 2199, example = 2026)]
+    pub year: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BalancesView {
+    pub employee_id: String,
+    pub year: i32,
+    pub balances: Vec<LeaveBalance>,
+}
+
+/// An employee's leave in a year by type: taken, pending, entitlement, and for personal leave
+/// the probation limit left and the LEAVE-4 review threshold.
+#[utoipa::path(
+    tag = "leave",
+    params(("id" = String, Path, description = "Employee id"), BalanceParams),
+    responses((status = 200, body = BalancesView), AuthErrors, NotFound, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/leave-balances")]
+async fn balances(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    id: web::Path<String>,
+    Query(params): Query<BalanceParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let policy = state.leave_policy.clone();
+    let view = state
+        .read(move |connection| {
+            let employee = readable_employee(connection, &caller, &id)?;
+            let applicant = applicant(&employee)?;
+            let calendar = load_calendar(connection)?;
+            let existing: Vec<ExistingLeave> =
+                leave_store::live_leave_of(connection, &employee.id)?
+                    .iter()
+                    .map(existing_leave)
+                    .collect();
+            Ok(BalancesView {
+                balances: leave_balances(
+                    &policy,
+                    &applicant,
+                    &existing,
+                    params.year,
+                    &calendar,
+                    roster_of(&employee),
+                ),
+                employee_id: employee.id,
+                year: params.year,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,18 @@
+DROP TABLE approval_steps;
+DROP TABLE leave_requests;
+DROP TABLE attendance_exceptions;
+DROP TABLE make_up_punch_requests;
+DROP TABLE attendance_punches;
+ALTER TABLE employees DROP COLUMN rest_day;
+ALTER TABLE employees DROP COLUMN base_salary_fen;
+ALTER TABLE employees DROP COLUMN left_on;
+ALTER TABLE employees DROP COLUMN probation_end;
+ALTER TABLE employees DROP COLUMN hired_on;
+ALTER TABLE employees DROP COLUMN birth_date;
+ALTER TABLE employees DROP COLUMN gender;
+ALTER TABLE departments DROP COLUMN rest_end;
+ALTER TABLE departments DROP COLUMN rest_start;
+ALTER TABLE departments DROP COLUMN lunch_end;
+ALTER TABLE departments DROP COLUMN lunch_start;
+ALTER TABLE departments DROP COLUMN shift_end;
+ALTER TABLE departments DROP COLUMN shift_start;
