@@ -44,10 +44,7 @@ fn office(app: &TestApp) -> Office {
     let head = app.create_employee(&json!({"name": "王经理", "department_id": department, "rank": "manager", "superior_id": gm, "user_id": head_user}));
     let staff = app.create_employee(&json!({"name": "李客服", "department_id": department, "rank": "staff", "superior_id": head, "user_id": staff_user, "gender": "female", "birth_date": "1998-04-10"}));
     let colleague = app.create_employee(&json!({"name": "赵客服", "department_id": department, "rank": "staff", "user_id": colleague_user}));
-    let version = app
-        .get(&format!("/api/v1/departments"), &app.admin_token)
-        .ok(200)[0]["version"]
-        .clone();
+    let version = app.get("/api/v1/departments", &app.admin_token).ok(200)[0]["version"].clone();
     app.json(
         "PUT",
         &format!("/api/v1/departments/{department}/manager"),
@@ -86,6 +83,11 @@ both_backends!(
         app.get(&path, &office.head_token).ok(200);
         app.get(&path, &office.hr_token).ok(200);
         app.get(&path, &office.colleague_token).problem(404);
+        app.get(
+            &format!("/api/v1/employees/{}", office.colleague),
+            &office.staff_token,
+        )
+        .problem(404);
         let listed = app
             .get("/api/v1/employees", &office.colleague_token)
             .ok(200)
@@ -574,7 +576,9 @@ both_backends!(
             &office.colleague_token,
         )
         .problem(404);
-        let _ = &office.gm_token;
+        // The general manager reads every request.
+        app.get(&format!("/api/v1/leave-requests/{id}"), &office.gm_token)
+            .ok(200);
     }
 );
 
