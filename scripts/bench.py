@@ -55,6 +55,7 @@ EVALUATE_BODY = (
 # DESIGN.md ("the floor ratio is the one that counts").
 TARGETS = {
     "evaluate_ratio": (">=", 0.70),
+    "attendance_month_s": ("<", 3.0),
     "customer_ratio": (">=", 0.25),
     "customer_floor_ratio": (">=", 0.45),
     "customer_p99_ms_pg": ("<", 10.0),
@@ -68,6 +69,10 @@ TARGETS = {
     "sweep_s": ("<", 5.0),
 }
 ORDERS = 100_000
+# HR: a month of punches for this many employees (issue #4).
+STAFF = 2_000
+STAFF_MONTH = "2026-03"
+STAFF_DEPARTMENT_ID = "00000000-0000-7000-8000-d00000000002"
 DEADLINE_BODY = '{"kind":"installation","area_type":"urban","started_at":"2026-09-30T23:59:59+08:00"}'
 
 
@@ -451,6 +456,84 @@ end
 # The server
 
 
+def staff_id(i: int) -> str:
+    return f"00000000-0000-7000-8000-f{i:011d}"
+
+
+def seed_staff(backend: str, target: str, count: int) -> None:
+    """One department of `count` employees, all hired before the bench month."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    department = ("INSERT INTO departments (id, name, manager_id, version, created_at, updated_at)"
+                  f" VALUES ('{STAFF_DEPARTMENT_ID}', 'Bench HR', NULL, 1, '{stamp}', '{stamp}');")
+    columns = ("id, name, department_id, rank, superior_id, user_id, version, created_at,"
+               " updated_at, gender, birth_date, hired_on, probation_end, base_salary_fen, rest_day")
+    rows = [(staff_id(i), f"Staff {i}", STAFF_DEPARTMENT_ID, "staff", None, None, 1, stamp, stamp,
+             "female" if i % 2 else "male", "1990-05-20", "2020-01-06", "2020-02-05", 520000,
+             "sunday") for i in range(1, count + 1)]
+    if backend == "sqlite":
+        connection = sqlite3.connect(target, timeout=30, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(department)
+            connection.executemany(
+                f"INSERT INTO employees ({columns}) VALUES ({', '.join('?' * 15)})", rows)
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    else:
+        values = ",\n".join(
+            "(" + ", ".join("NULL" if v is None else str(v) if isinstance(v, int) else f"'{v}'"
+                            for v in row) + ")"
+            for row in rows)
+        done = psql(target, f"BEGIN; {department} INSERT INTO employees ({columns}) VALUES {values}; COMMIT;")
+        if done.returncode != 0:
+            raise BenchError(f"seeding staff failed: {done.stderr.strip()[:300]}")
+
+
+def month_of_punches(count: int) -> list[dict]:
+    """Two punches on every scheduled day of the bench month (Monday–Saturday), a few late."""
+    year, month = (int(part) for part in STAFF_MONTH.split("-"))
+    first = dt.date(year, month, 1)
+    days = [first + dt.timedelta(days=n) for n in range(31)
+            if (first + dt.timedelta(days=n)).month == month
+            and (first + dt.timedelta(days=n)).weekday() != 6]
+    punches = []
+    for i in range(1, count + 1):
+        for n, day in enumerate(days):
+            arrive = "09:12:00" if (i + n) % 9 == 0 else "08:57:00"
+            for clock in (arrive, "17:34:00"):
+                punches.append({"employee_id": staff_id(i),
+                                "punched_at": f"{day.isoformat()}T{clock}+08:00"})
+    return punches
+
+
+def bench_attendance(server_base: str, token: str, result: dict) -> None:
+    """Imports a month of punches for STAFF employees in 10,000-punch batches (throughput),
+    then evaluates the whole month for all of them in one summary call."""
+    punches = month_of_punches(STAFF)
+    started = time.monotonic()
+    for offset in range(0, len(punches), 10_000):
+        body = json.dumps({"punches": punches[offset:offset + 10_000]})
+        status, reply = call("POST", server_base + "/api/v1/attendance/punches/batch", body,
+                             token, timeout=300)
+        if status != 200:
+            result["punch_import"] = {"error": f"HTTP {status} {reply[:200]!r}"}
+            return
+    elapsed = time.monotonic() - started
+    result["punch_import"] = {"punches": len(punches), "seconds": round(elapsed, 3),
+                              "punches_per_s": round(len(punches) / elapsed)}
+    url = (f"{server_base}/api/v1/attendance/summary?month={STAFF_MONTH}"
+           f"&department_id={STAFF_DEPARTMENT_ID}&limit={STAFF}")
+    started = time.monotonic()
+    status, reply = call("GET", url, token=token, timeout=300)
+    elapsed = time.monotonic() - started
+    if status != 200:
+        result["attendance_month"] = {"error": f"HTTP {status} {reply[:200]!r}"}
+        return
+    evaluated = len(json.loads(reply)["items"])
+    result["attendance_month"] = {"employees": evaluated, "seconds": round(elapsed, 3)}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -804,6 +887,14 @@ def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
         except (OSError, urllib.error.URLError, ValueError) as error:
             result["sweep"] = {"error": f"request failed: {error}"}
 
+        # 9. HR: a month of punches imported, then evaluated for every employee
+        seed_staff(backend, db_path if backend == "sqlite" else database_url, STAFF)
+        log(f"{backend}: importing a month of punches for {STAFF} employees, then evaluating it")
+        try:
+            bench_attendance(server.base, token or "", result)
+        except (OSError, urllib.error.URLError, ValueError) as error:
+            result["attendance_month"] = {"error": f"request failed: {error}"}
+
         # 7. the database's own floor (PostgreSQL, pgbench available)
         if backend == "postgres":
             if shutil.which("pgbench"):
@@ -871,6 +962,11 @@ def compute_checks(result: dict) -> None:
         "sweep_s": check(
             "sweep_s",
             None if "error" in (result.get("sweep") or {"error": 1}) else result["sweep"]["seconds"],
+        ),
+        "attendance_month_s": check(
+            "attendance_month_s",
+            None if "error" in (result.get("attendance_month") or {"error": 1})
+            else result["attendance_month"]["seconds"],
         ),
     }
     if result["backend"] == "postgres":
@@ -954,13 +1050,20 @@ def print_table(result: dict) -> None:
         ("breach sweep", "n/a" if "seconds" not in (result.get("sweep") or {})
          else f"{result['sweep']['seconds']:.2f} s ({result['sweep'].get('breached')} orders)",
          "< 5 s", verdict("sweep_s")),
+        ("punch import throughput",
+         "n/a" if "punches_per_s" not in (result.get("punch_import") or {})
+         else f"{result['punch_import']['punches_per_s']:,} /s", "", ""),
+        (f"attendance month ({STAFF:,} employees)",
+         "n/a" if "seconds" not in (result.get("attendance_month") or {})
+         else f"{result['attendance_month']['seconds']:.2f} s", "< 3 s",
+         verdict("attendance_month_s")),
     ]
     print(f"  {'metric':<36}{'value':>16}  {'target':<17}{'result'}")
     for label, value, target, outcome in rows:
         print(f"  {label:<36}{value:>16}  {target:<17}{outcome}")
     notes = list(result.get("errors", []))
     for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor",
-                 "deadline", "queue", "sweep"):
+                 "deadline", "queue", "sweep", "punch_import", "attendance_month"):
         measure = result.get(name)
         if isinstance(measure, dict) and "error" in measure:
             notes.append(f"{name}: {measure['error']}")
