@@ -523,7 +523,7 @@ def bench_attendance(server_base: str, token: str, result: dict) -> None:
     result["punch_import"] = {"punches": len(punches), "seconds": round(elapsed, 3),
                               "punches_per_s": round(len(punches) / elapsed)}
     url = (f"{server_base}/api/v1/attendance/summary?month={STAFF_MONTH}"
-           f"&department_id={STAFF_DEPARTMENT_ID}&limit={STAFF}")
+           f"&department={STAFF_DEPARTMENT_ID}&limit={STAFF}")
     started = time.monotonic()
     status, reply = call("GET", url, token=token, timeout=300)
     elapsed = time.monotonic() - started

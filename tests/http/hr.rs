@@ -290,7 +290,7 @@ both_backends!(
         let summary = app
             .get(
                 &format!(
-                    "/api/v1/attendance/summary?month=2026-03&department_id={}",
+                    "/api/v1/attendance/summary?month=2026-03&department={}",
                     office.department
                 ),
                 &office.hr_token,
@@ -625,5 +625,220 @@ both_backends!(
             &json!({"leave_type": "holiday", "first_day": day.to_string(), "last_day": day.to_string(), "reason": "x"}),
         );
         assert_eq!(unknown.problem(422)["errors"][0]["field"], "leave_type");
+    }
+);
+
+both_backends!(
+    att_7_only_approved_leave_counts_and_certified_sick_leave_is_leave,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let office = office(&app);
+        // Requests of a past month, as if filed and decided then; the filing rules are tested
+        // elsewhere, this checks how the month reads them.
+        let leave = |id: &str, kind: &str, day: &str, status: &str, certified: bool| {
+            format!(
+                "INSERT INTO leave_requests (id, employee_id, leave_type, first_day, first_half, \
+                 last_day, last_half, duration_half_days, reason, facts, assessment, certified, \
+                 status, filed_at, version, created_at, updated_at) VALUES ('{id}', '{}', \
+                 '{kind}', '{day}', 'am', '{day}', 'pm', 2, 'x', '{{}}', '{{}}', {certified}, \
+                 '{status}', '2026-02-20 01:00:00', 1, '2026-02-20 01:00:00', \
+                 '2026-02-20 01:00:00');",
+                office.staff
+            )
+        };
+        db.execute(&leave(
+            "l-personal",
+            "personal",
+            "2026-03-09",
+            "approved",
+            false,
+        ));
+        db.execute(&leave(
+            "l-pending",
+            "personal",
+            "2026-03-10",
+            "pending",
+            false,
+        ));
+        db.execute(&leave("l-sick", "sick", "2026-03-11", "approved", true));
+        db.execute(
+            &leave("l-half", "personal", "2026-03-12", "approved", false).replace(
+                "'2026-03-12', 'am', '2026-03-12', 'pm'",
+                "'2026-03-12', 'am', '2026-03-12', 'am'",
+            ),
+        );
+        let punches: Vec<Value> = ["2026-03-12T13:29:00+08:00", "2026-03-12T17:31:00+08:00"]
+            .iter()
+            .map(|at| punch(&office.staff, at))
+            .collect();
+        app.post(
+            "/api/v1/attendance/punches/batch",
+            &office.hr_token,
+            &json!({"punches": punches}),
+        )
+        .ok(200);
+        let month = app
+            .get(
+                &format!(
+                    "/api/v1/employees/{}/attendance?month=2026-03",
+                    office.staff
+                ),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        let day = |n: usize| &month["days"][n - 1];
+        assert_eq!(day(9)["status"], "leave");
+        // LEAVE: a request not approved is no leave; the day is an absence (ATT-5).
+        assert_eq!(day(10)["status"], "full_day_absence");
+        assert_eq!(day(11)["status"], "leave");
+        // A morning's leave moves the expected start to 13:30; 13:29 is on time.
+        assert_eq!(day(12)["status"], "on_time");
+        assert_eq!(month["leave"]["personal"], 1.5);
+        assert_eq!(month["leave"]["sick_certified"], 1.0);
+    }
+);
+
+/// The first Monday at least two days ahead whose Monday to Wednesday are all working days.
+fn clear_monday(app: &TestApp, token: &str) -> time::Date {
+    let mut date = OffsetDateTime::now_utc().date() + time::Duration::days(2);
+    loop {
+        while date.weekday() != time::Weekday::Monday {
+            date += time::Duration::days(1);
+        }
+        let working = (0..3).all(|offset| {
+            let day = date + time::Duration::days(offset);
+            app.get(&format!("/api/v1/calendar/days/{day}"), token)
+                .ok(200)["working"]
+                == true
+        });
+        if working {
+            return date;
+        }
+        date += time::Duration::days(7);
+    }
+}
+
+both_backends!(
+    leave_4_probation_is_extended_when_the_leave_is_finally_approved,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let office = office(&app);
+        let (user, token) = app.user_with_roles("xin.yuangong", &["employee"]);
+        let hired = OffsetDateTime::now_utc().date() - time::Duration::days(5);
+        let newcomer = app.create_employee(&json!({"name": "新员工", "department_id": office.department, "rank": "staff", "superior_id": office.head, "user_id": user, "hired_on": hired.to_string()}));
+        let record = app
+            .get(&format!("/api/v1/employees/{newcomer}"), &token)
+            .ok(200)
+            .clone();
+        let probation_end = time::Date::parse(
+            record["probation_end"].as_str().unwrap(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .unwrap();
+        let monday = clear_monday(&app, &token);
+        let wednesday = monday + time::Duration::days(2);
+        let request = app
+            .post(
+                "/api/v1/leave-requests",
+                &token,
+                &json!({"leave_type": "personal", "first_day": monday.to_string(), "last_day": wednesday.to_string(), "reason": "搬家"}),
+            )
+            .ok(201)
+            .clone();
+        // LEAVE-4: three consecutive days on probation exceed the two allowed by one.
+        let consequences = &request["assessment"]["consequences"];
+        assert_eq!(consequences["probation_extension_days"], 1);
+        let extended = (probation_end + time::Duration::days(1)).to_string();
+        assert_eq!(consequences["probation_end_after"], extended.as_str());
+        let path = format!(
+            "/api/v1/leave-requests/{}/decisions",
+            request["id"].as_str().unwrap()
+        );
+        for approver in [&office.head_token, &office.hr_token] {
+            app.post(&path, approver, &json!({"decision": "approved"}))
+                .ok(200);
+            let unchanged = app
+                .get(&format!("/api/v1/employees/{newcomer}"), &token)
+                .ok(200)
+                .clone();
+            assert_eq!(unchanged["probation_end"], record["probation_end"]);
+        }
+        let approved = app
+            .post(&path, &office.gm_token, &json!({"decision": "approved"}))
+            .ok(200)
+            .clone();
+        assert_eq!(approved["status"], "approved");
+        let after = app
+            .get(&format!("/api/v1/employees/{newcomer}"), &token)
+            .ok(200)
+            .clone();
+        assert_eq!(after["probation_end"], extended.as_str());
+        let trail = app.audit("employee", &newcomer);
+        assert!(
+            trail
+                .iter()
+                .any(|entry| entry["action"] == "employee.extend_probation")
+        );
+    }
+);
+
+both_backends!(
+    leave_5_a_sick_leave_certificate_from_grade_2a_may_follow,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let office = office(&app);
+        let day = future_weekday(10);
+        let sick = app
+            .post(
+                "/api/v1/leave-requests",
+                &office.staff_token,
+                &json!({"leave_type": "sick", "first_day": day.to_string(), "last_day": day.to_string(), "reason": "发烧"}),
+            )
+            .ok(201)
+            .clone();
+        assert_eq!(sick["certified"], false);
+        assert!(sick["assessment"]["certificate_due_by"].is_string());
+        let path = format!(
+            "/api/v1/leave-requests/{}/certificate",
+            sick["id"].as_str().unwrap()
+        );
+        let attach = |token: &str, grade: &str, version: &Value| {
+            app.post(
+                &path,
+                token,
+                &json!({"reference": "川医2026-001", "hospital_grade": grade, "version": version}),
+            )
+        };
+        let low = attach(&office.staff_token, "grade_2b", &sick["version"]);
+        assert_eq!(low.problem(422)["rule"], "LEAVE-5");
+        attach(&office.colleague_token, "grade_2a", &sick["version"]).problem(404);
+        attach(&office.staff_token, "grade_2a", &json!(99)).problem(412);
+        let certified = attach(&office.staff_token, "grade_2a", &sick["version"])
+            .ok(200)
+            .clone();
+        assert_eq!(certified["certified"], true);
+        assert_eq!(
+            certified["facts"]["certificate"]["hospital_grade"],
+            "grade_2a"
+        );
+        attach(&office.staff_token, "grade_3a", &certified["version"]).problem(409);
+        let personal = app
+            .post(
+                "/api/v1/leave-requests",
+                &office.staff_token,
+                &json!({"leave_type": "personal", "first_day": future_weekday(20).to_string(), "last_day": future_weekday(20).to_string(), "reason": "办事"}),
+            )
+            .ok(201)
+            .clone();
+        app.post(
+            &format!(
+                "/api/v1/leave-requests/{}/certificate",
+                personal["id"].as_str().unwrap()
+            ),
+            &office.staff_token,
+            &json!({"reference": "x", "hospital_grade": "grade_3a", "version": personal["version"]}),
+        )
+        .problem(409);
     }
 );

@@ -775,7 +775,8 @@ pub struct SummaryParams {
     /// The month, `YYYY-MM`.
     #[param(value_type = String, example = "2026-03")]
     pub month: YearMonth,
-    pub department_id: Option<String>,
+    /// A department id: only its employees.
+    pub department: Option<String>,
     /// Employees per page, 1–5000 (default 500).
     #[validate(range(min = 1, max = 5000, message = "must be between 1 and 5000"))]
     #[param(minimum = 1, maximum = 5000)]
@@ -850,7 +851,7 @@ async fn summary(
     let limit = params.limit.unwrap_or(500);
     let policy = state.attendance_policy.clone();
     let month = params.month;
-    let department = params.department_id;
+    let department = params.department;
     let page = state
         .read(move |connection| {
             let employees = people::list_employees(
