@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 use zhidu_domain::approval::{ChainOutcome, Decision, StepKind, chain_outcome, may_decide};
+use zhidu_store::StoreResult;
 use zhidu_store::approvals::{self, ApprovalStep};
+use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::{now_utc, people};
 
@@ -196,6 +198,59 @@ pub fn decide<P>(
     step.comment = request.comment.clone();
     approvals::record_decision(connection, step)?;
     Ok(chain)
+}
+
+/// A request decided through an approval chain.
+pub trait Decidable: Sized {
+    /// The `subject_type` of its chain rows.
+    const SUBJECT: &'static str;
+    /// How a problem names it ("leave request").
+    const NOUN: &'static str;
+    /// The audit action of a decision.
+    const DECIDE_ACTION: &'static str;
+
+    fn load(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Self>>;
+    /// The employee who filed it.
+    fn requester(&self) -> &str;
+    fn status(&self) -> &str;
+    /// The next version of the request with `status`.
+    fn with_status(&self, status: &str) -> Self;
+    fn save(
+        connection: &mut DbConnection,
+        actor: &Actor,
+        action: &str,
+        before: &Self,
+        after: &Self,
+    ) -> StoreResult<()>;
+}
+
+/// Decides a step of request `id`'s chain (see [`decide`]) and stores the status the chain
+/// gives it, with its audit row. A request no longer pending takes no decision (409).
+pub fn decide_request<S: Decidable, P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    id: &str,
+    request: &DecisionRequest,
+) -> Result<(S, Vec<ApprovalStep>), ApiError> {
+    let before = S::load(connection, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no {} {id}", S::NOUN)))?;
+    if before.status() != "pending" {
+        return Err(ApiError::conflict(format!(
+            "the {} is already {}",
+            S::NOUN,
+            before.status()
+        )));
+    }
+    let chain = decide(
+        connection,
+        caller,
+        (S::SUBJECT, id),
+        before.requester(),
+        request,
+    )?;
+    let after = before.with_status(status_after(&chain));
+    S::save(connection, &caller.actor, S::DECIDE_ACTION, &before, &after)?;
+    Ok((after, chain))
 }
 
 /// The status a subject takes from its chain.

@@ -18,13 +18,17 @@ use zhidu_domain::leave::{
     leave_balances,
 };
 use zhidu_domain::roster::{Half, HalfDays};
+use zhidu_store::StoreResult;
 use zhidu_store::approvals::{self as approval_store, ApprovalStep};
+use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::leave::{self as leave_store, LeaveRequest};
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{new_id, now_utc};
 
-use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
+use crate::approvals::{
+    self, Decidable, DecisionRequest, StepView, chain_view, department_head_for,
+};
 use crate::auth::{Authorized, Role, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
@@ -53,6 +57,43 @@ pub fn configure_per_employee(config: &mut ServiceConfig) {
 }
 
 const LEAVE: &str = "leave_request";
+
+impl Decidable for LeaveRequest {
+    const SUBJECT: &'static str = LEAVE;
+    const NOUN: &'static str = "leave request";
+    const DECIDE_ACTION: &'static str = "leave_request.decide";
+
+    fn load(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Self>> {
+        leave_store::find_leave_request(connection, id)
+    }
+
+    fn requester(&self) -> &str {
+        &self.employee_id
+    }
+
+    fn status(&self) -> &str {
+        &self.status
+    }
+
+    fn with_status(&self, status: &str) -> Self {
+        LeaveRequest {
+            status: status.to_owned(),
+            version: self.version + 1,
+            updated_at: now_utc(),
+            ..self.clone()
+        }
+    }
+
+    fn save(
+        connection: &mut DbConnection,
+        actor: &Actor,
+        action: &str,
+        before: &Self,
+        after: &Self,
+    ) -> StoreResult<()> {
+        leave_store::update_leave_request(connection, actor, action, before, after)
+    }
+}
 
 fn half_text(half: Half) -> &'static str {
     match half {
@@ -501,31 +542,8 @@ async fn decide_leave(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let before = leave_store::find_leave_request(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no leave request {id}")))?;
-            if before.status == "withdrawn" {
-                return Err(ApiError::conflict("the request was withdrawn"));
-            }
-            let chain = approvals::decide(
-                connection,
-                &caller,
-                (LEAVE, &id),
-                &before.employee_id,
-                &body,
-            )?;
-            let after = LeaveRequest {
-                status: approvals::status_after(&chain).to_owned(),
-                version: before.version + 1,
-                updated_at: now_utc(),
-                ..before.clone()
-            };
-            leave_store::update_leave_request(
-                connection,
-                &caller.actor,
-                "leave_request.decide",
-                &before,
-                &after,
-            )?;
+            let (after, chain) =
+                approvals::decide_request::<LeaveRequest, _>(connection, &caller, &id, &body)?;
             if after.status == "approved" {
                 extend_probation(connection, &caller, &after)?;
             }
@@ -601,12 +619,7 @@ async fn withdraw_leave(
             if before.version != body.version {
                 return Err(ApiError::stale("the request changed since you read it"));
             }
-            let after = LeaveRequest {
-                status: "withdrawn".into(),
-                version: before.version + 1,
-                updated_at: now_utc(),
-                ..before.clone()
-            };
+            let after = before.with_status("withdrawn");
             leave_store::update_leave_request(
                 connection,
                 &caller.actor,
