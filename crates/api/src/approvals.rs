@@ -224,6 +224,54 @@ pub trait Decidable: Sized {
     ) -> StoreResult<()>;
 }
 
+/// Implements [`Decidable`] for a stored request row with `employee_id`, `status`, `version`
+/// and `updated_at`, given its chain's subject type, its name, the audit action of a decision,
+/// and the store's find and update functions.
+macro_rules! decidable {
+    ($row:ty, $subject:expr, $noun:literal, $action:literal, $find:path, $update:path) => {
+        impl $crate::approvals::Decidable for $row {
+            const SUBJECT: &'static str = $subject;
+            const NOUN: &'static str = $noun;
+            const DECIDE_ACTION: &'static str = $action;
+
+            fn load(
+                connection: &mut zhidu_store::db::DbConnection,
+                id: &str,
+            ) -> zhidu_store::StoreResult<Option<Self>> {
+                $find(connection, id)
+            }
+
+            fn requester(&self) -> &str {
+                &self.employee_id
+            }
+
+            fn status(&self) -> &str {
+                &self.status
+            }
+
+            fn with_status(&self, status: &str) -> Self {
+                Self {
+                    status: status.to_owned(),
+                    version: self.version + 1,
+                    updated_at: zhidu_store::now_utc(),
+                    ..self.clone()
+                }
+            }
+
+            fn save(
+                connection: &mut zhidu_store::db::DbConnection,
+                actor: &zhidu_store::audit::Actor,
+                action: &str,
+                before: &Self,
+                after: &Self,
+            ) -> zhidu_store::StoreResult<()> {
+                $update(connection, actor, action, before, after)
+            }
+        }
+    };
+}
+pub(crate) use decidable;
+
 /// Decides a step of request `id`'s chain (see [`decide`]) and stores the status the chain
 /// gives it, with its audit row. A request no longer pending takes no decision (409).
 pub fn decide_request<S: Decidable, P>(

@@ -19,16 +19,13 @@ use zhidu_domain::attendance::{
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::roster::HalfDays;
-use zhidu_store::StoreResult;
 use zhidu_store::attendance::{self, ExceptionForm, MakeUpRequest, Punch};
-use zhidu_store::audit::{self, Actor};
+use zhidu_store::audit;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee, EmployeeScope};
 use zhidu_store::{approvals as approval_store, leave as leave_store, new_id, now_utc};
 
-use crate::approvals::{
-    self, Decidable, DecisionRequest, StepView, chain_view, department_head_for,
-};
+use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
 use crate::auth::{Authorized, PeopleAdmins, PeopleOverseers, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Unavailable,
@@ -359,79 +356,22 @@ fn make_up_view(request: MakeUpRequest, chain: &[approval_store::ApprovalStep]) 
 const MAKE_UP: &str = "make_up_punch";
 const EXCEPTION: &str = "attendance_exception";
 
-impl Decidable for MakeUpRequest {
-    const SUBJECT: &'static str = MAKE_UP;
-    const NOUN: &'static str = "make-up request";
-    const DECIDE_ACTION: &'static str = "make_up_punch.decide";
-
-    fn load(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Self>> {
-        attendance::find_make_up_request(connection, id)
-    }
-
-    fn requester(&self) -> &str {
-        &self.employee_id
-    }
-
-    fn status(&self) -> &str {
-        &self.status
-    }
-
-    fn with_status(&self, status: &str) -> Self {
-        MakeUpRequest {
-            status: status.to_owned(),
-            version: self.version + 1,
-            updated_at: now_utc(),
-            ..self.clone()
-        }
-    }
-
-    fn save(
-        connection: &mut DbConnection,
-        actor: &Actor,
-        action: &str,
-        before: &Self,
-        after: &Self,
-    ) -> StoreResult<()> {
-        attendance::update_make_up_request(connection, actor, action, before, after)
-    }
-}
-
-impl Decidable for ExceptionForm {
-    const SUBJECT: &'static str = EXCEPTION;
-    const NOUN: &'static str = "exception form";
-    const DECIDE_ACTION: &'static str = "attendance_exception.decide";
-
-    fn load(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Self>> {
-        attendance::find_exception_form(connection, id)
-    }
-
-    fn requester(&self) -> &str {
-        &self.employee_id
-    }
-
-    fn status(&self) -> &str {
-        &self.status
-    }
-
-    fn with_status(&self, status: &str) -> Self {
-        ExceptionForm {
-            status: status.to_owned(),
-            version: self.version + 1,
-            updated_at: now_utc(),
-            ..self.clone()
-        }
-    }
-
-    fn save(
-        connection: &mut DbConnection,
-        actor: &Actor,
-        action: &str,
-        before: &Self,
-        after: &Self,
-    ) -> StoreResult<()> {
-        attendance::update_exception_form(connection, actor, action, before, after)
-    }
-}
+approvals::decidable!(
+    MakeUpRequest,
+    MAKE_UP,
+    "make-up request",
+    "make_up_punch.decide",
+    attendance::find_make_up_request,
+    attendance::update_make_up_request
+);
+approvals::decidable!(
+    ExceptionForm,
+    EXCEPTION,
+    "exception form",
+    "attendance_exception.decide",
+    attendance::find_exception_form,
+    attendance::update_exception_form
+);
 
 /// Request a make-up punch (ATT-5): one per employment, signed by the supervisor.
 #[utoipa::path(

@@ -18,9 +18,7 @@ use zhidu_domain::leave::{
     leave_balances,
 };
 use zhidu_domain::roster::{Half, HalfDays};
-use zhidu_store::StoreResult;
 use zhidu_store::approvals::{self as approval_store, ApprovalStep};
-use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::leave::{self as leave_store, LeaveRequest};
 use zhidu_store::people::{self, Employee};
@@ -58,42 +56,14 @@ pub fn configure_per_employee(config: &mut ServiceConfig) {
 
 const LEAVE: &str = "leave_request";
 
-impl Decidable for LeaveRequest {
-    const SUBJECT: &'static str = LEAVE;
-    const NOUN: &'static str = "leave request";
-    const DECIDE_ACTION: &'static str = "leave_request.decide";
-
-    fn load(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Self>> {
-        leave_store::find_leave_request(connection, id)
-    }
-
-    fn requester(&self) -> &str {
-        &self.employee_id
-    }
-
-    fn status(&self) -> &str {
-        &self.status
-    }
-
-    fn with_status(&self, status: &str) -> Self {
-        LeaveRequest {
-            status: status.to_owned(),
-            version: self.version + 1,
-            updated_at: now_utc(),
-            ..self.clone()
-        }
-    }
-
-    fn save(
-        connection: &mut DbConnection,
-        actor: &Actor,
-        action: &str,
-        before: &Self,
-        after: &Self,
-    ) -> StoreResult<()> {
-        leave_store::update_leave_request(connection, actor, action, before, after)
-    }
-}
+approvals::decidable!(
+    LeaveRequest,
+    LEAVE,
+    "leave request",
+    "leave_request.decide",
+    leave_store::find_leave_request,
+    leave_store::update_leave_request
+);
 
 fn half_text(half: Half) -> &'static str {
     match half {

@@ -15,6 +15,7 @@ use zhidu_domain::money::Money;
 use zhidu_domain::person::{Gender, default_probation_end};
 use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
 use zhidu_domain::sla::Rank;
+use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Department, Employee, EmployeeScope};
 use zhidu_store::{new_id, now_utc, users};
@@ -260,15 +261,13 @@ async fn set_manager(
     id: web::Path<String>,
     Json(request): Json<SetManager>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let actor = caller.actor;
-    let department = state
-        .write(move |connection| {
-            let department = people::find_department(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no department {id}")))?;
-            if department.version != request.version {
-                return Err(ApiError::stale("the department changed since you read it"));
-            }
+    let department = change_department(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        request.version,
+        "department.set_manager",
+        move |connection, department| {
             let manager = existing_employee(connection, "employee_id", &request.employee_id)?;
             if rank_of(&manager) == Rank::Staff {
                 return Err(ApiError::invalid_field(
@@ -276,23 +275,42 @@ async fn set_manager(
                     "a department manager must rank manager or above",
                 ));
             }
-            let after = Department {
+            Ok(Department {
                 manager_id: Some(manager.id),
-                version: department.version + 1,
+                ..department
+            })
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
+}
+
+/// Loads department `id`, checks the version the client read, applies `change` and stores
+/// the next version with its audit row.
+async fn change_department(
+    state: &AppState,
+    actor: Actor,
+    id: String,
+    version: i64,
+    action: &'static str,
+    change: impl FnOnce(&mut DbConnection, Department) -> Result<Department, ApiError> + Send + 'static,
+) -> Result<Department, ApiError> {
+    state
+        .write(move |connection| {
+            let before = people::find_department(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no department {id}")))?;
+            if before.version != version {
+                return Err(ApiError::stale("the department changed since you read it"));
+            }
+            let after = Department {
+                version: before.version + 1,
                 updated_at: now_utc(),
-                ..department.clone()
+                ..change(connection, before.clone())?
             };
-            people::update_department(
-                connection,
-                &actor,
-                "department.set_manager",
-                &department,
-                &after,
-            )?;
+            people::update_department(connection, &actor, action, &before, &after)?;
             Ok(after)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
+        .await
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -319,33 +337,15 @@ async fn set_shift(
     Json(request): Json<SetShift>,
 ) -> Result<HttpResponse, ApiError> {
     let shift = request.shift.shift("shift")?;
-    let id = id.into_inner();
-    let actor = caller.actor;
-    let department = state
-        .write(move |connection| {
-            let department = people::find_department(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no department {id}")))?;
-            if department.version != request.version {
-                return Err(ApiError::stale("the department changed since you read it"));
-            }
-            let after = with_shift(
-                Department {
-                    version: department.version + 1,
-                    updated_at: now_utc(),
-                    ..department.clone()
-                },
-                shift,
-            );
-            people::update_department(
-                connection,
-                &actor,
-                "department.set_shift",
-                &department,
-                &after,
-            )?;
-            Ok(after)
-        })
-        .await?;
+    let department = change_department(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        request.version,
+        "department.set_shift",
+        move |_, department| Ok(with_shift(department, shift)),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
 }
 
