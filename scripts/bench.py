@@ -101,7 +101,9 @@ def pg_env() -> dict:
 
 def psql(url: str, sql: str, timeout: float = 60.0) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["psql", "-X", "-q", "-w", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+        # The SQL goes on stdin: a seed of thousands of rows is longer than an argument may be.
+        ["psql", "-X", "-q", "-w", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-f", "-"],
+        input=sql,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -93,6 +93,7 @@ pub enum HospitalGrade {
 /// LEAVE-5: the sick-leave certificate (诊断证明) the employee hands in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SickCertificate {
     pub reference: String,
     pub hospital_grade: HospitalGrade,
@@ -325,7 +326,7 @@ pub struct Applicant {
 /// The facts a leave type depends on; each type reads only its own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LeaveFacts {
     /// LEAVE-6: the date on the marriage certificate.
     #[serde(with = "iso_date::option")]

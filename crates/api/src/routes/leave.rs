@@ -33,7 +33,9 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::routes::calendar::load_calendar;
-use crate::routes::people::{filing_employee, hr_facts, readable_employee, roster_of, shift_of};
+use crate::routes::people::{
+    filing_employee, hr_facts, may_read_employee, readable_employee, roster_of, shift_of,
+};
 use crate::routes::{Page, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
@@ -372,6 +374,8 @@ fn chain_steps(
         .collect()
 }
 
+/// Leave request `id` if the caller may read it: whoever may read the employee's records, and
+/// the approvers named on its chain; otherwise 404.
 fn readable_request<P>(
     connection: &mut DbConnection,
     caller: &Authorized<P>,
@@ -379,17 +383,17 @@ fn readable_request<P>(
 ) -> Result<LeaveRequest, ApiError> {
     let not_found = || ApiError::not_found(format!("no leave request {id}"));
     let row = leave_store::find_leave_request(connection, id)?.ok_or_else(not_found)?;
-    let approver = caller.has_any(&[Role::Hr, Role::GeneralManager])
-        || people::employee_of_user(connection, &caller.claims.sub)?.is_some_and(|me| {
-            approval_store::chain_of(connection, LEAVE, id)
-                .map(|chain| {
-                    chain
-                        .iter()
-                        .any(|s| s.approver_id.as_deref() == Some(me.id.as_str()))
-                })
-                .unwrap_or(false)
-        });
-    if approver || readable_employee(connection, caller, &row.employee_id).is_ok() {
+    let employee = people::find_employee(connection, &row.employee_id)?.ok_or_else(not_found)?;
+    if may_read_employee(connection, caller, &employee)? {
+        return Ok(row);
+    }
+    let Some(me) = people::employee_of_user(connection, &caller.claims.sub)? else {
+        return Err(not_found());
+    };
+    let named_approver = approval_store::chain_of(connection, LEAVE, id)?
+        .iter()
+        .any(|step| step.approver_id.as_deref() == Some(me.id.as_str()));
+    if named_approver {
         Ok(row)
     } else {
         Err(not_found())

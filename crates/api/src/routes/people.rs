@@ -415,6 +415,21 @@ pub fn reading_scope<P>(
         .map(|me| EmployeeScope::SelfAndManaged(me.id)))
 }
 
+/// Whether the caller may read `employee`'s records (see [`reading_scope`]).
+pub fn may_read_employee<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    employee: &Employee,
+) -> Result<bool, ApiError> {
+    Ok(match reading_scope(connection, caller)? {
+        Some(EmployeeScope::Everyone) => true,
+        Some(EmployeeScope::SelfAndManaged(me)) => {
+            me == employee.id || people::manages(connection, &me, employee)?
+        }
+        None => false,
+    })
+}
+
 /// The employee `id` if the caller may read their records; otherwise 404, so that ids of
 /// people outside the caller's scope cannot be probed.
 pub fn readable_employee<P>(
@@ -424,14 +439,7 @@ pub fn readable_employee<P>(
 ) -> Result<Employee, ApiError> {
     let not_found = || ApiError::not_found(format!("no employee {id}"));
     let employee = people::find_employee(connection, id)?.ok_or_else(not_found)?;
-    let readable = match reading_scope(connection, caller)? {
-        Some(EmployeeScope::Everyone) => true,
-        Some(EmployeeScope::SelfAndManaged(me)) => {
-            me == employee.id || people::manages(connection, &me, &employee)?
-        }
-        None => false,
-    };
-    if readable {
+    if may_read_employee(connection, caller, &employee)? {
         Ok(employee)
     } else {
         Err(not_found())
