@@ -625,6 +625,18 @@ both_backends!(
             &json!({"leave_type": "holiday", "first_day": day.to_string(), "last_day": day.to_string(), "reason": "x"}),
         );
         assert_eq!(unknown.problem(422)["errors"][0]["field"], "leave_type");
+        let stray = app.post(
+            "/api/v1/leave-requests",
+            &office.staff_token,
+            &json!({"leave_type": "sick", "first_day": day.to_string(), "last_day": day.to_string(), "reason": "x",
+                    "facts": {"doctor": "张医生"}}),
+        );
+        assert!(
+            stray.problem(422)["detail"]
+                .as_str()
+                .unwrap()
+                .contains("doctor")
+        );
     }
 );
 
