@@ -329,11 +329,13 @@ pub fn sweep_breaches(
     now: PrimitiveDateTime,
     batch: i64,
 ) -> StoreResult<Vec<String>> {
+    // Served by `work_orders_sweepable (status, breached, due_at)`: each batch starts at the
+    // first order still to breach.
     let overdue = work_orders::table
         .filter(work_orders::status.eq("open"))
         .filter(work_orders::breached.eq(false))
         .filter(work_orders::due_at.lt(now))
-        .order(work_orders::queue_key.asc())
+        .order(work_orders::due_at.asc())
         .limit(batch)
         .select((
             work_orders::id,
