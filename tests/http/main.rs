@@ -13,6 +13,7 @@ mod complaints;
 mod customers;
 mod hr;
 mod openapi;
+mod partners;
 mod readme;
 mod service_desk;
 mod sla;

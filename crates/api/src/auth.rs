@@ -326,6 +326,15 @@ policy!(
     PeopleAdmins => [Admin, Hr]
 );
 policy!(
+    /// SET-1: keeping partners and their credentials.
+    PartnerAdmins => [Admin, Finance]
+);
+policy!(
+    /// Reading a partner's records: finance and management, and the partner itself (its own
+    /// only; see `routes::partners::partner_scope`).
+    PartnerReaders => [Admin, GeneralManager, Finance, Partner]
+);
+policy!(
     /// Reading every employee's attendance and leave: HR and the general manager.
     PeopleOverseers => [Admin, Hr, GeneralManager]
 );

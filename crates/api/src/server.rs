@@ -17,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::person::EmploymentPolicy;
+use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::audit::Actor;
@@ -157,6 +158,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         employment_policy: EmploymentPolicy::default(),
         attendance_policy: AttendancePolicy::default(),
         leave_policy: LeavePolicy::default(),
+        settlement_policy: SettlementPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

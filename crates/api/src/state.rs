@@ -8,6 +8,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::person::EmploymentPolicy;
+use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
@@ -23,6 +24,7 @@ pub struct AppState {
     pub employment_policy: EmploymentPolicy,
     pub attendance_policy: AttendancePolicy,
     pub leave_policy: LeavePolicy,
+    pub settlement_policy: SettlementPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

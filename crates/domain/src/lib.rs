@@ -12,5 +12,6 @@ pub mod money;
 pub mod person;
 pub mod quarter;
 pub mod roster;
+pub mod settlement;
 pub mod sla;
 pub mod tier;

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod db;
 mod error;
 pub mod leave;
+pub mod partners;
 pub mod people;
 pub mod schema;
 pub mod service_areas;

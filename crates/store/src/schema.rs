@@ -383,6 +383,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partners (id) {
+        id -> Text,
+        partner_type -> Text,
+        name -> Text,
+        region -> Text,
+        split_company_part -> Nullable<Integer>,
+        split_franchisee_part -> Nullable<Integer>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_credentials (client_id) {
+        client_id -> Text,
+        partner_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -391,6 +415,7 @@ diesel::joinable!(tier_overrides -> customers (customer_id));
 diesel::joinable!(employees -> departments (department_id));
 diesel::joinable!(attendance_punches -> employees (employee_id));
 diesel::joinable!(leave_requests -> employees (employee_id));
+diesel::joinable!(partner_credentials -> partners (partner_id));
 diesel::joinable!(work_orders -> customers (customer_id));
 diesel::joinable!(customers -> service_areas (service_area_id));
 diesel::joinable!(complaints -> work_orders (work_order_id));
@@ -425,4 +450,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_exceptions,
     leave_requests,
     approval_steps,
+    partners,
+    partner_credentials,
 );

@@ -9,9 +9,11 @@ pub mod complaints;
 pub mod customers;
 pub mod health;
 pub mod leave;
+pub mod partners;
 pub mod people;
 pub mod quotes;
 pub mod service_areas;
+pub mod settlement;
 pub mod sla;
 pub mod tiers;
 pub mod tokens;
@@ -55,6 +57,8 @@ pub fn configure(config: &mut ServiceConfig) {
             )
             .service(scope("/attendance").configure(attendance::configure))
             .service(scope("/leave-requests").configure(leave::configure))
+            .service(scope("/partners").configure(partners::configure))
+            .service(scope("/settlement").configure(settlement::configure))
             .service(scope("/work-orders").configure(work_orders::configure))
             .service(scope("/return-visits").configure(work_orders::configure_return_visits))
             .service(scope("/service-areas").configure(service_areas::configure))

@@ -1,13 +1,14 @@
-//! `POST /auth/token`: staff sign in with username and password.
+//! `POST /auth/token`: staff sign in with username and password; partners (SET-1) with the
+//! client credentials finance issued them.
 
 use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_store::users;
+use zhidu_store::{partners, users};
 
-use crate::auth::{self, roles_from_text};
+use crate::auth::{self, Role, roles_from_text};
 use crate::error::{ApiError, BodyErrors, Unavailable};
 use crate::extract::Json;
 use crate::state::AppState;
@@ -25,6 +26,12 @@ pub enum TokenRequest {
         username: String,
         #[schema(example = "change-me-please")]
         password: String,
+    },
+    /// Partners: the credential issued at `POST /partners/{id}/credentials`.
+    ClientCredentials {
+        #[schema(example = "partner-3q2ZxY0v1aBcDeFg")]
+        client_id: String,
+        client_secret: String,
     },
 }
 
@@ -62,28 +69,86 @@ async fn issue_token(
     state: web::Data<AppState>,
     Json(request): Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let TokenRequest::Password { username, password } = request;
-    let user = state
-        .read(move |connection| Ok(users::find_by_username(connection, &username)?))
-        .await?;
-    // Verified off the connection: argon2 is slow on purpose and must not hold the pool.
-    let decoy = state.decoy_hash.clone();
-    let user = web::block(move || {
-        let hash = user
-            .as_ref()
-            .map_or(decoy.as_str(), |u| u.password_hash.as_str());
-        let verified = auth::verify_password(&password, hash);
-        user.filter(|u| verified && u.active)
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
-    let token = state
-        .tokens
-        .issue(&user.id, &user.username, roles_from_text(&user.roles), None)?;
+    let token = match request {
+        TokenRequest::Password { username, password } => {
+            staff_token(&state, username, password).await?
+        }
+        TokenRequest::ClientCredentials {
+            client_id,
+            client_secret,
+        } => partner_token(&state, client_id, client_secret).await?,
+    };
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: token,
         token_type: "Bearer",
         expires_in: state.tokens.ttl_seconds,
     }))
+}
+
+/// Verifies `secret` against `hash` off the worker (argon2 is slow on purpose); an unknown
+/// account is checked against a decoy hash so that it takes as long as a wrong secret.
+async fn verified(
+    state: &AppState,
+    secret: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
+    let decoy = state.decoy_hash.clone();
+    web::block(move || {
+        let known = hash.is_some();
+        let verified = auth::verify_password(&secret, hash.as_deref().unwrap_or(&decoy));
+        known && verified
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+async fn staff_token(
+    state: &AppState,
+    username: String,
+    password: String,
+) -> Result<String, ApiError> {
+    let user = state
+        .read(move |connection| Ok(users::find_by_username(connection, &username)?))
+        .await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = verified(state, password, hash).await?;
+    let user = user
+        .filter(|u| verified && u.active)
+        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
+    state
+        .tokens
+        .issue(&user.id, &user.username, roles_from_text(&user.roles), None)
+}
+
+async fn partner_token(
+    state: &AppState,
+    client_id: String,
+    secret: String,
+) -> Result<String, ApiError> {
+    let found = state
+        .read(move |connection| {
+            let Some(credential) = partners::find_credential(connection, &client_id)? else {
+                return Ok(None);
+            };
+            let partner = partners::find_partner(connection, &credential.partner_id)?;
+            Ok(partner.map(|p| (credential, p)))
+        })
+        .await?;
+    let hash = found.as_ref().map(|(c, _)| c.secret_hash.clone());
+    let wrong = || ApiError::unauthorized("wrong client_id or client_secret");
+    if !verified(state, secret, hash).await? {
+        return Err(wrong());
+    }
+    let (credential, partner) = found.ok_or_else(wrong)?;
+    if credential.revoked_at.is_some() {
+        return Err(ApiError::unauthorized(
+            "this partner credential has been revoked",
+        ));
+    }
+    state.tokens.issue(
+        &credential.client_id,
+        &partner.name,
+        vec![Role::Partner],
+        Some(partner.id),
+    )
 }

@@ -1,0 +1,402 @@
+//! SET-1: partners (insurers, carriers, franchisees) and the credentials they call the API
+//! with. A partner's token carries its `partner_id`; every partner-facing read is narrowed to
+//! it, and another partner's resource answers 404 so ids cannot be probed.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use zhidu_domain::settlement::PartnerType;
+use zhidu_store::db::DbConnection;
+use zhidu_store::partners::{self, Credential, Partner};
+use zhidu_store::{new_id, now_utc};
+
+use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders, Role};
+use crate::config::random_secret;
+use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
+use crate::extract::{Json, Query};
+use crate::routes::{Page, PageParams};
+use crate::state::AppState;
+use crate::wire::Instant;
+
+/// Under `/partners`.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_partner)
+        .service(list_partners)
+        .service(get_partner)
+        .service(issue_credential)
+        .service(list_credentials)
+        .service(revoke_credential);
+}
+
+pub fn type_text(partner_type: PartnerType) -> &'static str {
+    match partner_type {
+        PartnerType::Insurer => "insurer",
+        PartnerType::Carrier => "carrier",
+        PartnerType::Franchisee => "franchisee",
+    }
+}
+
+pub fn type_of(partner: &Partner) -> PartnerType {
+    match partner.partner_type.as_str() {
+        "insurer" => PartnerType::Insurer,
+        "carrier" => PartnerType::Carrier,
+        _ => PartnerType::Franchisee,
+    }
+}
+
+/// The partner a partner token may see, after checking its credential is still live; `None`
+/// for staff, who see every partner.
+pub fn partner_scope<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+) -> Result<Option<String>, ApiError> {
+    if !caller.has_any(&[Role::Partner]) {
+        return Ok(None);
+    }
+    let credential = partners::find_credential(connection, &caller.claims.sub)?
+        .filter(|c| c.revoked_at.is_none())
+        .ok_or_else(|| ApiError::unauthorized("this partner credential has been revoked"))?;
+    Ok(Some(credential.partner_id))
+}
+
+/// Partner `id` if the caller may see it (staff, or the partner itself); otherwise 404.
+pub fn visible_partner<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    id: &str,
+) -> Result<Partner, ApiError> {
+    let not_found = || ApiError::not_found(format!("no partner {id}"));
+    if partner_scope(connection, caller)?.is_some_and(|own| own != id) {
+        return Err(not_found());
+    }
+    partners::find_partner(connection, id)?.ok_or_else(not_found)
+}
+
+/// SET-6: a franchisee's agreed split of operating profit, company : franchisee.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractSplit {
+    #[validate(range(min = 0, max = 100, message = "must be between 0 and 100"))]
+    #[schema(example = 55, minimum = 0, maximum = 100)]
+    pub company: i32,
+    #[validate(range(min = 0, max = 100, message = "must be between 0 and 100"))]
+    #[schema(example = 45, minimum = 0, maximum = 100)]
+    pub franchisee: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerView {
+    pub id: String,
+    pub partner_type: PartnerType,
+    pub name: String,
+    pub region: String,
+    pub contract_split: Option<ContractSplit>,
+    pub version: i64,
+    pub created_at: Instant,
+}
+
+impl From<Partner> for PartnerView {
+    fn from(p: Partner) -> Self {
+        PartnerView {
+            partner_type: type_of(&p),
+            contract_split: p.split_company_part.zip(p.split_franchisee_part).map(
+                |(company, franchisee)| ContractSplit {
+                    company,
+                    franchisee,
+                },
+            ),
+            id: p.id,
+            name: p.name,
+            region: p.region,
+            version: p.version,
+            created_at: Instant::from_utc(p.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePartner {
+    pub partner_type: PartnerType,
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1–200 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    #[schema(example = "平安保险四川分公司")]
+    pub name: String,
+    /// The partner's region (province), e.g. `河北` — SET-6 splits Hebei and Shanxi 60:40.
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    #[schema(example = "四川")]
+    pub region: String,
+    /// Franchisees outside the fixed-split regions: the contract's split.
+    #[validate(nested)]
+    pub contract_split: Option<ContractSplit>,
+}
+
+/// Register a partner (admin, finance).
+#[utoipa::path(
+    tag = "partners",
+    request_body = CreatePartner,
+    responses((status = 201, body = PartnerView), BodyErrors, AuthErrors, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn create_partner(
+    state: web::Data<AppState>,
+    caller: Authorized<PartnerAdmins>,
+    Json(request): Json<CreatePartner>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(split) = request.contract_split {
+        if request.partner_type != PartnerType::Franchisee {
+            return Err(ApiError::invalid_field(
+                "contract_split",
+                "only a franchisee has a profit split (SET-6)",
+            ));
+        }
+        if split.company + split.franchisee != 100 {
+            return Err(ApiError::invalid_field(
+                "contract_split",
+                "the company and franchisee parts must add up to 100",
+            ));
+        }
+    }
+    let now = now_utc();
+    let partner = Partner {
+        id: new_id(),
+        partner_type: type_text(request.partner_type).to_owned(),
+        name: request.name.trim().to_owned(),
+        region: request.region.trim().to_owned(),
+        split_company_part: request.contract_split.map(|s| s.company),
+        split_franchisee_part: request.contract_split.map(|s| s.franchisee),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = caller.actor;
+    let created = state
+        .write(move |connection| {
+            partners::insert_partner(connection, &actor, &partner)?;
+            Ok(partner)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(PartnerView::from(created)))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerListParams {
+    pub partner_type: Option<PartnerType>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Partners in registration order; a partner's own token lists itself only.
+#[utoipa::path(
+    tag = "partners",
+    params(PartnerListParams),
+    responses((status = 200, body = Page<PartnerView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("")]
+async fn list_partners(
+    state: web::Data<AppState>,
+    caller: Authorized<PartnerReaders>,
+    Query(params): Query<PartnerListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let after = page.after_id()?;
+    let limit = page.limit();
+    let kind = params.partner_type.map(type_text);
+    let rows = state
+        .read(move |connection| {
+            if let Some(own) = partner_scope(connection, &caller)? {
+                let own = partners::find_partner(connection, &own)?;
+                return Ok(own
+                    .into_iter()
+                    .filter(|p| kind.is_none_or(|k| p.partner_type == k))
+                    .filter(|p| after.as_deref().is_none_or(|a| p.id.as_str() > a))
+                    .collect());
+            }
+            Ok(partners::list_partners(
+                connection,
+                kind,
+                after.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    let page = Page::from_rows(rows, limit, |p: &Partner| &p.id).map(PartnerView::from);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One partner (staff, or the partner itself; another partner's id answers 404).
+#[utoipa::path(
+    tag = "partners",
+    params(("id" = String, Path, description = "Partner id")),
+    responses((status = 200, body = PartnerView), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+async fn get_partner(
+    state: web::Data<AppState>,
+    caller: Authorized<PartnerReaders>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let partner = state
+        .read(move |connection| visible_partner(connection, &caller, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(PartnerView::from(partner)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialView {
+    pub client_id: String,
+    pub partner_id: String,
+    pub created_at: Instant,
+    pub revoked_at: Option<Instant>,
+}
+
+impl From<Credential> for CredentialView {
+    fn from(c: Credential) -> Self {
+        CredentialView {
+            client_id: c.client_id,
+            partner_id: c.partner_id,
+            created_at: Instant::from_utc(c.created_at),
+            revoked_at: c.revoked_at.map(Instant::from_utc),
+        }
+    }
+}
+
+/// A new credential: the secret appears here once and is never shown again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedCredential {
+    pub client_id: String,
+    /// Store it now: only its hash is kept.
+    pub client_secret: String,
+    pub partner_id: String,
+    pub created_at: Instant,
+}
+
+/// Issue a credential for a partner (admin, finance). Use it with
+/// `POST /auth/token {"grant_type":"client_credentials","client_id","client_secret"}`.
+#[utoipa::path(
+    tag = "partners",
+    params(("id" = String, Path, description = "Partner id")),
+    responses((status = 201, body = IssuedCredential), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/credentials")]
+async fn issue_credential(
+    state: web::Data<AppState>,
+    caller: Authorized<PartnerAdmins>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let secret = random_secret(32);
+    // Hashed before the transaction: argon2 is slow on purpose and must not hold a connection.
+    let hash = web::block({
+        let secret = secret.clone();
+        move || auth::hash_password(&secret)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let credential = Credential {
+        client_id: format!("partner-{}", random_secret(12)),
+        partner_id: id,
+        secret_hash: hash,
+        created_at: now_utc(),
+        revoked_at: None,
+    };
+    let actor = caller.actor;
+    let credential = state
+        .write(move |connection| {
+            if partners::find_partner(connection, &credential.partner_id)?.is_none() {
+                return Err(ApiError::not_found(format!(
+                    "no partner {}",
+                    credential.partner_id
+                )));
+            }
+            partners::insert_credential(connection, &actor, &credential)?;
+            Ok(credential)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(IssuedCredential {
+        client_id: credential.client_id,
+        client_secret: secret,
+        partner_id: credential.partner_id,
+        created_at: Instant::from_utc(credential.created_at),
+    }))
+}
+
+/// A partner's credentials, live and revoked, without secrets (admin, finance).
+#[utoipa::path(
+    tag = "partners",
+    params(("id" = String, Path, description = "Partner id")),
+    responses((status = 200, body = Vec<CredentialView>), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/credentials")]
+async fn list_credentials(
+    state: web::Data<AppState>,
+    _caller: Authorized<PartnerAdmins>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let credentials = state
+        .read(move |connection| {
+            if partners::find_partner(connection, &id)?.is_none() {
+                return Err(ApiError::not_found(format!("no partner {id}")));
+            }
+            Ok(partners::credentials_of(connection, &id)?)
+        })
+        .await?;
+    let views: Vec<CredentialView> = credentials.into_iter().map(CredentialView::from).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// Revoke a credential (admin, finance): no new token is issued for it, and tokens already
+/// issued stop working at once.
+#[utoipa::path(
+    tag = "partners",
+    params(
+        ("id" = String, Path, description = "Partner id"),
+        ("client_id" = String, Path, description = "The credential's client id")
+    ),
+    responses((status = 200, body = CredentialView), AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/credentials/{client_id}/revocation")]
+async fn revoke_credential(
+    state: web::Data<AppState>,
+    caller: Authorized<PartnerAdmins>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, client_id) = path.into_inner();
+    let actor = caller.actor;
+    let revoked = state
+        .write(move |connection| {
+            let credential = partners::find_credential(connection, &client_id)?
+                .filter(|c| c.partner_id == id)
+                .ok_or_else(|| ApiError::not_found(format!("no credential {client_id}")))?;
+            Ok(partners::revoke_credential(
+                connection,
+                &actor,
+                &credential,
+                now_utc(),
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CredentialView::from(revoked)))
+}

@@ -1,0 +1,834 @@
+//! SET — partner settlement (合作方结算): settlement periods and due dates, overdue payments
+//! and the franchise profit split; and AR-3, the aging of receivables (往来结算).
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+
+use crate::money::Money;
+
+// Dates travel as `YYYY-MM-DD` (DESIGN.md, API conventions).
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+/// SET-1: the kinds of partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerType {
+    /// 保险公司
+    Insurer,
+    /// 运营商
+    Carrier,
+    /// 加盟商
+    Franchisee,
+}
+
+/// A region with a fixed SET-6 split, and the spellings a franchisee's region may take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Region {
+    /// The name shown in reasons.
+    pub name: String,
+    /// Compared with the franchisee's region ignoring ASCII case and surrounding spaces.
+    pub aliases: Vec<String>,
+}
+
+impl Region {
+    fn matches(&self, region: &str) -> bool {
+        let region = region.trim();
+        self.aliases
+            .iter()
+            .any(|alias| alias.eq_ignore_ascii_case(region))
+    }
+}
+
+/// The SET and AR-3 parameters; `Default` holds the values of RULES.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettlementPolicy {
+    /// SET-2: the insurer's due days of a month; a day past the month's end falls on its last
+    /// day (February's 30th is the 28th or 29th).
+    pub insurer_due_days: [u8; 3],
+    /// SET-6: the joining fee a franchisee owes (a receivable).
+    pub joining_fee: Money,
+    /// SET-6: regions whose split is fixed, as (company, franchisee) parts.
+    pub fixed_splits: Vec<(Region, (u32, u32))>,
+    /// AR-3: the inclusive upper bounds, in days, of every aging bucket but the last.
+    pub aging_buckets: Vec<u32>,
+    /// AR-3: items older than this many calendar months are flagged for analysis.
+    pub analysis_after_months: u32,
+}
+
+impl Default for SettlementPolicy {
+    fn default() -> Self {
+        let region = |name: &str, aliases: &[&str]| Region {
+            name: name.into(),
+            aliases: aliases.iter().map(|alias| (*alias).into()).collect(),
+        };
+        SettlementPolicy {
+            insurer_due_days: [10, 20, 30],
+            joining_fee: Money::from_yuan(500_000),
+            fixed_splits: vec![
+                (region("Hebei", &["hebei", "河北", "河北省"]), (60, 40)),
+                // Not Shaanxi (陕西), a different province.
+                (region("Shanxi", &["shanxi", "山西", "山西省"]), (60, 40)),
+            ],
+            aging_buckets: vec![30, 90, 180],
+            analysis_after_months: 6,
+        }
+    }
+}
+
+/// One settlement period: the business of `covers_from..=covers_to`, payable on `due_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettlementPeriod {
+    /// 1-based position among the periods due in the month.
+    pub sequence: u8,
+    #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub covers_from: Date,
+    /// Inclusive.
+    #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub covers_to: Date,
+    #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub due_on: Date,
+}
+
+impl SettlementPeriod {
+    fn covers(&self, date: Date) -> bool {
+        self.covers_from <= date && date <= self.covers_to
+    }
+}
+
+fn first_of_month(year: i32, month: Month) -> Option<Date> {
+    Date::from_calendar_date(year, month, 1).ok()
+}
+
+fn last_of_month(year: i32, month: Month) -> Option<Date> {
+    Date::from_calendar_date(year, month, month.length(year)).ok()
+}
+
+fn previous_month(year: i32, month: Month) -> (i32, Month) {
+    match month {
+        Month::January => (year - 1, Month::December),
+        _ => (year, month.previous()),
+    }
+}
+
+fn next_month(year: i32, month: Month) -> (i32, Month) {
+    match month {
+        Month::December => (year + 1, Month::January),
+        _ => (year, month.next()),
+    }
+}
+
+/// SET-2: the insurer's due dates in a month, ascending. A due day past the month's end falls
+/// on its last day, which is how February's third due date becomes the 28th or 29th.
+fn insurer_due_dates(policy: &SettlementPolicy, year: i32, month: Month) -> Option<Vec<Date>> {
+    let mut days: Vec<u8> = policy
+        .insurer_due_days
+        .iter()
+        .map(|day| (*day).min(month.length(year)))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .map(|day| Date::from_calendar_date(year, month, day).ok())
+        .collect()
+}
+
+/// SET-2, **Reading**: the period due on a due date covers the business after the previous
+/// due date up to and including it, so a month's first period starts the day after the
+/// previous month's last due date (the 31st belongs to the next month's first period).
+fn insurer_periods(
+    policy: &SettlementPolicy,
+    year: i32,
+    month: Month,
+) -> Option<Vec<SettlementPeriod>> {
+    let (previous_year, previous) = previous_month(year, month);
+    let mut after = *insurer_due_dates(policy, previous_year, previous)?.last()?;
+    let mut periods = Vec::new();
+    for (sequence, due_on) in (1u8..).zip(insurer_due_dates(policy, year, month)?) {
+        periods.push(SettlementPeriod {
+            sequence,
+            covers_from: after.next_day()?,
+            covers_to: due_on,
+            due_on,
+        });
+        after = due_on;
+    }
+    Some(periods)
+}
+
+/// SET-3: one period covering the month, due on its last day.
+fn carrier_periods(year: i32, month: Month) -> Option<Vec<SettlementPeriod>> {
+    let last = last_of_month(year, month)?;
+    Some(vec![SettlementPeriod {
+        sequence: 1,
+        covers_from: first_of_month(year, month)?,
+        covers_to: last,
+        due_on: last,
+    }])
+}
+
+/// SET-6, **Reading**: the rules give franchisees no payment cycle, only a reconciliation at
+/// the start of every month; so a month's profit is settled in one period due on the 1st of
+/// the next month.
+fn franchisee_periods(year: i32, month: Month) -> Option<Vec<SettlementPeriod>> {
+    let last = last_of_month(year, month)?;
+    Some(vec![SettlementPeriod {
+        sequence: 1,
+        covers_from: first_of_month(year, month)?,
+        covers_to: last,
+        due_on: last.next_day()?,
+    }])
+}
+
+/// SET-2, SET-3, SET-6: a partner type's settlement periods of `year`-`month`, in due order:
+/// an insurer's and a carrier's are those due in the month, a franchisee's is the one
+/// covering it. Every day belongs to exactly one period. Empty only where a period would reach
+/// outside the dates `time` represents (years −9999..=9999).
+pub fn settlement_periods(
+    policy: &SettlementPolicy,
+    partner_type: PartnerType,
+    year: i32,
+    month: Month,
+) -> Vec<SettlementPeriod> {
+    match partner_type {
+        PartnerType::Insurer => insurer_periods(policy, year, month),
+        PartnerType::Carrier => carrier_periods(year, month),
+        PartnerType::Franchisee => franchisee_periods(year, month),
+    }
+    .unwrap_or_default()
+}
+
+/// SET-2, SET-3, SET-6: the period whose cover includes `date`. An insurer's business of the
+/// 31st belongs to the next month's first period. `None` only for the last days of year 9999,
+/// whose period would be due after the last representable date.
+pub fn period_containing(
+    policy: &SettlementPolicy,
+    partner_type: PartnerType,
+    date: Date,
+) -> Option<SettlementPeriod> {
+    let (year, month) = (date.year(), date.month());
+    let (next_year, next) = next_month(year, month);
+    settlement_periods(policy, partner_type, year, month)
+        .into_iter()
+        .chain(settlement_periods(policy, partner_type, next_year, next))
+        .find(|period| period.covers(date))
+}
+
+/// SET-4: a payment not received in full by the end of its due date is overdue, so it turns
+/// overdue on the day after the due date.
+pub fn is_overdue(due_on: Date, paid_in_full: bool, as_of: Date) -> bool {
+    as_of > due_on && !paid_in_full
+}
+
+/// Where a franchise split came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SplitBasis {
+    /// The region's split fixed by SET-6 (Hebei, Shanxi).
+    FixedRegion,
+    /// The split of the franchisee's contract.
+    Contract,
+}
+
+/// One clause that fired, for a frontend to show "why".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettlementReason {
+    pub rule: &'static str,
+    pub detail: String,
+}
+
+/// A month's operating profit divided between the company and a franchisee (SET-6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FranchiseSplit {
+    pub company_share: Money,
+    pub franchisee_share: Money,
+    pub company_part: u32,
+    pub franchisee_part: u32,
+    pub basis: SplitBasis,
+    /// The profit when it is zero or negative: nothing is paid and the loss is reported.
+    pub loss: Option<Money>,
+    pub reasons: Vec<SettlementReason>,
+}
+
+/// Why a franchise split cannot be calculated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitError {
+    #[error(
+        "SET-6: no profit split is configured for the franchisee's region {region:?}; \
+         set the contract's company : franchisee split first"
+    )]
+    NoSplitConfigured { region: String },
+    #[error(
+        "SET-6: the split {company} : {franchisee} is invalid; its parts must sum to more than zero"
+    )]
+    InvalidSplit { company: u32, franchisee: u32 },
+}
+
+impl SplitError {
+    pub fn rule(&self) -> &'static str {
+        "SET-6"
+    }
+}
+
+/// `numerator / denominator` for positive operands, rounded half to even.
+fn div_half_even(numerator: i128, denominator: i128) -> i128 {
+    let quotient = numerator / denominator;
+    let twice_remainder = 2 * (numerator % denominator);
+    if twice_remainder > denominator || (twice_remainder == denominator && quotient % 2 == 1) {
+        quotient + 1
+    } else {
+        quotient
+    }
+}
+
+/// SET-6: splits a franchisee's monthly operating profit. Hebei and Shanxi split 60 : 40
+/// whatever the contract says; other regions follow their contract, and without one the
+/// calculation is refused. The company share is rounded half-even to the fen and the
+/// franchisee gets the exact remainder; a month with zero or negative profit pays nothing and
+/// reports the loss.
+pub fn franchise_split(
+    policy: &SettlementPolicy,
+    region: &str,
+    contract_split: Option<(u32, u32)>,
+    operating_profit: Money,
+) -> Result<FranchiseSplit, SplitError> {
+    let fixed = policy
+        .fixed_splits
+        .iter()
+        .find(|(fixed_region, _)| fixed_region.matches(region));
+    let (basis, (company_part, franchisee_part), basis_detail) = match (fixed, contract_split) {
+        (Some((fixed_region, split)), _) => (
+            SplitBasis::FixedRegion,
+            *split,
+            format!(
+                "{} splits company : franchisee = {} : {} regardless of the contract",
+                fixed_region.name, split.0, split.1
+            ),
+        ),
+        (None, Some(split)) => (
+            SplitBasis::Contract,
+            split,
+            format!(
+                "region {region:?} follows its contract: company : franchisee = {} : {}",
+                split.0, split.1
+            ),
+        ),
+        (None, None) => {
+            return Err(SplitError::NoSplitConfigured {
+                region: region.into(),
+            });
+        }
+    };
+    let total = i128::from(company_part) + i128::from(franchisee_part);
+    if total == 0 {
+        return Err(SplitError::InvalidSplit {
+            company: company_part,
+            franchisee: franchisee_part,
+        });
+    }
+    let mut reasons = vec![SettlementReason {
+        rule: "SET-6",
+        detail: basis_detail,
+    }];
+    let (company_share, franchisee_share, loss) = if operating_profit.fen() <= 0 {
+        reasons.push(SettlementReason {
+            rule: "SET-6",
+            detail: format!(
+                "operating profit {operating_profit} is not positive: \
+                 nothing is paid and the loss is reported"
+            ),
+        });
+        (Money::ZERO, Money::ZERO, Some(operating_profit))
+    } else {
+        let profit = operating_profit.fen();
+        let company = div_half_even(i128::from(profit) * i128::from(company_part), total);
+        // company_part ≤ total, so the share never exceeds the profit and fits in i64.
+        let company = i64::try_from(company).unwrap_or(profit);
+        let company_share = Money::from_fen(company);
+        let franchisee_share = Money::from_fen(profit - company);
+        reasons.push(SettlementReason {
+            rule: "SET-6",
+            detail: format!(
+                "company share {operating_profit} × {company_part}/{total} = {company_share} \
+                 (rounded half-even to the fen); \
+                 franchisee share is the remainder {franchisee_share}"
+            ),
+        });
+        (company_share, franchisee_share, None)
+    };
+    Ok(FranchiseSplit {
+        company_share,
+        franchisee_share,
+        company_part,
+        franchisee_part,
+        basis,
+        loss,
+        reasons,
+    })
+}
+
+/// The AR-3 aging bucket of a receivable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgingBucket {
+    /// 0-based position among the policy's buckets; the last is "over" the highest bound.
+    pub index: usize,
+    /// "0-30", "31-90", "91-180", "over 180" with the default bounds.
+    pub label: String,
+    /// Days since the invoice; 0 for an invoice dated after `as_of`.
+    pub days: i64,
+}
+
+/// AR-3: ages a receivable by whole days since its invoice into the policy's buckets, each
+/// bound inclusive (30 days is still "0-30").
+pub fn aging_bucket(policy: &SettlementPolicy, invoiced_on: Date, as_of: Date) -> AgingBucket {
+    let days = (as_of - invoiced_on).whole_days().max(0);
+    let bounds = &policy.aging_buckets;
+    let index = bounds
+        .iter()
+        .position(|upper| days <= i64::from(*upper))
+        .unwrap_or(bounds.len());
+    let previous = index.checked_sub(1).and_then(|i| bounds.get(i));
+    let label = match (previous, bounds.get(index)) {
+        (None, Some(upper)) => format!("0-{upper}"),
+        (Some(previous), Some(upper)) => format!("{}-{upper}", previous.saturating_add(1)),
+        (Some(previous), None) => format!("over {previous}"),
+        // No bounds configured: a single bucket holds every age.
+        (None, None) => "all".into(),
+    };
+    AgingBucket { index, label, days }
+}
+
+/// AR-3: a receivable older than `analysis_after_months` calendar months is flagged for
+/// analysis. The limit falls on the same day of the month, or on the month's last day when
+/// that month is shorter (31 August + 6 months = 28 February), as in `tier::tenure_years`.
+pub fn needs_analysis(policy: &SettlementPolicy, invoiced_on: Date, as_of: Date) -> bool {
+    let months_since_year_zero =
+        i64::from(invoiced_on.year()) * 12 + i64::from(u8::from(invoiced_on.month()) - 1);
+    let target = months_since_year_zero + i64::from(policy.analysis_after_months);
+    let limit = i32::try_from(target.div_euclid(12)).ok().and_then(|year| {
+        let month = Month::January.nth_next(u8::try_from(target.rem_euclid(12)).ok()?);
+        let day = invoiced_on.day().min(month.length(year));
+        Date::from_calendar_date(year, month, day).ok()
+    });
+    // A limit past the last representable date is one no `as_of` can be beyond.
+    limit.is_some_and(|limit| as_of > limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn money(text: &str) -> Money {
+        text.parse().unwrap()
+    }
+
+    fn policy() -> SettlementPolicy {
+        SettlementPolicy::default()
+    }
+
+    fn periods(partner_type: PartnerType, year: i32, month: Month) -> Vec<SettlementPeriod> {
+        settlement_periods(&policy(), partner_type, year, month)
+    }
+
+    fn containing(partner_type: PartnerType, date: Date) -> SettlementPeriod {
+        period_containing(&policy(), partner_type, date).unwrap()
+    }
+
+    fn months() -> impl Iterator<Item = Month> {
+        (0..12).map(|n| Month::January.nth_next(n))
+    }
+
+    fn due_days(periods: &[SettlementPeriod]) -> Vec<u8> {
+        periods.iter().map(|p| p.due_on.day()).collect()
+    }
+
+    #[test]
+    fn set_2_insurer_2026_three_periods_a_month_each_day_in_exactly_one() {
+        let year: Vec<SettlementPeriod> = months()
+            .flat_map(|month| {
+                let month_periods = periods(PartnerType::Insurer, 2026, month);
+                assert_eq!(month_periods.len(), 3, "{month}");
+                let expected_third = if month == Month::February { 28 } else { 30 };
+                assert_eq!(
+                    due_days(&month_periods),
+                    [10, 20, expected_third],
+                    "{month}"
+                );
+                assert_eq!(
+                    month_periods.iter().map(|p| p.sequence).collect::<Vec<_>>(),
+                    [1, 2, 3]
+                );
+                month_periods
+            })
+            .collect();
+        assert_eq!(year[0].covers_from, date!(2025 - 12 - 31));
+        assert_eq!(year[35].covers_to, date!(2026 - 12 - 30));
+        for pair in year.windows(2) {
+            assert_eq!(pair[1].covers_from, pair[0].covers_to.next_day().unwrap());
+        }
+        let mut day = date!(2026 - 01 - 01);
+        while day <= date!(2026 - 12 - 30) {
+            let holders = year.iter().filter(|p| p.covers(day)).count();
+            assert_eq!(holders, 1, "{day}");
+            day = day.next_day().unwrap();
+        }
+        for period in &year {
+            assert_eq!(period.due_on, period.covers_to);
+        }
+    }
+
+    #[test]
+    fn set_2_february_third_due_date_is_its_last_day() {
+        let feb_2026 = periods(PartnerType::Insurer, 2026, Month::February);
+        assert_eq!(feb_2026[2].due_on, date!(2026 - 02 - 28));
+        assert_eq!(feb_2026[2].covers_from, date!(2026 - 02 - 21));
+        let feb_2028 = periods(PartnerType::Insurer, 2028, Month::February);
+        assert_eq!(due_days(&feb_2028), [10, 20, 29]);
+        assert_eq!(feb_2028[2].covers_to, date!(2028 - 02 - 29));
+        // March's first period starts right after February's last due date.
+        let march_2028 = periods(PartnerType::Insurer, 2028, Month::March);
+        assert_eq!(march_2028[0].covers_from, date!(2028 - 03 - 01));
+        assert_eq!(march_2028[0].due_on, date!(2028 - 03 - 10));
+    }
+
+    #[test]
+    fn set_2_the_31st_falls_in_the_next_months_first_period() {
+        for (day, next_due) in [
+            (date!(2026 - 01 - 31), date!(2026 - 02 - 10)),
+            (date!(2026 - 03 - 31), date!(2026 - 04 - 10)),
+            (date!(2026 - 05 - 31), date!(2026 - 06 - 10)),
+            (date!(2026 - 07 - 31), date!(2026 - 08 - 10)),
+            (date!(2026 - 08 - 31), date!(2026 - 09 - 10)),
+            (date!(2026 - 10 - 31), date!(2026 - 11 - 10)),
+            (date!(2026 - 12 - 31), date!(2027 - 01 - 10)),
+        ] {
+            let period = containing(PartnerType::Insurer, day);
+            assert_eq!(period.sequence, 1, "{day}");
+            assert_eq!(period.covers_from, day, "{day}");
+            assert_eq!(period.due_on, next_due, "{day}");
+        }
+    }
+
+    #[test]
+    fn set_2_first_period_of_january_2027_starts_31_december_2026() {
+        let first = periods(PartnerType::Insurer, 2027, Month::January)[0];
+        assert_eq!(first.covers_from, date!(2026 - 12 - 31));
+        assert_eq!(first.covers_to, date!(2027 - 01 - 10));
+        assert_eq!(first.due_on, date!(2027 - 01 - 10));
+    }
+
+    #[test]
+    fn set_2_period_containing_the_30th_31st_and_1st() {
+        let on_30th = containing(PartnerType::Insurer, date!(2026 - 03 - 30));
+        assert_eq!(
+            (on_30th.sequence, on_30th.covers_from, on_30th.due_on),
+            (3, date!(2026 - 03 - 21), date!(2026 - 03 - 30))
+        );
+        let on_31st = containing(PartnerType::Insurer, date!(2026 - 03 - 31));
+        assert_eq!(
+            (on_31st.sequence, on_31st.covers_from, on_31st.due_on),
+            (1, date!(2026 - 03 - 31), date!(2026 - 04 - 10))
+        );
+        assert_eq!(
+            containing(PartnerType::Insurer, date!(2026 - 04 - 01)),
+            on_31st
+        );
+        // After a 30-day month the 1st opens the period itself.
+        let on_1st = containing(PartnerType::Insurer, date!(2026 - 05 - 01));
+        assert_eq!(on_1st.covers_from, date!(2026 - 05 - 01));
+        assert_eq!(on_1st.due_on, date!(2026 - 05 - 10));
+    }
+
+    #[test]
+    fn set_3_carriers_are_due_on_the_last_day_of_the_month() {
+        for month in months() {
+            let month_periods = periods(PartnerType::Carrier, 2026, month);
+            assert_eq!(month_periods.len(), 1);
+            let period = month_periods[0];
+            assert_eq!(
+                period.covers_from,
+                date!(2026 - 01 - 01).replace_month(month).unwrap()
+            );
+            assert_eq!(period.due_on.day(), month.length(2026));
+            assert_eq!(period.covers_to, period.due_on);
+        }
+        let feb_2028 = periods(PartnerType::Carrier, 2028, Month::February)[0];
+        assert_eq!(feb_2028.due_on, date!(2028 - 02 - 29));
+        let feb_2026 = periods(PartnerType::Carrier, 2026, Month::February)[0];
+        assert_eq!(feb_2026.due_on, date!(2026 - 02 - 28));
+        assert_eq!(
+            containing(PartnerType::Carrier, date!(2026 - 03 - 31)).due_on,
+            date!(2026 - 03 - 31)
+        );
+    }
+
+    #[test]
+    fn set_6_reading_franchisees_settle_on_the_1st_of_the_next_month() {
+        let december = periods(PartnerType::Franchisee, 2026, Month::December);
+        assert_eq!(
+            december,
+            [SettlementPeriod {
+                sequence: 1,
+                covers_from: date!(2026 - 12 - 01),
+                covers_to: date!(2026 - 12 - 31),
+                due_on: date!(2027 - 01 - 01),
+            }]
+        );
+        assert_eq!(
+            containing(PartnerType::Franchisee, date!(2028 - 02 - 29)).due_on,
+            date!(2028 - 03 - 01)
+        );
+    }
+
+    #[test]
+    fn periods_serialize_dates_as_iso_strings() {
+        let period = periods(PartnerType::Insurer, 2027, Month::January)[0];
+        let json = serde_json::to_value(period).unwrap();
+        assert_eq!(json["covers_from"], "2026-12-31");
+        assert_eq!(json["due_on"], "2027-01-10");
+        assert_eq!(
+            serde_json::from_value::<SettlementPeriod>(json).unwrap(),
+            period
+        );
+        assert_eq!(
+            serde_json::to_value(PartnerType::Franchisee).unwrap(),
+            "franchisee"
+        );
+    }
+
+    #[test]
+    fn set_4_overdue_only_after_the_end_of_the_due_date() {
+        let due = date!(2026 - 03 - 10);
+        assert!(!is_overdue(due, false, date!(2026 - 03 - 09)));
+        assert!(!is_overdue(due, false, due));
+        assert!(is_overdue(due, false, date!(2026 - 03 - 11)));
+    }
+
+    #[test]
+    fn set_4_paid_in_full_is_never_overdue() {
+        let due = date!(2026 - 03 - 10);
+        assert!(!is_overdue(due, true, due));
+        assert!(!is_overdue(due, true, date!(2026 - 03 - 11)));
+        assert!(!is_overdue(due, true, date!(2027 - 03 - 10)));
+    }
+
+    #[test]
+    fn set_6_joining_fee_is_500000() {
+        assert_eq!(policy().joining_fee, money("500000.00"));
+        assert_eq!(policy().joining_fee.to_string(), "500000.00");
+    }
+
+    #[test]
+    fn set_6_hebei_splits_60_40_rounding_the_company_share_half_even() {
+        // 100001 fen × 60/100 = 60000.6 → 60001
+        let split = franchise_split(&policy(), "Hebei", None, money("1000.01")).unwrap();
+        assert_eq!(split.company_share, money("600.01"));
+        assert_eq!(split.franchisee_share, money("400.00"));
+        assert_eq!((split.company_part, split.franchisee_part), (60, 40));
+        assert_eq!(split.basis, SplitBasis::FixedRegion);
+        assert_eq!(split.loss, None);
+        assert!(split.reasons.iter().all(|r| r.rule == "SET-6"));
+        for spelling in ["hebei", "HEBEI", " 河北 ", "河北省"] {
+            let split = franchise_split(&policy(), spelling, None, money("100.00")).unwrap();
+            assert_eq!(split.company_share, money("60.00"), "{spelling:?}");
+        }
+    }
+
+    #[test]
+    fn set_6_fixed_region_split_overrides_the_contract() {
+        let split = franchise_split(&policy(), "河北", Some((50, 50)), money("100.00")).unwrap();
+        assert_eq!(split.basis, SplitBasis::FixedRegion);
+        assert_eq!(split.company_share, money("60.00"));
+        assert_eq!(split.franchisee_share, money("40.00"));
+    }
+
+    #[test]
+    fn set_6_ties_round_to_even() {
+        // 5 fen × 1/2 = 2.5 → 2; 15 fen × 1/2 = 7.5 → 8
+        let split = franchise_split(&policy(), "Henan", Some((50, 50)), money("0.05")).unwrap();
+        assert_eq!(split.company_share, money("0.02"));
+        assert_eq!(split.franchisee_share, money("0.03"));
+        let split = franchise_split(&policy(), "Henan", Some((1, 1)), money("0.15")).unwrap();
+        assert_eq!(split.company_share, money("0.08"));
+        assert_eq!(split.franchisee_share, money("0.07"));
+        // 25 fen × 60/100 = 15 exactly
+        let split = franchise_split(&policy(), "Shanxi", None, money("0.25")).unwrap();
+        assert_eq!(split.company_share, money("0.15"));
+    }
+
+    #[test]
+    fn set_6_shanxi_by_its_chinese_name() {
+        for spelling in ["山西", "山西省", "shanxi"] {
+            let split = franchise_split(&policy(), spelling, None, money("1000.00")).unwrap();
+            assert_eq!(split.basis, SplitBasis::FixedRegion, "{spelling:?}");
+            assert_eq!(split.company_share, money("600.00"));
+            assert_eq!(split.franchisee_share, money("400.00"));
+        }
+        // Shaanxi (陕西) is another province and follows its contract.
+        for spelling in ["Shaanxi", "陕西省"] {
+            let split =
+                franchise_split(&policy(), spelling, Some((70, 30)), money("1000.00")).unwrap();
+            assert_eq!(split.basis, SplitBasis::Contract, "{spelling:?}");
+        }
+    }
+
+    #[test]
+    fn set_6_other_regions_follow_their_contract() {
+        let split = franchise_split(&policy(), "浙江省", Some((70, 30)), money("333.33")).unwrap();
+        // 33333 × 70/100 = 23333.1 → 23333
+        assert_eq!(split.basis, SplitBasis::Contract);
+        assert_eq!(split.company_share, money("233.33"));
+        assert_eq!(split.franchisee_share, money("100.00"));
+        assert_eq!((split.company_part, split.franchisee_part), (70, 30));
+    }
+
+    #[test]
+    fn set_6_no_split_configured_is_refused_naming_the_region() {
+        let error = franchise_split(&policy(), "浙江省", None, money("1000.00")).unwrap_err();
+        assert_eq!(
+            error,
+            SplitError::NoSplitConfigured {
+                region: "浙江省".into()
+            }
+        );
+        assert_eq!(error.rule(), "SET-6");
+        let message = error.to_string();
+        assert!(message.starts_with("SET-6"), "{message}");
+        assert!(message.contains("浙江省"), "{message}");
+    }
+
+    #[test]
+    fn set_6_a_split_summing_to_zero_is_refused() {
+        assert_eq!(
+            franchise_split(&policy(), "Henan", Some((0, 0)), money("1.00")),
+            Err(SplitError::InvalidSplit {
+                company: 0,
+                franchisee: 0
+            })
+        );
+        let all_franchisee =
+            franchise_split(&policy(), "Henan", Some((0, 100)), money("1.00")).unwrap();
+        assert_eq!(all_franchisee.franchisee_share, money("1.00"));
+    }
+
+    #[test]
+    fn set_6_zero_or_negative_profit_pays_nothing_and_reports_the_loss() {
+        for profit in [money("0.00"), money("-1234.56")] {
+            let split = franchise_split(&policy(), "Hebei", None, profit).unwrap();
+            assert_eq!(split.company_share, Money::ZERO);
+            assert_eq!(split.franchisee_share, Money::ZERO);
+            assert_eq!(split.loss, Some(profit));
+            assert_eq!(split.reasons.len(), 2);
+        }
+        let json = serde_json::to_value(
+            franchise_split(&policy(), "Hebei", None, money("-5.00")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(json["loss"], "-5.00");
+        assert_eq!(json["basis"], "fixed_region");
+    }
+
+    #[test]
+    fn ar_3_bucket_boundaries() {
+        let invoiced = date!(2026 - 01 - 01);
+        let bucket_at =
+            |days: i64| aging_bucket(&policy(), invoiced, invoiced + time::Duration::days(days));
+        for (days, index, label) in [
+            (0, 0, "0-30"),
+            (30, 0, "0-30"),
+            (31, 1, "31-90"),
+            (90, 1, "31-90"),
+            (91, 2, "91-180"),
+            (180, 2, "91-180"),
+            (181, 3, "over 180"),
+            (1000, 3, "over 180"),
+        ] {
+            assert_eq!(
+                bucket_at(days),
+                AgingBucket {
+                    index,
+                    label: label.into(),
+                    days
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn ar_3_an_invoice_after_as_of_is_zero_days_old() {
+        let bucket = aging_bucket(&policy(), date!(2026 - 05 - 02), date!(2026 - 05 - 01));
+        assert_eq!(bucket.days, 0);
+        assert_eq!(bucket.label, "0-30");
+    }
+
+    #[test]
+    fn ar_3_older_than_6_months_is_flagged_for_analysis() {
+        let invoiced = date!(2026 - 01 - 15);
+        assert!(!needs_analysis(&policy(), invoiced, date!(2026 - 07 - 15)));
+        assert!(needs_analysis(&policy(), invoiced, date!(2026 - 07 - 16)));
+        // Across a year end.
+        let invoiced = date!(2026 - 09 - 30);
+        assert!(!needs_analysis(&policy(), invoiced, date!(2027 - 03 - 30)));
+        assert!(needs_analysis(&policy(), invoiced, date!(2027 - 03 - 31)));
+    }
+
+    #[test]
+    fn ar_3_six_months_from_31_august_ends_on_the_last_day_of_february() {
+        let invoiced = date!(2026 - 08 - 31);
+        assert!(!needs_analysis(&policy(), invoiced, date!(2027 - 02 - 28)));
+        assert!(needs_analysis(&policy(), invoiced, date!(2027 - 03 - 01)));
+        let invoiced = date!(2027 - 08 - 31);
+        assert!(!needs_analysis(&policy(), invoiced, date!(2028 - 02 - 29)));
+        assert!(needs_analysis(&policy(), invoiced, date!(2028 - 03 - 01)));
+    }
+
+    fn partner_type() -> impl Strategy<Value = PartnerType> {
+        prop_oneof![
+            Just(PartnerType::Insurer),
+            Just(PartnerType::Carrier),
+            Just(PartnerType::Franchisee),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn set_6_shares_sum_to_the_profit_and_the_company_share_is_within_half_a_fen(
+            profit in 1i64..1_000_000_000_000_000,
+            company in 0u32..=1_000,
+            franchisee in 0u32..=1_000,
+        ) {
+            prop_assume!(company + franchisee > 0);
+            let split = franchise_split(
+                &policy(), "Henan", Some((company, franchisee)), Money::from_fen(profit),
+            ).unwrap();
+            prop_assert_eq!(split.company_share.fen() + split.franchisee_share.fen(), profit);
+            let total = i128::from(company + franchisee);
+            let error = i128::from(split.company_share.fen()) * total
+                - i128::from(profit) * i128::from(company);
+            prop_assert!(2 * error.abs() <= total);
+        }
+
+        #[test]
+        fn set_2_3_6_every_date_lies_in_its_period_due_no_earlier_than_its_end(
+            partner_type in partner_type(),
+            julian in date!(2024 - 01 - 01).to_julian_day()..=date!(2030 - 12 - 31).to_julian_day(),
+        ) {
+            let date = Date::from_julian_day(julian).unwrap();
+            let period = containing(partner_type, date);
+            prop_assert!(period.covers(date));
+            prop_assert!(period.due_on >= period.covers_to);
+            let listed = periods(partner_type, period.covers_to.year(), period.covers_to.month());
+            prop_assert!(listed.contains(&period));
+        }
+    }
+}

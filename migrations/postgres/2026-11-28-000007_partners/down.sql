@@ -1,0 +1,2 @@
+DROP TABLE partner_credentials;
+DROP TABLE partners;
