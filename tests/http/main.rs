@@ -18,5 +18,6 @@ mod readme;
 mod service_desk;
 mod sla;
 mod startup;
+mod statements;
 mod tiers;
 mod work_orders;

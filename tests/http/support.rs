@@ -160,8 +160,40 @@ impl TestApp {
         token: Option<&str>,
         body: Option<(&str, &[u8])>,
     ) -> Reply {
+        self.send_with_headers(method, path, token, &[], body)
+    }
+
+    /// A JSON POST with extra headers (`Idempotency-Key`, …).
+    pub fn post_with_headers(
+        &self,
+        path: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Reply {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.send_with_headers(
+            "POST",
+            path,
+            Some(token),
+            headers,
+            Some(("application/json", &bytes)),
+        )
+    }
+
+    pub fn send_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, &[u8])>,
+    ) -> Reply {
         let url = self.url(path);
-        let request = ureq::http::Request::builder().method(method).uri(&url);
+        let mut request = ureq::http::Request::builder().method(method).uri(&url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         let request = match token {
             Some(token) => request.header("Authorization", format!("Bearer {token}")),
             None => request,

@@ -330,6 +330,10 @@ policy!(
     PartnerAdmins => [Admin, Finance]
 );
 policy!(
+    /// Partner-facing writes: only a partner's own token.
+    PartnerCallers => [Partner]
+);
+policy!(
     /// Reading a partner's records: finance and management, and the partner itself (its own
     /// only; see `routes::partners::partner_scope`).
     PartnerReaders => [Admin, GeneralManager, Finance, Partner]

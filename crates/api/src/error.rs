@@ -187,6 +187,11 @@ impl ApiError {
         )
     }
 
+    /// A 409: the state changed under the request (a unique key taken meanwhile, …).
+    pub fn is_conflict(&self) -> bool {
+        self.status == StatusCode::CONFLICT
+    }
+
     /// Names the fields a rule refusal concerns.
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;

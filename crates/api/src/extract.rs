@@ -28,50 +28,87 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = LIMIT;
-        let content_type_ok = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
-        let declared_length = request
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read_json::<T>(request, payload, LIMIT);
+        Box::pin(async move { Ok(Json(body.await?.0)) })
+    }
+}
+
+/// A JSON body like [`Json`], together with the bytes it was parsed from (for an
+/// idempotency key's request fingerprint).
+#[derive(Debug)]
+pub struct JsonWithBytes<T, const LIMIT: usize = DEFAULT_BODY_LIMIT> {
+    pub value: T,
+    pub bytes: web::Bytes,
+}
+
+impl<T, const LIMIT: usize> FromRequest for JsonWithBytes<T, LIMIT>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json::<T>(request, payload, LIMIT);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::unsupported_media_type(
-                    "send the body as JSON with Content-Type: application/json",
-                ));
-            }
-            if declared_length.is_some_and(|length| length > limit) {
-                return Err(ApiError::too_large(limit));
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::malformed(format!("could not read the body: {e}")))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::too_large(limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let value = parse_json::<T>(&body)?;
-            value
-                .validate()
-                .map_err(|e| ApiError::validation(field_errors(&e)))?;
-            Ok(Json(value))
+            let (value, bytes) = body.await?;
+            Ok(JsonWithBytes { value, bytes })
         })
     }
+}
+
+/// Reads at most `limit` bytes of JSON (checking the content type and declared length first),
+/// then parses and validates it.
+fn read_json<T>(
+    request: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> LocalBoxFuture<'static, Result<(T, web::Bytes), ApiError>>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    let content_type_ok = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+    let declared_length = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if !content_type_ok {
+            return Err(ApiError::unsupported_media_type(
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        if declared_length.is_some_and(|length| length > limit) {
+            return Err(ApiError::too_large(limit));
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::malformed(format!("could not read the body: {e}")))?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::too_large(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let value = parse_json::<T>(&body)?;
+        value
+            .validate()
+            .map_err(|e| ApiError::validation(field_errors(&e)))?;
+        Ok((value, body.freeze()))
+    })
 }
 
 /// Parses JSON, telling syntax errors (400) from wrong or missing fields (422, with the path).

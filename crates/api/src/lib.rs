@@ -8,6 +8,7 @@ pub mod checks;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod openapi;
 pub mod routes;
 pub mod server;

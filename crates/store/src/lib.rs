@@ -16,6 +16,7 @@ pub mod partners;
 pub mod people;
 pub mod schema;
 pub mod service_areas;
+pub mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tiers;

@@ -407,6 +407,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partner_orders (id) {
+        id -> Text,
+        partner_id -> Text,
+        reference -> Text,
+        amount_fen -> BigInt,
+        occurred_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_statements (id) {
+        id -> Text,
+        partner_id -> Text,
+        month -> Text,
+        revision -> Integer,
+        line_count -> Integer,
+        total_fen -> BigInt,
+        superseded_by -> Nullable<Text>,
+        submitted_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_statement_lines (statement_id, line_no) {
+        statement_id -> Text,
+        line_no -> Integer,
+        reference -> Text,
+        amount_fen -> BigInt,
+        occurred_on -> Date,
+    }
+}
+
+diesel::table! {
+    partner_statement_comments (id) {
+        id -> Text,
+        statement_id -> Text,
+        reference -> Text,
+        author_kind -> Text,
+        author -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idempotency_key) {
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -452,4 +510,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     approval_steps,
     partners,
     partner_credentials,
+    partner_orders,
+    partner_statements,
+    partner_statement_lines,
+    partner_statement_comments,
+    idempotency_keys,
 );

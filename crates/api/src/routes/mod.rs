@@ -15,6 +15,7 @@ pub mod quotes;
 pub mod service_areas;
 pub mod settlement;
 pub mod sla;
+pub mod statements;
 pub mod tiers;
 pub mod tokens;
 pub mod users;
@@ -59,6 +60,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/leave-requests").configure(leave::configure))
             .service(scope("/partners").configure(partners::configure))
             .service(scope("/settlement").configure(settlement::configure))
+            .service(scope("/partner-orders").configure(statements::configure_orders))
+            .service(scope("/partner-statements").configure(statements::configure_statements))
             .service(scope("/work-orders").configure(work_orders::configure))
             .service(scope("/return-visits").configure(work_orders::configure_return_visits))
             .service(scope("/service-areas").configure(service_areas::configure))
