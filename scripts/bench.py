@@ -56,6 +56,8 @@ EVALUATE_BODY = (
 TARGETS = {
     "evaluate_ratio": (">=", 0.70),
     "attendance_month_s": ("<", 3.0),
+    "statement_post_s": ("<", 2.0),
+    "reconcile_s_pg": ("<", 3.0),
     "customer_ratio": (">=", 0.25),
     "customer_floor_ratio": (">=", 0.45),
     "customer_p99_ms_pg": ("<", 10.0),
@@ -536,6 +538,108 @@ def bench_attendance(server_base: str, token: str, result: dict) -> None:
     result["attendance_month"] = {"employees": evaluated, "seconds": round(elapsed, 3)}
 
 
+STATEMENT_MONTH = "2026-03"
+RECONCILE_LINES = 100_000
+
+
+def statement_lines(count: int, shift: int) -> list[dict]:
+    """`count` lines of March 2026; every 10th amount differs from ours, and `shift` moves the
+    references so that some are missing on either side."""
+    return [{"reference": f"REF{n + shift:07d}",
+             "amount": "123.45" if n % 10 else "123.40",
+             "occurred_on": f"{STATEMENT_MONTH}-{1 + n % 28:02d}"}
+            for n in range(count)]
+
+
+def reconcile_floor(backend: str, target: str, statement_id: str, partner_id: str) -> float:
+    """The reconciliation's totals as one SQL query run directly: the database's own floor."""
+    query = f"""
+SELECT status, COUNT(*), SUM(theirs), SUM(ours) FROM (
+  SELECT l.reference, l.amount_fen AS theirs, o.amount_fen AS ours,
+         CASE WHEN o.id IS NULL THEN 'missing_in_ours' WHEN o.amount_fen = l.amount_fen
+              THEN 'matched' ELSE 'amount_mismatch' END AS status
+  FROM partner_statement_lines l
+  LEFT JOIN partner_orders o ON o.partner_id = '{partner_id}' AND o.reference = l.reference
+  WHERE l.statement_id = '{statement_id}'
+  UNION ALL
+  SELECT o.reference, NULL, o.amount_fen, 'missing_in_theirs' FROM partner_orders o
+  WHERE o.partner_id = '{partner_id}' AND o.occurred_on >= '2026-03-01'
+    AND o.occurred_on <= '2026-03-31'
+    AND NOT EXISTS (SELECT 1 FROM partner_statement_lines l
+                    WHERE l.statement_id = '{statement_id}' AND l.reference = o.reference)
+) r GROUP BY status"""
+    if backend == "sqlite":
+        connection = sqlite3.connect(target)
+        try:
+            started = time.monotonic()
+            connection.execute(query).fetchall()
+            return time.monotonic() - started
+        finally:
+            connection.close()
+    started = time.monotonic()
+    done = psql(target, query)
+    elapsed = time.monotonic() - started
+    if done.returncode != 0:
+        raise BenchError(f"floor query failed: {done.stderr.strip()[:300]}")
+    return elapsed
+
+
+def bench_statements(backend: str, target: str, server_base: str, token: str,
+                     result: dict) -> None:
+    """A partner posts a 10,000-line statement, then a 100,000-line revision reconciled
+    against 100,000 of our records."""
+    status, body = call("POST", server_base + "/api/v1/partners", json.dumps(
+        {"partner_type": "insurer", "name": "Bench insurer", "region": "四川"}), token)
+    if status != 201:
+        result["statement_post"] = {"error": f"partner: HTTP {status} {body[:200]!r}"}
+        return
+    partner_id = json.loads(body)["id"]
+    status, body = call("POST", f"{server_base}/api/v1/partners/{partner_id}/credentials",
+                        "{}", token)
+    issued = json.loads(body)
+    status, body = call("POST", server_base + "/api/v1/auth/token", json.dumps({
+        "grant_type": "client_credentials", "client_id": issued["client_id"],
+        "client_secret": issued["client_secret"]}))
+    partner_token = json.loads(body)["access_token"]
+    ours = statement_lines(RECONCILE_LINES, 0)
+    status, body = call("POST", server_base + "/api/v1/partner-orders/batch", json.dumps(
+        {"partner_id": partner_id, "orders": [dict(line, amount="123.45") for line in ours]}),
+        token, timeout=300)
+    if status != 201:
+        result["statement_post"] = {"error": f"orders: HTTP {status} {body[:200]!r}"}
+        return
+
+    def post(lines: list[dict], key: str) -> tuple[float, str]:
+        data = json.dumps({"month": STATEMENT_MONTH, "lines": lines})
+        request = urllib.request.Request(
+            server_base + "/api/v1/partner-statements", data=data.encode(), method="POST",
+            headers={"Content-Type": "application/json", "Idempotency-Key": key,
+                     "Authorization": f"Bearer {partner_token}"})
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=300) as response:
+            reply = json.loads(response.read())
+        return time.monotonic() - started, reply["id"]
+
+    try:
+        elapsed, _ = post(statement_lines(10_000, 0), "bench-10k")
+        result["statement_post"] = {"lines": 10_000, "seconds": round(elapsed, 3)}
+        _, statement_id = post(statement_lines(RECONCILE_LINES, 5_000), "bench-100k")
+    except urllib.error.HTTPError as error:
+        result["statement_post"] = {"error": f"HTTP {error.code} {error.read()[:200]!r}"}
+        return
+    started = time.monotonic()
+    status, body = call("GET", f"{server_base}/api/v1/partner-statements/{statement_id}"
+                        "/reconciliation?limit=100", token=token, timeout=300)
+    elapsed = time.monotonic() - started
+    if status != 200:
+        result["reconcile"] = {"error": f"HTTP {status} {body[:200]!r}"}
+        return
+    result["reconcile"] = {"lines": RECONCILE_LINES, "records": RECONCILE_LINES,
+                           "seconds": round(elapsed, 3),
+                           "floor_seconds": round(reconcile_floor(backend, target, statement_id,
+                                                                  partner_id), 3)}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -897,6 +1001,14 @@ def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
         except (OSError, urllib.error.URLError, ValueError) as error:
             result["attendance_month"] = {"error": f"request failed: {error}"}
 
+        # 10. settlement: statements posted and reconciled
+        log(f"{backend}: posting statements and reconciling {RECONCILE_LINES} lines")
+        try:
+            bench_statements(backend, db_path if backend == "sqlite" else database_url,
+                             server.base, token or "", result)
+        except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
+            result["reconcile"] = {"error": f"request failed: {error}"}
+
         # 7. the database's own floor (PostgreSQL, pgbench available)
         if backend == "postgres":
             if shutil.which("pgbench"):
@@ -965,6 +1077,11 @@ def compute_checks(result: dict) -> None:
             "sweep_s",
             None if "error" in (result.get("sweep") or {"error": 1}) else result["sweep"]["seconds"],
         ),
+        "statement_post_s": check(
+            "statement_post_s",
+            None if "error" in (result.get("statement_post") or {"error": 1})
+            else result["statement_post"]["seconds"],
+        ),
         "attendance_month_s": check(
             "attendance_month_s",
             None if "error" in (result.get("attendance_month") or {"error": 1})
@@ -977,6 +1094,9 @@ def compute_checks(result: dict) -> None:
         checks["customer_p99_ms_pg"] = check(
             "customer_p99_ms_pg", cu.get("p99_ms") if ok(cu) else None)
         queue = result.get("queue")
+        reconcile = result.get("reconcile") or {"error": 1}
+        checks["reconcile_s_pg"] = check(
+            "reconcile_s_pg", None if "error" in reconcile else reconcile["seconds"])
         checks["queue_p99_ms_pg"] = check(
             "queue_p99_ms_pg", queue.get("p99_ms") if ok(queue) else None)
     result["checks"] = checks
@@ -1055,6 +1175,17 @@ def print_table(result: dict) -> None:
         ("punch import throughput",
          "n/a" if "punches_per_s" not in (result.get("punch_import") or {})
          else f"{result['punch_import']['punches_per_s']:,} /s", "", ""),
+        ("statement post (10,000 lines)",
+         "n/a" if "seconds" not in (result.get("statement_post") or {})
+         else f"{result['statement_post']['seconds']:.2f} s", "< 2 s",
+         verdict("statement_post_s")),
+        (f"reconcile {RECONCILE_LINES:,} vs {RECONCILE_LINES:,}",
+         "n/a" if "seconds" not in (result.get("reconcile") or {})
+         else f"{result['reconcile']['seconds']:.2f} s", "< 3 s" if backend == "postgres" else "",
+         verdict("reconcile_s_pg")),
+        ("  floor: the same SQL run directly",
+         "n/a" if "floor_seconds" not in (result.get("reconcile") or {})
+         else f"{result['reconcile']['floor_seconds']:.2f} s", "", ""),
         (f"attendance month ({STAFF:,} employees)",
          "n/a" if "seconds" not in (result.get("attendance_month") or {})
          else f"{result['attendance_month']['seconds']:.2f} s", "< 3 s",
@@ -1065,7 +1196,8 @@ def print_table(result: dict) -> None:
         print(f"  {label:<36}{value:>16}  {target:<17}{outcome}")
     notes = list(result.get("errors", []))
     for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor",
-                 "deadline", "queue", "sweep", "punch_import", "attendance_month"):
+                 "deadline", "queue", "sweep", "punch_import", "attendance_month",
+                 "statement_post", "reconcile"):
         measure = result.get(name)
         if isinstance(measure, dict) and "error" in measure:
             notes.append(f"{name}: {measure['error']}")
