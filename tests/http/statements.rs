@@ -284,3 +284,118 @@ both_backends!(
         assert_eq!(again.ok(201)["revision"], 2);
     }
 );
+
+both_backends!(
+    set_4_payments_settle_periods_and_the_rest_are_overdue_with_their_follow_up,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let (_, finance) = app.user_with_roles("qian.caiwu", &["finance"]);
+        let (_, marketing) = app.user_with_roles("sun.shichang", &["marketing"]);
+        let (_, employee) = app.user_with_roles("li.yuangong", &["employee"]);
+        let (insurer, _) = partner(&app, &finance, "平安保险");
+        let orders = |partner: &str, lines: Vec<Value>| {
+            app.post(
+                "/api/v1/partner-orders/batch",
+                &finance,
+                &json!({"partner_id": partner, "orders": lines}),
+            )
+            .ok(201);
+        };
+        orders(
+            &insurer,
+            vec![
+                line("A1", "100.00", "2026-03-02"),
+                line("A2", "50.00", "2026-03-10"),
+                line("A3", "70.00", "2026-03-11"),
+            ],
+        );
+        let pay = |due_on: &str, amount: &str| {
+            app.post(
+                &format!("/api/v1/partners/{insurer}/payments"),
+                &finance,
+                &json!({"due_on": due_on, "amount": amount, "received_on": "2026-03-10", "reference": "BANK-1"}),
+            )
+        };
+        // SET-2: the 9th is not an insurer's due date.
+        assert_eq!(
+            pay("2026-03-09", "150.00").problem(422)["errors"][0]["field"],
+            "due_on"
+        );
+        let paid = pay("2026-03-10", "150.00").ok(201).clone();
+        assert_eq!(paid["period"]["covers_from"], "2026-03-01");
+
+        let overdue = |as_of: &str, token: &str| {
+            app.get(&format!("/api/v1/settlement/overdue?as_of={as_of}"), token)
+        };
+        // On its due date the period of the 20th is not yet overdue; the day after it is.
+        assert_eq!(
+            overdue("2026-03-20", &finance)
+                .ok(200)
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        let late = overdue("2026-03-21", &finance).ok(200).clone();
+        let late = late.as_array().unwrap();
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0]["period"]["due_on"], "2026-03-20");
+        assert_eq!(late[0]["expected"], "70.00");
+        assert_eq!(late[0]["outstanding"], "70.00");
+        assert_eq!(late[0]["days_overdue"], 1);
+        assert!(late[0]["follow_up"].is_null());
+        overdue("2026-03-21", &employee).problem(403);
+
+        // The follow-up: finance notified, marketing's contact and the partner's reason.
+        let path = format!("/api/v1/settlement/follow-ups/{insurer}/2026-03-20");
+        let created = app
+            .json(
+                "PUT",
+                &path,
+                Some(&finance),
+                &json!({"finance_notified": true}),
+            )
+            .ok(200)
+            .clone();
+        assert!(created["finance_notified_at"].is_string());
+        let updated = app
+            .json(
+                "PUT",
+                &path,
+                Some(&marketing),
+                &json!({"marketing_contact": "电话联系对方财务张女士", "partner_reason": "付款审批延误", "version": created["version"]}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(updated["partner_reason"], "付款审批延误");
+        app.json(
+            "PUT",
+            &path,
+            Some(&marketing),
+            &json!({"decision": "x", "version": created["version"]}),
+        )
+        .problem(412);
+        app.json(
+            "PUT",
+            &format!("/api/v1/settlement/follow-ups/{insurer}/2026-03-10"),
+            Some(&finance),
+            &json!({"finance_notified": true}),
+        )
+        .problem(404);
+        let listed = overdue("2026-03-21", &finance).ok(200).clone();
+        assert_eq!(
+            listed[0]["follow_up"]["marketing_contact"],
+            "电话联系对方财务张女士"
+        );
+        // Paid in full, it leaves the list.
+        pay("2026-03-20", "70.00").ok(201);
+        assert_eq!(
+            overdue("2026-03-25", &finance)
+                .ok(200)
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+);

@@ -330,6 +330,10 @@ policy!(
     PartnerAdmins => [Admin, Finance]
 );
 policy!(
+    /// SET-4: following up overdue settlements — finance, management and marketing.
+    SettlementDesk => [Admin, GeneralManager, Finance, Marketing]
+);
+policy!(
     /// Partner-facing writes: only a partner's own token.
     PartnerCallers => [Partner]
 );

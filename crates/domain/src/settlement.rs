@@ -224,6 +224,78 @@ pub fn is_overdue(due_on: Date, paid_in_full: bool, as_of: Date) -> bool {
     as_of > due_on && !paid_in_full
 }
 
+/// One period's account with a partner: what our records expect for the business it covers and
+/// what was received against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PeriodAccount {
+    pub period: SettlementPeriod,
+    pub expected: Money,
+    pub paid: Money,
+    /// Expected less paid; negative when more was paid.
+    pub outstanding: Money,
+    /// SET-4: past the end of its due date and not paid in full.
+    pub overdue: bool,
+    /// Whole days since the due date (0 until it has passed).
+    pub days_overdue: i64,
+}
+
+/// SET-2..4: gathers a partner's expected amounts (by business day) into their periods, sets
+/// the payments received for each due date against them, and returns every period with
+/// something expected or paid, in due-date order, each with its SET-4 verdict as of `as_of`.
+pub fn period_accounts(
+    policy: &SettlementPolicy,
+    partner_type: PartnerType,
+    expected_by_day: &[(Date, Money)],
+    paid_by_due_date: &[(Date, Money)],
+    as_of: Date,
+) -> Vec<PeriodAccount> {
+    let mut accounts: std::collections::BTreeMap<Date, PeriodAccount> =
+        std::collections::BTreeMap::new();
+    let mut sums: Vec<(SettlementPeriod, Money, Money)> = Vec::new();
+    for &(day, amount) in expected_by_day {
+        if let Some(period) = period_containing(policy, partner_type, day) {
+            sums.push((period, amount, Money::ZERO));
+        }
+    }
+    for &(due_on, amount) in paid_by_due_date {
+        if let Some(period) =
+            period_containing(policy, partner_type, due_on).filter(|period| period.due_on == due_on)
+        {
+            sums.push((period, Money::ZERO, amount));
+        }
+    }
+    for (period, expected, paid) in sums {
+        let account = accounts.entry(period.due_on).or_insert(PeriodAccount {
+            period,
+            expected: Money::ZERO,
+            paid: Money::ZERO,
+            outstanding: Money::ZERO,
+            overdue: false,
+            days_overdue: 0,
+        });
+        account.expected = Money::from_fen(account.expected.fen() + expected.fen());
+        account.paid = Money::from_fen(account.paid.fen() + paid.fen());
+    }
+    accounts
+        .into_values()
+        .map(|account| {
+            let outstanding = Money::from_fen(account.expected.fen() - account.paid.fen());
+            let overdue = is_overdue(account.period.due_on, outstanding.fen() <= 0, as_of);
+            PeriodAccount {
+                outstanding,
+                overdue,
+                days_overdue: if overdue {
+                    (as_of - account.period.due_on).whole_days()
+                } else {
+                    0
+                },
+                ..account
+            }
+        })
+        .collect()
+}
+
 /// Where a franchise split came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -830,5 +902,64 @@ mod tests {
             let listed = periods(partner_type, period.covers_to.year(), period.covers_to.month());
             prop_assert!(listed.contains(&period));
         }
+    }
+
+    #[test]
+    fn set_4_a_period_is_overdue_the_day_after_its_due_date_unless_paid_in_full() {
+        let policy = SettlementPolicy::default();
+        let expected = [
+            (date!(2026 - 03 - 02), Money::from_yuan(100)),
+            (date!(2026 - 03 - 10), Money::from_yuan(50)),
+            (date!(2026 - 03 - 11), Money::from_yuan(70)),
+        ];
+        let paid = [(date!(2026 - 03 - 10), Money::from_yuan(150))];
+        let on_due_date = period_accounts(
+            &policy,
+            PartnerType::Insurer,
+            &expected,
+            &[],
+            date!(2026 - 03 - 10),
+        );
+        assert_eq!(on_due_date[0].expected, Money::from_yuan(150));
+        assert!(!on_due_date[0].overdue);
+        let day_after = period_accounts(
+            &policy,
+            PartnerType::Insurer,
+            &expected,
+            &[],
+            date!(2026 - 03 - 11),
+        );
+        assert!(day_after[0].overdue);
+        assert_eq!(day_after[0].days_overdue, 1);
+        let settled = period_accounts(
+            &policy,
+            PartnerType::Insurer,
+            &expected,
+            &paid,
+            date!(2026 - 03 - 25),
+        );
+        assert!(!settled[0].overdue);
+        assert_eq!(settled[0].outstanding, Money::ZERO);
+        // The 11th belongs to the period due on the 20th, overdue from the 21st.
+        assert_eq!(settled[1].period.due_on, date!(2026 - 03 - 20));
+        assert_eq!(settled[1].outstanding, Money::from_yuan(70));
+        assert!(settled[1].overdue);
+        assert_eq!(settled[1].days_overdue, 5);
+    }
+
+    #[test]
+    fn set_4_a_payment_only_counts_against_a_real_due_date() {
+        let policy = SettlementPolicy::default();
+        let expected = [(date!(2026 - 03 - 02), Money::from_yuan(100))];
+        let paid_on_a_wrong_date = [(date!(2026 - 03 - 09), Money::from_yuan(100))];
+        let accounts = period_accounts(
+            &policy,
+            PartnerType::Insurer,
+            &expected,
+            &paid_on_a_wrong_date,
+            date!(2026 - 03 - 31),
+        );
+        assert_eq!(accounts.len(), 1);
+        assert!(accounts[0].overdue);
     }
 }

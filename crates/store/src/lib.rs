@@ -13,6 +13,7 @@ pub mod db;
 mod error;
 pub mod leave;
 pub mod partners;
+pub mod payments;
 pub mod people;
 pub mod schema;
 pub mod service_areas;

@@ -465,6 +465,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partner_payments (id) {
+        id -> Text,
+        partner_id -> Text,
+        due_on -> Date,
+        amount_fen -> BigInt,
+        received_on -> Date,
+        reference -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settlement_follow_ups (partner_id, due_on) {
+        partner_id -> Text,
+        due_on -> Date,
+        finance_notified_at -> Nullable<Timestamp>,
+        marketing_contact -> Nullable<Text>,
+        partner_reason -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -515,4 +541,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     partner_statement_lines,
     partner_statement_comments,
     idempotency_keys,
+    partner_payments,
+    settlement_follow_ups,
 );

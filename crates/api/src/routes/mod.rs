@@ -58,7 +58,11 @@ pub fn configure(config: &mut ServiceConfig) {
             )
             .service(scope("/attendance").configure(attendance::configure))
             .service(scope("/leave-requests").configure(leave::configure))
-            .service(scope("/partners").configure(partners::configure))
+            .service(
+                scope("/partners")
+                    .configure(partners::configure)
+                    .configure(settlement::configure_per_partner),
+            )
             .service(scope("/settlement").configure(settlement::configure))
             .service(scope("/partner-orders").configure(statements::configure_orders))
             .service(scope("/partner-statements").configure(statements::configure_statements))

@@ -1,25 +1,42 @@
-//! SET-2, SET-3, SET-6 previews: the settlement calendar of a partner type and the franchise
-//! profit split. Pure computations over the policy; nothing is stored.
+//! The settlement calendar (SET-2, SET-3), payments received and the overdue periods with
+//! their follow-up (SET-4), and the franchise profit split preview (SET-6).
 
-use actix_web::{HttpResponse, get, post, web};
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::settlement::{
-    FranchiseSplit, PartnerType, SettlementPeriod, franchise_split, settlement_periods,
+    FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, franchise_split, period_accounts,
+    period_containing, settlement_periods,
 };
+use zhidu_store::payments::{self, DailySum, FollowUp, Payment};
+use zhidu_store::{new_id, now_utc, partners};
 
-use crate::auth::{Authorized, FinanceDesk, PartnerReaders};
-use crate::error::{ApiError, AuthErrors, BodyErrors, Invalid, Unavailable};
+use crate::auth::{Authorized, FinanceDesk, PartnerReaders, SettlementDesk};
+use crate::error::{ApiError, AuthErrors, BodyErrors, Invalid, NotFound, Stale, Unavailable};
 use crate::extract::{Json, Query};
+use crate::routes::partners::type_of;
 use crate::state::AppState;
-use crate::wire::YearMonth;
+use crate::wire::{Instant, IsoDate, YearMonth};
 
 /// Under `/settlement`.
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(periods).service(split_preview);
+    config
+        .service(periods)
+        .service(split_preview)
+        .service(overdue)
+        .service(follow_up);
+}
+
+/// Under `/partners`.
+pub fn configure_per_partner(config: &mut ServiceConfig) {
+    config.service(record_payment);
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -112,4 +129,313 @@ async fn split_preview(
     )
     .map_err(|e| ApiError::rule_refused(e.rule(), e.to_string()).with("region", &request.region))?;
     Ok(HttpResponse::Ok().json(split))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    /// The due date of the period this pays (SET-2, SET-3).
+    pub due_on: IsoDate,
+    pub amount: Money,
+    pub received_on: IsoDate,
+    /// The bank transaction's reference.
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub reference: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentView {
+    pub id: String,
+    pub partner_id: String,
+    pub period: SettlementPeriod,
+    pub amount: Money,
+    pub received_on: IsoDate,
+    pub reference: String,
+    pub created_at: Instant,
+}
+
+/// Record a payment received from a partner against one of its periods (finance).
+#[utoipa::path(
+    tag = "settlement",
+    params(("id" = String, Path, description = "Partner id")),
+    request_body = PaymentRequest,
+    responses((status = 201, body = PaymentView), BodyErrors, AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/payments")]
+async fn record_payment(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<PaymentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if request.amount.fen() <= 0 {
+        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
+    }
+    let id = id.into_inner();
+    let policy = state.settlement_policy.clone();
+    let actor = caller.actor;
+    let (payment, period) = state
+        .write(move |connection| {
+            let partner = partners::find_partner(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no partner {id}")))?;
+            let due_on = request.due_on.0;
+            let period = period_containing(&policy, type_of(&partner), due_on)
+                .filter(|period| period.due_on == due_on)
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "due_on",
+                        format!(
+                            "{due_on} is not a due date of a {} (SET-2, SET-3)",
+                            partner.partner_type
+                        ),
+                    )
+                })?;
+            let payment = Payment {
+                id: new_id(),
+                partner_id: partner.id,
+                due_on,
+                amount_fen: request.amount.fen(),
+                received_on: request.received_on.0,
+                reference: request.reference.trim().to_owned(),
+                created_at: now_utc(),
+            };
+            payments::insert_payment(connection, &actor, &payment)?;
+            Ok((payment, period))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(PaymentView {
+        id: payment.id,
+        partner_id: payment.partner_id,
+        period,
+        amount: Money::from_fen(payment.amount_fen),
+        received_on: IsoDate(payment.received_on),
+        reference: payment.reference,
+        created_at: Instant::from_utc(payment.created_at),
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OverdueParams {
+    /// Defaults to today (Shanghai).
+    pub as_of: Option<IsoDate>,
+}
+
+/// SET-4's follow-up of a late period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpView {
+    pub partner_id: String,
+    pub due_on: IsoDate,
+    pub finance_notified_at: Option<Instant>,
+    pub marketing_contact: Option<String>,
+    pub partner_reason: Option<String>,
+    pub decision: Option<String>,
+    pub version: i64,
+}
+
+impl From<FollowUp> for FollowUpView {
+    fn from(f: FollowUp) -> Self {
+        FollowUpView {
+            partner_id: f.partner_id,
+            due_on: IsoDate(f.due_on),
+            finance_notified_at: f.finance_notified_at.map(Instant::from_utc),
+            marketing_contact: f.marketing_contact,
+            partner_reason: f.partner_reason,
+            decision: f.decision,
+            version: f.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverduePeriod {
+    pub partner_id: String,
+    pub partner_name: String,
+    pub partner_type: PartnerType,
+    #[serde(flatten)]
+    pub account: PeriodAccount,
+    /// Absent until someone records it.
+    pub follow_up: Option<FollowUpView>,
+}
+
+/// SET-4: every period past the end of its due date and not paid in full, oldest first, with
+/// what was expected, what was paid, and its follow-up (finance, general manager, marketing).
+#[utoipa::path(
+    tag = "settlement",
+    params(OverdueParams),
+    responses((status = 200, body = Vec<OverduePeriod>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/overdue")]
+async fn overdue(
+    state: web::Data<AppState>,
+    _caller: Authorized<SettlementDesk>,
+    Query(params): Query<OverdueParams>,
+) -> Result<HttpResponse, ApiError> {
+    let as_of = params.as_of.map_or_else(
+        || time::OffsetDateTime::now_utc().to_offset(SHANGHAI).date(),
+        |d| d.0,
+    );
+    let policy = state.settlement_policy.clone();
+    let overdue = state
+        .read(move |connection| {
+            let expected = payments::expected_by_day(connection, as_of)?;
+            let paid = payments::paid_by_due_date(connection, as_of)?;
+            let mut follow_ups: HashMap<(String, Date), FollowUp> =
+                payments::follow_ups(connection)?
+                    .into_iter()
+                    .map(|f| ((f.partner_id.clone(), f.due_on), f))
+                    .collect();
+            let partner_ids: Vec<String> = expected
+                .iter()
+                .chain(&paid)
+                .map(|sum| sum.partner_id.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut overdue = Vec::new();
+            for partner_id in partner_ids {
+                let Some(partner) = partners::find_partner(connection, &partner_id)? else {
+                    continue;
+                };
+                let sums = |rows: &[DailySum]| -> Vec<(Date, Money)> {
+                    rows.iter()
+                        .filter(|r| r.partner_id == partner_id)
+                        .map(|r| (r.day, Money::from_fen(r.amount_fen)))
+                        .collect()
+                };
+                for account in period_accounts(
+                    &policy,
+                    type_of(&partner),
+                    &sums(&expected),
+                    &sums(&paid),
+                    as_of,
+                ) {
+                    if !account.overdue {
+                        continue;
+                    }
+                    overdue.push(OverduePeriod {
+                        follow_up: follow_ups
+                            .remove(&(partner.id.clone(), account.period.due_on))
+                            .map(FollowUpView::from),
+                        partner_id: partner.id.clone(),
+                        partner_name: partner.name.clone(),
+                        partner_type: type_of(&partner),
+                        account,
+                    });
+                }
+            }
+            overdue.sort_by_key(|o| (o.account.period.due_on, o.partner_id.clone()));
+            Ok(overdue)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(overdue))
+}
+
+/// The follow-up fields; absent ones stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpRequest {
+    /// Finance acknowledges the notice (stamped now).
+    pub finance_notified: Option<bool>,
+    /// Marketing's contact with the partner: who, when, how.
+    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
+    pub marketing_contact: Option<String>,
+    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
+    pub partner_reason: Option<String>,
+    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
+    pub decision: Option<String>,
+    /// The version read; absent when creating the follow-up.
+    pub version: Option<i64>,
+}
+
+/// Record the follow-up of an overdue period (SET-4): finance notified, marketing's contact,
+/// the partner's reason, the decision. Only a period that is overdue takes one.
+#[utoipa::path(
+    tag = "settlement",
+    params(
+        ("partner_id" = String, Path, description = "Partner id"),
+        ("due_on" = String, Path, description = "The period's due date, YYYY-MM-DD")
+    ),
+    request_body = FollowUpRequest,
+    responses((status = 200, body = FollowUpView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/follow-ups/{partner_id}/{due_on}")]
+async fn follow_up(
+    state: web::Data<AppState>,
+    caller: Authorized<SettlementDesk>,
+    path: web::Path<(String, String)>,
+    Json(request): Json<FollowUpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (partner_id, due_on) = path.into_inner();
+    let due_on = IsoDate::parse(&due_on)
+        .map_err(|e| ApiError::invalid_field("due_on", e))?
+        .0;
+    let policy = state.settlement_policy.clone();
+    let actor = caller.actor;
+    let saved = state
+        .write(move |connection| {
+            let partner = partners::find_partner(connection, &partner_id)?
+                .ok_or_else(|| ApiError::not_found(format!("no partner {partner_id}")))?;
+            let today = time::OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+            let expected: Vec<(Date, Money)> = payments::expected_by_day(connection, today)?
+                .into_iter()
+                .filter(|r| r.partner_id == partner.id)
+                .map(|r| (r.day, Money::from_fen(r.amount_fen)))
+                .collect();
+            let paid: Vec<(Date, Money)> = payments::paid_by_due_date(connection, today)?
+                .into_iter()
+                .filter(|r| r.partner_id == partner.id)
+                .map(|r| (r.day, Money::from_fen(r.amount_fen)))
+                .collect();
+            let is_overdue = period_accounts(&policy, type_of(&partner), &expected, &paid, today)
+                .iter()
+                .any(|a| a.period.due_on == due_on && a.overdue);
+            let before = payments::find_follow_up(connection, &partner.id, due_on)?;
+            if before.is_none() && !is_overdue {
+                return Err(ApiError::not_found(format!(
+                    "{} has no overdue period due on {due_on}",
+                    partner.name
+                )));
+            }
+            if before.as_ref().map(|b| b.version) != request.version {
+                return Err(ApiError::stale(
+                    "send the follow-up's current version (none when creating it)",
+                ));
+            }
+            let now = now_utc();
+            let base = before.clone().unwrap_or(FollowUp {
+                partner_id: partner.id.clone(),
+                due_on,
+                finance_notified_at: None,
+                marketing_contact: None,
+                partner_reason: None,
+                decision: None,
+                version: 0,
+                created_at: now,
+                updated_at: now,
+            });
+            let after = FollowUp {
+                finance_notified_at: match request.finance_notified {
+                    Some(true) => base.finance_notified_at.or(Some(now)),
+                    Some(false) => None,
+                    None => base.finance_notified_at,
+                },
+                marketing_contact: request.marketing_contact.or(base.marketing_contact.clone()),
+                partner_reason: request.partner_reason.or(base.partner_reason.clone()),
+                decision: request.decision.or(base.decision.clone()),
+                version: base.version + 1,
+                updated_at: now,
+                ..base
+            };
+            payments::save_follow_up(connection, &actor, before.as_ref(), &after)?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(FollowUpView::from(saved)))
 }

@@ -1,0 +1,2 @@
+DROP TABLE settlement_follow_ups;
+DROP TABLE partner_payments;
