@@ -199,3 +199,82 @@ both_backends!(
         assert_eq!(loss["loss"], "-200.00");
     }
 );
+
+both_backends!(
+    set_6_a_franchisee_month_is_settled_once_with_its_region_split,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let (_, finance) = app.user_with_roles("qian.caiwu", &["finance"]);
+        let create = |body: Value| {
+            app.post("/api/v1/partners", &finance, &body).ok(201)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let hebei =
+            create(json!({"partner_type": "franchisee", "name": "石家庄加盟店", "region": "河北"}));
+        let zhejiang =
+            create(json!({"partner_type": "franchisee", "name": "杭州加盟店", "region": "浙江"}));
+        let insurer =
+            create(json!({"partner_type": "insurer", "name": "平安保险", "region": "四川"}));
+        let settle = |partner: &str, month: &str, profit: &str| {
+            app.post(
+                "/api/v1/franchise-settlements",
+                &finance,
+                &json!({"partner_id": partner, "month": month, "operating_profit": profit}),
+            )
+        };
+        let march = settle(&hebei, "2026-03", "1000.01").ok(201).clone();
+        assert_eq!(march["company_share"], "600.01");
+        assert_eq!(march["franchisee_share"], "400.00");
+        assert_eq!(march["basis"], "fixed_region");
+        settle(&hebei, "2026-03", "1.00").problem(409);
+        let loss = settle(&hebei, "2026-04", "-50.00").ok(201).clone();
+        assert_eq!(loss["franchisee_share"], "0.00");
+        assert_eq!(loss["loss"], "-50.00");
+        let no_split = settle(&zhejiang, "2026-03", "100.00");
+        assert_eq!(no_split.problem(422)["region"], "浙江");
+        assert_eq!(
+            settle(&insurer, "2026-03", "100.00").problem(422)["errors"][0]["field"],
+            "partner_id"
+        );
+
+        // A franchisee reads its own months only.
+        let issued = app
+            .post(
+                &format!("/api/v1/partners/{zhejiang}/credentials"),
+                &finance,
+                &json!({}),
+            )
+            .ok(201)
+            .clone();
+        let token = partner_token(
+            &app,
+            issued["client_id"].as_str().unwrap(),
+            issued["client_secret"].as_str().unwrap(),
+        )
+        .ok(200)["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let own = app
+            .get(
+                &format!("/api/v1/franchise-settlements?partner_id={hebei}"),
+                &token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(own.as_array().unwrap().len(), 0);
+        let all = app
+            .get("/api/v1/franchise-settlements", &finance)
+            .ok(200)
+            .clone();
+        assert_eq!(all.as_array().unwrap().len(), 2);
+        app.post(
+            "/api/v1/franchise-settlements",
+            &token,
+            &json!({"partner_id": zhejiang, "month": "2026-05", "operating_profit": "1.00"}),
+        )
+        .problem(403);
+    }
+);

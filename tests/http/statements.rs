@@ -225,6 +225,7 @@ both_backends!(
         let thread = format!("/api/v1/partner-statements/{id}/lines/R2/comments");
         app.post(&thread, &other_token, &json!({"body": "?"}))
             .problem(404);
+        app.get(&thread, &other_token).problem(404);
         // Both sides write the disputed line's thread.
         app.post(&thread, &token, &json!({"body": "我方系统记录为250元"}))
             .ok(201);

@@ -1,4 +1,5 @@
-//! SET-4: payments received from partners and the follow-up of late periods.
+//! SET-4: payments received from partners and the follow-up of late periods; SET-6: the
+//! franchisees' settled months.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date as SqlDate, Text};
@@ -7,7 +8,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::audit::{self, Actor};
 use crate::db::DbConnection;
-use crate::schema::{partner_payments, settlement_follow_ups};
+use crate::schema::{franchise_settlements, partner_payments, settlement_follow_ups};
 use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
@@ -152,4 +153,70 @@ pub fn save_follow_up(
         before,
         Some(after),
     )
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = franchise_settlements)]
+pub struct FranchiseSettlement {
+    pub id: String,
+    pub partner_id: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub operating_profit_fen: i64,
+    pub company_share_fen: i64,
+    pub franchisee_share_fen: i64,
+    pub company_part: i32,
+    pub franchisee_part: i32,
+    /// `fixed_region` or `contract`.
+    pub basis: String,
+    pub created_by: String,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// Stores a settled month; a month already settled for the franchisee is a `Conflict`.
+pub fn insert_franchise_settlement(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    settlement: &FranchiseSettlement,
+) -> StoreResult<()> {
+    let settled: i64 = franchise_settlements::table
+        .filter(franchise_settlements::partner_id.eq(&settlement.partner_id))
+        .filter(franchise_settlements::month.eq(&settlement.month))
+        .count()
+        .get_result(connection)?;
+    if settled > 0 {
+        return Err(StoreError::Conflict(format!(
+            "{} is already settled for this franchisee",
+            settlement.month
+        )));
+    }
+    diesel::insert_into(franchise_settlements::table)
+        .values(settlement)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "franchise_settlement.settle",
+        ("partner", &settlement.partner_id),
+        None::<&()>,
+        Some(settlement),
+    )
+}
+
+/// Settled months, newest first, of one franchisee or of all.
+pub fn franchise_settlements_of(
+    connection: &mut DbConnection,
+    partner_id: Option<&str>,
+) -> StoreResult<Vec<FranchiseSettlement>> {
+    let mut query = franchise_settlements::table
+        .order((
+            franchise_settlements::month.desc(),
+            franchise_settlements::partner_id.asc(),
+        ))
+        .select(FranchiseSettlement::as_select())
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(partner) = partner_id {
+        query = query.filter(franchise_settlements::partner_id.eq(partner.to_owned()));
+    }
+    Ok(query.load(connection)?)
 }

@@ -491,6 +491,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    franchise_settlements (id) {
+        id -> Text,
+        partner_id -> Text,
+        month -> Text,
+        operating_profit_fen -> BigInt,
+        company_share_fen -> BigInt,
+        franchisee_share_fen -> BigInt,
+        company_part -> Integer,
+        franchisee_part -> Integer,
+        basis -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -543,4 +559,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     partner_payments,
     settlement_follow_ups,
+    franchise_settlements,
 );

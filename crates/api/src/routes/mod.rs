@@ -64,6 +64,7 @@ pub fn configure(config: &mut ServiceConfig) {
                     .configure(settlement::configure_per_partner),
             )
             .service(scope("/settlement").configure(settlement::configure))
+            .service(scope("/franchise-settlements").configure(settlement::configure_franchise))
             .service(scope("/partner-orders").configure(statements::configure_orders))
             .service(scope("/partner-statements").configure(statements::configure_statements))
             .service(scope("/work-orders").configure(work_orders::configure))

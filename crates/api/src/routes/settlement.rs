@@ -12,16 +12,18 @@ use validator::Validate;
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::settlement::{
-    FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, franchise_split, period_accounts,
-    period_containing, settlement_periods,
+    FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, SplitBasis, franchise_split,
+    period_accounts, period_containing, settlement_periods,
 };
-use zhidu_store::payments::{self, DailySum, FollowUp, Payment};
+use zhidu_store::payments::{self, DailySum, FollowUp, FranchiseSettlement, Payment};
 use zhidu_store::{new_id, now_utc, partners};
 
 use crate::auth::{Authorized, FinanceDesk, PartnerReaders, SettlementDesk};
-use crate::error::{ApiError, AuthErrors, BodyErrors, Invalid, NotFound, Stale, Unavailable};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
+};
 use crate::extract::{Json, Query};
-use crate::routes::partners::type_of;
+use crate::routes::partners::{partner_scope, type_of};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
@@ -32,6 +34,13 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(split_preview)
         .service(overdue)
         .service(follow_up);
+}
+
+/// Under `/franchise-settlements`.
+pub fn configure_franchise(config: &mut ServiceConfig) {
+    config
+        .service(settle_franchise_month)
+        .service(franchise_months);
 }
 
 /// Under `/partners`.
@@ -438,4 +447,148 @@ async fn follow_up(
         })
         .await?;
     Ok(HttpResponse::Ok().json(FollowUpView::from(saved)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FranchiseSettlementRequest {
+    pub partner_id: String,
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: YearMonth,
+    #[schema(example = "123456.78")]
+    pub operating_profit: Money,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FranchiseSettlementView {
+    pub id: String,
+    pub partner_id: String,
+    #[schema(example = "2026-03")]
+    pub month: String,
+    pub operating_profit: Money,
+    pub company_share: Money,
+    pub franchisee_share: Money,
+    pub company_part: i32,
+    pub franchisee_part: i32,
+    /// `fixed_region` (Hebei, Shanxi) or `contract`.
+    pub basis: String,
+    /// The profit when it was zero or negative: nothing was paid.
+    pub loss: Option<Money>,
+    pub created_at: Instant,
+}
+
+impl From<FranchiseSettlement> for FranchiseSettlementView {
+    fn from(s: FranchiseSettlement) -> Self {
+        FranchiseSettlementView {
+            loss: (s.operating_profit_fen <= 0).then(|| Money::from_fen(s.operating_profit_fen)),
+            id: s.id,
+            partner_id: s.partner_id,
+            month: s.month,
+            operating_profit: Money::from_fen(s.operating_profit_fen),
+            company_share: Money::from_fen(s.company_share_fen),
+            franchisee_share: Money::from_fen(s.franchisee_share_fen),
+            company_part: s.company_part,
+            franchisee_part: s.franchisee_part,
+            basis: s.basis,
+            created_at: Instant::from_utc(s.created_at),
+        }
+    }
+}
+
+/// SET-6: settle a franchisee's month (finance): the operating profit split by the region's
+/// fixed split or the contract's, stored once per month (a month already settled is 409).
+#[utoipa::path(
+    tag = "settlement",
+    request_body = FranchiseSettlementRequest,
+    responses((status = 201, body = FranchiseSettlementView), BodyErrors, AuthErrors, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn settle_franchise_month(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    Json(request): Json<FranchiseSettlementRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let policy = state.settlement_policy.clone();
+    let actor = caller.actor;
+    let settled = state
+        .write(move |connection| {
+            let partner = partners::find_partner(connection, &request.partner_id)?
+                .filter(|p| type_of(p) == PartnerType::Franchisee)
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "partner_id",
+                        format!("no franchisee {}", request.partner_id),
+                    )
+                })?;
+            let contract = partner
+                .split_company_part
+                .zip(partner.split_franchisee_part)
+                .map(|(company, franchisee)| (company.unsigned_abs(), franchisee.unsigned_abs()));
+            let split =
+                franchise_split(&policy, &partner.region, contract, request.operating_profit)
+                    .map_err(|e| {
+                        ApiError::rule_refused(e.rule(), e.to_string())
+                            .with("region", &partner.region)
+                    })?;
+            let settlement = FranchiseSettlement {
+                id: new_id(),
+                partner_id: partner.id,
+                month: request.month.to_string(),
+                operating_profit_fen: request.operating_profit.fen(),
+                company_share_fen: split.company_share.fen(),
+                franchisee_share_fen: split.franchisee_share.fen(),
+                company_part: i32::try_from(split.company_part).unwrap_or(i32::MAX),
+                franchisee_part: i32::try_from(split.franchisee_part).unwrap_or(i32::MAX),
+                basis: match split.basis {
+                    SplitBasis::FixedRegion => "fixed_region",
+                    SplitBasis::Contract => "contract",
+                }
+                .into(),
+                created_by: actor.subject.clone(),
+                created_at: now_utc(),
+            };
+            payments::insert_franchise_settlement(connection, &actor, &settlement)?;
+            Ok(settlement)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(FranchiseSettlementView::from(settled)))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FranchiseSettlementParams {
+    pub partner_id: Option<String>,
+}
+
+/// Settled franchise months, newest first (finance, management; a franchisee sees its own).
+#[utoipa::path(
+    tag = "settlement",
+    params(FranchiseSettlementParams),
+    responses((status = 200, body = Vec<FranchiseSettlementView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("")]
+async fn franchise_months(
+    state: web::Data<AppState>,
+    caller: Authorized<PartnerReaders>,
+    Query(params): Query<FranchiseSettlementParams>,
+) -> Result<HttpResponse, ApiError> {
+    let settled = state
+        .read(move |connection| {
+            let partner = match partner_scope(connection, &caller)? {
+                Some(own) => Some(own),
+                None => params.partner_id,
+            };
+            Ok(payments::franchise_settlements_of(
+                connection,
+                partner.as_deref(),
+            )?)
+        })
+        .await?;
+    let views: Vec<FranchiseSettlementView> = settled
+        .into_iter()
+        .map(FranchiseSettlementView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
 }

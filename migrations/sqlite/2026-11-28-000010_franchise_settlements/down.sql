@@ -1,0 +1,1 @@
+DROP TABLE franchise_settlements;
