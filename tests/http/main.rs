@@ -14,6 +14,7 @@ mod customers;
 mod hr;
 mod openapi;
 mod partners;
+mod points;
 mod readme;
 mod service_desk;
 mod sla;

@@ -10,6 +10,7 @@ pub mod customer;
 pub mod leave;
 pub mod money;
 pub mod person;
+pub mod points;
 pub mod quarter;
 pub mod roster;
 pub mod settlement;

@@ -15,6 +15,7 @@ pub mod leave;
 pub mod partners;
 pub mod payments;
 pub mod people;
+pub mod points;
 pub mod schema;
 pub mod service_areas;
 pub mod statements;

@@ -507,6 +507,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    point_balances (customer_id) {
+        customer_id -> Text,
+        balance -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    point_entries (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        reference -> Text,
+        points -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    point_redemptions (id) {
+        id -> Text,
+        customer_id -> Text,
+        points -> BigInt,
+        alipay_account -> Text,
+        status -> Text,
+        reviewed_by -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        transfer_reference -> Nullable<Text>,
+        transferred_fen -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -560,4 +605,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     partner_payments,
     settlement_follow_ups,
     franchise_settlements,
+    settings,
+    point_balances,
+    point_entries,
+    point_redemptions,
 );

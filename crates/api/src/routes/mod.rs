@@ -11,6 +11,7 @@ pub mod health;
 pub mod leave;
 pub mod partners;
 pub mod people;
+pub mod points;
 pub mod quotes;
 pub mod service_areas;
 pub mod settlement;
@@ -44,7 +45,8 @@ pub fn configure(config: &mut ServiceConfig) {
                 scope("/customers")
                     .configure(customers::configure)
                     .configure(tiers::configure_per_customer)
-                    .configure(quotes::configure_per_customer),
+                    .configure(quotes::configure_per_customer)
+                    .configure(points::configure_per_customer),
             )
             .service(scope("/tiers").configure(tiers::configure))
             .service(scope("/tier-runs").configure(tiers::configure_runs))
@@ -64,6 +66,9 @@ pub fn configure(config: &mut ServiceConfig) {
                     .configure(settlement::configure_per_partner),
             )
             .service(scope("/settlement").configure(settlement::configure))
+            .service(scope("/point-settings").configure(points::configure_settings))
+            .service(scope("/app-orders").configure(points::configure_app_orders))
+            .service(scope("/point-redemptions").configure(points::configure_redemptions))
             .service(scope("/franchise-settlements").configure(settlement::configure_franchise))
             .service(scope("/partner-orders").configure(statements::configure_orders))
             .service(scope("/partner-statements").configure(statements::configure_statements))
