@@ -16,6 +16,7 @@ mod openapi;
 mod partners;
 mod points;
 mod readme;
+mod receivables;
 mod service_desk;
 mod sla;
 mod startup;

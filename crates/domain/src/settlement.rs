@@ -458,6 +458,16 @@ pub struct AgingBucket {
     pub days: i64,
 }
 
+/// AR-2: a new entry needs an approver when, added to what the customer already owes, it
+/// would exceed the credit limit (no limit configured counts as a limit of 0.00).
+pub fn needs_credit_approval(
+    outstanding: Money,
+    amount: Money,
+    credit_limit: Option<Money>,
+) -> bool {
+    outstanding.fen() + amount.fen() > credit_limit.map_or(0, Money::fen)
+}
+
 /// AR-3: ages a receivable by whole days since its invoice into the policy's buckets, each
 /// bound inclusive (30 days is still "0-30").
 pub fn aging_bucket(policy: &SettlementPolicy, invoiced_on: Date, as_of: Date) -> AgingBucket {
@@ -961,5 +971,26 @@ mod tests {
         );
         assert_eq!(accounts.len(), 1);
         assert!(accounts[0].overdue);
+    }
+
+    #[test]
+    fn ar_2_an_entry_beyond_the_credit_limit_needs_an_approver() {
+        let limit = Some(Money::from_yuan(5_000));
+        assert!(!needs_credit_approval(
+            Money::from_fen(300_000),
+            Money::from_fen(199_999),
+            limit
+        ));
+        assert!(!needs_credit_approval(
+            Money::from_fen(300_000),
+            Money::from_fen(200_000),
+            limit
+        ));
+        assert!(needs_credit_approval(
+            Money::from_fen(300_000),
+            Money::from_fen(200_001),
+            limit
+        ));
+        assert!(needs_credit_approval(Money::ZERO, Money::from_fen(1), None));
     }
 }

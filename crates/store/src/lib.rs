@@ -16,6 +16,7 @@ pub mod partners;
 pub mod payments;
 pub mod people;
 pub mod points;
+pub mod receivables;
 pub mod schema;
 pub mod service_areas;
 pub mod statements;

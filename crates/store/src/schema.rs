@@ -552,6 +552,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    credit_terms (customer_id) {
+        customer_id -> Text,
+        credit_limit_fen -> BigInt,
+        credit_period_days -> Integer,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receivables (id) {
+        id -> Text,
+        customer_id -> Text,
+        contract_number -> Text,
+        amount_fen -> BigInt,
+        invoiced_on -> Date,
+        handler_id -> Text,
+        approver_id -> Nullable<Text>,
+        delivery_method -> Text,
+        delivered_on -> Date,
+        paid_fen -> BigInt,
+        outcome -> Nullable<Text>,
+        outcome_owner_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receivable_events (id) {
+        id -> Text,
+        receivable_id -> Text,
+        kind -> Text,
+        amount_fen -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        occurred_on -> Date,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -609,4 +652,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     point_balances,
     point_entries,
     point_redemptions,
+    credit_terms,
+    receivables,
+    receivable_events,
 );

@@ -13,6 +13,7 @@ pub mod partners;
 pub mod people;
 pub mod points;
 pub mod quotes;
+pub mod receivables;
 pub mod service_areas;
 pub mod settlement;
 pub mod sla;
@@ -46,7 +47,8 @@ pub fn configure(config: &mut ServiceConfig) {
                     .configure(customers::configure)
                     .configure(tiers::configure_per_customer)
                     .configure(quotes::configure_per_customer)
-                    .configure(points::configure_per_customer),
+                    .configure(points::configure_per_customer)
+                    .configure(receivables::configure_per_customer),
             )
             .service(scope("/tiers").configure(tiers::configure))
             .service(scope("/tier-runs").configure(tiers::configure_runs))
@@ -66,6 +68,7 @@ pub fn configure(config: &mut ServiceConfig) {
                     .configure(settlement::configure_per_partner),
             )
             .service(scope("/settlement").configure(settlement::configure))
+            .service(scope("/receivables").configure(receivables::configure))
             .service(scope("/point-settings").configure(points::configure_settings))
             .service(scope("/app-orders").configure(points::configure_app_orders))
             .service(scope("/point-redemptions").configure(points::configure_redemptions))

@@ -1,0 +1,604 @@
+//! AR-2..4: a customer's credit terms, the receivables ledger (an entry beyond the credit
+//! limit needs an approver), payments and collection notes, aging in buckets with the
+//! six-month analysis flag, and the outcome chosen for a long-unrecovered item.
+
+use actix_web::{HttpResponse, get, post, put, web};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use zhidu_domain::calendar::SHANGHAI;
+use zhidu_domain::money::Money;
+use zhidu_domain::settlement::{aging_bucket, needs_analysis, needs_credit_approval};
+use zhidu_store::receivables::{self, CreditTerms, Receivable, ReceivableEvent};
+use zhidu_store::{customers, new_id, now_utc};
+
+use crate::auth::{Authorized, FinanceDesk};
+use crate::error::{ApiError, AuthErrors, BodyErrors, Invalid, NotFound, Stale, Unavailable};
+use crate::extract::{Json, Query};
+use crate::routes::people::existing_employee;
+use crate::state::AppState;
+use crate::wire::{Instant, IsoDate};
+
+/// Under `/customers`.
+pub fn configure_per_customer(config: &mut ServiceConfig) {
+    config.service(set_terms);
+}
+
+/// Under `/receivables`.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(aging)
+        .service(record)
+        .service(get_receivable)
+        .service(pay)
+        .service(note)
+        .service(set_outcome);
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermsRequest {
+    pub credit_limit: Money,
+    #[validate(range(min = 0, max = 3650, message = "must be 0–3650 days"))]
+    pub credit_period_days: i32,
+    /// The version read; absent when setting the terms for the first time.
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermsView {
+    pub customer_id: String,
+    pub credit_limit: Money,
+    pub credit_period_days: i32,
+    pub version: i64,
+}
+
+/// Set a customer's credit limit and credit period (AR-2; finance).
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Customer id")),
+    request_body = TermsRequest,
+    responses((status = 200, body = TermsView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/{id}/credit-terms")]
+async fn set_terms(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<TermsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if request.credit_limit.is_negative() {
+        return Err(ApiError::invalid_field(
+            "credit_limit",
+            "must not be negative",
+        ));
+    }
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let terms = state
+        .write(move |connection| {
+            if !customers::exists(connection, &id)? {
+                return Err(ApiError::not_found(format!("no customer {id}")));
+            }
+            let before = receivables::find_terms(connection, &id)?;
+            if before.as_ref().map(|t| t.version) != request.version {
+                return Err(ApiError::stale(
+                    "send the terms' current version (none when setting them first)",
+                ));
+            }
+            let after = CreditTerms {
+                customer_id: id,
+                credit_limit_fen: request.credit_limit.fen(),
+                credit_period_days: request.credit_period_days,
+                version: before.as_ref().map_or(1, |t| t.version + 1),
+                updated_at: now_utc(),
+            };
+            receivables::save_terms(connection, &actor, before.as_ref(), &after)?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(TermsView {
+        customer_id: terms.customer_id,
+        credit_limit: Money::from_fen(terms.credit_limit_fen),
+        credit_period_days: terms.credit_period_days,
+        version: terms.version,
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceivableRequest {
+    pub customer_id: String,
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub contract_number: String,
+    pub amount: Money,
+    pub invoiced_on: IsoDate,
+    /// The employee handling the entry.
+    pub handler_id: String,
+    /// Needed when the entry takes the customer beyond its credit limit (AR-2).
+    pub approver_id: Option<String>,
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    #[schema(example = "快递")]
+    pub delivery_method: String,
+    pub delivered_on: IsoDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    /// `payment` or `collection_note`.
+    pub kind: String,
+    pub amount: Option<Money>,
+    pub note: Option<String>,
+    pub occurred_on: IsoDate,
+    pub recorded_by: String,
+    pub created_at: Instant,
+}
+
+impl From<ReceivableEvent> for EventView {
+    fn from(e: ReceivableEvent) -> Self {
+        EventView {
+            kind: e.kind,
+            amount: e.amount_fen.map(Money::from_fen),
+            note: e.note,
+            occurred_on: IsoDate(e.occurred_on),
+            recorded_by: e.recorded_by,
+            created_at: Instant::from_utc(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceivableView {
+    pub id: String,
+    pub customer_id: String,
+    pub contract_number: String,
+    pub amount: Money,
+    pub paid: Money,
+    pub outstanding: Money,
+    pub invoiced_on: IsoDate,
+    pub handler_id: String,
+    pub approver_id: Option<String>,
+    pub delivery_method: String,
+    pub delivered_on: IsoDate,
+    /// AR-4: `bad_debt_candidate`, `repayment_agreement` or `litigation`.
+    pub outcome: Option<String>,
+    pub outcome_owner_id: Option<String>,
+    pub events: Vec<EventView>,
+    pub version: i64,
+}
+
+fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
+    ReceivableView {
+        outstanding: Money::from_fen(r.amount_fen - r.paid_fen),
+        amount: Money::from_fen(r.amount_fen),
+        paid: Money::from_fen(r.paid_fen),
+        id: r.id,
+        customer_id: r.customer_id,
+        contract_number: r.contract_number,
+        invoiced_on: IsoDate(r.invoiced_on),
+        handler_id: r.handler_id,
+        approver_id: r.approver_id,
+        delivery_method: r.delivery_method,
+        delivered_on: IsoDate(r.delivered_on),
+        outcome: r.outcome,
+        outcome_owner_id: r.outcome_owner_id,
+        events: events.into_iter().map(EventView::from).collect(),
+        version: r.version,
+    }
+}
+
+/// Record a receivable (finance). AR-2: an entry that would take the customer's outstanding
+/// beyond its credit limit (no terms: a limit of 0.00) needs an approver.
+#[utoipa::path(
+    tag = "receivables",
+    request_body = ReceivableRequest,
+    responses((status = 201, body = ReceivableView), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn record(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    Json(request): Json<ReceivableRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if request.amount.fen() <= 0 {
+        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
+    }
+    let actor = caller.actor;
+    let receivable = state
+        .write(move |connection| {
+            if !customers::exists(connection, &request.customer_id)? {
+                return Err(ApiError::invalid_field(
+                    "customer_id",
+                    format!("no customer {}", request.customer_id),
+                ));
+            }
+            existing_employee(connection, "handler_id", &request.handler_id)?;
+            if let Some(approver) = &request.approver_id {
+                existing_employee(connection, "approver_id", approver)?;
+            }
+            let outstanding = receivables::outstanding_of(connection, &request.customer_id)?;
+            let limit = receivables::find_terms(connection, &request.customer_id)?
+                .map(|t| Money::from_fen(t.credit_limit_fen));
+            if request.approver_id.is_none()
+                && needs_credit_approval(Money::from_fen(outstanding), request.amount, limit)
+            {
+                return Err(ApiError::rule_refused(
+                    "AR-2",
+                    format!(
+                        "the customer owes {} and the credit limit is {}; this entry of {} needs an approver",
+                        Money::from_fen(outstanding),
+                        limit.unwrap_or(Money::ZERO),
+                        request.amount
+                    ),
+                )
+                .with_errors(vec![crate::error::FieldError {
+                    field: "approver_id".into(),
+                    message: "required beyond the credit limit (AR-2)".into(),
+                }]));
+            }
+            let now = now_utc();
+            let receivable = Receivable {
+                id: new_id(),
+                customer_id: request.customer_id,
+                contract_number: request.contract_number.trim().to_owned(),
+                amount_fen: request.amount.fen(),
+                invoiced_on: request.invoiced_on.0,
+                handler_id: request.handler_id,
+                approver_id: request.approver_id,
+                delivery_method: request.delivery_method.trim().to_owned(),
+                delivered_on: request.delivered_on.0,
+                paid_fen: 0,
+                outcome: None,
+                outcome_owner_id: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            receivables::insert_receivable(connection, &actor, &receivable)?;
+            Ok(receivable)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(receivable, Vec::new())))
+}
+
+/// One ledger entry with its payments and collection notes.
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    responses((status = 200, body = ReceivableView), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+async fn get_receivable(
+    state: web::Data<AppState>,
+    _caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .read(move |connection| {
+            let receivable = receivables::find_receivable(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
+            let events = receivables::events_of(connection, &id)?;
+            Ok(view(receivable, events))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    pub amount: Money,
+    pub paid_on: IsoDate,
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    #[validate(
+        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub note: String,
+    pub noted_on: IsoDate,
+}
+
+/// Adds an event to an entry and, for a payment, the amount paid; returns the entry after.
+async fn add_event(
+    state: &AppState,
+    actor: zhidu_store::audit::Actor,
+    id: String,
+    version: Option<i64>,
+    event: ReceivableEvent,
+) -> Result<ReceivableView, ApiError> {
+    state
+        .write(move |connection| {
+            let before = receivables::find_receivable(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
+            let mut after = before.clone();
+            if let Some(amount) = event.amount_fen {
+                if version != Some(before.version) {
+                    return Err(ApiError::stale("the entry changed since you read it"));
+                }
+                if amount > before.amount_fen - before.paid_fen {
+                    return Err(ApiError::invalid_field(
+                        "amount",
+                        format!(
+                            "exceeds the outstanding {}",
+                            Money::from_fen(before.amount_fen - before.paid_fen)
+                        ),
+                    ));
+                }
+                after.paid_fen += amount;
+            }
+            after.version += 1;
+            after.updated_at = now_utc();
+            let event = ReceivableEvent {
+                receivable_id: before.id.clone(),
+                ..event
+            };
+            receivables::update_receivable(
+                connection,
+                &actor,
+                &format!("receivable.{}", event.kind),
+                &before,
+                &after,
+            )?;
+            receivables::insert_event(connection, &event)?;
+            let events = receivables::events_of(connection, &after.id)?;
+            Ok(view(after, events))
+        })
+        .await
+}
+
+/// Record a payment against an entry (finance); at most what is outstanding.
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    request_body = PaymentRequest,
+    responses((status = 200, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/payments")]
+async fn pay(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<PaymentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if request.amount.fen() <= 0 {
+        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
+    }
+    let event = ReceivableEvent {
+        id: new_id(),
+        receivable_id: String::new(),
+        kind: "payment".into(),
+        amount_fen: Some(request.amount.fen()),
+        note: None,
+        occurred_on: request.paid_on.0,
+        recorded_by: caller.claims.sub.clone(),
+        created_at: now_utc(),
+    };
+    let view = add_event(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        Some(request.version),
+        event,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Add a collection note to an entry (finance).
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    request_body = NoteRequest,
+    responses((status = 200, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/notes")]
+async fn note(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<NoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let event = ReceivableEvent {
+        id: new_id(),
+        receivable_id: String::new(),
+        kind: "collection_note".into(),
+        amount_fen: None,
+        note: Some(request.note.trim().to_owned()),
+        occurred_on: request.noted_on.0,
+        recorded_by: caller.claims.sub.clone(),
+        created_at: now_utc(),
+    };
+    let view = add_event(&state, caller.actor, id.into_inner(), None, event).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// AR-4's outcomes for a long-unrecovered item.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    BadDebtCandidate,
+    RepaymentAgreement,
+    Litigation,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRequest {
+    pub outcome: Outcome,
+    /// The employee responsible for it.
+    pub owner_id: String,
+    pub version: i64,
+}
+
+/// Choose the one outcome of a long-unrecovered entry (AR-4; finance), with the person
+/// responsible.
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    request_body = OutcomeRequest,
+    responses((status = 200, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/{id}/outcome")]
+async fn set_outcome(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<OutcomeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let view = state
+        .write(move |connection| {
+            let before = receivables::find_receivable(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
+            if before.version != request.version {
+                return Err(ApiError::stale("the entry changed since you read it"));
+            }
+            if before.paid_fen >= before.amount_fen {
+                return Err(ApiError::rule_refused("AR-4", "the entry is paid in full"));
+            }
+            existing_employee(connection, "owner_id", &request.owner_id)?;
+            let after = Receivable {
+                outcome: Some(
+                    match request.outcome {
+                        Outcome::BadDebtCandidate => "bad_debt_candidate",
+                        Outcome::RepaymentAgreement => "repayment_agreement",
+                        Outcome::Litigation => "litigation",
+                    }
+                    .into(),
+                ),
+                outcome_owner_id: Some(request.owner_id),
+                version: before.version + 1,
+                updated_at: now_utc(),
+                ..before.clone()
+            };
+            receivables::update_receivable(
+                connection,
+                &actor,
+                "receivable.outcome",
+                &before,
+                &after,
+            )?;
+            let events = receivables::events_of(connection, &after.id)?;
+            Ok(view(after, events))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgingParams {
+    /// Defaults to today (Shanghai).
+    pub as_of: Option<IsoDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BucketView {
+    #[schema(example = "31-90")]
+    pub label: String,
+    pub entries: usize,
+    pub outstanding: Money,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgedEntry {
+    pub id: String,
+    pub customer_id: String,
+    pub contract_number: String,
+    pub invoiced_on: IsoDate,
+    pub outstanding: Money,
+    pub days: i64,
+    pub bucket: String,
+    /// AR-3: older than six months — to be analysed and reported to the general manager.
+    pub needs_analysis: bool,
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgingView {
+    pub as_of: IsoDate,
+    pub buckets: Vec<BucketView>,
+    /// Oldest first.
+    pub entries: Vec<AgedEntry>,
+}
+
+/// AR-3: what is owed, aged in buckets by days since invoice (0–30, 31–90, 91–180, over
+/// 180 by default), with the items older than six months flagged.
+#[utoipa::path(
+    tag = "receivables",
+    params(AgingParams),
+    responses((status = 200, body = AgingView), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/aging")]
+async fn aging(
+    state: web::Data<AppState>,
+    _caller: Authorized<FinanceDesk>,
+    Query(params): Query<AgingParams>,
+) -> Result<HttpResponse, ApiError> {
+    let as_of = params.as_of.map_or_else(
+        || OffsetDateTime::now_utc().to_offset(SHANGHAI).date(),
+        |d| d.0,
+    );
+    let policy = state.settlement_policy.clone();
+    let open = state
+        .read(move |connection| Ok(receivables::open_receivables(connection, as_of)?))
+        .await?;
+    let aged: Vec<(usize, AgedEntry)> = open
+        .into_iter()
+        .map(|r| {
+            let bucket = aging_bucket(&policy, r.invoiced_on, as_of);
+            let entry = AgedEntry {
+                needs_analysis: needs_analysis(&policy, r.invoiced_on, as_of),
+                outstanding: Money::from_fen(r.amount_fen - r.paid_fen),
+                days: bucket.days,
+                bucket: bucket.label,
+                id: r.id,
+                customer_id: r.customer_id,
+                contract_number: r.contract_number,
+                invoiced_on: IsoDate(r.invoiced_on),
+                outcome: r.outcome,
+            };
+            (bucket.index, entry)
+        })
+        .collect();
+    // Buckets youngest first, each with its count and amount.
+    let mut buckets: std::collections::BTreeMap<usize, BucketView> = Default::default();
+    for (index, entry) in &aged {
+        let bucket = buckets.entry(*index).or_insert_with(|| BucketView {
+            label: entry.bucket.clone(),
+            entries: 0,
+            outstanding: Money::ZERO,
+        });
+        bucket.entries += 1;
+        bucket.outstanding = Money::from_fen(bucket.outstanding.fen() + entry.outstanding.fen());
+    }
+    let buckets = buckets.into_values().collect();
+    let entries = aged.into_iter().map(|(_, entry)| entry).collect();
+    Ok(HttpResponse::Ok().json(AgingView {
+        as_of: IsoDate(as_of),
+        buckets,
+        entries,
+    }))
+}

@@ -1,0 +1,187 @@
+//! AR-2..4: credit terms, the receivables ledger with its payments and collection notes, and
+//! the outcome of long-unrecovered items.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use time::{Date, PrimitiveDateTime};
+
+use crate::audit::{self, Actor};
+use crate::db::{DbConnection, update_versioned};
+use crate::schema::{credit_terms, receivable_events, receivables};
+use crate::{StoreError, StoreResult};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = credit_terms)]
+pub struct CreditTerms {
+    pub customer_id: String,
+    pub credit_limit_fen: i64,
+    pub credit_period_days: i32,
+    pub version: i64,
+    pub updated_at: PrimitiveDateTime,
+}
+
+pub fn find_terms(
+    connection: &mut DbConnection,
+    customer_id: &str,
+) -> StoreResult<Option<CreditTerms>> {
+    Ok(credit_terms::table
+        .find(customer_id)
+        .select(CreditTerms::as_select())
+        .first(connection)
+        .optional()?)
+}
+
+/// Creates the terms (`before` is `None`) or writes their next version over `before`.
+pub fn save_terms(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    before: Option<&CreditTerms>,
+    after: &CreditTerms,
+) -> StoreResult<()> {
+    match before {
+        None => {
+            diesel::insert_into(credit_terms::table)
+                .values(after)
+                .execute(connection)?;
+        }
+        Some(before) => {
+            let changed = diesel::update(
+                credit_terms::table
+                    .find(&before.customer_id)
+                    .filter(credit_terms::version.eq(before.version)),
+            )
+            .set(after)
+            .execute(connection)?;
+            if changed == 0 {
+                return Err(StoreError::StaleVersion);
+            }
+        }
+    }
+    audit::record(
+        connection,
+        actor,
+        "credit_terms.set",
+        ("customer", &after.customer_id),
+        before,
+        Some(after),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = receivables, treat_none_as_null = true)]
+pub struct Receivable {
+    pub id: String,
+    pub customer_id: String,
+    pub contract_number: String,
+    pub amount_fen: i64,
+    pub invoiced_on: Date,
+    pub handler_id: String,
+    pub approver_id: Option<String>,
+    pub delivery_method: String,
+    pub delivered_on: Date,
+    pub paid_fen: i64,
+    /// AR-4: `bad_debt_candidate`, `repayment_agreement` or `litigation`.
+    pub outcome: Option<String>,
+    pub outcome_owner_id: Option<String>,
+    pub version: i64,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+pub fn insert_receivable(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    receivable: &Receivable,
+) -> StoreResult<()> {
+    diesel::insert_into(receivables::table)
+        .values(receivable)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "receivable.record",
+        ("receivable", &receivable.id),
+        None::<&()>,
+        Some(receivable),
+    )
+}
+
+pub fn find_receivable(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Receivable>> {
+    Ok(receivables::table
+        .find(id)
+        .select(Receivable::as_select())
+        .first(connection)
+        .optional()?)
+}
+
+/// What the customer still owes across its ledger.
+pub fn outstanding_of(connection: &mut DbConnection, customer_id: &str) -> StoreResult<i64> {
+    let rows: Vec<(i64, i64)> = receivables::table
+        .filter(receivables::customer_id.eq(customer_id))
+        .select((receivables::amount_fen, receivables::paid_fen))
+        .load(connection)?;
+    Ok(rows.iter().map(|(amount, paid)| amount - paid).sum())
+}
+
+/// Entries still owed, invoiced on or before `as_of`, oldest first.
+pub fn open_receivables(
+    connection: &mut DbConnection,
+    as_of: Date,
+) -> StoreResult<Vec<Receivable>> {
+    Ok(receivables::table
+        .filter(receivables::invoiced_on.le(as_of))
+        .filter(receivables::paid_fen.lt(receivables::amount_fen))
+        .order((receivables::invoiced_on.asc(), receivables::id.asc()))
+        .select(Receivable::as_select())
+        .load(connection)?)
+}
+
+pub fn update_receivable(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    before: &Receivable,
+    after: &Receivable,
+) -> StoreResult<()> {
+    update_versioned!(&mut *connection, receivables, before, after)?;
+    audit::record(
+        connection,
+        actor,
+        action,
+        ("receivable", &before.id),
+        Some(before),
+        Some(after),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = receivable_events)]
+pub struct ReceivableEvent {
+    pub id: String,
+    pub receivable_id: String,
+    /// `payment` or `collection_note`.
+    pub kind: String,
+    pub amount_fen: Option<i64>,
+    pub note: Option<String>,
+    pub occurred_on: Date,
+    pub recorded_by: String,
+    pub created_at: PrimitiveDateTime,
+}
+
+pub fn insert_event(connection: &mut DbConnection, event: &ReceivableEvent) -> StoreResult<()> {
+    diesel::insert_into(receivable_events::table)
+        .values(event)
+        .execute(connection)?;
+    Ok(())
+}
+
+pub fn events_of(
+    connection: &mut DbConnection,
+    receivable_id: &str,
+) -> StoreResult<Vec<ReceivableEvent>> {
+    Ok(receivable_events::table
+        .filter(receivable_events::receivable_id.eq(receivable_id))
+        .order(receivable_events::id.asc())
+        .select(ReceivableEvent::as_select())
+        .load(connection)?)
+}

@@ -1,0 +1,132 @@
+//! AR-2..4 through HTTP: credit terms, the approver an entry beyond the limit needs, payments
+//! and notes, aging buckets with the six-month flag, and outcomes.
+
+use serde_json::json;
+use zhidu_store::both_backends;
+use zhidu_store::testing::TestDatabase;
+
+use crate::support::spawn_app;
+
+both_backends!(
+    ar_2_to_4_the_ledger_limits_ages_and_settles_receivables,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let (_, finance) = app.user_with_roles("qian.caiwu", &["finance"]);
+        let (_, employee) = app.user_with_roles("li.yuangong", &["employee"]);
+        let department = app
+            .post(
+                "/api/v1/departments",
+                &app.admin_token,
+                &json!({"name": "财务部"}),
+            )
+            .ok(201)["id"]
+            .clone();
+        let handler = app.create_employee(
+            &json!({"name": "钱会计", "department_id": department, "rank": "staff"}),
+        );
+        let approver = app.create_employee(
+            &json!({"name": "财务经理", "department_id": department, "rank": "manager"}),
+        );
+        let customer = app.create_customer(&json!({"full_name": "应收客户", "area_type": "urban"}))
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let terms = format!("/api/v1/customers/{customer}/credit-terms");
+        let set = app
+            .json(
+                "PUT",
+                &terms,
+                Some(&finance),
+                &json!({"credit_limit": "5000.00", "credit_period_days": 30}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(set["version"], 1);
+        app.json(
+            "PUT",
+            &terms,
+            Some(&finance),
+            &json!({"credit_limit": "6000.00", "credit_period_days": 30}),
+        )
+        .problem(412);
+
+        let entry = |amount: &str, invoiced_on: &str, approver: Option<&str>| {
+            app.post(
+                "/api/v1/receivables",
+                &finance,
+                &json!({"customer_id": customer, "contract_number": "HT-2026-001", "amount": amount,
+                        "invoiced_on": invoiced_on, "handler_id": handler, "approver_id": approver,
+                        "delivery_method": "快递", "delivered_on": invoiced_on}),
+            )
+        };
+        // AR-2: up to the limit without an approver; one fen beyond needs one.
+        let first = entry("3000.00", "2026-01-10", None).ok(201).clone();
+        entry("2000.00", "2026-05-20", None).ok(201);
+        let beyond = entry("0.01", "2026-06-01", None);
+        assert_eq!(beyond.problem(422)["rule"], "AR-2");
+        assert_eq!(beyond.error_fields(), ["approver_id"]);
+        entry("0.01", "2026-06-01", Some(&approver)).ok(201);
+        app.post("/api/v1/receivables", &employee, &json!({}))
+            .problem(403);
+
+        // Payments: at most what is outstanding, with the version read.
+        let id = first["id"].as_str().unwrap();
+        let pay = |amount: &str, version: i64| {
+            app.post(
+                &format!("/api/v1/receivables/{id}/payments"),
+                &finance,
+                &json!({"amount": amount, "paid_on": "2026-02-01", "version": version}),
+            )
+        };
+        assert_eq!(
+            pay("3000.01", 1).problem(422)["errors"][0]["field"],
+            "amount"
+        );
+        let paid = pay("1000.00", 1).ok(200).clone();
+        assert_eq!(paid["outstanding"], "2000.00");
+        pay("1.00", 1).problem(412);
+        let noted = app
+            .post(
+                &format!("/api/v1/receivables/{id}/notes"),
+                &finance,
+                &json!({"note": "电话催收，客户承诺月底付款", "noted_on": "2026-02-15"}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(noted["events"].as_array().unwrap().len(), 2);
+
+        // AR-3 as of 2026-07-20: May and June invoices are 31-90 days old; the January one, 191
+        // days, is over 180 and, past six months, flagged.
+        let aging = app
+            .get("/api/v1/receivables/aging?as_of=2026-07-20", &finance)
+            .ok(200)
+            .clone();
+        let labels: Vec<&str> = aging["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["31-90", "over 180"]);
+        let entries = aging["entries"].as_array().unwrap();
+        assert_eq!(entries[0]["id"], first["id"]);
+        assert_eq!(entries[0]["days"], 191);
+        assert_eq!(entries[0]["outstanding"], "2000.00");
+        assert_eq!(entries[0]["needs_analysis"], true);
+        assert_eq!(entries[1]["needs_analysis"], false);
+
+        // AR-4: the outcome, with the person responsible.
+        let outcome = app
+            .json(
+                "PUT",
+                &format!("/api/v1/receivables/{id}/outcome"),
+                Some(&finance),
+                &json!({"outcome": "repayment_agreement", "owner_id": handler, "version": 3}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(outcome["outcome"], "repayment_agreement");
+        assert_eq!(app.audit("receivable", id).len(), 4);
+    }
+);
