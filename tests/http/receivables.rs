@@ -130,3 +130,114 @@ both_backends!(
         assert_eq!(app.audit("receivable", id).len(), 4);
     }
 );
+
+both_backends!(
+    ar_5_bad_debt_is_reported_approved_by_the_general_manager_and_recovered,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let (_, finance) = app.user_with_roles("qian.caiwu", &["finance"]);
+        let (_, gm) = app.user_with_roles("chen.zong", &["general_manager"]);
+        let department = app
+            .post(
+                "/api/v1/departments",
+                &app.admin_token,
+                &json!({"name": "财务部"}),
+            )
+            .ok(201)["id"]
+            .clone();
+        let handler = app.create_employee(
+            &json!({"name": "钱会计", "department_id": department, "rank": "staff"}),
+        );
+        let customer = app.create_customer(&json!({"full_name": "坏账客户", "area_type": "urban"}))
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.json(
+            "PUT",
+            &format!("/api/v1/customers/{customer}/credit-terms"),
+            Some(&finance),
+            &json!({"credit_limit": "10000.00", "credit_period_days": 30}),
+        )
+        .ok(200);
+        let entry = app
+            .post(
+                "/api/v1/receivables",
+                &finance,
+                &json!({"customer_id": customer, "contract_number": "HT-1", "amount": "800.00",
+                        "invoiced_on": "2025-01-10", "handler_id": handler,
+                        "delivery_method": "快递", "delivered_on": "2025-01-10"}),
+            )
+            .ok(201)
+            .clone();
+        let id = entry["id"].as_str().unwrap();
+        let path = |action: &str| format!("/api/v1/receivables/{id}/{action}");
+        app.post(
+            &path("payments"),
+            &finance,
+            &json!({"amount": "300.00", "paid_on": "2025-03-01", "version": 1}),
+        )
+        .ok(200);
+        // The general manager decides only what finance reported.
+        app.post(
+            &path("bad-debt-approval"),
+            &gm,
+            &json!({"decision": "approved", "version": 2}),
+        )
+        .problem(409);
+        app.post(
+            &path("bad-debt-report"),
+            &finance,
+            &json!({"reason": "客户失联", "responsible_department": "销售部", "responsible_person": "赵销售", "version": 2}),
+        )
+        .ok(200);
+        app.post(
+            &path("bad-debt-approval"),
+            &finance,
+            &json!({"decision": "approved", "version": 3}),
+        )
+        .problem(403);
+        let written = app
+            .post(
+                &path("bad-debt-approval"),
+                &gm,
+                &json!({"decision": "approved", "version": 3}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(written["bad_debt_status"], "written_off");
+        assert_eq!(written["written_off"], "500.00");
+        // Out of the aging, into the memo ledger; payments now go in as recoveries.
+        let aging = app
+            .get("/api/v1/receivables/aging", &finance)
+            .ok(200)
+            .clone();
+        assert!(aging["entries"].as_array().unwrap().is_empty());
+        app.post(
+            &path("payments"),
+            &finance,
+            &json!({"amount": "100.00", "paid_on": "2026-03-01", "version": 4}),
+        )
+        .problem(422);
+        app.post(
+            &path("recoveries"),
+            &finance,
+            &json!({"amount": "500.01", "recovered_on": "2026-03-01", "version": 4}),
+        )
+        .problem(422);
+        app.post(
+            &path("recoveries"),
+            &finance,
+            &json!({"amount": "200.00", "recovered_on": "2026-03-01", "version": 4}),
+        )
+        .ok(200);
+        let memo = app
+            .get("/api/v1/receivables/bad-debts", &finance)
+            .ok(200)
+            .clone();
+        assert_eq!(memo["written_off"], "500.00");
+        assert_eq!(memo["recovered"], "200.00");
+        assert_eq!(memo["net"], "300.00");
+        assert_eq!(memo["entries"][0]["responsible_person"], "赵销售");
+    }
+);

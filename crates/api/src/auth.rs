@@ -330,6 +330,10 @@ policy!(
     PartnerAdmins => [Admin, Finance]
 );
 policy!(
+    /// AR-5: approving a write-off is the general manager's alone.
+    GeneralManagers => [GeneralManager]
+);
+policy!(
     /// SET-4: following up overdue settlements — finance, management and marketing.
     SettlementDesk => [Admin, GeneralManager, Finance, Marketing]
 );

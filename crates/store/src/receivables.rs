@@ -86,6 +86,15 @@ pub struct Receivable {
     pub version: i64,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// AR-5: `reported` (awaiting the general manager) or `written_off`.
+    pub bad_debt_status: Option<String>,
+    pub bad_debt_reason: Option<String>,
+    pub responsible_department: Option<String>,
+    pub responsible_person: Option<String>,
+    pub written_off_fen: Option<i64>,
+    pub written_off_on: Option<Date>,
+    /// Recovered after the write-off; each recovery reverses that much of the allowance.
+    pub recovered_fen: i64,
 }
 
 pub fn insert_receivable(
@@ -123,7 +132,7 @@ pub fn outstanding_of(connection: &mut DbConnection, customer_id: &str) -> Store
     Ok(rows.iter().map(|(amount, paid)| amount - paid).sum())
 }
 
-/// Entries still owed, invoiced on or before `as_of`, oldest first.
+/// Entries still owed and not written off (AR-5), invoiced on or before `as_of`, oldest first.
 pub fn open_receivables(
     connection: &mut DbConnection,
     as_of: Date,
@@ -131,7 +140,17 @@ pub fn open_receivables(
     Ok(receivables::table
         .filter(receivables::invoiced_on.le(as_of))
         .filter(receivables::paid_fen.lt(receivables::amount_fen))
+        .filter(receivables::written_off_fen.is_null())
         .order((receivables::invoiced_on.asc(), receivables::id.asc()))
+        .select(Receivable::as_select())
+        .load(connection)?)
+}
+
+/// AR-5's memo ledger: the written-off entries, oldest write-off first.
+pub fn written_off(connection: &mut DbConnection) -> StoreResult<Vec<Receivable>> {
+    Ok(receivables::table
+        .filter(receivables::written_off_fen.is_not_null())
+        .order((receivables::written_off_on.asc(), receivables::id.asc()))
         .select(Receivable::as_select())
         .load(connection)?)
 }
@@ -159,7 +178,7 @@ pub fn update_receivable(
 pub struct ReceivableEvent {
     pub id: String,
     pub receivable_id: String,
-    /// `payment` or `collection_note`.
+    /// `payment`, `collection_note` or `recovery`.
     pub kind: String,
     pub amount_fen: Option<i64>,
     pub note: Option<String>,

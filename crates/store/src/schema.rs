@@ -579,6 +579,13 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        bad_debt_status -> Nullable<Text>,
+        bad_debt_reason -> Nullable<Text>,
+        responsible_department -> Nullable<Text>,
+        responsible_person -> Nullable<Text>,
+        written_off_fen -> Nullable<BigInt>,
+        written_off_on -> Nullable<Date>,
+        recovered_fen -> BigInt,
     }
 }
 

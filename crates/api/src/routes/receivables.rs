@@ -1,6 +1,8 @@
-//! AR-2..4: a customer's credit terms, the receivables ledger (an entry beyond the credit
+//! AR-2..5: a customer's credit terms, the receivables ledger (an entry beyond the credit
 //! limit needs an approver), payments and collection notes, aging in buckets with the
-//! six-month analysis flag, and the outcome chosen for a long-unrecovered item.
+//! six-month analysis flag, the outcome chosen for a long-unrecovered item, and the bad-debt
+//! workflow: finance's report, the general manager's approval and write-off (the memo
+//! ledger), and recoveries that reverse the allowance.
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
@@ -14,8 +16,10 @@ use zhidu_domain::settlement::{aging_bucket, needs_analysis, needs_credit_approv
 use zhidu_store::receivables::{self, CreditTerms, Receivable, ReceivableEvent};
 use zhidu_store::{customers, new_id, now_utc};
 
-use crate::auth::{Authorized, FinanceDesk};
-use crate::error::{ApiError, AuthErrors, BodyErrors, Invalid, NotFound, Stale, Unavailable};
+use crate::auth::{Authorized, FinanceDesk, GeneralManagers};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
+};
 use crate::extract::{Json, Query};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
@@ -30,11 +34,15 @@ pub fn configure_per_customer(config: &mut ServiceConfig) {
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(aging)
+        .service(memo_ledger)
         .service(record)
         .service(get_receivable)
         .service(pay)
         .service(note)
-        .service(set_outcome);
+        .service(set_outcome)
+        .service(report_bad_debt)
+        .service(decide_bad_debt)
+        .service(recover);
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -172,6 +180,14 @@ pub struct ReceivableView {
     /// AR-4: `bad_debt_candidate`, `repayment_agreement` or `litigation`.
     pub outcome: Option<String>,
     pub outcome_owner_id: Option<String>,
+    /// AR-5: `reported` or `written_off`.
+    pub bad_debt_status: Option<String>,
+    pub bad_debt_reason: Option<String>,
+    pub responsible_department: Option<String>,
+    pub responsible_person: Option<String>,
+    pub written_off: Option<Money>,
+    pub written_off_on: Option<IsoDate>,
+    pub recovered: Money,
     pub events: Vec<EventView>,
     pub version: i64,
 }
@@ -191,6 +207,13 @@ fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
         delivered_on: IsoDate(r.delivered_on),
         outcome: r.outcome,
         outcome_owner_id: r.outcome_owner_id,
+        bad_debt_status: r.bad_debt_status,
+        bad_debt_reason: r.bad_debt_reason,
+        responsible_department: r.responsible_department,
+        responsible_person: r.responsible_person,
+        written_off: r.written_off_fen.map(Money::from_fen),
+        written_off_on: r.written_off_on.map(IsoDate),
+        recovered: Money::from_fen(r.recovered_fen),
         events: events.into_iter().map(EventView::from).collect(),
         version: r.version,
     }
@@ -263,6 +286,13 @@ async fn record(
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                bad_debt_status: None,
+                bad_debt_reason: None,
+                responsible_department: None,
+                responsible_person: None,
+                written_off_fen: None,
+                written_off_on: None,
+                recovered_fen: 0,
             };
             receivables::insert_receivable(connection, &actor, &receivable)?;
             Ok(receivable)
@@ -328,9 +358,33 @@ async fn add_event(
             let before = receivables::find_receivable(connection, &id)?
                 .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
             let mut after = before.clone();
-            if let Some(amount) = event.amount_fen {
+            if event.kind == "recovery" {
+                let amount = event.amount_fen.unwrap_or(0);
                 if version != Some(before.version) {
                     return Err(ApiError::stale("the entry changed since you read it"));
+                }
+                let written_off = before.written_off_fen.ok_or_else(|| {
+                    ApiError::rule_refused("AR-5", "only a written-off entry is recovered")
+                })?;
+                if amount > written_off - before.recovered_fen {
+                    return Err(ApiError::invalid_field(
+                        "amount",
+                        format!(
+                            "exceeds what is still written off, {}",
+                            Money::from_fen(written_off - before.recovered_fen)
+                        ),
+                    ));
+                }
+                after.recovered_fen += amount;
+            } else if let Some(amount) = event.amount_fen {
+                if version != Some(before.version) {
+                    return Err(ApiError::stale("the entry changed since you read it"));
+                }
+                if before.written_off_fen.is_some() {
+                    return Err(ApiError::rule_refused(
+                        "AR-5",
+                        "the entry is written off; record money received as a recovery",
+                    ));
                 }
                 if amount > before.amount_fen - before.paid_fen {
                     return Err(ApiError::invalid_field(
@@ -465,20 +519,23 @@ async fn set_outcome(
     id: web::Path<String>,
     Json(request): Json<OutcomeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let actor = caller.actor;
-    let view = state
-        .write(move |connection| {
-            let before = receivables::find_receivable(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
-            if before.version != request.version {
-                return Err(ApiError::stale("the entry changed since you read it"));
-            }
+    let owner = state
+        .read({
+            let owner = request.owner_id.clone();
+            move |connection| existing_employee(connection, "owner_id", &owner)
+        })
+        .await?;
+    let view = change_entry(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        request.version,
+        "receivable.outcome",
+        move |before| {
             if before.paid_fen >= before.amount_fen {
                 return Err(ApiError::rule_refused("AR-4", "the entry is paid in full"));
             }
-            existing_employee(connection, "owner_id", &request.owner_id)?;
-            let after = Receivable {
+            Ok(Receivable {
                 outcome: Some(
                     match request.outcome {
                         Outcome::BadDebtCandidate => "bad_debt_candidate",
@@ -487,22 +544,12 @@ async fn set_outcome(
                     }
                     .into(),
                 ),
-                outcome_owner_id: Some(request.owner_id),
-                version: before.version + 1,
-                updated_at: now_utc(),
+                outcome_owner_id: Some(owner.id),
                 ..before.clone()
-            };
-            receivables::update_receivable(
-                connection,
-                &actor,
-                "receivable.outcome",
-                &before,
-                &after,
-            )?;
-            let events = receivables::events_of(connection, &after.id)?;
-            Ok(view(after, events))
-        })
-        .await?;
+            })
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -600,5 +647,233 @@ async fn aging(
         as_of: IsoDate(as_of),
         buckets,
         entries,
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BadDebtReport {
+    #[validate(
+        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub reason: String,
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub responsible_department: String,
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub responsible_person: String,
+    pub version: i64,
+}
+
+/// Loads entry `id` at `version`, lets `change` decide its next state, and stores it with the
+/// audit `action`.
+async fn change_entry(
+    state: &AppState,
+    actor: zhidu_store::audit::Actor,
+    id: String,
+    version: i64,
+    action: &'static str,
+    change: impl FnOnce(&Receivable) -> Result<Receivable, ApiError> + Send + 'static,
+) -> Result<ReceivableView, ApiError> {
+    state
+        .write(move |connection| {
+            let before = receivables::find_receivable(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
+            if before.version != version {
+                return Err(ApiError::stale("the entry changed since you read it"));
+            }
+            let after = Receivable {
+                version: before.version + 1,
+                updated_at: now_utc(),
+                ..change(&before)?
+            };
+            receivables::update_receivable(connection, &actor, action, &before, &after)?;
+            let events = receivables::events_of(connection, &after.id)?;
+            Ok(view(after, events))
+        })
+        .await
+}
+
+/// AR-5, first step: finance reports an unpaid entry as bad debt, naming the responsible
+/// department and person; the general manager decides.
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    request_body = BadDebtReport,
+    responses((status = 200, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/bad-debt-report")]
+async fn report_bad_debt(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<BadDebtReport>,
+) -> Result<HttpResponse, ApiError> {
+    let view = change_entry(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        request.version,
+        "receivable.bad_debt_report",
+        move |before| {
+            if before.bad_debt_status.is_some() {
+                return Err(ApiError::conflict(format!(
+                    "the entry is already {}",
+                    before.bad_debt_status.as_deref().unwrap_or_default()
+                )));
+            }
+            if before.paid_fen >= before.amount_fen {
+                return Err(ApiError::rule_refused("AR-5", "the entry is paid in full"));
+            }
+            Ok(Receivable {
+                bad_debt_status: Some("reported".into()),
+                bad_debt_reason: Some(request.reason.trim().to_owned()),
+                responsible_department: Some(request.responsible_department.trim().to_owned()),
+                responsible_person: Some(request.responsible_person.trim().to_owned()),
+                ..before.clone()
+            })
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BadDebtDecision {
+    pub decision: zhidu_domain::approval::Decision,
+    pub version: i64,
+}
+
+/// AR-5, second step: the general manager approves the report — the outstanding amount is
+/// written off against the allowance and the entry moves to the memo ledger — or rejects it.
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    request_body = BadDebtDecision,
+    responses((status = 200, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/bad-debt-approval")]
+async fn decide_bad_debt(
+    state: web::Data<AppState>,
+    caller: Authorized<GeneralManagers>,
+    id: web::Path<String>,
+    Json(request): Json<BadDebtDecision>,
+) -> Result<HttpResponse, ApiError> {
+    let today = OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+    let view = change_entry(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        request.version,
+        "receivable.bad_debt_decision",
+        move |before| {
+            if before.bad_debt_status.as_deref() != Some("reported") {
+                return Err(ApiError::conflict("there is no bad-debt report to decide"));
+            }
+            Ok(match request.decision {
+                zhidu_domain::approval::Decision::Approved => Receivable {
+                    bad_debt_status: Some("written_off".into()),
+                    written_off_fen: Some(before.amount_fen - before.paid_fen),
+                    written_off_on: Some(today),
+                    ..before.clone()
+                },
+                zhidu_domain::approval::Decision::Rejected => Receivable {
+                    bad_debt_status: None,
+                    ..before.clone()
+                },
+            })
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryRequest {
+    pub amount: Money,
+    pub recovered_on: IsoDate,
+    pub version: i64,
+}
+
+/// AR-5, later: money recovered on a written-off entry reverses that much of the allowance
+/// (冲回坏账准备).
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Receivable id")),
+    request_body = RecoveryRequest,
+    responses((status = 200, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/recoveries")]
+async fn recover(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(request): Json<RecoveryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if request.amount.fen() <= 0 {
+        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
+    }
+    let event = ReceivableEvent {
+        id: new_id(),
+        receivable_id: String::new(),
+        kind: "recovery".into(),
+        amount_fen: Some(request.amount.fen()),
+        note: None,
+        occurred_on: request.recovered_on.0,
+        recorded_by: caller.claims.sub.clone(),
+        created_at: now_utc(),
+    };
+    let view = add_event(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        Some(request.version),
+        event,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemoLedger {
+    pub written_off: Money,
+    pub recovered: Money,
+    /// Written off and not recovered: the allowance still used.
+    pub net: Money,
+    pub entries: Vec<ReceivableView>,
+}
+
+/// AR-5's memo ledger: every written-off entry with what was recovered since.
+#[utoipa::path(
+    tag = "receivables",
+    responses((status = 200, body = MemoLedger), AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/bad-debts")]
+async fn memo_ledger(
+    state: web::Data<AppState>,
+    _caller: Authorized<FinanceDesk>,
+) -> Result<HttpResponse, ApiError> {
+    let entries = state
+        .read(|connection| Ok(receivables::written_off(connection)?))
+        .await?;
+    let written_off: i64 = entries.iter().filter_map(|r| r.written_off_fen).sum();
+    let recovered: i64 = entries.iter().map(|r| r.recovered_fen).sum();
+    Ok(HttpResponse::Ok().json(MemoLedger {
+        written_off: Money::from_fen(written_off),
+        recovered: Money::from_fen(recovered),
+        net: Money::from_fen(written_off - recovered),
+        entries: entries.into_iter().map(|r| view(r, Vec::new())).collect(),
     }))
 }
