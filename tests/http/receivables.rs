@@ -128,6 +128,20 @@ both_backends!(
             .clone();
         assert_eq!(outcome["outcome"], "repayment_agreement");
         assert_eq!(app.audit("receivable", id).len(), 4);
+
+        // AR-2: month-end balances follow invoices and payments as they happened.
+        let balance = |month: &str| {
+            app.get(
+                &format!("/api/v1/customers/{customer}/receivables?month={month}"),
+                &finance,
+            )
+            .ok(200)["month_end_balance"]
+                .clone()
+        };
+        assert_eq!(balance("2025-12"), "0.00");
+        assert_eq!(balance("2026-01"), "3000.00");
+        assert_eq!(balance("2026-02"), "2000.00");
+        assert_eq!(balance("2026-06"), "4000.01");
     }
 );
 

@@ -146,6 +146,37 @@ pub fn open_receivables(
         .load(connection)?)
 }
 
+/// A customer's entries invoiced on or before `through`, with their events.
+pub fn ledger_of(
+    connection: &mut DbConnection,
+    customer_id: &str,
+    through: Date,
+) -> StoreResult<Vec<(Receivable, Vec<ReceivableEvent>)>> {
+    let entries: Vec<Receivable> = receivables::table
+        .filter(receivables::customer_id.eq(customer_id))
+        .filter(receivables::invoiced_on.le(through))
+        .order((receivables::invoiced_on.asc(), receivables::id.asc()))
+        .select(Receivable::as_select())
+        .load(connection)?;
+    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    let events: Vec<ReceivableEvent> = receivable_events::table
+        .filter(receivable_events::receivable_id.eq_any(&ids))
+        .order(receivable_events::id.asc())
+        .select(ReceivableEvent::as_select())
+        .load(connection)?;
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let own = events
+                .iter()
+                .filter(|e| e.receivable_id == entry.id)
+                .cloned()
+                .collect();
+            (entry, own)
+        })
+        .collect())
+}
+
 /// AR-5's memo ledger: the written-off entries, oldest write-off first.
 pub fn written_off(connection: &mut DbConnection) -> StoreResult<Vec<Receivable>> {
     Ok(receivables::table

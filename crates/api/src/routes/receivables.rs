@@ -23,11 +23,11 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
-use crate::wire::{Instant, IsoDate};
+use crate::wire::{Instant, IsoDate, YearMonth};
 
 /// Under `/customers`.
 pub fn configure_per_customer(config: &mut ServiceConfig) {
-    config.service(set_terms);
+    config.service(set_terms).service(customer_ledger);
 }
 
 /// Under `/receivables`.
@@ -875,5 +875,83 @@ async fn memo_ledger(
         recovered: Money::from_fen(recovered),
         net: Money::from_fen(written_off - recovered),
         entries: entries.into_iter().map(|r| view(r, Vec::new())).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerParams {
+    /// The month whose closing balance is wanted, `YYYY-MM`.
+    #[param(value_type = String, example = "2026-03")]
+    pub month: YearMonth,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerView {
+    pub customer_id: String,
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: YearMonth,
+    pub credit_limit: Option<Money>,
+    pub credit_period_days: Option<i32>,
+    /// AR-2: what the customer owed at the end of the month — entries invoiced by then, less
+    /// payments received by then and amounts written off by then (AR-5).
+    pub month_end_balance: Money,
+    /// Entries invoiced by the month's end, with every event.
+    pub entries: Vec<ReceivableView>,
+}
+
+/// AR-2: a customer's receivables ledger and its balance at a month's end (finance).
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Customer id"), LedgerParams),
+    responses((status = 200, body = LedgerView), AuthErrors, NotFound, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/receivables")]
+async fn customer_ledger(
+    state: web::Data<AppState>,
+    _caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Query(params): Query<LedgerParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let customer_id = id.clone();
+    let month_end = params.month.last_day();
+    let (terms, ledger) = state
+        .read(move |connection| {
+            if !customers::exists(connection, &id)? {
+                return Err(ApiError::not_found(format!("no customer {id}")));
+            }
+            Ok((
+                receivables::find_terms(connection, &id)?,
+                receivables::ledger_of(connection, &id, month_end)?,
+            ))
+        })
+        .await?;
+    let balance: i64 = ledger
+        .iter()
+        .map(|(entry, events)| {
+            let paid: i64 = events
+                .iter()
+                .filter(|e| e.kind == "payment" && e.occurred_on <= month_end)
+                .filter_map(|e| e.amount_fen)
+                .sum();
+            let written_off = entry
+                .written_off_fen
+                .filter(|_| entry.written_off_on.is_some_and(|on| on <= month_end))
+                .unwrap_or(0);
+            entry.amount_fen - paid - written_off
+        })
+        .sum();
+    Ok(HttpResponse::Ok().json(LedgerView {
+        customer_id,
+        month: params.month,
+        credit_limit: terms.as_ref().map(|t| Money::from_fen(t.credit_limit_fen)),
+        credit_period_days: terms.as_ref().map(|t| t.credit_period_days),
+        month_end_balance: Money::from_fen(balance),
+        entries: ledger
+            .into_iter()
+            .map(|(entry, events)| view(entry, events))
+            .collect(),
     }))
 }
