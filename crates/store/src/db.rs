@@ -63,6 +63,36 @@ macro_rules! update_versioned {
 }
 pub(crate) use update_versioned;
 
+/// Inserts `after` when there is no `before`, else writes it over `before` (found by `key`)
+/// while the stored version is still `before`'s; a row changed meanwhile is `StaleVersion`.
+macro_rules! save_versioned {
+    ($connection:expr, $table:ident, $before:expr, $after:expr, |$row:ident| $key:expr) => {{
+        match $before {
+            None => {
+                diesel::insert_into($table::table)
+                    .values($after)
+                    .execute($connection)?;
+                Ok(())
+            }
+            Some($row) => {
+                let changed = diesel::update(
+                    $table::table
+                        .find($key)
+                        .filter($table::version.eq($row.version)),
+                )
+                .set($after)
+                .execute($connection)?;
+                if changed == 0 {
+                    Err($crate::StoreError::StaleVersion)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }};
+}
+pub(crate) use save_versioned;
+
 /// Per PostgreSQL connection: give up on a lock after as long as SQLite's busy timeout, so a
 /// stuck lock becomes a retryable 503 instead of a request that hangs.
 const POSTGRES_SETTINGS: &str = "SET lock_timeout = '5s'; SET TIME ZONE 'UTC';";

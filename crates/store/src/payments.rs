@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::{Date, PrimitiveDateTime};
 
 use crate::audit::{self, Actor};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, save_versioned};
 use crate::schema::{franchise_settlements, partner_payments, settlement_follow_ups};
 use crate::{StoreError, StoreResult};
 
@@ -126,25 +126,13 @@ pub fn save_follow_up(
     before: Option<&FollowUp>,
     after: &FollowUp,
 ) -> StoreResult<()> {
-    match before {
-        None => {
-            diesel::insert_into(settlement_follow_ups::table)
-                .values(after)
-                .execute(connection)?;
-        }
-        Some(before) => {
-            let changed = diesel::update(
-                settlement_follow_ups::table
-                    .find((&before.partner_id, before.due_on))
-                    .filter(settlement_follow_ups::version.eq(before.version)),
-            )
-            .set(after)
-            .execute(connection)?;
-            if changed == 0 {
-                return Err(StoreError::StaleVersion);
-            }
-        }
-    }
+    save_versioned!(
+        &mut *connection,
+        settlement_follow_ups,
+        before,
+        after,
+        |row| (&row.partner_id, row.due_on)
+    )?;
     audit::record(
         connection,
         actor,

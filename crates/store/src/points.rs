@@ -5,11 +5,11 @@ use serde::Serialize;
 use time::PrimitiveDateTime;
 
 use crate::audit::{self, Actor};
-use crate::db::{DbConnection, update_versioned};
+use crate::db::{DbConnection, save_versioned, update_versioned};
 use crate::schema::{point_balances, point_entries, point_redemptions, settings};
-use crate::{StoreError, StoreResult, new_id, now_utc};
+use crate::{StoreResult, new_id, now_utc};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = settings)]
 pub struct Setting {
     pub key: String,
@@ -33,29 +33,7 @@ pub fn save_setting(
     before: Option<&Setting>,
     after: &Setting,
 ) -> StoreResult<()> {
-    match before {
-        None => {
-            diesel::insert_into(settings::table)
-                .values(after)
-                .execute(connection)?;
-        }
-        Some(before) => {
-            let changed = diesel::update(
-                settings::table
-                    .find(&before.key)
-                    .filter(settings::version.eq(before.version)),
-            )
-            .set((
-                settings::value.eq(&after.value),
-                settings::version.eq(after.version),
-                settings::updated_at.eq(after.updated_at),
-            ))
-            .execute(connection)?;
-            if changed == 0 {
-                return Err(StoreError::StaleVersion);
-            }
-        }
-    }
+    save_versioned!(&mut *connection, settings, before, after, |row| &row.key)?;
     audit::record(
         connection,
         actor,

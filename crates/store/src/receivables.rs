@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::{Date, PrimitiveDateTime};
 
+use crate::StoreResult;
 use crate::audit::{self, Actor};
-use crate::db::{DbConnection, update_versioned};
+use crate::db::{DbConnection, save_versioned, update_versioned};
 use crate::schema::{credit_terms, receivable_events, receivables};
-use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = credit_terms)]
@@ -38,25 +38,8 @@ pub fn save_terms(
     before: Option<&CreditTerms>,
     after: &CreditTerms,
 ) -> StoreResult<()> {
-    match before {
-        None => {
-            diesel::insert_into(credit_terms::table)
-                .values(after)
-                .execute(connection)?;
-        }
-        Some(before) => {
-            let changed = diesel::update(
-                credit_terms::table
-                    .find(&before.customer_id)
-                    .filter(credit_terms::version.eq(before.version)),
-            )
-            .set(after)
-            .execute(connection)?;
-            if changed == 0 {
-                return Err(StoreError::StaleVersion);
-            }
-        }
-    }
+    save_versioned!(&mut *connection, credit_terms, before, after, |row| &row
+        .customer_id)?;
     audit::record(
         connection,
         actor,
