@@ -255,3 +255,56 @@ both_backends!(
         assert_eq!(memo["entries"][0]["responsible_person"], "赵销售");
     }
 );
+
+both_backends!(
+    set_6_a_franchisee_owes_its_joining_fee_once,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let (_, finance) = app.user_with_roles("qian.caiwu", &["finance"]);
+        let department = app
+            .post(
+                "/api/v1/departments",
+                &app.admin_token,
+                &json!({"name": "财务部"}),
+            )
+            .ok(201)["id"]
+            .clone();
+        let handler = app.create_employee(
+            &json!({"name": "钱会计", "department_id": department, "rank": "staff"}),
+        );
+        let partner = |kind: &str, name: &str| {
+            app.post(
+                "/api/v1/partners",
+                &finance,
+                &json!({"partner_type": kind, "name": name, "region": "河北"}),
+            )
+            .ok(201)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let franchisee = partner("franchisee", "保定加盟店");
+        let insurer = partner("insurer", "平安保险");
+        let facts = json!({"contract_number": "JM-2026-01", "invoiced_on": "2026-03-01",
+                           "handler_id": handler, "delivery_method": "面交", "delivered_on": "2026-03-01"});
+        let fee = |partner: &str| {
+            app.post(
+                &format!("/api/v1/partners/{partner}/joining-fee"),
+                &finance,
+                &facts,
+            )
+        };
+        let recorded = fee(&franchisee).ok(201).clone();
+        assert_eq!(recorded["amount"], "500000.00");
+        assert_eq!(recorded["partner_id"], franchisee.as_str());
+        assert!(recorded["customer_id"].is_null());
+        fee(&franchisee).problem(409);
+        assert_eq!(fee(&insurer).problem(422)["rule"], "SET-6");
+        let aging = app
+            .get("/api/v1/receivables/aging?as_of=2026-03-31", &finance)
+            .ok(200)
+            .clone();
+        assert_eq!(aging["entries"][0]["partner_id"], franchisee.as_str());
+        assert_eq!(aging["buckets"][0]["outstanding"], "500000.00");
+    }
+);

@@ -54,7 +54,9 @@ pub fn save_terms(
 #[diesel(table_name = receivables, treat_none_as_null = true)]
 pub struct Receivable {
     pub id: String,
-    pub customer_id: String,
+    /// Who owes it: a customer, or (SET-6's joining fee) a franchisee partner.
+    pub customer_id: Option<String>,
+    pub partner_id: Option<String>,
     pub contract_number: String,
     pub amount_fen: i64,
     pub invoiced_on: Date,
@@ -158,6 +160,17 @@ pub fn ledger_of(
             (entry, own)
         })
         .collect())
+}
+
+/// Whether the partner already owes (or owed) a receivable: SET-6's joining fee is once.
+pub fn partner_has_receivable(
+    connection: &mut DbConnection,
+    partner_id: &str,
+) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        receivables::table.filter(receivables::partner_id.eq(partner_id)),
+    ))
+    .get_result(connection)?)
 }
 
 /// AR-5's memo ledger: the written-off entries, oldest write-off first.

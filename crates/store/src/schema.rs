@@ -565,7 +565,8 @@ diesel::table! {
 diesel::table! {
     receivables (id) {
         id -> Text,
-        customer_id -> Text,
+        customer_id -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
         contract_number -> Text,
         amount_fen -> BigInt,
         invoiced_on -> Date,

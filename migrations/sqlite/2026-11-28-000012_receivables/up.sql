@@ -8,9 +8,11 @@ CREATE TABLE credit_terms (
     updated_at TIMESTAMP NOT NULL
 );
 
+-- A receivable is owed by a customer or, for SET-6's joining fee, by a franchisee partner.
 CREATE TABLE receivables (
     id TEXT PRIMARY KEY,
-    customer_id TEXT NOT NULL REFERENCES customers (id),
+    customer_id TEXT REFERENCES customers (id),
+    partner_id TEXT REFERENCES partners (id),
     contract_number TEXT NOT NULL,
     amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
     invoiced_on DATE NOT NULL,
@@ -23,9 +25,11 @@ CREATE TABLE receivables (
     outcome_owner_id TEXT REFERENCES employees (id),
     version BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
-    updated_at TIMESTAMP NOT NULL
+    updated_at TIMESTAMP NOT NULL,
+    CHECK ((customer_id IS NULL) <> (partner_id IS NULL))
 );
 CREATE INDEX receivables_customer ON receivables (customer_id);
+CREATE INDEX receivables_partner ON receivables (partner_id);
 CREATE INDEX receivables_invoiced ON receivables (invoiced_on);
 
 -- Payments, collection notes and (after a write-off, AR-5) recoveries of an entry.

@@ -65,7 +65,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(
                 scope("/partners")
                     .configure(partners::configure)
-                    .configure(settlement::configure_per_partner),
+                    .configure(settlement::configure_per_partner)
+                    .configure(receivables::configure_per_partner),
             )
             .service(scope("/settlement").configure(settlement::configure))
             .service(scope("/receivables").configure(receivables::configure))

@@ -14,7 +14,7 @@ use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::settlement::{aging_bucket, needs_analysis, needs_credit_approval};
 use zhidu_store::receivables::{self, CreditTerms, Receivable, ReceivableEvent};
-use zhidu_store::{customers, new_id, now_utc};
+use zhidu_store::{customers, new_id, now_utc, partners};
 
 use crate::auth::{Authorized, FinanceDesk, GeneralManagers};
 use crate::error::{
@@ -24,6 +24,11 @@ use crate::extract::{Json, Query};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
+
+/// Under `/partners`.
+pub fn configure_per_partner(config: &mut ServiceConfig) {
+    config.service(joining_fee);
+}
 
 /// Under `/customers`.
 pub fn configure_per_customer(config: &mut ServiceConfig) {
@@ -167,7 +172,9 @@ impl From<ReceivableEvent> for EventView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReceivableView {
     pub id: String,
-    pub customer_id: String,
+    /// The debtor: a customer, or a franchisee partner for its joining fee (SET-6).
+    pub customer_id: Option<String>,
+    pub partner_id: Option<String>,
     pub contract_number: String,
     pub amount: Money,
     pub paid: Money,
@@ -199,6 +206,7 @@ fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
         paid: Money::from_fen(r.paid_fen),
         id: r.id,
         customer_id: r.customer_id,
+        partner_id: r.partner_id,
         contract_number: r.contract_number,
         invoiced_on: IsoDate(r.invoiced_on),
         handler_id: r.handler_id,
@@ -216,6 +224,62 @@ fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
         recovered: Money::from_fen(r.recovered_fen),
         events: events.into_iter().map(EventView::from).collect(),
         version: r.version,
+    }
+}
+
+/// The AR-2 facts of a ledger entry a caller gives.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFacts {
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    pub contract_number: String,
+    pub invoiced_on: IsoDate,
+    /// The employee handling the entry.
+    pub handler_id: String,
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1–100 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    #[schema(example = "快递")]
+    pub delivery_method: String,
+    pub delivered_on: IsoDate,
+}
+
+/// A new, unpaid ledger entry owed by `(customer, partner)` (exactly one of them).
+fn new_entry(
+    (customer_id, partner_id): (Option<String>, Option<String>),
+    facts: &EntryFacts,
+    amount: Money,
+    approver_id: Option<String>,
+) -> Receivable {
+    let now = now_utc();
+    Receivable {
+        id: new_id(),
+        customer_id,
+        partner_id,
+        contract_number: facts.contract_number.trim().to_owned(),
+        amount_fen: amount.fen(),
+        invoiced_on: facts.invoiced_on.0,
+        handler_id: facts.handler_id.clone(),
+        approver_id,
+        delivery_method: facts.delivery_method.trim().to_owned(),
+        delivered_on: facts.delivered_on.0,
+        paid_fen: 0,
+        outcome: None,
+        outcome_owner_id: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        bad_debt_status: None,
+        bad_debt_reason: None,
+        responsible_department: None,
+        responsible_person: None,
+        written_off_fen: None,
+        written_off_on: None,
+        recovered_fen: 0,
     }
 }
 
@@ -269,31 +333,18 @@ async fn record(
                     message: "required beyond the credit limit (AR-2)".into(),
                 }]));
             }
-            let now = now_utc();
-            let receivable = Receivable {
-                id: new_id(),
-                customer_id: request.customer_id,
-                contract_number: request.contract_number.trim().to_owned(),
-                amount_fen: request.amount.fen(),
-                invoiced_on: request.invoiced_on.0,
-                handler_id: request.handler_id,
-                approver_id: request.approver_id,
-                delivery_method: request.delivery_method.trim().to_owned(),
-                delivered_on: request.delivered_on.0,
-                paid_fen: 0,
-                outcome: None,
-                outcome_owner_id: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-                bad_debt_status: None,
-                bad_debt_reason: None,
-                responsible_department: None,
-                responsible_person: None,
-                written_off_fen: None,
-                written_off_on: None,
-                recovered_fen: 0,
-            };
+            let receivable = new_entry(
+                (Some(request.customer_id.clone()), None),
+                &EntryFacts {
+                    contract_number: request.contract_number.clone(),
+                    invoiced_on: request.invoiced_on,
+                    handler_id: request.handler_id.clone(),
+                    delivery_method: request.delivery_method.clone(),
+                    delivered_on: request.delivered_on,
+                },
+                request.amount,
+                request.approver_id.clone(),
+            );
             receivables::insert_receivable(connection, &actor, &receivable)?;
             Ok(receivable)
         })
@@ -571,7 +622,8 @@ pub struct BucketView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgedEntry {
     pub id: String,
-    pub customer_id: String,
+    pub customer_id: Option<String>,
+    pub partner_id: Option<String>,
     pub contract_number: String,
     pub invoiced_on: IsoDate,
     pub outstanding: Money,
@@ -623,6 +675,7 @@ async fn aging(
                 bucket: bucket.label,
                 id: r.id,
                 customer_id: r.customer_id,
+                partner_id: r.partner_id,
                 contract_number: r.contract_number,
                 invoiced_on: IsoDate(r.invoiced_on),
                 outcome: r.outcome,
@@ -954,4 +1007,47 @@ async fn customer_ledger(
             .map(|(entry, events)| view(entry, events))
             .collect(),
     }))
+}
+
+/// SET-6: record a franchisee's joining fee (500,000.00 by policy) as its receivable
+/// (finance); once per franchisee.
+#[utoipa::path(
+    tag = "receivables",
+    params(("id" = String, Path, description = "Partner id (a franchisee)")),
+    request_body = EntryFacts,
+    responses((status = 201, body = ReceivableView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/joining-fee")]
+async fn joining_fee(
+    state: web::Data<AppState>,
+    caller: Authorized<FinanceDesk>,
+    id: web::Path<String>,
+    Json(facts): Json<EntryFacts>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let fee = state.settlement_policy.joining_fee;
+    let actor = caller.actor;
+    let receivable = state
+        .write(move |connection| {
+            let partner = partners::find_partner(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no partner {id}")))?;
+            if partner.partner_type != "franchisee" {
+                return Err(ApiError::rule_refused(
+                    "SET-6",
+                    "only a franchisee pays a joining fee",
+                ));
+            }
+            if receivables::partner_has_receivable(connection, &partner.id)? {
+                return Err(ApiError::conflict(
+                    "the franchisee's joining fee is already recorded",
+                ));
+            }
+            existing_employee(connection, "handler_id", &facts.handler_id)?;
+            let receivable = new_entry((None, Some(partner.id)), &facts, fee, None);
+            receivables::insert_receivable(connection, &actor, &receivable)?;
+            Ok(receivable)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(receivable, Vec::new())))
 }
