@@ -95,6 +95,15 @@ both_backends!(
             .ok(200)
             .clone();
         assert_eq!(noted["events"].as_array().unwrap().len(), 2);
+        let reconciled = app
+            .post(
+                &format!("/api/v1/receivables/{id}/notes"),
+                &finance,
+                &json!({"kind": "reconciliation", "note": "与客户对账，余额2000.00无误", "noted_on": "2026-02-28"}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(reconciled["events"][2]["kind"], "reconciliation");
 
         // AR-3 as of 2026-07-20: May and June invoices are 31-90 days old; the January one, 191
         // days, is over 180 and, past six months, flagged.
@@ -115,6 +124,28 @@ both_backends!(
         assert_eq!(entries[0]["outstanding"], "2000.00");
         assert_eq!(entries[0]["needs_analysis"], true);
         assert_eq!(entries[1]["needs_analysis"], false);
+        // Buckets of the caller's choosing; nonsense is refused.
+        let custom = app
+            .get(
+                "/api/v1/receivables/aging?as_of=2026-07-20&buckets=60,365",
+                &finance,
+            )
+            .ok(200)
+            .clone();
+        let labels: Vec<&str> = custom["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["0-60", "61-365"]);
+        for bad in ["90,30", "0,30", "x", ""] {
+            let refused = app.get(
+                &format!("/api/v1/receivables/aging?buckets={bad}"),
+                &finance,
+            );
+            assert_eq!(refused.problem(422)["errors"][0]["field"], "buckets");
+        }
 
         // AR-4: the outcome, with the person responsible.
         let outcome = app
@@ -122,12 +153,12 @@ both_backends!(
                 "PUT",
                 &format!("/api/v1/receivables/{id}/outcome"),
                 Some(&finance),
-                &json!({"outcome": "repayment_agreement", "owner_id": handler, "version": 3}),
+                &json!({"outcome": "repayment_agreement", "owner_id": handler, "version": 4}),
             )
             .ok(200)
             .clone();
         assert_eq!(outcome["outcome"], "repayment_agreement");
-        assert_eq!(app.audit("receivable", id).len(), 4);
+        assert_eq!(app.audit("receivable", id).len(), 5);
 
         // AR-2: month-end balances follow invoices and payments as they happened.
         let balance = |month: &str| {

@@ -205,7 +205,7 @@ pub fn update_receivable(
 pub struct ReceivableEvent {
     pub id: String,
     pub receivable_id: String,
-    /// `payment`, `collection_note` or `recovery`.
+    /// `payment`, `collection_note`, `reconciliation` or `recovery`.
     pub kind: String,
     pub amount_fen: Option<i64>,
     pub note: Option<String>,

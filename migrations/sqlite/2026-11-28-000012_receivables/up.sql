@@ -32,11 +32,12 @@ CREATE INDEX receivables_customer ON receivables (customer_id);
 CREATE INDEX receivables_partner ON receivables (partner_id);
 CREATE INDEX receivables_invoiced ON receivables (invoiced_on);
 
--- Payments, collection notes and (after a write-off, AR-5) recoveries of an entry.
+-- Payments, collection notes, reconciliations and (after a write-off, AR-5) recoveries of an
+-- entry.
 CREATE TABLE receivable_events (
     id TEXT PRIMARY KEY,
     receivable_id TEXT NOT NULL REFERENCES receivables (id),
-    kind TEXT NOT NULL CHECK (kind IN ('payment', 'collection_note', 'recovery')),
+    kind TEXT NOT NULL CHECK (kind IN ('payment', 'collection_note', 'reconciliation', 'recovery')),
     amount_fen BIGINT,
     note TEXT,
     occurred_on DATE NOT NULL,

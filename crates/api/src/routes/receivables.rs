@@ -147,7 +147,7 @@ pub struct ReceivableRequest {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventView {
-    /// `payment` or `collection_note`.
+    /// `payment`, `collection_note`, `reconciliation` or (after a write-off) `recovery`.
     pub kind: String,
     pub amount: Option<Money>,
     pub note: Option<String>,
@@ -385,9 +385,20 @@ pub struct PaymentRequest {
     pub version: i64,
 }
 
+/// AR-2's notes on an entry.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    CollectionNote,
+    Reconciliation,
+}
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
+    /// `collection_note` (default) or `reconciliation` (the balance confirmed with the
+    /// customer).
+    pub kind: Option<NoteKind>,
     #[validate(
         length(min = 1, max = 2000, message = "must be 1–2000 characters"),
         custom(function = "crate::checks::not_blank")
@@ -507,7 +518,7 @@ async fn pay(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Add a collection note to an entry (finance).
+/// Add a collection note, or a reconciliation with the customer, to an entry (AR-2; finance).
 #[utoipa::path(
     tag = "receivables",
     params(("id" = String, Path, description = "Receivable id")),
@@ -525,7 +536,11 @@ async fn note(
     let event = ReceivableEvent {
         id: new_id(),
         receivable_id: String::new(),
-        kind: "collection_note".into(),
+        kind: match request.kind.unwrap_or(NoteKind::CollectionNote) {
+            NoteKind::CollectionNote => "collection_note",
+            NoteKind::Reconciliation => "reconciliation",
+        }
+        .into(),
         amount_fen: None,
         note: Some(request.note.trim().to_owned()),
         occurred_on: request.noted_on.0,
@@ -609,6 +624,29 @@ async fn set_outcome(
 pub struct AgingParams {
     /// Defaults to today (Shanghai).
     pub as_of: Option<IsoDate>,
+    /// The buckets' upper bounds in days, ascending, e.g. `30,90,180` (the policy's default):
+    /// buckets 0–30, 31–90, 91–180 and over 180.
+    #[param(example = "30,90,180")]
+    pub buckets: Option<String>,
+}
+
+/// Upper bounds in days from `30,90,180`: ascending, positive, at most 12 of them.
+fn bucket_bounds(text: &str) -> Result<Vec<u32>, ApiError> {
+    let invalid = || {
+        ApiError::invalid_field(
+            "buckets",
+            "must be 1–12 ascending whole numbers of days separated by commas, e.g. 30,90,180",
+        )
+    };
+    let bounds = text
+        .split(',')
+        .map(|part| part.trim().parse::<u32>().map_err(|_| invalid()))
+        .collect::<Result<Vec<u32>, ApiError>>()?;
+    let ascending = bounds.windows(2).all(|pair| pair[0] < pair[1]);
+    if bounds.is_empty() || bounds.len() > 12 || bounds[0] == 0 || !ascending {
+        return Err(invalid());
+    }
+    Ok(bounds)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -660,7 +698,10 @@ async fn aging(
         || OffsetDateTime::now_utc().to_offset(SHANGHAI).date(),
         |d| d.0,
     );
-    let policy = state.settlement_policy.clone();
+    let mut policy = state.settlement_policy.clone();
+    if let Some(text) = &params.buckets {
+        policy.aging_buckets = bucket_bounds(text)?;
+    }
     let open = state
         .read(move |connection| Ok(receivables::open_receivables(connection, as_of)?))
         .await?;
