@@ -408,17 +408,37 @@ pub struct NoteRequest {
 }
 
 /// Adds an event to an entry and, for a payment, the amount paid; returns the entry after.
+/// What a caller adds to an entry: a payment, a note, a reconciliation or a recovery.
+struct EventInput {
+    kind: &'static str,
+    amount: Option<Money>,
+    note: Option<String>,
+    occurred_on: time::Date,
+}
+
 async fn add_event(
     state: &AppState,
-    actor: zhidu_store::audit::Actor,
+    caller: Authorized<FinanceDesk>,
     id: String,
     version: Option<i64>,
-    event: ReceivableEvent,
+    input: EventInput,
 ) -> Result<ReceivableView, ApiError> {
+    let actor = caller.actor;
+    let recorded_by = caller.claims.sub.clone();
     state
         .write(move |connection| {
             let before = receivables::find_receivable(connection, &id)?
                 .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
+            let event = ReceivableEvent {
+                id: new_id(),
+                receivable_id: before.id.clone(),
+                kind: input.kind.into(),
+                amount_fen: input.amount.map(Money::fen),
+                note: input.note,
+                occurred_on: input.occurred_on,
+                recorded_by,
+                created_at: now_utc(),
+            };
             let mut after = before.clone();
             if event.kind == "recovery" {
                 let amount = event.amount_fen.unwrap_or(0);
@@ -461,10 +481,6 @@ async fn add_event(
             }
             after.version += 1;
             after.updated_at = now_utc();
-            let event = ReceivableEvent {
-                receivable_id: before.id.clone(),
-                ..event
-            };
             receivables::update_receivable(
                 connection,
                 &actor,
@@ -477,6 +493,26 @@ async fn add_event(
             Ok(view(after, events))
         })
         .await
+}
+
+/// A payment or a recovery: a positive amount on a day, against the version read.
+async fn add_amount(
+    state: &AppState,
+    caller: Authorized<FinanceDesk>,
+    id: String,
+    version: i64,
+    (kind, amount, on): (&'static str, Money, time::Date),
+) -> Result<ReceivableView, ApiError> {
+    if amount.fen() <= 0 {
+        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
+    }
+    let input = EventInput {
+        kind,
+        amount: Some(amount),
+        note: None,
+        occurred_on: on,
+    };
+    add_event(state, caller, id, Some(version), input).await
 }
 
 /// Record a payment against an entry (finance); at most what is outstanding.
@@ -494,25 +530,12 @@ async fn pay(
     id: web::Path<String>,
     Json(request): Json<PaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
-    }
-    let event = ReceivableEvent {
-        id: new_id(),
-        receivable_id: String::new(),
-        kind: "payment".into(),
-        amount_fen: Some(request.amount.fen()),
-        note: None,
-        occurred_on: request.paid_on.0,
-        recorded_by: caller.claims.sub.clone(),
-        created_at: now_utc(),
-    };
-    let view = add_event(
+    let view = add_amount(
         &state,
-        caller.actor,
+        caller,
         id.into_inner(),
-        Some(request.version),
-        event,
+        request.version,
+        ("payment", request.amount, request.paid_on.0),
     )
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -533,21 +556,16 @@ async fn note(
     id: web::Path<String>,
     Json(request): Json<NoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let event = ReceivableEvent {
-        id: new_id(),
-        receivable_id: String::new(),
+    let input = EventInput {
         kind: match request.kind.unwrap_or(NoteKind::CollectionNote) {
             NoteKind::CollectionNote => "collection_note",
             NoteKind::Reconciliation => "reconciliation",
-        }
-        .into(),
-        amount_fen: None,
+        },
+        amount: None,
         note: Some(request.note.trim().to_owned()),
         occurred_on: request.noted_on.0,
-        recorded_by: caller.claims.sub.clone(),
-        created_at: now_utc(),
     };
-    let view = add_event(&state, caller.actor, id.into_inner(), None, event).await?;
+    let view = add_event(&state, caller, id.into_inner(), None, input).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -915,25 +933,12 @@ async fn recover(
     id: web::Path<String>,
     Json(request): Json<RecoveryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
-    }
-    let event = ReceivableEvent {
-        id: new_id(),
-        receivable_id: String::new(),
-        kind: "recovery".into(),
-        amount_fen: Some(request.amount.fen()),
-        note: None,
-        occurred_on: request.recovered_on.0,
-        recorded_by: caller.claims.sub.clone(),
-        created_at: now_utc(),
-    };
-    let view = add_event(
+    let view = add_amount(
         &state,
-        caller.actor,
+        caller,
         id.into_inner(),
-        Some(request.version),
-        event,
+        request.version,
+        ("recovery", request.amount, request.recovered_on.0),
     )
     .await?;
     Ok(HttpResponse::Ok().json(view))
