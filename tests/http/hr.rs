@@ -117,9 +117,20 @@ both_backends!(
             "PATCH",
             &path,
             Some(&office.hr_token),
-            &json!({"left_on": "2019-12-31", "version": updated["version"]}),
+            &json!({"left_on": "2019-12-31", "leaving_reason": "resignation", "version": updated["version"]}),
         );
         assert_eq!(bad.problem(422)["errors"][0]["field"], "left_on");
+        // PAY-4 needs to know why an employment ended, so a leaving date never comes alone.
+        let unexplained = app.json(
+            "PATCH",
+            &path,
+            Some(&office.hr_token),
+            &json!({"left_on": "2026-12-31", "version": updated["version"]}),
+        );
+        assert_eq!(
+            unexplained.problem(422)["errors"][0]["field"],
+            "leaving_reason"
+        );
         app.json(
             "PATCH",
             &path,

@@ -11,6 +11,39 @@ pub enum Gender {
     Female,
 }
 
+/// PAY-4, EMP-3: why an employment ended; only a resignation is "personal reasons".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeavingReason {
+    Resignation,
+    Dismissal,
+    ContractEnd,
+    Other,
+}
+
+impl LeavingReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            LeavingReason::Resignation => "resignation",
+            LeavingReason::Dismissal => "dismissal",
+            LeavingReason::ContractEnd => "contract_end",
+            LeavingReason::Other => "other",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<LeavingReason> {
+        [
+            LeavingReason::Resignation,
+            LeavingReason::Dismissal,
+            LeavingReason::ContractEnd,
+            LeavingReason::Other,
+        ]
+        .into_iter()
+        .find(|reason| reason.name() == name)
+    }
+}
+
 /// Full years of age on `on` (a birthday on 29 February is reached on 1 March in other years).
 pub fn age_on(birth_date: Date, on: Date) -> i32 {
     let years = on.year() - birth_date.year();

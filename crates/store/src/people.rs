@@ -50,6 +50,8 @@ pub struct Employee {
     pub base_salary_fen: i64,
     /// The roster's weekly rest day, lower-case English (`sunday`).
     pub rest_day: String,
+    /// `resignation`, `dismissal`, `contract_end` or `other` once `left_on` is set (PAY-4).
+    pub leaving_reason: Option<String>,
 }
 
 pub fn insert_department(

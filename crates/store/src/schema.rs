@@ -159,6 +159,7 @@ diesel::table! {
         left_on -> Nullable<Date>,
         base_salary_fen -> BigInt,
         rest_day -> Text,
+        leaving_reason -> Nullable<Text>,
     }
 }
 

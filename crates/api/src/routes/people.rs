@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
-use zhidu_domain::person::{Gender, default_probation_end};
+use zhidu_domain::person::{Gender, LeavingReason, default_probation_end};
 use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
 use zhidu_domain::sla::Rank;
 use zhidu_store::audit::Actor;
@@ -488,6 +488,8 @@ pub struct EmployeeView {
     /// EMP-1: one month after hiring unless set; LEAVE-4 extensions move it.
     pub probation_end: Option<IsoDate>,
     pub left_on: Option<IsoDate>,
+    /// Why the employment ended (PAY-4 treats a resignation on probation apart).
+    pub leaving_reason: Option<LeavingReason>,
     /// Monthly base salary.
     pub base_salary: Money,
     /// CAL-3: the roster's weekly rest day.
@@ -511,6 +513,10 @@ impl From<Employee> for EmployeeView {
             hired_on: e.hired_on.map(IsoDate),
             probation_end: e.probation_end.map(IsoDate),
             left_on: e.left_on.map(IsoDate),
+            leaving_reason: e
+                .leaving_reason
+                .as_deref()
+                .and_then(LeavingReason::from_name),
             base_salary: Money::from_fen(e.base_salary_fen),
             version: e.version,
             created_at: Instant::from_utc(e.created_at),
@@ -572,6 +578,12 @@ fn check_references(connection: &mut DbConnection, employee: &Employee) -> Resul
 
 /// Checks the dates of an employment against each other.
 fn check_employment_dates(employee: &Employee) -> Result<(), ApiError> {
+    if employee.left_on.is_some() != employee.leaving_reason.is_some() {
+        return Err(ApiError::invalid_field(
+            "leaving_reason",
+            "is given exactly when left_on is set",
+        ));
+    }
     let (Some(hired_on), Some(birth_date)) = (employee.hired_on, employee.birth_date) else {
         return Ok(());
     };
@@ -637,6 +649,7 @@ async fn create_employee(
             |end| end.0,
         )),
         left_on: None,
+        leaving_reason: None,
         base_salary_fen: request.base_salary.fen(),
         rest_day: request
             .rest_day
@@ -682,6 +695,10 @@ pub struct UpdateEmployee {
     #[serde(default, deserialize_with = "crate::wire::present")]
     #[schema(value_type = Option<IsoDate>)]
     pub left_on: Option<Option<IsoDate>>,
+    /// Why the employment ended; `null` clears it. Required whenever `left_on` is set.
+    #[serde(default, deserialize_with = "crate::wire::present")]
+    #[schema(value_type = Option<LeavingReason>)]
+    pub leaving_reason: Option<Option<LeavingReason>>,
     pub base_salary: Option<Money>,
     pub rest_day: Option<DayOfWeek>,
     /// The version you read.
@@ -715,6 +732,10 @@ impl UpdateEmployee {
             left_on: self
                 .left_on
                 .map_or(before.left_on, |left| left.map(|d| d.0)),
+            leaving_reason: self.leaving_reason.map_or_else(
+                || before.leaving_reason.clone(),
+                |reason| reason.map(|r| r.name().to_owned()),
+            ),
             base_salary_fen: self.base_salary.map_or(before.base_salary_fen, Money::fen),
             rest_day: self
                 .rest_day
