@@ -1179,38 +1179,38 @@ fn serialize_optional_time<S: Serializer>(
     }
 }
 
+/// A month of punches and leave on the official 2026 calendar, for the tests of the rules
+/// that read an evaluated month (ATT, PAY).
 #[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-    use time::Weekday;
-    use time::macros::{date, datetime, time};
+pub(crate) mod month_fixture {
+    use time::macros::{date, time};
 
     use super::*;
     use crate::calendar::official_2026;
     use crate::roster::scheduled_days;
 
-    const IN: Time = time!(08:58);
-    const OUT: Time = time!(17:31);
+    pub(crate) const IN: Time = time!(08:58);
+    pub(crate) const OUT: Time = time!(17:31);
 
     /// An employee's month, owning what `MonthInput` borrows.
-    struct Fixture {
-        policy: AttendancePolicy,
-        calendar: BusinessCalendar,
-        roster: Roster,
-        year: i32,
-        month: Month,
-        employed_from: Date,
-        employed_until: Option<Date>,
-        evaluated_through: Date,
-        punches: Vec<PrimitiveDateTime>,
-        leave: Vec<ApprovedLeave>,
-        excused_dates: Vec<Date>,
+    pub(crate) struct Fixture {
+        pub(crate) policy: AttendancePolicy,
+        pub(crate) calendar: BusinessCalendar,
+        pub(crate) roster: Roster,
+        pub(crate) year: i32,
+        pub(crate) month: Month,
+        pub(crate) employed_from: Date,
+        pub(crate) employed_until: Option<Date>,
+        pub(crate) evaluated_through: Date,
+        pub(crate) punches: Vec<PrimitiveDateTime>,
+        pub(crate) leave: Vec<ApprovedLeave>,
+        pub(crate) excused_dates: Vec<Date>,
     }
 
     impl Fixture {
         /// A clean month on the official 2026 calendar: every scheduled day punched in at
         /// 08:58 and out at 17:31, employed and evaluated throughout.
-        fn clean(month: Month, roster: Roster) -> Fixture {
+        pub(crate) fn clean(month: Month, roster: Roster) -> Fixture {
             let calendar = official_2026();
             let first = Date::from_calendar_date(2026, month, 1).unwrap();
             let last = Date::from_calendar_date(2026, month, month.length(2026)).unwrap();
@@ -1233,30 +1233,30 @@ mod tests {
             }
         }
 
-        fn february() -> Fixture {
+        pub(crate) fn february() -> Fixture {
             Fixture::clean(Month::February, Roster::default())
         }
 
         /// Replaces the punches of `date`.
-        fn punch(&mut self, date: Date, times: &[Time]) {
+        pub(crate) fn punch(&mut self, date: Date, times: &[Time]) {
             self.punches.retain(|punch| punch.date() != date);
             self.punches
                 .extend(times.iter().map(|&time| date.with_time(time)));
         }
 
-        fn arrive(&mut self, date: Date, at: Time) {
+        pub(crate) fn arrive(&mut self, date: Date, at: Time) {
             self.punch(date, &[at, OUT]);
         }
 
-        fn leave_early(&mut self, date: Date, at: Time) {
+        pub(crate) fn leave_early(&mut self, date: Date, at: Time) {
             self.punch(date, &[IN, at]);
         }
 
-        fn take_leave(&mut self, leave: ApprovedLeave) {
+        pub(crate) fn take_leave(&mut self, leave: ApprovedLeave) {
             self.leave.push(leave);
         }
 
-        fn evaluate(&self) -> MonthResult {
+        pub(crate) fn evaluate(&self) -> MonthResult {
             evaluate_month(&MonthInput {
                 policy: &self.policy,
                 calendar: &self.calendar,
@@ -1274,11 +1274,11 @@ mod tests {
         }
     }
 
-    fn day(result: &MonthResult, date: Date) -> &DayResult {
+    pub(crate) fn day(result: &MonthResult, date: Date) -> &DayResult {
         result.days.iter().find(|day| day.date == date).unwrap()
     }
 
-    fn leave(
+    pub(crate) fn leave(
         id: &str,
         leave_type: LeaveType,
         (first_day, first_half): (Date, Half),
@@ -1295,9 +1295,22 @@ mod tests {
         }
     }
 
-    fn personal(first: (Date, Half), last: (Date, Half)) -> ApprovedLeave {
+    pub(crate) fn personal(first: (Date, Half), last: (Date, Half)) -> ApprovedLeave {
         leave("personal", LeaveType::Personal, first, last)
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use time::Weekday;
+    use time::macros::{date, datetime, time};
+
+    use super::*;
+    use crate::calendar::official_2026;
+    use crate::roster::scheduled_days;
+
+    use super::month_fixture::*;
 
     fn yuan(text: &str) -> Money {
         text.parse().unwrap()

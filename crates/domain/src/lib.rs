@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod customer;
 pub mod leave;
 pub mod money;
+pub mod payroll;
 pub mod person;
 pub mod points;
 pub mod quarter;
