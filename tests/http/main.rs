@@ -14,6 +14,7 @@ mod customers;
 mod hr;
 mod openapi;
 mod partners;
+mod payroll;
 mod points;
 mod readme;
 mod receivables;

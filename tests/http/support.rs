@@ -232,6 +232,19 @@ impl TestApp {
         }
     }
 
+    /// The raw body of a successful GET (a binary download).
+    pub fn bytes(&self, path: &str, token: &str) -> Vec<u8> {
+        let request = ureq::http::Request::builder()
+            .method("GET")
+            .uri(self.url(path))
+            .header("Authorization", format!("Bearer {token}"))
+            .body(())
+            .unwrap();
+        let response = self.agent.run(request).unwrap();
+        assert_eq!(response.status().as_u16(), 200, "GET {path}");
+        response.into_body().read_to_vec().unwrap()
+    }
+
     pub fn get(&self, path: &str, token: &str) -> Reply {
         self.send("GET", path, Some(token), None)
     }

@@ -351,6 +351,14 @@ policy!(
     PeopleOverseers => [Admin, Hr, GeneralManager]
 );
 policy!(
+    /// PAY: computing payroll (HR, finance) and reading every payslip.
+    PayrollDesk => [Admin, Hr, Finance, GeneralManager]
+);
+policy!(
+    /// PAY: approving a computed run — finance and management.
+    PayrollApprovers => [Admin, Finance, GeneralManager]
+);
+policy!(
     /// Working the service desk: taking, handling and handing over work orders.
     ServiceDesk => [Admin, GeneralManager, Manager, CsManager, CsAgent, Technician]
 );

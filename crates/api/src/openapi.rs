@@ -32,6 +32,7 @@ use crate::routes;
         (name = "accountability", description = "ACC: accountability cases"),
         (name = "complaints", description = "CMP: complaints and the managers' meeting agenda"),
         (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
+        (name = "payroll", description = "PAY: payroll runs, payslips, bonuses and exports"),
         (name = "audit", description = "ACC-1: the audit trail")
     )
 )]

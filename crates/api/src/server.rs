@@ -16,6 +16,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
@@ -158,6 +159,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         employment_policy: EmploymentPolicy::default(),
         attendance_policy: AttendancePolicy::default(),
         leave_policy: LeavePolicy::default(),
+        payroll_policy: PayrollPolicy::default(),
         settlement_policy: SettlementPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),

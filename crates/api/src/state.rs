@@ -7,6 +7,7 @@ use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
@@ -24,6 +25,7 @@ pub struct AppState {
     pub employment_policy: EmploymentPolicy,
     pub attendance_policy: AttendancePolicy,
     pub leave_policy: LeavePolicy,
+    pub payroll_policy: PayrollPolicy,
     pub settlement_policy: SettlementPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,

@@ -11,7 +11,7 @@ use crate::person::{Gender, age_on};
 use crate::roster::{Half, HalfDays, Roster, Shift, scheduled_day};
 
 // Dates travel as `YYYY-MM-DD` (DESIGN.md, API conventions).
-time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+use crate::iso_date;
 
 /// The kinds of leave of the HR document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

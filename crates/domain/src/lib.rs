@@ -17,3 +17,6 @@ pub mod roster;
 pub mod settlement;
 pub mod sla;
 pub mod tier;
+
+// Dates on the wire and in stored JSON are ISO 8601 (`2026-04-03`), not time's default tuple.
+time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");

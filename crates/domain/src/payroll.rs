@@ -79,6 +79,7 @@ impl Default for PayrollPolicy {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PayDate {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    #[serde(with = "crate::iso_date")]
     pub date: Date,
     /// CAL-2: the paying month's year has no official schedule.
     pub provisional: bool,

@@ -7,7 +7,7 @@ use time::{Date, Month};
 use crate::money::Money;
 
 // Dates travel as `YYYY-MM-DD` (DESIGN.md, API conventions).
-time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+use crate::iso_date;
 
 /// SET-1: the kinds of partner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

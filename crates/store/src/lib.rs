@@ -14,6 +14,7 @@ mod error;
 pub mod leave;
 pub mod partners;
 pub mod payments;
+pub mod payroll;
 pub mod people;
 pub mod points;
 pub mod receivables;

@@ -233,3 +233,27 @@ pub fn list_employees(
     }
     Ok(query.load(connection)?)
 }
+
+/// PAY-5: everyone employed at some time between `first` and `last` (inclusive), in id order;
+/// records without a hire date are included so that payroll reports them instead of skipping
+/// them.
+pub fn employed_between(
+    connection: &mut DbConnection,
+    first: Date,
+    last: Date,
+) -> StoreResult<Vec<Employee>> {
+    Ok(employees::table
+        .filter(
+            employees::hired_on
+                .le(last)
+                .or(employees::hired_on.is_null()),
+        )
+        .filter(
+            employees::left_on
+                .ge(first)
+                .or(employees::left_on.is_null()),
+        )
+        .select(Employee::as_select())
+        .order(employees::id.asc())
+        .load(connection)?)
+}

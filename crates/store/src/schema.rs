@@ -604,12 +604,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    performance_bonuses (employee_id, month) {
+        employee_id -> Text,
+        month -> Text,
+        amount_fen -> BigInt,
+        note -> Nullable<Text>,
+        entered_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payroll_runs (id) {
+        id -> Text,
+        month -> Text,
+        revision -> Integer,
+        status -> Text,
+        correction_reason -> Nullable<Text>,
+        pay_date -> Date,
+        pay_date_provisional -> Bool,
+        employee_count -> Integer,
+        problem_count -> Integer,
+        earnings_fen -> BigInt,
+        deductions_fen -> BigInt,
+        net_fen -> BigInt,
+        computed_by -> Text,
+        computed_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payslips (run_id, employee_id) {
+        run_id -> Text,
+        employee_id -> Text,
+        employee_name -> Text,
+        department_id -> Text,
+        problem -> Nullable<Text>,
+        earnings_fen -> BigInt,
+        deductions_fen -> BigInt,
+        net_fen -> BigInt,
+        final_pay_withheld -> Bool,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
 diesel::joinable!(customer_tiers -> customers (customer_id));
 diesel::joinable!(tier_overrides -> customers (customer_id));
 diesel::joinable!(employees -> departments (department_id));
+diesel::joinable!(payslips -> payroll_runs (run_id));
 diesel::joinable!(attendance_punches -> employees (employee_id));
 diesel::joinable!(leave_requests -> employees (employee_id));
 diesel::joinable!(partner_credentials -> partners (partner_id));
@@ -664,4 +717,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_terms,
     receivables,
     receivable_events,
+    performance_bonuses,
+    payroll_runs,
+    payslips,
 );

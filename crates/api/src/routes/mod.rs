@@ -10,6 +10,8 @@ pub mod customers;
 pub mod health;
 pub mod leave;
 pub mod partners;
+pub mod payroll;
+pub mod payroll_export;
 pub mod people;
 pub mod points;
 pub mod quotes;
@@ -58,10 +60,12 @@ pub fn configure(config: &mut ServiceConfig) {
                 scope("/employees")
                     .configure(people::configure_employees)
                     .configure(attendance::configure_per_employee)
-                    .configure(leave::configure_per_employee),
+                    .configure(leave::configure_per_employee)
+                    .configure(payroll::configure_per_employee),
             )
             .service(scope("/attendance").configure(attendance::configure))
             .service(scope("/leave-requests").configure(leave::configure))
+            .service(scope("/payroll-runs").configure(payroll::configure))
             .service(
                 scope("/partners")
                     .configure(partners::configure)

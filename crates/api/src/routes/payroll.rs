@@ -1,0 +1,920 @@
+//! Payroll (PAY-1..5): monthly runs computed from the stored attendance month, leave, bonuses
+//! and fines; their payslips; approval and corrections; exports for finance. The payslip is
+//! computed by `zhidu_domain::payroll::compute_payslip`; attendance comes from the same
+//! `evaluate_employees` the attendance endpoints answer with, never recomputed another way.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, put, web};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use zhidu_domain::calendar::SHANGHAI;
+use zhidu_domain::money::Money;
+use zhidu_domain::payroll::{
+    PayDate, PayrollFacts, Payslip, PayslipInput, compute_payslip, pay_date,
+};
+use zhidu_domain::person::LeavingReason;
+use zhidu_store::db::DbConnection;
+use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
+use zhidu_store::people::{self, Employee};
+use zhidu_store::{new_id, now_utc};
+
+use crate::auth::{Authorized, PayrollApprovers, PayrollDesk, Role, Staff};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
+};
+use crate::extract::{Json, Query};
+use crate::routes::attendance::evaluate_employees;
+use crate::routes::calendar::load_calendar;
+use crate::routes::payroll_export::{csv_export, xlsx_export};
+use crate::routes::people::hr_facts;
+use crate::routes::{Page, PageParams, VersionOnly};
+use crate::state::AppState;
+use crate::wire::{Instant, YearMonth};
+
+/// Under `/payroll-runs`.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(run_payroll)
+        .service(list_runs)
+        .service(get_run)
+        .service(approve_run)
+        .service(run_payslips)
+        .service(export_csv)
+        .service(export_xlsx);
+}
+
+/// Under `/employees`.
+pub fn configure_per_employee(config: &mut ServiceConfig) {
+    config
+        .service(employee_payslip)
+        .service(get_bonus)
+        .service(set_bonus);
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// The month to pay, `YYYY-MM`; it must be over.
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: YearMonth,
+    /// Required to correct a month whose run is approved: the next revision is computed.
+    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
+    pub correction_reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunView {
+    pub id: String,
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: String,
+    /// 1 for the month's first run; each correction of an approved run adds one.
+    pub revision: i32,
+    /// `draft` (recomputed by running the month again), `approved` (immutable) or
+    /// `superseded` (an approved correction replaced it).
+    pub status: String,
+    pub correction_reason: Option<String>,
+    /// PAY-1
+    pub pay_date: PayDate,
+    pub employee_count: i32,
+    /// Employees whose payslip could not be computed (HR facts missing); approval waits
+    /// until there are none.
+    pub problem_count: i32,
+    pub earnings: Money,
+    pub deductions: Money,
+    pub net: Money,
+    pub computed_by: String,
+    pub computed_at: Instant,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<Instant>,
+    pub version: i64,
+}
+
+impl From<PayrollRun> for RunView {
+    fn from(run: PayrollRun) -> Self {
+        RunView {
+            pay_date: PayDate {
+                date: run.pay_date,
+                provisional: run.pay_date_provisional,
+            },
+            earnings: Money::from_fen(run.earnings_fen),
+            deductions: Money::from_fen(run.deductions_fen),
+            net: Money::from_fen(run.net_fen),
+            computed_at: Instant::from_utc(run.computed_at),
+            approved_at: run.approved_at.map(Instant::from_utc),
+            id: run.id,
+            month: run.month,
+            revision: run.revision,
+            status: run.status,
+            correction_reason: run.correction_reason,
+            employee_count: run.employee_count,
+            problem_count: run.problem_count,
+            computed_by: run.computed_by,
+            approved_by: run.approved_by,
+            version: run.version,
+        }
+    }
+}
+
+/// One employee's payslip in a run.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayslipView {
+    pub run_id: String,
+    pub revision: i32,
+    /// The run's status: an employee only ever sees approved payslips.
+    pub status: String,
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: String,
+    pub pay_date: PayDate,
+    pub employee_id: String,
+    pub employee_name: String,
+    pub department_id: String,
+    /// Why the payslip could not be computed; `payslip` is then absent.
+    pub problem: Option<String>,
+    pub payslip: Option<Payslip>,
+}
+
+pub(crate) fn payslip_view(run: &PayrollRun, slip: StoredPayslip) -> Result<PayslipView, ApiError> {
+    let payslip = if slip.problem.is_some() {
+        None
+    } else {
+        Some(serde_json::from_str(&slip.detail).map_err(ApiError::internal)?)
+    };
+    Ok(PayslipView {
+        run_id: run.id.clone(),
+        revision: run.revision,
+        status: run.status.clone(),
+        month: run.month.clone(),
+        pay_date: PayDate {
+            date: run.pay_date,
+            provisional: run.pay_date_provisional,
+        },
+        employee_id: slip.employee_id,
+        employee_name: slip.employee_name,
+        department_id: slip.department_id,
+        problem: slip.problem,
+        payslip,
+    })
+}
+
+/// The month's payslips of everyone employed in it, and their totals.
+struct ComputedMonth {
+    slips: Vec<StoredPayslip>,
+    problems: i32,
+    earnings: i64,
+    deductions: i64,
+    net: i64,
+}
+
+/// PAY-1..5: every employee employed during `month`, through the same attendance evaluation
+/// the attendance endpoints use, with the month's bonuses.
+fn compute_month(
+    connection: &mut DbConnection,
+    state: &AppState,
+    run_id: &str,
+    month: YearMonth,
+) -> Result<ComputedMonth, ApiError> {
+    let employees = people::employed_between(connection, month.first_day(), month.last_day())?;
+    let months = evaluate_employees(connection, &state.attendance_policy, &employees, month)?;
+    let ids: Vec<String> = employees.iter().map(|e| e.id.clone()).collect();
+    let bonuses: HashMap<String, Money> =
+        payroll_store::performance_bonuses_of(connection, &ids, &month.to_string())?
+            .into_iter()
+            .map(|bonus| (bonus.employee_id, Money::from_fen(bonus.amount_fen)))
+            .collect();
+    let mut computed = ComputedMonth {
+        slips: Vec::with_capacity(employees.len()),
+        problems: 0,
+        earnings: 0,
+        deductions: 0,
+        net: 0,
+    };
+    for (employee, attendance) in employees.into_iter().zip(months) {
+        let payslip = attendance.and_then(|attendance| {
+            let facts = payroll_facts(&employee)?;
+            Ok(compute_payslip(&PayslipInput {
+                policy: &state.payroll_policy,
+                attendance_policy: &state.attendance_policy,
+                year: month.year(),
+                month: month.month(),
+                facts: &facts,
+                attendance: &attendance,
+                performance_bonus: bonuses.get(&employee.id).copied(),
+                discipline_fines: &[],
+                departure_checklist_complete: true,
+            }))
+        });
+        let slip = match payslip {
+            Ok(payslip) => {
+                computed.earnings += payslip.earnings.fen();
+                computed.deductions += payslip.deductions.fen();
+                computed.net += payslip.net.fen();
+                stored_payslip(run_id, employee, &payslip)?
+            }
+            Err(problem) => {
+                computed.problems += 1;
+                StoredPayslip {
+                    run_id: run_id.to_owned(),
+                    employee_id: employee.id,
+                    employee_name: employee.name,
+                    department_id: employee.department_id,
+                    problem: Some(problem),
+                    earnings_fen: 0,
+                    deductions_fen: 0,
+                    net_fen: 0,
+                    final_pay_withheld: false,
+                    detail: String::new(),
+                }
+            }
+        };
+        computed.slips.push(slip);
+    }
+    Ok(computed)
+}
+
+/// The HR facts a payslip needs, or why they are missing.
+fn payroll_facts(employee: &Employee) -> Result<PayrollFacts, String> {
+    let hr = hr_facts(employee).map_err(|error| error.problem().detail)?;
+    Ok(PayrollFacts {
+        base_salary: Money::from_fen(employee.base_salary_fen),
+        gender: hr.gender,
+        birth_date: hr.birth_date,
+        hired_on: hr.hired_on,
+        probation_end: employee.probation_end,
+        left_on: employee.left_on,
+        leaving_reason: employee
+            .leaving_reason
+            .as_deref()
+            .and_then(LeavingReason::from_name),
+    })
+}
+
+fn stored_payslip(
+    run_id: &str,
+    employee: Employee,
+    payslip: &Payslip,
+) -> Result<StoredPayslip, ApiError> {
+    Ok(StoredPayslip {
+        run_id: run_id.to_owned(),
+        employee_id: employee.id,
+        employee_name: employee.name,
+        department_id: employee.department_id,
+        problem: None,
+        earnings_fen: payslip.earnings.fen(),
+        deductions_fen: payslip.deductions.fen(),
+        net_fen: payslip.net.fen(),
+        final_pay_withheld: payslip.final_pay_withheld,
+        detail: serde_json::to_string(payslip).map_err(ApiError::internal)?,
+    })
+}
+
+fn count(value: usize) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// What running a month does, given its newest run.
+enum RunAction {
+    First,
+    Recompute(PayrollRun),
+    Correct { of: PayrollRun, reason: String },
+}
+
+fn run_action(newest: Option<PayrollRun>, reason: Option<String>) -> Result<RunAction, ApiError> {
+    match (newest, reason) {
+        (None, None) => Ok(RunAction::First),
+        (None, Some(_)) => Err(ApiError::invalid_field(
+            "correction_reason",
+            "the month has no approved run to correct",
+        )),
+        (Some(run), _) if run.status == "draft" => Ok(RunAction::Recompute(run)),
+        (Some(run), Some(reason)) => Ok(RunAction::Correct { of: run, reason }),
+        (Some(run), None) => Err(ApiError::conflict(format!(
+            "revision {} of {} is approved and cannot change; send a correction_reason to compute revision {}",
+            run.revision,
+            run.month,
+            run.revision + 1
+        ))),
+    }
+}
+
+/// Computes a month's payroll (HR, finance, admin): the first run (201), a recomputation of
+/// the month's draft (200), or — with `correction_reason` — a new revision of an approved
+/// month (201). The month must be over, so every day is final.
+#[utoipa::path(
+    tag = "payroll",
+    request_body = RunRequest,
+    responses(
+        (status = 201, body = RunView, description = "A new run or revision"),
+        (status = 200, body = RunView, description = "The draft, recomputed"),
+        BodyErrors, AuthErrors, Conflict, Unavailable
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn run_payroll(
+    state: web::Data<AppState>,
+    caller: Authorized<PayrollDesk>,
+    Json(request): Json<RunRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !caller.has_any(&[Role::Admin, Role::Hr, Role::Finance]) {
+        return Err(ApiError::forbidden("payroll is computed by HR or finance"));
+    }
+    let month = request.month;
+    let today = OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+    if month.last_day() >= today {
+        return Err(ApiError::invalid_field(
+            "month",
+            format!(
+                "{month} is not over yet; its payroll can be run from the 1st of the next month"
+            ),
+        ));
+    }
+    let calendar_state = state.clone();
+    let actor = caller.actor;
+    let (created, run) = state
+        .write(move |connection| {
+            let calendar = load_calendar(connection)?;
+            let paid = pay_date(
+                &calendar_state.payroll_policy,
+                &calendar,
+                month.year(),
+                month.month(),
+            )
+            .ok_or_else(|| ApiError::invalid_field("month", "has no pay date"))?;
+            let newest = payroll_store::runs_of_month(connection, &month.to_string())?
+                .into_iter()
+                .next();
+            let action = run_action(newest, request.correction_reason)?;
+            let now = now_utc();
+            let (id, revision, reason, before) = match &action {
+                RunAction::First => (new_id(), 1, None, None),
+                RunAction::Recompute(draft) => (
+                    draft.id.clone(),
+                    draft.revision,
+                    draft.correction_reason.clone(),
+                    Some(draft),
+                ),
+                RunAction::Correct { of, reason } => {
+                    (new_id(), of.revision + 1, Some(reason.clone()), None)
+                }
+            };
+            let computed = compute_month(connection, &calendar_state, &id, month)?;
+            let run = PayrollRun {
+                id,
+                month: month.to_string(),
+                revision,
+                status: "draft".into(),
+                correction_reason: reason,
+                pay_date: paid.date,
+                pay_date_provisional: paid.provisional,
+                employee_count: count(computed.slips.len()),
+                problem_count: computed.problems,
+                earnings_fen: computed.earnings,
+                deductions_fen: computed.deductions,
+                net_fen: computed.net,
+                computed_by: actor.subject.clone(),
+                computed_at: now,
+                approved_by: None,
+                approved_at: None,
+                version: before.map_or(1, |b| b.version + 1),
+                created_at: before.map_or(now, |b| b.created_at),
+                updated_at: now,
+            };
+            match before {
+                Some(before) => {
+                    payroll_store::recompute_run(
+                        connection,
+                        &actor,
+                        before,
+                        &run,
+                        &computed.slips,
+                    )?;
+                }
+                None => payroll_store::insert_run(connection, &actor, &run, &computed.slips)?,
+            }
+            Ok((before.is_none(), run))
+        })
+        .await?;
+    let view = RunView::from(run);
+    Ok(if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RunListParams {
+    /// Only the runs of this month, `YYYY-MM`.
+    #[param(value_type = Option<String>, example = "2026-03")]
+    pub month: Option<YearMonth>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Payroll runs in creation order, optionally of one month (HR, finance, general manager,
+/// admin).
+#[utoipa::path(
+    tag = "payroll",
+    params(RunListParams),
+    responses((status = 200, body = Page<RunView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("")]
+async fn list_runs(
+    state: web::Data<AppState>,
+    _caller: Authorized<PayrollDesk>,
+    Query(params): Query<RunListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let (after, limit) = (page.after_id()?, page.limit());
+    let month = params.month.map(|m| m.to_string());
+    let runs = state
+        .read(move |connection| {
+            Ok(payroll_store::list_runs(
+                connection,
+                month.as_deref(),
+                after.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    let page = Page::from_rows(runs, limit, |run| &run.id);
+    Ok(HttpResponse::Ok().json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(RunView::from)
+            .collect::<Vec<_>>(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+fn existing_run(connection: &mut DbConnection, id: &str) -> Result<PayrollRun, ApiError> {
+    payroll_store::find_run(connection, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no payroll run {id}")))
+}
+
+/// One payroll run with its totals.
+#[utoipa::path(
+    tag = "payroll",
+    params(("id" = String, Path, description = "Payroll run id")),
+    responses((status = 200, body = RunView), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+async fn get_run(
+    state: web::Data<AppState>,
+    _caller: Authorized<PayrollDesk>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let run = state
+        .read(move |connection| existing_run(connection, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(RunView::from(run)))
+}
+
+/// Approves a draft run (finance, general manager, admin — not whoever computed it). It is
+/// immutable from then on; an approved correction supersedes the revision before it. Refused
+/// while any employee's payslip could not be computed.
+#[utoipa::path(
+    tag = "payroll",
+    params(("id" = String, Path, description = "Payroll run id")),
+    request_body = VersionOnly,
+    responses((status = 200, body = RunView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/approval")]
+async fn approve_run(
+    state: web::Data<AppState>,
+    caller: Authorized<PayrollApprovers>,
+    id: web::Path<String>,
+    Json(body): Json<VersionOnly>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let run = state
+        .write(move |connection| {
+            let before = existing_run(connection, &id)?;
+            if before.version != body.version {
+                return Err(ApiError::stale(format!(
+                    "run {id} is at version {}",
+                    before.version
+                )));
+            }
+            if before.status != "draft" {
+                return Err(ApiError::conflict(format!(
+                    "run {id} is {}; only a draft can be approved",
+                    before.status
+                )));
+            }
+            if before.computed_by == actor.subject {
+                return Err(ApiError::forbidden(
+                    "a run is approved by someone other than who computed it",
+                ));
+            }
+            if before.problem_count > 0 {
+                return Err(ApiError::conflict(format!(
+                    "{} employees have no payslip (HR facts missing); record them and run the month again",
+                    before.problem_count
+                )));
+            }
+            let now = now_utc();
+            for earlier in payroll_store::runs_of_month(connection, &before.month)?
+                .into_iter()
+                .filter(|run| run.status == "approved")
+            {
+                let superseded = PayrollRun {
+                    status: "superseded".into(),
+                    version: earlier.version + 1,
+                    updated_at: now,
+                    ..earlier.clone()
+                };
+                payroll_store::update_run(
+                    connection,
+                    &actor,
+                    "payroll_run.supersede",
+                    &earlier,
+                    &superseded,
+                )?;
+            }
+            let after = PayrollRun {
+                status: "approved".into(),
+                approved_by: Some(actor.subject.clone()),
+                approved_at: Some(now),
+                version: before.version + 1,
+                updated_at: now,
+                ..before.clone()
+            };
+            payroll_store::update_run(connection, &actor, "payroll_run.approve", &before, &after)?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(RunView::from(run)))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PayslipPageParams {
+    /// Payslips per page, 1–2000 (default 200).
+    #[validate(range(min = 1, max = 2000, message = "must be between 1 and 2000"))]
+    #[param(minimum = 1, maximum = 2000)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A run's payslips in employee order, every line with its amount and rule.
+#[utoipa::path(
+    tag = "payroll",
+    params(("id" = String, Path, description = "Payroll run id"), PayslipPageParams),
+    responses((status = 200, body = Page<PayslipView>), AuthErrors, NotFound, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/payslips")]
+async fn run_payslips(
+    state: web::Data<AppState>,
+    _caller: Authorized<PayrollDesk>,
+    id: web::Path<String>,
+    Query(params): Query<PayslipPageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let page = PageParams {
+        limit: None,
+        cursor: params.cursor,
+    };
+    let after = page.after_id()?;
+    let limit = params.limit.unwrap_or(200);
+    let page = state
+        .read(move |connection| {
+            let run = existing_run(connection, &id)?;
+            let slips =
+                payroll_store::payslips_of_run(connection, &id, after.as_deref(), limit + 1)?;
+            let page = Page::from_rows(slips, limit, |slip| &slip.employee_id);
+            Ok(Page {
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|slip| payslip_view(&run, slip))
+                    .collect::<Result<Vec<_>, _>>()?,
+                next_cursor: page.next_cursor,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The run and all its payslips, for an export.
+fn whole_run(
+    connection: &mut DbConnection,
+    id: &str,
+) -> Result<(PayrollRun, Vec<PayslipView>), ApiError> {
+    let run = existing_run(connection, id)?;
+    let slips = payroll_store::payslips_of_run(connection, id, None, i64::MAX)?;
+    let views = slips
+        .into_iter()
+        .map(|slip| payslip_view(&run, slip))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((run, views))
+}
+
+fn attachment(
+    run: &PayrollRun,
+    extension: &str,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"payroll-{}-r{}.{extension}\"",
+                run.month, run.revision
+            ),
+        ))
+        .body(body)
+}
+
+/// The run as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese
+/// names): one row per employee, one column per kind of line, then the totals.
+#[utoipa::path(
+    tag = "payroll",
+    params(("id" = String, Path, description = "Payroll run id")),
+    responses(
+        (status = 200, content_type = "text/csv", body = String, description = "The payslips as CSV"),
+        AuthErrors, NotFound, Unavailable
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}/payslips.csv")]
+async fn export_csv(
+    state: web::Data<AppState>,
+    _caller: Authorized<PayrollDesk>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (run, slips) = state
+        .read(move |connection| whole_run(connection, &id))
+        .await?;
+    let body = csv_export(&slips)?;
+    Ok(attachment(&run, "csv", "text/csv; charset=utf-8", body))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The run as an Excel workbook: a sheet of payslips (one row per employee, amounts as
+/// numbers) and a sheet of every line with its rule.
+#[utoipa::path(
+    tag = "payroll",
+    params(("id" = String, Path, description = "Payroll run id")),
+    responses(
+        (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String, description = "The payslips as an XLSX workbook"),
+        AuthErrors, NotFound, Unavailable
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}/payslips.xlsx")]
+async fn export_xlsx(
+    state: web::Data<AppState>,
+    _caller: Authorized<PayrollDesk>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (run, slips) = state
+        .read(move |connection| whole_run(connection, &id))
+        .await?;
+    let body = web::block(move || xlsx_export(&slips))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(attachment(&run, "xlsx", XLSX, body))
+}
+
+/// Roles that read every employee's pay.
+const READS_ALL_PAY: &[Role] = &[Role::Admin, Role::Hr, Role::Finance, Role::GeneralManager];
+
+/// Whether the caller reads `employee_id`'s pay: payroll staff read everyone's, anyone else
+/// only their own (and only approved payslips).
+fn pay_reader(
+    connection: &mut DbConnection,
+    caller: &Authorized<Staff>,
+    employee_id: &str,
+) -> Result<bool, ApiError> {
+    if caller.has_any(READS_ALL_PAY) {
+        return Ok(true);
+    }
+    match people::employee_of_user(connection, &caller.claims.sub)? {
+        Some(me) if me.id == employee_id => Ok(false),
+        _ => Err(ApiError::forbidden(
+            "a payslip is read by its employee and payroll staff only",
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmployeeMonthPath {
+    id: String,
+    month: YearMonth,
+}
+
+/// An employee's payslip of a month. The employee reads their own, from the approved run;
+/// HR, finance and management read anyone's, from the newest run whatever its status.
+#[utoipa::path(
+    tag = "payroll",
+    params(
+        ("id" = String, Path, description = "Employee id"),
+        ("month" = String, Path, description = "The month, YYYY-MM", example = "2026-03")
+    ),
+    responses((status = 200, body = PayslipView), AuthErrors, NotFound, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/payslips/{month}")]
+async fn employee_payslip(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    path: web::Path<EmployeeMonthPath>,
+) -> Result<HttpResponse, ApiError> {
+    let EmployeeMonthPath { id, month } = path.into_inner();
+    let view = state
+        .read(move |connection| {
+            let sees_drafts = pay_reader(connection, &caller, &id)?;
+            let statuses: &[&str] = if sees_drafts {
+                &["draft", "approved"]
+            } else {
+                &["approved"]
+            };
+            let (run, slip) =
+                payroll_store::payslip_of_month(connection, &id, &month.to_string(), statuses)?
+                    .ok_or_else(|| {
+                        ApiError::not_found(format!("no payslip of {month} for employee {id}"))
+                    })?;
+            payslip_view(&run, slip)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BonusView {
+    pub employee_id: String,
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: String,
+    pub amount: Money,
+    pub note: Option<String>,
+    pub entered_by: String,
+    pub version: i64,
+    pub updated_at: Instant,
+}
+
+impl From<PerformanceBonus> for BonusView {
+    fn from(bonus: PerformanceBonus) -> Self {
+        BonusView {
+            amount: Money::from_fen(bonus.amount_fen),
+            updated_at: Instant::from_utc(bonus.updated_at),
+            employee_id: bonus.employee_id,
+            month: bonus.month,
+            note: bonus.note,
+            entered_by: bonus.entered_by,
+            version: bonus.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BonusRequest {
+    /// PAY-2: the month's performance bonus, 0.00 or more.
+    pub amount: Money,
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    pub note: Option<String>,
+    /// The version read; absent for the month's first entry.
+    pub version: Option<i64>,
+}
+
+/// Who enters `employee`'s bonus: HR, the general manager and admin, or a manager of the
+/// employee.
+fn may_enter_bonus(
+    connection: &mut DbConnection,
+    caller: &Authorized<Staff>,
+    employee: &Employee,
+) -> Result<(), ApiError> {
+    if caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]) {
+        return Ok(());
+    }
+    let me = people::employee_of_user(connection, &caller.claims.sub)?;
+    match me {
+        Some(me)
+            if caller.has_any(&[Role::Manager, Role::CsManager])
+                && me.id != employee.id
+                && people::manages(connection, &me.id, employee)? =>
+        {
+            Ok(())
+        }
+        _ => Err(ApiError::forbidden(
+            "a bonus is entered by the employee's manager, HR or the general manager",
+        )),
+    }
+}
+
+fn existing_employee(connection: &mut DbConnection, id: &str) -> Result<Employee, ApiError> {
+    people::find_employee(connection, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))
+}
+
+/// The performance bonus entered for an employee's month (payroll staff and the employee's
+/// managers).
+#[utoipa::path(
+    tag = "payroll",
+    params(
+        ("id" = String, Path, description = "Employee id"),
+        ("month" = String, Path, description = "The month, YYYY-MM", example = "2026-03")
+    ),
+    responses((status = 200, body = BonusView), AuthErrors, NotFound, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/performance-bonuses/{month}")]
+async fn get_bonus(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    path: web::Path<EmployeeMonthPath>,
+) -> Result<HttpResponse, ApiError> {
+    let EmployeeMonthPath { id, month } = path.into_inner();
+    let bonus = state
+        .read(move |connection| {
+            let employee = existing_employee(connection, &id)?;
+            if !caller.has_any(&[Role::Finance]) {
+                may_enter_bonus(connection, &caller, &employee)?;
+            }
+            payroll_store::find_performance_bonus(connection, &id, &month.to_string())?
+                .ok_or_else(|| ApiError::not_found(format!("no bonus of {month} for {id}")))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(BonusView::from(bonus)))
+}
+
+/// Enters or changes an employee's performance bonus for a month (PAY-2). LEAVE-3 may forfeit
+/// it on the payslip; the entry itself stays as entered.
+#[utoipa::path(
+    tag = "payroll",
+    params(
+        ("id" = String, Path, description = "Employee id"),
+        ("month" = String, Path, description = "The month, YYYY-MM", example = "2026-03")
+    ),
+    request_body = BonusRequest,
+    responses((status = 200, body = BonusView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/{id}/performance-bonuses/{month}")]
+async fn set_bonus(
+    state: web::Data<AppState>,
+    caller: Authorized<Staff>,
+    path: web::Path<EmployeeMonthPath>,
+    Json(request): Json<BonusRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let EmployeeMonthPath { id, month } = path.into_inner();
+    if request.amount.is_negative() {
+        return Err(ApiError::invalid_field("amount", "must be 0.00 or more"));
+    }
+    let saved = state
+        .write(move |connection| {
+            let employee = existing_employee(connection, &id)?;
+            may_enter_bonus(connection, &caller, &employee)?;
+            let month = month.to_string();
+            let before = payroll_store::find_performance_bonus(connection, &id, &month)?;
+            if before.as_ref().map(|b| b.version) != request.version {
+                return Err(ApiError::stale(
+                    "send the bonus's current version (none before the first entry)",
+                ));
+            }
+            let now = now_utc();
+            let after = PerformanceBonus {
+                employee_id: id,
+                month,
+                amount_fen: request.amount.fen(),
+                note: request.note,
+                entered_by: caller.actor.subject.clone(),
+                version: before.as_ref().map_or(1, |b| b.version + 1),
+                created_at: before.as_ref().map_or(now, |b| b.created_at),
+                updated_at: now,
+            };
+            payroll_store::save_performance_bonus(
+                connection,
+                &caller.actor,
+                before.as_ref(),
+                &after,
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(BonusView::from(saved)))
+}

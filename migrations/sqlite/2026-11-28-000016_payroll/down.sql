@@ -1,0 +1,3 @@
+DROP TABLE payslips;
+DROP TABLE payroll_runs;
+DROP TABLE performance_bonuses;
