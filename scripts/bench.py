@@ -69,6 +69,8 @@ TARGETS = {
     # Service desk: the queue over 100,000 work orders, and a sweep that breaches them all.
     "queue_p99_ms_pg": ("<", 50.0),
     "sweep_s": ("<", 5.0),
+    # Payroll (issue #6): a month's run for STAFF employees, from their punches.
+    "payroll_run_s": ("<", 5.0),
 }
 ORDERS = 100_000
 # HR: a month of punches for this many employees (issue #4).
@@ -538,6 +540,28 @@ def bench_attendance(server_base: str, token: str, result: dict) -> None:
     result["attendance_month"] = {"employees": evaluated, "seconds": round(elapsed, 3)}
 
 
+def bench_payroll(server_base: str, token: str, result: dict) -> None:
+    """Runs the bench month's payroll for every employee (after `bench_attendance` imported
+    their punches), then downloads the run as XLSX."""
+    started = time.monotonic()
+    status, reply = call("POST", server_base + "/api/v1/payroll-runs",
+                         json.dumps({"month": STAFF_MONTH}), token, timeout=300)
+    elapsed = time.monotonic() - started
+    if status not in (200, 201):
+        result["payroll_run"] = {"error": f"HTTP {status} {reply[:200]!r}"}
+        return
+    run = json.loads(reply)
+    result["payroll_run"] = {"employees": run["employee_count"], "seconds": round(elapsed, 3)}
+    started = time.monotonic()
+    status, body = call("GET", f"{server_base}/api/v1/payroll-runs/{run['id']}/payslips.xlsx",
+                        token=token, timeout=300)
+    elapsed = time.monotonic() - started
+    if status != 200:
+        result["payroll_xlsx"] = {"error": f"HTTP {status}"}
+        return
+    result["payroll_xlsx"] = {"seconds": round(elapsed, 3), "bytes": len(body)}
+
+
 STATEMENT_MONTH = "2026-03"
 RECONCILE_LINES = 100_000
 
@@ -998,6 +1022,8 @@ def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
         log(f"{backend}: importing a month of punches for {STAFF} employees, then evaluating it")
         try:
             bench_attendance(server.base, token or "", result)
+            log(f"{backend}: running the month's payroll for {STAFF} employees and exporting it")
+            bench_payroll(server.base, token or "", result)
         except (OSError, urllib.error.URLError, ValueError) as error:
             result["attendance_month"] = {"error": f"request failed: {error}"}
 
@@ -1081,6 +1107,11 @@ def compute_checks(result: dict) -> None:
             "statement_post_s",
             None if "error" in (result.get("statement_post") or {"error": 1})
             else result["statement_post"]["seconds"],
+        ),
+        "payroll_run_s": check(
+            "payroll_run_s",
+            None if "error" in (result.get("payroll_run") or {"error": 1})
+            else result["payroll_run"]["seconds"],
         ),
         "attendance_month_s": check(
             "attendance_month_s",
@@ -1190,6 +1221,13 @@ def print_table(result: dict) -> None:
          "n/a" if "seconds" not in (result.get("attendance_month") or {})
          else f"{result['attendance_month']['seconds']:.2f} s", "< 3 s",
          verdict("attendance_month_s")),
+        (f"payroll run ({STAFF:,} employees)",
+         "n/a" if "seconds" not in (result.get("payroll_run") or {})
+         else f"{result['payroll_run']['seconds']:.2f} s", "< 5 s", verdict("payroll_run_s")),
+        ("  its XLSX export",
+         "n/a" if "seconds" not in (result.get("payroll_xlsx") or {})
+         else f"{result['payroll_xlsx']['seconds']:.2f} s ({result['payroll_xlsx']['bytes'] // 1024} KiB)",
+         "", ""),
     ]
     print(f"  {'metric':<36}{'value':>16}  {'target':<17}{'result'}")
     for label, value, target, outcome in rows:
@@ -1197,7 +1235,7 @@ def print_table(result: dict) -> None:
     notes = list(result.get("errors", []))
     for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor",
                  "deadline", "queue", "sweep", "punch_import", "attendance_month",
-                 "statement_post", "reconcile"):
+                 "statement_post", "reconcile", "payroll_run", "payroll_xlsx"):
         measure = result.get(name)
         if isinstance(measure, dict) and "error" in measure:
             notes.append(f"{name}: {measure['error']}")
