@@ -5,12 +5,16 @@ use serde::Serialize;
 use time::PrimitiveDateTime;
 
 use crate::audit::{self, Actor};
-use crate::db::{DbConnection, MultiBackend, insert_rows, update_versioned};
+use crate::db::{DbConnection, MultiBackend, bulk_insert, update_versioned};
 use crate::schema::accountability_cases;
 use crate::{StoreResult, new_id};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = accountability_cases, treat_none_as_null = true)]
+#[diesel(
+    table_name = accountability_cases,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct AccountabilityCase {
     pub id: String,
     /// `sla_breach`, `complaint` or `manual`.
@@ -96,10 +100,12 @@ pub fn insert(
 /// Inserts many cases in a few statements (their audit rows are the caller's).
 pub fn insert_all(connection: &mut DbConnection, cases: &[AccountabilityCase]) -> StoreResult<()> {
     // 17 columns: 1,500 rows stay under the SQLite limit of 32,766 bind parameters.
-    for chunk in cases.chunks(1_500) {
-        insert_rows!(&mut *connection, accountability_cases::table, chunk)?;
-    }
-    Ok(())
+    Ok(bulk_insert!(
+        connection,
+        accountability_cases::table,
+        cases,
+        1_500
+    )?)
 }
 
 pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<Option<AccountabilityCase>> {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
-use crate::db::{DbConnection, insert_rows};
+use crate::db::{DbConnection, bulk_insert};
 use crate::schema::audit_log;
 use crate::{StoreResult, new_id, now_utc};
 
@@ -27,7 +27,7 @@ impl Actor {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct AuditRecord {
     pub id: String,
     pub occurred_at: PrimitiveDateTime,
@@ -64,10 +64,7 @@ pub fn entry<B: Serialize, A: Serialize>(
 /// Writes many audit rows in a few statements, for changes made in bulk.
 pub fn record_all(connection: &mut DbConnection, rows: &[AuditRecord]) -> StoreResult<()> {
     // 9 columns: 3,000 rows stay under the SQLite limit of 32,766 bind parameters.
-    for chunk in rows.chunks(3_000) {
-        insert_rows!(&mut *connection, audit_log::table, chunk)?;
-    }
-    Ok(())
+    Ok(bulk_insert!(connection, audit_log::table, rows, 3_000)?)
 }
 
 /// Writes one audit row; `before`/`after` are the JSON snapshots of the entity.

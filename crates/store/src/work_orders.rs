@@ -329,42 +329,51 @@ pub fn sweep_breaches(
     now: PrimitiveDateTime,
     batch: i64,
 ) -> StoreResult<Vec<String>> {
-    // Served by `work_orders_sweepable (status, breached, due_at)`: each batch starts at the
-    // first order still to breach.
-    let overdue = work_orders::table
-        .filter(work_orders::status.eq("open"))
-        .filter(work_orders::breached.eq(false))
-        .filter(work_orders::due_at.lt(now))
-        .order(work_orders::due_at.asc())
-        .limit(batch)
-        .select((
-            work_orders::id,
-            work_orders::accountable_id,
-            work_orders::kind,
-            work_orders::due_at,
-        ));
-    let claimed: Vec<(String, String, String, Option<PrimitiveDateTime>)> = match connection {
-        DbConnection::Postgres(pg) => overdue.for_update().skip_locked().load(pg)?,
-        DbConnection::Sqlite(sqlite) => overdue.load(sqlite)?,
+    let claimed: Vec<Overdue> = match connection {
+        // One statement claims and marks the batch: no second round trip carrying its ids.
+        DbConnection::Postgres(pg) => diesel::sql_query(
+            "UPDATE work_orders SET breached = TRUE, updated_at = $1 \
+             WHERE id IN (SELECT id FROM work_orders \
+                          WHERE status = 'open' AND NOT breached AND due_at < $1 \
+                          ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, accountable_id, kind, due_at",
+        )
+        .bind::<diesel::sql_types::Timestamp, _>(now)
+        .bind::<diesel::sql_types::BigInt, _>(batch)
+        .load(pg)?,
+        DbConnection::Sqlite(sqlite) => {
+            // Served by `work_orders_sweepable (status, breached, due_at)`: each batch starts
+            // at the first order still to breach.
+            let claimed: Vec<Overdue> = work_orders::table
+                .filter(work_orders::status.eq("open"))
+                .filter(work_orders::breached.eq(false))
+                .filter(work_orders::due_at.lt(now))
+                .order(work_orders::due_at.asc())
+                .limit(batch)
+                .select(Overdue::as_select())
+                .load(sqlite)?;
+            let ids: Vec<&str> = claimed.iter().map(|row| row.id.as_str()).collect();
+            diesel::update(work_orders::table.filter(work_orders::id.eq_any(&ids)))
+                .set((
+                    work_orders::breached.eq(true),
+                    work_orders::updated_at.eq(now),
+                ))
+                .execute(sqlite)?;
+            claimed
+        }
     };
-    let ids: Vec<String> = claimed.iter().map(|row| row.0.clone()).collect();
-    if ids.is_empty() {
-        return Ok(ids);
+    if claimed.is_empty() {
+        return Ok(Vec::new());
     }
-    diesel::update(work_orders::table.filter(work_orders::id.eq_any(&ids)))
-        .set((
-            work_orders::breached.eq(true),
-            work_orders::updated_at.eq(now),
-        ))
-        .execute(connection)?;
     let cases: Vec<AccountabilityCase> = claimed
         .iter()
-        .map(|(id, accountable_id, kind, due_at)| {
-            let due = due_at.map(|d| d.to_string()).unwrap_or_default();
+        .map(|order| {
+            let (id, kind) = (&order.id, &order.kind);
+            let due = order.due_at.map(|d| d.to_string()).unwrap_or_default();
             AccountabilityCase::candidate(
                 "sla_breach",
                 Some(id.clone()),
-                accountable_id.clone(),
+                order.accountable_id.clone(),
                 format!("{kind} work order {id} unresolved at its deadline {due} UTC (SLA-5)"),
                 now,
             )
@@ -386,7 +395,17 @@ pub fn sweep_breaches(
         })
         .collect();
     audit::record_all(connection, &trail)?;
-    Ok(ids)
+    Ok(claimed.into_iter().map(|order| order.id).collect())
+}
+
+/// An order the breach sweep claimed.
+#[derive(Debug, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = work_orders)]
+struct Overdue {
+    id: String,
+    accountable_id: String,
+    kind: String,
+    due_at: Option<PrimitiveDateTime>,
 }
 
 /// SLA-9: stamps the moment the customer first got an answer; later answers change nothing.
