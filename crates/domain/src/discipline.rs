@@ -234,7 +234,10 @@ pub fn penalty_for(
     facts: &RecordFacts,
 ) -> Penalty {
     let occurrence = prior_confirmed_occurrences_in_window.saturating_add(1);
-    let step = match (&offense.when_discovered_by_company, facts.discovered_by_company) {
+    let step = match (
+        &offense.when_discovered_by_company,
+        facts.discovered_by_company,
+    ) {
         (Some(discovered), true) => discovered.clone(),
         _ => offense.step_at(occurrence),
     };
@@ -289,7 +292,10 @@ pub fn definition_problems(offense: &Offense) -> Vec<DefinitionProblem> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !snake {
-        refuse("code".into(), "must be snake_case: a-z, 0-9 and _, up to 64");
+        refuse(
+            "code".into(),
+            "must be snake_case: a-z, 0-9 and _, up to 64",
+        );
     }
     if offense.description_zh.trim().is_empty() {
         refuse("description_zh".into(), "must not be blank");
@@ -343,8 +349,9 @@ pub fn definition_problems(offense: &Offense) -> Vec<DefinitionProblem> {
     {
         problems.push(DefinitionProblem {
             field,
-            message: "steps must be ordered: a later occurrence is never milder than an earlier one"
-                .into(),
+            message:
+                "steps must be ordered: a later occurrence is never milder than an earlier one"
+                    .into(),
         });
     }
     problems
@@ -580,8 +587,14 @@ mod tests {
             count: 3,
             ..RecordFacts::default()
         };
-        assert_eq!(penalty_for(&offense, 0, &three_salespeople).fine, yuan(1500));
-        assert_eq!(penalty_for(&offense, 4, &three_salespeople).fine, yuan(1500));
+        assert_eq!(
+            penalty_for(&offense, 0, &three_salespeople).fine,
+            yuan(1500)
+        );
+        assert_eq!(
+            penalty_for(&offense, 4, &three_salespeople).fine,
+            yuan(1500)
+        );
     }
 
     #[test]
