@@ -498,3 +498,98 @@ both_backends!(
         assert_eq!(staff_lines, 5);
     }
 );
+
+both_backends!(
+    disc_pay_a_confirmed_fine_is_deducted_in_its_month_and_only_once,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let office = office(&app);
+        punch_march(&app, &office, &office.staff);
+        // Eating at the desk on 10 March: 100.00, heard and confirmed by the head.
+        let record = app
+            .post(
+                "/api/v1/discipline/records",
+                &office.head_token,
+                &json!({"employee_id": office.staff, "offense_code": "grooming_eating_sleeping_at_work", "occurred_at": "2026-03-10T10:00:00+08:00", "details": "工位吃早餐"}),
+            )
+            .ok(201)
+            .clone();
+        let record_path = format!(
+            "/api/v1/discipline/records/{}",
+            record["id"].as_str().unwrap()
+        );
+        let heard = app
+            .post(
+                &format!("{record_path}/statement"),
+                &office.staff_token,
+                &json!({"statement": "我承认", "version": record["version"]}),
+            )
+            .ok(200)
+            .clone();
+        app.post(
+            &format!("{record_path}/confirmation"),
+            &office.head_token,
+            &json!({"version": heard["version"]}),
+        )
+        .ok(200);
+
+        let run = app
+            .post(
+                "/api/v1/payroll-runs",
+                &office.hr_token,
+                &json!({"month": "2026-03"}),
+            )
+            .ok(201)
+            .clone();
+        let slip = app
+            .get(
+                &format!("/api/v1/employees/{}/payslips/2026-03", office.staff),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        let fine = slip["payslip"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|line| line["kind"] == "discipline_fine")
+            .unwrap()
+            .clone();
+        assert_eq!(fine["amount"], "-100.00");
+        assert_eq!(fine["rule"], "DISC");
+        assert_eq!(fine["reference"], record["id"]);
+        // 5,200.00 + 600.00 + 100.00 (Women's Day) − 10.00 − 100.00
+        assert_eq!(slip["payslip"]["net"], "5790.00");
+        app.post(
+            &format!(
+                "/api/v1/payroll-runs/{}/approval",
+                run["id"].as_str().unwrap()
+            ),
+            &office.finance_token,
+            &json!({"version": run["version"]}),
+        )
+        .ok(200);
+
+        // April's payroll does not deduct it again.
+        app.post(
+            "/api/v1/payroll-runs",
+            &office.hr_token,
+            &json!({"month": "2026-04"}),
+        )
+        .ok(201);
+        let april = app
+            .get(
+                &format!("/api/v1/employees/{}/payslips/2026-04", office.staff),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        let kinds: Vec<&str> = april["payslip"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|line| line["kind"].as_str().unwrap())
+            .collect();
+        assert!(!kinds.contains(&"discipline_fine"), "{april}");
+    }
+);

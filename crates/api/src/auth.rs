@@ -371,6 +371,11 @@ policy!(
     AccountabilityOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
 );
 policy!(
+    /// DISC: recording and confirming discipline records (a plain `manager` only for the
+    /// employees they manage).
+    DisciplineOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
+);
+policy!(
     /// Reading the audit trail.
     Auditors => [Admin, GeneralManager]
 );

@@ -30,6 +30,8 @@ use crate::routes;
         (name = "people", description = "Departments and employees"),
         (name = "work-orders", description = "SLA: work orders on the service desk"),
         (name = "accountability", description = "ACC: accountability cases"),
+        (name = "discipline", description = "DISC: the offense catalog and discipline records (ACC-3: heard before confirmed)"),
+        (name = "hr-cases", description = "DISC: HR cases opened by a dismissal step"),
         (name = "complaints", description = "CMP: complaints and the managers' meeting agenda"),
         (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
         (name = "payroll", description = "PAY: payroll runs, payslips, bonuses and exports"),

@@ -148,11 +148,11 @@ impl YearMonth {
     /// The month's local bounds `[first midnight, next month's midnight)` as stored UTC
     /// timestamps.
     pub fn utc_bounds(self) -> (PrimitiveDateTime, PrimitiveDateTime) {
-        let midnight = |date: Date| {
-            stored_utc(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(SHANGHAI))
-        };
         let next = self.last_day().next_day().unwrap_or(Date::MAX);
-        (midnight(self.first_day()), midnight(next))
+        (
+            local_midnight_utc(self.first_day()),
+            local_midnight_utc(next),
+        )
     }
 }
 
@@ -210,6 +210,11 @@ impl<'de> Deserialize<'de> for ClockTime {
 pub fn stored_utc(instant: OffsetDateTime) -> PrimitiveDateTime {
     let utc = instant.to_offset(time::UtcOffset::UTC);
     PrimitiveDateTime::new(utc.date(), utc.time())
+}
+
+/// The local (Shanghai) midnight that starts `date`, as a stored UTC timestamp.
+pub fn local_midnight_utc(date: Date) -> PrimitiveDateTime {
+    stored_utc(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(SHANGHAI))
 }
 
 /// For PATCH fields where `null` clears and absence leaves unchanged:

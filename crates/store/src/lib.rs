@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod complaints;
 pub mod customers;
 pub mod db;
+pub mod discipline;
 mod error;
 pub mod leave;
 pub mod partners;

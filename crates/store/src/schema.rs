@@ -657,6 +657,63 @@ diesel::table! {
 }
 
 diesel::joinable!(calendar_days -> calendar_years (year));
+diesel::table! {
+    discipline_offenses (code) {
+        code -> Text,
+        definition -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discipline_records (id) {
+        id -> Text,
+        employee_id -> Text,
+        offense_code -> Text,
+        offense_version -> BigInt,
+        offense_definition -> Text,
+        occurred_at -> Timestamp,
+        details -> Text,
+        unit_count -> Integer,
+        flags -> Text,
+        occurrence -> Integer,
+        penalty -> Text,
+        fine_fen -> BigInt,
+        status -> Text,
+        statement -> Nullable<Text>,
+        statement_note -> Nullable<Text>,
+        statement_at -> Nullable<Timestamp>,
+        statement_by -> Nullable<Text>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        recorded_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        payroll_month -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    hr_cases (id) {
+        id -> Text,
+        employee_id -> Text,
+        kind -> Text,
+        source_type -> Text,
+        source_id -> Text,
+        status -> Text,
+        note -> Text,
+        closing_note -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
 diesel::joinable!(customer_tiers -> customers (customer_id));
@@ -672,6 +729,8 @@ diesel::joinable!(complaints -> work_orders (work_order_id));
 diesel::joinable!(work_order_handovers -> work_orders (work_order_id));
 diesel::joinable!(work_order_contact_attempts -> work_orders (work_order_id));
 diesel::joinable!(work_order_extensions -> work_orders (work_order_id));
+diesel::joinable!(discipline_records -> employees (employee_id));
+diesel::joinable!(hr_cases -> employees (employee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -720,4 +779,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     performance_bonuses,
     payroll_runs,
     payslips,
+    discipline_offenses,
+    discipline_records,
+    hr_cases,
 );

@@ -54,3 +54,9 @@ CREATE TABLE payslips (
     PRIMARY KEY (run_id, employee_id)
 );
 CREATE INDEX payslips_by_employee ON payslips (employee_id, run_id);
+
+-- DISC → PAY: the month whose approved payroll deducted a confirmed fine. A fine goes into the
+-- payroll of the month it occurred in, or, when that month is already approved, of the next
+-- month computed; it is never deducted twice.
+ALTER TABLE discipline_records ADD COLUMN payroll_month TEXT;
+CREATE INDEX discipline_records_unsettled ON discipline_records (employee_id, payroll_month, status);

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod complaints;
 pub mod customers;
+pub mod discipline;
 pub mod health;
 pub mod leave;
 pub mod partners;
@@ -88,6 +89,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/meetings").configure(complaints::configure_meetings))
             .service(scope("/sla").configure(sla::configure))
             .service(scope("/accountability-cases").configure(accountability::configure))
+            .service(scope("/discipline").configure(discipline::configure))
+            .service(scope("/hr-cases").configure(discipline::configure_hr_cases))
             .service(scope("/audit").configure(audit::configure)),
     );
 }

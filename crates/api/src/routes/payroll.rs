@@ -1,5 +1,5 @@
 //! Payroll (PAY-1..5): monthly runs computed from the stored attendance month, leave, bonuses
-//! and fines; their payslips; approval and corrections; exports for finance. The payslip is
+//! and confirmed discipline fines; their payslips; approval and corrections; exports for finance. The payslip is
 //! computed by `zhidu_domain::payroll::compute_payslip`; attendance comes from the same
 //! `evaluate_employees` the attendance endpoints answer with, never recomputed another way.
 
@@ -15,10 +15,12 @@ use validator::Validate;
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::payroll::{
-    PayDate, PayrollFacts, Payslip, PayslipInput, compute_payslip, pay_date,
+    DisciplineFine, PayDate, PayLineKind, PayrollFacts, Payslip, PayslipInput, compute_payslip,
+    pay_date,
 };
 use zhidu_domain::person::LeavingReason;
 use zhidu_store::db::DbConnection;
+use zhidu_store::discipline;
 use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{new_id, now_utc};
@@ -186,6 +188,18 @@ fn compute_month(
             .into_iter()
             .map(|bonus| (bonus.employee_id, Money::from_fen(bonus.amount_fen)))
             .collect();
+    let (_, month_end) = month.utc_bounds();
+    let mut fines: HashMap<String, Vec<DisciplineFine>> = HashMap::new();
+    for fine in discipline::fines_for_payroll(connection, &ids, &month.to_string(), month_end)? {
+        fines
+            .entry(fine.employee_id)
+            .or_default()
+            .push(DisciplineFine {
+                record_id: fine.record_id,
+                offense: fine.offense_code,
+                amount: Money::from_fen(fine.fine_fen),
+            });
+    }
     let mut computed = ComputedMonth {
         slips: Vec::with_capacity(employees.len()),
         problems: 0,
@@ -204,7 +218,7 @@ fn compute_month(
                 facts: &facts,
                 attendance: &attendance,
                 performance_bonus: bonuses.get(&employee.id).copied(),
-                discipline_fines: &[],
+                discipline_fines: fines.get(&employee.id).map_or(&[], Vec::as_slice),
                 departure_checklist_complete: true,
             }))
         });
@@ -486,8 +500,9 @@ async fn get_run(
 }
 
 /// Approves a draft run (finance, general manager, admin — not whoever computed it). It is
-/// immutable from then on; an approved correction supersedes the revision before it. Refused
-/// while any employee's payslip could not be computed.
+/// immutable from then on; an approved correction supersedes the revision before it; the
+/// discipline fines it deducts are settled, so no later month deducts them again. Refused while
+/// any employee's payslip could not be computed.
 #[utoipa::path(
     tag = "payroll",
     params(("id" = String, Path, description = "Payroll run id")),
@@ -558,6 +573,10 @@ async fn approve_run(
                 ..before.clone()
             };
             payroll_store::update_run(connection, &actor, "payroll_run.approve", &before, &after)?;
+            let deducted = deducted_fines(&payroll_store::payslips_of_run(
+                connection, &after.id, None, i64::MAX,
+            )?)?;
+            discipline::settle_fines(connection, &after.month, &deducted)?;
             Ok(after)
         })
         .await?;
@@ -612,6 +631,22 @@ async fn run_payslips(
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// The discipline records whose fines a run's payslips deduct.
+fn deducted_fines(slips: &[StoredPayslip]) -> Result<Vec<String>, ApiError> {
+    let mut records = Vec::new();
+    for slip in slips.iter().filter(|slip| slip.problem.is_none()) {
+        let payslip: Payslip = serde_json::from_str(&slip.detail).map_err(ApiError::internal)?;
+        records.extend(
+            payslip
+                .lines
+                .into_iter()
+                .filter(|line| line.kind == PayLineKind::DisciplineFine)
+                .filter_map(|line| line.reference),
+        );
+    }
+    Ok(records)
 }
 
 /// The run and all its payslips, for an export.
