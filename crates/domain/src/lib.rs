@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod calendar;
 pub mod complaint;
 pub mod customer;
+pub mod employment;
 pub mod leave;
 pub mod money;
 pub mod person;
