@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod complaints;
 pub mod customers;
 pub mod db;
+pub mod employment;
 mod error;
 pub mod leave;
 pub mod partners;
