@@ -11,6 +11,7 @@ mod bad_input;
 mod calendar;
 mod complaints;
 mod customers;
+mod employment;
 mod hr;
 mod openapi;
 mod partners;
