@@ -4,11 +4,12 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::employment::{earliest_leaving_date, on_probation, outstanding_items};
-use zhidu_domain::person::{ChecklistItem, LeavingReason};
+use zhidu_domain::person::{ChecklistItem, EmploymentPolicy, LeavingReason};
 use zhidu_store::customers::{self, CustomerChangeset};
 use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{
@@ -522,35 +523,43 @@ pub struct ChecklistView {
     pub version: i64,
 }
 
-/// The employee's checklist (an empty one, version 0, for a departure recorded otherwise);
-/// 409 for an employee who has not left.
-fn checklist_of(
-    connection: &mut DbConnection,
-    employee: &Employee,
-) -> Result<(Option<DepartureChecklist>, DepartureChecklist), ApiError> {
-    if employee.left_on.is_none() {
+/// A leaver's checklist as stored (`None` for a departure recorded without a resignation)
+/// and as it stands (empty, version 0, when not stored), with the last day.
+struct Departure {
+    left_on: Date,
+    stored: Option<DepartureChecklist>,
+    current: DepartureChecklist,
+}
+
+/// The departure of `employee`; 409 for an employee who has not left.
+fn departure_of(connection: &mut DbConnection, employee: &Employee) -> Result<Departure, ApiError> {
+    let Some(left_on) = employee.left_on else {
         return Err(ApiError::conflict(format!(
             "employee {} has not left; there is no departure checklist",
             employee.id
         )));
-    }
+    };
     let stored = store::find_checklist(connection, &employee.id)?;
     let current = stored.clone().unwrap_or_else(|| DepartureChecklist {
         version: 0,
         ..DepartureChecklist::empty(&employee.id, now_utc())
     });
-    Ok((stored, current))
+    Ok(Departure {
+        left_on,
+        stored,
+        current,
+    })
 }
 
 fn checklist_view(
-    policy: &zhidu_domain::person::EmploymentPolicy,
-    employee: &Employee,
+    policy: &EmploymentPolicy,
+    left_on: Date,
     checklist: &DepartureChecklist,
 ) -> ChecklistView {
     let outstanding = outstanding_items(policy, &checklist.returned_items());
     ChecklistView {
-        employee_id: employee.id.clone(),
-        left_on: IsoDate(employee.left_on.unwrap_or(time::Date::MIN)),
+        employee_id: checklist.employee_id.clone(),
+        left_on: IsoDate(left_on),
         items: policy
             .checklist
             .iter()
@@ -587,8 +596,12 @@ async fn get_checklist(
     let view = state
         .read(move |connection| {
             let employee = readable_employee(connection, &caller, &id)?;
-            let (_, checklist) = checklist_of(connection, &employee)?;
-            Ok(checklist_view(&policy, &employee, &checklist))
+            let departure = departure_of(connection, &employee)?;
+            Ok(checklist_view(
+                &policy,
+                departure.left_on,
+                &departure.current,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -622,7 +635,11 @@ async fn return_item(
         .write(move |connection| {
             let employee = people::find_employee(connection, &id)?
                 .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?;
-            let (stored, current) = checklist_of(connection, &employee)?;
+            let Departure {
+                left_on,
+                stored,
+                current,
+            } = departure_of(connection, &employee)?;
             if current.version != body.version {
                 return Err(ApiError::stale("the checklist changed since you read it"));
             }
@@ -645,7 +662,7 @@ async fn return_item(
                 stored.as_ref(),
                 &after,
             )?;
-            Ok(checklist_view(&policy, &employee, &after))
+            Ok(checklist_view(&policy, left_on, &after))
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -687,8 +704,8 @@ async fn leaving_certificate(
     let view = state
         .read(move |connection| {
             let employee = readable_employee(connection, &caller, &id)?;
-            let (_, checklist) = checklist_of(connection, &employee)?;
-            let outstanding = outstanding_items(&policy, &checklist.returned_items());
+            let departure = departure_of(connection, &employee)?;
+            let outstanding = outstanding_items(&policy, &departure.current.returned_items());
             if !outstanding.is_empty() {
                 let names: Vec<&str> = outstanding.iter().map(|item| item.name()).collect();
                 return Err(ApiError::conflict(format!(
@@ -701,7 +718,7 @@ async fn leaving_certificate(
             let department = people::find_department(connection, &employee.department_id)?
                 .ok_or_else(|| ApiError::internal("employee without department"))?;
             Ok(LeavingCertificate {
-                left_on: IsoDate(employee.left_on.unwrap_or(time::Date::MIN)),
+                left_on: IsoDate(departure.left_on),
                 leaving_reason: employee
                     .leaving_reason
                     .as_deref()
