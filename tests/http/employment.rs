@@ -25,6 +25,7 @@ struct Office {
     newcomer_token: String,
     newcomer_user: String,
     colleague_token: String,
+    colleague_user: String,
     hr_token: String,
     finance_token: String,
 }
@@ -82,6 +83,7 @@ fn office(app: &TestApp) -> Office {
         newcomer_token,
         newcomer_user,
         colleague_token,
+        colleague_user,
         hr_token,
         finance_token,
     }
@@ -418,6 +420,35 @@ both_backends!(
             .ok(201)
             .clone();
         assert_eq!(filed["performance"], "0.00");
+        // Withdrawal before the decision: the employee (or HR), with the version read.
+        let withdrawal = format!(
+            "/api/v1/regularization-applications/{}/withdrawal",
+            id_of(&filed)
+        );
+        app.post(&withdrawal, &office.colleague_token, &json!({"version": 1}))
+            .problem(404);
+        app.post(&withdrawal, &office.newcomer_token, &json!({"version": 0}))
+            .problem(412);
+        let withdrawn = app
+            .post(&withdrawal, &office.newcomer_token, &json!({"version": 1}))
+            .ok(200)
+            .clone();
+        assert_eq!(withdrawn["status"], "withdrawn");
+        app.post(
+            &format!(
+                "/api/v1/regularization-applications/{}/decisions",
+                id_of(&filed)
+            ),
+            &office.supervisor_token,
+            &json!({"decision": "approved"}),
+        )
+        .problem(409);
+        app.post(
+            "/api/v1/regularization-applications",
+            &office.newcomer_token,
+            &json!({"statement": "再次申请"}),
+        )
+        .ok(201);
         // A colleague cannot file for someone else.
         app.post(
             "/api/v1/regularization-applications",
@@ -745,5 +776,79 @@ both_backends!(
             &office.hr_token,
         )
         .problem(422);
+    }
+);
+
+both_backends!(
+    care_4_a_named_successor_takes_the_customers_and_an_unfit_one_is_refused,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let office = office(&app);
+        let customer = id_of(&app.create_customer(
+            &json!({"full_name": "客户丙", "area_type": "urban", "owner_id": office.newcomer_user}),
+        ));
+        let resignation = app
+            .post(
+                "/api/v1/resignations",
+                &office.hr_token,
+                &json!({"employee_id": office.newcomer, "requested_last_day": days_from_today(0), "pay_in_lieu": true, "reason": "个人原因"}),
+            )
+            .ok(201)
+            .clone();
+        let acceptance = format!("/api/v1/resignations/{}/acceptance", id_of(&resignation));
+        // A successor without a staff account cannot own customers; nothing is written.
+        let no_account = app.create_employee(
+            &json!({"name": "无账号", "department_id": office.department, "rank": "staff"}),
+        );
+        let refused = app.post(
+            &acceptance,
+            &office.hr_token,
+            &json!({"successor_id": no_account, "version": 1}),
+        );
+        assert_eq!(refused.problem(422)["rule"], "CARE-4");
+        assert_eq!(refused.error_fields(), ["successor_id"]);
+        assert!(employee(&app, &office.newcomer)["left_on"].is_null());
+        let unchanged = app
+            .get(&format!("/api/v1/customers/{customer}"), &app.admin_token)
+            .ok(200)
+            .clone();
+        assert_eq!(unchanged["owner_id"], office.newcomer_user.as_str());
+        let resignation_now = app
+            .get(
+                &format!("/api/v1/resignations/{}", id_of(&resignation)),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(resignation_now["status"], "pending");
+
+        let accepted = app
+            .post(
+                &acceptance,
+                &office.hr_token,
+                &json!({"successor_id": office.colleague, "version": 1}),
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(accepted["left_on"], today().to_string());
+        let task = &accepted["handover_tasks"][0];
+        assert_eq!(task["successor_id"], office.colleague.as_str());
+        assert_eq!(task["customer_id"], customer.as_str());
+        let moved = app
+            .get(&format!("/api/v1/customers/{customer}"), &app.admin_token)
+            .ok(200)
+            .clone();
+        assert_eq!(moved["owner_id"], office.colleague_user.as_str());
+        let assigned = app
+            .get(
+                &format!(
+                    "/api/v1/customer-handover-tasks?assignee={}",
+                    office.colleague
+                ),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(assigned["items"].as_array().unwrap().len(), 1);
     }
 );
