@@ -12,6 +12,7 @@ mod calendar;
 mod complaints;
 mod customers;
 mod discipline;
+mod employment;
 mod hr;
 mod openapi;
 mod partners;

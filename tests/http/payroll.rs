@@ -593,3 +593,80 @@ both_backends!(
         assert!(!kinds.contains(&"discipline_fine"), "{april}");
     }
 );
+
+both_backends!(
+    emp_4_pay_5_a_leavers_final_pay_is_pro_rated_and_withheld_until_the_checklist_is_back,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let office = office(&app);
+        punch_march(&app, &office, &office.colleague);
+        let record = app
+            .get(
+                &format!("/api/v1/employees/{}", office.colleague),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        app.json(
+            "PATCH",
+            &format!("/api/v1/employees/{}", office.colleague),
+            Some(&office.hr_token),
+            &json!({"left_on": "2026-03-14", "leaving_reason": "dismissal", "version": record["version"]}),
+        )
+        .ok(200);
+        let march = json!({"month": "2026-03"});
+        app.post("/api/v1/payroll-runs", &office.hr_token, &march)
+            .ok(201);
+        let slip = || {
+            app.get(
+                &format!("/api/v1/employees/{}/payslips/2026-03", office.colleague),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone()
+        };
+        let first = slip();
+        // 2–14 March: 12 of 26 scheduled days of 5,200.00, seniority, the 2nd late's 10.00.
+        assert_eq!(
+            line_amounts(&first),
+            [
+                ("base_salary", "PAY-5", "2400.00"),
+                ("seniority", "PAY-2", "600.00"),
+                ("lateness_fines", "ATT-2", "-10.00"),
+            ]
+            .map(|(k, r, a)| (k.to_owned(), r.to_owned(), a.to_owned()))
+        );
+        assert_eq!(first["payslip"]["final_pay_withheld"], true);
+
+        // Every item handed back: the rerun releases the pay.
+        let mut version = 0;
+        for item in [
+            "badge",
+            "devices",
+            "business_passwords",
+            "training_material",
+            "locker_key",
+            "tools",
+            "books",
+        ] {
+            version = app
+                .json(
+                    "PUT",
+                    &format!(
+                        "/api/v1/employees/{}/departure-checklist/items/{item}",
+                        office.colleague
+                    ),
+                    Some(&office.hr_token),
+                    &json!({"version": version}),
+                )
+                .ok(200)["version"]
+                .as_i64()
+                .unwrap();
+        }
+        app.post("/api/v1/payroll-runs", &office.hr_token, &march)
+            .ok(200);
+        let released = slip();
+        assert_eq!(released["payslip"]["final_pay_withheld"], false);
+        assert_eq!(released["payslip"]["net"], "2990.00");
+    }
+);

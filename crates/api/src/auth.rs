@@ -326,6 +326,10 @@ policy!(
     PeopleAdmins => [Admin, Hr]
 );
 policy!(
+    /// EMP-2, EMP-5: recording an employee's monthly performance and company-funded spend.
+    PerformanceRecorders => [Admin, Manager, CsManager, Hr, Finance]
+);
+policy!(
     /// SET-1: keeping partners and their credentials.
     PartnerAdmins => [Admin, Finance]
 );

@@ -23,6 +23,15 @@ pub fn not_blank(text: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A CARE-4 hand-over task status filter.
+pub fn task_status(text: &str) -> Result<(), ValidationError> {
+    if matches!(text, "open" | "done") {
+        Ok(())
+    } else {
+        Err(ValidationError::new("status").with_message("must be open or done".into()))
+    }
+}
+
 /// A quarter from a path segment, e.g. `2026Q3`.
 pub fn quarter_param(text: &str) -> Result<Quarter, ApiError> {
     text.parse()

@@ -28,6 +28,7 @@ use crate::routes;
         (name = "quotes", description = "TIER-5: price floors"),
         (name = "sla", description = "SLA: service-desk deadlines and breach sweeps"),
         (name = "people", description = "Departments and employees"),
+        (name = "employment", description = "EMP: probation, regularization, resignation, the departure checklist, promotion; CARE-4 hand-over tasks"),
         (name = "work-orders", description = "SLA: work orders on the service desk"),
         (name = "accountability", description = "ACC: accountability cases"),
         (name = "discipline", description = "DISC: the offense catalog and discipline records (ACC-3: heard before confirmed)"),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::calendar::{BusinessCalendar, OnCalendar, SHANGHAI, clock_hours_deadline};
-use crate::person::{Gender, age_on};
+use crate::person::{EmploymentPolicy, Gender, age_on};
 use crate::roster::{Half, HalfDays, Roster, Shift, scheduled_day};
 
 // Dates travel as `YYYY-MM-DD` (DESIGN.md, API conventions).
@@ -223,7 +223,7 @@ impl Default for LeavePolicy {
             probation_personal_total: HalfDays::days(3),
             probation_personal_consecutive: HalfDays::days(2),
             yearly_review_over: HalfDays::days(30),
-            probation_cap_months: 6,
+            probation_cap_months: EmploymentPolicy::default().probation_cap_months,
             minimum_hospital_grade: HospitalGrade::Grade2A,
             marriage_days: HalfDays::days(3),
             late_marriage_days: HalfDays::days(7),

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod complaint;
 pub mod customer;
 pub mod discipline;
+pub mod employment;
 pub mod leave;
 pub mod money;
 pub mod payroll;

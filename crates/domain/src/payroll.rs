@@ -18,6 +18,8 @@
 //!   A later probation departure is paid like any leaver (PAY-5 and LEAVE-3).
 //! - **EMP-4.** The final month's pay of a leaver whose hand-back checklist is incomplete is
 //!   computed in full and marked withheld, never dropped.
+//! - **EMP-3.** A resignation that pays in lieu of notice owes that many days at the day rate
+//!   (PAY-4's daily pay when paid by the day), deducted in the leaving month.
 //! - **A negative net** is reported as such (`negative_net`), never floored at zero.
 
 use serde::{Deserialize, Serialize};
@@ -132,6 +134,7 @@ pub enum PayLineKind {
     PersonalLeaveDeduction,
     AbsenceDeduction,
     DisciplineFine,
+    NoticePayInLieu,
 }
 
 /// One line of a payslip: additions are positive, deductions negative.
@@ -192,6 +195,8 @@ pub struct PayslipInput<'a> {
     pub discipline_fines: &'a [DisciplineFine],
     /// EMP-4: every item of the leaver's hand-back checklist is returned.
     pub departure_checklist_complete: bool,
+    /// EMP-3: days of pay the leaver owes in lieu of notice.
+    pub notice_days_in_lieu: u32,
 }
 
 /// A computed payslip.
@@ -289,7 +294,7 @@ fn month_end(year: i32, month: Month) -> Option<Date> {
     Date::from_calendar_date(year, month, month.length(year)).ok()
 }
 
-/// PAY-1..5, LEAVE-3, ATT-2, ATT-6, ATT-7, DISC, EMP-4: the month's payslip. Pure: the same
+/// PAY-1..5, LEAVE-3, ATT-2, ATT-6, ATT-7, DISC, EMP-3, EMP-4: the month's payslip. Pure: the same
 /// input always gives the same payslip, and its net is the exact sum of its lines.
 pub fn compute_payslip(input: &PayslipInput) -> Payslip {
     let PayslipInput {
@@ -367,6 +372,23 @@ pub fn compute_payslip(input: &PayslipInput) -> Payslip {
             format!("discipline fine: {}", fine.offense),
         )
     }));
+    let leaves_this_month = facts
+        .left_on
+        .is_some_and(|left| left.year() == year && left.month() == month);
+    if leaves_this_month && input.notice_days_in_lieu > 0 {
+        let days = input.notice_days_in_lieu;
+        let owed = if by_the_day {
+            probation_daily_pay(policy, HalfDays::days(days))
+        } else {
+            day_rate_deduction(facts.base_salary, month_days, HalfDays::days(days))
+        };
+        lines.push(PayLine::new(
+            PayLineKind::NoticePayInLieu,
+            "EMP-3",
+            Money::from_fen(-owed.fen()),
+            format!("{days} days' pay in lieu of notice"),
+        ));
+    }
     let sum = |keep: fn(&Money) -> bool| {
         Money::from_fen(
             lines
@@ -380,9 +402,6 @@ pub fn compute_payslip(input: &PayslipInput) -> Payslip {
     let earnings = sum(|amount| !amount.is_negative());
     let deductions = sum(|amount| amount.is_negative());
     let net = Money::from_fen(earnings.fen().saturating_add(deductions.fen()));
-    let leaves_this_month = facts
-        .left_on
-        .is_some_and(|left| left.year() == year && left.month() == month);
     Payslip {
         lines,
         earnings,
@@ -565,6 +584,7 @@ mod tests {
             performance_bonus: bonus.map(yuan),
             discipline_fines: fines,
             departure_checklist_complete: false,
+            notice_days_in_lieu: 0,
         })
     }
 
@@ -874,6 +894,45 @@ mod tests {
         assert_eq!(payslip.net, yuan("1600.00"));
         assert_eq!(with_fine.net, yuan("-400.00"));
         assert!(with_fine.negative_net);
+    }
+
+    #[test]
+    fn emp_3_pay_in_lieu_of_notice_is_deducted_in_the_leaving_month() {
+        let month = march();
+        let attendance = Fixture {
+            employed_from: date!(2026 - 01 - 05),
+            employed_until: Some(date!(2026 - 03 - 14)),
+            ..Fixture::clean(Month::March, Roster::default())
+        }
+        .evaluate();
+        let facts = PayrollFacts {
+            hired_on: date!(2026 - 01 - 05),
+            probation_end: Some(date!(2026 - 04 - 04)),
+            left_on: Some(date!(2026 - 03 - 14)),
+            leaving_reason: Some(LeavingReason::Resignation),
+            ..facts("5200.00")
+        };
+        let payslip = compute_payslip(&PayslipInput {
+            policy: &PayrollPolicy::default(),
+            attendance_policy: &AttendancePolicy::default(),
+            year: 2026,
+            month: month.month,
+            facts: &facts,
+            attendance: &attendance,
+            performance_bonus: None,
+            discipline_fines: &[],
+            departure_checklist_complete: true,
+            notice_days_in_lieu: 3,
+        });
+        // 2–14 March: 12 of 26 scheduled days (2,400.00); 3 days at 200.00 owed.
+        assert_eq!(
+            amounts(&payslip),
+            vec![
+                (PayLineKind::BaseSalary, "PAY-5", "2400.00".into()),
+                (PayLineKind::NoticePayInLieu, "EMP-3", "-600.00".into()),
+            ]
+        );
+        assert!(!payslip.final_pay_withheld);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::money::Money;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -52,17 +54,86 @@ pub fn age_on(birth_date: Date, on: Date) -> i32 {
     if birthday_reached { years } else { years - 1 }
 }
 
-/// EMP-1: the length of probation for a new hire.
+/// EMP-1..5: probation, regularization, notice, the departure checklist and promotion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmploymentPolicy {
+    /// EMP-1: the length of probation for a new hire.
     pub probation_months: u8,
+    /// EMP-1: probation never runs past this many months after hiring, extensions (LEAVE-4 and
+    /// EMP-1 alike) included. `LeavePolicy::default()` takes its cap from here, and both rules
+    /// apply it through `leave::probation_last_possible_day`.
+    pub probation_cap_months: u32,
+    /// EMP-2: recorded performance a customer-service employee needs to be regularized.
+    pub regularization_performance: Money,
+    /// EMP-3: calendar days of notice while on probation.
+    pub probation_notice_days: u32,
+    /// EMP-3: days of pay that replace the notice on probation.
+    pub pay_in_lieu_days: u32,
+    /// EMP-3: calendar days of notice once regular.
+    pub regular_notice_days: u32,
+    /// EMP-4: what a leaver hands back before final pay and the leaving certificate.
+    pub checklist: &'static [ChecklistItem],
+    /// EMP-5: company-funded spend above this share of the year's performance, in basis
+    /// points (300 = 3.00%), rules a customer-service employee out of promotion.
+    pub promotion_spend_limit_basis_points: i64,
 }
 
 impl Default for EmploymentPolicy {
     fn default() -> Self {
         EmploymentPolicy {
             probation_months: 1,
+            probation_cap_months: 6,
+            regularization_performance: Money::from_yuan(60_000),
+            probation_notice_days: 3,
+            pay_in_lieu_days: 3,
+            regular_notice_days: 30,
+            checklist: &ChecklistItem::ALL,
+            promotion_spend_limit_basis_points: 300,
         }
+    }
+}
+
+/// EMP-4: the things a leaver hands back (员工卡、电子用品、业务密码、培训资料、更衣柜钥匙、工具、书本).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChecklistItem {
+    Badge,
+    Devices,
+    BusinessPasswords,
+    TrainingMaterial,
+    LockerKey,
+    Tools,
+    Books,
+}
+
+impl ChecklistItem {
+    pub const ALL: [ChecklistItem; 7] = [
+        ChecklistItem::Badge,
+        ChecklistItem::Devices,
+        ChecklistItem::BusinessPasswords,
+        ChecklistItem::TrainingMaterial,
+        ChecklistItem::LockerKey,
+        ChecklistItem::Tools,
+        ChecklistItem::Books,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChecklistItem::Badge => "badge",
+            ChecklistItem::Devices => "devices",
+            ChecklistItem::BusinessPasswords => "business_passwords",
+            ChecklistItem::TrainingMaterial => "training_material",
+            ChecklistItem::LockerKey => "locker_key",
+            ChecklistItem::Tools => "tools",
+            ChecklistItem::Books => "books",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ChecklistItem> {
+        ChecklistItem::ALL
+            .into_iter()
+            .find(|item| item.name() == name)
     }
 }
 

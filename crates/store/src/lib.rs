@@ -11,6 +11,7 @@ pub mod complaints;
 pub mod customers;
 pub mod db;
 pub mod discipline;
+pub mod employment;
 mod error;
 pub mod leave;
 pub mod partners;

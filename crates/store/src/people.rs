@@ -26,6 +26,8 @@ pub struct Department {
     pub lunch_end: Time,
     pub rest_start: Time,
     pub rest_end: Time,
+    /// EMP-2, EMP-5: its employees are customer-service staff.
+    pub customer_service: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]

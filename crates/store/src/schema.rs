@@ -138,6 +138,7 @@ diesel::table! {
         lunch_end -> Time,
         rest_start -> Time,
         rest_end -> Time,
+        customer_service -> Bool,
     }
 }
 
@@ -656,6 +657,103 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    performance_records (employee_id, month) {
+        employee_id -> Text,
+        month -> Date,
+        performance_fen -> BigInt,
+        company_funded_spend_fen -> BigInt,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    probation_extensions (id) {
+        id -> Text,
+        employee_id -> Text,
+        previous_end -> Date,
+        new_end -> Date,
+        reason -> Text,
+        granted_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regularization_applications (id) {
+        id -> Text,
+        employee_id -> Text,
+        statement -> Text,
+        performance_fen -> BigInt,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resignations (id) {
+        id -> Text,
+        employee_id -> Text,
+        submitted_at -> Timestamp,
+        submitted_on -> Date,
+        on_probation -> Bool,
+        pay_in_lieu -> Bool,
+        pay_in_lieu_days -> Integer,
+        earliest_last_day -> Date,
+        requested_last_day -> Date,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    departure_checklists (employee_id) {
+        employee_id -> Text,
+        badge_returned_at -> Nullable<Timestamp>,
+        badge_received_by -> Nullable<Text>,
+        devices_returned_at -> Nullable<Timestamp>,
+        devices_received_by -> Nullable<Text>,
+        business_passwords_returned_at -> Nullable<Timestamp>,
+        business_passwords_received_by -> Nullable<Text>,
+        training_material_returned_at -> Nullable<Timestamp>,
+        training_material_received_by -> Nullable<Text>,
+        locker_key_returned_at -> Nullable<Timestamp>,
+        locker_key_received_by -> Nullable<Text>,
+        tools_returned_at -> Nullable<Timestamp>,
+        tools_received_by -> Nullable<Text>,
+        books_returned_at -> Nullable<Timestamp>,
+        books_received_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_handover_tasks (id) {
+        id -> Text,
+        customer_id -> Text,
+        leaver_id -> Text,
+        successor_id -> Text,
+        status -> Text,
+        promised_services -> Nullable<Text>,
+        completed_by -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::table! {
     discipline_offenses (code) {
@@ -782,4 +880,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     discipline_offenses,
     discipline_records,
     hr_cases,
+    performance_records,
+    probation_extensions,
+    regularization_applications,
+    resignations,
+    departure_checklists,
+    customer_handover_tasks,
 );

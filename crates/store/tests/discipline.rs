@@ -91,6 +91,7 @@ both_backends!(
             lunch_end: time!(12:30),
             rest_start: time!(12:30),
             rest_end: time!(13:30),
+            customer_service: true,
         };
         people::insert_department(&mut connection, &actor, &department).unwrap();
         employee(&mut connection, "e1", "d1");

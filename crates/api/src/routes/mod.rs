@@ -7,7 +7,9 @@ pub mod audit;
 pub mod calendar;
 pub mod complaints;
 pub mod customers;
+pub mod departures;
 pub mod discipline;
+pub mod employment;
 pub mod health;
 pub mod leave;
 pub mod partners;
@@ -62,8 +64,16 @@ pub fn configure(config: &mut ServiceConfig) {
                     .configure(people::configure_employees)
                     .configure(attendance::configure_per_employee)
                     .configure(leave::configure_per_employee)
-                    .configure(payroll::configure_per_employee),
+                    .configure(payroll::configure_per_employee)
+                    .configure(employment::configure_per_employee)
+                    .configure(departures::configure_per_employee),
             )
+            .service(
+                scope("/regularization-applications")
+                    .configure(employment::configure_regularization),
+            )
+            .service(scope("/resignations").configure(departures::configure_resignations))
+            .service(scope("/customer-handover-tasks").configure(departures::configure_handover))
             .service(scope("/attendance").configure(attendance::configure))
             .service(scope("/leave-requests").configure(leave::configure))
             .service(scope("/payroll-runs").configure(payroll::configure))

@@ -20,9 +20,9 @@ use zhidu_domain::payroll::{
 };
 use zhidu_domain::person::LeavingReason;
 use zhidu_store::db::DbConnection;
-use zhidu_store::discipline;
 use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
 use zhidu_store::people::{self, Employee};
+use zhidu_store::{discipline, employment};
 use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, PayrollApprovers, PayrollDesk, Role, Staff};
@@ -188,6 +188,8 @@ fn compute_month(
             .into_iter()
             .map(|bonus| (bonus.employee_id, Money::from_fen(bonus.amount_fen)))
             .collect();
+    let incomplete = employment::incomplete_departures(connection, &ids)?;
+    let in_lieu = employment::notice_days_in_lieu(connection, &ids)?;
     let (_, month_end) = month.utc_bounds();
     let mut fines: HashMap<String, Vec<DisciplineFine>> = HashMap::new();
     for fine in discipline::fines_for_payroll(connection, &ids, &month.to_string(), month_end)? {
@@ -219,7 +221,10 @@ fn compute_month(
                 attendance: &attendance,
                 performance_bonus: bonuses.get(&employee.id).copied(),
                 discipline_fines: fines.get(&employee.id).map_or(&[], Vec::as_slice),
-                departure_checklist_complete: true,
+                departure_checklist_complete: !incomplete.contains(&employee.id),
+                notice_days_in_lieu: in_lieu
+                    .get(&employee.id)
+                    .map_or(0, |days| u32::try_from(*days).unwrap_or(0)),
             }))
         });
         let slip = match payslip {

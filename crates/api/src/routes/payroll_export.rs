@@ -28,6 +28,7 @@ const LINE_COLUMNS: &[(PayLineKind, &str)] = &[
     ),
     (PayLineKind::AbsenceDeduction, "absence_deduction"),
     (PayLineKind::DisciplineFine, "discipline_fines"),
+    (PayLineKind::NoticePayInLieu, "notice_pay_in_lieu"),
 ];
 
 const LEADING: &[&str] = &["employee_id", "name", "department_id"];

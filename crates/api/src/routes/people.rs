@@ -35,7 +35,8 @@ pub fn configure_departments(config: &mut ServiceConfig) {
         .service(create_department)
         .service(list_departments)
         .service(set_manager)
-        .service(set_shift);
+        .service(set_shift)
+        .service(set_customer_service);
 }
 
 /// Under `/employees`.
@@ -147,6 +148,8 @@ pub struct DepartmentView {
     pub name: String,
     pub manager_id: Option<String>,
     pub shift: ShiftTimes,
+    /// EMP-2, EMP-5: its employees are customer-service staff.
+    pub customer_service: bool,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -158,6 +161,7 @@ impl From<Department> for DepartmentView {
             id: d.id,
             name: d.name,
             manager_id: d.manager_id,
+            customer_service: d.customer_service,
             version: d.version,
             created_at: Instant::from_utc(d.created_at),
         }
@@ -176,6 +180,8 @@ pub struct CreateDepartment {
     /// Defaults to the company hours of CAL-3 (09:00–17:30, lunch 12:00–12:30, rest
     /// 12:30–13:30).
     pub shift: Option<ShiftTimes>,
+    /// EMP-2, EMP-5: its employees are customer-service staff. Defaults to false.
+    pub customer_service: Option<bool>,
 }
 
 /// Create a department (admin, HR).
@@ -209,6 +215,7 @@ async fn create_department(
         lunch_end: shift.lunch_end,
         rest_start: shift.rest_start,
         rest_end: shift.rest_end,
+        customer_service: request.customer_service.unwrap_or(false),
     };
     let actor = caller.actor;
     let created = state
@@ -344,6 +351,47 @@ async fn set_shift(
         request.version,
         "department.set_shift",
         move |_, department| Ok(with_shift(department, shift)),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCustomerService {
+    pub customer_service: bool,
+    pub version: i64,
+}
+
+/// Mark whether a department's employees are customer-service staff (admin, HR): they need
+/// 60,000.00 of recorded performance to be regularized (EMP-2) and their company-funded spend
+/// decides their promotion eligibility (EMP-5).
+#[utoipa::path(
+    tag = "people",
+    params(("id" = String, Path, description = "Department id")),
+    request_body = SetCustomerService,
+    responses((status = 200, body = DepartmentView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/{id}/customer-service")]
+async fn set_customer_service(
+    state: web::Data<AppState>,
+    caller: Authorized<PeopleAdmins>,
+    id: web::Path<String>,
+    Json(request): Json<SetCustomerService>,
+) -> Result<HttpResponse, ApiError> {
+    let department = change_department(
+        &state,
+        caller.actor,
+        id.into_inner(),
+        request.version,
+        "department.set_customer_service",
+        move |_, department| {
+            Ok(Department {
+                customer_service: request.customer_service,
+                ..department
+            })
+        },
     )
     .await?;
     Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
