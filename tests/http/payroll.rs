@@ -12,8 +12,11 @@ use zhidu_store::testing::TestDatabase;
 use crate::support::{TestApp, spawn_app};
 
 struct Office {
+    head: String,
+    head_user: String,
     staff: String,
     colleague: String,
+    colleague_user: String,
     head_token: String,
     staff_token: String,
     colleague_token: String,
@@ -43,8 +46,11 @@ fn office(app: &TestApp) -> Office {
     let staff = app.create_employee(&json!({"name": "李客服", "department_id": department, "rank": "staff", "superior_id": head, "user_id": staff_user, "gender": "female", "birth_date": "1998-04-10"}));
     let colleague = app.create_employee(&json!({"name": "赵客服", "department_id": department, "rank": "staff", "superior_id": head, "user_id": colleague_user}));
     Office {
+        head,
+        head_user,
         staff,
         colleague,
+        colleague_user,
         head_token,
         staff_token,
         colleague_token,
@@ -600,6 +606,7 @@ both_backends!(
         let app = spawn_app(db);
         let office = office(&app);
         punch_march(&app, &office, &office.colleague);
+        let customer = app.create_customer(&json!({"full_name": "成都某科技公司", "area_type": "urban", "owner_id": office.colleague_user}));
         let record = app
             .get(
                 &format!("/api/v1/employees/{}", office.colleague),
@@ -614,6 +621,24 @@ both_backends!(
             &json!({"left_on": "2026-03-14", "leaving_reason": "dismissal", "version": record["version"]}),
         )
         .ok(200);
+        // CARE-4: the leaver's customer passes to their superior, with a hand-over task.
+        let tasks = app
+            .get(
+                &format!("/api/v1/customer-handover-tasks?assignee={}", office.head),
+                &office.hr_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(tasks["items"].as_array().unwrap().len(), 1);
+        assert_eq!(tasks["items"][0]["customer_id"], customer["id"]);
+        let moved = app
+            .get(
+                &format!("/api/v1/customers/{}", customer["id"].as_str().unwrap()),
+                &app.admin_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(moved["owner_id"], office.head_user.as_str());
         let march = json!({"month": "2026-03"});
         app.post("/api/v1/payroll-runs", &office.hr_token, &march)
             .ok(201);
@@ -639,7 +664,7 @@ both_backends!(
         assert_eq!(first["payslip"]["final_pay_withheld"], true);
 
         // Every item handed back: the rerun releases the pay.
-        let mut version = 0;
+        let mut version = 1;
         for item in [
             "badge",
             "devices",

@@ -360,6 +360,33 @@ fn hand_over_customers<P>(
     Ok(tasks)
 }
 
+/// EMP-4, CARE-4: what every departure opens, however it is recorded (an accepted
+/// resignation, or HR setting the leaving date): the hand-back checklist, and a hand-over task
+/// for each customer the leaver owned, whose ownership passes to the successor.
+pub fn open_departure<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    leaver: &Employee,
+    named_successor: Option<&str>,
+) -> Result<(DepartureChecklist, Vec<CustomerHandoverTask>), ApiError> {
+    let checklist = match store::find_checklist(connection, &leaver.id)? {
+        Some(existing) => existing,
+        None => {
+            let fresh = DepartureChecklist::empty(&leaver.id, now_utc());
+            store::save_checklist(
+                connection,
+                &caller.actor,
+                "departure_checklist.open",
+                None,
+                &fresh,
+            )?;
+            fresh
+        }
+    };
+    let tasks = hand_over_customers(connection, caller, leaver, named_successor)?;
+    Ok((checklist, tasks))
+}
+
 /// Accept a resignation (admin, HR). In one transaction: the employee's `left_on` becomes the
 /// requested last day with `leaving_reason = resignation`, the EMP-4 checklist opens, and
 /// every customer the leaver owned passes to the successor with a CARE-4 hand-over task.
@@ -422,22 +449,8 @@ async fn accept_resignation(
                 &employee,
                 &leaver,
             )?;
-            let checklist = match store::find_checklist(connection, &employee.id)? {
-                Some(existing) => existing,
-                None => {
-                    let fresh = DepartureChecklist::empty(&employee.id, now);
-                    store::save_checklist(
-                        connection,
-                        &caller.actor,
-                        "departure_checklist.open",
-                        None,
-                        &fresh,
-                    )?;
-                    fresh
-                }
-            };
-            let tasks =
-                hand_over_customers(connection, &caller, &employee, body.successor_id.as_deref())?;
+            let (checklist, tasks) =
+                open_departure(connection, &caller, &employee, body.successor_id.as_deref())?;
             Ok(AcceptedResignation {
                 resignation: after.into(),
                 left_on: IsoDate(before.requested_last_day),

@@ -25,6 +25,7 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::routes::departures;
 use crate::routes::{Page, PageParams};
 use crate::state::AppState;
 use crate::wire::{ClockTime, Instant, IsoDate};
@@ -747,6 +748,9 @@ pub struct UpdateEmployee {
     #[serde(default, deserialize_with = "crate::wire::present")]
     #[schema(value_type = Option<LeavingReason>)]
     pub leaving_reason: Option<Option<LeavingReason>>,
+    /// CARE-4: who takes over the leaver's customers when `left_on` is first set; the
+    /// leaver's superior when absent.
+    pub successor_id: Option<String>,
     pub base_salary: Option<Money>,
     pub rest_day: Option<DayOfWeek>,
     /// The version you read.
@@ -796,6 +800,9 @@ impl UpdateEmployee {
 }
 
 /// Change an employee record (admin, HR): HR facts, department, superior, leaving date.
+/// Setting the leaving date opens the departure: the EMP-4 hand-back checklist and a CARE-4
+/// hand-over task for each customer the leaver owned, passed to `successor_id` (default: the
+/// superior).
 #[utoipa::path(
     tag = "people",
     params(("id" = String, Path, description = "Employee id")),
@@ -814,7 +821,6 @@ async fn update_employee(
         check_salary("base_salary", salary)?;
     }
     let id = id.into_inner();
-    let actor = caller.actor;
     let employee = state
         .write(move |connection| {
             let before = people::find_employee(connection, &id)?
@@ -824,10 +830,20 @@ async fn update_employee(
                     "the employee record changed since you read it",
                 ));
             }
+            let successor = request.successor_id.clone();
             let after = request.apply(&before);
             check_employment_dates(&after)?;
             check_references(connection, &after)?;
-            people::update_employee(connection, &actor, "employee.update", &before, &after)?;
+            people::update_employee(
+                connection,
+                &caller.actor,
+                "employee.update",
+                &before,
+                &after,
+            )?;
+            if before.left_on.is_none() && after.left_on.is_some() {
+                departures::open_departure(connection, &caller, &after, successor.as_deref())?;
+            }
             Ok(after)
         })
         .await?;
