@@ -13,6 +13,7 @@ use zhidu_store::{now_utc, people};
 
 use crate::auth::{Authorized, Role};
 use crate::error::ApiError;
+use crate::routes::Page;
 use crate::wire::Instant;
 
 pub fn step_text(kind: StepKind) -> &'static str {
@@ -39,6 +40,27 @@ fn decision_of(step: &ApprovalStep) -> Option<Decision> {
         Some("rejected") => Some(Decision::Rejected),
         _ => None,
     }
+}
+
+/// A page of chained subjects (leave requests, applications) as views with their chains: one
+/// query loads every chain of the page.
+pub fn page_with_chains<T, V>(
+    connection: &mut DbConnection,
+    subject_type: &str,
+    page: Page<T>,
+    id_of: impl Fn(&T) -> &str,
+    view: impl Fn(T, &[ApprovalStep]) -> V,
+) -> StoreResult<Page<V>> {
+    let ids: Vec<String> = page.items.iter().map(|row| id_of(row).to_owned()).collect();
+    let steps = approvals::chains_of(connection, subject_type, &ids)?;
+    Ok(page.map(|row| {
+        let chain: Vec<ApprovalStep> = steps
+            .iter()
+            .filter(|step| step.subject_id == id_of(&row))
+            .cloned()
+            .collect();
+        view(row, &chain)
+    }))
 }
 
 /// Where a stored chain stands.

@@ -24,7 +24,7 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::routes::employment::{ensure_employed, today};
-use crate::routes::people::{filing_employee, readable_employee};
+use crate::routes::people::{filing_employee, listing_subject, readable_employee};
 use crate::routes::{Page, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
@@ -785,20 +785,13 @@ async fn list_tasks(
     let limit = page.limit();
     let page = state
         .read(move |connection| {
-            let assignee = match params.assignee {
-                Some(id) => Some(readable_employee(connection, &caller, &id)?.id),
-                None if caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]) => None,
-                None => Some(
-                    people::employee_of_user(connection, &caller.claims.sub)?
-                        .ok_or_else(|| {
-                            ApiError::invalid_field(
-                                "assignee",
-                                "your account has no employee record; name the assignee",
-                            )
-                        })?
-                        .id,
-                ),
-            };
+            let assignee = listing_subject(
+                connection,
+                &caller,
+                params.assignee,
+                caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]),
+                "assignee",
+            )?;
             let rows = store::list_handover_tasks(
                 connection,
                 assignee.as_deref(),

@@ -30,7 +30,7 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::routes::people::{existing_employee, may_read_employee};
+use crate::routes::people::{existing_employee, listing_subject, may_read_employee};
 use crate::routes::{Page, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, local_midnight_utc, stored_utc};
@@ -572,29 +572,13 @@ async fn list_records(
     let limit = page.limit();
     let page = state
         .read(move |connection| {
-            let everyone = caller.has_any(DECIDES_FOR_EVERYONE);
-            let employee_id = match params.employee {
-                Some(id) if everyone => Some(id),
-                Some(id) => {
-                    let not_found = || ApiError::not_found(format!("no employee {id}"));
-                    let employee = people::find_employee(connection, &id)?.ok_or_else(not_found)?;
-                    if !may_read_employee(connection, &caller, &employee)? {
-                        return Err(not_found());
-                    }
-                    Some(employee.id)
-                }
-                None if everyone => None,
-                None => Some(
-                    people::employee_of_user(connection, &caller.claims.sub)?
-                        .ok_or_else(|| {
-                            ApiError::invalid_field(
-                                "employee",
-                                "your account has no employee record; name the employee",
-                            )
-                        })?
-                        .id,
-                ),
-            };
+            let employee_id = listing_subject(
+                connection,
+                &caller,
+                params.employee,
+                caller.has_any(DECIDES_FOR_EVERYONE),
+                "employee",
+            )?;
             let filter = RecordFilter {
                 employee_id,
                 status: params.status.map(|s| s.as_str().to_owned()),

@@ -767,16 +767,13 @@ async fn list_applications(
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &RegularizationApplication| &r.id);
-            let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
-            let steps = approval_store::chains_of(connection, REGULARIZATION, &ids)?;
-            Ok(page.map(|row| {
-                let chain: Vec<ApprovalStep> = steps
-                    .iter()
-                    .filter(|s| s.subject_id == row.id)
-                    .cloned()
-                    .collect();
-                application_view(row, &chain)
-            }))
+            Ok(approvals::page_with_chains(
+                connection,
+                REGULARIZATION,
+                page,
+                |r| &r.id,
+                application_view,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -34,7 +34,8 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::routes::calendar::load_calendar;
 use crate::routes::people::{
-    filing_employee, hr_facts, may_read_employee, readable_employee, roster_of, shift_of,
+    filing_employee, hr_facts, listing_subject, may_read_employee, readable_employee, roster_of,
+    shift_of,
 };
 use crate::routes::{Page, PageParams, VersionOnly};
 use crate::state::AppState;
@@ -459,20 +460,13 @@ async fn list_leave(
     let limit = page.limit();
     let page = state
         .read(move |connection| {
-            let employee = match params.employee_id {
-                Some(id) => Some(readable_employee(connection, &caller, &id)?.id),
-                None if caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]) => None,
-                None => Some(
-                    people::employee_of_user(connection, &caller.claims.sub)?
-                        .ok_or_else(|| {
-                            ApiError::invalid_field(
-                                "employee_id",
-                                "your account has no employee record; name the employee",
-                            )
-                        })?
-                        .id,
-                ),
-            };
+            let employee = listing_subject(
+                connection,
+                &caller,
+                params.employee_id,
+                caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]),
+                "employee_id",
+            )?;
             let rows = leave_store::list_leave_requests(
                 connection,
                 employee.as_deref(),
@@ -481,16 +475,13 @@ async fn list_leave(
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &LeaveRequest| &r.id);
-            let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
-            let steps = approval_store::chains_of(connection, LEAVE, &ids)?;
-            Ok(page.map(|row| {
-                let chain: Vec<ApprovalStep> = steps
-                    .iter()
-                    .filter(|s| s.subject_id == row.id)
-                    .cloned()
-                    .collect();
-                leave_view(row, &chain)
-            }))
+            Ok(approvals::page_with_chains(
+                connection,
+                LEAVE,
+                page,
+                |r| &r.id,
+                leave_view,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -495,6 +495,33 @@ pub fn readable_employee<P>(
     }
 }
 
+/// Whose records a listing shows: for callers who see everyone, the employee named or all
+/// (`None`); for anyone else, the employee named if they may read them, else their own record.
+/// `field` is the query parameter naming the employee.
+pub fn listing_subject<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    named: Option<String>,
+    sees_everyone: bool,
+    field: &str,
+) -> Result<Option<String>, ApiError> {
+    Ok(match named {
+        Some(id) if sees_everyone => Some(id),
+        Some(id) => Some(readable_employee(connection, caller, &id)?.id),
+        None if sees_everyone => None,
+        None => Some(
+            people::employee_of_user(connection, &caller.claims.sub)?
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        field,
+                        format!("your account has no employee record; name the {field}"),
+                    )
+                })?
+                .id,
+        ),
+    })
+}
+
 /// The employee a filing is for: the caller's own record, or — for HR and admin — the one
 /// named.
 pub fn filing_employee<P>(
