@@ -227,10 +227,7 @@ both_backends!(
             Duration::days(1),
         )
         .problem(404);
-        assert_eq!(
-            detail(&app, &p)["invitations"].as_array().unwrap().len(),
-            4
-        );
+        assert_eq!(detail(&app, &p)["invitations"].as_array().unwrap().len(), 4);
     }
 );
 
@@ -536,7 +533,10 @@ both_backends!(
         follow(&s.b, &["success"]);
 
         let report = app
-            .get("/api/v1/follow-up-eligibility?month=2026-04", &s.agent_token)
+            .get(
+                "/api/v1/follow-up-eligibility?month=2026-04",
+                &s.agent_token,
+            )
             .ok(200)
             .clone();
         assert_eq!(report["counted_month"], "2026-03");
@@ -550,16 +550,29 @@ both_backends!(
         };
         let a = of(&s.a);
         assert_eq!(
-            (&a["outcomes"], &a["failures"], &a["failure_rate_bp"], &a["eligible"]),
+            (
+                &a["outcomes"],
+                &a["failures"],
+                &a["failure_rate_bp"],
+                &a["eligible"]
+            ),
             (&json!(5), &json!(2), &json!(4000), &json!(false))
         );
         let b = of(&s.b);
         assert_eq!(
-            (&b["outcomes"], &b["failures"], &b["failure_rate_bp"], &b["eligible"]),
+            (
+                &b["outcomes"],
+                &b["failures"],
+                &b["failure_rate_bp"],
+                &b["eligible"]
+            ),
             (&json!(3), &json!(1), &json!(3333), &json!(true))
         );
         let may = app
-            .get("/api/v1/follow-up-eligibility?month=2026-05", &s.agent_token)
+            .get(
+                "/api/v1/follow-up-eligibility?month=2026-05",
+                &s.agent_token,
+            )
             .ok(200)
             .clone();
         assert_eq!(may["staff"], json!([]));
@@ -575,10 +588,16 @@ both_backends!(
         assert!(unchanged["follow_up"].is_null());
         assert_eq!(unchanged["version"], 1);
         let allowed = assign(&app, &p, &s.a, &s.b, Some(&s.b), april);
-        assert_eq!(allowed.ok(200)["follow_up"]["assigned_owner_id"], s.b.as_str());
+        assert_eq!(
+            allowed.ok(200)["follow_up"]["assigned_owner_id"],
+            s.b.as_str()
+        );
 
-        app.get("/api/v1/follow-up-eligibility?month=2026-13", &s.agent_token)
-            .problem(422);
+        app.get(
+            "/api/v1/follow-up-eligibility?month=2026-13",
+            &s.agent_token,
+        )
+        .problem(422);
         app.get("/api/v1/follow-up-eligibility", &s.agent_token)
             .problem(422);
     }

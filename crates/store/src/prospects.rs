@@ -360,19 +360,24 @@ pub struct FollowUpTally {
     pub failures: u64,
 }
 
-/// LEAD-3: per owner, the follow-up outcomes with `occurred_at` in `[from, to)` (UTC) and
-/// how many failed, by owner id.
+/// LEAD-3: per owner (only `owner_id` when given), the follow-up outcomes with `occurred_at`
+/// in `[from, to)` (UTC) and how many failed, by owner id.
 pub fn follow_up_tallies(
     connection: &mut DbConnection,
     from: PrimitiveDateTime,
     to: PrimitiveDateTime,
+    owner_id: Option<&str>,
 ) -> StoreResult<Vec<FollowUpTally>> {
-    let rows: Vec<(String, String)> = prospect_follow_ups::table
+    let mut query = prospect_follow_ups::table
         .filter(prospect_follow_ups::occurred_at.ge(from))
         .filter(prospect_follow_ups::occurred_at.lt(to))
         .order(prospect_follow_ups::owner_id.asc())
         .select((prospect_follow_ups::owner_id, prospect_follow_ups::result))
-        .load(connection)?;
+        .into_boxed::<MultiBackend>();
+    if let Some(owner) = owner_id {
+        query = query.filter(prospect_follow_ups::owner_id.eq(owner.to_owned()));
+    }
+    let rows: Vec<(String, String)> = query.load(connection)?;
     let mut tallies: Vec<FollowUpTally> = Vec::new();
     for (owner_id, result) in rows {
         let failed = u64::from(result == "failure");

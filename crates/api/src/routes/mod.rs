@@ -103,9 +103,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/discipline").configure(discipline::configure))
             .service(scope("/hr-cases").configure(discipline::configure_hr_cases))
             .service(scope("/prospects").configure(prospects::configure))
-            .service(
-                scope("/follow-up-eligibility").configure(prospects::configure_eligibility),
-            )
+            .service(scope("/follow-up-eligibility").configure(prospects::configure_eligibility))
             .service(scope("/audit").configure(audit::configure)),
     );
 }

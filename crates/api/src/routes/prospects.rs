@@ -16,7 +16,7 @@ use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::lead::{
     DealSettlement, FollowUpClaim, FollowUpRefusal, Invitation, LeadPolicy, SettlementRefusal,
     barred_from_follow_ups, deal_is_contested, duplicate_invitation_of, follow_up_owner,
-    follow_up_passed_to_other, invitation_claims_prospect, prospect_owner,
+    follow_up_passed_to_other, invitation_claims_prospect, prospect_owner, settle_contested_deal,
 };
 use zhidu_domain::money::Money;
 use zhidu_store::db::DbConnection;
@@ -546,10 +546,7 @@ async fn get_prospect(
     Ok(HttpResponse::Ok().json(ProspectDetail {
         prospect: prospect_view(prospect)?,
         invitations: invitations.into_iter().map(Into::into).collect(),
-        deals: deals
-            .into_iter()
-            .map(deal_view)
-            .collect::<Result<_, _>>()?,
+        deals: deals.into_iter().map(deal_view).collect::<Result<_, _>>()?,
         deposits: deposits.into_iter().map(Into::into).collect(),
         follow_ups: follow_ups
             .into_iter()
@@ -585,7 +582,7 @@ pub struct InvitationRecorded {
 /// What recording an invitation came to: the recorded invitation, or the LEAD-1 refusal
 /// with the discipline record it left.
 enum InvitationOutcome {
-    Recorded(ProspectInvitation, Prospect),
+    Recorded(Box<InvitationRecorded>),
     Duplicate { owner_id: String, record_id: String },
 }
 
@@ -675,16 +672,14 @@ async fn create_invitation(
                 &before,
                 &after,
             )?;
-            Ok(InvitationOutcome::Recorded(invitation, after))
+            Ok(InvitationOutcome::Recorded(Box::new(InvitationRecorded {
+                invitation: invitation.into(),
+                prospect: prospect_view(after)?,
+            })))
         })
         .await?;
     match outcome {
-        InvitationOutcome::Recorded(invitation, prospect) => {
-            Ok(HttpResponse::Created().json(InvitationRecorded {
-                invitation: invitation.into(),
-                prospect: prospect_view(prospect)?,
-            }))
-        }
+        InvitationOutcome::Recorded(recorded) => Ok(HttpResponse::Created().json(recorded)),
         InvitationOutcome::Duplicate {
             owner_id,
             record_id,
@@ -899,7 +894,7 @@ async fn resolve_deal(
             let before = store::find_deal(connection, &prospect_id, &deal_id)?
                 .ok_or_else(|| ApiError::not_found(format!("no deal {deal_id}")))?;
             let claimants = claimants_of(&before);
-            match zhidu_domain::lead::settle_contested_deal(&claimants, &settlement) {
+            match settle_contested_deal(&claimants, &settlement) {
                 Err(SettlementRefusal::Split) => {
                     return Err(ApiError::rule_refused(
                         "LEAD-2",
@@ -1060,10 +1055,11 @@ fn barred_at(
 ) -> Result<bool, ApiError> {
     let month = YearMonth::containing(at.to_offset(SHANGHAI).date());
     let (from, to) = previous_month(month).utc_bounds();
-    Ok(store::follow_up_tallies(connection, from, to)?
-        .iter()
-        .find(|tally| tally.owner_id == employee_id)
-        .is_some_and(|tally| barred_from_follow_ups(policy, tally.failures, tally.outcomes)))
+    Ok(
+        store::follow_up_tallies(connection, from, to, Some(employee_id))?
+            .first()
+            .is_some_and(|tally| barred_from_follow_ups(policy, tally.failures, tally.outcomes)),
+    )
 }
 
 fn previous_month(month: YearMonth) -> YearMonth {
@@ -1126,23 +1122,25 @@ async fn assign_follow_up(
                 agreed_owner_id: request.agreed_owner_id,
                 deposit_collector_id,
             };
-            let (owner_id, other_id) = follow_up_owner(&claim).map_err(|refusal| match refusal {
-                FollowUpRefusal::NotAParty(owner) => ApiError::invalid_field(
-                    "agreed_owner_id",
-                    format!("{owner} is neither the inviter nor the closer"),
-                ),
-                FollowUpRefusal::Undecided => ApiError::rule_refused(
-                    "LEAD-3",
-                    "inviter and closer both want the follow-up and neither collected a \
+            let (owner_id, other_id) =
+                follow_up_owner(&claim).map_err(|refusal| match refusal {
+                    FollowUpRefusal::NotAParty(owner) => ApiError::invalid_field(
+                        "agreed_owner_id",
+                        format!("{owner} is neither the inviter nor the closer"),
+                    ),
+                    FollowUpRefusal::Undecided => ApiError::rule_refused(
+                        "LEAD-3",
+                        "inviter and closer both want the follow-up and neither collected a \
                      deposit: name the owner they agreed on",
-                ),
-            })?;
+                    ),
+                })?;
             if barred_at(connection, &policy, &owner_id, request.interviewed_at.0)? {
                 return Err(ApiError::rule_refused(
                     "LEAD-3",
                     format!(
-                        "{owner_id}'s failed follow-ups reached 40% last month: they may not \
-                         own follow-ups this month"
+                        "{owner_id}'s failed follow-ups reached {}% last month: they may not \
+                         own follow-ups this month",
+                        f64::from(policy.follow_up_failure_bar_bp) / 100.0
                     ),
                 )
                 .with("owner_id", owner_id));
@@ -1293,7 +1291,7 @@ async fn follow_up_eligibility(
     let counted_month = previous_month(params.month);
     let (from, to) = counted_month.utc_bounds();
     let tallies = state
-        .read(move |connection| Ok(store::follow_up_tallies(connection, from, to)?))
+        .read(move |connection| Ok(store::follow_up_tallies(connection, from, to, None)?))
         .await?;
     let staff = tallies
         .into_iter()
