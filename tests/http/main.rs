@@ -18,6 +18,7 @@ mod openapi;
 mod partners;
 mod payroll;
 mod points;
+mod prospects;
 mod readme;
 mod receivables;
 mod service_desk;

@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod customer;
 pub mod discipline;
 pub mod employment;
+pub mod lead;
 pub mod leave;
 pub mod money;
 pub mod payroll;

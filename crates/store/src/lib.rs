@@ -19,6 +19,7 @@ pub mod payments;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod prospects;
 pub mod receivables;
 pub mod schema;
 pub mod service_areas;

@@ -830,6 +830,90 @@ diesel::joinable!(work_order_extensions -> work_orders (work_order_id));
 diesel::joinable!(discipline_records -> employees (employee_id));
 diesel::joinable!(hr_cases -> employees (employee_id));
 
+diesel::table! {
+    prospects (id) {
+        id -> Text,
+        company_name -> Text,
+        contact_name -> Text,
+        phone -> Text,
+        source -> Text,
+        ownership -> Text,
+        owner_id -> Nullable<Text>,
+        follow_up_owner_id -> Nullable<Text>,
+        follow_up_other_id -> Nullable<Text>,
+        follow_up_since -> Nullable<Timestamp>,
+        converted_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prospect_invitations (id) {
+        id -> Text,
+        prospect_id -> Text,
+        staff_id -> Text,
+        confirmed_at -> Timestamp,
+        appointment_at -> Timestamp,
+        place -> Text,
+        claims -> Bool,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prospect_deals (id) {
+        id -> Text,
+        prospect_id -> Text,
+        claimant_ids -> Text,
+        amount_fen -> BigInt,
+        closed_at -> Timestamp,
+        status -> Text,
+        owner_id -> Nullable<Text>,
+        reported_to -> Nullable<Text>,
+        resolution_note -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        recorded_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prospect_deposits (id) {
+        id -> Text,
+        prospect_id -> Text,
+        collector_id -> Text,
+        amount_fen -> BigInt,
+        collected_at -> Timestamp,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prospect_follow_ups (id) {
+        id -> Text,
+        prospect_id -> Text,
+        owner_id -> Text,
+        result -> Text,
+        occurred_at -> Timestamp,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(prospect_invitations -> prospects (prospect_id));
+diesel::joinable!(prospect_deals -> prospects (prospect_id));
+diesel::joinable!(prospect_deposits -> prospects (prospect_id));
+diesel::joinable!(prospect_follow_ups -> prospects (prospect_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     audit_log,
@@ -886,4 +970,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     resignations,
     departure_checklists,
     customer_handover_tasks,
+    prospects,
+    prospect_invitations,
+    prospect_deals,
+    prospect_deposits,
+    prospect_follow_ups,
 );

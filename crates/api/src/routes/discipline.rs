@@ -377,7 +377,7 @@ pub struct RecordView {
     pub created_at: Instant,
 }
 
-fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
+pub(crate) fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
     let corrupt = |what: &str, e: serde_json::Error| {
         ApiError::from(StoreError::Corrupt(format!("record {what}: {e}")))
     };
@@ -494,46 +494,86 @@ async fn create_record(
                     format!("{} has no rule for discovery by the company", offense.code),
                 ));
             }
-            let facts = RecordFacts {
-                count: u32::try_from(count).unwrap_or(1),
-                discovered_by_company: request.flags.discovered_by_company,
-            };
-            let occurred_at = stored_utc(request.occurred_at.0);
-            let penalty = decide_penalty(connection, &employee.id, &offense, occurred_at, &facts)?;
-            let now = now_utc();
-            let record = with_penalty(
-                DisciplineRecord {
-                    id: new_id(),
+            open_record(
+                connection,
+                &caller.actor,
+                &caller.claims.sub,
+                NewOffenseRecord {
                     employee_id: employee.id,
-                    offense_code: stored.code,
-                    offense_version: stored.version,
-                    offense_definition: stored.definition,
-                    occurred_at,
+                    stored,
+                    occurred_at: stored_utc(request.occurred_at.0),
                     details: request.details.trim().to_owned(),
-                    unit_count: count,
-                    flags: serde_json::to_string(&request.flags).map_err(ApiError::internal)?,
-                    occurrence: 1,
-                    penalty: String::new(),
-                    fine_fen: 0,
-                    status: RecordStatus::PendingStatement.as_str().into(),
-                    statement: None,
-                    statement_note: None,
-                    statement_at: None,
-                    statement_by: None,
-                    confirmed_by: None,
-                    confirmed_at: None,
-                    recorded_by: caller.claims.sub.clone(),
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
+                    count,
+                    flags: request.flags,
                 },
-                &penalty,
-            )?;
-            store::insert_record(connection, &caller.actor, &record)?;
-            Ok(record)
+            )
         })
         .await?;
     Ok(HttpResponse::Created().json(record_view(record)?))
+}
+
+/// An offense to record, once its inputs are checked.
+pub(crate) struct NewOffenseRecord {
+    pub employee_id: String,
+    pub stored: StoredOffense,
+    pub occurred_at: PrimitiveDateTime,
+    pub details: String,
+    pub count: i32,
+    pub flags: RecordFlags,
+}
+
+/// DISC: records an offense with the ladder step its prior confirmed occurrences make, waiting
+/// for the employee's statement (ACC-3). Other rules that detect an offense (LEAD-1's
+/// duplicate invitation) record it through here.
+pub(crate) fn open_record(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    recorded_by: &str,
+    new: NewOffenseRecord,
+) -> Result<DisciplineRecord, ApiError> {
+    let offense = offense_of(&new.stored.definition)?;
+    let facts = RecordFacts {
+        count: u32::try_from(new.count).unwrap_or(1),
+        discovered_by_company: new.flags.discovered_by_company,
+    };
+    let penalty = decide_penalty(
+        connection,
+        &new.employee_id,
+        &offense,
+        new.occurred_at,
+        &facts,
+    )?;
+    let now = now_utc();
+    let record = with_penalty(
+        DisciplineRecord {
+            id: new_id(),
+            employee_id: new.employee_id,
+            offense_code: new.stored.code,
+            offense_version: new.stored.version,
+            offense_definition: new.stored.definition,
+            occurred_at: new.occurred_at,
+            details: new.details,
+            unit_count: new.count,
+            flags: serde_json::to_string(&new.flags).map_err(ApiError::internal)?,
+            occurrence: 1,
+            penalty: String::new(),
+            fine_fen: 0,
+            status: RecordStatus::PendingStatement.as_str().into(),
+            statement: None,
+            statement_note: None,
+            statement_at: None,
+            statement_by: None,
+            confirmed_by: None,
+            confirmed_at: None,
+            recorded_by: recorded_by.to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        &penalty,
+    )?;
+    store::insert_record(connection, actor, &record)?;
+    Ok(record)
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]

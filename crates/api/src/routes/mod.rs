@@ -17,6 +17,7 @@ pub mod payroll;
 pub mod payroll_export;
 pub mod people;
 pub mod points;
+pub mod prospects;
 pub mod quotes;
 pub mod receivables;
 pub mod service_areas;
@@ -101,6 +102,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/accountability-cases").configure(accountability::configure))
             .service(scope("/discipline").configure(discipline::configure))
             .service(scope("/hr-cases").configure(discipline::configure_hr_cases))
+            .service(scope("/prospects").configure(prospects::configure))
+            .service(scope("/follow-up-eligibility").configure(prospects::configure_eligibility))
             .service(scope("/audit").configure(audit::configure)),
     );
 }
