@@ -36,6 +36,7 @@ use crate::routes;
         (name = "complaints", description = "CMP: complaints and the managers' meeting agenda"),
         (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
         (name = "payroll", description = "PAY: payroll runs, payslips, bonuses and exports"),
+        (name = "care", description = "CARE-7 orders (提单) and their services, CARE-1 phone visits, CARE-5 renewals"),
         (name = "audit", description = "ACC-1: the audit trail")
     )
 )]
