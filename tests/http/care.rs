@@ -166,7 +166,10 @@ both_backends!(
         );
         let order = id_of(&created);
         let read = app
-            .get(&format!("/api/v1/customer-orders/{order}"), &desk.sales_token)
+            .get(
+                &format!("/api/v1/customer-orders/{order}"),
+                &desk.sales_token,
+            )
             .ok(200)
             .clone();
         assert_eq!(read["services"], created["services"]);
@@ -220,21 +223,41 @@ both_backends!(
         let agent = &desk.sales_user;
 
         // On the day: due, not overdue. The day after: one day overdue.
-        let page = due(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", today()));
+        let page = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", today()),
+        );
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
         assert_eq!(page["items"][0]["id"], tasks[0]["id"]);
         assert_eq!(page["items"][0]["overdue"], false);
         assert_eq!(page["items"][0]["days_overdue"], 0);
-        let page = due(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", plus_days(1)));
+        let page = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", plus_days(1)),
+        );
         assert_eq!(page["items"][0]["overdue"], true);
         assert_eq!(page["items"][0]["days_overdue"], 1);
         // The day before the order: nothing; another agent: nothing.
-        let page = due(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", plus_days(-1)));
+        let page = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", plus_days(-1)),
+        );
         assert!(page["items"].as_array().unwrap().is_empty());
-        let page = due(&app, &desk.sales_token, &format!("as_of={second_due}&agent={other_user}"));
+        let page = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={second_due}&agent={other_user}"),
+        );
         assert!(page["items"].as_array().unwrap().is_empty());
         // On the second visit's day both are listed, oldest first, one page at a time.
-        let first = due(&app, &desk.sales_token, &format!("as_of={second_due}&agent={agent}&limit=1"));
+        let first = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={second_due}&agent={agent}&limit=1"),
+        );
         assert_eq!(first["items"][0]["id"], tasks[0]["id"]);
         assert_eq!(
             first["items"][0]["days_overdue"],
@@ -252,8 +275,11 @@ both_backends!(
         // Every agent's when none is named.
         let all = due(&app, &app.admin_token, &format!("as_of={second_due}"));
         assert_eq!(all["items"].as_array().unwrap().len(), 2);
-        app.get("/api/v1/care-visits/due?as_of=2026-02-30", &desk.sales_token)
-            .problem(422);
+        app.get(
+            "/api/v1/care-visits/due?as_of=2026-02-30",
+            &desk.sales_token,
+        )
+        .problem(422);
         app.get(
             &format!("/api/v1/care-visits/due?as_of={}", today()),
             &desk.technician_token,
@@ -294,7 +320,11 @@ both_backends!(
         .problem(404);
         app.post("/api/v1/care-visits", &desk.technician_token, &answers)
             .problem(403);
-        let page = due(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", today()));
+        let page = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", today()),
+        );
         assert_eq!(page["items"][0]["status"], "due");
         assert_eq!(page["items"][0]["version"], 1);
 
@@ -306,9 +336,16 @@ both_backends!(
         assert_eq!(visit["satisfaction"], 5);
         assert_eq!(visit["task_id"], initial.as_str());
         assert_eq!(visit["visited_by"], desk.sales_user.as_str());
-        assert_eq!(app.audit("care_visit", &id_of(&visit))[0]["action"], "care_visit.record");
+        assert_eq!(
+            app.audit("care_visit", &id_of(&visit))[0]["action"],
+            "care_visit.record"
+        );
         // Done: off the due list, and not recorded twice.
-        let page = due(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", today()));
+        let page = due(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", today()),
+        );
         assert!(page["items"].as_array().unwrap().is_empty());
         let mut again = answers.clone();
         again["version"] = json!(2);
@@ -365,7 +402,11 @@ both_backends!(
                     described("hosting", "hosting+7", plus_days(7)),
                     described("domain", "domain+8", plus_days(8)),
                     described("promotion", "promotion+1m", month_later),
-                    described("promotion", "promotion+1m+1d", month_later + Duration::days(1)),
+                    described(
+                        "promotion",
+                        "promotion+1m+1d",
+                        month_later + Duration::days(1),
+                    ),
                     described("training", "training+3", plus_days(3)),
                     described("domain", "domain-expired", plus_days(-1)),
                 ],
@@ -375,14 +416,32 @@ both_backends!(
         let agent = &desk.sales_user;
         // Exactly 7 days before: due; 8 days: not yet. Exactly one calendar month before: due;
         // one day more: not yet. Training: never; already expired: no longer.
-        let mut today_list = reminders(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", today()));
+        let mut today_list = reminders(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", today()),
+        );
         today_list.sort();
         assert_eq!(today_list, ["hosting+7", "promotion+1m"]);
-        let mut tomorrow = reminders(&app, &desk.sales_token, &format!("as_of={}&agent={agent}", plus_days(1)));
+        let mut tomorrow = reminders(
+            &app,
+            &desk.sales_token,
+            &format!("as_of={}&agent={agent}", plus_days(1)),
+        );
         tomorrow.sort();
-        assert_eq!(tomorrow, ["domain+8", "hosting+7", "promotion+1m", "promotion+1m+1d"]);
+        assert_eq!(
+            tomorrow,
+            ["domain+8", "hosting+7", "promotion+1m", "promotion+1m+1d"]
+        );
         let (other, _) = app.user_with_roles("qian.xiaoshou", &["marketing"]);
-        assert!(reminders(&app, &desk.sales_token, &format!("as_of={}&agent={other}", today())).is_empty());
+        assert!(
+            reminders(
+                &app,
+                &desk.sales_token,
+                &format!("as_of={}&agent={other}", today())
+            )
+            .is_empty()
+        );
         app.get(
             &format!("/api/v1/renewals/reminders?as_of={}", today()),
             &desk.technician_token,
@@ -397,11 +456,14 @@ both_backends!(
         let app = spawn_app(db);
         let desk = desk(&app);
         let (leaver, _) = app.user_with_roles("zhao.lizhi", &["marketing"]);
-        let no_owner = id_of(&app.create_customer(&json!({"full_name": "无主客户", "area_type": "rural"})));
+        let no_owner =
+            id_of(&app.create_customer(&json!({"full_name": "无主客户", "area_type": "rural"})));
         let left_owner = id_of(&app.create_customer(
             &json!({"full_name": "离职销售的客户", "area_type": "urban", "owner_id": leaver}),
         ));
-        db.execute(&format!("UPDATE users SET active = FALSE WHERE id = '{leaver}'"));
+        db.execute(&format!(
+            "UPDATE users SET active = FALSE WHERE id = '{leaver}'"
+        ));
         let expiry = add_months_clamped(today(), 1);
         let month = month_of(expiry);
         let submit = |customer: &str, label: &str| {
@@ -419,22 +481,34 @@ both_backends!(
         // An order for a customer without an active owner puts its visits on the submitter.
         let (_, director_token) = app.user_with_roles("sun.shichang", &["marketing"]);
         let unowned = app
-            .get(&format!("/api/v1/renewals/unowned?month={month}"), &director_token)
+            .get(
+                &format!("/api/v1/renewals/unowned?month={month}"),
+                &director_token,
+            )
             .ok(200)["items"]
             .as_array()
             .unwrap()
             .clone();
-        let mut names: Vec<&str> = unowned.iter().map(|i| i["description"].as_str().unwrap()).collect();
+        let mut names: Vec<&str> = unowned
+            .iter()
+            .map(|i| i["description"].as_str().unwrap())
+            .collect();
         names.sort_unstable();
         assert_eq!(names, ["left-owner", "no-owner"]);
         let next_month = month_of(add_months_clamped(expiry, 1));
         let later = app
-            .get(&format!("/api/v1/renewals/unowned?month={next_month}"), &director_token)
+            .get(
+                &format!("/api/v1/renewals/unowned?month={next_month}"),
+                &director_token,
+            )
             .ok(200)
             .clone();
         assert!(later["items"].as_array().unwrap().is_empty());
-        app.get(&format!("/api/v1/renewals/unowned?month={month}"), &desk.agent_token)
-            .problem(403);
+        app.get(
+            &format!("/api/v1/renewals/unowned?month={month}"),
+            &desk.agent_token,
+        )
+        .problem(403);
         app.get("/api/v1/renewals/unowned?month=2026-13", &director_token)
             .problem(422);
 
@@ -442,24 +516,50 @@ both_backends!(
         // change nothing; then the expiry and the reminder day move.
         let service_id = id_of(&owned);
         let renew = format!("/api/v1/services/{service_id}/renewal");
-        app.post(&renew, &desk.sales_token, &json!({"version": 9, "new_expires_on": add_months_clamped(expiry, 12).to_string()}))
-            .problem(412);
-        let refused = app.post(&renew, &desk.sales_token, &json!({"version": 1, "new_expires_on": expiry.to_string()}));
+        app.post(
+            &renew,
+            &desk.sales_token,
+            &json!({"version": 9, "new_expires_on": add_months_clamped(expiry, 12).to_string()}),
+        )
+        .problem(412);
+        let refused = app.post(
+            &renew,
+            &desk.sales_token,
+            &json!({"version": 1, "new_expires_on": expiry.to_string()}),
+        );
         refused.problem(422);
         assert_eq!(refused.error_fields(), ["new_expires_on"]);
-        app.post(&renew, &desk.technician_token, &json!({"version": 1, "new_expires_on": add_months_clamped(expiry, 12).to_string()}))
-            .problem(403);
-        app.post("/api/v1/services/no-such-service/renewal", &desk.sales_token, &json!({"version": 1, "new_expires_on": expiry.to_string()}))
-            .problem(404);
+        app.post(
+            &renew,
+            &desk.technician_token,
+            &json!({"version": 1, "new_expires_on": add_months_clamped(expiry, 12).to_string()}),
+        )
+        .problem(403);
+        app.post(
+            "/api/v1/services/no-such-service/renewal",
+            &desk.sales_token,
+            &json!({"version": 1, "new_expires_on": expiry.to_string()}),
+        )
+        .problem(404);
         let new_expiry = add_months_clamped(expiry, 12);
         let renewed = app
-            .post(&renew, &desk.sales_token, &json!({"version": 1, "new_expires_on": new_expiry.to_string()}))
+            .post(
+                &renew,
+                &desk.sales_token,
+                &json!({"version": 1, "new_expires_on": new_expiry.to_string()}),
+            )
             .ok(200)
             .clone();
         assert_eq!(renewed["expires_on"], new_expiry.to_string());
-        assert_eq!(renewed["remind_on"], (new_expiry - Duration::days(7)).to_string());
+        assert_eq!(
+            renewed["remind_on"],
+            (new_expiry - Duration::days(7)).to_string()
+        );
         assert_eq!(renewed["version"], 2);
-        assert_eq!(app.audit("customer_service", &service_id)[0]["action"], "customer_service.renew");
+        assert_eq!(
+            app.audit("customer_service", &service_id)[0]["action"],
+            "customer_service.renew"
+        );
 
         // Non-renewal: the reason is required (nothing recorded without it); then recorded,
         // listed by the expiry month, and the service is off the unowned list and closed.
@@ -468,21 +568,36 @@ both_backends!(
             .find(|i| i["description"] == "no-owner")
             .unwrap();
         let refuse = format!("/api/v1/services/{}/non-renewal", id_of(no_owner_service));
-        let refused = app.post(&refuse, &desk.sales_token, &json!({"version": 1, "reason": "  "}));
+        let refused = app.post(
+            &refuse,
+            &desk.sales_token,
+            &json!({"version": 1, "reason": "  "}),
+        );
         refused.problem(422);
         assert_eq!(refused.error_fields(), ["reason"]);
         let listed = |month: &str| {
-            app.get(&format!("/api/v1/renewals/non-renewals?month={month}"), &desk.sales_token)
-                .ok(200)["items"]
+            app.get(
+                &format!("/api/v1/renewals/non-renewals?month={month}"),
+                &desk.sales_token,
+            )
+            .ok(200)["items"]
                 .as_array()
                 .unwrap()
                 .clone()
         };
         assert!(listed(&month).is_empty());
-        app.post(&refuse, &desk.sales_token, &json!({"version": 2, "reason": "客户公司停业"}))
-            .problem(412);
+        app.post(
+            &refuse,
+            &desk.sales_token,
+            &json!({"version": 2, "reason": "客户公司停业"}),
+        )
+        .problem(412);
         let recorded = app
-            .post(&refuse, &desk.sales_token, &json!({"version": 1, "reason": "客户公司停业"}))
+            .post(
+                &refuse,
+                &desk.sales_token,
+                &json!({"version": 1, "reason": "客户公司停业"}),
+            )
             .ok(201)
             .clone();
         assert_eq!(recorded["reason"], "客户公司停业");
@@ -492,8 +607,12 @@ both_backends!(
         assert_eq!(month_list.len(), 1);
         assert_eq!(month_list[0]["id"], recorded["id"]);
         assert!(listed(&next_month).is_empty());
-        app.post(&refuse, &desk.sales_token, &json!({"version": 2, "reason": "again"}))
-            .problem(409);
+        app.post(
+            &refuse,
+            &desk.sales_token,
+            &json!({"version": 2, "reason": "again"}),
+        )
+        .problem(409);
         app.post(
             &format!("/api/v1/services/{}/renewal", id_of(no_owner_service)),
             &desk.sales_token,
@@ -501,7 +620,10 @@ both_backends!(
         )
         .problem(409);
         let unowned_after = app
-            .get(&format!("/api/v1/renewals/unowned?month={month}"), &director_token)
+            .get(
+                &format!("/api/v1/renewals/unowned?month={month}"),
+                &director_token,
+            )
             .ok(200)["items"]
             .as_array()
             .unwrap()

@@ -225,13 +225,21 @@ pub fn visit_questionnaire_problems(
             absent("solution", answers.solution.is_some(), &mut problems);
         }
         VisitKind::Monthly => {
-            absent("satisfaction", answers.satisfaction.is_some(), &mut problems);
+            absent(
+                "satisfaction",
+                answers.satisfaction.is_some(),
+                &mut problems,
+            );
             absent(
                 "chose_us_because",
                 answers.chose_us_because.is_some(),
                 &mut problems,
             );
-            absent("shortcomings", answers.shortcomings.is_some(), &mut problems);
+            absent(
+                "shortcomings",
+                answers.shortcomings.is_some(),
+                &mut problems,
+            );
             absent("wishes", answers.wishes.is_some(), &mut problems);
             if answers.staff_contacted.is_none() {
                 problems.push(("staff_contacted", "is required".to_owned()));
@@ -253,7 +261,11 @@ pub fn visit_questionnaire_problems(
 /// website services (hosting, domain) `website_reminder_days` before, promotion services
 /// `promotion_reminder_months` calendar months before (clamped to the month's end); training
 /// and other services get no renewal reminder.
-pub fn renewal_reminder_on(kind: ServiceKind, expires_on: Date, policy: &CarePolicy) -> Option<Date> {
+pub fn renewal_reminder_on(
+    kind: ServiceKind,
+    expires_on: Date,
+    policy: &CarePolicy,
+) -> Option<Date> {
     match kind {
         ServiceKind::Hosting | ServiceKind::Domain => {
             expires_on.checked_sub(Duration::days(policy.website_reminder_days))
@@ -284,7 +296,12 @@ mod tests {
     use proptest::prelude::*;
     use time::macros::date;
 
-    fn person<'a>(name: &'a str, phone: &'a str, mobile: &'a str, email: &'a str) -> ResponsiblePerson<'a> {
+    fn person<'a>(
+        name: &'a str,
+        phone: &'a str,
+        mobile: &'a str,
+        email: &'a str,
+    ) -> ResponsiblePerson<'a> {
         ResponsiblePerson {
             name,
             phone,
@@ -352,7 +369,10 @@ mod tests {
         assert!(visit_questionnaire_problems(VisitKind::Initial, &complete).is_empty());
         let empty = visit_questionnaire_problems(VisitKind::Initial, &VisitAnswers::default());
         let fields: Vec<_> = empty.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["satisfaction", "chose_us_because", "shortcomings", "wishes"]);
+        assert_eq!(
+            fields,
+            ["satisfaction", "chose_us_because", "shortcomings", "wishes"]
+        );
     }
 
     #[test]
@@ -366,8 +386,14 @@ mod tests {
         };
         assert!(visit_questionnaire_problems(VisitKind::Initial, &with(1)).is_empty());
         assert!(visit_questionnaire_problems(VisitKind::Initial, &with(5)).is_empty());
-        assert_eq!(visit_questionnaire_problems(VisitKind::Initial, &with(0))[0].0, "satisfaction");
-        assert_eq!(visit_questionnaire_problems(VisitKind::Initial, &with(6))[0].0, "satisfaction");
+        assert_eq!(
+            visit_questionnaire_problems(VisitKind::Initial, &with(0))[0].0,
+            "satisfaction"
+        );
+        assert_eq!(
+            visit_questionnaire_problems(VisitKind::Initial, &with(6))[0].0,
+            "satisfaction"
+        );
     }
 
     #[test]
@@ -416,12 +442,30 @@ mod tests {
         let policy = CarePolicy::default();
         let expires = date!(2026 - 12 - 15);
         for kind in [ServiceKind::Hosting, ServiceKind::Domain] {
-            assert_eq!(renewal_reminder_on(kind, expires, &policy), Some(date!(2026 - 12 - 08)));
+            assert_eq!(
+                renewal_reminder_on(kind, expires, &policy),
+                Some(date!(2026 - 12 - 08))
+            );
             // 8 days before: not yet; 7 days before: due; on the expiry day: still due.
-            assert!(!renewal_reminder_due(kind, expires, date!(2026 - 12 - 07), &policy));
-            assert!(renewal_reminder_due(kind, expires, date!(2026 - 12 - 08), &policy));
+            assert!(!renewal_reminder_due(
+                kind,
+                expires,
+                date!(2026 - 12 - 07),
+                &policy
+            ));
+            assert!(renewal_reminder_due(
+                kind,
+                expires,
+                date!(2026 - 12 - 08),
+                &policy
+            ));
             assert!(renewal_reminder_due(kind, expires, expires, &policy));
-            assert!(!renewal_reminder_due(kind, expires, date!(2026 - 12 - 16), &policy));
+            assert!(!renewal_reminder_due(
+                kind,
+                expires,
+                date!(2026 - 12 - 16),
+                &policy
+            ));
         }
     }
 
@@ -433,8 +477,18 @@ mod tests {
             renewal_reminder_on(kind, date!(2026 - 12 - 15), &policy),
             Some(date!(2026 - 11 - 15))
         );
-        assert!(!renewal_reminder_due(kind, date!(2026 - 12 - 15), date!(2026 - 11 - 14), &policy));
-        assert!(renewal_reminder_due(kind, date!(2026 - 12 - 15), date!(2026 - 11 - 15), &policy));
+        assert!(!renewal_reminder_due(
+            kind,
+            date!(2026 - 12 - 15),
+            date!(2026 - 11 - 14),
+            &policy
+        ));
+        assert!(renewal_reminder_due(
+            kind,
+            date!(2026 - 12 - 15),
+            date!(2026 - 11 - 15),
+            &policy
+        ));
         // A calendar month, not 30 days: 31 March is announced on 28 February.
         assert_eq!(
             renewal_reminder_on(kind, date!(2027 - 03 - 31), &policy),
@@ -446,7 +500,10 @@ mod tests {
     fn care_5_training_and_other_services_get_no_reminder() {
         let policy = CarePolicy::default();
         for kind in [ServiceKind::Training, ServiceKind::Other] {
-            assert_eq!(renewal_reminder_on(kind, date!(2026 - 12 - 15), &policy), None);
+            assert_eq!(
+                renewal_reminder_on(kind, date!(2026 - 12 - 15), &policy),
+                None
+            );
         }
     }
 

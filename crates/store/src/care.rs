@@ -196,7 +196,10 @@ pub fn services_of_orders(
 ) -> StoreResult<Vec<CustomerService>> {
     Ok(customer_services::table
         .filter(customer_services::order_id.eq_any(order_ids))
-        .order((customer_services::order_id.asc(), customer_services::id.asc()))
+        .order((
+            customer_services::order_id.asc(),
+            customer_services::id.asc(),
+        ))
         .select(CustomerService::as_select())
         .load(connection)?)
 }
@@ -265,9 +268,11 @@ pub fn due_visit_tasks(
     }
     if let Some((due_on, id)) = after {
         query = query.filter(
-            care_visit_tasks::due_on.gt(due_on).or(care_visit_tasks::due_on
-                .eq(due_on)
-                .and(care_visit_tasks::id.gt(id))),
+            care_visit_tasks::due_on
+                .gt(due_on)
+                .or(care_visit_tasks::due_on
+                    .eq(due_on)
+                    .and(care_visit_tasks::id.gt(id))),
         );
     }
     Ok(query.load(connection)?)

@@ -20,8 +20,8 @@ use zhidu_domain::care::{
 };
 use zhidu_domain::money::Money;
 use zhidu_store::care::{
-    self, CareVisit, CustomerOrder, CustomerService, NonRenewal, ServiceOfCustomer,
-    ServiceRenewal, VisitTask,
+    self, CareVisit, CustomerOrder, CustomerService, NonRenewal, ServiceOfCustomer, ServiceRenewal,
+    VisitTask,
 };
 use zhidu_store::db::DbConnection;
 use zhidu_store::{customers, new_id, now_utc, users};
@@ -611,9 +611,8 @@ async fn record_visit(
     let actor = caller.actor;
     let visit = state
         .write(move |connection| {
-            let task = care::find_visit_task(connection, &request.task_id)?.ok_or_else(|| {
-                ApiError::not_found(format!("no visit task {}", request.task_id))
-            })?;
+            let task = care::find_visit_task(connection, &request.task_id)?
+                .ok_or_else(|| ApiError::not_found(format!("no visit task {}", request.task_id)))?;
             if task.status != "due" {
                 return Err(ApiError::conflict(format!(
                     "visit task {} is already done",
@@ -749,9 +748,11 @@ async fn due_visits(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Page::from_rows(views, limit, |v: &DueVisitView| {
-        &v.cursor_key
-    })))
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(views, limit, |v: &DueVisitView| {
+            &v.cursor_key
+        })),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -828,9 +829,11 @@ async fn unowned_renewals(
         })
         .await?;
     let items = rows.into_iter().map(RenewalItem::from).collect();
-    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
-        &i.service.id
-    })))
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
+            &i.service.id
+        })),
+    )
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -891,9 +894,11 @@ async fn renewal_reminders(
         })
         .map(RenewalItem::from)
         .collect();
-    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
-        &i.service.id
-    })))
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
+            &i.service.id
+        })),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -951,9 +956,7 @@ async fn non_renewals(
         })
         .await?;
     let items = rows.into_iter().map(NonRenewalView::from).collect();
-    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |n: &NonRenewalView| {
-        &n.id
-    })))
+    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |n: &NonRenewalView| &n.id)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
