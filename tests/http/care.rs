@@ -31,6 +31,7 @@ fn id_of(value: &Value) -> String {
 struct Desk {
     sales_user: String,
     sales_token: String,
+    agent_user: String,
     agent_token: String,
     technician_token: String,
     customer: String,
@@ -38,7 +39,7 @@ struct Desk {
 
 fn desk(app: &TestApp) -> Desk {
     let (sales_user, sales_token) = app.user_with_roles("zhang.xiaoshou", &["marketing"]);
-    let (_, agent_token) = app.user_with_roles("li.kefu", &["cs_agent"]);
+    let (agent_user, agent_token) = app.user_with_roles("li.kefu", &["cs_agent"]);
     let (_, technician_token) = app.user_with_roles("wu.jishu", &["technician"]);
     let customer = id_of(&app.create_customer(
         &json!({"full_name": "石家庄恒信网络科技有限公司", "area_type": "urban", "owner_id": sales_user}),
@@ -46,6 +47,7 @@ fn desk(app: &TestApp) -> Desk {
     Desk {
         sales_user,
         sales_token,
+        agent_user,
         agent_token,
         technician_token,
         customer,
@@ -472,13 +474,19 @@ both_backends!(
                 &desk.agent_token,
                 &order_body(customer, vec![described("hosting", label, expiry)]),
             )
-            .ok(201)["services"][0]
-                .clone()
+            .ok(201)
+            .clone()
         };
-        submit(&no_owner, "no-owner");
-        submit(&left_owner, "left-owner");
-        let owned = submit(&desk.customer, "owned");
         // An order for a customer without an active owner puts its visits on the submitter.
+        for (customer, label) in [(&no_owner, "no-owner"), (&left_owner, "left-owner")] {
+            let order = submit(customer, label);
+            assert_eq!(order["salesperson_id"], desk.agent_user.as_str());
+            assert_eq!(
+                order["visit_tasks"][0]["agent_id"],
+                desk.agent_user.as_str()
+            );
+        }
+        let owned = submit(&desk.customer, "owned")["services"][0].clone();
         let (_, director_token) = app.user_with_roles("sun.shichang", &["marketing"]);
         let unowned = app
             .get(
