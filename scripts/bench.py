@@ -71,6 +71,8 @@ TARGETS = {
     "sweep_s": ("<", 5.0),
     # Payroll (issue #6): a month's run for STAFF employees, from their punches.
     "payroll_run_s": ("<", 5.0),
+    # Customer care (issue #7): one agent's due phone visits over 100,000 customers' orders.
+    "care_due_p99_ms_pg": ("<", 50.0),
 }
 ORDERS = 100_000
 # HR: a month of punches for this many employees (issue #4).
@@ -494,6 +496,153 @@ def seed_staff(backend: str, target: str, count: int) -> None:
         done = psql(target, f"BEGIN; {department} INSERT INTO employees ({columns}) VALUES {values}; COMMIT;")
         if done.returncode != 0:
             raise BenchError(f"seeding staff failed: {done.stderr.strip()[:300]}")
+
+
+# --------------------------------------------------------------------------------------------
+# Customer care (CARE-1): one order per seeded customer, each with its 13 phone-visit tasks
+# (the initial one on the order day, then 12 monthly), spread over the last year and over
+# CARE_AGENTS salespeople; visits more than a week overdue are done, the rest still due.
+
+CARE_AGENTS = 50
+CARE_VISITS_PER_ORDER = 13
+
+
+def care_agent_id(i: int) -> str:
+    return f"00000000-0000-7000-8000-c{i:011d}"
+
+
+def care_order_id(i: int) -> str:
+    return f"00000000-0000-7000-a000-{i:012d}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same as zhidu_domain::care::add_months_clamped."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def seed_care(backend: str, target: str, customers: int, as_of: dt.date) -> None:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    agents = [(care_agent_id(i), f"bench.sales{i}", f"Bench sales {i}", "!", "marketing", True,
+               1, stamp, stamp) for i in range(1, CARE_AGENTS + 1)]
+    done_before = as_of - dt.timedelta(days=7)
+    if backend == "sqlite":
+        def orders():
+            for g in range(1, customers + 1):
+                yield (care_order_id(g), customer_id(g), care_agent_id(1 + g % CARE_AGENTS),
+                       "Bench contact", "0311-86000000", "13800000000", "bench@example.cn",
+                       (as_of - dt.timedelta(days=g % 365)).isoformat(),
+                       care_agent_id(1 + g % CARE_AGENTS), stamp)
+
+        def tasks():
+            for g in range(1, customers + 1):
+                ordered_on = as_of - dt.timedelta(days=g % 365)
+                for n in range(CARE_VISITS_PER_ORDER):
+                    due_on = add_months(ordered_on, n)
+                    yield (f"00000000-0000-7000-b{n:03d}-{g:012d}", care_order_id(g),
+                           customer_id(g), care_agent_id(1 + g % CARE_AGENTS),
+                           "initial" if n == 0 else "monthly", due_on.isoformat(),
+                           "done" if due_on < done_before else "due", None, 1, stamp, stamp)
+
+        connection = sqlite3.connect(target, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(
+                "INSERT INTO users (id, username, display_name, password_hash, roles, active,"
+                " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", agents)
+            connection.executemany(
+                "INSERT INTO customer_orders (id, customer_id, salesperson_id, responsible_name,"
+                " responsible_phone, responsible_mobile, responsible_email, ordered_on,"
+                " submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orders())
+            connection.executemany(
+                "INSERT INTO care_visit_tasks (id, order_id, customer_id, agent_id, kind, due_on,"
+                " status, visit_id, version, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks())
+            connection.execute("COMMIT")
+            connection.execute("ANALYZE")
+        finally:
+            connection.close()
+        return
+    agent_values = ",\n".join(
+        f"('{a[0]}', '{a[1]}', '{a[2]}', '!', 'marketing', true, 1, '{stamp}', '{stamp}')"
+        for a in agents)
+    agent = f"'00000000-0000-7000-8000-c' || lpad((1 + g % {CARE_AGENTS})::text, 11, '0')"
+    sql = f"""
+BEGIN;
+INSERT INTO users (id, username, display_name, password_hash, roles, active, version,
+    created_at, updated_at) VALUES {agent_values};
+INSERT INTO customer_orders (id, customer_id, salesperson_id, responsible_name, responsible_phone,
+    responsible_mobile, responsible_email, ordered_on, submitted_by, created_at)
+SELECT '00000000-0000-7000-a000-' || lpad(g::text, 12, '0'),
+       '{ID_PREFIX}' || lpad(g::text, 12, '0'),
+       {agent}, 'Bench contact', '0311-86000000', '13800000000', 'bench@example.cn',
+       DATE '{as_of.isoformat()}' - (g % 365), {agent}, TIMESTAMP '{stamp}'
+FROM generate_series(1, {customers}) AS g;
+INSERT INTO care_visit_tasks (id, order_id, customer_id, agent_id, kind, due_on, status,
+    visit_id, version, created_at, updated_at)
+SELECT '00000000-0000-7000-b' || lpad(n::text, 3, '0') || '-' || lpad(g::text, 12, '0'),
+       '00000000-0000-7000-a000-' || lpad(g::text, 12, '0'),
+       '{ID_PREFIX}' || lpad(g::text, 12, '0'),
+       {agent},
+       CASE WHEN n = 0 THEN 'initial' ELSE 'monthly' END,
+       due_on,
+       CASE WHEN due_on < DATE '{done_before.isoformat()}' THEN 'done' ELSE 'due' END,
+       NULL, 1, TIMESTAMP '{stamp}', TIMESTAMP '{stamp}'
+FROM generate_series(1, {customers}) AS g
+CROSS JOIN generate_series(0, {CARE_VISITS_PER_ORDER - 1}) AS n
+CROSS JOIN LATERAL (
+  SELECT ((DATE '{as_of.isoformat()}' - (g % 365)) + make_interval(months => n))::date AS due_on
+) AS d;
+COMMIT;
+ANALYZE users;
+ANALYZE customer_orders;
+ANALYZE care_visit_tasks;
+"""
+    result = psql(target, sql, timeout=900)
+    if result.returncode != 0:
+        raise BenchError(f"seeding care visits failed: {result.stderr.strip()[-800:]}")
+
+
+def care_due_script(workdir: str, token: str, as_of: dt.date) -> str:
+    # Each request asks for a different agent's first page of due and overdue visits.
+    paths = ",\n".join(
+        f'  "/api/v1/care-visits/due?as_of={as_of.isoformat()}&agent={care_agent_id(i)}&limit=50"'
+        for i in range(1, CARE_AGENTS + 1))
+    return write_lua(workdir, "care_due.lua", f"""
+wrk.headers["Authorization"] = {lua_string("Bearer " + token)}
+local paths = {{
+{paths}
+}}
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[n % #paths + 1])
+end
+""")
+
+
+def bench_care_visits(backend: str, target: str, server_base: str, token: str, workdir: str,
+                      customers: int, duration: int, result: dict) -> None:
+    """CARE-1: seeds the orders and visit tasks, then loads the per-agent due list."""
+    as_of = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    started = time.monotonic()
+    seed_care(backend, target, customers, as_of)
+    result["care_seed_s"] = round(time.monotonic() - started, 2)
+    log(f"{backend}: seeded {customers} orders and {customers * CARE_VISITS_PER_ORDER} visit tasks"
+        f" in {result['care_seed_s']} s")
+    probe = (f"/api/v1/care-visits/due?as_of={as_of.isoformat()}&agent={care_agent_id(1)}"
+             "&limit=50")
+    status, body = call("GET", server_base + probe, token=token)
+    if status != 200 or not json.loads(body).get("items"):
+        result["care_due"] = {"error": f"probe: HTTP {status} {body[:200]!r}"}
+        return
+    log(f"{backend}: wrk GET /api/v1/care-visits/due (per agent)")
+    result["care_due"] = run_wrk(server_base + "/", duration,
+                                 care_due_script(workdir, token, as_of))
 
 
 def month_of_punches(count: int) -> list[dict]:
@@ -1035,6 +1184,15 @@ def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
         except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
             result["reconcile"] = {"error": f"request failed: {error}"}
 
+        # 11. customer care: the per-agent due phone visits over every customer's order
+        log(f"{backend}: seeding care orders and listing due visits")
+        try:
+            bench_care_visits(backend, db_path if backend == "sqlite" else database_url,
+                              server.base, token or "", workdir, args.customers, args.duration,
+                              result)
+        except (OSError, urllib.error.URLError, ValueError) as error:
+            result["care_due"] = {"error": f"request failed: {error}"}
+
         # 7. the database's own floor (PostgreSQL, pgbench available)
         if backend == "postgres":
             if shutil.which("pgbench"):
@@ -1130,6 +1288,9 @@ def compute_checks(result: dict) -> None:
             "reconcile_s_pg", None if "error" in reconcile else reconcile["seconds"])
         checks["queue_p99_ms_pg"] = check(
             "queue_p99_ms_pg", queue.get("p99_ms") if ok(queue) else None)
+        care_due = result.get("care_due")
+        checks["care_due_p99_ms_pg"] = check(
+            "care_due_p99_ms_pg", care_due.get("p99_ms") if ok(care_due) else None)
     result["checks"] = checks
 
 
@@ -1228,6 +1389,10 @@ def print_table(result: dict) -> None:
          "n/a" if "seconds" not in (result.get("payroll_xlsx") or {})
          else f"{result['payroll_xlsx']['seconds']:.2f} s ({result['payroll_xlsx']['bytes'] // 1024} KiB)",
          "", ""),
+        ("due phone visits rps (per agent)", fmt_rps(result.get("care_due")), "", ""),
+        ("due phone visits p50", fmt_ms(result.get("care_due"), "p50_ms"), "", ""),
+        ("due phone visits p99", fmt_ms(result.get("care_due"), "p99_ms"),
+         "< 50 ms" if backend == "postgres" else "", verdict("care_due_p99_ms_pg")),
     ]
     print(f"  {'metric':<36}{'value':>16}  {'target':<17}{'result'}")
     for label, value, target, outcome in rows:
@@ -1235,7 +1400,7 @@ def print_table(result: dict) -> None:
     notes = list(result.get("errors", []))
     for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor",
                  "deadline", "queue", "sweep", "punch_import", "attendance_month",
-                 "statement_post", "reconcile", "payroll_run", "payroll_xlsx"):
+                 "statement_post", "reconcile", "payroll_run", "payroll_xlsx", "care_due"):
         measure = result.get(name)
         if isinstance(measure, dict) and "error" in measure:
             notes.append(f"{name}: {measure['error']}")

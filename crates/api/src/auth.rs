@@ -380,6 +380,16 @@ policy!(
     DisciplineOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
 );
 policy!(
+    /// CARE-1, CARE-5, CARE-7: the staff who sell to and serve customers — submitting orders,
+    /// recording phone visits, reading the due lists and renewal reminders, recording renewals.
+    CareStaff => [Admin, GeneralManager, Manager, Marketing, CsManager, CsAgent]
+);
+policy!(
+    /// CARE-5: the month-end list of customers without a responsible salesperson goes to the
+    /// marketing director.
+    RenewalDirectors => [Admin, GeneralManager, Marketing]
+);
+policy!(
     /// Reading the audit trail.
     Auditors => [Admin, GeneralManager]
 );

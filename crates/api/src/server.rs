@@ -15,6 +15,7 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, Trac
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 use zhidu_domain::attendance::AttendancePolicy;
+use zhidu_domain::care::CarePolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
@@ -161,6 +162,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         leave_policy: LeavePolicy::default(),
         payroll_policy: PayrollPolicy::default(),
         settlement_policy: SettlementPolicy::default(),
+        care_policy: CarePolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

@@ -6,6 +6,7 @@ use std::time::Duration;
 use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zhidu_domain::attendance::AttendancePolicy;
+use zhidu_domain::care::CarePolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub leave_policy: LeavePolicy,
     pub payroll_policy: PayrollPolicy,
     pub settlement_policy: SettlementPolicy,
+    pub care_policy: CarePolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

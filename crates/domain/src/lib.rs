@@ -5,6 +5,7 @@ pub mod accountability;
 pub mod approval;
 pub mod attendance;
 pub mod calendar;
+pub mod care;
 pub mod complaint;
 pub mod customer;
 pub mod discipline;

@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
+pub mod care;
 pub mod complaints;
 pub mod customers;
 pub mod db;

@@ -975,4 +975,104 @@ diesel::allow_tables_to_appear_in_same_query!(
     prospect_deals,
     prospect_deposits,
     prospect_follow_ups,
+    customer_orders,
+    customer_services,
+    care_visit_tasks,
+    care_visits,
+    service_renewals,
+    service_non_renewals,
 );
+
+diesel::table! {
+    customer_orders (id) {
+        id -> Text,
+        customer_id -> Text,
+        salesperson_id -> Text,
+        responsible_name -> Text,
+        responsible_phone -> Text,
+        responsible_mobile -> Text,
+        responsible_email -> Text,
+        ordered_on -> Date,
+        submitted_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_services (id) {
+        id -> Text,
+        order_id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        description -> Text,
+        amount_fen -> BigInt,
+        starts_on -> Date,
+        expires_on -> Date,
+        remind_on -> Nullable<Date>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_visit_tasks (id) {
+        id -> Text,
+        order_id -> Text,
+        customer_id -> Text,
+        agent_id -> Text,
+        kind -> Text,
+        due_on -> Date,
+        status -> Text,
+        visit_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_visits (id) {
+        id -> Text,
+        task_id -> Text,
+        order_id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        satisfaction -> Nullable<Integer>,
+        chose_us_because -> Nullable<Text>,
+        shortcomings -> Nullable<Text>,
+        wishes -> Nullable<Text>,
+        staff_contacted -> Nullable<Bool>,
+        effect_reached -> Nullable<Bool>,
+        explanation -> Nullable<Text>,
+        solution -> Nullable<Text>,
+        visited_by -> Text,
+        visited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_renewals (id) {
+        id -> Text,
+        service_id -> Text,
+        previous_expires_on -> Date,
+        new_expires_on -> Date,
+        renewed_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_non_renewals (id) {
+        id -> Text,
+        service_id -> Text,
+        customer_id -> Text,
+        expires_on -> Date,
+        reason -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(customer_services -> customers (customer_id));

@@ -5,6 +5,7 @@ pub mod accountability;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
+pub mod care;
 pub mod complaints;
 pub mod customers;
 pub mod departures;
@@ -75,6 +76,10 @@ pub fn configure(config: &mut ServiceConfig) {
             )
             .service(scope("/resignations").configure(departures::configure_resignations))
             .service(scope("/customer-handover-tasks").configure(departures::configure_handover))
+            .service(scope("/customer-orders").configure(care::configure_orders))
+            .service(scope("/care-visits").configure(care::configure_visits))
+            .service(scope("/renewals").configure(care::configure_renewals))
+            .service(scope("/services").configure(care::configure_services))
             .service(scope("/attendance").configure(attendance::configure))
             .service(scope("/leave-requests").configure(leave::configure))
             .service(scope("/payroll-runs").configure(payroll::configure))

@@ -1,0 +1,1104 @@
+//! Customer care (issue #7): contract submissions with their services (CARE-7), the phone
+//! visits they schedule (CARE-1), and renewals (CARE-5).
+//!
+//! Who: submitting orders, recording visits, reading the due lists and reminders and recording
+//! renewals is for the staff who sell and serve customers (`CareStaff`: sales/marketing,
+//! customer service and managers); the month's list of customers without a responsible
+//! salesperson is the marketing director's (`RenewalDirectors`).
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::{Validate, ValidationError};
+use zhidu_domain::calendar::SHANGHAI;
+use zhidu_domain::care::{
+    CarePolicy, ResponsiblePerson, ServiceKind, VisitAnswers, VisitKind,
+    contract_submission_missing_fields, renewal_reminder_due, renewal_reminder_on,
+    visit_days_overdue, visit_questionnaire_problems, visit_schedule,
+};
+use zhidu_domain::money::Money;
+use zhidu_store::care::{
+    self, CareVisit, CustomerOrder, CustomerService, NonRenewal, ServiceOfCustomer, ServiceRenewal,
+    VisitTask,
+};
+use zhidu_store::db::DbConnection;
+use zhidu_store::{customers, new_id, now_utc, users};
+
+use crate::auth::{Authorized, CareStaff, RenewalDirectors};
+use crate::error::{
+    ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
+};
+use crate::extract::{Json, Query};
+use crate::routes::{Page, PageParams};
+use crate::state::AppState;
+use crate::wire::{Instant, IsoDate, YearMonth};
+
+pub fn configure_orders(config: &mut ServiceConfig) {
+    config
+        .service(submit_order)
+        .service(list_orders)
+        .service(get_order);
+}
+
+pub fn configure_visits(config: &mut ServiceConfig) {
+    config.service(due_visits).service(record_visit);
+}
+
+pub fn configure_renewals(config: &mut ServiceConfig) {
+    config
+        .service(unowned_renewals)
+        .service(renewal_reminders)
+        .service(non_renewals);
+}
+
+pub fn configure_services(config: &mut ServiceConfig) {
+    config.service(renew_service).service(refuse_renewal);
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
+}
+
+/// An email address, or nothing (CARE-7 names a missing one).
+fn email_shape(text: &str) -> Result<(), ValidationError> {
+    let text = text.trim();
+    let valid = text.is_empty()
+        || text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|part| !part.is_empty())
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(ValidationError::new("email").with_message("is not an email address".into()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CARE-7: orders
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInput {
+    pub kind: ServiceKind,
+    #[validate(
+        length(min = 1, max = 500, message = "must be 1–500 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    #[schema(example = "企业网站空间 1 年", min_length = 1, max_length = 500)]
+    pub description: String,
+    #[validate(custom(function = "crate::checks::not_negative"))]
+    pub amount: Money,
+    pub starts_on: IsoDate,
+    /// On or after `starts_on`.
+    pub expires_on: IsoDate,
+}
+
+/// A contract submission (提单). CARE-7: the responsible person's name, phone, mobile and email
+/// are all required; a submission missing any is refused with every missing field named.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitOrder {
+    pub customer_id: String,
+    #[serde(default)]
+    #[validate(length(max = 100, message = "at most 100 characters"))]
+    #[schema(example = "王建国", max_length = 100)]
+    pub responsible_name: String,
+    #[serde(default)]
+    #[validate(length(max = 40, message = "at most 40 characters"))]
+    #[schema(example = "0311-86000000", max_length = 40)]
+    pub responsible_phone: String,
+    #[serde(default)]
+    #[validate(length(max = 40, message = "at most 40 characters"))]
+    #[schema(example = "13800000000", max_length = 40)]
+    pub responsible_mobile: String,
+    #[serde(default)]
+    #[validate(
+        length(max = 200, message = "at most 200 characters"),
+        custom(function = "email_shape")
+    )]
+    #[schema(example = "wang@example.cn", max_length = 200)]
+    pub responsible_email: String,
+    #[validate(length(min = 1, max = 50, message = "must list 1–50 services"), nested)]
+    #[schema(min_items = 1, max_items = 50)]
+    pub services: Vec<ServiceInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceView {
+    pub id: String,
+    pub order_id: String,
+    pub customer_id: String,
+    pub kind: ServiceKind,
+    pub description: String,
+    pub amount: Money,
+    pub starts_on: IsoDate,
+    pub expires_on: IsoDate,
+    /// CARE-5: the day the renewal is announced to the salesperson (none for training/other).
+    pub remind_on: Option<IsoDate>,
+    /// `active`, or `not_renewed` once a non-renewal is recorded.
+    #[schema(example = "active")]
+    pub status: String,
+    /// Send it back when renewing or recording a non-renewal; a stale one gets 412.
+    pub version: i64,
+}
+
+impl From<CustomerService> for ServiceView {
+    fn from(s: CustomerService) -> Self {
+        ServiceView {
+            kind: ServiceKind::parse(&s.kind).unwrap_or(ServiceKind::Other),
+            amount: Money::from_fen(s.amount_fen),
+            starts_on: IsoDate(s.starts_on),
+            expires_on: IsoDate(s.expires_on),
+            remind_on: s.remind_on.map(IsoDate),
+            id: s.id,
+            order_id: s.order_id,
+            customer_id: s.customer_id,
+            description: s.description,
+            status: s.status,
+            version: s.version,
+        }
+    }
+}
+
+/// CARE-1: one scheduled phone visit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitTaskView {
+    pub id: String,
+    pub order_id: String,
+    pub customer_id: String,
+    /// The salesperson the visit is due to.
+    pub agent_id: String,
+    pub kind: VisitKind,
+    pub due_on: IsoDate,
+    /// `due` or `done`.
+    #[schema(example = "due")]
+    pub status: String,
+    pub visit_id: Option<String>,
+    /// Send it back when recording the visit; a stale one gets 412.
+    pub version: i64,
+}
+
+impl From<VisitTask> for VisitTaskView {
+    fn from(t: VisitTask) -> Self {
+        VisitTaskView {
+            kind: VisitKind::parse(&t.kind).unwrap_or(VisitKind::Monthly),
+            due_on: IsoDate(t.due_on),
+            id: t.id,
+            order_id: t.order_id,
+            customer_id: t.customer_id,
+            agent_id: t.agent_id,
+            status: t.status,
+            visit_id: t.visit_id,
+            version: t.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderView {
+    pub id: String,
+    pub customer_id: String,
+    /// The customer's owner at submission (the submitter when it had no active one): the
+    /// agent its visits are due to.
+    pub salesperson_id: String,
+    pub responsible_name: String,
+    pub responsible_phone: String,
+    pub responsible_mobile: String,
+    pub responsible_email: String,
+    /// The Shanghai date of submission: the initial visit is due that day (CARE-1).
+    pub ordered_on: IsoDate,
+    pub submitted_by: String,
+    pub created_at: Instant,
+    pub services: Vec<ServiceView>,
+    /// CARE-1: the visits the order scheduled (only when one order is read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit_tasks: Option<Vec<VisitTaskView>>,
+}
+
+impl OrderView {
+    fn new(
+        o: CustomerOrder,
+        services: Vec<CustomerService>,
+        tasks: Option<Vec<VisitTask>>,
+    ) -> Self {
+        OrderView {
+            ordered_on: IsoDate(o.ordered_on),
+            created_at: Instant::from_utc(o.created_at),
+            services: services.into_iter().map(ServiceView::from).collect(),
+            visit_tasks: tasks.map(|t| t.into_iter().map(VisitTaskView::from).collect()),
+            id: o.id,
+            customer_id: o.customer_id,
+            salesperson_id: o.salesperson_id,
+            responsible_name: o.responsible_name,
+            responsible_phone: o.responsible_phone,
+            responsible_mobile: o.responsible_mobile,
+            responsible_email: o.responsible_email,
+            submitted_by: o.submitted_by,
+        }
+    }
+}
+
+/// CARE-7: refuses a submission missing any responsible-person field, naming every one.
+fn check_responsible_person(request: &SubmitOrder) -> Result<(), ApiError> {
+    let missing = contract_submission_missing_fields(&ResponsiblePerson {
+        name: &request.responsible_name,
+        phone: &request.responsible_phone,
+        mobile: &request.responsible_mobile,
+        email: &request.responsible_email,
+    });
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::rule_refused(
+        "CARE-7",
+        format!(
+            "a contract submission must carry the responsible person's name, phone, mobile and email; missing: {}",
+            missing.join(", ")
+        ),
+    )
+    .with_errors(
+        missing
+            .into_iter()
+            .map(|field| FieldError {
+                field: field.to_owned(),
+                message: "is required (CARE-7)".to_owned(),
+            })
+            .collect(),
+    ))
+}
+
+fn check_service_dates(services: &[ServiceInput]) -> Result<(), ApiError> {
+    let errors: Vec<FieldError> = services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.expires_on < s.starts_on)
+        .map(|(i, s)| FieldError {
+            field: format!("services[{i}].expires_on"),
+            message: format!("must be on or after starts_on ({})", s.starts_on),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The customer's owner when that account is active, else the submitter.
+fn responsible_salesperson(
+    connection: &mut DbConnection,
+    owner_id: Option<&str>,
+    submitter: &str,
+) -> Result<String, ApiError> {
+    match owner_id {
+        Some(owner) if users::find(connection, owner)?.active => Ok(owner.to_owned()),
+        _ => Ok(submitter.to_owned()),
+    }
+}
+
+fn order_parts(
+    request: &SubmitOrder,
+    order: &CustomerOrder,
+    policy: &CarePolicy,
+) -> (Vec<CustomerService>, Vec<VisitTask>) {
+    let now = order.created_at;
+    let services = request
+        .services
+        .iter()
+        .map(|s| CustomerService {
+            id: new_id(),
+            order_id: order.id.clone(),
+            customer_id: order.customer_id.clone(),
+            kind: s.kind.as_str().to_owned(),
+            description: s.description.trim().to_owned(),
+            amount_fen: s.amount.fen(),
+            starts_on: s.starts_on.0,
+            expires_on: s.expires_on.0,
+            remind_on: renewal_reminder_on(s.kind, s.expires_on.0, policy),
+            status: "active".to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    let tasks = visit_schedule(order.ordered_on, policy)
+        .into_iter()
+        .map(|(kind, due_on)| VisitTask {
+            id: new_id(),
+            order_id: order.id.clone(),
+            customer_id: order.customer_id.clone(),
+            agent_id: order.salesperson_id.clone(),
+            kind: kind.as_str().to_owned(),
+            due_on,
+            status: "due".to_owned(),
+            visit_id: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    (services, tasks)
+}
+
+/// Submit a contract (提单) with its services. CARE-7: refused (422, rule `CARE-7`) when the
+/// responsible person's name, phone, mobile or email is missing or blank, each one named in
+/// `errors[]`; nothing is written. CARE-1: schedules the initial phone visit on today's
+/// (Shanghai) date and one a month for the next 12 months, due to the customer's owner (the
+/// submitter when the customer has no active owner).
+#[utoipa::path(
+    tag = "care",
+    request_body = SubmitOrder,
+    responses((status = 201, body = OrderView), BodyErrors, AuthErrors, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn submit_order(
+    state: web::Data<AppState>,
+    caller: Authorized<CareStaff>,
+    Json(request): Json<SubmitOrder>,
+) -> Result<HttpResponse, ApiError> {
+    check_responsible_person(&request)?;
+    check_service_dates(&request.services)?;
+    let actor = caller.actor;
+    let policy = state.care_policy.clone();
+    let (order, services, tasks) = state
+        .write(move |connection| {
+            let customer_id = request.customer_id.clone();
+            let customer = customers::find(connection, &customer_id).map_err(|e| match e {
+                zhidu_store::StoreError::NotFound => {
+                    ApiError::invalid_field("customer_id", format!("no customer {customer_id}"))
+                }
+                other => other.into(),
+            })?;
+            let salesperson_id =
+                responsible_salesperson(connection, customer.owner_id.as_deref(), &actor.subject)?;
+            let order = CustomerOrder {
+                id: new_id(),
+                customer_id: customer.id,
+                salesperson_id,
+                responsible_name: request.responsible_name.trim().to_owned(),
+                responsible_phone: request.responsible_phone.trim().to_owned(),
+                responsible_mobile: request.responsible_mobile.trim().to_owned(),
+                responsible_email: request.responsible_email.trim().to_owned(),
+                ordered_on: today(),
+                submitted_by: actor.subject.clone(),
+                created_at: now_utc(),
+            };
+            let (services, tasks) = order_parts(&request, &order, &policy);
+            care::insert_order(connection, &actor, &order, &services, &tasks)?;
+            Ok((order, services, tasks))
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/customer-orders/{}", order.id)))
+        .json(OrderView::new(order, services, Some(tasks))))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrderListParams {
+    /// Only this customer's orders.
+    pub customer_id: Option<String>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// List orders with their services, oldest first, optionally of one customer.
+#[utoipa::path(
+    tag = "care",
+    params(OrderListParams),
+    responses((status = 200, body = Page<OrderView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("")]
+async fn list_orders(
+    state: web::Data<AppState>,
+    _caller: Authorized<CareStaff>,
+    Query(params): Query<OrderListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let after = page.after_id()?;
+    let limit = page.limit();
+    let views = state
+        .read(move |connection| {
+            let orders = care::list_orders(
+                connection,
+                params.customer_id.as_deref(),
+                after.as_deref(),
+                limit,
+            )?;
+            let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+            let mut services = care::services_of_orders(connection, &ids)?;
+            Ok(orders
+                .into_iter()
+                .map(|order| {
+                    let (mine, rest) = services.drain(..).partition(|s| s.order_id == order.id);
+                    services = rest;
+                    OrderView::new(order, mine, None)
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(views, limit, |o: &OrderView| &o.id)))
+}
+
+/// One order with its services and its scheduled visits.
+#[utoipa::path(
+    tag = "care",
+    params(("id" = String, Path, description = "Order id")),
+    responses((status = 200, body = OrderView), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+async fn get_order(
+    state: web::Data<AppState>,
+    _caller: Authorized<CareStaff>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .read(move |connection| {
+            let order = care::find_order(connection, &id)?
+                .ok_or_else(|| ApiError::not_found(format!("no customer order {id}")))?;
+            let services = care::services_of_orders(connection, std::slice::from_ref(&order.id))?;
+            let tasks = care::visit_tasks_of_order(connection, &order.id)?;
+            Ok(OrderView::new(order, services, Some(tasks)))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+// ---------------------------------------------------------------------------------------------
+// CARE-1: phone visits
+
+/// CARE-1: a phone visit against a due task. An `initial` visit answers `satisfaction` (1–5),
+/// `chose_us_because`, `shortcomings` and `wishes`; a `monthly` one answers `staff_contacted`
+/// and `effect_reached`, and when the effect was not reached `explanation` and `solution`. The
+/// other kind's questions must be left out.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordVisit {
+    pub task_id: String,
+    /// The task's `version` last read; a stale one gets 412.
+    pub version: i64,
+    #[schema(minimum = 1, maximum = 5)]
+    pub satisfaction: Option<i32>,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub chose_us_because: Option<String>,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub shortcomings: Option<String>,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub wishes: Option<String>,
+    pub staff_contacted: Option<bool>,
+    pub effect_reached: Option<bool>,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub explanation: Option<String>,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub solution: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitView {
+    pub id: String,
+    pub task_id: String,
+    pub order_id: String,
+    pub customer_id: String,
+    pub kind: VisitKind,
+    pub satisfaction: Option<i32>,
+    pub chose_us_because: Option<String>,
+    pub shortcomings: Option<String>,
+    pub wishes: Option<String>,
+    pub staff_contacted: Option<bool>,
+    pub effect_reached: Option<bool>,
+    pub explanation: Option<String>,
+    pub solution: Option<String>,
+    pub visited_by: String,
+    pub visited_at: Instant,
+}
+
+impl From<CareVisit> for VisitView {
+    fn from(v: CareVisit) -> Self {
+        VisitView {
+            kind: VisitKind::parse(&v.kind).unwrap_or(VisitKind::Monthly),
+            visited_at: Instant::from_utc(v.visited_at),
+            id: v.id,
+            task_id: v.task_id,
+            order_id: v.order_id,
+            customer_id: v.customer_id,
+            satisfaction: v.satisfaction,
+            chose_us_because: v.chose_us_because,
+            shortcomings: v.shortcomings,
+            wishes: v.wishes,
+            staff_contacted: v.staff_contacted,
+            effect_reached: v.effect_reached,
+            explanation: v.explanation,
+            solution: v.solution,
+            visited_by: v.visited_by,
+        }
+    }
+}
+
+fn trimmed(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned())
+}
+
+/// CARE-1: the answers of `request` checked against the questionnaire of `kind`.
+fn check_answers(kind: VisitKind, request: &RecordVisit) -> Result<(), ApiError> {
+    let problems = visit_questionnaire_problems(
+        kind,
+        &VisitAnswers {
+            satisfaction: request.satisfaction,
+            chose_us_because: request.chose_us_because.as_deref(),
+            shortcomings: request.shortcomings.as_deref(),
+            wishes: request.wishes.as_deref(),
+            staff_contacted: request.staff_contacted,
+            effect_reached: request.effect_reached,
+            explanation: request.explanation.as_deref(),
+            solution: request.solution.as_deref(),
+        },
+    );
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::rule_refused(
+        "CARE-1",
+        format!(
+            "the answers do not fit the questionnaire of a {} visit",
+            kind.as_str()
+        ),
+    )
+    .with_errors(
+        problems
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field: field.to_owned(),
+                message,
+            })
+            .collect(),
+    ))
+}
+
+/// Record a phone visit against a due task (CARE-1). 404 for an unknown task, 409 when the
+/// task is already done or not due before its day, 412 on a stale task version, 422 (rule
+/// `CARE-1`) naming every answer missing or not asked for the task's kind.
+#[utoipa::path(
+    tag = "care",
+    request_body = RecordVisit,
+    responses((status = 201, body = VisitView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("")]
+async fn record_visit(
+    state: web::Data<AppState>,
+    caller: Authorized<CareStaff>,
+    Json(request): Json<RecordVisit>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.actor;
+    let visit = state
+        .write(move |connection| {
+            let task = care::find_visit_task(connection, &request.task_id)?
+                .ok_or_else(|| ApiError::not_found(format!("no visit task {}", request.task_id)))?;
+            if task.status != "due" {
+                return Err(ApiError::conflict(format!(
+                    "visit task {} is already done",
+                    task.id
+                )));
+            }
+            let today = today();
+            if task.due_on > today {
+                return Err(ApiError::conflict(format!(
+                    "visit task {} is not due until {}",
+                    task.id,
+                    IsoDate(task.due_on)
+                )));
+            }
+            if task.version != request.version {
+                return Err(zhidu_store::StoreError::StaleVersion.into());
+            }
+            let kind = VisitKind::parse(&task.kind).unwrap_or(VisitKind::Monthly);
+            check_answers(kind, &request)?;
+            let now = now_utc();
+            let visit = CareVisit {
+                id: new_id(),
+                task_id: task.id.clone(),
+                order_id: task.order_id.clone(),
+                customer_id: task.customer_id.clone(),
+                kind: task.kind.clone(),
+                satisfaction: request.satisfaction,
+                chose_us_because: trimmed(request.chose_us_because),
+                shortcomings: trimmed(request.shortcomings),
+                wishes: trimmed(request.wishes),
+                staff_contacted: request.staff_contacted,
+                effect_reached: request.effect_reached,
+                explanation: trimmed(request.explanation),
+                solution: trimmed(request.solution),
+                visited_by: actor.subject.clone(),
+                visited_at: now,
+            };
+            let done = VisitTask {
+                status: "done".to_owned(),
+                visit_id: Some(visit.id.clone()),
+                version: task.version + 1,
+                updated_at: now,
+                ..task.clone()
+            };
+            care::record_visit(connection, &actor, &task, &done, &visit)?;
+            Ok(visit)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(VisitView::from(visit)))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DueVisitParams {
+    /// The day to list for (due that day or earlier and not yet done).
+    #[param(value_type = String, format = Date, example = "2026-12-28")]
+    pub as_of: IsoDate,
+    /// Only this agent's (salesperson's) visits.
+    pub agent: Option<String>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// CARE-1: a visit due on or before the listed day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueVisitView {
+    #[serde(flatten)]
+    pub task: VisitTaskView,
+    /// Due before the listed day.
+    pub overdue: bool,
+    pub days_overdue: i64,
+    #[serde(skip)]
+    cursor_key: String,
+}
+
+fn due_cursor_key(task: &VisitTask) -> String {
+    format!("{}/{}", IsoDate(task.due_on), task.id)
+}
+
+fn parse_due_cursor(key: Option<String>) -> Result<Option<(Date, String)>, ApiError> {
+    key.map(|key| {
+        key.split_once('/')
+            .and_then(|(day, id)| IsoDate::parse(day).ok().map(|d| (d.0, id.to_owned())))
+            .ok_or_else(|| ApiError::invalid_field("cursor", "is not a cursor this API issued"))
+    })
+    .transpose()
+}
+
+/// Phone visits due and overdue on `as_of` (CARE-1), oldest due first, of one agent or of all;
+/// each with `overdue` and `days_overdue`.
+#[utoipa::path(
+    tag = "care",
+    params(DueVisitParams),
+    responses((status = 200, body = Page<DueVisitView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/due")]
+async fn due_visits(
+    state: web::Data<AppState>,
+    _caller: Authorized<CareStaff>,
+    Query(params): Query<DueVisitParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let after = parse_due_cursor(page.after_id()?)?;
+    let limit = page.limit();
+    let as_of = params.as_of.0;
+    let agent = params.agent;
+    let tasks = state
+        .read(move |connection| {
+            Ok(care::due_visit_tasks(
+                connection,
+                as_of,
+                agent.as_deref(),
+                after,
+                limit,
+            )?)
+        })
+        .await?;
+    let views = tasks
+        .into_iter()
+        .map(|task| {
+            let days_overdue = visit_days_overdue(task.due_on, as_of);
+            DueVisitView {
+                cursor_key: due_cursor_key(&task),
+                overdue: days_overdue > 0,
+                days_overdue,
+                task: VisitTaskView::from(task),
+            }
+        })
+        .collect();
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(views, limit, |v: &DueVisitView| {
+            &v.cursor_key
+        })),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// CARE-5: renewals
+
+/// A service on a CARE-5 list, with its customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RenewalItem {
+    #[serde(flatten)]
+    pub service: ServiceView,
+    pub customer_name: String,
+    /// The customer's responsible salesperson (none, or a deactivated account, on the
+    /// unowned list).
+    pub owner_id: Option<String>,
+}
+
+impl From<ServiceOfCustomer> for RenewalItem {
+    fn from(row: ServiceOfCustomer) -> Self {
+        RenewalItem {
+            service: ServiceView::from(row.service),
+            customer_name: row.customer_name,
+            owner_id: row.owner_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalMonthParams {
+    /// The month of expiry, `YYYY-MM`.
+    #[param(value_type = String, example = "2026-12")]
+    pub month: YearMonth,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn page_of(params: &RenewalMonthParams) -> PageParams {
+    PageParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+    }
+}
+
+/// CARE-5: the services expiring in `month` of customers with no responsible salesperson —
+/// no owner, or an owner whose account is deactivated — for the marketing director (run at
+/// month end for the next month). Active services only (not yet recorded as not renewed).
+#[utoipa::path(
+    tag = "care",
+    params(RenewalMonthParams),
+    responses((status = 200, body = Page<RenewalItem>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/unowned")]
+async fn unowned_renewals(
+    state: web::Data<AppState>,
+    _caller: Authorized<RenewalDirectors>,
+    Query(params): Query<RenewalMonthParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_of(&params);
+    let after = page.after_id()?;
+    let limit = page.limit();
+    let month = params.month;
+    let rows = state
+        .read(move |connection| {
+            Ok(care::unowned_services_expiring(
+                connection,
+                month.first_day(),
+                month.last_day(),
+                after.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    let items = rows.into_iter().map(RenewalItem::from).collect();
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
+            &i.service.id
+        })),
+    )
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderParams {
+    /// The day to list for.
+    #[param(value_type = String, format = Date, example = "2026-12-08")]
+    pub as_of: IsoDate,
+    /// Only the customers of this salesperson.
+    pub agent: Option<String>,
+    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// CARE-5: renewal reminders due on `as_of` to the responsible salespeople (the customers'
+/// owners): hosting and domain services from 7 days before expiry, promotion services from one
+/// calendar month before, up to the expiry day, until renewed or recorded as not renewed.
+#[utoipa::path(
+    tag = "care",
+    params(ReminderParams),
+    responses((status = 200, body = Page<RenewalItem>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/reminders")]
+async fn renewal_reminders(
+    state: web::Data<AppState>,
+    _caller: Authorized<CareStaff>,
+    Query(params): Query<ReminderParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let after = page.after_id()?;
+    let limit = page.limit();
+    let as_of = params.as_of.0;
+    let agent = params.agent;
+    let rows = state
+        .read(move |connection| {
+            Ok(care::services_reminding(
+                connection,
+                as_of,
+                agent.as_deref(),
+                after.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    let policy = &state.care_policy;
+    let items = rows
+        .into_iter()
+        .filter(|row| {
+            ServiceKind::parse(&row.service.kind).is_some_and(|kind| {
+                renewal_reminder_due(kind, row.service.expires_on, as_of, policy)
+            })
+        })
+        .map(RenewalItem::from)
+        .collect();
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
+            &i.service.id
+        })),
+    )
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NonRenewalView {
+    pub id: String,
+    pub service_id: String,
+    pub customer_id: String,
+    /// The expiry the customer did not renew.
+    pub expires_on: IsoDate,
+    pub reason: String,
+    pub recorded_by: String,
+    pub created_at: Instant,
+}
+
+impl From<NonRenewal> for NonRenewalView {
+    fn from(n: NonRenewal) -> Self {
+        NonRenewalView {
+            expires_on: IsoDate(n.expires_on),
+            created_at: Instant::from_utc(n.created_at),
+            id: n.id,
+            service_id: n.service_id,
+            customer_id: n.customer_id,
+            reason: n.reason,
+            recorded_by: n.recorded_by,
+        }
+    }
+}
+
+/// CARE-5: the recorded non-renewals of services that expired in `month`, with their reasons.
+#[utoipa::path(
+    tag = "care",
+    params(RenewalMonthParams),
+    responses((status = 200, body = Page<NonRenewalView>), AuthErrors, Invalid, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/non-renewals")]
+async fn non_renewals(
+    state: web::Data<AppState>,
+    _caller: Authorized<CareStaff>,
+    Query(params): Query<RenewalMonthParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_of(&params);
+    let after = page.after_id()?;
+    let limit = page.limit();
+    let month = params.month;
+    let rows = state
+        .read(move |connection| {
+            Ok(care::non_renewals_expiring(
+                connection,
+                month.first_day(),
+                month.last_day(),
+                after.as_deref(),
+                limit,
+            )?)
+        })
+        .await?;
+    let items = rows.into_iter().map(NonRenewalView::from).collect();
+    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |n: &NonRenewalView| &n.id)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewService {
+    /// The service's `version` last read; a stale one gets 412.
+    pub version: i64,
+    /// The new expiry, after the current one.
+    pub new_expires_on: IsoDate,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefuseRenewal {
+    /// The service's `version` last read; a stale one gets 412.
+    pub version: i64,
+    /// Why the customer did not renew (required).
+    #[validate(
+        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
+        custom(function = "crate::checks::not_blank")
+    )]
+    #[schema(example = "客户公司停业", min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// An active service at the version the client read: 404 unknown, 409 no longer active,
+/// 412 stale.
+fn active_service(
+    connection: &mut DbConnection,
+    id: &str,
+    version: i64,
+) -> Result<CustomerService, ApiError> {
+    let service = care::find_service(connection, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no service {id}")))?;
+    if service.status != "active" {
+        return Err(ApiError::conflict(format!(
+            "service {id} is {}; it can no longer be renewed or refused",
+            service.status
+        )));
+    }
+    if service.version != version {
+        return Err(zhidu_store::StoreError::StaleVersion.into());
+    }
+    Ok(service)
+}
+
+/// CARE-5: the customer renewed a service: its expiry moves to `new_expires_on` (after the
+/// current one) and its reminder day follows.
+#[utoipa::path(
+    tag = "care",
+    params(("id" = String, Path, description = "Service id")),
+    request_body = RenewService,
+    responses((status = 200, body = ServiceView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/renewal")]
+async fn renew_service(
+    state: web::Data<AppState>,
+    caller: Authorized<CareStaff>,
+    id: web::Path<String>,
+    Json(request): Json<RenewService>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let policy = state.care_policy.clone();
+    let renewed = state
+        .write(move |connection| {
+            let before = active_service(connection, &id, request.version)?;
+            let new_expiry = request.new_expires_on.0;
+            if new_expiry <= before.expires_on {
+                return Err(ApiError::invalid_field(
+                    "new_expires_on",
+                    format!(
+                        "must be after the current expiry {}",
+                        IsoDate(before.expires_on)
+                    ),
+                ));
+            }
+            let kind = ServiceKind::parse(&before.kind).unwrap_or(ServiceKind::Other);
+            let now = now_utc();
+            let after = CustomerService {
+                expires_on: new_expiry,
+                remind_on: renewal_reminder_on(kind, new_expiry, &policy),
+                version: before.version + 1,
+                updated_at: now,
+                ..before.clone()
+            };
+            let renewal = ServiceRenewal {
+                id: new_id(),
+                service_id: before.id.clone(),
+                previous_expires_on: before.expires_on,
+                new_expires_on: new_expiry,
+                renewed_by: actor.subject.clone(),
+                created_at: now,
+            };
+            care::renew_service(connection, &actor, &before, &after, &renewal)?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ServiceView::from(renewed)))
+}
+
+/// CARE-5: the customer did not renew a service; the reason is required and recorded, and the
+/// service leaves the reminder and unowned lists.
+#[utoipa::path(
+    tag = "care",
+    params(("id" = String, Path, description = "Service id")),
+    request_body = RefuseRenewal,
+    responses((status = 201, body = NonRenewalView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/non-renewal")]
+async fn refuse_renewal(
+    state: web::Data<AppState>,
+    caller: Authorized<CareStaff>,
+    id: web::Path<String>,
+    Json(request): Json<RefuseRenewal>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let recorded = state
+        .write(move |connection| {
+            let before = active_service(connection, &id, request.version)?;
+            let now = now_utc();
+            let after = CustomerService {
+                status: "not_renewed".to_owned(),
+                version: before.version + 1,
+                updated_at: now,
+                ..before.clone()
+            };
+            let non_renewal = NonRenewal {
+                id: new_id(),
+                service_id: before.id.clone(),
+                customer_id: before.customer_id.clone(),
+                expires_on: before.expires_on,
+                reason: request.reason.trim().to_owned(),
+                recorded_by: actor.subject.clone(),
+                created_at: now,
+            };
+            care::record_non_renewal(connection, &actor, &before, &after, &non_renewal)?;
+            Ok(non_renewal)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(NonRenewalView::from(recorded)))
+}
