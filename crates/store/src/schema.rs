@@ -886,4 +886,121 @@ diesel::allow_tables_to_appear_in_same_query!(
     resignations,
     departure_checklists,
     customer_handover_tasks,
+    outbox,
+    care_touches,
+    customer_last_touches,
+    training_deals,
+    after_sales_visits,
+    after_sales_missed_records,
+    domain_transfers,
+    public_service_info,
 );
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_touches (id) {
+        id -> Text,
+        customer_id -> Text,
+        channel -> Text,
+        template -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        sent_at -> Nullable<Timestamp>,
+        outbox_id -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_last_touches (customer_id) {
+        customer_id -> Text,
+        touch_id -> Text,
+        touched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_deals (id) {
+        id -> Text,
+        customer_id -> Text,
+        responsible_id -> Text,
+        deal_on -> Date,
+        ends_on -> Nullable<Date>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    after_sales_visits (id) {
+        id -> Text,
+        deal_id -> Text,
+        visited_on -> Date,
+        screenshot -> Text,
+        notes -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    after_sales_missed_records (deal_id, visit_window) {
+        deal_id -> Text,
+        visit_window -> Text,
+        discipline_record_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_transfers (id) {
+        id -> Text,
+        customer_id -> Text,
+        domain_name -> Text,
+        status -> Text,
+        proof_document -> Nullable<Text>,
+        signatory -> Nullable<Text>,
+        signature_document -> Nullable<Text>,
+        call_at -> Nullable<Timestamp>,
+        call_note -> Nullable<Text>,
+        called_by -> Nullable<Text>,
+        requested_by -> Text,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    public_service_info (id) {
+        id -> Text,
+        content -> Text,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(customer_last_touches -> customers (customer_id));
+diesel::joinable!(after_sales_visits -> training_deals (deal_id));
