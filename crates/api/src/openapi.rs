@@ -36,7 +36,9 @@ use crate::routes;
         (name = "complaints", description = "CMP: complaints and the managers' meeting agenda"),
         (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
         (name = "payroll", description = "PAY: payroll runs, payslips, bonuses and exports"),
-        (name = "audit", description = "ACC-1: the audit trail")
+        (name = "audit", description = "ACC-1: the audit trail"),
+        (name = "care", description = "CARE-2, CARE-3, CARE-6: touches and their outbox, after-sales visits, domain transfers"),
+        (name = "public", description = "PUB-1: the public service page")
     )
 )]
 struct ApiDoc;

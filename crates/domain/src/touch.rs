@@ -46,6 +46,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// After this many failed attempts the message is `failed` (kept; an admin may retry it).
     pub max_attempts: u32,
+    /// How long a claimed message is left to its dispatcher before another may claim it
+    /// (a dispatcher that died mid-send loses nothing).
+    pub claim_lease: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -54,6 +57,7 @@ impl Default for RetryPolicy {
             first_delay: Duration::from_secs(30),
             max_delay: Duration::from_secs(3600),
             max_attempts: 8,
+            claim_lease: Duration::from_secs(300),
         }
     }
 }

@@ -377,7 +377,7 @@ pub struct RecordView {
     pub created_at: Instant,
 }
 
-fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
+pub fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
     let corrupt = |what: &str, e: serde_json::Error| {
         ApiError::from(StoreError::Corrupt(format!("record {what}: {e}")))
     };
@@ -453,87 +453,95 @@ async fn create_record(
     caller: Authorized<DisciplineOfficers>,
     Json(request): Json<NewRecord>,
 ) -> Result<HttpResponse, ApiError> {
+    let record = state
+        .write(move |connection| record_offense(connection, &caller, request))
+        .await?;
+    Ok(HttpResponse::Created().json(record_view(record)?))
+}
+
+/// Records an offense (DISC) for `caller` in the open transaction: the ladder step that
+/// applies given the employee's prior confirmed records of it in the window. Shared by the
+/// discipline desk and the rules that turn a breach into an offense (CARE-3).
+pub fn record_offense<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    request: NewRecord,
+) -> Result<DisciplineRecord, ApiError> {
     if request.occurred_at.0 > OffsetDateTime::now_utc() {
         return Err(ApiError::invalid_field(
             "occurred_at",
             "must not be in the future",
         ));
     }
-    let record = state
-        .write(move |connection| {
-            let stored =
-                store::find_offense(connection, &request.offense_code)?.ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "offense_code",
-                        format!(
-                            "no offense {}; GET /api/v1/discipline/offenses lists them",
-                            request.offense_code
-                        ),
-                    )
-                })?;
-            let offense = offense_of(&stored.definition)?;
-            let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
-            if !may_decide_for(connection, &caller, &employee)? {
-                return Err(ApiError::forbidden(
-                    "a manager records discipline only for the employees they manage",
-                ));
-            }
-            let count = request.count.unwrap_or(1);
-            if count > 1 && offense.counted_per.is_none() {
-                return Err(ApiError::invalid_field(
-                    "count",
-                    format!(
-                        "{} is not fined per person or visit; record it once per person",
-                        offense.code
-                    ),
-                ));
-            }
-            if request.flags.discovered_by_company && offense.when_discovered_by_company.is_none() {
-                return Err(ApiError::invalid_field(
-                    "flags.discovered_by_company",
-                    format!("{} has no rule for discovery by the company", offense.code),
-                ));
-            }
-            let facts = RecordFacts {
-                count: u32::try_from(count).unwrap_or(1),
-                discovered_by_company: request.flags.discovered_by_company,
-            };
-            let occurred_at = stored_utc(request.occurred_at.0);
-            let penalty = decide_penalty(connection, &employee.id, &offense, occurred_at, &facts)?;
-            let now = now_utc();
-            let record = with_penalty(
-                DisciplineRecord {
-                    id: new_id(),
-                    employee_id: employee.id,
-                    offense_code: stored.code,
-                    offense_version: stored.version,
-                    offense_definition: stored.definition,
-                    occurred_at,
-                    details: request.details.trim().to_owned(),
-                    unit_count: count,
-                    flags: serde_json::to_string(&request.flags).map_err(ApiError::internal)?,
-                    occurrence: 1,
-                    penalty: String::new(),
-                    fine_fen: 0,
-                    status: RecordStatus::PendingStatement.as_str().into(),
-                    statement: None,
-                    statement_note: None,
-                    statement_at: None,
-                    statement_by: None,
-                    confirmed_by: None,
-                    confirmed_at: None,
-                    recorded_by: caller.claims.sub.clone(),
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-                &penalty,
-            )?;
-            store::insert_record(connection, &caller.actor, &record)?;
-            Ok(record)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(record_view(record)?))
+    let stored = store::find_offense(connection, &request.offense_code)?.ok_or_else(|| {
+        ApiError::invalid_field(
+            "offense_code",
+            format!(
+                "no offense {}; GET /api/v1/discipline/offenses lists them",
+                request.offense_code
+            ),
+        )
+    })?;
+    let offense = offense_of(&stored.definition)?;
+    let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
+    if !may_decide_for(connection, caller, &employee)? {
+        return Err(ApiError::forbidden(
+            "a manager records discipline only for the employees they manage",
+        ));
+    }
+    let count = request.count.unwrap_or(1);
+    if count > 1 && offense.counted_per.is_none() {
+        return Err(ApiError::invalid_field(
+            "count",
+            format!(
+                "{} is not fined per person or visit; record it once per person",
+                offense.code
+            ),
+        ));
+    }
+    if request.flags.discovered_by_company && offense.when_discovered_by_company.is_none() {
+        return Err(ApiError::invalid_field(
+            "flags.discovered_by_company",
+            format!("{} has no rule for discovery by the company", offense.code),
+        ));
+    }
+    let facts = RecordFacts {
+        count: u32::try_from(count).unwrap_or(1),
+        discovered_by_company: request.flags.discovered_by_company,
+    };
+    let occurred_at = stored_utc(request.occurred_at.0);
+    let penalty = decide_penalty(connection, &employee.id, &offense, occurred_at, &facts)?;
+    let now = now_utc();
+    let record = with_penalty(
+        DisciplineRecord {
+            id: new_id(),
+            employee_id: employee.id,
+            offense_code: stored.code,
+            offense_version: stored.version,
+            offense_definition: stored.definition,
+            occurred_at,
+            details: request.details.trim().to_owned(),
+            unit_count: count,
+            flags: serde_json::to_string(&request.flags).map_err(ApiError::internal)?,
+            occurrence: 1,
+            penalty: String::new(),
+            fine_fen: 0,
+            status: RecordStatus::PendingStatement.as_str().into(),
+            statement: None,
+            statement_note: None,
+            statement_at: None,
+            statement_by: None,
+            confirmed_by: None,
+            confirmed_at: None,
+            recorded_by: caller.claims.sub.clone(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        &penalty,
+    )?;
+    store::insert_record(connection, &caller.actor, &record)?;
+    Ok(record)
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]

@@ -25,6 +25,7 @@ pub mod sla;
 pub mod statements;
 pub mod tiers;
 pub mod tokens;
+pub mod touches;
 pub mod users;
 pub mod work_orders;
 
@@ -101,7 +102,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/accountability-cases").configure(accountability::configure))
             .service(scope("/discipline").configure(discipline::configure))
             .service(scope("/hr-cases").configure(discipline::configure_hr_cases))
-            .service(scope("/audit").configure(audit::configure)),
+            .service(scope("/audit").configure(audit::configure))
+            .service(scope("/care-touches").configure(touches::configure))
+            .service(scope("/outbox").configure(touches::configure_outbox)),
     );
 }
 
