@@ -380,6 +380,10 @@ policy!(
     DisciplineOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
 );
 policy!(
+    /// CARE-6: customer service makes the confirming phone call of a domain transfer.
+    CustomerService => [Admin, CsManager, CsAgent]
+);
+policy!(
     /// Reading the audit trail.
     Auditors => [Admin, GeneralManager]
 );
