@@ -9,6 +9,7 @@ mod accountability;
 mod auth;
 mod bad_input;
 mod calendar;
+mod care;
 mod complaints;
 mod customers;
 mod discipline;
