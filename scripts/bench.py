@@ -15,6 +15,7 @@ PostgreSQL bench database are removed on exit, including on Ctrl-C / SIGTERM.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import http.client
 import json
@@ -73,6 +74,8 @@ TARGETS = {
     "payroll_run_s": ("<", 5.0),
     # Customer care (issue #7): one agent's due phone visits over 100,000 customers' orders.
     "care_due_p99_ms_pg": ("<", 50.0),
+    # Customer care (issue #7): CARE-2's overdue-touch listing over the bench customers.
+    "touch_overdue_p99_ms_pg": ("<", 50.0),
 }
 ORDERS = 100_000
 # HR: a month of punches for this many employees (issue #4).
@@ -458,6 +461,110 @@ function request()
   return wrk.format("GET", paths[n % #paths + 1])
 end
 """)
+
+
+# --------------------------------------------------------------------------------------------
+# Customer care (issue #7): touches for the bench customers, and the CARE-2 overdue listing.
+
+TOUCH_PREFIX = "00000000-0000-7000-a000-"
+TOUCH_COLUMNS = ("id, customer_id, channel, template, recipient, subject, body, sent_at,"
+                 " outbox_id, recorded_by, created_at")
+
+
+def seed_touches(backend: str, target: str, count: int) -> None:
+    """Four customers in five touched, the latest touch 0–29 days ago (half of them 15 or
+    more: overdue); the fifth never touched (created today: not overdue yet)."""
+    admin = "(SELECT id FROM users WHERE username = 'admin')"
+    last_touches = ("INSERT INTO customer_last_touches (customer_id, touch_id, touched_at)"
+                    f" SELECT customer_id, id, sent_at FROM care_touches WHERE id LIKE '{TOUCH_PREFIX}%'")
+    if backend == "sqlite":
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+        rows = ((f"{TOUCH_PREFIX}{i:012d}", customer_id(i), "sms", "bench", f"138{i:08d}", None,
+                 "bench touch", (now - dt.timedelta(days=i % 30)).strftime("%Y-%m-%d %H:%M:%S"),
+                 None, now.strftime("%Y-%m-%d %H:%M:%S"))
+                for i in range(1, count + 1) if i % 5 != 0)
+        connection = sqlite3.connect(target, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            (admin_id,) = connection.execute(admin[1:-1]).fetchone()
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(
+                f"INSERT INTO care_touches ({TOUCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{admin_id}', ?)",
+                rows)
+            connection.execute(last_touches)
+            connection.execute("COMMIT")
+            connection.execute("ANALYZE")
+        finally:
+            connection.close()
+        return
+    sql = f"""
+BEGIN;
+INSERT INTO care_touches ({TOUCH_COLUMNS})
+SELECT '{TOUCH_PREFIX}' || lpad(g::text, 12, '0'), '{ID_PREFIX}' || lpad(g::text, 12, '0'),
+       'sms', 'bench', '138' || lpad(g::text, 8, '0'), NULL, 'bench touch',
+       timezone('UTC', date_trunc('second', now())) - make_interval(days => g % 30),
+       NULL, {admin}, timezone('UTC', date_trunc('second', now()))
+FROM generate_series(1, {count}) AS g WHERE g % 5 <> 0;
+{last_touches};
+COMMIT;
+ANALYZE care_touches;
+ANALYZE customer_last_touches;
+"""
+    result = psql(target, sql, timeout=600)
+    if result.returncode != 0:
+        raise BenchError(f"seeding touches failed: {result.stderr.strip()[-800:]}")
+
+
+def explain_overdue(target: str, before: str) -> str:
+    """The plan of the overdue listing's first page (PostgreSQL), for the record."""
+    sql = ("EXPLAIN (ANALYZE, COSTS OFF) SELECT c.id FROM customers c"
+           " LEFT JOIN customer_last_touches t ON t.customer_id = c.id"
+           f" WHERE c.id > '' AND (t.touched_at < '{before}' OR (t.touched_at IS NULL"
+           f" AND c.created_at < '{before}')) ORDER BY c.id LIMIT 51;")
+    result = psql(target, sql, timeout=60)
+    return result.stdout.strip() if result.returncode == 0 else result.stderr.strip()[-400:]
+
+
+def overdue_script(workdir: str, token: str, as_of: str, count: int) -> str:
+    # First pages and pages from random points of the list, as an agent paging through it.
+    starts = random.Random(7).sample(range(1, count), 99)
+    cursors = [base64.urlsafe_b64encode(customer_id(i).encode()).decode().rstrip("=")
+               for i in starts]
+    paths = [f"/api/v1/care-touches/overdue?as_of={as_of}&limit=50"] + [
+        f"/api/v1/care-touches/overdue?as_of={as_of}&limit=50&cursor={c}" for c in cursors]
+    listed = ",\n".join(f"  {lua_string(p)}" for p in paths)
+    return write_lua(workdir, "overdue.lua", f"""
+wrk.headers["Authorization"] = {lua_string("Bearer " + token)}
+local paths = {{
+{listed}
+}}
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[n % #paths + 1])
+end
+""")
+
+
+def bench_touches(backend: str, target: str, server_base: str, token: str, customers: int,
+                  duration: int, workdir: str, result: dict) -> None:
+    """Seeds touches for every bench customer, then measures CARE-2's overdue listing."""
+    started = time.monotonic()
+    seed_touches(backend, target, customers)
+    log(f"{backend}: seeded touches for {customers} customers in {time.monotonic() - started:.2f} s")
+    as_of = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    if backend == "postgres":
+        # Local midnight after as_of - 15 days, in UTC: the listing's bound.
+        cutoff = dt.datetime.combine(as_of - dt.timedelta(days=14), dt.time()) - dt.timedelta(hours=8)
+        result["touch_overdue_plan"] = explain_overdue(target, cutoff.strftime("%Y-%m-%d %H:%M:%S"))
+    path = f"/api/v1/care-touches/overdue?as_of={as_of.isoformat()}&limit=50"
+    status, body = call("GET", server_base + path, token=token)
+    if status != 200:
+        result["touch_overdue"] = {"error": f"probe: HTTP {status} {body[:200]!r}"}
+        return
+    log(f"{backend}: wrk GET /api/v1/care-touches/overdue")
+    result["touch_overdue"] = run_wrk(server_base + "/", duration,
+                                      overdue_script(workdir, token, as_of.isoformat(), customers))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1192,6 +1299,12 @@ def bench_backend(backend: str, args, pg_admin_url: str | None) -> dict:
                               result)
         except (OSError, urllib.error.URLError, ValueError) as error:
             result["care_due"] = {"error": f"request failed: {error}"}
+        # 12. customer care: the CARE-2 overdue-touch listing over the bench customers
+        try:
+            bench_touches(backend, db_path if backend == "sqlite" else database_url, server.base,
+                          token or "", args.customers, args.duration, workdir, result)
+        except (OSError, urllib.error.URLError, ValueError) as error:
+            result["touch_overdue"] = {"error": f"request failed: {error}"}
 
         # 7. the database's own floor (PostgreSQL, pgbench available)
         if backend == "postgres":
@@ -1291,6 +1404,9 @@ def compute_checks(result: dict) -> None:
         care_due = result.get("care_due")
         checks["care_due_p99_ms_pg"] = check(
             "care_due_p99_ms_pg", care_due.get("p99_ms") if ok(care_due) else None)
+        touches = result.get("touch_overdue")
+        checks["touch_overdue_p99_ms_pg"] = check(
+            "touch_overdue_p99_ms_pg", touches.get("p99_ms") if ok(touches) else None)
     result["checks"] = checks
 
 
@@ -1393,6 +1509,9 @@ def print_table(result: dict) -> None:
         ("due phone visits p50", fmt_ms(result.get("care_due"), "p50_ms"), "", ""),
         ("due phone visits p99", fmt_ms(result.get("care_due"), "p99_ms"),
          "< 50 ms" if backend == "postgres" else "", verdict("care_due_p99_ms_pg")),
+        ("overdue touches rps (CARE-2)", fmt_rps(result.get("touch_overdue")), "", ""),
+        ("overdue touches p99", fmt_ms(result.get("touch_overdue"), "p99_ms"),
+         "< 50 ms" if backend == "postgres" else "", verdict("touch_overdue_p99_ms_pg")),
     ]
     print(f"  {'metric':<36}{'value':>16}  {'target':<17}{'result'}")
     for label, value, target, outcome in rows:
@@ -1400,10 +1519,14 @@ def print_table(result: dict) -> None:
     notes = list(result.get("errors", []))
     for name in ("baseline", "evaluate", "customer", "quarter_close", "pgbench_floor",
                  "deadline", "queue", "sweep", "punch_import", "attendance_month",
-                 "statement_post", "reconcile", "payroll_run", "payroll_xlsx", "care_due"):
+                 "statement_post", "reconcile", "payroll_run", "payroll_xlsx", "care_due",
+                 "touch_overdue"):
         measure = result.get(name)
         if isinstance(measure, dict) and "error" in measure:
             notes.append(f"{name}: {measure['error']}")
+    if result.get("touch_overdue_plan"):
+        notes.append("overdue-touch plan (EXPLAIN ANALYZE):\n    "
+                     + result["touch_overdue_plan"].replace("\n", "\n    "))
     if "server_exit" in result:
         notes.append(f"server exited with {result['server_exit']}")
     if mem:

@@ -10,6 +10,7 @@ mod auth;
 mod bad_input;
 mod calendar;
 mod care;
+mod care_touches;
 mod complaints;
 mod customers;
 mod discipline;

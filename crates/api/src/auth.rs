@@ -390,6 +390,10 @@ policy!(
     RenewalDirectors => [Admin, GeneralManager, Marketing]
 );
 policy!(
+    /// CARE-6: customer service makes the confirming phone call of a domain transfer.
+    CustomerService => [Admin, CsManager, CsAgent]
+);
+policy!(
     /// Reading the audit trail.
     Auditors => [Admin, GeneralManager]
 );

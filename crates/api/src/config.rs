@@ -6,7 +6,10 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
+use zhidu_domain::touch::RetryPolicy;
 use zhidu_store::db::{DatabaseUrl, PoolSettings};
+
+use crate::outbox::SenderKind;
 
 /// The embedded default when `DATABASE_URL` is unset.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/zhidu.db";
@@ -34,6 +37,18 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Seconds between SLA breach sweeps; 0 turns the in-server sweep off.
     pub sla_sweep_seconds: u64,
+    pub outbox: OutboxSettings,
+}
+
+/// CARE-2 delivery: which sender, how often the dispatcher runs, and how it retries.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    /// `ZHIDU_OUTBOX_SENDER`: `log` (default) or `fail:N` (refuses the first N, for drills).
+    pub sender: SenderKind,
+    /// `ZHIDU_OUTBOX_DISPATCH_MS`: between dispatcher runs; 0 turns the dispatcher off.
+    pub dispatch_every: Duration,
+    /// `ZHIDU_OUTBOX_RETRY_FIRST_MS` and `ZHIDU_OUTBOX_MAX_ATTEMPTS` override the defaults.
+    pub retry: RetryPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +96,35 @@ pub fn random_secret(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buffer);
     URL_SAFE_NO_PAD.encode(buffer)
+}
+
+fn outbox_settings() -> Result<OutboxSettings, ConfigError> {
+    let sender = match var("ZHIDU_OUTBOX_SENDER") {
+        None => SenderKind::Log,
+        Some(text) => SenderKind::parse(text.trim()).map_err(|message| ConfigError {
+            name: "ZHIDU_OUTBOX_SENDER",
+            message,
+        })?,
+    };
+    let defaults = RetryPolicy::default();
+    let first_ms = u64::try_from(defaults.first_delay.as_millis()).unwrap_or(u64::MAX);
+    Ok(OutboxSettings {
+        sender,
+        dispatch_every: Duration::from_millis(number(
+            "ZHIDU_OUTBOX_DISPATCH_MS",
+            1000,
+            0..=3_600_000,
+        )?),
+        retry: RetryPolicy {
+            first_delay: Duration::from_millis(number(
+                "ZHIDU_OUTBOX_RETRY_FIRST_MS",
+                first_ms,
+                1..=3_600_000,
+            )?),
+            max_attempts: number("ZHIDU_OUTBOX_MAX_ATTEMPTS", defaults.max_attempts, 1..=100)?,
+            ..defaults
+        },
+    })
 }
 
 impl Config {
@@ -145,6 +189,7 @@ impl Config {
             workers: number("ZHIDU_WORKERS", cores, 1..=256)?,
             log_filter: var("ZHIDU_LOG").unwrap_or_else(|| "info".to_owned()),
             sla_sweep_seconds: number("ZHIDU_SLA_SWEEP_SECONDS", 60, 0..=86_400)?,
+            outbox: outbox_settings()?,
             log_format,
         })
     }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod openapi;
+pub mod outbox;
 pub mod routes;
 pub mod server;
 pub mod state;

@@ -37,7 +37,8 @@ use crate::routes;
         (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
         (name = "payroll", description = "PAY: payroll runs, payslips, bonuses and exports"),
         (name = "prospects", description = "LEAD: prospects, ownership by invitation, contested deals, follow-up ownership and its failure bar"),
-        (name = "care", description = "CARE-7 orders (提单) and their services, CARE-1 phone visits, CARE-5 renewals"),
+        (name = "care", description = "CARE: orders (提单) and their services, phone visits, renewals, touches and their outbox, after-sales visits, domain transfers"),
+        (name = "public", description = "PUB-1: the public service page"),
         (name = "audit", description = "ACC-1: the audit trail")
     )
 )]

@@ -14,14 +14,17 @@ use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
+use zhidu_domain::after_sales::AfterSalesPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
+use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
+use zhidu_domain::touch::TouchPolicy;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::{DatabaseUrl, open_pool};
 
@@ -163,6 +166,9 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         payroll_policy: PayrollPolicy::default(),
         settlement_policy: SettlementPolicy::default(),
         care_policy: CarePolicy::default(),
+        touch_policy: TouchPolicy::default(),
+        after_sales_policy: AfterSalesPolicy::default(),
+        publication_policy: PublicationPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,
@@ -171,6 +177,14 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     // Database work is admitted by `db_permits`, so no more than the pool's size of blocking
     // tasks exist at once; each worker may need to run all of them.
     let blocking_threads = config.pool.max_size as usize;
+    if !config.outbox.dispatch_every.is_zero() {
+        crate::outbox::spawn_dispatcher(
+            state.clone(),
+            config.outbox.sender.build(),
+            config.outbox.retry.clone(),
+            config.outbox.dispatch_every,
+        );
+    }
     if config.sla_sweep_seconds > 0 {
         spawn_sla_sweeps(state.clone(), Duration::from_secs(config.sla_sweep_seconds));
     }

@@ -5,14 +5,17 @@ use std::time::Duration;
 
 use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zhidu_domain::after_sales::AfterSalesPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
+use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
+use zhidu_domain::touch::TouchPolicy;
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
 use crate::auth::TokenKeys;
@@ -29,6 +32,9 @@ pub struct AppState {
     pub payroll_policy: PayrollPolicy,
     pub settlement_policy: SettlementPolicy,
     pub care_policy: CarePolicy,
+    pub touch_policy: TouchPolicy,
+    pub after_sales_policy: AfterSalesPolicy,
+    pub publication_policy: PublicationPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

@@ -2,6 +2,7 @@
 //! function here, named for what it decides and citing its rule ID; nothing here does I/O.
 
 pub mod accountability;
+pub mod after_sales;
 pub mod approval;
 pub mod attendance;
 pub mod calendar;
@@ -9,6 +10,7 @@ pub mod care;
 pub mod complaint;
 pub mod customer;
 pub mod discipline;
+pub mod domain_transfer;
 pub mod employment;
 pub mod lead;
 pub mod leave;
@@ -16,11 +18,13 @@ pub mod money;
 pub mod payroll;
 pub mod person;
 pub mod points;
+pub mod publication;
 pub mod quarter;
 pub mod roster;
 pub mod settlement;
 pub mod sla;
 pub mod tier;
+pub mod touch;
 
 // Dates on the wire and in stored JSON are ISO 8601 (`2026-04-03`), not time's default tuple.
 time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");

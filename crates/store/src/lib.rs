@@ -3,6 +3,7 @@
 //! same connection, so it commits or rolls back with the change.
 
 pub mod accountability;
+pub mod after_sales;
 pub mod approvals;
 pub mod attendance;
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod complaints;
 pub mod customers;
 pub mod db;
 pub mod discipline;
+pub mod domain_transfers;
 pub mod employment;
 mod error;
 pub mod leave;
@@ -21,6 +23,7 @@ pub mod payroll;
 pub mod people;
 pub mod points;
 pub mod prospects;
+pub mod publication;
 pub mod receivables;
 pub mod schema;
 pub mod service_areas;
@@ -28,6 +31,7 @@ pub mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tiers;
+pub mod touches;
 pub mod users;
 pub mod work_orders;
 

@@ -754,7 +754,112 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(calendar_days -> calendar_years (year));
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_touches (id) {
+        id -> Text,
+        customer_id -> Text,
+        channel -> Text,
+        template -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        sent_at -> Nullable<Timestamp>,
+        outbox_id -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_last_touches (customer_id) {
+        customer_id -> Text,
+        touch_id -> Text,
+        touched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_deals (id) {
+        id -> Text,
+        customer_id -> Text,
+        responsible_id -> Text,
+        deal_on -> Date,
+        ends_on -> Nullable<Date>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    after_sales_visits (id) {
+        id -> Text,
+        deal_id -> Text,
+        visited_on -> Date,
+        screenshot -> Text,
+        notes -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    after_sales_missed_records (deal_id, visit_window) {
+        deal_id -> Text,
+        visit_window -> Text,
+        discipline_record_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_transfers (id) {
+        id -> Text,
+        customer_id -> Text,
+        domain_name -> Text,
+        status -> Text,
+        proof_document -> Nullable<Text>,
+        signatory -> Nullable<Text>,
+        signature_document -> Nullable<Text>,
+        call_at -> Nullable<Timestamp>,
+        call_note -> Nullable<Text>,
+        called_by -> Nullable<Text>,
+        requested_by -> Text,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    public_service_info (id) {
+        id -> Text,
+        content -> Text,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::table! {
     discipline_offenses (code) {
         code -> Text,
@@ -811,24 +916,6 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
-
-diesel::joinable!(customers -> users (owner_id));
-diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
-diesel::joinable!(customer_tiers -> customers (customer_id));
-diesel::joinable!(tier_overrides -> customers (customer_id));
-diesel::joinable!(employees -> departments (department_id));
-diesel::joinable!(payslips -> payroll_runs (run_id));
-diesel::joinable!(attendance_punches -> employees (employee_id));
-diesel::joinable!(leave_requests -> employees (employee_id));
-diesel::joinable!(partner_credentials -> partners (partner_id));
-diesel::joinable!(work_orders -> customers (customer_id));
-diesel::joinable!(customers -> service_areas (service_area_id));
-diesel::joinable!(complaints -> work_orders (work_order_id));
-diesel::joinable!(work_order_handovers -> work_orders (work_order_id));
-diesel::joinable!(work_order_contact_attempts -> work_orders (work_order_id));
-diesel::joinable!(work_order_extensions -> work_orders (work_order_id));
-diesel::joinable!(discipline_records -> employees (employee_id));
-diesel::joinable!(hr_cases -> employees (employee_id));
 
 diesel::table! {
     prospects (id) {
@@ -908,80 +995,6 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
-
-diesel::joinable!(prospect_invitations -> prospects (prospect_id));
-diesel::joinable!(prospect_deals -> prospects (prospect_id));
-diesel::joinable!(prospect_deposits -> prospects (prospect_id));
-diesel::joinable!(prospect_follow_ups -> prospects (prospect_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    audit_log,
-    calendar_years,
-    calendar_days,
-    customers,
-    customer_referrals,
-    customer_quarter_metrics,
-    tier_runs,
-    customer_tiers,
-    tier_overrides,
-    departments,
-    employees,
-    work_orders,
-    work_order_handovers,
-    work_order_contact_attempts,
-    work_order_extensions,
-    accountability_cases,
-    return_visits,
-    service_areas,
-    complaints,
-    complaint_dispatches,
-    attendance_punches,
-    make_up_punch_requests,
-    attendance_exceptions,
-    leave_requests,
-    approval_steps,
-    partners,
-    partner_credentials,
-    partner_orders,
-    partner_statements,
-    partner_statement_lines,
-    partner_statement_comments,
-    idempotency_keys,
-    partner_payments,
-    settlement_follow_ups,
-    franchise_settlements,
-    settings,
-    point_balances,
-    point_entries,
-    point_redemptions,
-    credit_terms,
-    receivables,
-    receivable_events,
-    performance_bonuses,
-    payroll_runs,
-    payslips,
-    discipline_offenses,
-    discipline_records,
-    hr_cases,
-    performance_records,
-    probation_extensions,
-    regularization_applications,
-    resignations,
-    departure_checklists,
-    customer_handover_tasks,
-    prospects,
-    prospect_invitations,
-    prospect_deals,
-    prospect_deposits,
-    prospect_follow_ups,
-    customer_orders,
-    customer_services,
-    care_visit_tasks,
-    care_visits,
-    service_renewals,
-    service_non_renewals,
-);
 
 diesel::table! {
     customer_orders (id) {
@@ -1075,4 +1088,105 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(calendar_days -> calendar_years (year));
+diesel::joinable!(customers -> users (owner_id));
+diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
+diesel::joinable!(customer_tiers -> customers (customer_id));
+diesel::joinable!(tier_overrides -> customers (customer_id));
+diesel::joinable!(employees -> departments (department_id));
+diesel::joinable!(payslips -> payroll_runs (run_id));
+diesel::joinable!(attendance_punches -> employees (employee_id));
+diesel::joinable!(leave_requests -> employees (employee_id));
+diesel::joinable!(partner_credentials -> partners (partner_id));
+diesel::joinable!(work_orders -> customers (customer_id));
+diesel::joinable!(customers -> service_areas (service_area_id));
+diesel::joinable!(complaints -> work_orders (work_order_id));
+diesel::joinable!(work_order_handovers -> work_orders (work_order_id));
+diesel::joinable!(work_order_contact_attempts -> work_orders (work_order_id));
+diesel::joinable!(work_order_extensions -> work_orders (work_order_id));
+diesel::joinable!(discipline_records -> employees (employee_id));
+diesel::joinable!(hr_cases -> employees (employee_id));
+diesel::joinable!(prospect_invitations -> prospects (prospect_id));
+diesel::joinable!(prospect_deals -> prospects (prospect_id));
+diesel::joinable!(prospect_deposits -> prospects (prospect_id));
+diesel::joinable!(prospect_follow_ups -> prospects (prospect_id));
+diesel::joinable!(customer_last_touches -> customers (customer_id));
+diesel::joinable!(after_sales_visits -> training_deals (deal_id));
 diesel::joinable!(customer_services -> customers (customer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    audit_log,
+    calendar_years,
+    calendar_days,
+    customers,
+    customer_referrals,
+    customer_quarter_metrics,
+    tier_runs,
+    customer_tiers,
+    tier_overrides,
+    departments,
+    employees,
+    work_orders,
+    work_order_handovers,
+    work_order_contact_attempts,
+    work_order_extensions,
+    accountability_cases,
+    return_visits,
+    service_areas,
+    complaints,
+    complaint_dispatches,
+    attendance_punches,
+    make_up_punch_requests,
+    attendance_exceptions,
+    leave_requests,
+    approval_steps,
+    partners,
+    partner_credentials,
+    partner_orders,
+    partner_statements,
+    partner_statement_lines,
+    partner_statement_comments,
+    idempotency_keys,
+    partner_payments,
+    settlement_follow_ups,
+    franchise_settlements,
+    settings,
+    point_balances,
+    point_entries,
+    point_redemptions,
+    credit_terms,
+    receivables,
+    receivable_events,
+    performance_bonuses,
+    payroll_runs,
+    payslips,
+    performance_records,
+    probation_extensions,
+    regularization_applications,
+    resignations,
+    departure_checklists,
+    customer_handover_tasks,
+    outbox,
+    care_touches,
+    customer_last_touches,
+    training_deals,
+    after_sales_visits,
+    after_sales_missed_records,
+    domain_transfers,
+    public_service_info,
+    discipline_offenses,
+    discipline_records,
+    hr_cases,
+    prospects,
+    prospect_invitations,
+    prospect_deals,
+    prospect_deposits,
+    prospect_follow_ups,
+    customer_orders,
+    customer_services,
+    care_visit_tasks,
+    care_visits,
+    service_renewals,
+    service_non_renewals,
+);

@@ -377,7 +377,7 @@ pub struct RecordView {
     pub created_at: Instant,
 }
 
-pub(crate) fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
+pub fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
     let corrupt = |what: &str, e: serde_json::Error| {
         ApiError::from(StoreError::Corrupt(format!("record {what}: {e}")))
     };
@@ -453,63 +453,71 @@ async fn create_record(
     caller: Authorized<DisciplineOfficers>,
     Json(request): Json<NewRecord>,
 ) -> Result<HttpResponse, ApiError> {
+    let record = state
+        .write(move |connection| record_offense(connection, &caller, request))
+        .await?;
+    Ok(HttpResponse::Created().json(record_view(record)?))
+}
+
+/// Records an offense (DISC) for `caller` in the open transaction: the ladder step that
+/// applies given the employee's prior confirmed records of it in the window. Shared by the
+/// discipline desk and the rules that turn a breach into an offense (CARE-3).
+pub fn record_offense<P>(
+    connection: &mut DbConnection,
+    caller: &Authorized<P>,
+    request: NewRecord,
+) -> Result<DisciplineRecord, ApiError> {
     if request.occurred_at.0 > OffsetDateTime::now_utc() {
         return Err(ApiError::invalid_field(
             "occurred_at",
             "must not be in the future",
         ));
     }
-    let record = state
-        .write(move |connection| {
-            let stored =
-                store::find_offense(connection, &request.offense_code)?.ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "offense_code",
-                        format!(
-                            "no offense {}; GET /api/v1/discipline/offenses lists them",
-                            request.offense_code
-                        ),
-                    )
-                })?;
-            let offense = offense_of(&stored.definition)?;
-            let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
-            if !may_decide_for(connection, &caller, &employee)? {
-                return Err(ApiError::forbidden(
-                    "a manager records discipline only for the employees they manage",
-                ));
-            }
-            let count = request.count.unwrap_or(1);
-            if count > 1 && offense.counted_per.is_none() {
-                return Err(ApiError::invalid_field(
-                    "count",
-                    format!(
-                        "{} is not fined per person or visit; record it once per person",
-                        offense.code
-                    ),
-                ));
-            }
-            if request.flags.discovered_by_company && offense.when_discovered_by_company.is_none() {
-                return Err(ApiError::invalid_field(
-                    "flags.discovered_by_company",
-                    format!("{} has no rule for discovery by the company", offense.code),
-                ));
-            }
-            open_record(
-                connection,
-                &caller.actor,
-                &caller.claims.sub,
-                NewOffenseRecord {
-                    employee_id: employee.id,
-                    stored,
-                    occurred_at: stored_utc(request.occurred_at.0),
-                    details: request.details.trim().to_owned(),
-                    count,
-                    flags: request.flags,
-                },
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(record_view(record)?))
+    let stored = store::find_offense(connection, &request.offense_code)?.ok_or_else(|| {
+        ApiError::invalid_field(
+            "offense_code",
+            format!(
+                "no offense {}; GET /api/v1/discipline/offenses lists them",
+                request.offense_code
+            ),
+        )
+    })?;
+    let offense = offense_of(&stored.definition)?;
+    let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
+    if !may_decide_for(connection, caller, &employee)? {
+        return Err(ApiError::forbidden(
+            "a manager records discipline only for the employees they manage",
+        ));
+    }
+    let count = request.count.unwrap_or(1);
+    if count > 1 && offense.counted_per.is_none() {
+        return Err(ApiError::invalid_field(
+            "count",
+            format!(
+                "{} is not fined per person or visit; record it once per person",
+                offense.code
+            ),
+        ));
+    }
+    if request.flags.discovered_by_company && offense.when_discovered_by_company.is_none() {
+        return Err(ApiError::invalid_field(
+            "flags.discovered_by_company",
+            format!("{} has no rule for discovery by the company", offense.code),
+        ));
+    }
+    open_record(
+        connection,
+        &caller.actor,
+        &caller.claims.sub,
+        NewOffenseRecord {
+            employee_id: employee.id,
+            stored,
+            occurred_at: stored_utc(request.occurred_at.0),
+            details: request.details.trim().to_owned(),
+            count,
+            flags: request.flags,
+        },
+    )
 }
 
 /// An offense to record, once its inputs are checked.
@@ -523,8 +531,8 @@ pub(crate) struct NewOffenseRecord {
 }
 
 /// DISC: records an offense with the ladder step its prior confirmed occurrences make, waiting
-/// for the employee's statement (ACC-3). Other rules that detect an offense (LEAD-1's
-/// duplicate invitation) record it through here.
+/// for the employee's statement (ACC-3). Every way an offense is recorded ends here: the
+/// discipline desk and CARE-3 through `record_offense`, LEAD-1's duplicate invitation directly.
 pub(crate) fn open_record(
     connection: &mut DbConnection,
     actor: &Actor,

@@ -2,6 +2,7 @@
 //! collects them all.
 
 pub mod accountability;
+pub mod after_sales;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
@@ -10,6 +11,7 @@ pub mod complaints;
 pub mod customers;
 pub mod departures;
 pub mod discipline;
+pub mod domain_transfers;
 pub mod employment;
 pub mod health;
 pub mod leave;
@@ -19,6 +21,7 @@ pub mod payroll_export;
 pub mod people;
 pub mod points;
 pub mod prospects;
+pub mod publication;
 pub mod quotes;
 pub mod receivables;
 pub mod service_areas;
@@ -27,6 +30,7 @@ pub mod sla;
 pub mod statements;
 pub mod tiers;
 pub mod tokens;
+pub mod touches;
 pub mod users;
 pub mod work_orders;
 
@@ -109,7 +113,13 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/hr-cases").configure(discipline::configure_hr_cases))
             .service(scope("/prospects").configure(prospects::configure))
             .service(scope("/follow-up-eligibility").configure(prospects::configure_eligibility))
-            .service(scope("/audit").configure(audit::configure)),
+            .service(scope("/audit").configure(audit::configure))
+            .service(scope("/care-touches").configure(touches::configure))
+            .service(scope("/outbox").configure(touches::configure_outbox))
+            .service(scope("/training-deals").configure(after_sales::configure_deals))
+            .service(scope("/after-sales-visits").configure(after_sales::configure))
+            .service(scope("/domain-transfers").configure(domain_transfers::configure))
+            .service(scope("/public").configure(publication::configure)),
     );
 }
 
