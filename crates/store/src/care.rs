@@ -256,8 +256,12 @@ pub fn due_visit_tasks(
     after: Option<(Date, String)>,
     limit: i64,
 ) -> StoreResult<Vec<VisitTask>> {
+    // A literal, not a bound parameter: SQLite uses the partial indexes `WHERE status = 'due'`
+    // only when the query states that very constant.
     let mut query = care_visit_tasks::table
-        .filter(care_visit_tasks::status.eq("due"))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "care_visit_tasks.status = 'due'",
+        ))
         .filter(care_visit_tasks::due_on.le(as_of))
         .order((care_visit_tasks::due_on.asc(), care_visit_tasks::id.asc()))
         .limit(limit + 1)
@@ -276,6 +280,13 @@ pub fn due_visit_tasks(
         );
     }
     Ok(query.load(connection)?)
+}
+
+/// Services still active, written as the literal the partial indexes
+/// `customer_services_expiring` and `customer_services_reminding` state (SQLite matches a
+/// partial index only on the same constant, never on a bound parameter).
+fn active_services() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("customer_services.status = 'active'")
 }
 
 pub fn find_service(
@@ -362,7 +373,7 @@ pub fn services_reminding(
 ) -> StoreResult<Vec<ServiceOfCustomer>> {
     let mut query = customer_services::table
         .inner_join(customers::table)
-        .filter(customer_services::status.eq("active"))
+        .filter(active_services())
         .filter(customer_services::remind_on.le(as_of))
         .filter(customer_services::expires_on.ge(as_of))
         .filter(customers::owner_id.is_not_null())
@@ -394,7 +405,7 @@ pub fn unowned_services_expiring(
         .select(users::id.nullable());
     let mut query = customer_services::table
         .inner_join(customers::table)
-        .filter(customer_services::status.eq("active"))
+        .filter(active_services())
         .filter(customer_services::expires_on.between(first, last))
         .filter(
             customers::owner_id

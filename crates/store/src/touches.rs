@@ -172,9 +172,16 @@ pub fn untouched_since(
     limit: i64,
 ) -> StoreResult<Vec<UntouchedCustomer>> {
     let touched_at = customer_last_touches::touched_at.nullable();
+    let after = after_id.unwrap_or("").to_owned();
+    // The cursor bound is repeated in the join condition so that both index scans of the merge
+    // join start at the cursor; otherwise PostgreSQL reads every touch before it, per page.
     Ok(customers::table
-        .left_join(customer_last_touches::table)
-        .filter(customers::id.gt(after_id.unwrap_or("").to_owned()))
+        .left_join(
+            customer_last_touches::table.on(customer_last_touches::customer_id
+                .eq(customers::id)
+                .and(customer_last_touches::customer_id.gt(after.clone()))),
+        )
+        .filter(customers::id.gt(after))
         .filter(
             touched_at
                 .lt(before)
