@@ -277,6 +277,15 @@ both_backends!(
             ]
         );
         assert_eq!(queue("?urgent=true"), [urgent_complaint.as_str()]);
+        assert_eq!(
+            queue("?urgent=false"),
+            [general.as_str(), major.as_str(), waiting.as_str()]
+        );
+        assert_eq!(
+            queue("?urgent=false&status=open&kind=general_fault"),
+            [general.as_str()]
+        );
+        assert_eq!(queue("?urgent=true&kind=general_fault"), Vec::<&str>::new());
         assert_eq!(queue("?status=awaiting_materials"), [waiting.as_str()]);
         assert_eq!(queue("?kind=major_fault"), [major.as_str()]);
         assert_eq!(queue("?due_within=PT25H"), [general.as_str()]);

@@ -124,11 +124,19 @@ pub fn is_urgent(kind: WorkOrderKind, flagged_major: bool, customer_tier: Option
     (kind == WorkOrderKind::Complaint && flagged_major) || customer_tier == Some(Tier::A)
 }
 
+/// SLA-4: every urgent order's queue key sorts before this one and every other order's at or
+/// after it, so "urgent only" and "not urgent" are ranges of any index ending in the key.
+pub const FIRST_NOT_URGENT_QUEUE_KEY: &str = "1";
+
 /// SLA-4, SLA-5: the key that orders every queue: urgent orders first, then by deadline
 /// (orders without one, still waiting for materials, last), then by id. Comparing two keys as
 /// strings compares the orders.
 pub fn queue_key(urgent: bool, due_at: Option<OffsetDateTime>, id: &str) -> String {
-    let urgency = if urgent { '0' } else { '1' };
+    let urgency = if urgent {
+        "0"
+    } else {
+        FIRST_NOT_URGENT_QUEUE_KEY
+    };
     let due = due_at.map_or_else(
         || "~".repeat(20),
         |due| format!("{:020}", due.unix_timestamp() - i64::from(i32::MIN)),
@@ -490,6 +498,17 @@ mod tests {
             let area = if rural { AreaType::Rural } else { AreaType::Urban };
             let due = work_order_deadline(kind, area, start, &calendar_2026(), &SlaPolicy::default()).unwrap();
             prop_assert!(due.value > start);
+        }
+
+        #[test]
+        fn sla_4_urgency_splits_the_queue_keys_at_one_point(
+            urgent in any::<bool>(),
+            seconds in proptest::option::of(-(3 * 366 * 86_400i64)..(3 * 366 * 86_400)),
+            id in "[0-9a-f-]{0,36}",
+        ) {
+            let due = seconds.map(|s| datetime!(2026-01-01 00:00 +8) + Duration::seconds(s));
+            let key = queue_key(urgent, due, &id);
+            prop_assert_eq!(key.as_str() < FIRST_NOT_URGENT_QUEUE_KEY, urgent);
         }
     }
 }

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
+use zhidu_domain::sla::FIRST_NOT_URGENT_QUEUE_KEY;
 
 use crate::accountability::{self, AccountabilityCase};
 use crate::audit::{self, Actor};
@@ -178,8 +179,12 @@ pub fn queue(connection: &mut DbConnection, filter: &QueueFilter) -> StoreResult
     if let Some(breached) = filter.breached {
         query = query.filter(work_orders::breached.eq(breached));
     }
-    if let Some(urgent) = filter.urgent {
-        query = query.filter(work_orders::urgent.eq(urgent));
+    // As a key range rather than a column test, so the urgent filter narrows whichever queue
+    // index the other filters choose instead of stepping over rows.
+    match filter.urgent {
+        Some(true) => query = query.filter(work_orders::queue_key.lt(FIRST_NOT_URGENT_QUEUE_KEY)),
+        Some(false) => query = query.filter(work_orders::queue_key.ge(FIRST_NOT_URGENT_QUEUE_KEY)),
+        None => {}
     }
     if let Some(before) = filter.due_before {
         query = query
