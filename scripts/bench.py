@@ -421,8 +421,12 @@ ANALYZE work_orders;
 
 
 def overdue_all(backend: str, target: str) -> None:
-    """Moves every open order's deadline into the past, for the sweep."""
-    sql = "UPDATE work_orders SET due_at = '2020-01-01 00:00:00' WHERE status = 'open'"
+    """Moves every open order's deadline into the past, for the sweep, with the queue key the
+    server would give it (the sweep walks the queue by key)."""
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    due_part = queue_key(False, int(past.timestamp()), "")[1:]
+    sql = ("UPDATE work_orders SET due_at = '2020-01-01 00:00:00', "
+           f"queue_key = substr(queue_key, 1, 1) || '{due_part}' || id WHERE status = 'open'")
     if backend == "sqlite":
         connection = sqlite3.connect(target, timeout=30, isolation_level=None)
         try:

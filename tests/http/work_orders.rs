@@ -1,6 +1,8 @@
 //! SLA-1..5, SLA-7 through HTTP: the clock, the queue, every transition and refusal.
 
 use serde_json::{Value, json};
+use time::macros::datetime;
+use zhidu_domain::sla::queue_key;
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
@@ -454,8 +456,12 @@ both_backends!(
             &json!({"resolution": "修复", "version": 1}),
         )
         .ok(200);
+        // As the server would store a deadline of 1 January: the key that orders the queue
+        // (and that the sweep walks) moves with it.
+        let past_key = queue_key(false, Some(datetime!(2026-01-01 00:00 UTC)), "");
         db.execute(&format!(
-            "UPDATE work_orders SET due_at = '2026-01-01 00:00:00' WHERE id IN ('{}', '{}')",
+            "UPDATE work_orders SET due_at = '2026-01-01 00:00:00', \
+             queue_key = '{past_key}' || id WHERE id IN ('{}', '{}')",
             late["id"].as_str().unwrap(),
             resolved["id"].as_str().unwrap()
         ));

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 use serde::Serialize;
-use time::PrimitiveDateTime;
-use zhidu_domain::sla::FIRST_NOT_URGENT_QUEUE_KEY;
+use time::{Duration, PrimitiveDateTime};
+use zhidu_domain::sla::{FIRST_NOT_URGENT_QUEUE_KEY, queue_key};
 
 use crate::accountability::{self, AccountabilityCase};
 use crate::audit::{self, Actor};
@@ -324,36 +324,57 @@ pub fn decide_extension(
     )
 }
 
-/// SLA-5: marks up to `batch` open orders past their deadline as breached and opens an
-/// accountability-case candidate for each order's accountable employee; returns the ids marked.
+/// One batch of the breach sweep: the orders it marked, and where the next batch starts.
+#[derive(Debug, Default)]
+pub struct SweptBatch {
+    pub ids: Vec<String>,
+    /// The largest queue key marked; `None` when nothing was.
+    pub last_key: Option<String>,
+}
+
+/// SLA-5: marks up to `batch` open orders past their deadline, after `after_key` in queue
+/// order, as breached and opens an accountability-case candidate for each order's accountable
+/// employee. The walk follows the status queue index, bounded above by the key of a non-urgent
+/// order due now, so `breached` is in no index: marking an order rewrites no index entry
+/// (PostgreSQL updates it in place, HOT). A sweep steps over orders breached by earlier sweeps
+/// and still open once, never once per batch, because each batch starts after the last.
 /// Rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so replicas sweeping at once
 /// share the work instead of colliding; SQLite's write transaction already excludes them.
 pub fn sweep_breaches(
     connection: &mut DbConnection,
     actor: &Actor,
     now: PrimitiveDateTime,
+    after_key: &str,
     batch: i64,
-) -> StoreResult<Vec<String>> {
-    let claimed: Vec<Overdue> = match connection {
+) -> StoreResult<SweptBatch> {
+    // Every urgent key sorts below this bound, and every non-urgent one due before `now`.
+    let below_key = queue_key(false, Some(now.assume_utc() + Duration::seconds(1)), "");
+    let mut claimed: Vec<Overdue> = match connection {
         // One statement claims and marks the batch: no second round trip carrying its ids.
+        // The claimed ids are collected into an array first, so the update finds its rows by
+        // primary key; as `id IN (subquery)` the planner hash-joined the batch against a
+        // sequential scan of every order.
         DbConnection::Postgres(pg) => diesel::sql_query(
             "UPDATE work_orders SET breached = TRUE, updated_at = $1 \
-             WHERE id IN (SELECT id FROM work_orders \
-                          WHERE status = 'open' AND NOT breached AND due_at < $1 \
-                          ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, accountable_id, kind, due_at",
+             WHERE id = ANY(ARRAY(SELECT id FROM work_orders \
+                          WHERE status = 'open' AND queue_key > $2 AND queue_key < $3 \
+                            AND NOT breached AND due_at < $1 \
+                          ORDER BY queue_key LIMIT $4 FOR UPDATE SKIP LOCKED)) \
+             RETURNING id, accountable_id, kind, due_at, queue_key",
         )
         .bind::<diesel::sql_types::Timestamp, _>(now)
+        .bind::<diesel::sql_types::Text, _>(after_key)
+        .bind::<diesel::sql_types::Text, _>(&below_key)
         .bind::<diesel::sql_types::BigInt, _>(batch)
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => {
-            // Served by `work_orders_sweepable (status, breached, due_at)`: each batch starts
-            // at the first order still to breach.
             let claimed: Vec<Overdue> = work_orders::table
                 .filter(work_orders::status.eq("open"))
+                .filter(work_orders::queue_key.gt(after_key))
+                .filter(work_orders::queue_key.lt(&below_key))
                 .filter(work_orders::breached.eq(false))
                 .filter(work_orders::due_at.lt(now))
-                .order(work_orders::due_at.asc())
+                .order(work_orders::queue_key.asc())
                 .limit(batch)
                 .select(Overdue::as_select())
                 .load(sqlite)?;
@@ -367,9 +388,11 @@ pub fn sweep_breaches(
             claimed
         }
     };
-    if claimed.is_empty() {
-        return Ok(Vec::new());
-    }
+    // UPDATE … RETURNING promises no order; the report lists the orders in queue order.
+    claimed.sort_unstable_by(|a, b| a.queue_key.cmp(&b.queue_key));
+    let Some(last_key) = claimed.last().map(|order| order.queue_key.clone()) else {
+        return Ok(SweptBatch::default());
+    };
     let cases: Vec<AccountabilityCase> = claimed
         .iter()
         .map(|order| {
@@ -400,7 +423,10 @@ pub fn sweep_breaches(
         })
         .collect();
     audit::record_all(connection, &trail)?;
-    Ok(claimed.into_iter().map(|order| order.id).collect())
+    Ok(SweptBatch {
+        ids: claimed.into_iter().map(|order| order.id).collect(),
+        last_key: Some(last_key),
+    })
 }
 
 /// An order the breach sweep claimed.
@@ -411,6 +437,7 @@ struct Overdue {
     accountable_id: String,
     kind: String,
     due_at: Option<PrimitiveDateTime>,
+    queue_key: String,
 }
 
 /// SLA-9: stamps the moment the customer first got an answer; later answers change nothing.

@@ -30,6 +30,7 @@ const SWEEP_BATCH: i64 = 5_000;
 /// accountability-case candidate, in batches. Safe beside other replicas doing the same.
 pub async fn sweep_breaches(state: &AppState, actor: Actor) -> Result<Vec<String>, ApiError> {
     let mut marked = Vec::new();
+    let mut after_key = String::new();
     loop {
         let actor = actor.clone();
         let batch = state
@@ -38,14 +39,16 @@ pub async fn sweep_breaches(state: &AppState, actor: Actor) -> Result<Vec<String
                     connection,
                     &actor,
                     now_utc(),
+                    &after_key,
                     SWEEP_BATCH,
                 )?)
             })
             .await?;
-        let done = (batch.len() as i64) < SWEEP_BATCH;
-        marked.extend(batch);
-        if done {
-            return Ok(marked);
+        let done = (batch.ids.len() as i64) < SWEEP_BATCH;
+        marked.extend(batch.ids);
+        match batch.last_key {
+            Some(last_key) if !done => after_key = last_key,
+            _ => return Ok(marked),
         }
     }
 }

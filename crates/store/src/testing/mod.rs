@@ -198,3 +198,5 @@ mod tests {
         );
     }
 }
+
+pub mod fixtures;
