@@ -173,6 +173,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,
         reads_inline: matches!(config.database_url, DatabaseUrl::Sqlite(_)),
+        concurrent_writes: matches!(config.database_url, DatabaseUrl::Postgres(_)),
     });
     // Database work is admitted by `db_permits`, so no more than the pool's size of blocking
     // tasks exist at once; each worker may need to run all of them.

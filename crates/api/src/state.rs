@@ -44,6 +44,8 @@ pub struct AppState {
     pub acquire_timeout: Duration,
     /// Whether reads run on the worker thread (SQLite) or the blocking pool (PostgreSQL).
     pub reads_inline: bool,
+    /// Whether write transactions run side by side (PostgreSQL) or one at a time (SQLite).
+    pub concurrent_writes: bool,
 }
 
 fn busy() -> ApiError {

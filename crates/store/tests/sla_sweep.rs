@@ -147,3 +147,46 @@ both_backends!(
         assert_eq!(sweep(c, 100), [Vec::<String>::new()]);
     }
 );
+
+both_backends!(
+    sla_5_sweepers_side_by_side_mark_each_order_once,
+    |db: &TestDatabase| {
+        let mut connection = db.url.connect().unwrap();
+        run_migrations(&mut connection).unwrap();
+        let department = department(&mut connection);
+        let desk = Desk {
+            customer: customer(&mut connection),
+            employee: employee(&mut connection, &department, false),
+        };
+        let mut overdue: Vec<String> = (1..=30)
+            .map(|minutes| {
+                let due = Some(Duration::minutes(-minutes));
+                order(&mut connection, &desk, "open", minutes % 7 == 0, due, false)
+            })
+            .collect();
+        // Two sweepers on their own connections, as two replicas (or PostgreSQL's two
+        // sweepers of one server) run them.
+        let mut marked: Vec<String> = std::thread::scope(|scope| {
+            let sweepers: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut own = db.url.connect().unwrap();
+                        sweep(&mut own, 4).concat()
+                    })
+                })
+                .collect();
+            sweepers
+                .into_iter()
+                .flat_map(|sweeper| sweeper.join().unwrap())
+                .collect()
+        });
+        marked.sort();
+        overdue.sort();
+        assert_eq!(marked, overdue, "every overdue order, each by one sweeper");
+        let cases: i64 = accountability_cases::table
+            .count()
+            .get_result(&mut connection)
+            .unwrap();
+        assert_eq!(cases, 30);
+    }
+);
