@@ -4,13 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use time::PrimitiveDateTime;
-use time::macros::{datetime, time};
+use time::macros::datetime;
 use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
 use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::discipline::{self, ConfirmedFine, DisciplineRecord, StoredOffense};
-use zhidu_store::people::{self, Department, Employee};
+use zhidu_store::people::{self, Employee};
 use zhidu_store::testing::TestDatabase;
+use zhidu_store::testing::fixtures::department;
 
 fn employee(connection: &mut DbConnection, id: &str, department_id: &str) {
     let now = zhidu_store::now_utc();
@@ -78,24 +79,9 @@ both_backends!(
         run_migrations(&mut connection).unwrap();
         let actor = Actor::system();
         let now = zhidu_store::now_utc();
-        let department = Department {
-            id: "d1".into(),
-            name: "客服部".into(),
-            manager_id: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            shift_start: time!(9:00),
-            shift_end: time!(17:30),
-            lunch_start: time!(12:00),
-            lunch_end: time!(12:30),
-            rest_start: time!(12:30),
-            rest_end: time!(13:30),
-            customer_service: true,
-        };
-        people::insert_department(&mut connection, &actor, &department).unwrap();
-        employee(&mut connection, "e1", "d1");
-        employee(&mut connection, "e2", "d1");
+        let department = department(&mut connection);
+        employee(&mut connection, "e1", &department);
+        employee(&mut connection, "e2", &department);
         let offense = StoredOffense {
             code: "plan_wrong".into(),
             definition: "{}".into(),

@@ -66,6 +66,18 @@ fn order(
     id
 }
 
+/// A migrated database with a customer and the employee its orders are assigned to.
+fn migrated_desk(db: &TestDatabase) -> (DbConnection, Desk) {
+    let mut connection = db.url.connect().unwrap();
+    run_migrations(&mut connection).unwrap();
+    let department = department(&mut connection);
+    let desk = Desk {
+        customer: customer(&mut connection),
+        employee: employee(&mut connection, &department, false),
+    };
+    (connection, desk)
+}
+
 /// Sweeps the way the API does: batch after batch, each after the last key, until one is short.
 fn sweep(connection: &mut DbConnection, batch: i64) -> Vec<Vec<String>> {
     let mut batches = Vec::new();
@@ -87,13 +99,7 @@ fn sweep(connection: &mut DbConnection, batch: i64) -> Vec<Vec<String>> {
 both_backends!(
     sla_5_the_sweep_marks_past_due_open_orders_once_urgent_first,
     |db: &TestDatabase| {
-        let mut connection = db.url.connect().unwrap();
-        run_migrations(&mut connection).unwrap();
-        let department = department(&mut connection);
-        let desk = Desk {
-            customer: customer(&mut connection),
-            employee: employee(&mut connection, &department, false),
-        };
+        let (mut connection, desk) = migrated_desk(db);
         let c = &mut connection;
         let hours = Duration::hours;
         let late_normal_first = order(c, &desk, "open", false, Some(hours(-3)), false);
@@ -151,13 +157,7 @@ both_backends!(
 both_backends!(
     sla_5_sweepers_side_by_side_mark_each_order_once,
     |db: &TestDatabase| {
-        let mut connection = db.url.connect().unwrap();
-        run_migrations(&mut connection).unwrap();
-        let department = department(&mut connection);
-        let desk = Desk {
-            customer: customer(&mut connection),
-            employee: employee(&mut connection, &department, false),
-        };
+        let (mut connection, desk) = migrated_desk(db);
         let mut overdue: Vec<String> = (1..=30)
             .map(|minutes| {
                 let due = Some(Duration::minutes(-minutes));

@@ -7,13 +7,14 @@
 )]
 
 use diesel::{QueryDsl, RunQueryDsl};
+use zhidu_store::StoreError;
 use zhidu_store::audit::{self, Actor};
 use zhidu_store::both_backends;
-use zhidu_store::customers::{self, Customer, CustomerChangeset};
+use zhidu_store::customers::{self, CustomerChangeset};
 use zhidu_store::db::{DbConnection, PoolSettings, open_pool, run_migrations, write_transaction};
 use zhidu_store::schema::{audit_log, customers as customers_table};
 use zhidu_store::testing::TestDatabase;
-use zhidu_store::{StoreError, new_id, now_utc};
+use zhidu_store::testing::fixtures::customer_row;
 
 fn migrated(db: &TestDatabase) -> DbConnection {
     let mut connection = db.url.connect().unwrap();
@@ -24,31 +25,6 @@ fn migrated(db: &TestDatabase) -> DbConnection {
         "migrations are applied once"
     );
     connection
-}
-
-fn customer(name: &str) -> Customer {
-    let now = now_utc();
-    Customer {
-        id: new_id(),
-        full_name: name.into(),
-        address: String::new(),
-        postcode: String::new(),
-        phone: String::new(),
-        bank_account: String::new(),
-        bank_name: String::new(),
-        legal_representative: String::new(),
-        area_type: "urban".into(),
-        owner_id: None,
-        first_contract_on: None,
-        flags: String::new(),
-        current_tier: None,
-        current_tier_quarter: None,
-        tier_overridden: false,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        service_area_id: None,
-    }
 }
 
 fn actor() -> Actor {
@@ -74,7 +50,7 @@ both_backends!(
     |db: &TestDatabase| {
         let mut connection = migrated(db);
         let result: Result<(), StoreError> = write_transaction(&mut connection, |c| {
-            customers::insert(c, &actor(), &customer("甲"))?;
+            customers::insert(c, &actor(), &customer_row("甲"))?;
             Err(StoreError::Conflict("refused after the write".into()))
         });
         assert!(matches!(result, Err(StoreError::Conflict(_))));
@@ -82,7 +58,7 @@ both_backends!(
         assert_eq!(count_audit(&mut connection), 0);
 
         write_transaction(&mut connection, |c| {
-            customers::insert(c, &actor(), &customer("乙"))
+            customers::insert(c, &actor(), &customer_row("乙"))
         })
         .unwrap();
         assert_eq!(count_customers(&mut connection), 1);
@@ -94,7 +70,7 @@ both_backends!(
     a_stale_version_is_refused_and_the_trail_shows_before_and_after,
     |db: &TestDatabase| {
         let mut connection = migrated(db);
-        let created = customer("丙");
+        let created = customer_row("丙");
         write_transaction(&mut connection, |c| {
             customers::insert(c, &actor(), &created)
         })
@@ -144,7 +120,7 @@ both_backends!(
             pool.get().is_err(),
             "an exhausted pool gives up after its timeout"
         );
-        let mut orphan = customer("丁");
+        let mut orphan = customer_row("丁");
         orphan.owner_id = Some("no-such-user".into());
         let refused = write_transaction(&mut held, |c| customers::insert(c, &actor(), &orphan));
         assert!(

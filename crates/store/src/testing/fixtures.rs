@@ -64,12 +64,19 @@ pub fn employee(connection: &mut DbConnection, department_id: &str, left: bool) 
     employee.id
 }
 
-/// An urban customer without owner or tier; returns its id.
+/// An urban customer without owner or tier, inserted; returns its id.
 pub fn customer(connection: &mut DbConnection) -> String {
+    let customer = customer_row("测试客户");
+    customers::insert(connection, &actor(), &customer).unwrap();
+    customer.id
+}
+
+/// An urban customer without owner or tier, not yet stored.
+pub fn customer_row(name: &str) -> Customer {
     let now = now_utc();
-    let customer = Customer {
+    Customer {
         id: new_id(),
-        full_name: "测试客户".into(),
+        full_name: name.into(),
         address: String::new(),
         postcode: String::new(),
         phone: String::new(),
@@ -87,7 +94,5 @@ pub fn customer(connection: &mut DbConnection) -> String {
         created_at: now,
         updated_at: now,
         service_area_id: None,
-    };
-    customers::insert(connection, &actor(), &customer).unwrap();
-    customer.id
+    }
 }
