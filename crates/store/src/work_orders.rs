@@ -335,7 +335,7 @@ pub struct SweptBatch {
 /// SLA-5: marks up to `batch` open orders past their deadline, after `after_key` in queue
 /// order, as breached and opens an accountability-case candidate for each order's accountable
 /// employee. The walk follows the status queue index, bounded above by the key of a non-urgent
-/// order due now, so `breached` is in no index: marking an order rewrites no index entry
+/// order due now, so `breached` needs no index and marking an order rewrites no index entry
 /// (PostgreSQL updates it in place, HOT). A sweep steps over orders breached by earlier sweeps
 /// and still open once, never once per batch, because each batch starts after the last.
 /// Rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so replicas sweeping at once
