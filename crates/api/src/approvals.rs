@@ -9,7 +9,7 @@ use zhidu_store::StoreResult;
 use zhidu_store::approvals::{self, ApprovalStep};
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
-use zhidu_store::{now_utc, people};
+use zhidu_store::people;
 
 use crate::auth::{Authorized, Role};
 use crate::error::ApiError;
@@ -216,7 +216,7 @@ pub fn decide<P>(
         .to_owned(),
     );
     step.decided_by = Some(caller.claims.sub.clone());
-    step.decided_at = Some(now_utc());
+    step.decided_at = Some(caller.actor.at.stored());
     step.comment = request.comment.clone();
     approvals::record_decision(connection, step)?;
     Ok(chain)
@@ -235,8 +235,8 @@ pub trait Decidable: Sized {
     /// The employee who filed it.
     fn requester(&self) -> &str;
     fn status(&self) -> &str;
-    /// The next version of the request with `status`.
-    fn with_status(&self, status: &str) -> Self;
+    /// The next version of the request with `status`, changed at `at`.
+    fn with_status(&self, status: &str, at: zhidu_store::clock::Moment) -> Self;
     fn save(
         connection: &mut DbConnection,
         actor: &Actor,
@@ -271,11 +271,11 @@ macro_rules! decidable {
                 &self.status
             }
 
-            fn with_status(&self, status: &str) -> Self {
+            fn with_status(&self, status: &str, at: zhidu_store::clock::Moment) -> Self {
                 Self {
                     status: status.to_owned(),
                     version: self.version + 1,
-                    updated_at: zhidu_store::now_utc(),
+                    updated_at: at.stored(),
                     ..self.clone()
                 }
             }
@@ -318,7 +318,7 @@ pub fn decide_request<S: Decidable, P>(
         before.requester(),
         request,
     )?;
-    let after = before.with_status(status_after(&chain));
+    let after = before.with_status(status_after(&chain), caller.actor.at);
     S::save(connection, &caller.actor, S::DECIDE_ACTION, &before, &after)?;
     Ok((after, chain))
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 use zhidu_store::audit::Actor;
+use zhidu_store::clock::security_now;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -175,7 +176,7 @@ impl TokenKeys {
         roles: Vec<Role>,
         partner_id: Option<String>,
     ) -> Result<String, ApiError> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = security_now().unix_timestamp();
         let claims = Claims {
             sub: subject.to_owned(),
             name: name.to_owned(),
@@ -191,7 +192,7 @@ impl TokenKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Arc<Claims>, ApiError> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = security_now().unix_timestamp();
         let cached = self
             .verified
             .lock()
@@ -282,6 +283,7 @@ fn authorize<P: Policy>(request: &HttpRequest) -> Result<Authorized<P>, ApiError
     let actor = Actor {
         subject: claims.sub.clone(),
         request_id,
+        at: state.now(),
     };
     Ok(Authorized {
         claims,
@@ -426,7 +428,7 @@ mod tests {
         let other = TokenKeys::new(b"another-secret-that-is-long-enough-987654321", 3600);
         let forged = other.issue("u1", "x", vec![Role::Admin], None).unwrap();
         assert!(keys.verify(&forged).is_err());
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = security_now().unix_timestamp();
         let claims = Claims {
             sub: "u1".into(),
             name: "x".into(),
@@ -469,7 +471,7 @@ mod tests {
         let keys = TokenKeys::new(SECRET, 3600);
         let token = keys.issue("u1", "x", vec![Role::Admin], None).unwrap();
         let mut claims = (*keys.verify(&token).unwrap()).clone();
-        claims.exp = time::OffsetDateTime::now_utc().unix_timestamp() - 60;
+        claims.exp = security_now().unix_timestamp() - 60;
         keys.verified
             .lock()
             .unwrap()

@@ -1,6 +1,7 @@
 //! Bringing a database to a usable state: migrations, the official calendars, the first admin.
 
 use zhidu_store::audit::Actor;
+use zhidu_store::clock::Moment;
 use zhidu_store::db::{DbConnection, run_migrations, write_transaction};
 use zhidu_store::{calendar, users};
 
@@ -33,12 +34,13 @@ pub struct Prepared {
 pub fn prepare(
     connection: &mut DbConnection,
     admin_password: Option<&str>,
+    now: Moment,
 ) -> Result<Prepared, ApiError> {
     let mut prepared = Prepared {
         migrations_applied: run_migrations(connection)?,
         ..Prepared::default()
     };
-    let actor = Actor::system();
+    let actor = Actor::system(now);
     write_transaction(connection, |connection| {
         if !prepared.migrations_applied.is_empty()
             && calendar::load_schedules(connection)?.is_empty()
@@ -61,6 +63,7 @@ pub fn prepare(
                 "Administrator",
                 auth::hash_password(&password)?,
                 &[Role::Admin],
+                now,
             );
             users::insert(connection, &actor, &admin)?;
             prepared.admin_created = true;

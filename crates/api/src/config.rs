@@ -9,6 +9,10 @@ use rand::RngCore;
 use zhidu_domain::touch::RetryPolicy;
 use zhidu_store::db::{DatabaseUrl, PoolSettings};
 
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+use zhidu_store::clock::{COMPANY_ZONE, Clock};
+
 use crate::outbox::SenderKind;
 
 /// The embedded default when `DATABASE_URL` is unset.
@@ -38,6 +42,30 @@ pub struct Config {
     /// Seconds between SLA breach sweeps; 0 turns the in-server sweep off.
     pub sla_sweep_seconds: u64,
     pub outbox: OutboxSettings,
+    pub clock: ClockSettings,
+}
+
+/// Where the server's "now" comes from (see `zhidu_store::clock`).
+#[derive(Debug, Clone)]
+pub struct ClockSettings {
+    /// `ZHIDU_TEST_CLOCK=1` or `serve --test-clock`: the clock may be set through
+    /// `/api/v1/test-clock`. Never in production.
+    pub test_clock: bool,
+    /// `ZHIDU_TEST_CLOCK_START` (RFC 3339): where a test clock stands at startup; unset, it
+    /// follows the real clock until it is first set.
+    pub test_clock_start: Option<OffsetDateTime>,
+    /// `ZHIDU_COMPANY_UTC_OFFSET` (`+08:00`): the company's zone, which dates "today".
+    pub company_zone: UtcOffset,
+}
+
+impl ClockSettings {
+    pub fn build(&self) -> Clock {
+        if self.test_clock {
+            Clock::test(self.test_clock_start, self.company_zone)
+        } else {
+            Clock::real(self.company_zone)
+        }
+    }
 }
 
 /// CARE-2 delivery: which sender, how often the dispatcher runs, and how it retries.
@@ -127,6 +155,50 @@ fn outbox_settings() -> Result<OutboxSettings, ConfigError> {
     })
 }
 
+fn flag(name: &'static str) -> Result<bool, ConfigError> {
+    match var(name).as_deref().map(str::trim) {
+        None | Some("0" | "false") => Ok(false),
+        Some("1" | "true") => Ok(true),
+        Some(other) => Err(ConfigError {
+            name,
+            message: format!("expected 1 or 0, got {other:?}"),
+        }),
+    }
+}
+
+fn clock_settings() -> Result<ClockSettings, ConfigError> {
+    let test_clock_start = var("ZHIDU_TEST_CLOCK_START")
+        .map(|text| {
+            OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|e| ConfigError {
+                name: "ZHIDU_TEST_CLOCK_START",
+                message: format!("expected an RFC 3339 instant such as 2026-11-02T09:00:00+08:00 ({e})"),
+            })
+        })
+        .transpose()?;
+    let offset_format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    let company_zone = var("ZHIDU_COMPANY_UTC_OFFSET")
+        .map(|text| {
+            UtcOffset::parse(text.trim(), &offset_format).map_err(|_| ConfigError {
+                name: "ZHIDU_COMPANY_UTC_OFFSET",
+                message: format!("expected an offset such as +08:00, got {text:?}"),
+            })
+        })
+        .transpose()?
+        .unwrap_or(COMPANY_ZONE);
+    let test_clock = flag("ZHIDU_TEST_CLOCK")?;
+    if test_clock_start.is_some() && !test_clock {
+        return Err(ConfigError {
+            name: "ZHIDU_TEST_CLOCK_START",
+            message: "only a test clock has a start; set ZHIDU_TEST_CLOCK=1 too".into(),
+        });
+    }
+    Ok(ClockSettings {
+        test_clock,
+        test_clock_start,
+        company_zone,
+    })
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         let url_text = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
@@ -190,6 +262,7 @@ impl Config {
             log_filter: var("ZHIDU_LOG").unwrap_or_else(|| "info".to_owned()),
             sla_sweep_seconds: number("ZHIDU_SLA_SWEEP_SECONDS", 60, 0..=86_400)?,
             outbox: outbox_settings()?,
+            clock: clock_settings()?,
             log_format,
         })
     }

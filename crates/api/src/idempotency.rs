@@ -7,7 +7,6 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use sha2::{Digest, Sha256};
 use zhidu_store::db::DbConnection;
-use zhidu_store::now_utc;
 use zhidu_store::statements::{self, StoredResponse};
 
 use crate::error::ApiError;
@@ -86,6 +85,7 @@ where
             fingerprint.clone(),
             work.clone(),
         );
+        let now = state.now();
         state.write(move |connection| {
             if let Some(stored) = statements::find_stored_response(connection, &scope, &key)? {
                 return replay(stored, &fingerprint);
@@ -99,7 +99,7 @@ where
                     request_hash: fingerprint,
                     status_code: i32::from(status.as_u16()),
                     response_body: body.clone(),
-                    created_at: now_utc(),
+                    created_at: now.stored(),
                 },
             )?;
             Ok(Outcome {

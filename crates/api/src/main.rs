@@ -29,7 +29,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (the default): migrates first, creates `admin` on an empty database.
-    Serve,
+    Serve {
+        /// Run on a test clock that admins set through /api/v1/test-clock (also
+        /// ZHIDU_TEST_CLOCK=1). For integration testing only, never in production.
+        #[arg(long)]
+        test_clock: bool,
+    },
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the OpenAPI document.
@@ -65,7 +70,9 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Fatal> {
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli
+        .command
+        .unwrap_or(Command::Serve { test_clock: false });
     if let Command::Openapi = command {
         let document = openapi::document()
             .to_pretty_json()
@@ -73,15 +80,22 @@ fn run(cli: Cli) -> Result<(), Fatal> {
         println!("{document}");
         return Ok(());
     }
-    let config = Config::from_env()?;
+    let mut config = Config::from_env()?;
     server::init_logging(&config);
     match command {
-        Command::Serve => actix_web::rt::System::new().block_on(server::serve(config)),
+        Command::Serve { test_clock } => {
+            config.clock.test_clock |= test_clock;
+            actix_web::rt::System::new().block_on(server::serve(config))
+        }
         Command::Migrate => {
             let mut connection = open_pool(&config.database_url, &config.pool)?
                 .get()
                 .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
-            let prepared = bootstrap::prepare(&mut connection, config.admin_password.as_deref())?;
+            let prepared = bootstrap::prepare(
+                &mut connection,
+                config.admin_password.as_deref(),
+                config.clock.build().now(),
+            )?;
             println!("applied migrations: {:?}", prepared.migrations_applied);
             if let Some(password) = prepared.generated_admin_password {
                 println!("created user admin with generated password: {password}");
@@ -97,7 +111,8 @@ fn admin(config: &Config, command: AdminCommand) -> Result<(), Fatal> {
     let mut connection = open_pool(&config.database_url, &config.pool)?
         .get()
         .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
-    bootstrap::prepare(&mut connection, config.admin_password.as_deref())?;
+    let now = config.clock.build().now();
+    bootstrap::prepare(&mut connection, config.admin_password.as_deref(), now)?;
     let (password, generated) = match &config.admin_password {
         Some(password) => (password.clone(), false),
         None => (random_secret(18), true),
@@ -106,13 +121,14 @@ fn admin(config: &Config, command: AdminCommand) -> Result<(), Fatal> {
     let actor = Actor {
         subject: "cli".into(),
         request_id: None,
+        at: now,
     };
     let username = match command {
         AdminCommand::Create {
             username,
             display_name,
         } => {
-            let user = new_user(&username, &display_name, hash, &[Role::Admin]);
+            let user = new_user(&username, &display_name, hash, &[Role::Admin], now);
             write_transaction(&mut connection, |c| users::insert(c, &actor, &user))?;
             println!("created user {username} with the admin role");
             username

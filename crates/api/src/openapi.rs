@@ -39,7 +39,8 @@ use crate::routes;
         (name = "prospects", description = "LEAD: prospects, ownership by invitation, contested deals, follow-up ownership and its failure bar"),
         (name = "care", description = "CARE: orders (提单) and their services, phone visits, renewals, touches and their outbox, after-sales visits, domain transfers"),
         (name = "public", description = "PUB-1: the public service page"),
-        (name = "audit", description = "ACC-1: the audit trail")
+        (name = "audit", description = "ACC-1: the audit trail"),
+        (name = "test-clock", description = "The test clock: only on a server started with --test-clock (ZHIDU_TEST_CLOCK=1); elsewhere every path here answers 404")
     )
 )]
 struct ApiDoc;

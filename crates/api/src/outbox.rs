@@ -10,7 +10,8 @@ use actix_web::web;
 use zhidu_domain::touch::{AfterFailure, RetryPolicy, after_failure};
 use zhidu_store::audit::Actor;
 use zhidu_store::touches::{self, OutboxMessage};
-use zhidu_store::{StoreError, now_utc};
+use zhidu_store::StoreError;
+use zhidu_store::clock::Moment;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -97,8 +98,9 @@ fn after_attempt(
     claimed: &OutboxMessage,
     outcome: Result<(), String>,
     policy: &RetryPolicy,
+    at: Moment,
 ) -> OutboxMessage {
-    let now = now_utc();
+    let now = at.stored();
     let attempts = u32::try_from(claimed.attempts).unwrap_or(u32::MAX);
     let mut after = OutboxMessage {
         version: claimed.version + 1,
@@ -129,9 +131,9 @@ pub async fn dispatch_due(
     policy: &RetryPolicy,
 ) -> Result<usize, ApiError> {
     let lease = policy.claim_lease;
+    let now = state.now().stored();
     let claimed = state
         .write(move |connection| {
-            let now = now_utc();
             Ok(touches::claim_due(
                 connection,
                 now,
@@ -149,7 +151,8 @@ pub async fn dispatch_due(
         })
         .await
         .map_err(ApiError::internal)?;
-        let after = after_attempt(&message, outcome, policy);
+        let at = state.now();
+        let after = after_attempt(&message, outcome, policy, at);
         let action = match after.status.as_str() {
             "sent" => "outbox.sent",
             "failed" => "outbox.failed",
@@ -157,7 +160,7 @@ pub async fn dispatch_due(
         };
         let saved = state
             .write(move |connection| {
-                match touches::save_message(connection, &Actor::system(), action, &message, &after)
+                match touches::save_message(connection, &Actor::system(at), action, &message, &after)
                 {
                     // Its claim lapsed and another dispatcher took it: that one records it.
                     Err(StoreError::StaleVersion) => Ok(false),
@@ -194,9 +197,10 @@ pub fn spawn_dispatcher(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhidu_store::testing::test_moment;
 
     fn claimed(attempts: i32) -> OutboxMessage {
-        let now = now_utc();
+        let now = test_moment().stored();
         OutboxMessage {
             id: "m1".into(),
             channel: "sms".into(),
@@ -219,17 +223,21 @@ mod tests {
         let policy = RetryPolicy::default();
         let sender = SenderKind::FailFirst(1).build();
         let first = claimed(1);
-        let retried = after_attempt(&first, sender.send(&first), &policy);
+        let at = test_moment();
+        let retried = after_attempt(&first, sender.send(&first), &policy, at);
         assert_eq!(retried.status, "pending");
         assert!(retried.last_error.is_some());
-        assert!(retried.next_attempt_at >= first.next_attempt_at + time::Duration::seconds(30));
-        let sent = after_attempt(&retried, sender.send(&retried), &policy);
+        assert_eq!(
+            retried.next_attempt_at,
+            at.stored() + time::Duration::seconds(30)
+        );
+        let sent = after_attempt(&retried, sender.send(&retried), &policy, at);
         assert_eq!(
             (sent.status.as_str(), sent.sent_at.is_some()),
             ("sent", true)
         );
         let last = claimed(8);
-        let failed = after_attempt(&last, Err("down".into()), &policy);
+        let failed = after_attempt(&last, Err("down".into()), &policy, at);
         assert_eq!(
             (failed.status.as_str(), failed.last_error.as_deref()),
             ("failed", Some("down"))

@@ -85,7 +85,7 @@ fn spawn_sla_sweeps(state: web::Data<AppState>, every: Duration) {
         let mut ticker = actix_web::rt::time::interval(every);
         loop {
             ticker.tick().await;
-            match sweep_breaches(&state, Actor::system()).await {
+            match sweep_breaches(&state, Actor::system(state.now())).await {
                 Ok(marked) if !marked.is_empty() => {
                     tracing::info!(
                         count = marked.len(),
@@ -124,14 +124,25 @@ async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, ApiEr
 
 /// Opens the database, prepares it, and serves until stopped.
 pub async fn serve(config: Config) -> Result<(), Fatal> {
+    let clock = config.clock.build();
+    if clock.is_test() {
+        tracing::warn!(
+            "TEST CLOCK ON: any admin may set this server's time through /api/v1/test-clock; never run it like this in production"
+        );
+        eprintln!(
+            "zhidu: WARNING: the test clock is on (--test-clock / ZHIDU_TEST_CLOCK); it now reads {}",
+            clock.now().local()
+        );
+    }
     let pool = open_pool(&config.database_url, &config.pool)?;
     let pool_for_setup = pool.clone();
     let admin_password = config.admin_password.clone();
+    let now = clock.now();
     let prepared = web::block(move || {
         let mut connection = pool_for_setup
             .get()
             .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
-        bootstrap::prepare(&mut connection, admin_password.as_deref())
+        bootstrap::prepare(&mut connection, admin_password.as_deref(), now)
             .map_err(|e| Fatal(format!("cannot prepare the database: {e}")))
     })
     .await
@@ -157,6 +168,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     }
     let state = web::Data::new(AppState {
         pool,
+        clock,
         tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
         tier_policy: TierPolicy::default(),
         sla_policy: SlaPolicy::default(),

@@ -16,6 +16,7 @@ use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
+use zhidu_store::clock::{Clock, Moment};
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
 use crate::auth::TokenKeys;
@@ -23,6 +24,8 @@ use crate::error::ApiError;
 
 pub struct AppState {
     pub pool: Pool,
+    /// The one source of "now" for every decision and stored business time.
+    pub clock: Clock,
     pub tokens: TokenKeys,
     pub tier_policy: TierPolicy,
     pub sla_policy: SlaPolicy,
@@ -53,6 +56,11 @@ fn busy() -> ApiError {
 }
 
 impl AppState {
+    /// Now, by the application's clock.
+    pub fn now(&self) -> Moment {
+        self.clock.now()
+    }
+
     /// Waits for a database permit without holding a thread; 503 after the acquire timeout.
     async fn admit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
         actix_web::rt::time::timeout(

@@ -7,21 +7,26 @@ use time::PrimitiveDateTime;
 
 use crate::db::{DbConnection, bulk_insert};
 use crate::schema::audit_log;
-use crate::{StoreResult, new_id, now_utc};
+use crate::clock::Moment;
+use crate::{StoreResult, new_id};
 
-/// Who is acting, carried into every write so the audit row can name them.
+/// Who is acting and when, carried into every write so the audit row can name them: `at` is the
+/// app clock's reading when the request was admitted, the one "now" of everything it changes.
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// The user id, the partner client id, or `system`.
     pub subject: String,
     pub request_id: Option<String>,
+    pub at: Moment,
 }
 
 impl Actor {
-    pub fn system() -> Self {
+    /// The server itself (sweeps, the outbox dispatcher), acting at `at`.
+    pub fn system(at: Moment) -> Self {
         Actor {
             subject: "system".into(),
             request_id: None,
+            at,
         }
     }
 }
@@ -50,7 +55,7 @@ pub fn entry<B: Serialize, A: Serialize>(
 ) -> AuditRecord {
     AuditRecord {
         id: new_id(),
-        occurred_at: now_utc(),
+        occurred_at: actor.at.stored(),
         actor: actor.subject.clone(),
         request_id: actor.request_id.clone(),
         action: action.to_owned(),

@@ -8,7 +8,7 @@ use zhidu_domain::calendar::{ScheduleDay, YearSchedule, validate_year_schedule};
 use crate::audit::{self, Actor};
 use crate::db::{DbConnection, insert_rows};
 use crate::schema::{calendar_days, calendar_years};
-use crate::{StoreError, StoreResult, now_utc};
+use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = calendar_years)]
@@ -97,7 +97,7 @@ pub fn replace_year(
         year,
         papers: serde_json::to_string(papers).unwrap_or_else(|_| "[]".into()),
         published: schedule.is_published(),
-        imported_at: now_utc(),
+        imported_at: actor.at.stored(),
         imported_by: actor.subject.clone(),
     };
     diesel::insert_into(calendar_years::table)

@@ -7,7 +7,7 @@ use time::{Date, PrimitiveDateTime};
 use crate::audit::{self, Actor};
 use crate::db::{DbConnection, MultiBackend};
 use crate::schema::customers;
-use crate::{StoreError, StoreResult, now_utc};
+use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = customers)]
@@ -112,7 +112,7 @@ pub fn update(
     .set((
         changes,
         customers::version.eq(expected_version + 1),
-        customers::updated_at.eq(now_utc()),
+        customers::updated_at.eq(actor.at.stored()),
     ))
     .execute(connection)?;
     if updated == 0 {

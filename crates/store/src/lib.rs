@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod care;
+pub mod clock;
 pub mod complaints;
 pub mod customers;
 pub mod db;
@@ -37,17 +38,8 @@ pub mod work_orders;
 
 pub use error::{StoreError, StoreResult};
 
-use time::{OffsetDateTime, PrimitiveDateTime};
-
 /// A new time-ordered id (UUIDv7), so ordering by id is creation order.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Now in UTC at microsecond precision, the finest both backends keep.
-pub fn now_utc() -> PrimitiveDateTime {
-    let now = OffsetDateTime::now_utc();
-    let micros = now.microsecond();
-    let now = now.replace_microsecond(micros).unwrap_or(now);
-    PrimitiveDateTime::new(now.date(), now.time())
-}

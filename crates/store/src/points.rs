@@ -7,7 +7,7 @@ use time::PrimitiveDateTime;
 use crate::audit::{self, Actor};
 use crate::db::{DbConnection, save_versioned, update_versioned};
 use crate::schema::{point_balances, point_entries, point_redemptions, settings};
-use crate::{StoreResult, new_id, now_utc};
+use crate::{StoreResult, new_id};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = settings)]
@@ -70,7 +70,7 @@ pub fn apply_points(
     reference: &str,
     points: i64,
 ) -> StoreResult<Option<i64>> {
-    let now = now_utc();
+    let now = actor.at.stored();
     let entry = PointEntry {
         id: new_id(),
         customer_id: customer_id.to_owned(),

@@ -13,7 +13,7 @@ use crate::schema::{
     customer_quarter_metrics, customer_referrals, customer_tiers, customers as customers_table,
     tier_overrides, tier_runs,
 };
-use crate::{StoreError, StoreResult, now_utc};
+use crate::{StoreError, StoreResult};
 
 /// Rows per INSERT: under both PostgreSQL's 65,535 and SQLite's 32,766 bind parameters.
 const INSERT_CHUNK: usize = 5_000;
@@ -353,7 +353,7 @@ pub fn apply_override(
         .set((
             customers_table::current_tier.eq(Some(&tier_override.tier)),
             customers_table::tier_overridden.eq(true),
-            customers_table::updated_at.eq(now_utc()),
+            customers_table::updated_at.eq(actor.at.stored()),
         ))
         .execute(connection)?;
     let after = customers::find(connection, &tier_override.customer_id)?;

@@ -7,7 +7,7 @@ use time::PrimitiveDateTime;
 use crate::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::schema::users;
-use crate::{StoreError, StoreResult, now_utc};
+use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = users)]
@@ -83,7 +83,7 @@ pub fn set_password(
         .set((
             users::password_hash.eq(password_hash),
             users::version.eq(before.version + 1),
-            users::updated_at.eq(now_utc()),
+            users::updated_at.eq(actor.at.stored()),
         ))
         .execute(connection)?;
     let after = find(connection, id)?;

@@ -14,7 +14,7 @@ use zhidu_store::testing::TestDatabase;
 use zhidu_store::testing::fixtures::department;
 
 fn employee(connection: &mut DbConnection, id: &str, department_id: &str) {
-    let now = zhidu_store::now_utc();
+    let now = zhidu_store::testing::test_moment().stored();
     let employee = Employee {
         id: id.into(),
         name: id.into(),
@@ -44,7 +44,7 @@ fn record(
     status: &str,
     occurred_at: PrimitiveDateTime,
 ) -> DisciplineRecord {
-    let now = zhidu_store::now_utc();
+    let now = zhidu_store::testing::test_moment().stored();
     DisciplineRecord {
         id: id.into(),
         employee_id: employee_id.into(),
@@ -78,7 +78,7 @@ both_backends!(
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
         let actor = Actor::system();
-        let now = zhidu_store::now_utc();
+        let now = zhidu_store::testing::test_moment().stored();
         let department = department(&mut connection);
         employee(&mut connection, "e1", &department);
         employee(&mut connection, "e2", &department);

@@ -11,12 +11,11 @@ use zhidu_domain::person::ChecklistItem;
 use zhidu_store::both_backends;
 use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::employment::{DepartureChecklist, incomplete_departures, save_checklist};
-use zhidu_store::now_utc;
 use zhidu_store::testing::TestDatabase;
 use zhidu_store::testing::fixtures::{actor, department, employee};
 
 fn checklist(connection: &mut DbConnection, employee_id: &str, items: &[ChecklistItem]) {
-    let now = now_utc();
+    let now = zhidu_store::testing::test_moment().stored();
     let filled = items
         .iter()
         .fold(DepartureChecklist::empty(employee_id, now), |list, item| {

@@ -31,6 +31,7 @@ fn actor() -> Actor {
     Actor {
         subject: "tester".into(),
         request_id: Some("req-1".into()),
+        at: zhidu_store::testing::test_moment(),
     }
 }
 

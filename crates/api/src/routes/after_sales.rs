@@ -22,7 +22,6 @@ use crate::auth::{Authorized, CustomerEditors, DisciplineOfficers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
 use crate::routes::discipline::{NewRecord, RecordFlags, RecordView, record_offense, record_view};
-use crate::routes::employment::today;
 use crate::routes::people::existing_employee;
 use crate::routes::touches::existing_customer;
 use crate::routes::{Page, PageParams};

@@ -23,7 +23,7 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::routes::employment::{ensure_employed, today};
+use crate::routes::employment::ensure_employed;
 use crate::routes::people::{filing_employee, listing_subject, readable_employee};
 use crate::routes::{Page, PageParams, VersionOnly};
 use crate::state::AppState;

@@ -71,11 +71,6 @@ approvals::decidable!(
     store::update_regularization_application
 );
 
-/// Today in Shanghai, the date every EMP rule counts from.
-pub fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
-}
-
 /// Whether an approved regularization (EMP-2) is on record for the employee.
 fn regularized(connection: &mut DbConnection, employee_id: &str) -> Result<bool, ApiError> {
     Ok(!store::regularization_applications_of(connection, employee_id, &["approved"])?.is_empty())

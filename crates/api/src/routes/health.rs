@@ -16,13 +16,18 @@ pub fn configure(config: &mut ServiceConfig) {
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,
+    /// True on a server started with `--test-clock`: its time may be set by an admin.
+    pub test_clock: bool,
 }
 
 /// The process is up.
 #[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok" })
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        test_clock: state.clock.is_test(),
+    })
 }
 
 /// The process is up and the database answers.
@@ -35,5 +40,8 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
                 .map_err(|_| ApiError::unavailable("the database does not answer"))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ready",
+        test_clock: state.clock.is_test(),
+    }))
 }

@@ -27,6 +27,7 @@ pub mod receivables;
 pub mod service_areas;
 pub mod settlement;
 pub mod sla;
+pub mod test_clock;
 pub mod statements;
 pub mod tiers;
 pub mod tokens;
@@ -119,7 +120,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/training-deals").configure(after_sales::configure_deals))
             .service(scope("/after-sales-visits").configure(after_sales::configure))
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
-            .service(scope("/public").configure(publication::configure)),
+            .service(scope("/public").configure(publication::configure))
+            .service(scope("/test-clock").configure(test_clock::configure)),
     );
 }
 

@@ -9,7 +9,6 @@ use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{Target, WorkOrderKind, work_order_deadline};
 use zhidu_store::audit::Actor;
-use zhidu_store::now_utc;
 use zhidu_store::work_orders;
 
 use crate::auth::{Authorized, CsManagers, Staff};
@@ -53,7 +52,7 @@ async fn sweep_in_batches(state: &AppState, actor: Actor) -> Result<Vec<String>,
                 Ok(work_orders::sweep_breaches(
                     connection,
                     &actor,
-                    now_utc(),
+                    actor.at.stored(),
                     &after_key,
                     SWEEP_BATCH,
                 )?)

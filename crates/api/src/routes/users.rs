@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
 use zhidu_store::users::{self, User};
-use zhidu_store::{new_id, now_utc};
+use zhidu_store::clock::Moment;
+use zhidu_store::new_id;
 
 use crate::auth::{self, Admins, Authorized, Role, Staff, roles_from_text, roles_to_text};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Unavailable};
@@ -102,9 +103,15 @@ impl From<User> for UserView {
     }
 }
 
-/// Builds a new active account row; the caller stores it.
-pub fn new_user(username: &str, display_name: &str, password_hash: String, roles: &[Role]) -> User {
-    let now = now_utc();
+/// Builds a new active account row created at `at`; the caller stores it.
+pub fn new_user(
+    username: &str,
+    display_name: &str,
+    password_hash: String,
+    roles: &[Role],
+    at: Moment,
+) -> User {
+    let now = at.stored();
     User {
         id: new_id(),
         username: username.to_owned(),
@@ -140,6 +147,7 @@ async fn create_user(
         &request.display_name,
         hash,
         &request.roles,
+        caller.actor.at,
     );
     let actor = caller.actor;
     let created = state

@@ -7,18 +7,20 @@ use crate::audit::Actor;
 use crate::customers::{self, Customer};
 use crate::db::DbConnection;
 use crate::people::{self, Department, Employee};
-use crate::{new_id, now_utc};
+use crate::new_id;
+use crate::testing::test_moment;
 
 pub fn actor() -> Actor {
     Actor {
         subject: "tester".into(),
         request_id: None,
+        at: test_moment(),
     }
 }
 
 /// A customer-service department with the standard shift; returns its id.
 pub fn department(connection: &mut DbConnection) -> String {
-    let now = now_utc();
+    let now = test_moment().stored();
     let department = Department {
         id: new_id(),
         name: "客服部".into(),
@@ -40,7 +42,7 @@ pub fn department(connection: &mut DbConnection) -> String {
 
 /// A staff member of `department_id`, hired 2 March 2026; with `left`, resigned 30 June 2026.
 pub fn employee(connection: &mut DbConnection, department_id: &str, left: bool) -> String {
-    let now = now_utc();
+    let now = test_moment().stored();
     let employee = Employee {
         id: new_id(),
         name: "员工".into(),
@@ -73,7 +75,7 @@ pub fn customer(connection: &mut DbConnection) -> String {
 
 /// An urban customer without owner or tier, not yet stored.
 pub fn customer_row(name: &str) -> Customer {
-    let now = now_utc();
+    let now = test_moment().stored();
     Customer {
         id: new_id(),
         full_name: name.into(),

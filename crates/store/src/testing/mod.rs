@@ -11,7 +11,35 @@ use std::path::PathBuf;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::clock::{COMPANY_ZONE, Clock, Moment};
 use crate::db::DatabaseUrl;
+
+/// The instant the test suite runs at unless `ZHIDU_TEST_NOW` says otherwise: an ordinary
+/// working Wednesday morning in Shanghai. Tests never read the machine's clock; a scenario that
+/// needs time to pass moves its clock forward from here.
+pub const DEFAULT_TEST_NOW: OffsetDateTime = time::macros::datetime!(2026-12-09 10:00:00 +8);
+
+/// The suite's "now": `ZHIDU_TEST_NOW` (RFC 3339) when set, else [`DEFAULT_TEST_NOW`].
+pub fn test_now() -> OffsetDateTime {
+    match std::env::var("ZHIDU_TEST_NOW") {
+        Ok(text) if !text.trim().is_empty() => OffsetDateTime::parse(text.trim(), &Rfc3339)
+            .unwrap_or_else(|e| panic!("ZHIDU_TEST_NOW={text:?} is not RFC 3339: {e}")),
+        _ => DEFAULT_TEST_NOW,
+    }
+}
+
+/// A test clock standing at [`test_now`].
+pub fn test_clock() -> Clock {
+    Clock::test(Some(test_now()), COMPANY_ZONE)
+}
+
+/// [`test_now`] as one reading of the clock.
+pub fn test_moment() -> Moment {
+    Moment::new(test_now(), COMPANY_ZONE)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
