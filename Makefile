@@ -2,7 +2,7 @@
 
 CARGO ?= cargo
 
-.PHONY: run test test-pg openapi lint fmt bench db-up
+.PHONY: run test test-pg test-at openapi lint fmt bench db-up
 
 ## run: start the API (no DATABASE_URL: SQLite under ./data/, the admin password is printed on first start)
 run:
@@ -15,6 +15,11 @@ test: lint
 ## test-pg: like the tests of `make test`, but fail when PostgreSQL is not reachable
 test-pg:
 	ZHIDU_REQUIRE_PG=1 scripts/test.sh
+
+## test-at: the HTTP tests with their servers' clocks starting at NOW (RFC 3339), e.g.
+##          make test-at NOW=2027-02-17T00:00:00+08:00
+test-at:
+	ZHIDU_TEST_NOW=$(NOW) scripts/test.sh --test http
 
 ## openapi: regenerate the committed spec
 openapi:

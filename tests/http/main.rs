@@ -27,5 +27,6 @@ mod service_desk;
 mod sla;
 mod startup;
 mod statements;
+mod test_clock;
 mod tiers;
 mod work_orders;

@@ -5,15 +5,16 @@ use std::process::Command;
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{ADMIN_PASSWORD, spawn_app};
+use crate::support::{ADMIN_PASSWORD, TestApp, spawn_app};
 
-fn walkthrough() -> String {
+/// The shell between `<!-- {name}:start -->` and `<!-- {name}:end -->` in the README.
+fn walkthrough(name: &str) -> String {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
     let start = readme
-        .find("<!-- walkthrough:start -->")
-        .expect("README marks its walk-through");
-    let end = readme.find("<!-- walkthrough:end -->").unwrap();
+        .find(&format!("<!-- {name}:start -->"))
+        .unwrap_or_else(|| panic!("README marks its {name}"));
+    let end = readme.find(&format!("<!-- {name}:end -->")).unwrap();
     readme[start..end]
         .lines()
         .filter(|line| !line.starts_with("```") && !line.starts_with("<!--"))
@@ -21,26 +22,58 @@ fn walkthrough() -> String {
         .join("\n")
 }
 
+/// Runs a README walk-through against `app`; returns its standard output.
+fn run_walkthrough(app: &TestApp, name: &str) -> String {
+    let output = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &walkthrough(name)])
+        .env("BASE", &app.base)
+        .env("ZHIDU_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{name} failed: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 both_backends!(
     the_readme_walkthrough_runs_as_written,
     |db: &TestDatabase| {
         let app = spawn_app(db);
-        let output = Command::new("bash")
-            .args(["-euo", "pipefail", "-c", &walkthrough()])
-            .env("BASE", &app.base)
-            .env("ZHIDU_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "walk-through failed: {}\n{stdout}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let stdout = run_walkthrough(&app, "walkthrough");
         let last_json_start = stdout.rfind("\n{").map_or(0, |i| i + 1);
         let tier: serde_json::Value = serde_json::from_str(&stdout[last_json_start..]).unwrap();
         assert_eq!(tier["tier"], "A");
         assert_eq!(tier["quarter"], "2026Q3");
         assert_eq!(tier["reasons"][0]["rule"], "TIER-1");
+    }
+);
+
+both_backends!(
+    the_readme_test_clock_walkthrough_breaches_a_work_order,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let started = app.now();
+        let stdout = run_walkthrough(&app, "test-clock-walkthrough");
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        // SLA-3: a general fault is due 24 clock hours after its clock starts; the walk-through
+        // moved the clock one second past that.
+        let moved_to = app.now();
+        assert_eq!(
+            moved_to - started,
+            time::Duration::hours(24) + time::Duration::seconds(1)
+        );
+        assert_eq!(lines[0]["real"], false);
+        assert_eq!(lines[1], 1);
+        assert_eq!(
+            lines[2],
+            serde_json::json!({"status": "open", "breached": true, "cases": ["candidate"]})
+        );
     }
 );

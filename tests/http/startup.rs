@@ -16,9 +16,11 @@ fn start_with(env: &[(&str, &str)]) -> (std::process::Output, std::path::PathBuf
     (command.output().unwrap(), folder)
 }
 
+/// A folder name no other start in this run uses.
 fn uuid_like() -> String {
-    format!("{}-{:?}", std::process::id(), std::time::SystemTime::now())
-        .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    static STARTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let start = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}-{start}", std::process::id())
 }
 
 #[test]
@@ -46,6 +48,10 @@ fn bad_values_name_their_variable() {
         ("ZHIDU_DB_POOL_SIZE", "0"),
         ("ZHIDU_ADMIN_PASSWORD", "short"),
         ("ZHIDU_LOG_FORMAT", "xml"),
+        ("ZHIDU_TEST_CLOCK", "yes"),
+        ("ZHIDU_TEST_CLOCK_START", "tomorrow"),
+        ("ZHIDU_TEST_CLOCK_START", "2026-11-02T09:00:00+08:00"),
+        ("ZHIDU_COMPANY_UTC_OFFSET", "Asia/Shanghai"),
     ] {
         let (output, folder) = start_with(&[(name, value)]);
         assert!(!output.status.success(), "{name}={value} was accepted");

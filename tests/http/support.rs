@@ -6,7 +6,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use zhidu_store::testing::TestDatabase;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+use zhidu_store::testing::{TestDatabase, test_now};
 
 pub const ADMIN_PASSWORD: &str = "test-admin-password";
 pub const JWT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
@@ -89,11 +91,47 @@ impl Reply {
     }
 }
 
+/// `instant` as RFC 3339, the way the API and `ZHIDU_TEST_CLOCK_START` read it.
+pub fn rfc3339(instant: OffsetDateTime) -> String {
+    instant.format(&Rfc3339).unwrap()
+}
+
+/// The server on a test clock standing at the suite's instant ([`test_now`]: a fixed,
+/// documented instant, or `ZHIDU_TEST_NOW`), never the machine's clock.
 pub fn spawn_app(db: &TestDatabase) -> TestApp {
     spawn_app_with(db, &[])
 }
 
+/// The server on a test clock standing at `start`: for scenarios told on fixed dates.
+pub fn spawn_app_at(db: &TestDatabase, start: OffsetDateTime) -> TestApp {
+    spawn_app_at_with(db, start, &[])
+}
+
 pub fn spawn_app_with(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp {
+    spawn_app_at_with(db, test_now(), extra_env)
+}
+
+pub fn spawn_app_at_with(
+    db: &TestDatabase,
+    start: OffsetDateTime,
+    extra_env: &[(&str, &str)],
+) -> TestApp {
+    let start = rfc3339(start);
+    let mut env = vec![
+        ("ZHIDU_TEST_CLOCK", "1"),
+        ("ZHIDU_TEST_CLOCK_START", start.as_str()),
+    ];
+    env.extend_from_slice(extra_env);
+    start_server(db, &env)
+}
+
+/// The server as production runs it, on the real clock: only for tests that check that the
+/// test clock is absent there.
+pub fn spawn_app_on_the_real_clock(db: &TestDatabase) -> TestApp {
+    start_server(db, &[])
+}
+
+fn start_server(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp {
     let mut command = Command::new(env!("CARGO_BIN_EXE_zhidu"));
     command
         .arg("serve")
@@ -148,6 +186,35 @@ pub fn spawn_app_with(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp 
 }
 
 impl TestApp {
+    /// The server's now (its test clock).
+    pub fn now(&self) -> OffsetDateTime {
+        let reading = self.get("/api/v1/test-clock", &self.admin_token);
+        OffsetDateTime::parse(reading.ok(200)["now"].as_str().unwrap(), &Rfc3339).unwrap()
+    }
+
+    /// The server's today, in the company's zone.
+    pub fn today(&self) -> Date {
+        self.now().date()
+    }
+
+    /// Moves the server's clock forward to `to`.
+    pub fn set_clock(&self, to: OffsetDateTime) {
+        let reply = self.json(
+            "PUT",
+            "/api/v1/test-clock",
+            Some(&self.admin_token),
+            &json!({"now": rfc3339(to)}),
+        );
+        assert_eq!(reply.ok(200)["real"], false);
+    }
+
+    /// Lets `by` pass on the server's clock; returns the new now.
+    pub fn advance(&self, by: time::Duration) -> OffsetDateTime {
+        let to = self.now() + by;
+        self.set_clock(to);
+        to
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

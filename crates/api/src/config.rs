@@ -171,11 +171,14 @@ fn clock_settings() -> Result<ClockSettings, ConfigError> {
         .map(|text| {
             OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|e| ConfigError {
                 name: "ZHIDU_TEST_CLOCK_START",
-                message: format!("expected an RFC 3339 instant such as 2026-11-02T09:00:00+08:00 ({e})"),
+                message: format!(
+                    "expected an RFC 3339 instant such as 2026-11-02T09:00:00+08:00 ({e})"
+                ),
             })
         })
         .transpose()?;
-    let offset_format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    let offset_format =
+        time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
     let company_zone = var("ZHIDU_COMPANY_UTC_OFFSET")
         .map(|text| {
             UtcOffset::parse(text.trim(), &offset_format).map_err(|_| ConfigError {

@@ -70,9 +70,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Fatal> {
-    let command = cli
-        .command
-        .unwrap_or(Command::Serve { test_clock: false });
+    let command = cli.command.unwrap_or(Command::Serve { test_clock: false });
     if let Command::Openapi = command {
         let document = openapi::document()
             .to_pretty_json()

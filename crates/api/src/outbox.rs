@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use actix_web::web;
 use zhidu_domain::touch::{AfterFailure, RetryPolicy, after_failure};
-use zhidu_store::audit::Actor;
-use zhidu_store::touches::{self, OutboxMessage};
 use zhidu_store::StoreError;
+use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
+use zhidu_store::touches::{self, OutboxMessage};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -160,8 +160,13 @@ pub async fn dispatch_due(
         };
         let saved = state
             .write(move |connection| {
-                match touches::save_message(connection, &Actor::system(at), action, &message, &after)
-                {
+                match touches::save_message(
+                    connection,
+                    &Actor::system(at),
+                    action,
+                    &message,
+                    &after,
+                ) {
                     // Its claim lapsed and another dispatcher took it: that one records it.
                     Err(StoreError::StaleVersion) => Ok(false),
                     saved => Ok(saved.map(|()| true)?),

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
+use crate::clock::Moment;
 use crate::db::{DbConnection, bulk_insert};
 use crate::schema::audit_log;
-use crate::clock::Moment;
 use crate::{StoreResult, new_id};
 
 /// Who is acting and when, carried into every write so the audit row can name them: `at` is the

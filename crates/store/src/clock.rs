@@ -96,7 +96,9 @@ impl Clock {
     /// A test clock standing at `start`, or following the real clock until set when `None`.
     pub fn test(start: Option<OffsetDateTime>, zone: UtcOffset) -> Clock {
         Clock {
-            source: Arc::new(Source::Test(Mutex::new(start.map(|s| Moment::new(s, zone).utc)))),
+            source: Arc::new(Source::Test(Mutex::new(
+                start.map(|s| Moment::new(s, zone).utc),
+            ))),
             zone,
         }
     }

@@ -42,4 +42,3 @@ pub use error::{StoreError, StoreResult};
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
-

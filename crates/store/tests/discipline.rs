@@ -34,7 +34,12 @@ fn employee(connection: &mut DbConnection, id: &str, department_id: &str) {
         rest_day: "sunday".into(),
         leaving_reason: None,
     };
-    people::insert_employee(connection, &Actor::system(), &employee).unwrap();
+    people::insert_employee(
+        connection,
+        &Actor::system(zhidu_store::testing::test_moment()),
+        &employee,
+    )
+    .unwrap();
 }
 
 fn record(
@@ -77,7 +82,7 @@ both_backends!(
     |db: &TestDatabase| {
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
-        let actor = Actor::system();
+        let actor = Actor::system(zhidu_store::testing::test_moment());
         let now = zhidu_store::testing::test_moment().stored();
         let department = department(&mut connection);
         employee(&mut connection, "e1", &department);

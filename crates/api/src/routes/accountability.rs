@@ -11,8 +11,9 @@ use zhidu_domain::accountability::{
     AggravatingFactor, DecisionError, MitigatingFactor, Severity, decide_severity,
 };
 use zhidu_store::accountability::{self, AccountabilityCase, CaseFilter};
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::{now_utc, people};
+use zhidu_store::people;
 
 use crate::auth::{AccountabilityOfficers, Authorized, Policy, Staff};
 use crate::error::{
@@ -121,10 +122,10 @@ fn case_at_version(
     Ok(case)
 }
 
-fn next_version(case: &AccountabilityCase) -> AccountabilityCase {
+fn next_version(case: &AccountabilityCase, at: Moment) -> AccountabilityCase {
     AccountabilityCase {
         version: case.version + 1,
-        updated_at: now_utc(),
+        updated_at: at.stored(),
         ..case.clone()
     }
 }
@@ -172,7 +173,7 @@ async fn open_case(
                 request.work_order_id,
                 employee.id,
                 request.summary.trim().to_owned(),
-                now_utc(),
+                actor.at.stored(),
             );
             case.status = "open".into();
             accountability::insert(connection, &actor, &case)?;
@@ -304,7 +305,7 @@ async fn record_statement(
                     "only the person concerned or an accountability officer records the statement",
                 ));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.statement = Some(request.statement.trim().to_owned());
             after.statement_recorded_at = Some(after.updated_at);
             if after.status == "candidate" {
@@ -363,7 +364,7 @@ async fn decide(
                 before.statement.is_some(),
             )
             .map_err(|e: DecisionError| ApiError::rule_refused("ACC-3", e.to_string()))?;
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.status = "decided".into();
             after.assessed_severity = Some(severity_text(request.assessed_severity).into());
             after.aggravating =

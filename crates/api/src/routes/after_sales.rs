@@ -16,7 +16,7 @@ use zhidu_domain::after_sales::{
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_store::after_sales::{self as store, AfterSalesVisit, MissedRecord, TrainingDeal};
 use zhidu_store::db::DbConnection;
-use zhidu_store::{new_id, now_utc};
+use zhidu_store::new_id;
 
 use crate::auth::{Authorized, CustomerEditors, DisciplineOfficers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
@@ -114,7 +114,7 @@ async fn create_deal(
                 deal_on: request.deal_on.0,
                 ends_on: request.ends_on.map(|d| d.0),
                 recorded_by: caller.claims.sub.clone(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             store::insert_deal(connection, &caller.actor, &deal)?;
             Ok(deal)
@@ -171,7 +171,7 @@ async fn record_visit(
     caller: Authorized<CustomerEditors>,
     Json(request): Json<NewVisit>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.visited_on.0 > today() {
+    if request.visited_on.0 > caller.actor.at.today() {
         return Err(ApiError::invalid_field(
             "visited_on",
             "must not be in the future",
@@ -195,7 +195,7 @@ async fn record_visit(
                 screenshot: request.screenshot.trim().to_owned(),
                 notes: request.notes.trim().to_owned(),
                 recorded_by: caller.claims.sub.clone(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             store::insert_visit(connection, &caller.actor, &visit)?;
             Ok(visit)
@@ -362,7 +362,7 @@ async fn discipline_missed(
                 || ApiError::not_found(format!("no obligation {window_text} of training deal {deal_id}"));
             let window = VisitWindow::parse(&window_text).ok_or_else(not_found)?;
             let deal = store::find_deal(connection, &deal_id)?.ok_or_else(not_found)?;
-            let as_of = today();
+            let as_of = caller.actor.at.today();
             let missed = missed_of(connection, std::slice::from_ref(&deal), as_of, &policy)?;
             let Some(obligation) = missed.into_iter().find(|m| m.window == window.to_string())
             else {
@@ -404,7 +404,7 @@ async fn discipline_missed(
                     deal_id: deal.id,
                     visit_window: obligation.window,
                     discipline_record_id: record.id.clone(),
-                    created_at: now_utc(),
+                    created_at: caller.actor.at.stored(),
                 },
             )?;
             Ok((record, true))

@@ -21,9 +21,10 @@ use zhidu_domain::money::Money;
 use zhidu_domain::roster::HalfDays;
 use zhidu_store::attendance::{self, ExceptionForm, MakeUpRequest, Punch};
 use zhidu_store::audit;
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee, EmployeeScope};
-use zhidu_store::{approvals as approval_store, leave as leave_store, new_id, now_utc};
+use zhidu_store::{approvals as approval_store, leave as leave_store, new_id};
 
 use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
 use crate::auth::{Authorized, PeopleAdmins, PeopleOverseers, Staff};
@@ -70,8 +71,8 @@ fn stored_punch_time(instant: OffsetDateTime) -> PrimitiveDateTime {
     utc.replace_nanosecond(0).unwrap_or(utc)
 }
 
-fn check_not_in_future(field: &str, instant: OffsetDateTime) -> Result<(), FieldError> {
-    if instant > OffsetDateTime::now_utc() + CLOCK_SKEW_ALLOWED {
+fn check_not_in_future(field: &str, instant: OffsetDateTime, at: Moment) -> Result<(), FieldError> {
+    if instant > at.instant() + CLOCK_SKEW_ALLOWED {
         return Err(FieldError {
             field: field.to_owned(),
             message: "lies in the future".into(),
@@ -117,7 +118,7 @@ async fn record_punch(
     caller: Authorized<PeopleAdmins>,
     Json(request): Json<PunchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    check_not_in_future("punched_at", request.punched_at.0)
+    check_not_in_future("punched_at", request.punched_at.0, caller.actor.at)
         .map_err(|e| ApiError::validation(vec![e]))?;
     let punch = Punch {
         id: new_id(),
@@ -125,7 +126,7 @@ async fn record_punch(
         punched_at: stored_punch_time(request.punched_at.0),
         source: "manual".into(),
         device_id: request.device_id,
-        created_at: now_utc(),
+        created_at: caller.actor.at.stored(),
     };
     let actor = caller.actor;
     let (punch, inserted) = state
@@ -196,8 +197,8 @@ pub struct ImportReceipt {
 }
 
 /// Parses every row, naming each bad one by its index.
-fn parse_import(rows: Vec<ImportedPunch>) -> Result<Vec<Punch>, Vec<FieldError>> {
-    let now = now_utc();
+fn parse_import(rows: Vec<ImportedPunch>, at: Moment) -> Result<Vec<Punch>, Vec<FieldError>> {
+    let now = at.stored();
     let mut errors = Vec::new();
     let mut punches = Vec::with_capacity(rows.len());
     for (index, row) in rows.into_iter().enumerate() {
@@ -213,7 +214,7 @@ fn parse_import(rows: Vec<ImportedPunch>) -> Result<Vec<Punch>, Vec<FieldError>>
                     continue;
                 }
             };
-        if let Err(mut e) = check_not_in_future("", instant) {
+        if let Err(mut e) = check_not_in_future("", instant, at) {
             e.field = field("punched_at");
             errors.push(e);
             continue;
@@ -261,7 +262,8 @@ async fn import_punches(
     Json(request): Json<PunchImport, IMPORT_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     let received = request.punches.len();
-    let mut punches = parse_import(request.punches).map_err(ApiError::validation)?;
+    let mut punches =
+        parse_import(request.punches, caller.actor.at).map_err(ApiError::validation)?;
     let mut seen = HashSet::with_capacity(punches.len());
     punches.retain(|p| seen.insert((p.employee_id.clone(), p.punched_at)));
     let actor = caller.actor;
@@ -386,7 +388,7 @@ async fn request_make_up(
     caller: Authorized<Staff>,
     Json(body): Json<MakeUpBody>,
 ) -> Result<HttpResponse, ApiError> {
-    check_not_in_future("punched_at", body.punched_at.0)
+    check_not_in_future("punched_at", body.punched_at.0, caller.actor.at)
         .map_err(|e| ApiError::validation(vec![e]))?;
     let policy = state.attendance_policy.clone();
     let view = state
@@ -399,7 +401,7 @@ async fn request_make_up(
                 Some(superior) => superior,
                 None => department_head_for(connection, &employee)?,
             };
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let request = MakeUpRequest {
                 id: new_id(),
                 employee_id: employee.id,
@@ -450,7 +452,7 @@ async fn decide_make_up(
                     punched_at: after.punched_at,
                     source: "make_up".into(),
                     device_id: None,
-                    created_at: now_utc(),
+                    created_at: caller.actor.at.stored(),
                 };
                 attendance::insert_new_punches(connection, std::slice::from_ref(&punch))?;
             }
@@ -555,12 +557,12 @@ async fn file_exception(
             exception_may_be_filed(
                 &policy,
                 shift_start,
-                OffsetDateTime::now_utc(),
+                caller.actor.at.instant(),
                 u32::try_from(live.len()).unwrap_or(u32::MAX),
             )
             .map_err(|refusal| ApiError::rule_refused(refusal.rule(), refusal.to_string()))?;
             let head = department_head_for(connection, &employee)?;
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let form = ExceptionForm {
                 id: new_id(),
                 employee_id: employee.id,
@@ -612,12 +614,14 @@ async fn decide_exception(
 }
 
 /// The month's evaluation of each employee given; one query per input kind, whatever the
-/// number of employees. Days up to yesterday are final; today and later are `pending`.
+/// number of employees. Days before `today` (the company's day of the request) are final;
+/// today and later are `pending`.
 pub fn evaluate_employees(
     connection: &mut DbConnection,
     policy: &AttendancePolicy,
     employees: &[Employee],
     month: YearMonth,
+    today: Date,
 ) -> Result<Vec<Result<MonthResult, String>>, ApiError> {
     let calendar = load_calendar(connection)?;
     let shifts: HashMap<String, _> = people::list_departments(connection)?
@@ -660,7 +664,6 @@ pub fn evaluate_employees(
             .or_default()
             .push(form.occurred_on);
     }
-    let today = OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
     let yesterday = today.previous_day().unwrap_or(today);
     Ok(employees
         .iter()
@@ -729,13 +732,18 @@ async fn employee_month(
     let view = state
         .read(move |connection| {
             let employee = readable_employee(connection, &caller, &id)?;
-            let result =
-                evaluate_employees(connection, &policy, std::slice::from_ref(&employee), month)?
-                    .pop()
-                    .ok_or_else(|| ApiError::internal("no evaluation"))?
-                    .map_err(|missing| {
-                        ApiError::rule_refused("EMP-1", missing).with("missing_field", "hired_on")
-                    })?;
+            let result = evaluate_employees(
+                connection,
+                &policy,
+                std::slice::from_ref(&employee),
+                month,
+                caller.actor.at.today(),
+            )?
+            .pop()
+            .ok_or_else(|| ApiError::internal("no evaluation"))?
+            .map_err(|missing| {
+                ApiError::rule_refused("EMP-1", missing).with("missing_field", "hired_on")
+            })?;
             Ok(EmployeeMonth {
                 employee_id: employee.id,
                 month,
@@ -817,7 +825,7 @@ fn summary_row(employee: Employee, result: Result<MonthResult, String>) -> Summa
 #[get("/summary")]
 async fn summary(
     state: web::Data<AppState>,
-    _caller: Authorized<PeopleOverseers>,
+    caller: Authorized<PeopleOverseers>,
     Query(params): Query<SummaryParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams {
@@ -829,6 +837,7 @@ async fn summary(
     let policy = state.attendance_policy.clone();
     let month = params.month;
     let department = params.department;
+    let today = caller.actor.at.today();
     let page = state
         .read(move |connection| {
             let employees = people::list_employees(
@@ -839,7 +848,7 @@ async fn summary(
                 limit,
             )?;
             let page = Page::from_rows(employees, limit, |e: &Employee| &e.id);
-            let results = evaluate_employees(connection, &policy, &page.items, month)?;
+            let results = evaluate_employees(connection, &policy, &page.items, month, today)?;
             Ok(Page {
                 items: page
                     .items

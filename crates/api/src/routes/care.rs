@@ -8,11 +8,10 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::care::{
     CarePolicy, ResponsiblePerson, ServiceKind, VisitAnswers, VisitKind,
     contract_submission_missing_fields, renewal_reminder_due, renewal_reminder_on,
@@ -24,7 +23,7 @@ use zhidu_store::care::{
     VisitTask,
 };
 use zhidu_store::db::DbConnection;
-use zhidu_store::{customers, new_id, now_utc, users};
+use zhidu_store::{customers, new_id, users};
 
 use crate::auth::{Authorized, CareStaff, RenewalDirectors};
 use crate::error::{
@@ -55,10 +54,6 @@ pub fn configure_renewals(config: &mut ServiceConfig) {
 
 pub fn configure_services(config: &mut ServiceConfig) {
     config.service(renew_service).service(refuse_renewal);
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(SHANGHAI).date()
 }
 
 /// An email address, or nothing (CARE-7 names a missing one).
@@ -385,9 +380,9 @@ async fn submit_order(
                 responsible_phone: request.responsible_phone.trim().to_owned(),
                 responsible_mobile: request.responsible_mobile.trim().to_owned(),
                 responsible_email: request.responsible_email.trim().to_owned(),
-                ordered_on: today(),
+                ordered_on: actor.at.today(),
                 submitted_by: actor.subject.clone(),
-                created_at: now_utc(),
+                created_at: actor.at.stored(),
             };
             let (services, tasks) = order_parts(&request, &order, &policy);
             care::insert_order(connection, &actor, &order, &services, &tasks)?;
@@ -619,7 +614,7 @@ async fn record_visit(
                     task.id
                 )));
             }
-            let today = today();
+            let today = actor.at.today();
             if task.due_on > today {
                 return Err(ApiError::conflict(format!(
                     "visit task {} is not due until {}",
@@ -632,7 +627,7 @@ async fn record_visit(
             }
             let kind = VisitKind::parse(&task.kind).unwrap_or(VisitKind::Monthly);
             check_answers(kind, &request)?;
-            let now = now_utc();
+            let now = actor.at.stored();
             let visit = CareVisit {
                 id: new_id(),
                 task_id: task.id.clone(),
@@ -1036,7 +1031,7 @@ async fn renew_service(
                 ));
             }
             let kind = ServiceKind::parse(&before.kind).unwrap_or(ServiceKind::Other);
-            let now = now_utc();
+            let now = actor.at.stored();
             let after = CustomerService {
                 expires_on: new_expiry,
                 remind_on: renewal_reminder_on(kind, new_expiry, &policy),
@@ -1080,7 +1075,7 @@ async fn refuse_renewal(
     let recorded = state
         .write(move |connection| {
             let before = active_service(connection, &id, request.version)?;
-            let now = now_utc();
+            let now = actor.at.stored();
             let after = CustomerService {
                 status: "not_renewed".to_owned(),
                 version: before.version + 1,

@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
@@ -11,10 +10,11 @@ use zhidu_domain::complaint::{ComplaintRoute, route_complaint};
 use zhidu_domain::money::Money;
 use zhidu_domain::sla::WorkOrderKind;
 use zhidu_store::accountability::{self, AccountabilityCase};
+use zhidu_store::clock::Moment;
 use zhidu_store::complaints::{self, Complaint, Dispatch};
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
@@ -177,10 +177,10 @@ fn open_complaint_at(
     Ok(complaint)
 }
 
-fn next_version(complaint: &Complaint) -> Complaint {
+fn next_version(complaint: &Complaint, at: Moment) -> Complaint {
     Complaint {
         version: complaint.version + 1,
-        updated_at: now_utc(),
+        updated_at: at.stored(),
         ..complaint.clone()
     }
 }
@@ -264,7 +264,7 @@ async fn file_complaint(
                     flagged_major: request.flagged_major,
                 },
             )?;
-            let now = now_utc();
+            let now = actor.at.stored();
             let complaint = Complaint {
                 id: new_id(),
                 work_order_id: order.id,
@@ -352,7 +352,7 @@ async fn delegate_to_customer_service(
                     "only a department manager hands a complaint to customer service",
                 ));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.route = CUSTOMER_SERVICE.into();
             complaints::save(connection, &actor, "complaint.delegate", &before, &after)?;
             complaint_view(connection, after)
@@ -396,7 +396,7 @@ async fn escalate(
                     "only a complaint with a handling manager escalates to a superior",
                 )
             })?;
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.escalations += 1;
             if before.route == CUSTOMER_SERVICE {
                 // Customer service could not resolve what the manager delegated: the manager must.
@@ -454,7 +454,7 @@ async fn record_result(
             let before = open_complaint_at(connection, &id, request.version)?;
             let order = find_order(connection, &before.work_order_id)?;
             resolve_order(connection, &actor, &order, &request.result)?;
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.status = "resolved".into();
             after.result = Some(request.result.trim().to_owned());
             complaints::save(connection, &actor, "complaint.result", &before, &after)?;
@@ -502,7 +502,7 @@ async fn dispatch(
             "expenses are reimbursed against receipts: list them",
         ));
     }
-    if request.dispatched_at.0 > OffsetDateTime::now_utc() + time::Duration::days(1) {
+    if request.dispatched_at.0 > caller.actor.at.instant() + time::Duration::days(1) {
         return Err(ApiError::invalid_field(
             "dispatched_at",
             "is more than a day ahead",

@@ -14,7 +14,7 @@ use zhidu_domain::tier::{Tier, TierFlag};
 use zhidu_store::customers::{self, Customer, CustomerChangeset, CustomerFilter};
 use zhidu_store::db::DbConnection;
 use zhidu_store::tiers::{self, QuarterMetrics, Referral};
-use zhidu_store::{StoreError, new_id, now_utc, users};
+use zhidu_store::{StoreError, new_id, users};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Staff};
 use crate::checks::quarter_param;
@@ -233,7 +233,7 @@ async fn create_customer(
     caller: Authorized<CustomerEditors>,
     Json(request): Json<CreateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = now_utc();
+    let now = caller.actor.at.stored();
     let customer = Customer {
         id: new_id(),
         full_name: request.full_name.trim().to_owned(),
@@ -444,7 +444,7 @@ async fn put_quarter_metrics(
         quarter: quarter.to_string(),
         revenue_fen: request.revenue.fen(),
         payments_fen: request.payments.fen(),
-        updated_at: now_utc(),
+        updated_at: actor.at.stored(),
     };
     let (created, metrics) = state
         .write(move |connection| {
@@ -535,7 +535,7 @@ async fn create_referral(
         referrer_id,
         referred_on: request.referred_on.0,
         recorded_by: actor.subject.clone(),
-        created_at: now_utc(),
+        created_at: actor.at.stored(),
     };
     let referral = state
         .write(move |connection| {

@@ -10,13 +10,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::employment::{earliest_leaving_date, on_probation, outstanding_items};
 use zhidu_domain::person::{ChecklistItem, EmploymentPolicy, LeavingReason};
+use zhidu_store::clock::Moment;
 use zhidu_store::customers::{self, CustomerChangeset};
 use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{
     self as store, CustomerHandoverTask, DepartureChecklist, Resignation,
 };
+use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, PeopleAdmins, Role, Staff};
 use crate::error::{
@@ -145,7 +146,7 @@ async fn submit_resignation(
                     employee.id
                 )));
             }
-            let submitted_on = today();
+            let submitted_on = caller.actor.at.today();
             let probation = on_probation(employee.probation_end, submitted_on);
             let earliest = earliest_leaving_date(&policy, submitted_on, probation, body.pay_in_lieu)
                 .map_err(|refused| notice_refused(refused.to_string(), "pay_in_lieu"))?;
@@ -159,7 +160,7 @@ async fn submit_resignation(
                 )
                 .with("earliest_last_day", IsoDate(earliest)));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let resignation = Resignation {
                 id: new_id(),
                 employee_id: employee.id,
@@ -328,7 +329,7 @@ fn hand_over_customers<P>(
         return Ok(Vec::new());
     }
     let (successor, successor_account) = successor_for(connection, leaver, named_successor)?;
-    let now = now_utc();
+    let now = caller.actor.at.stored();
     let mut tasks = Vec::with_capacity(owned.len());
     for customer_id in owned {
         let customer = customers::find(connection, &customer_id)?;
@@ -372,7 +373,7 @@ pub fn open_departure<P>(
     let checklist = match store::find_checklist(connection, &leaver.id)? {
         Some(existing) => existing,
         None => {
-            let fresh = DepartureChecklist::empty(&leaver.id, now_utc());
+            let fresh = DepartureChecklist::empty(&leaver.id, caller.actor.at.stored());
             store::save_checklist(
                 connection,
                 &caller.actor,
@@ -419,7 +420,7 @@ async fn accept_resignation(
                 return Err(ApiError::stale("the resignation changed since you read it"));
             }
             ensure_employed(&employee)?;
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = Resignation {
                 status: "accepted".into(),
                 decided_by: Some(caller.claims.sub.clone()),
@@ -500,7 +501,7 @@ async fn withdraw_resignation(
             let after = Resignation {
                 status: "withdrawn".into(),
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: caller.actor.at.stored(),
                 ..before.clone()
             };
             store::update_resignation(
@@ -544,8 +545,12 @@ struct Departure {
     current: DepartureChecklist,
 }
 
-/// The departure of `employee`; 409 for an employee who has not left.
-fn departure_of(connection: &mut DbConnection, employee: &Employee) -> Result<Departure, ApiError> {
+/// The departure of `employee` as of `at`; 409 for an employee who has not left.
+fn departure_of(
+    connection: &mut DbConnection,
+    employee: &Employee,
+    at: Moment,
+) -> Result<Departure, ApiError> {
     let Some(left_on) = employee.left_on else {
         return Err(ApiError::conflict(format!(
             "employee {} has not left; there is no departure checklist",
@@ -555,7 +560,7 @@ fn departure_of(connection: &mut DbConnection, employee: &Employee) -> Result<De
     let stored = store::find_checklist(connection, &employee.id)?;
     let current = stored.clone().unwrap_or_else(|| DepartureChecklist {
         version: 0,
-        ..DepartureChecklist::empty(&employee.id, now_utc())
+        ..DepartureChecklist::empty(&employee.id, at.stored())
     });
     Ok(Departure {
         left_on,
@@ -609,7 +614,7 @@ async fn get_checklist(
     let view = state
         .read(move |connection| {
             let employee = readable_employee(connection, &caller, &id)?;
-            let departure = departure_of(connection, &employee)?;
+            let departure = departure_of(connection, &employee, caller.actor.at)?;
             Ok(checklist_view(
                 &policy,
                 departure.left_on,
@@ -652,7 +657,7 @@ async fn return_item(
                 left_on,
                 stored,
                 current,
-            } = departure_of(connection, &employee)?;
+            } = departure_of(connection, &employee, caller.actor.at)?;
             if current.version != body.version {
                 return Err(ApiError::stale("the checklist changed since you read it"));
             }
@@ -662,7 +667,7 @@ async fn return_item(
                     item.name()
                 )));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = DepartureChecklist {
                 version: current.version + 1,
                 updated_at: now,
@@ -717,7 +722,7 @@ async fn leaving_certificate(
     let view = state
         .read(move |connection| {
             let employee = readable_employee(connection, &caller, &id)?;
-            let departure = departure_of(connection, &employee)?;
+            let departure = departure_of(connection, &employee, caller.actor.at)?;
             let outstanding = outstanding_items(&policy, &departure.current.returned_items());
             if !outstanding.is_empty() {
                 let names: Vec<&str> = outstanding.iter().map(|item| item.name()).collect();
@@ -857,7 +862,7 @@ async fn complete_task(
             if before.version != body.version {
                 return Err(ApiError::stale("the task changed since you read it"));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = CustomerHandoverTask {
                 status: "done".into(),
                 promised_services: Some(body.promised_services.trim().to_owned()),

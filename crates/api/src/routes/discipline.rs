@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::PrimitiveDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
@@ -16,12 +16,13 @@ use zhidu_domain::discipline::{
 };
 use zhidu_domain::money::Money;
 use zhidu_store::audit::Actor;
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::discipline::{
     self as store, DisciplineRecord, HrCase, RecordFilter, StoredOffense,
 };
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{StoreError, new_id, now_utc};
+use zhidu_store::{StoreError, new_id};
 
 use crate::auth::{
     Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Role, Staff,
@@ -60,7 +61,7 @@ pub fn configure_hr_cases(config: &mut ServiceConfig) {
 /// Stores each offense of the RULES.md catalog whose code is not stored yet (at start-up);
 /// offenses an administrator edited are left as they are.
 pub fn seed_catalog(connection: &mut DbConnection, actor: &Actor) -> Result<(), ApiError> {
-    let now = now_utc();
+    let now = actor.at.stored();
     let rows = OffenseCatalog::default()
         .offenses
         .iter()
@@ -147,10 +148,10 @@ fn at_version(record: DisciplineRecord, version: i64) -> Result<DisciplineRecord
     Ok(record)
 }
 
-fn next_version(record: &DisciplineRecord) -> DisciplineRecord {
+fn next_version(record: &DisciplineRecord, at: Moment) -> DisciplineRecord {
     DisciplineRecord {
         version: record.version + 1,
-        updated_at: now_utc(),
+        updated_at: at.stored(),
         ..record.clone()
     }
 }
@@ -295,7 +296,7 @@ async fn update_offense(
                 definition: serde_json::to_string(&request.definition)
                     .map_err(ApiError::internal)?,
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: actor.at.stored(),
                 ..before.clone()
             };
             store::save_offense(connection, &actor, &before, &after)?;
@@ -467,7 +468,7 @@ pub fn record_offense<P>(
     caller: &Authorized<P>,
     request: NewRecord,
 ) -> Result<DisciplineRecord, ApiError> {
-    if request.occurred_at.0 > OffsetDateTime::now_utc() {
+    if request.occurred_at.0 > caller.actor.at.instant() {
         return Err(ApiError::invalid_field(
             "occurred_at",
             "must not be in the future",
@@ -551,7 +552,7 @@ pub(crate) fn open_record(
         new.occurred_at,
         &facts,
     )?;
-    let now = now_utc();
+    let now = actor.at.stored();
     let record = with_penalty(
         DisciplineRecord {
             id: new_id(),
@@ -734,7 +735,7 @@ async fn record_statement(
                     before.status
                 )));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, caller.actor.at);
             after.statement = Some(request.statement.trim().to_owned());
             after.statement_note = if own { None } else { note.map(str::to_owned) };
             after.statement_at = Some(after.updated_at);
@@ -813,7 +814,7 @@ async fn confirm_record(
                 before.occurred_at,
                 &facts,
             )?;
-            let mut after = with_penalty(next_version(&before), &penalty)?;
+            let mut after = with_penalty(next_version(&before, caller.actor.at), &penalty)?;
             after.status = RecordStatus::Confirmed.as_str().into();
             after.confirmed_by = Some(caller.claims.sub.clone());
             after.confirmed_at = Some(after.updated_at);
@@ -886,7 +887,7 @@ async fn withdraw_record(
                     before.status
                 )));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, caller.actor.at);
             after.status = RecordStatus::Withdrawn.as_str().into();
             store::save_record(
                 connection,
@@ -1064,7 +1065,7 @@ async fn close_hr_case(
             if before.status != HrCaseStatus::Open.as_str() {
                 return Err(ApiError::conflict(format!("HR case {id} is closed")));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = HrCase {
                 status: HrCaseStatus::Closed.as_str().into(),
                 closing_note: Some(request.note.trim().to_owned()),

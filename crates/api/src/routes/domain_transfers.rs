@@ -4,13 +4,12 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::domain_transfer::{TransferEvidence, TransferRequirement, transfer_missing};
 use zhidu_store::domain_transfers::{self as store, DomainTransfer};
-use zhidu_store::{new_id, now_utc};
+use zhidu_store::new_id;
 
 use crate::auth::{Authorized, CustomerEditors, CustomerService, Managers, Role};
 use crate::error::{
@@ -133,7 +132,7 @@ async fn request_transfer(
     let transfer = state
         .write(move |connection| {
             let customer = existing_customer(connection, "customer_id", &request.customer_id)?;
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let transfer = DomainTransfer {
                 id: new_id(),
                 customer_id: customer.id,
@@ -265,7 +264,7 @@ async fn record_evidence(
                 Role::Admin.as_str()
             )));
         }
-        if call.called_at.0 > OffsetDateTime::now_utc() {
+        if call.called_at.0 > caller.actor.at.instant() {
             return Err(ApiError::invalid_field(
                 "confirmation_call.called_at",
                 "must not be in the future",
@@ -278,7 +277,7 @@ async fn record_evidence(
             let before = changeable(connection, &id, request.version)?;
             let mut after = DomainTransfer {
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: caller.actor.at.stored(),
                 ..before.clone()
             };
             if let Some(document) = request.proof_document {
@@ -370,7 +369,7 @@ async fn approve_transfer(
                 )
                 .with("missing", &missing));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = DomainTransfer {
                 status: "approved".into(),
                 approved_by: Some(caller.claims.sub.clone()),

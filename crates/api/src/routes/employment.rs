@@ -5,12 +5,11 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::approval::StepKind;
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::employment::{
     Extension, ExtensionRefusal, PromotionEligibility, REGULARIZATION_CHAIN,
     extended_probation_end, promotion_eligibility, regularization_performance_check,
@@ -24,8 +23,8 @@ use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{
     self as store, PerformanceRecord, ProbationExtension, RegularizationApplication,
 };
+use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{new_id, now_utc};
 
 use crate::approvals::{self, DecisionRequest, StepView, chain_view};
 use crate::auth::{Authorized, PeopleAdmins, PerformanceRecorders, Role, Staff};
@@ -209,7 +208,7 @@ async fn extend_probation(
                             .with("last_possible_day", IsoDate(last_possible_day))
                     }
                 })?;
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = Employee {
                 probation_end: Some(new_end),
                 version: before.version + 1,
@@ -366,7 +365,7 @@ async fn record_performance(
                 company_funded_spend_fen: spend.fen(),
                 note: body.note.unwrap_or_default().trim().to_owned(),
                 recorded_by: caller.claims.sub.clone(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             store::insert_performance_record(connection, &caller.actor, &record).map_err(
                 |error| match ApiError::from(error) {
@@ -638,7 +637,7 @@ async fn file_application(
                 },
             )?;
             let steps = regularization_approvers(connection, &employee)?;
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let application = RegularizationApplication {
                 id: new_id(),
                 employee_id: employee.id.clone(),
@@ -802,9 +801,12 @@ async fn decide_application(
                     .ok_or_else(|| ApiError::internal("application without employee"))?;
                 ensure_employed(&before)?;
                 let regular = Employee {
-                    probation_end: Some(regularized_probation_end(before.probation_end, today())),
+                    probation_end: Some(regularized_probation_end(
+                        before.probation_end,
+                        caller.actor.at.today(),
+                    )),
                     version: before.version + 1,
-                    updated_at: now_utc(),
+                    updated_at: caller.actor.at.stored(),
                     ..before.clone()
                 };
                 people::update_employee(
@@ -856,7 +858,7 @@ async fn withdraw_application(
             if before.version != body.version {
                 return Err(ApiError::stale("the application changed since you read it"));
             }
-            let after = approvals::Decidable::with_status(&before, "withdrawn");
+            let after = approvals::Decidable::with_status(&before, "withdrawn", caller.actor.at);
             store::update_regularization_application(
                 connection,
                 &caller.actor,

@@ -21,8 +21,8 @@ use zhidu_domain::roster::{Half, HalfDays};
 use zhidu_store::approvals::{self as approval_store, ApprovalStep};
 use zhidu_store::db::DbConnection;
 use zhidu_store::leave::{self as leave_store, LeaveRequest};
+use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{new_id, now_utc};
 
 use crate::approvals::{
     self, Decidable, DecisionRequest, StepView, chain_view, department_head_for,
@@ -314,7 +314,7 @@ async fn file_leave(
                     .iter()
                     .map(existing_leave)
                     .collect();
-            let now = OffsetDateTime::now_utc();
+            let now = caller.actor.at.instant();
             let assessment = assess_leave(
                 &policy,
                 &calendar,
@@ -342,10 +342,10 @@ async fn file_leave(
                 certified: application.leave_type == LeaveType::Sick
                     && application.facts.certificate.is_some(),
                 status: "pending".into(),
-                filed_at: now_utc(),
+                filed_at: caller.actor.at.stored(),
                 version: 1,
-                created_at: now_utc(),
-                updated_at: now_utc(),
+                created_at: caller.actor.at.stored(),
+                updated_at: caller.actor.at.stored(),
             };
             let steps = chain_steps(connection, &employee, &assessment)?;
             let chain = approvals::new_chain(LEAVE, &request.id, &steps);
@@ -536,7 +536,7 @@ fn extend_probation<P>(
     let after = Employee {
         probation_end: Some(new_end.0),
         version: employee.version + 1,
-        updated_at: now_utc(),
+        updated_at: caller.actor.at.stored(),
         ..employee.clone()
     };
     people::update_employee(
@@ -584,7 +584,7 @@ async fn withdraw_leave(
             if before.version != body.version {
                 return Err(ApiError::stale("the request changed since you read it"));
             }
-            let after = before.with_status("withdrawn");
+            let after = before.with_status("withdrawn", caller.actor.at);
             leave_store::update_leave_request(
                 connection,
                 &caller.actor,
@@ -657,7 +657,7 @@ async fn attach_certificate(
             let due = due.and_then(|d| {
                 OffsetDateTime::parse(&d, &time::format_description::well_known::Rfc3339).ok()
             });
-            if due.is_some_and(|due| OffsetDateTime::now_utc() > due) {
+            if due.is_some_and(|due| caller.actor.at.instant() > due) {
                 return Err(ApiError::rule_refused(
                     "LEAVE-2",
                     "the certificate was due within 24 hours after the leave ended; the days count as personal leave",
@@ -672,7 +672,7 @@ async fn attach_certificate(
                 facts: serde_json::to_string(&facts).map_err(ApiError::internal)?,
                 certified: true,
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: caller.actor.at.stored(),
                 ..before.clone()
             };
             leave_store::update_leave_request(

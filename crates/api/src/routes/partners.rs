@@ -9,8 +9,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::settlement::PartnerType;
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::partners::{self, Credential, Partner};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders, Role};
 use crate::config::random_secret;
@@ -166,7 +166,7 @@ async fn create_partner(
             ));
         }
     }
-    let now = now_utc();
+    let now = caller.actor.at.stored();
     let partner = Partner {
         id: new_id(),
         partner_type: type_text(request.partner_type).to_owned(),
@@ -316,7 +316,7 @@ async fn issue_credential(
         client_id: format!("partner-{}", random_secret(12)),
         partner_id: id,
         secret_hash: hash,
-        created_at: now_utc(),
+        created_at: caller.actor.at.stored(),
         revoked_at: None,
     };
     let actor = caller.actor;
@@ -394,7 +394,7 @@ async fn revoke_credential(
                 connection,
                 &actor,
                 &credential,
-                now_utc(),
+                actor.at.stored(),
             )?)
         })
         .await?;

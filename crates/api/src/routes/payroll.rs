@@ -8,11 +8,10 @@ use std::collections::HashMap;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::payroll::{
     DisciplineFine, PayDate, PayLineKind, PayrollFacts, Payslip, PayslipInput, compute_payslip,
@@ -20,10 +19,10 @@ use zhidu_domain::payroll::{
 };
 use zhidu_domain::person::LeavingReason;
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{discipline, employment};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, PayrollApprovers, PayrollDesk, Role, Staff};
 use crate::error::{
@@ -173,15 +172,22 @@ struct ComputedMonth {
 }
 
 /// PAY-1..5: every employee employed during `month`, through the same attendance evaluation
-/// the attendance endpoints use, with the month's bonuses.
+/// the attendance endpoints use, with the month's bonuses, evaluated as of `today`.
 fn compute_month(
     connection: &mut DbConnection,
     state: &AppState,
     run_id: &str,
     month: YearMonth,
+    today: Date,
 ) -> Result<ComputedMonth, ApiError> {
     let employees = people::employed_between(connection, month.first_day(), month.last_day())?;
-    let months = evaluate_employees(connection, &state.attendance_policy, &employees, month)?;
+    let months = evaluate_employees(
+        connection,
+        &state.attendance_policy,
+        &employees,
+        month,
+        today,
+    )?;
     let ids: Vec<String> = employees.iter().map(|e| e.id.clone()).collect();
     let bonuses: HashMap<String, Money> =
         payroll_store::performance_bonuses_of(connection, &ids, &month.to_string())?
@@ -343,7 +349,7 @@ async fn run_payroll(
         return Err(ApiError::forbidden("payroll is computed by HR or finance"));
     }
     let month = request.month;
-    let today = OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+    let today = caller.actor.at.today();
     if month.last_day() >= today {
         return Err(ApiError::invalid_field(
             "month",
@@ -368,7 +374,7 @@ async fn run_payroll(
                 .into_iter()
                 .next();
             let action = run_action(newest, request.correction_reason)?;
-            let now = now_utc();
+            let now = actor.at.stored();
             let (id, revision, reason, before) = match &action {
                 RunAction::First => (new_id(), 1, None, None),
                 RunAction::Recompute(draft) => (
@@ -381,7 +387,7 @@ async fn run_payroll(
                     (new_id(), of.revision + 1, Some(reason.clone()), None)
                 }
             };
-            let computed = compute_month(connection, &calendar_state, &id, month)?;
+            let computed = compute_month(connection, &calendar_state, &id, month, today)?;
             let run = PayrollRun {
                 id,
                 month: month.to_string(),
@@ -550,7 +556,7 @@ async fn approve_run(
                     before.problem_count
                 )));
             }
-            let now = now_utc();
+            let now = actor.at.stored();
             for earlier in payroll_store::runs_of_month(connection, &before.month)?
                 .into_iter()
                 .filter(|run| run.status == "approved")
@@ -727,14 +733,15 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 #[get("/{id}/payslips.xlsx")]
 async fn export_xlsx(
     state: web::Data<AppState>,
-    _caller: Authorized<PayrollDesk>,
+    caller: Authorized<PayrollDesk>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let at = caller.actor.at;
     let (run, slips) = state
         .read(move |connection| whole_run(connection, &id))
         .await?;
-    let body = web::block(move || xlsx_export(&slips))
+    let body = web::block(move || xlsx_export(&slips, at))
         .await
         .map_err(ApiError::internal)??;
     Ok(attachment(&run, "xlsx", XLSX, body))
@@ -936,7 +943,7 @@ async fn set_bonus(
                     "send the bonus's current version (none before the first entry)",
                 ));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = PerformanceBonus {
                 employee_id: id,
                 month,

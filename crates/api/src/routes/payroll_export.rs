@@ -1,9 +1,10 @@
 //! A payroll run as finance opens it: CSV and an Excel workbook. One column per kind of
 //! payslip line, in the order the payslip lists them, so every row adds up across.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use zhidu_domain::money::Money;
 use zhidu_domain::payroll::PayLineKind;
+use zhidu_store::clock::Moment;
 
 use crate::error::ApiError;
 use crate::routes::payroll::PayslipView;
@@ -122,12 +123,15 @@ fn yuan(amount: Money) -> f64 {
 }
 
 /// The run as an XLSX workbook: `Payslips`, one row per employee, and `Lines`, every line.
-pub fn xlsx_export(slips: &[PayslipView]) -> Result<Vec<u8>, ApiError> {
-    build_workbook(slips).map_err(ApiError::internal)
+/// The workbook's creation time is `at`, the application clock's reading, not the system's.
+pub fn xlsx_export(slips: &[PayslipView], at: Moment) -> Result<Vec<u8>, ApiError> {
+    build_workbook(slips, at).map_err(ApiError::internal)
 }
 
-fn build_workbook(slips: &[PayslipView]) -> Result<Vec<u8>, XlsxError> {
+fn build_workbook(slips: &[PayslipView], at: Moment) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_timestamp(at.instant().unix_timestamp())?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
     let sheet = workbook.add_worksheet();

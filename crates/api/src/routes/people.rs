@@ -16,9 +16,10 @@ use zhidu_domain::person::{Gender, LeavingReason, default_probation_end};
 use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
 use zhidu_domain::sla::Rank;
 use zhidu_store::audit::Actor;
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Department, Employee, EmployeeScope};
-use zhidu_store::{new_id, now_utc, users};
+use zhidu_store::{new_id, users};
 
 use crate::auth::{Authorized, PeopleAdmins, Role, Staff};
 use crate::error::{
@@ -202,7 +203,7 @@ async fn create_department(
         Some(times) => times.shift("shift")?,
         None => Shift::default(),
     };
-    let now = now_utc();
+    let now = caller.actor.at.stored();
     let department = Department {
         id: new_id(),
         name: request.name.trim().to_owned(),
@@ -312,7 +313,7 @@ async fn change_department(
             }
             let after = Department {
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: actor.at.stored(),
                 ..change(connection, before.clone())?
             };
             people::update_department(connection, &actor, action, &before, &after)?;
@@ -705,7 +706,7 @@ async fn create_employee(
     Json(request): Json<CreateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
     check_salary("base_salary", request.base_salary)?;
-    let now = now_utc();
+    let now = caller.actor.at.stored();
     let hired_on = request.hired_on.0;
     let employee = Employee {
         id: new_id(),
@@ -785,7 +786,7 @@ pub struct UpdateEmployee {
 }
 
 impl UpdateEmployee {
-    fn apply(self, before: &Employee) -> Employee {
+    fn apply(self, before: &Employee, at: Moment) -> Employee {
         let or_keep = |new: Option<IsoDate>, old: Option<Date>| new.map(|d| d.0).or(old);
         Employee {
             name: self
@@ -820,7 +821,7 @@ impl UpdateEmployee {
                 .rest_day
                 .map_or_else(|| before.rest_day.clone(), |d| d.name().to_owned()),
             version: before.version + 1,
-            updated_at: now_utc(),
+            updated_at: at.stored(),
             ..before.clone()
         }
     }
@@ -858,7 +859,7 @@ async fn update_employee(
                 ));
             }
             let successor = request.successor_id.clone();
-            let after = request.apply(&before);
+            let after = request.apply(&before, caller.actor.at);
             check_employment_dates(&after)?;
             check_references(connection, &after)?;
             people::update_employee(

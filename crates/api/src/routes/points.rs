@@ -15,7 +15,7 @@ use zhidu_domain::points::{
 };
 use zhidu_store::db::DbConnection;
 use zhidu_store::points::{self, PointEntry, Redemption, Setting};
-use zhidu_store::{StoreError, customers, new_id, now_utc};
+use zhidu_store::{StoreError, customers, new_id};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
@@ -126,7 +126,7 @@ async fn set_rate(
                 key: RATE_KEY.into(),
                 value: request.yuan_per_point.to_string(),
                 version: before.as_ref().map_or(1, |s| s.version + 1),
-                updated_at: now_utc(),
+                updated_at: actor.at.stored(),
             };
             points::save_setting(connection, &actor, before.as_ref(), &after)?;
             Ok(after)
@@ -361,7 +361,7 @@ async fn request_redemption(
     let redemption = state
         .write(move |connection| {
             existing_customer(connection, &request.customer_id)?;
-            let now = now_utc();
+            let now = actor.at.stored();
             let redemption = Redemption {
                 id: new_id(),
                 customer_id: request.customer_id,
@@ -419,7 +419,7 @@ async fn take_step<P: 'static>(
             let mut after = Redemption {
                 status: status_text(status).into(),
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: caller.actor.at.stored(),
                 ..before.clone()
             };
             change(&mut after, &caller.claims.sub);

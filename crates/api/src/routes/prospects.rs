@@ -19,6 +19,7 @@ use zhidu_domain::lead::{
     follow_up_passed_to_other, invitation_claims_prospect, prospect_owner, settle_contested_deal,
 };
 use zhidu_domain::money::Money;
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::discipline as discipline_store;
 use zhidu_store::people;
@@ -26,7 +27,7 @@ use zhidu_store::prospects::{
     self as store, Prospect, ProspectDeal, ProspectDeposit, ProspectFilter, ProspectFollowUp,
     ProspectInvitation,
 };
-use zhidu_store::{StoreError, new_id, now_utc};
+use zhidu_store::{StoreError, new_id};
 
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
@@ -67,8 +68,8 @@ fn utc(stored: PrimitiveDateTime) -> OffsetDateTime {
     stored.assume_utc()
 }
 
-fn not_in_future(field: &str, at: Instant) -> Result<(), ApiError> {
-    if at.0 > OffsetDateTime::now_utc() {
+fn not_in_future(field: &str, at: Instant, now: Moment) -> Result<(), ApiError> {
+    if at.0 > now.instant() {
         return Err(ApiError::invalid_field(field, "must not be in the future"));
     }
     Ok(())
@@ -163,9 +164,10 @@ fn follow_up_owner_at(
     Some((if passed { other } else { owner }.clone(), passed))
 }
 
-fn prospect_view(prospect: Prospect) -> Result<ProspectView, ApiError> {
+/// The prospect as of `now` (the follow-up owner depends on it).
+fn prospect_view(prospect: Prospect, now: Moment) -> Result<ProspectView, ApiError> {
     let policy = LeadPolicy::default();
-    let follow_up = follow_up_owner_at(&policy, &prospect, OffsetDateTime::now_utc()).and_then(
+    let follow_up = follow_up_owner_at(&policy, &prospect, now.instant()).and_then(
         |(owner_id, passed_to_other)| {
             Some(FollowUpView {
                 owner_id,
@@ -200,10 +202,10 @@ fn existing_prospect(connection: &mut DbConnection, id: &str) -> Result<Prospect
         .ok_or_else(|| ApiError::not_found(format!("no prospect {id}")))
 }
 
-fn next_version(prospect: &Prospect) -> Prospect {
+fn next_version(prospect: &Prospect, at: Moment) -> Prospect {
     Prospect {
         version: prospect.version + 1,
-        updated_at: now_utc(),
+        updated_at: at.stored(),
         ..prospect.clone()
     }
 }
@@ -252,7 +254,8 @@ async fn create_prospect(
     caller: Authorized<Staff>,
     Json(request): Json<NewProspect>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = now_utc();
+    let at = caller.actor.at;
+    let now = at.stored();
     let prospect = Prospect {
         id: new_id(),
         company_name: request.company_name.trim().to_owned(),
@@ -277,7 +280,7 @@ async fn create_prospect(
             Ok(prospect)
         })
         .await?;
-    Ok(HttpResponse::Created().json(prospect_view(prospect)?))
+    Ok(HttpResponse::Created().json(prospect_view(prospect, at)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -303,7 +306,7 @@ pub struct ProspectListParams {
 #[get("")]
 async fn list_prospects(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     Query(params): Query<ProspectListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams {
@@ -321,7 +324,7 @@ async fn list_prospects(
         .read(move |connection| Ok(store::list_prospects(connection, &filter)?))
         .await?;
     let page = Page::from_rows(rows, limit, |p| &p.id);
-    let page = page.map(prospect_view);
+    let page = page.map(|prospect| prospect_view(prospect, caller.actor.at));
     Ok(HttpResponse::Ok().json(Page {
         items: page.items.into_iter().collect::<Result<Vec<_>, _>>()?,
         next_cursor: page.next_cursor,
@@ -526,7 +529,7 @@ pub struct ProspectDetail {
 #[get("/{id}")]
 async fn get_prospect(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -544,7 +547,7 @@ async fn get_prospect(
         })
         .await?;
     Ok(HttpResponse::Ok().json(ProspectDetail {
-        prospect: prospect_view(prospect)?,
+        prospect: prospect_view(prospect, caller.actor.at)?,
         invitations: invitations.into_iter().map(Into::into).collect(),
         deals: deals.into_iter().map(deal_view).collect::<Result<_, _>>()?,
         deposits: deposits.into_iter().map(Into::into).collect(),
@@ -606,7 +609,7 @@ async fn create_invitation(
     id: web::Path<String>,
     Json(request): Json<NewInvitation>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("confirmed_at", request.confirmed_at)?;
+    not_in_future("confirmed_at", request.confirmed_at, caller.actor.at)?;
     if request.appointment_at.0 < request.confirmed_at.0 {
         return Err(ApiError::invalid_field(
             "appointment_at",
@@ -649,7 +652,7 @@ async fn create_invitation(
                 place: request.place.trim().to_owned(),
                 claims: invitation_claims_prospect(&policy, &new),
                 recorded_by: caller.claims.sub.clone(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             store::insert_invitation(connection, &caller.actor, &invitation)?;
             let mut all = existing;
@@ -663,7 +666,7 @@ async fn create_invitation(
             let after = Prospect {
                 ownership: ownership.as_str().into(),
                 owner_id,
-                ..next_version(&before)
+                ..next_version(&before, caller.actor.at)
             };
             store::save_prospect(
                 connection,
@@ -674,7 +677,7 @@ async fn create_invitation(
             )?;
             Ok(InvitationOutcome::Recorded(Box::new(InvitationRecorded {
                 invitation: invitation.into(),
-                prospect: prospect_view(after)?,
+                prospect: prospect_view(after, caller.actor.at)?,
             })))
         })
         .await?;
@@ -745,7 +748,7 @@ async fn create_deal(
     Json(request): Json<NewDeal>,
 ) -> Result<HttpResponse, ApiError> {
     positive_amount(request.amount)?;
-    not_in_future("closed_at", request.closed_at)?;
+    not_in_future("closed_at", request.closed_at, caller.actor.at)?;
     let id = id.into_inner();
     let deal = state
         .write(move |connection| {
@@ -766,7 +769,7 @@ async fn create_deal(
                 return Err(ApiError::validation(errors));
             }
             let contested = deal_is_contested(&claimants);
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let deal = ProspectDeal {
                 id: new_id(),
                 prospect_id: id,
@@ -930,7 +933,7 @@ async fn resolve_deal(
                     (DealStatus::Void, None, None)
                 }
             };
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = ProspectDeal {
                 status: status.as_str().into(),
                 owner_id,
@@ -1008,7 +1011,7 @@ async fn create_deposit(
     Json(request): Json<NewDeposit>,
 ) -> Result<HttpResponse, ApiError> {
     positive_amount(request.amount)?;
-    not_in_future("collected_at", request.collected_at)?;
+    not_in_future("collected_at", request.collected_at, caller.actor.at)?;
     let id = id.into_inner();
     let deposit = state
         .write(move |connection| {
@@ -1021,7 +1024,7 @@ async fn create_deposit(
                 amount_fen: request.amount.fen(),
                 collected_at: stored_utc(request.collected_at.0),
                 recorded_by: caller.claims.sub.clone(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             store::insert_deposit(connection, &caller.actor, &deposit)?;
             Ok(deposit)
@@ -1090,7 +1093,8 @@ async fn assign_follow_up(
     id: web::Path<String>,
     Json(request): Json<FollowUpAssignment>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("interviewed_at", request.interviewed_at)?;
+    not_in_future("interviewed_at", request.interviewed_at, caller.actor.at)?;
+    let at = caller.actor.at;
     let id = id.into_inner();
     let policy = LeadPolicy::default();
     let prospect = state
@@ -1149,7 +1153,7 @@ async fn assign_follow_up(
                 follow_up_owner_id: Some(owner_id),
                 follow_up_other_id: Some(other_id),
                 follow_up_since: Some(stored_utc(request.interviewed_at.0)),
-                ..next_version(&before)
+                ..next_version(&before, caller.actor.at)
             };
             store::save_prospect(
                 connection,
@@ -1161,7 +1165,7 @@ async fn assign_follow_up(
             Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(prospect_view(prospect)?))
+    Ok(HttpResponse::Ok().json(prospect_view(prospect, at)?))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -1192,7 +1196,7 @@ async fn create_follow_up(
     id: web::Path<String>,
     Json(request): Json<NewFollowUp>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("occurred_at", request.occurred_at)?;
+    not_in_future("occurred_at", request.occurred_at, caller.actor.at)?;
     let id = id.into_inner();
     let policy = LeadPolicy::default();
     let follow_up = state
@@ -1221,13 +1225,13 @@ async fn create_follow_up(
                 occurred_at,
                 note: request.note.trim().to_owned(),
                 recorded_by: caller.claims.sub.clone(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             store::insert_follow_up(connection, &caller.actor, &follow_up)?;
             if request.result == FollowUpResult::Success {
                 let after = Prospect {
                     converted_at: Some(occurred_at),
-                    ..next_version(&before)
+                    ..next_version(&before, caller.actor.at)
                 };
                 store::save_prospect(
                     connection,

@@ -9,8 +9,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
 use zhidu_domain::publication::{lists_service_hotline, star_is_published};
+use zhidu_store::StoreError;
 use zhidu_store::publication::{self as store, CURRENT, ServiceInfo};
-use zhidu_store::{StoreError, now_utc};
 
 use crate::auth::{Admins, Authorized};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Stale, Unavailable};
@@ -313,7 +313,7 @@ async fn publish_service_info(
                 content: serde_json::to_string(&page).map_err(ApiError::internal)?,
                 version: expected.unwrap_or(0) + 1,
                 updated_by: caller.claims.sub.clone(),
-                updated_at: now_utc(),
+                updated_at: caller.actor.at.stored(),
             };
             store::save_service_info(connection, &caller.actor, before.as_ref(), &after)?;
             Ok(after)

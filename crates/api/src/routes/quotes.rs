@@ -109,17 +109,18 @@ pub struct QuoteResponse {
 #[post("/{id}/quotes")]
 async fn check_quote(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     id: web::Path<String>,
     Json(request): Json<QuoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let min_price = minimum_for(request.unit_cost, &state.tier_policy)?;
     let policy = state.tier_policy.clone();
+    let at = caller.actor.at;
     let tier = state
         .read(move |connection| {
             let customer = find_customer(connection, &id)?;
-            Ok(current_tier(connection, &customer, &policy)?.tier)
+            Ok(current_tier(connection, &customer, &policy, at)?.tier)
         })
         .await?;
     let floor = if tier == Tier::A {

@@ -6,15 +6,14 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::settlement::{aging_bucket, needs_analysis, needs_credit_approval};
+use zhidu_store::clock::Moment;
 use zhidu_store::receivables::{self, CreditTerms, Receivable, ReceivableEvent};
-use zhidu_store::{customers, new_id, now_utc, partners};
+use zhidu_store::{customers, new_id, partners};
 
 use crate::auth::{Authorized, FinanceDesk, GeneralManagers};
 use crate::error::{
@@ -107,7 +106,7 @@ async fn set_terms(
                 credit_limit_fen: request.credit_limit.fen(),
                 credit_period_days: request.credit_period_days,
                 version: before.as_ref().map_or(1, |t| t.version + 1),
-                updated_at: now_utc(),
+                updated_at: actor.at.stored(),
             };
             receivables::save_terms(connection, &actor, before.as_ref(), &after)?;
             Ok(after)
@@ -254,8 +253,9 @@ fn new_entry(
     facts: &EntryFacts,
     amount: Money,
     approver_id: Option<String>,
+    at: Moment,
 ) -> Receivable {
-    let now = now_utc();
+    let now = at.stored();
     Receivable {
         id: new_id(),
         customer_id,
@@ -344,6 +344,7 @@ async fn record(
                 },
                 request.amount,
                 request.approver_id.clone(),
+                actor.at,
             );
             receivables::insert_receivable(connection, &actor, &receivable)?;
             Ok(receivable)
@@ -437,7 +438,7 @@ async fn add_event(
                 note: input.note,
                 occurred_on: input.occurred_on,
                 recorded_by,
-                created_at: now_utc(),
+                created_at: actor.at.stored(),
             };
             let mut after = before.clone();
             if event.kind == "recovery" {
@@ -480,7 +481,7 @@ async fn add_event(
                 after.paid_fen += amount;
             }
             after.version += 1;
-            after.updated_at = now_utc();
+            after.updated_at = actor.at.stored();
             receivables::update_receivable(
                 connection,
                 &actor,
@@ -709,13 +710,12 @@ pub struct AgingView {
 #[get("/aging")]
 async fn aging(
     state: web::Data<AppState>,
-    _caller: Authorized<FinanceDesk>,
+    caller: Authorized<FinanceDesk>,
     Query(params): Query<AgingParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let as_of = params.as_of.map_or_else(
-        || OffsetDateTime::now_utc().to_offset(SHANGHAI).date(),
-        |d| d.0,
-    );
+    let as_of = params
+        .as_of
+        .map_or_else(|| caller.actor.at.today(), |d| d.0);
     let mut policy = state.settlement_policy.clone();
     if let Some(text) = &params.buckets {
         policy.aging_buckets = bucket_bounds(text)?;
@@ -802,7 +802,7 @@ async fn change_entry(
             }
             let after = Receivable {
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: actor.at.stored(),
                 ..change(&before)?
             };
             receivables::update_receivable(connection, &actor, action, &before, &after)?;
@@ -880,7 +880,7 @@ async fn decide_bad_debt(
     id: web::Path<String>,
     Json(request): Json<BadDebtDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+    let today = caller.actor.at.today();
     let view = change_entry(
         &state,
         caller.actor,
@@ -1090,7 +1090,7 @@ async fn joining_fee(
                 ));
             }
             existing_employee(connection, "handler_id", &facts.handler_id)?;
-            let receivable = new_entry((None, Some(partner.id)), &facts, fee, None);
+            let receivable = new_entry((None, Some(partner.id)), &facts, fee, None, actor.at);
             receivables::insert_receivable(connection, &actor, &receivable)?;
             Ok(receivable)
         })

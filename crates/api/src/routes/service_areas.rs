@@ -12,8 +12,8 @@ use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
     Kpi, complaint_rate_kpi, maintainer_overloaded, reply_rate_kpi, satisfaction_kpi,
 };
+use zhidu_store::new_id;
 use zhidu_store::service_areas::{self, ServiceArea};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
@@ -100,7 +100,7 @@ async fn create_area(
     caller: Authorized<Managers>,
     Json(request): Json<CreateServiceArea>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = now_utc();
+    let now = caller.actor.at.stored();
     let area = ServiceArea {
         id: new_id(),
         name: request.name.trim().to_owned(),
@@ -201,7 +201,7 @@ async fn update_area(
                     .maintainer_id
                     .unwrap_or(before.maintainer_id.clone()),
                 version: before.version + 1,
-                updated_at: now_utc(),
+                updated_at: actor.at.stored(),
                 ..before.clone()
             };
             service_areas::save(connection, &actor, &before, &after)?;

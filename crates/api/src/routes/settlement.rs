@@ -9,14 +9,13 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::settlement::{
     FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, SplitBasis, franchise_split,
     period_accounts, period_containing, settlement_periods,
 };
 use zhidu_store::payments::{self, DailySum, FollowUp, FranchiseSettlement, Payment};
-use zhidu_store::{new_id, now_utc, partners};
+use zhidu_store::{new_id, partners};
 
 use crate::auth::{Authorized, FinanceDesk, PartnerReaders, SettlementDesk};
 use crate::error::{
@@ -210,7 +209,7 @@ async fn record_payment(
                 amount_fen: request.amount.fen(),
                 received_on: request.received_on.0,
                 reference: request.reference.trim().to_owned(),
-                created_at: now_utc(),
+                created_at: actor.at.stored(),
             };
             payments::insert_payment(connection, &actor, &payment)?;
             Ok((payment, period))
@@ -282,13 +281,12 @@ pub struct OverduePeriod {
 #[get("/overdue")]
 async fn overdue(
     state: web::Data<AppState>,
-    _caller: Authorized<SettlementDesk>,
+    caller: Authorized<SettlementDesk>,
     Query(params): Query<OverdueParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let as_of = params.as_of.map_or_else(
-        || time::OffsetDateTime::now_utc().to_offset(SHANGHAI).date(),
-        |d| d.0,
-    );
+    let as_of = params
+        .as_of
+        .map_or_else(|| caller.actor.at.today(), |d| d.0);
     let policy = state.settlement_policy.clone();
     let overdue = state
         .read(move |connection| {
@@ -391,7 +389,7 @@ async fn follow_up(
         .write(move |connection| {
             let partner = partners::find_partner(connection, &partner_id)?
                 .ok_or_else(|| ApiError::not_found(format!("no partner {partner_id}")))?;
-            let today = time::OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+            let today = actor.at.today();
             let expected: Vec<(Date, Money)> = payments::expected_by_day(connection, today)?
                 .into_iter()
                 .filter(|r| r.partner_id == partner.id)
@@ -417,7 +415,7 @@ async fn follow_up(
                     "send the follow-up's current version (none when creating it)",
                 ));
             }
-            let now = now_utc();
+            let now = actor.at.stored();
             let base = before.clone().unwrap_or(FollowUp {
                 partner_id: partner.id.clone(),
                 due_on,
@@ -546,7 +544,7 @@ async fn settle_franchise_month(
                 }
                 .into(),
                 created_by: actor.subject.clone(),
-                created_at: now_utc(),
+                created_at: actor.at.stored(),
             };
             payments::insert_franchise_settlement(connection, &actor, &settlement)?;
             Ok(settlement)

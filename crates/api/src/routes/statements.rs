@@ -14,11 +14,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::partners;
 use zhidu_store::statements::{
     self, LineComment, PartnerOrder, ReconciledLine, ReconciliationTotal, Statement, StatementLine,
 };
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, FinanceDesk, PartnerCallers, PartnerReaders, Role};
 use crate::error::{
@@ -174,7 +174,7 @@ fn store_orders(
             format!("no partner {partner_id}"),
         ));
     }
-    let now = now_utc();
+    let now = caller.at.stored();
     let orders: Vec<PartnerOrder> = lines
         .into_iter()
         .map(|line| PartnerOrder {
@@ -364,7 +364,7 @@ async fn submit_statement(
             total_fen: lines.iter().map(|l| l.amount.fen()).sum(),
             superseded_by: None,
             submitted_by: caller.claims.sub.clone(),
-            created_at: now_utc(),
+            created_at: caller.actor.at.stored(),
         };
         let rows: Vec<StatementLine> = lines
             .iter()
@@ -693,7 +693,7 @@ async fn comment_on_line(
                 .into(),
                 author: caller.claims.sub.clone(),
                 body: request.body.trim().to_owned(),
-                created_at: now_utc(),
+                created_at: caller.actor.at.stored(),
             };
             statements::insert_comment(connection, &caller.actor, &comment)?;
             Ok(comment)

@@ -5,17 +5,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{
     Tier, TierCriterion, TierEvaluation, TierFlag, TierMetrics, TierPolicy, TierReason,
     evaluate_tier, tenure_years,
 };
+use zhidu_store::clock::Moment;
 use zhidu_store::customers::Customer;
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, FinanceDesk, Managers, Staff};
 use crate::checks::quarter_param;
@@ -183,7 +183,7 @@ fn close(
     let quarter_text = quarter.to_string();
     let mut run = TierRun {
         quarter: quarter_text.clone(),
-        closed_at: now_utc(),
+        closed_at: actor.at.stored(),
         closed_by: actor.subject.clone(),
         customer_count: 0,
         tier_a_count: 0,
@@ -252,7 +252,7 @@ async fn close_quarter(
     Json(request): Json<CloseQuarterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let quarter = request.quarter;
-    let today = time::OffsetDateTime::now_utc().to_offset(SHANGHAI).date();
+    let today = caller.actor.at.today();
     if quarter.last_day() >= today {
         return Err(ApiError::rule_refused(
             "TIER-4",
@@ -353,13 +353,14 @@ pub struct CustomerTierView {
     pub owner_gap: bool,
 }
 
-/// The customer's tier for `quarter` now: stored history for a closed quarter, a live
+/// The customer's tier for `quarter` at `at`: stored history for a closed quarter, a live
 /// evaluation of its metrics otherwise.
 fn tier_for(
     connection: &mut DbConnection,
     customer: &Customer,
     quarter: Quarter,
     policy: &TierPolicy,
+    at: Moment,
 ) -> Result<CustomerTierView, ApiError> {
     let quarter_text = quarter.to_string();
     let (closed, evaluated_tier, reasons) =
@@ -387,7 +388,7 @@ fn tier_for(
                 (false, evaluation.tier, reason_views(&evaluation))
             }
         };
-    let tier_override = if quarter == current_quarter_of(customer) {
+    let tier_override = if quarter == current_quarter_of(customer, at) {
         if customer.tier_overridden {
             tiers::latest_override(
                 connection,
@@ -421,24 +422,29 @@ fn tier_for(
 }
 
 /// The quarter a customer's tier is read for when none is asked: the latest closed one it
-/// holds, else the quarter in progress.
-pub fn current_quarter_of(customer: &Customer) -> Quarter {
+/// holds, else the quarter in progress at `at`.
+pub fn current_quarter_of(customer: &Customer, at: Moment) -> Quarter {
     customer
         .current_tier_quarter
         .as_deref()
         .and_then(|q| q.parse().ok())
-        .unwrap_or_else(|| {
-            Quarter::containing(time::OffsetDateTime::now_utc().to_offset(SHANGHAI).date())
-        })
+        .unwrap_or_else(|| Quarter::containing(at.today()))
 }
 
-/// The tier in force for a customer now, with its reasons.
+/// The tier in force for a customer at `at`, with its reasons.
 pub fn current_tier(
     connection: &mut DbConnection,
     customer: &Customer,
     policy: &TierPolicy,
+    at: Moment,
 ) -> Result<CustomerTierView, ApiError> {
-    tier_for(connection, customer, current_quarter_of(customer), policy)
+    tier_for(
+        connection,
+        customer,
+        current_quarter_of(customer, at),
+        policy,
+        at,
+    )
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -459,19 +465,20 @@ pub struct TierParams {
 #[get("/{id}/tier")]
 async fn customer_tier(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     id: web::Path<String>,
     Query(params): Query<TierParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let policy = state.tier_policy.clone();
+    let at = caller.actor.at;
     let view = state
         .read(move |connection| {
             let customer = find_customer(connection, &id)?;
             let quarter = params
                 .quarter
-                .unwrap_or_else(|| current_quarter_of(&customer));
-            tier_for(connection, &customer, quarter, &policy)
+                .unwrap_or_else(|| current_quarter_of(&customer, at));
+            tier_for(connection, &customer, quarter, &policy, at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -515,7 +522,7 @@ async fn override_tier(
                 tier: request.tier.as_str().to_owned(),
                 reason: request.reason.trim().to_owned(),
                 overridden_by: actor.subject.clone(),
-                created_at: now_utc(),
+                created_at: actor.at.stored(),
             };
             let customer =
                 tiers::apply_override(connection, &actor, &tier_override).map_err(|e| match e {
@@ -524,7 +531,7 @@ async fn override_tier(
                     ),
                     other => other.into(),
                 })?;
-            current_tier(connection, &customer, &policy)
+            current_tier(connection, &customer, &policy, actor.at)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))

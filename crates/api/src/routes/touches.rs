@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
@@ -11,8 +10,8 @@ use zhidu_domain::touch::touch_overdue_days;
 use zhidu_store::StoreError;
 use zhidu_store::customers::{self, Customer};
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::touches::{self, OutboxMessage, Touch, UntouchedCustomer};
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Admins, Authorized, CustomerEditors};
 use crate::error::{
@@ -240,7 +239,7 @@ async fn record_touch(
 ) -> Result<HttpResponse, ApiError> {
     if request
         .sent_at
-        .is_some_and(|sent_at| sent_at.0 > OffsetDateTime::now_utc())
+        .is_some_and(|sent_at| sent_at.0 > caller.actor.at.instant())
     {
         return Err(ApiError::invalid_field(
             "sent_at",
@@ -251,7 +250,7 @@ async fn record_touch(
         .write(move |connection| {
             let customer = existing_customer(connection, "customer_id", &request.customer_id)?;
             let recipient = addressed(&request, &customer.phone)?;
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let message = request.sent_at.is_none().then(|| OutboxMessage {
                 id: new_id(),
                 channel: request.channel.as_str().into(),
@@ -479,7 +478,7 @@ async fn retry_message(
                     before.status
                 )));
             }
-            let now = now_utc();
+            let now = caller.actor.at.stored();
             let after = OutboxMessage {
                 status: "pending".into(),
                 attempts: 0,

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
-use zhidu_store::users::{self, User};
 use zhidu_store::clock::Moment;
 use zhidu_store::new_id;
+use zhidu_store::users::{self, User};
 
 use crate::auth::{self, Admins, Authorized, Role, Staff, roles_from_text, roles_to_text};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Unavailable};

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationError};
@@ -16,11 +16,12 @@ use zhidu_domain::sla::{
 use zhidu_domain::tier::Tier;
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::audit::Actor;
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::work_orders::{
     self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
 };
-use zhidu_store::{new_id, now_utc};
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
 use crate::error::{
@@ -116,6 +117,7 @@ fn start_clock_if_ready(
     area_type: AreaType,
     connection: &mut DbConnection,
     policy: &SlaPolicy,
+    at: Moment,
 ) -> Result<(), ApiError> {
     let kind = kind_of(order);
     let missing = missing_materials(
@@ -123,7 +125,7 @@ fn start_clock_if_ready(
         &items(&order.provided_materials),
     );
     if clock_may_start(kind, missing.len(), order.network_ready) {
-        let now = now_utc().assume_utc();
+        let now = at.instant();
         let calendar = load_calendar(connection)?;
         let due = work_order_deadline(kind, area_type, now, &calendar, policy)
             .map_err(|e| ApiError::invalid_field("kind", e.to_string()))?;
@@ -245,15 +247,16 @@ pub struct WorkOrderView {
     pub updated_at: Instant,
 }
 
-impl From<WorkOrder> for WorkOrderView {
-    fn from(o: WorkOrder) -> Self {
+impl WorkOrderView {
+    /// The order as it stands at `at`: past its deadline unresolved, it is breached.
+    pub fn at(o: WorkOrder, at: Moment) -> Self {
         let required = items(&o.required_materials);
         let provided = items(&o.provided_materials);
         let breached = o.breached
             || is_breached(
                 o.due_at.map(|d| d.assume_utc()),
                 o.resolved_at.map(|d| d.assume_utc()),
-                OffsetDateTime::now_utc(),
+                at.instant(),
             );
         WorkOrderView {
             kind: kind_of(&o),
@@ -296,7 +299,11 @@ pub struct WorkOrderDetail {
     pub accountability_cases: Vec<CaseSummary>,
 }
 
-fn detail(connection: &mut DbConnection, order: WorkOrder) -> Result<WorkOrderDetail, ApiError> {
+fn detail(
+    connection: &mut DbConnection,
+    order: WorkOrder,
+    at: Moment,
+) -> Result<WorkOrderDetail, ApiError> {
     let handovers = work_orders::handovers(connection, &order.id)?
         .into_iter()
         .map(|h| HandoverView {
@@ -343,7 +350,7 @@ fn detail(connection: &mut DbConnection, order: WorkOrder) -> Result<WorkOrderDe
         })
         .collect();
     Ok(WorkOrderDetail {
-        order: WorkOrderView::from(order),
+        order: WorkOrderView::at(order, at),
         handovers,
         contact_attempts,
         extensions,
@@ -372,10 +379,10 @@ fn order_at_version(
     Ok(order)
 }
 
-fn next_version(order: &WorkOrder) -> WorkOrder {
+fn next_version(order: &WorkOrder, at: Moment) -> WorkOrder {
     WorkOrder {
         version: order.version + 1,
-        updated_at: now_utc(),
+        updated_at: at.stored(),
         ..order.clone()
     }
 }
@@ -469,7 +476,7 @@ pub fn open_order(
         .ok_or_else(|| ApiError::invalid_field("received_by", "name at least one employee"))?;
     let tier = customer.current_tier.as_deref().and_then(Tier::parse);
     let area_type = AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban);
-    let now = now_utc();
+    let now = actor.at.stored();
     let mut order = WorkOrder {
         id: new_id(),
         customer_id: customer.id.clone(),
@@ -497,7 +504,7 @@ pub fn open_order(
         follow_up_of: None,
         first_answered_at: None,
     };
-    start_clock_if_ready(&mut order, area_type, connection, policy)?;
+    start_clock_if_ready(&mut order, area_type, connection, policy, actor.at)?;
     work_orders::insert(connection, actor, &order)?;
     Ok(order)
 }
@@ -521,7 +528,7 @@ async fn create_work_order(
     let detail = state
         .write(move |connection| {
             let order = open_order(connection, &actor, &policy, &request)?;
-            detail(connection, order)
+            detail(connection, order, actor.at)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -618,16 +625,17 @@ pub struct QueueParams {
 #[get("")]
 async fn list_work_orders(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     Query(params): Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let at = caller.actor.at;
     let due_before = params
         .due_within
         .as_deref()
         .map(|text| {
             parse_iso_duration(text)
                 .filter(|d| d.is_positive() && *d <= Duration::days(3660))
-                .map(|d| stored_utc(OffsetDateTime::now_utc() + d))
+                .map(|d| stored_utc(at.instant() + d))
                 .ok_or_else(|| {
                     ApiError::invalid_field(
                         "due_within",
@@ -654,7 +662,8 @@ async fn list_work_orders(
     let rows = state
         .read(move |connection| Ok(work_orders::queue(connection, &filter)?))
         .await?;
-    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.queue_key).map(WorkOrderView::from);
+    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.queue_key)
+        .map(|o| WorkOrderView::at(o, at));
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -668,14 +677,15 @@ async fn list_work_orders(
 #[get("/{id}")]
 async fn get_work_order(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let at = caller.actor.at;
     let detail = state
         .read(move |connection| {
             let order = find_order(connection, &id)?;
-            detail(connection, order)
+            detail(connection, order, at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -725,7 +735,7 @@ async fn supply_materials(
                     provided.push(item.trim().to_owned());
                 }
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.provided_materials = items_json(&provided);
             let customer = find_customer(connection, &before.customer_id)?;
             start_clock_if_ready(
@@ -733,6 +743,7 @@ async fn supply_materials(
                 AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
                 connection,
                 &policy,
+                actor.at,
             )?;
             work_orders::save(
                 connection,
@@ -741,7 +752,7 @@ async fn supply_materials(
                 &before,
                 &after,
             )?;
-            detail(connection, after)
+            detail(connection, after, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -777,7 +788,7 @@ async fn mark_network_ready(
             if before.network_ready || before.clock_started_at.is_some() {
                 return Err(wrong_state(&before, "the network is already marked ready"));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.network_ready = true;
             let customer = find_customer(connection, &before.customer_id)?;
             start_clock_if_ready(
@@ -785,6 +796,7 @@ async fn mark_network_ready(
                 AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
                 connection,
                 &policy,
+                actor.at,
             )?;
             work_orders::save(
                 connection,
@@ -793,7 +805,7 @@ async fn mark_network_ready(
                 &before,
                 &after,
             )?;
-            detail(connection, after)
+            detail(connection, after, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -828,7 +840,7 @@ async fn record_contact_attempt(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    if request.attempted_at.0 > OffsetDateTime::now_utc() + Duration::minutes(5) {
+    if request.attempted_at.0 > actor.at.instant() + Duration::minutes(5) {
         return Err(ApiError::invalid_field("attempted_at", "is in the future"));
     }
     let detail = state
@@ -853,7 +865,7 @@ async fn record_contact_attempt(
             if attempt.reached {
                 work_orders::note_first_answer(connection, &order.id, attempt.attempted_at)?;
             }
-            detail(connection, order)
+            detail(connection, order, actor.at)
         })
         .await?;
     Ok(HttpResponse::Created().json(detail))
@@ -907,7 +919,7 @@ async fn request_extension(
                 requested_due_at: stored_utc(request.requested_due_at.0),
                 status: "pending".into(),
                 requested_by: actor.subject.clone(),
-                requested_at: now_utc(),
+                requested_at: actor.at.stored(),
                 decided_by: None,
                 decided_at: None,
             };
@@ -966,12 +978,12 @@ async fn decide_extension(
                 }
                 .into(),
                 decided_by: Some(actor.subject.clone()),
-                decided_at: Some(now_utc()),
+                decided_at: Some(actor.at.stored()),
                 ..extension.clone()
             };
             work_orders::decide_extension(connection, &actor, &extension, &decided)?;
             let order = if request.approved && order.status == OPEN {
-                let mut after = next_version(&order);
+                let mut after = next_version(&order, actor.at);
                 after.due_at = Some(extension.requested_due_at);
                 after.queue_key = queue_key(
                     after.urgent,
@@ -983,7 +995,7 @@ async fn decide_extension(
             } else {
                 order
             };
-            detail(connection, order)
+            detail(connection, order, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -1033,7 +1045,7 @@ async fn hand_over(
                     "the order is already assigned to them",
                 ));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.assignee_id = receiver.id.clone();
             if request.accepted_by_owner {
                 after.accountable_id = receiver.id.clone();
@@ -1053,7 +1065,7 @@ async fn hand_over(
                     handed_over_at: after.updated_at,
                 },
             )?;
-            detail(connection, after)
+            detail(connection, after, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -1081,7 +1093,7 @@ pub fn resolve_order(
     if before.status != OPEN {
         return Err(wrong_state(before, "only an open order can be resolved"));
     }
-    let mut after = next_version(before);
+    let mut after = next_version(before, actor.at);
     after.status = RESOLVED.into();
     after.resolved_at = Some(after.updated_at);
     after.resolution = Some(resolution.trim().to_owned());
@@ -1090,7 +1102,7 @@ pub fn resolve_order(
         || is_breached(
             before.due_at.map(|d| d.assume_utc()),
             after.resolved_at.map(|d| d.assume_utc()),
-            OffsetDateTime::now_utc(),
+            actor.at.instant(),
         );
     work_orders::save(connection, actor, "work_order.resolve", before, &after)?;
     Ok(after)
@@ -1117,7 +1129,7 @@ async fn resolve(
         .write(move |connection| {
             let before = order_at_version(connection, &id, request.version)?;
             let after = resolve_order(connection, &actor, &before, &request.resolution)?;
-            detail(connection, after)
+            detail(connection, after, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -1160,11 +1172,11 @@ async fn close_deemed_met(
                     "record a failed phone attempt and a failed visit before closing as deemed met",
                 ));
             }
-            let mut after = next_version(&before);
+            let mut after = next_version(&before, actor.at);
             after.status = DEEMED_MET.into();
             after.resolved_at = Some(after.updated_at);
             work_orders::save(connection, &actor, "work_order.deemed_met", &before, &after)?;
-            detail(connection, after)
+            detail(connection, after, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -1243,7 +1255,7 @@ async fn record_return_visit(
             let follow_up_order_id = if request.solved {
                 None
             } else {
-                let now = now_utc();
+                let now = actor.at.stored();
                 let mut follow_up = WorkOrder {
                     id: new_id(),
                     description: format!("Follow-up of {id}: {}", request.notes.trim()),
@@ -1269,6 +1281,7 @@ async fn record_return_visit(
                     AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
                     connection,
                     &policy,
+                    actor.at,
                 )?;
                 work_orders::insert(connection, &actor, &follow_up)?;
                 Some(follow_up.id)
@@ -1286,7 +1299,7 @@ async fn record_return_visit(
                 notes: request.notes.trim().to_owned(),
                 follow_up_order_id,
                 visited_by: actor.subject.clone(),
-                visited_at: now_utc(),
+                visited_at: actor.at.stored(),
             };
             work_orders::insert_return_visit(connection, &actor, &visit)?;
             Ok(visit)
@@ -1325,9 +1338,10 @@ pub struct DueReturnVisit {
 #[get("/due")]
 async fn return_visits_due(
     state: web::Data<AppState>,
-    _caller: Authorized<Staff>,
+    caller: Authorized<Staff>,
     Query(page): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = caller.actor.at.instant();
     let after = page.after_id()?;
     let limit = page.limit();
     let rows = state
@@ -1339,7 +1353,6 @@ async fn return_visits_due(
             )?)
         })
         .await?;
-    let now = OffsetDateTime::now_utc();
     let policy = state.sla_policy.clone();
     let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.id).map(|order| {
         let resolved_at = order.resolved_at.unwrap_or(order.updated_at).assume_utc();

@@ -6,8 +6,8 @@ use time::macros::{date, time};
 use crate::audit::Actor;
 use crate::customers::{self, Customer};
 use crate::db::DbConnection;
-use crate::people::{self, Department, Employee};
 use crate::new_id;
+use crate::people::{self, Department, Employee};
 use crate::testing::test_moment;
 
 pub fn actor() -> Actor {
