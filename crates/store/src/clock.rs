@@ -62,7 +62,9 @@ pub enum ClockError {
     #[error("this server runs on the real clock; start it with --test-clock to set the time")]
     NotATestClock,
     #[error(
-        "the clock may only move forward: it reads {current}, and {requested} is earlier (stored history must not go back in time)"
+        "the clock may only move forward: it reads {}, and {} is earlier (stored history must not go back in time)",
+        rfc3339(*current),
+        rfc3339(*requested)
     )]
     Backwards {
         current: OffsetDateTime,
@@ -172,6 +174,12 @@ impl Clock {
     }
 }
 
+fn rfc3339(instant: OffsetDateTime) -> String {
+    instant
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| instant.to_string())
+}
+
 /// A poisoned lock still holds a valid instant: a panic cannot leave it half-written.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -217,6 +225,14 @@ mod tests {
                 current: datetime!(2026-12-10 09:00 +8),
                 requested: datetime!(2026-12-10 08:59:59 +8),
             })
+        );
+        assert_eq!(
+            clock
+                .set(datetime!(2026-12-10 08:59:59 +8))
+                .unwrap_err()
+                .to_string(),
+            "the clock may only move forward: it reads 2026-12-10T09:00:00+08:00, and \
+             2026-12-10T08:59:59+08:00 is earlier (stored history must not go back in time)"
         );
         // Setting the instant it already reads is not moving backwards.
         assert_eq!(clock.set(datetime!(2026-12-10 09:00 +8)), Ok(later));

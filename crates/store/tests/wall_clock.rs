@@ -31,14 +31,17 @@ const SQL_READS: &[&str] = &[
     "TRANSACTION_TIMESTAMP",
 ];
 
-/// SQL's `now()`: a call of a function named `now`, not a method `.now()` nor `clock::now()`.
+/// SQL's `now()`: a call of a function named `now` without arguments, not a method
+/// `.now()`, a path `clock::now()` nor the definition `fn now()`.
 fn calls_sql_now(code: &str) -> bool {
     let lower = code.to_lowercase();
-    lower.match_indices("now(").any(|(at, _)| {
-        !lower[..at]
+    lower.match_indices("now()").any(|(at, _)| {
+        let before = &lower[..at];
+        let joined = before
             .chars()
             .next_back()
-            .is_some_and(|before| before.is_alphanumeric() || matches!(before, '.' | '_' | ':'))
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | ':'));
+        !joined && !before.trim_end().ends_with("fn")
     })
 }
 
