@@ -2,21 +2,12 @@
 //! schedule (CARE-1), and renewals (CARE-5), on both databases.
 
 use serde_json::{Value, json};
-use time::macros::offset;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 use zhidu_domain::care::add_months_clamped;
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
 use crate::support::{TestApp, spawn_app};
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(offset!(+8)).date()
-}
-
-fn plus_days(days: i64) -> Date {
-    today() + Duration::days(days)
-}
 
 fn month_of(date: Date) -> String {
     format!("{:04}-{:02}", date.year(), u8::from(date.month()))
@@ -91,6 +82,8 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
+        let today = app.today();
+        let plus_days = |days: i64| today + Duration::days(days);
         let services = vec![service("hosting", plus_days(200))];
 
         // Name blank, phone absent, email only spaces: all three named at once, nothing written.
@@ -160,7 +153,7 @@ both_backends!(
             .clone();
         assert_eq!(created["responsible_name"], "王建国");
         assert_eq!(created["salesperson_id"], desk.sales_user.as_str());
-        assert_eq!(created["ordered_on"], today().to_string());
+        assert_eq!(created["ordered_on"], today.to_string());
         assert_eq!(created["services"][0]["amount"], "1200.00");
         assert_eq!(
             created["services"][0]["remind_on"],
@@ -198,6 +191,8 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
+        let today = app.today();
+        let plus_days = |days: i64| today + Duration::days(days);
         let (other_user, _) = app.user_with_roles("qian.xiaoshou", &["marketing"]);
         let created = app
             .post(
@@ -211,24 +206,24 @@ both_backends!(
         // The initial visit today, then the same day of each of the next 12 months.
         assert_eq!(tasks.len(), 13);
         assert_eq!(tasks[0]["kind"], "initial");
-        assert_eq!(tasks[0]["due_on"], today().to_string());
+        assert_eq!(tasks[0]["due_on"], today.to_string());
         for (n, task) in tasks.iter().enumerate().skip(1) {
             assert_eq!(task["kind"], "monthly");
             let months = i32::try_from(n).unwrap();
             assert_eq!(
                 task["due_on"],
-                add_months_clamped(today(), months).to_string()
+                add_months_clamped(today, months).to_string()
             );
             assert_eq!(task["agent_id"], desk.sales_user.as_str());
         }
-        let second_due = add_months_clamped(today(), 1);
+        let second_due = add_months_clamped(today, 1);
         let agent = &desk.sales_user;
 
         // On the day: due, not overdue. The day after: one day overdue.
         let page = due(
             &app,
             &desk.sales_token,
-            &format!("as_of={}&agent={agent}", today()),
+            &format!("as_of={}&agent={agent}", today),
         );
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
         assert_eq!(page["items"][0]["id"], tasks[0]["id"]);
@@ -263,7 +258,7 @@ both_backends!(
         assert_eq!(first["items"][0]["id"], tasks[0]["id"]);
         assert_eq!(
             first["items"][0]["days_overdue"],
-            (second_due - today()).whole_days()
+            (second_due - today).whole_days()
         );
         let cursor = first["next_cursor"].as_str().unwrap();
         let second = due(
@@ -283,7 +278,7 @@ both_backends!(
         )
         .problem(422);
         app.get(
-            &format!("/api/v1/care-visits/due?as_of={}", today()),
+            &format!("/api/v1/care-visits/due?as_of={}", today),
             &desk.technician_token,
         )
         .problem(403);
@@ -325,7 +320,7 @@ both_backends!(
         let page = due(
             &app,
             &desk.sales_token,
-            &format!("as_of={}&agent={agent}", today()),
+            &format!("as_of={}&agent={agent}", today),
         );
         assert_eq!(page["items"][0]["status"], "due");
         assert_eq!(page["items"][0]["version"], 1);
@@ -346,7 +341,7 @@ both_backends!(
         let page = due(
             &app,
             &desk.sales_token,
-            &format!("as_of={}&agent={agent}", today()),
+            &format!("as_of={}&agent={agent}", today),
         );
         assert!(page["items"].as_array().unwrap().is_empty());
         let mut again = answers.clone();
@@ -394,7 +389,15 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
-        let month_later = add_months_clamped(today(), 1);
+        // "Exactly one calendar month before" needs a day of the month that the next month
+        // has too: on the 29th to the 31st, the story starts on the 1st of the next month.
+        if app.today().day() > 28 {
+            let first_of_next = add_months_clamped(app.today().replace_day(1).unwrap(), 1);
+            app.set_clock(first_of_next.midnight().assume_offset(app.now().offset()));
+        }
+        let today = app.today();
+        let plus_days = |days: i64| today + Duration::days(days);
+        let month_later = add_months_clamped(today, 1);
         app.post(
             "/api/v1/customer-orders",
             &desk.agent_token,
@@ -421,7 +424,7 @@ both_backends!(
         let mut today_list = reminders(
             &app,
             &desk.sales_token,
-            &format!("as_of={}&agent={agent}", today()),
+            &format!("as_of={}&agent={agent}", today),
         );
         today_list.sort();
         assert_eq!(today_list, ["hosting+7", "promotion+1m"]);
@@ -440,12 +443,12 @@ both_backends!(
             reminders(
                 &app,
                 &desk.sales_token,
-                &format!("as_of={}&agent={other}", today())
+                &format!("as_of={}&agent={other}", today)
             )
             .is_empty()
         );
         app.get(
-            &format!("/api/v1/renewals/reminders?as_of={}", today()),
+            &format!("/api/v1/renewals/reminders?as_of={}", today),
             &desk.technician_token,
         )
         .problem(403);
@@ -457,6 +460,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
+        let today = app.today();
         let (leaver, _) = app.user_with_roles("zhao.lizhi", &["marketing"]);
         let no_owner =
             id_of(&app.create_customer(&json!({"full_name": "无主客户", "area_type": "rural"})));
@@ -466,7 +470,7 @@ both_backends!(
         db.execute(&format!(
             "UPDATE users SET active = FALSE WHERE id = '{leaver}'"
         ));
-        let expiry = add_months_clamped(today(), 1);
+        let expiry = add_months_clamped(today, 1);
         let month = month_of(expiry);
         let submit = |customer: &str, label: &str| {
             app.post(

@@ -4,11 +4,13 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use time::macros::format_description;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::{datetime, format_description};
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{TestApp, spawn_app, spawn_app_with};
+use crate::support::{TestApp, rfc3339, spawn_app, spawn_app_at, spawn_app_with};
 
 /// The local date of an instant the API wrote (`2026-11-28T16:00:00+08:00`).
 fn local_day(instant: &Value) -> time::Date {
@@ -59,16 +61,19 @@ both_backends!(
             queued["id"].as_str().unwrap(),
         );
         let created_on = local_day(&silent["created_at"]);
+        // Sent an hour ago, recorded now.
+        let sent_at = rfc3339(app.now() - time::Duration::hours(1));
+        let touched_on = local_day(&json!(sent_at));
 
         let recorded = app.post(
             "/api/v1/care-touches",
             &app.admin_token,
             &json!({"customer_id": touched_id, "channel": "sms", "template": "holiday_greeting",
-                    "body": "国庆快乐", "sent_at": "2026-11-01T10:00:00+08:00"}),
+                    "body": "国庆快乐", "sent_at": sent_at}),
         );
         let recorded = recorded.ok(201);
         assert_eq!(recorded["recipient"], "0311-5555");
-        assert_eq!(recorded["sent_at"], "2026-11-01T10:00:00+08:00");
+        assert_eq!(recorded["sent_at"], sent_at.as_str());
         assert_eq!(recorded["outbox"], Value::Null);
 
         let sending = app.post(
@@ -84,14 +89,15 @@ both_backends!(
         assert_eq!(outbox(&app).len(), 1);
 
         // CARE-2: 14 days after the last touch → not listed; 15 → listed.
-        assert!(!ids(&overdue(&app, "2026-11-15"), "customer_id").contains(&touched_id.to_owned()));
-        let on_15th = overdue(&app, "2026-11-16");
+        let touched_14 = overdue(&app, touched_on + time::Duration::days(14));
+        assert!(!ids(&touched_14, "customer_id").contains(&touched_id.to_owned()));
+        let on_15th = overdue(&app, touched_on + time::Duration::days(15));
         let entry = on_15th
             .iter()
             .find(|c| c["customer_id"] == touched_id)
             .expect("listed on day 15");
         assert_eq!(entry["days_since_last_touch"], 15);
-        assert_eq!(entry["last_touched_at"], "2026-11-01T10:00:00+08:00");
+        assert_eq!(entry["last_touched_at"], sent_at.as_str());
         // Never touched (and queued, not yet sent) counts from creation.
         let day_14 = created_on + time::Duration::days(14);
         let listed = ids(&overdue(&app, day_14), "customer_id");
@@ -209,6 +215,25 @@ fn wait_for(app: &TestApp, done: impl Fn(&Value) -> bool) -> Value {
     }
 }
 
+/// Waits until the only message was refused and is kept pending for its retry, due
+/// `retry_after` later on the server's clock (which stands still meanwhile); returns it.
+fn refused_and_waiting(app: &TestApp, retry_after: time::Duration) -> Value {
+    let due = app.now() + retry_after;
+    let refused = wait_for(app, |m| {
+        m["status"] == "pending"
+            && m["attempts"].as_i64().unwrap_or(0) >= 1
+            && m["last_error"].is_string()
+            && m["next_attempt_at"]
+                .as_str()
+                .and_then(|at| OffsetDateTime::parse(at, &Rfc3339).ok())
+                == Some(due)
+    });
+    // The clock stands still: however often the dispatcher runs, the retry is not due yet.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(outbox(app)[0]["version"], refused["version"]);
+    refused
+}
+
 both_backends!(
     care_2_outbox_keeps_a_refused_message_until_it_is_sent,
     |db: &TestDatabase| {
@@ -217,10 +242,11 @@ both_backends!(
             &[
                 ("ZHIDU_OUTBOX_SENDER", "fail:3"),
                 ("ZHIDU_OUTBOX_DISPATCH_MS", "50"),
-                ("ZHIDU_OUTBOX_RETRY_FIRST_MS", "50"),
+                ("ZHIDU_OUTBOX_RETRY_FIRST_MS", "60000"),
                 ("ZHIDU_OUTBOX_MAX_ATTEMPTS", "2"),
             ],
         );
+        let retry_after = time::Duration::minutes(1);
         let customer = app.create_customer(
             &json!({"area_type": "urban", "full_name": "短信客户", "phone": "13900000002"}),
         );
@@ -232,7 +258,13 @@ both_backends!(
         );
         let touch_id = touch.ok(201)["id"].as_str().unwrap().to_owned();
 
-        // Two refusals (the maximum here): kept as failed, with the error and both attempts.
+        // Refused once: kept, due again a minute later on the clock; when the clock gets there
+        // it is refused again, the maximum here, and kept as failed with the error and both
+        // attempts.
+        let first = refused_and_waiting(&app, retry_after);
+        assert_eq!(first["attempts"], 1);
+        assert_eq!(first["sent_at"], Value::Null);
+        app.set_clock(app.now() + retry_after);
         let failed = wait_for(&app, |m| m["status"] == "failed");
         assert_eq!(failed["attempts"], 2);
         assert!(failed["last_error"].as_str().unwrap().contains("refused"));
@@ -262,9 +294,13 @@ both_backends!(
         .problem(404);
         let retried = app.post(&retry, &app.admin_token, &json!({"version": version}));
         assert_eq!(retried.ok(200)["status"], "pending");
+        let third = refused_and_waiting(&app, retry_after);
+        assert_eq!(third["attempts"], 1);
+        let sent_at = app.now() + retry_after;
+        app.set_clock(sent_at);
         let sent = wait_for(&app, |m| m["status"] == "sent");
         assert_eq!(sent["attempts"], 2);
-        assert!(sent["sent_at"].is_string());
+        assert_eq!(sent["sent_at"], rfc3339(sent_at).as_str());
         let sent_version = sent["version"].as_i64().unwrap();
         app.post(&retry, &app.admin_token, &json!({"version": sent_version}))
             .problem(409);
@@ -330,7 +366,8 @@ fn missed(app: &TestApp, as_of: &str) -> Vec<Value> {
 both_backends!(
     care_3_after_sales_visits_and_the_missed_ones_as_disc_records,
     |db: &TestDatabase| {
-        let app = spawn_app(db);
+        // A story told in November 2026, while that month's window is still open.
+        let app = spawn_app_at(db, datetime!(2026-11-20 10:00 +8));
         let (employee, customer) = training_setup(&app);
         let deal = |deal_on: &str| {
             app.post(
@@ -477,6 +514,32 @@ both_backends!(
             &app.admin_token,
         );
         assert_eq!(records.ok(200)["items"].as_array().unwrap().len(), 1);
+
+        // December: November's window has closed with no visit, both of its visits missed.
+        app.set_clock(datetime!(2026-12-01 00:00 +8));
+        let december = missed(&app, "2026-12-01");
+        let november_window = december
+            .iter()
+            .find(|m| m["deal_id"] == september && m["window"] == "2026-11")
+            .expect("November missed");
+        assert_eq!(
+            (
+                november_window["required"].clone(),
+                november_window["visits_made"].clone(),
+                november_window["missed"].clone()
+            ),
+            (json!(2), json!(0), json!(2))
+        );
+        let made = app.send("POST", &open, Some(&app.admin_token), None);
+        let record = made.ok(201).clone();
+        assert_eq!(record["count"], 2);
+        assert_eq!(record["fine"], "200.00");
+        assert_eq!(record["occurred_at"], "2026-11-30T23:59:59+08:00");
+        let records = app.get(
+            &format!("/api/v1/discipline/records?employee={employee}"),
+            &app.admin_token,
+        );
+        assert_eq!(records.ok(200)["items"].as_array().unwrap().len(), 2);
     }
 );
 
@@ -547,7 +610,8 @@ both_backends!(
 
         // The call is customer service's; a stale version and an empty patch are refused.
         let (_, marketing) = app.user_with_roles("shichang", &["marketing"]);
-        let call = json!({"version": 3, "confirmation_call": {"called_at": "2026-11-20T10:00:00+08:00", "note": "客户确认"}});
+        let called_at = rfc3339(app.now() - time::Duration::hours(1));
+        let call = json!({"version": 3, "confirmation_call": {"called_at": called_at, "note": "客户确认"}});
         app.json("PATCH", &path, Some(&marketing), &call)
             .problem(403);
         app.json(
@@ -565,11 +629,17 @@ both_backends!(
         )
         .problem(422);
         let (_, agent) = app.user_with_roles("kefu.b", &["cs_agent"]);
+        let ahead = rfc3339(app.now() + time::Duration::seconds(1));
+        let future_call =
+            json!({"version": 3, "confirmation_call": {"called_at": ahead, "note": "客户确认"}});
+        let refused = app.json("PATCH", &path, Some(&agent), &future_call);
+        refused.problem(422);
+        assert_eq!(refused.error_fields(), ["confirmation_call.called_at"]);
         let called = app.json("PATCH", &path, Some(&agent), &call);
         assert_eq!(called.ok(200)["missing"], json!([]));
         assert_eq!(
             called.body["confirmation_call"]["called_at"],
-            "2026-11-20T10:00:00+08:00"
+            called_at.as_str()
         );
 
         app.post(&approval, &agent, &json!({"version": 4}))

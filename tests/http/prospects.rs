@@ -112,7 +112,8 @@ both_backends!(
         assert_eq!(p["ownership"], "unclaimed");
         assert!(p["owner_id"].is_null());
         assert!(!app.audit("prospect", p["id"].as_str().unwrap()).is_empty());
-        let confirmed = OffsetDateTime::now_utc() - Duration::hours(5);
+        let now = app.now();
+        let confirmed = now - Duration::hours(5);
 
         // 3 days and one minute: shared.
         let shared = invite(
@@ -205,7 +206,7 @@ both_backends!(
             &s.agent_token,
             &p,
             &s.a,
-            OffsetDateTime::now_utc() + Duration::hours(1),
+            now + Duration::hours(1),
             Duration::days(1),
         );
         assert_eq!(future.error_fields(), vec!["confirmed_at"]);
@@ -242,7 +243,7 @@ both_backends!(
             &s.agent_token,
             &owned,
             &s.a,
-            OffsetDateTime::now_utc() - Duration::hours(1),
+            app.now() - Duration::hours(1),
             Duration::days(2),
         )
         .ok(201);
@@ -296,7 +297,7 @@ fn deal(app: &TestApp, prospect: &Value, claimants: &[&str]) -> Value {
     app.post(
         &path(prospect, "/deals"),
         &app.admin_token,
-        &json!({"claimant_ids": claimants, "amount": "12000.00", "closed_at": at(OffsetDateTime::now_utc() - Duration::hours(1))}),
+        &json!({"claimant_ids": claimants, "amount": "12000.00", "closed_at": at(app.now() - Duration::hours(1))}),
     )
     .ok(201)
     .clone()
@@ -408,13 +409,13 @@ both_backends!(
         let bad = app.post(
             &path(&p, "/deals"),
             &app.admin_token,
-            &json!({"claimant_ids": [s.a, "nobody"], "amount": "0.00", "closed_at": at(OffsetDateTime::now_utc())}),
+            &json!({"claimant_ids": [s.a, "nobody"], "amount": "0.00", "closed_at": at(app.now())}),
         );
         assert_eq!(bad.error_fields(), vec!["amount"]);
         let nobody = app.post(
             &path(&p, "/deals"),
             &app.admin_token,
-            &json!({"claimant_ids": [s.a, "nobody"], "amount": "10.00", "closed_at": at(OffsetDateTime::now_utc() - Duration::minutes(1))}),
+            &json!({"claimant_ids": [s.a, "nobody"], "amount": "10.00", "closed_at": at(app.now() - Duration::minutes(1))}),
         );
         assert_eq!(nobody.error_fields(), vec!["claimant_ids[1]"]);
         assert_eq!(detail(&app, &p)["deals"].as_array().unwrap().len(), 3);
@@ -451,7 +452,8 @@ both_backends!(
         let app = spawn_app(db);
         let s = sales(&app);
         let p = prospect(&app, &s.agent_token, "上海某某贸易有限公司");
-        let week_ago = OffsetDateTime::now_utc() - Duration::days(7);
+        let now = app.now();
+        let week_ago = now - Duration::days(7);
 
         let undecided = assign(&app, &p, &s.a, &s.b, None, &at(week_ago));
         assert_eq!(undecided.problem(422)["rule"], "LEAD-3");
@@ -497,17 +499,12 @@ both_backends!(
         let late = outcome(&app, &p, "failure", &at(week_ago + Duration::days(7)));
         assert_eq!(late.ok(201)["owner_id"], s.a.as_str());
         outcome(&app, &p, "failure", &at(week_ago - Duration::minutes(1))).problem(422);
-        let done = outcome(
-            &app,
-            &p,
-            "success",
-            &at(OffsetDateTime::now_utc() - Duration::minutes(1)),
-        );
+        let done = outcome(&app, &p, "success", &at(now - Duration::minutes(1)));
         done.ok(201);
         let converted = detail(&app, &p);
         assert!(converted["converted_at"].is_string());
         assert_eq!(converted["follow_ups"].as_array().unwrap().len(), 3);
-        outcome(&app, &p, "failure", &at(OffsetDateTime::now_utc())).problem(409);
+        outcome(&app, &p, "failure", &at(now)).problem(409);
     }
 );
 

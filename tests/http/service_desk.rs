@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::spawn_app;
+use crate::support::{rfc3339, spawn_app};
 use crate::work_orders::{create, desk, order_path};
 
 both_backends!(
@@ -166,13 +166,13 @@ both_backends!(
         };
         let fault = order("general_fault");
         order("complaint");
-        let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+        let now = app.now();
         app.post(
-        &order_path(&fault, "/contact-attempts"),
-        &desk.agent_token,
-        &json!({"channel": "phone", "reached": true, "attempted_at": now.format(&time::format_description::well_known::Rfc3339).unwrap()}),
-    )
-    .ok(201);
+            &order_path(&fault, "/contact-attempts"),
+            &desk.agent_token,
+            &json!({"channel": "phone", "reached": true, "attempted_at": rfc3339(now)}),
+        )
+        .ok(201);
         app.post(
             &order_path(&fault, "/resolve"),
             &desk.agent_token,

@@ -1,12 +1,12 @@
 //! SLA-1..5, SLA-7 through HTTP: the clock, the queue, every transition and refusal.
 
 use serde_json::{Value, json};
-use time::macros::datetime;
-use zhidu_domain::sla::queue_key;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{TestApp, rfc3339, spawn_app};
 
 /// A desk with people: agent (staff), manager, general manager, a cs_manager account.
 pub struct Desk {
@@ -49,6 +49,11 @@ pub fn desk(app: &TestApp) -> Desk {
 
 pub fn create(app: &TestApp, desk: &Desk, body: Value) -> crate::support::Reply {
     app.post("/api/v1/work-orders", &desk.agent_token, &body)
+}
+
+/// An instant the API wrote.
+fn instant(value: &Value) -> OffsetDateTime {
+    OffsetDateTime::parse(value.as_str().unwrap(), &Rfc3339).unwrap()
 }
 
 pub fn order_path(order: &Value, action: &str) -> String {
@@ -410,11 +415,12 @@ both_backends!(
             )
         };
         assert_eq!(deem().problem(422)["rule"], "SLA-2");
+        let attempted_at = rfc3339(app.now());
         let attempt = |channel: &str| {
             app.post(
             &order_path(&order, "/contact-attempts"),
             &desk.agent_token,
-            &json!({"channel": channel, "reached": false, "attempted_at": "2026-10-08T10:00:00+08:00", "note": "无人"}),
+            &json!({"channel": channel, "reached": false, "attempted_at": attempted_at, "note": "无人"}),
         )
         .ok(201)
         .clone()
@@ -448,23 +454,24 @@ both_backends!(
         .clone()
         };
         let late = new();
-        let on_time = new();
         let resolved = new();
-        app.post(
+        let due = instant(&late["due_at"]);
+        assert_eq!(due - app.now(), Duration::hours(24));
+        assert_eq!(instant(&resolved["due_at"]), due);
+        // A second past both deadlines. The order created now is on time for 24 hours more.
+        app.set_clock(due + Duration::seconds(1));
+        let on_time = new();
+        assert_eq!(
+            instant(&on_time["due_at"]),
+            due + Duration::seconds(1) + Duration::hours(24)
+        );
+        // Resolved after its deadline, before any sweep ran.
+        let resolution = app.post(
             &order_path(&resolved, "/resolve"),
             &desk.agent_token,
             &json!({"resolution": "修复", "version": 1}),
-        )
-        .ok(200);
-        // As the server would store a deadline of 1 January: the key that orders the queue
-        // (and that the sweep walks) moves with it.
-        let past_key = queue_key(false, Some(datetime!(2026-01-01 00:00 UTC)), "");
-        db.execute(&format!(
-            "UPDATE work_orders SET due_at = '2026-01-01 00:00:00', \
-             queue_key = '{past_key}' || id WHERE id IN ('{}', '{}')",
-            late["id"].as_str().unwrap(),
-            resolved["id"].as_str().unwrap()
-        ));
+        );
+        assert_eq!(instant(&resolution.ok(200)["resolved_at"]), app.now());
         app.post("/api/v1/sla/sweeps", &desk.agent_token, &json!({}))
             .problem(403);
         let sweep = app.post("/api/v1/sla/sweeps", &desk.cs_manager_token, &json!({}));
@@ -488,20 +495,35 @@ both_backends!(
             detail.body["accountability_cases"][0]["status"],
             "candidate"
         );
-        let breached: Vec<Value> = app
-            .get("/api/v1/work-orders?breached=true", &desk.agent_token)
-            .ok(200)["items"]
-            .as_array()
-            .unwrap()
-            .clone();
-        assert_eq!(breached.len(), 1);
+        let breached = |query: &str| -> Vec<String> {
+            let mut ids: Vec<String> = app
+                .get(
+                    &format!("/api/v1/work-orders?breached=true{query}"),
+                    &desk.agent_token,
+                )
+                .ok(200)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(breached("&status=open"), [late["id"].as_str().unwrap()]);
+        let mut late_ones = vec![
+            late["id"].as_str().unwrap().to_owned(),
+            resolved["id"].as_str().unwrap().to_owned(),
+        ];
+        late_ones.sort();
+        assert_eq!(breached(""), late_ones);
         assert_eq!(
             app.get(&order_path(&on_time, ""), &desk.agent_token)
                 .ok(200)["breached"],
             false
         );
-        // Resolved after its (moved) deadline: a breach by SLA-5, though the sweep, which
-        // looks for open orders, opened no case for it.
+        // Resolved after its deadline: a breach by SLA-5, though the sweep, which looks for
+        // open orders, opened no case for it.
         let late_resolution = app.get(&order_path(&resolved, ""), &desk.agent_token);
         assert_eq!(late_resolution.ok(200)["breached"], true);
         assert_eq!(late_resolution.body["accountability_cases"], json!([]));
