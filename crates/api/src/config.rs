@@ -10,7 +10,7 @@ use zhidu_domain::touch::RetryPolicy;
 use zhidu_store::db::{DatabaseUrl, PoolSettings};
 
 use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 use zhidu_store::clock::{COMPANY_ZONE, Clock};
 
 use crate::outbox::SenderKind;
@@ -54,16 +54,14 @@ pub struct ClockSettings {
     /// `ZHIDU_TEST_CLOCK_START` (RFC 3339): where a test clock stands at startup; unset, it
     /// follows the real clock until it is first set.
     pub test_clock_start: Option<OffsetDateTime>,
-    /// `ZHIDU_COMPANY_UTC_OFFSET` (`+08:00`): the company's zone, which dates "today".
-    pub company_zone: UtcOffset,
 }
 
 impl ClockSettings {
     pub fn build(&self) -> Clock {
         if self.test_clock {
-            Clock::test(self.test_clock_start, self.company_zone)
+            Clock::test(self.test_clock_start, COMPANY_ZONE)
         } else {
-            Clock::real(self.company_zone)
+            Clock::real(COMPANY_ZONE)
         }
     }
 }
@@ -177,17 +175,6 @@ fn clock_settings() -> Result<ClockSettings, ConfigError> {
             })
         })
         .transpose()?;
-    let offset_format =
-        time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-    let company_zone = var("ZHIDU_COMPANY_UTC_OFFSET")
-        .map(|text| {
-            UtcOffset::parse(text.trim(), &offset_format).map_err(|_| ConfigError {
-                name: "ZHIDU_COMPANY_UTC_OFFSET",
-                message: format!("expected an offset such as +08:00, got {text:?}"),
-            })
-        })
-        .transpose()?
-        .unwrap_or(COMPANY_ZONE);
     let test_clock = flag("ZHIDU_TEST_CLOCK")?;
     if test_clock_start.is_some() && !test_clock {
         return Err(ConfigError {
@@ -198,7 +185,6 @@ fn clock_settings() -> Result<ClockSettings, ConfigError> {
     Ok(ClockSettings {
         test_clock,
         test_clock_start,
-        company_zone,
     })
 }
 

@@ -12,9 +12,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-/// The company's zone by default: Asia/Shanghai, UTC+08:00 all year (no daylight saving since
-/// 1991).
-pub const COMPANY_ZONE: UtcOffset = time::macros::offset!(+8);
+/// The company's zone: Asia/Shanghai, UTC+08:00 all year (no daylight saving since 1991). It is
+/// the calendar's zone (`zhidu_domain::calendar::SHANGHAI`), in which the official holiday
+/// schedules, shift times and end-of-day deadlines are written, so the clock dates "today" in
+/// the same zone as every rule; one constant, not a setting that could disagree with them.
+pub const COMPANY_ZONE: UtcOffset = zhidu_domain::calendar::SHANGHAI;
 
 /// One reading of the clock: an instant, and the company's zone to date it in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
