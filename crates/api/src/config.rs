@@ -9,8 +9,8 @@ use rand::RngCore;
 use zhidu_domain::touch::RetryPolicy;
 use zhidu_store::db::{DatabaseUrl, PoolSettings};
 
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use zhidu_store::clock::{COMPANY_ZONE, Clock};
 
 use crate::outbox::SenderKind;
