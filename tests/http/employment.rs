@@ -3,8 +3,7 @@
 //! certificate (EMP-4), promotion eligibility (EMP-5) and the CARE-4 customer hand-over.
 
 use serde_json::{Value, json};
-use time::macros::offset;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
@@ -30,12 +29,9 @@ struct Office {
     finance_token: String,
 }
 
-fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(offset!(+8)).date()
-}
-
-fn days_from_today(days: i64) -> String {
-    (today() + Duration::days(days)).to_string()
+/// `days` after (before, when negative) `today`, as the API writes a date.
+fn days_from(today: Date, days: i64) -> String {
+    (today + Duration::days(days)).to_string()
 }
 
 fn id_of(value: &Value) -> String {
@@ -43,6 +39,7 @@ fn id_of(value: &Value) -> String {
 }
 
 fn office(app: &TestApp) -> Office {
+    let today = app.today();
     let department = id_of(
         app.post(
             "/api/v1/departments",
@@ -61,7 +58,7 @@ fn office(app: &TestApp) -> Office {
     let gm = app.create_employee(&json!({"name": "陈总", "department_id": department, "rank": "general_manager", "user_id": gm_user}));
     let head = app.create_employee(&json!({"name": "王经理", "department_id": department, "rank": "manager", "superior_id": gm, "user_id": head_user}));
     let supervisor = app.create_employee(&json!({"name": "刘主管", "department_id": department, "rank": "staff", "superior_id": head, "user_id": supervisor_user}));
-    let newcomer = app.create_employee(&json!({"name": "李新", "department_id": department, "rank": "staff", "superior_id": supervisor, "user_id": newcomer_user, "hired_on": days_from_today(-10)}));
+    let newcomer = app.create_employee(&json!({"name": "李新", "department_id": department, "rank": "staff", "superior_id": supervisor, "user_id": newcomer_user, "hired_on": days_from(today, -10)}));
     let colleague = app.create_employee(&json!({"name": "赵客服", "department_id": department, "rank": "staff", "superior_id": head, "user_id": colleague_user}));
     let version = app.get("/api/v1/departments", &app.admin_token).ok(200)[0]["version"].clone();
     app.json(
@@ -228,6 +225,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
+        let today = app.today();
         let records = format!("/api/v1/employees/{}/performance-records", office.newcomer);
         record_performance(
             &app,
@@ -358,7 +356,7 @@ both_backends!(
         approve(&office.head_token, None).problem(409);
         // Regular from the approval: the probation planned to run 20 more days ends today.
         let after = employee(&app, &office.newcomer);
-        assert_eq!(after["probation_end"], today().to_string());
+        assert_eq!(after["probation_end"], today.to_string());
         assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
         let trail = app.audit("employee", &office.newcomer);
         assert!(
@@ -464,31 +462,32 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
+        let today = app.today();
         let resign = |token: &str, body: Value| app.post("/api/v1/resignations", token, &body);
 
         // On probation (hired ten days ago): three days.
         let early = resign(
             &office.newcomer_token,
-            json!({"requested_last_day": days_from_today(2), "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 2), "reason": "个人原因"}),
         );
         let problem = early.problem(422);
         assert_eq!(problem["rule"], "EMP-3");
-        assert_eq!(problem["earliest_last_day"], days_from_today(3));
+        assert_eq!(problem["earliest_last_day"], days_from(today, 3));
         assert_eq!(early.error_fields(), ["requested_last_day"]);
         let notice = resign(
             &office.newcomer_token,
-            json!({"requested_last_day": days_from_today(3), "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 3), "reason": "个人原因"}),
         )
         .ok(201)
         .clone();
         assert_eq!(notice["on_probation"], true);
-        assert_eq!(notice["earliest_last_day"], days_from_today(3));
-        assert_eq!(notice["submitted_on"], today().to_string());
+        assert_eq!(notice["earliest_last_day"], days_from(today, 3));
+        assert_eq!(notice["submitted_on"], today.to_string());
         assert_eq!(notice["pay_in_lieu_days"], 0);
         // One pending resignation at a time; withdrawal frees the way.
         resign(
             &office.newcomer_token,
-            json!({"requested_last_day": days_from_today(5), "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 5), "reason": "个人原因"}),
         )
         .problem(409);
         let withdrawal = format!("/api/v1/resignations/{}/withdrawal", id_of(&notice));
@@ -507,34 +506,37 @@ both_backends!(
         // Or at once, with three days' pay in lieu of notice.
         let at_once = resign(
             &office.newcomer_token,
-            json!({"requested_last_day": days_from_today(0), "pay_in_lieu": true, "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 0), "pay_in_lieu": true, "reason": "个人原因"}),
         )
         .ok(201)
         .clone();
-        assert_eq!(at_once["earliest_last_day"], today().to_string());
+        assert_eq!(at_once["earliest_last_day"], today.to_string());
         assert_eq!(at_once["pay_in_lieu"], true);
         assert_eq!(at_once["pay_in_lieu_days"], 3);
 
         // After probation (hired 2020): thirty days, and no pay in lieu.
         let in_lieu = resign(
             &office.colleague_token,
-            json!({"requested_last_day": days_from_today(30), "pay_in_lieu": true, "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 30), "pay_in_lieu": true, "reason": "个人原因"}),
         );
         assert_eq!(in_lieu.problem(422)["rule"], "EMP-3");
         assert_eq!(in_lieu.error_fields(), ["pay_in_lieu"]);
         let short = resign(
             &office.colleague_token,
-            json!({"requested_last_day": days_from_today(29), "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 29), "reason": "个人原因"}),
         );
-        assert_eq!(short.problem(422)["earliest_last_day"], days_from_today(30));
+        assert_eq!(
+            short.problem(422)["earliest_last_day"],
+            days_from(today, 30)
+        );
         let regular = resign(
             &office.colleague_token,
-            json!({"requested_last_day": days_from_today(30), "reason": "个人原因"}),
+            json!({"requested_last_day": days_from(today, 30), "reason": "个人原因"}),
         )
         .ok(201)
         .clone();
         assert_eq!(regular["on_probation"], false);
-        assert_eq!(regular["earliest_last_day"], days_from_today(30));
+        assert_eq!(regular["earliest_last_day"], days_from(today, 30));
         // The refusals wrote nothing: the trail holds the one accepted submission.
         let trail = app.audit("resignation", &id_of(&regular));
         assert_eq!(trail.len(), 1);
@@ -552,6 +554,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
+        let today = app.today();
         let owned: Vec<String> = ["客户甲", "客户乙"]
             .iter()
             .map(|name| {
@@ -564,7 +567,7 @@ both_backends!(
             .post(
                 "/api/v1/resignations",
                 &office.newcomer_token,
-                &json!({"requested_last_day": days_from_today(3), "reason": "个人原因"}),
+                &json!({"requested_last_day": days_from(today, 3), "reason": "个人原因"}),
             )
             .ok(201)
             .clone();
@@ -586,10 +589,10 @@ both_backends!(
             .ok(200)
             .clone();
         assert_eq!(accepted["resignation"]["status"], "accepted");
-        assert_eq!(accepted["left_on"], days_from_today(3));
+        assert_eq!(accepted["left_on"], days_from(today, 3));
         assert_eq!(accepted["outstanding_items"].as_array().unwrap().len(), 7);
         let record = employee(&app, &office.newcomer);
-        assert_eq!(record["left_on"], days_from_today(3));
+        assert_eq!(record["left_on"], days_from(today, 3));
         assert_eq!(record["leaving_reason"], "resignation");
         app.post(&acceptance, &office.hr_token, &json!({"version": 2}))
             .problem(409);
@@ -698,8 +701,8 @@ both_backends!(
             .ok(200)
             .clone();
         assert_eq!(issued["name"], "李新");
-        assert_eq!(issued["hired_on"], days_from_today(-10));
-        assert_eq!(issued["left_on"], days_from_today(3));
+        assert_eq!(issued["hired_on"], days_from(today, -10));
+        assert_eq!(issued["left_on"], days_from(today, 3));
         assert_eq!(issued["leaving_reason"], "resignation");
         assert_eq!(issued["department"]["name"], "客服部");
         // Privacy: a colleague reads neither checklist nor certificate.
@@ -784,6 +787,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
+        let today = app.today();
         let customer = id_of(&app.create_customer(
             &json!({"full_name": "客户丙", "area_type": "urban", "owner_id": office.newcomer_user}),
         ));
@@ -791,7 +795,7 @@ both_backends!(
             .post(
                 "/api/v1/resignations",
                 &office.hr_token,
-                &json!({"employee_id": office.newcomer, "requested_last_day": days_from_today(0), "pay_in_lieu": true, "reason": "个人原因"}),
+                &json!({"employee_id": office.newcomer, "requested_last_day": days_from(today, 0), "pay_in_lieu": true, "reason": "个人原因"}),
             )
             .ok(201)
             .clone();
@@ -830,7 +834,7 @@ both_backends!(
             )
             .ok(200)
             .clone();
-        assert_eq!(accepted["left_on"], today().to_string());
+        assert_eq!(accepted["left_on"], today.to_string());
         let task = &accepted["handover_tasks"][0];
         assert_eq!(task["successor_id"], office.colleague.as_str());
         assert_eq!(task["customer_id"], customer.as_str());

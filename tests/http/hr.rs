@@ -3,11 +3,46 @@
 //! (ATT-4) and leave requests with their approval chains (LEAVE-1..8).
 
 use serde_json::{Value, json};
-use time::OffsetDateTime;
+use time::macros::{format_description, offset, time};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Weekday};
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
 use crate::support::{TestApp, spawn_app};
+
+/// Whether the server's calendar makes `date` a working day (holidays and make-up working days
+/// included).
+fn is_working(app: &TestApp, date: Date) -> bool {
+    app.get(&format!("/api/v1/calendar/days/{date}"), &app.admin_token)
+        .ok(200)["working"]
+        == true
+}
+
+/// The first working day on or after `date`, by the server's calendar.
+fn working_day_from(app: &TestApp, date: Date) -> Date {
+    let before = date.previous_day().unwrap();
+    let reply = app.get(
+        &format!("/api/v1/calendar/working-days/add?from={before}&days=1"),
+        &app.admin_token,
+    );
+    let day = Date::parse(
+        reply.ok(200)["date"].as_str().unwrap(),
+        format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    assert!(is_working(app, day), "{day} is a working day");
+    day
+}
+
+/// The first working day after `date`.
+fn next_working_day(app: &TestApp, date: Date) -> Date {
+    working_day_from(app, date.next_day().unwrap())
+}
+
+/// 10:00 in the company's zone on `date`: within the default 09:00–17:30 shift.
+fn ten_on(date: Date) -> OffsetDateTime {
+    PrimitiveDateTime::new(date, time!(10:00)).assume_offset(offset!(+8))
+}
 
 /// A small office: a general manager, a department head (with an account), a staff member
 /// (with an account) reporting to the head, another staff member, an HR officer account and a
@@ -387,32 +422,44 @@ both_backends!(
     }
 );
 
-/// The latest day whose shift start lies within the last 24 hours (today after 09:00
-/// Shanghai time, otherwise yesterday).
-fn excusable_day() -> time::Date {
-    let now = OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    if now.hour() >= 9 {
-        now.date()
-    } else {
-        now.date().previous_day().unwrap()
-    }
-}
-
 both_backends!(
     att_4_exception_forms_within_24_hours_once_a_month_head_then_hr,
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
-        let day = excusable_day();
-        let file = |date: time::Date| {
+        // ATT-4 reads the time of day: file at 10:00 on a working day that another working
+        // day of the same month follows, so that the second filing below is in time and only
+        // the month's allowance refuses it.
+        let (day, later) = {
+            let mut day = next_working_day(&app, app.today());
+            loop {
+                let later = next_working_day(&app, day);
+                if later.month() == day.month() {
+                    break (day, later);
+                }
+                day = later;
+            }
+        };
+        app.set_clock(ten_on(day));
+        let file = |date: Date| {
             app.post(
                 "/api/v1/attendance/exceptions",
                 &office.staff_token,
                 &json!({"occurred_on": date.to_string(), "cause": "traffic_accident", "reason": "追尾事故"}),
             )
         };
-        let too_late = file(day - time::Duration::days(2));
-        assert_eq!(too_late.problem(422)["rule"], "ATT-4");
+        // Two days back, the shift started 49 hours ago.
+        let too_late = file(day - Duration::days(2));
+        let problem = too_late.problem(422);
+        assert_eq!(problem["rule"], "ATT-4");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("within 24 hours"),
+            "{problem}"
+        );
+        // Today's shift started an hour ago.
         let form = file(day).ok(201).clone();
         let steps: Vec<&str> = form["chain"]
             .as_array()
@@ -439,21 +486,18 @@ both_backends!(
             .ok(200)
             .clone();
         assert_eq!(done["status"], "approved");
-        // ATT-4: one a month.
-        if (day - time::Duration::days(1)).month() == day.month() {
-            let again = file(day - time::Duration::days(1));
-            assert_eq!(again.problem(422)["rule"], "ATT-4");
-        }
+        // ATT-4: one a month. On the next working day of the month, at 10:00, a form for that
+        // day is in time but the month has had its one.
+        app.set_clock(ten_on(later));
+        let again = file(later);
+        let problem = again.problem(422);
+        assert_eq!(problem["rule"], "ATT-4");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("per month"),
+            "{problem}"
+        );
     }
 );
-
-fn future_weekday(days_ahead: i64) -> time::Date {
-    let mut date = OffsetDateTime::now_utc().date() + time::Duration::days(days_ahead);
-    while date.weekday() == time::Weekday::Sunday || date.weekday() == time::Weekday::Saturday {
-        date += time::Duration::days(1);
-    }
-    date
-}
 
 both_backends!(
     leave_1_the_chain_is_computed_and_decided_in_order_by_its_approvers,
@@ -461,7 +505,8 @@ both_backends!(
         let app = spawn_app(db);
         let office = office(&app);
         // A one-day personal leave well ahead: department head, then HR.
-        let day = future_weekday(30);
+        let today = app.today();
+        let day = working_day_from(&app, today + Duration::days(30));
         let one_day = app
             .post(
                 "/api/v1/leave-requests",
@@ -519,9 +564,16 @@ both_backends!(
         let problem = overlap.problem(422);
         assert_eq!(problem["refusals"][0]["code"], "overlap");
 
-        // Two days: the general manager too. Withdrawn before the end, it takes no decision.
-        let start = future_weekday(40);
-        let end = future_weekday(41).max(start + time::Duration::days(1));
+        // Two working days in a row: the general manager too. Withdrawn before the end, it takes
+        // no decision.
+        let start = {
+            let mut start = working_day_from(&app, today + Duration::days(40));
+            while next_working_day(&app, start) != start + Duration::days(1) {
+                start = next_working_day(&app, start);
+            }
+            start
+        };
+        let end = start + Duration::days(1);
         let two_days = app
             .post(
                 "/api/v1/leave-requests",
@@ -530,6 +582,7 @@ both_backends!(
             )
             .ok(201)
             .clone();
+        assert_eq!(two_days["duration"], 2.0);
         assert_eq!(
             steps(&two_days),
             ["department_head", "hr", "general_manager"]
@@ -598,9 +651,12 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
-        let today = OffsetDateTime::now_utc()
-            .to_offset(time::macros::offset!(+8))
-            .date();
+        // LEAVE-2 is about the filing day: file at 10:00 on a working day, so that a leave
+        // starting that day holds a scheduled day and is refused only for its notice.
+        let filing_day = next_working_day(&app, app.today());
+        app.set_clock(ten_on(filing_day));
+        let today = app.today();
+        assert_eq!(today, filing_day);
         // LEAVE-2: personal leave starting today was not asked a day ahead.
         let late = app.post(
             "/api/v1/leave-requests",
@@ -609,7 +665,7 @@ both_backends!(
         );
         assert_eq!(late.problem(422)["refusals"][0]["code"], "too_late");
         // LEAVE-6: marriage leave is for a first marriage, and needs its facts.
-        let day = future_weekday(30);
+        let day = working_day_from(&app, today + Duration::days(30));
         let missing = app.post(
             "/api/v1/leave-requests",
             &office.staff_token,
@@ -722,23 +778,18 @@ both_backends!(
     }
 );
 
-/// The first Monday at least two days ahead whose Monday to Wednesday are all working days.
-fn clear_monday(app: &TestApp, token: &str) -> time::Date {
-    let mut date = OffsetDateTime::now_utc().date() + time::Duration::days(2);
+/// The first Monday at least two days after the server's today whose Monday to Wednesday are
+/// all working days.
+fn clear_monday(app: &TestApp) -> Date {
+    let mut date = app.today() + Duration::days(2);
     loop {
-        while date.weekday() != time::Weekday::Monday {
-            date += time::Duration::days(1);
+        while date.weekday() != Weekday::Monday {
+            date += Duration::days(1);
         }
-        let working = (0..3).all(|offset| {
-            let day = date + time::Duration::days(offset);
-            app.get(&format!("/api/v1/calendar/days/{day}"), token)
-                .ok(200)["working"]
-                == true
-        });
-        if working {
+        if (0..3).all(|offset| is_working(app, date + Duration::days(offset))) {
             return date;
         }
-        date += time::Duration::days(7);
+        date += Duration::days(7);
     }
 }
 
@@ -748,19 +799,24 @@ both_backends!(
         let app = spawn_app(db);
         let office = office(&app);
         let (user, token) = app.user_with_roles("xin.yuangong", &["employee"]);
-        let hired = OffsetDateTime::now_utc().date() - time::Duration::days(5);
+        let hired = app.today() - Duration::days(5);
         let newcomer = app.create_employee(&json!({"name": "新员工", "department_id": office.department, "rank": "staff", "superior_id": office.head, "user_id": user, "hired_on": hired.to_string()}));
         let record = app
             .get(&format!("/api/v1/employees/{newcomer}"), &token)
             .ok(200)
             .clone();
-        let probation_end = time::Date::parse(
+        let probation_end = Date::parse(
             record["probation_end"].as_str().unwrap(),
-            time::macros::format_description!("[year]-[month]-[day]"),
+            format_description!("[year]-[month]-[day]"),
         )
         .unwrap();
-        let monday = clear_monday(&app, &token);
-        let wednesday = monday + time::Duration::days(2);
+        let monday = clear_monday(&app);
+        // The three days lie within the newcomer's probation.
+        assert!(
+            monday + Duration::days(2) <= probation_end,
+            "{monday} {probation_end}"
+        );
+        let wednesday = monday + Duration::days(2);
         let request = app
             .post(
                 "/api/v1/leave-requests",
@@ -772,7 +828,7 @@ both_backends!(
         // LEAVE-4: three consecutive days on probation exceed the two allowed by one.
         let consequences = &request["assessment"]["consequences"];
         assert_eq!(consequences["probation_extension_days"], 1);
-        let extended = (probation_end + time::Duration::days(1)).to_string();
+        let extended = (probation_end + Duration::days(1)).to_string();
         assert_eq!(consequences["probation_end_after"], extended.as_str());
         let path = format!(
             "/api/v1/leave-requests/{}/decisions",
@@ -811,7 +867,8 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let office = office(&app);
-        let day = future_weekday(10);
+        let today = app.today();
+        let day = working_day_from(&app, today + Duration::days(10));
         let sick = app
             .post(
                 "/api/v1/leave-requests",
@@ -846,11 +903,12 @@ both_backends!(
             "grade_2a"
         );
         attach(&office.staff_token, "grade_3a", &certified["version"]).problem(409);
+        let other_day = working_day_from(&app, today + Duration::days(20));
         let personal = app
             .post(
                 "/api/v1/leave-requests",
                 &office.staff_token,
-                &json!({"leave_type": "personal", "first_day": future_weekday(20).to_string(), "last_day": future_weekday(20).to_string(), "reason": "办事"}),
+                &json!({"leave_type": "personal", "first_day": other_day.to_string(), "last_day": other_day.to_string(), "reason": "办事"}),
             )
             .ok(201)
             .clone();

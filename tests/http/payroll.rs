@@ -192,7 +192,7 @@ both_backends!(
         let march = json!({"month": "2026-03"});
         app.post("/api/v1/payroll-runs", &office.staff_token, &march)
             .problem(403);
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = app.today();
         let this_month = format!("{:04}-{:02}", today.year(), u8::from(today.month()));
         let unfinished = app.post(
             "/api/v1/payroll-runs",
