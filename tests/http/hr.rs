@@ -60,16 +60,7 @@ struct Office {
 }
 
 fn office(app: &TestApp) -> Office {
-    let department = app
-        .post(
-            "/api/v1/departments",
-            &app.admin_token,
-            &json!({"name": "客户服务中心"}),
-        )
-        .ok(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let department = app.create_department("客户服务中心");
     let (head_user, head_token) = app.user_with_roles("wang.jingli", &["manager"]);
     let (staff_user, staff_token) = app.user_with_roles("li.kefu", &["employee"]);
     let (colleague_user, colleague_token) = app.user_with_roles("zhao.kefu", &["employee"]);

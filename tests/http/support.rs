@@ -91,6 +91,11 @@ impl Reply {
     }
 }
 
+/// An RFC 3339 instant of a response.
+pub fn instant(value: &Value) -> OffsetDateTime {
+    OffsetDateTime::parse(value.as_str().unwrap(), &Rfc3339).unwrap()
+}
+
 /// `instant` as RFC 3339, the way the API and `ZHIDU_TEST_CLOCK_START` read it.
 pub fn rfc3339(instant: OffsetDateTime) -> String {
     instant.format(&Rfc3339).unwrap()
@@ -188,8 +193,7 @@ fn start_server(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp {
 impl TestApp {
     /// The server's now (its test clock).
     pub fn now(&self) -> OffsetDateTime {
-        let reading = self.get("/api/v1/test-clock", &self.admin_token);
-        OffsetDateTime::parse(reading.ok(200)["now"].as_str().unwrap(), &Rfc3339).unwrap()
+        instant(&self.get("/api/v1/test-clock", &self.admin_token).ok(200)["now"])
     }
 
     /// The server's today, in the company's zone.
@@ -345,6 +349,19 @@ impl TestApp {
         );
         let id = reply.ok(201)["id"].as_str().unwrap().to_owned();
         (id, self.token_for(username, &password))
+    }
+
+    /// Creates a department (as admin) and returns its id.
+    pub fn create_department(&self, name: &str) -> String {
+        self.post(
+            "/api/v1/departments",
+            &self.admin_token,
+            &json!({ "name": name }),
+        )
+        .ok(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub fn create_customer(&self, body: &Value) -> Value {

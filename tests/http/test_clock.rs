@@ -4,18 +4,15 @@
 //! back-dated.
 
 use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
+use time::Duration;
 use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
 use zhidu_store::both_backends;
 use zhidu_store::testing::{TestDatabase, test_now};
 
-use crate::support::{TestApp, rfc3339, spawn_app, spawn_app_at, spawn_app_on_the_real_clock};
-use crate::work_orders::{create, desk, order_path};
-
-fn instant(value: &Value) -> OffsetDateTime {
-    OffsetDateTime::parse(value.as_str().unwrap(), &Rfc3339).unwrap()
-}
+use crate::support::{
+    TestApp, instant, rfc3339, spawn_app, spawn_app_at, spawn_app_on_the_real_clock,
+};
+use crate::work_orders::{desk, general_fault, order_path};
 
 fn put_clock(app: &TestApp, token: &str, body: &Value) -> crate::support::Reply {
     app.json("PUT", "/api/v1/test-clock", Some(token), body)
@@ -127,13 +124,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
-        let order = create(
-            &app,
-            &desk,
-            json!({"customer_id": desk.customer, "kind": "general_fault", "description": "无信号", "received_by": [desk.agent]}),
-        )
-        .ok(201)
-        .clone();
+        let order = general_fault(&app, &desk);
         // SLA-3: a general fault is due 24 clock hours after its clock starts, which is now.
         let due = instant(&order["due_at"]);
         assert_eq!(due - app.now(), Duration::hours(24));
@@ -168,13 +159,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
-        let order = create(
-            &app,
-            &desk,
-            json!({"customer_id": desk.customer, "kind": "general_fault", "description": "无信号", "received_by": [desk.agent]}),
-        )
-        .ok(201)
-        .clone();
+        let order = general_fault(&app, &desk);
         app.advance(Duration::hours(2));
         let resolved = app.post(
             &order_path(&order, "/resolve"),
@@ -203,16 +188,7 @@ both_backends!(
     pay_a_month_may_be_run_once_the_clock_reaches_the_next_month,
     |db: &TestDatabase| {
         let app = spawn_app_at(db, datetime!(2026-11-30 23:59:59 +8));
-        let department = app
-            .post(
-                "/api/v1/departments",
-                &app.admin_token,
-                &json!({"name": "客户服务中心"}),
-            )
-            .ok(201)["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let department = app.create_department("客户服务中心");
         app.create_employee(
             &json!({"name": "李客服", "department_id": department, "rank": "staff"}),
         );

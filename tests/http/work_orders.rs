@@ -1,12 +1,11 @@
 //! SLA-1..5, SLA-7 through HTTP: the clock, the queue, every transition and refusal.
 
 use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{TestApp, rfc3339, spawn_app};
+use crate::support::{TestApp, instant, rfc3339, spawn_app};
 
 /// A desk with people: agent (staff), manager, general manager, a cs_manager account.
 pub struct Desk {
@@ -52,8 +51,15 @@ pub fn create(app: &TestApp, desk: &Desk, body: Value) -> crate::support::Reply 
 }
 
 /// An instant the API wrote.
-fn instant(value: &Value) -> OffsetDateTime {
-    OffsetDateTime::parse(value.as_str().unwrap(), &Rfc3339).unwrap()
+/// A general fault (SLA-3: due 24 clock hours after its clock starts, which is on creation).
+pub fn general_fault(app: &TestApp, desk: &Desk) -> Value {
+    create(
+        app,
+        desk,
+        json!({"customer_id": desk.customer, "kind": "general_fault", "description": "无信号", "received_by": [desk.agent]}),
+    )
+    .ok(201)
+    .clone()
 }
 
 pub fn order_path(order: &Value, action: &str) -> String {
@@ -335,13 +341,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
-        let order = create(
-        &app,
-        &desk,
-        json!({"customer_id": desk.customer, "kind": "general_fault", "description": "x", "received_by": [desk.agent]}),
-    )
-    .ok(201)
-    .clone();
+        let order = general_fault(&app, &desk);
         let due = order["due_at"].as_str().unwrap().to_owned();
 
         // SLA-3: an extension needs a reason and the cs manager.
@@ -444,15 +444,7 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let desk = desk(&app);
-        let new = || {
-            create(
-            &app,
-            &desk,
-            json!({"customer_id": desk.customer, "kind": "general_fault", "description": "x", "received_by": [desk.agent]}),
-        )
-        .ok(201)
-        .clone()
-        };
+        let new = || general_fault(&app, &desk);
         let late = new();
         let resolved = new();
         let due = instant(&late["due_at"]);
