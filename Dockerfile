@@ -11,7 +11,7 @@ RUN cargo build --release -p zhidu-api --locked
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates libpq5 \
+    && apt-get install -y --no-install-recommends ca-certificates curl libpq5 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system zhidu \
     && useradd --system --gid zhidu --home-dir /var/lib/zhidu --create-home --shell /usr/sbin/nologin zhidu

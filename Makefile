@@ -21,9 +21,11 @@ test-pg:
 test-at:
 	ZHIDU_TEST_NOW=$(NOW) scripts/test.sh --test http
 
-## openapi: regenerate the committed spec
+## openapi: regenerate the committed spec (built into a temporary file first, so a failed or
+##          interrupted build never leaves the committed spec empty)
 openapi:
-	$(CARGO) run -q -p zhidu-api --bin zhidu -- openapi > openapi/openapi.json
+	$(CARGO) run -q -p zhidu-api --bin zhidu -- openapi > openapi/openapi.json.tmp
+	mv openapi/openapi.json.tmp openapi/openapi.json
 
 ## lint: formatting check and clippy with warnings denied
 lint:

@@ -4,7 +4,7 @@
 # PostgreSQL URL: $ZHIDU_TEST_PG_URL if set, else the first of
 #   postgres://root@127.0.0.1:5432/test
 #   postgres://postgres@127.0.0.1:5432/test
-#   postgres://zhidu:zhidu@127.0.0.1:5432/zhidu   (the database of `make db-up`)
+#   postgres://zhidu:zhidu@127.0.0.1:55432/zhidu  (the database of `make db-up`)
 # that answers `select 1`. Reachable: ZHIDU_TEST_PG_URL is exported for the tests.
 # Not reachable: with ZHIDU_REQUIRE_PG=1 this fails; otherwise it warns loudly and exports
 # ZHIDU_TEST_SKIP_PG=1 so the tests run on SQLite only.
@@ -36,21 +36,16 @@ if [[ -n "${ZHIDU_TEST_PG_URL:-}" ]]; then
     # psql missing: trust the URL that was given explicitly.
     pg_url="$ZHIDU_TEST_PG_URL"
 elif have psql; then
-    server_up=1
-    if have pg_isready; then
-        pg_isready -q -h 127.0.0.1 -p 5432 -t 5 || server_up=0
-    fi
-    if [[ $server_up == 1 ]]; then
-        for candidate in \
-            "postgres://root@127.0.0.1:5432/test" \
-            "postgres://postgres@127.0.0.1:5432/test" \
-            "postgres://zhidu:zhidu@127.0.0.1:5432/zhidu"; do
-            if pg_answers "$candidate"; then
-                pg_url="$candidate"
-                break
-            fi
-        done
-    fi
+    # A closed port refuses at once; PGCONNECT_TIMEOUT bounds a silent one.
+    for candidate in \
+        "postgres://root@127.0.0.1:5432/test" \
+        "postgres://postgres@127.0.0.1:5432/test" \
+        "postgres://zhidu:zhidu@127.0.0.1:55432/zhidu"; do
+        if pg_answers "$candidate"; then
+            pg_url="$candidate"
+            break
+        fi
+    done
 fi
 
 if [[ -n "$pg_url" ]]; then
@@ -61,7 +56,7 @@ elif [[ "${ZHIDU_REQUIRE_PG:-0}" == 1 ]]; then
     {
         echo "error: ZHIDU_REQUIRE_PG=1 but PostgreSQL is not reachable."
         echo "       Tried: \$ZHIDU_TEST_PG_URL (unset), postgres://root@127.0.0.1:5432/test,"
-        echo "       postgres://postgres@127.0.0.1:5432/test, postgres://zhidu:***@127.0.0.1:5432/zhidu"
+        echo "       postgres://postgres@127.0.0.1:5432/test, postgres://zhidu:***@127.0.0.1:55432/zhidu"
         echo "       $(have psql && echo '(psql answered no)' || echo '(psql is not installed)')."
         echo "       Set ZHIDU_TEST_PG_URL or start one with \`make db-up\`."
     } >&2
