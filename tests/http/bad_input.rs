@@ -3,7 +3,7 @@
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{TestApp, spawn_app, spawn_app_with};
 
 fn customer_count(app: &TestApp) -> usize {
     app.get("/api/v1/customers", &app.admin_token).ok(200)["items"]
@@ -52,7 +52,35 @@ both_backends!(
 
         let missing = post(r#"{"full_name": "Jia"}"#, "application/json");
         missing.problem(422);
-        assert!(missing.text.contains("area_type"), "{}", missing.text);
+        assert_eq!(missing.error_fields(), ["area_type"], "named by its path");
+
+        // Syntax first: an unknown field whose value is not JSON is malformed, not unknown.
+        post(r#"{"full_name": x}"#, "application/json").problem(400);
+
+        // U+0000 is valid JSON that neither backend stores: refused, named, on both.
+        for (body, field) in [
+            (
+                r#"{"full_name": "Jia\u0000", "area_type": "urban"}"#,
+                "full_name",
+            ),
+            (
+                r#"{"full_name": "Jia", "area_type": "urban", "owner_id": "\u0000"}"#,
+                "owner_id",
+            ),
+            (
+                r#"{"full_name": "Jia", "area_type": "urb\u0000an"}"#,
+                "area_type",
+            ),
+        ] {
+            let nul = post(body, "application/json");
+            assert_eq!(
+                nul.problem(422).clone()["errors"][0]["field"],
+                field,
+                "{body}"
+            );
+        }
+        let nul_in_query = app.get("/api/v1/customers?cursor=a%00b", &token);
+        assert_eq!(nul_in_query.problem(422)["errors"][0]["field"], "cursor");
 
         let unknown_enum = post(
             r#"{"full_name": "Jia", "area_type": "suburban"}"#,
@@ -115,8 +143,29 @@ both_backends!(
         app.get("/api/v1/no-such-thing", &app.admin_token)
             .problem(404);
         app.send("GET", "/nowhere", None, None).problem(404);
-        app.send("DELETE", "/api/v1/customers", Some(&app.admin_token), None)
-            .problem(404);
+        // A known path with another method: 405 naming the methods it answers (RFC 9110).
+        let wrong_method = app.send("DELETE", "/api/v1/customers", Some(&app.admin_token), None);
+        wrong_method.problem(405);
+        assert_eq!(wrong_method.header("allow"), Some("GET, POST"));
+        let on_one = app.send(
+            "POST",
+            "/api/v1/customers/0190f0a2-0000-7000-8000-000000000000",
+            Some(&app.admin_token),
+            None,
+        );
+        on_one.problem(405);
+        let allow = on_one.header("allow").unwrap();
+        assert!(
+            allow.contains("GET") && allow.contains("PATCH") && !allow.contains("POST"),
+            "{allow}"
+        );
+        app.send(
+            "DELETE",
+            "/api/v1/customers/a/b/c/d",
+            Some(&app.admin_token),
+            None,
+        )
+        .problem(404);
         let bad_limit = app.get("/api/v1/customers?limit=abc", &app.admin_token);
         assert_eq!(bad_limit.problem(422)["errors"][0]["field"], "limit");
         app.get("/api/v1/customers?limit=0", &app.admin_token)
@@ -172,5 +221,73 @@ both_backends!(
         });
         app.send("GET", "/readyz", None, None).ok(200);
         assert_eq!(customer_count(&app), 1);
+    }
+);
+
+both_backends!(
+    cors_answers_listed_origins_only_and_only_when_configured,
+    |db: &TestDatabase| {
+        let origin = "https://desk.example.com";
+        let preflight = |app: &TestApp, from: &str| {
+            app.send_with_headers(
+                "OPTIONS",
+                "/api/v1/customers",
+                None,
+                &[
+                    ("Origin", from),
+                    ("Access-Control-Request-Method", "POST"),
+                    (
+                        "Access-Control-Request-Headers",
+                        "authorization, content-type",
+                    ),
+                ],
+                None,
+            )
+        };
+        let app = spawn_app_with(db, &[("ZHIDU_CORS_ORIGINS", origin)]);
+        let allowed = preflight(&app, origin);
+        assert!(
+            allowed.status == 200 || allowed.status == 204,
+            "{}",
+            allowed.text
+        );
+        assert_eq!(allowed.header("access-control-allow-origin"), Some(origin));
+        let methods = allowed.header("access-control-allow-methods").unwrap();
+        assert!(methods.contains("POST"), "{methods}");
+        let headers = allowed
+            .header("access-control-allow-headers")
+            .unwrap()
+            .to_lowercase();
+        assert!(headers.contains("authorization"), "{headers}");
+        assert_eq!(allowed.header("access-control-allow-credentials"), None);
+        let real = app.send_with_headers(
+            "GET",
+            "/api/v1/customers",
+            Some(&app.admin_token),
+            &[("Origin", origin)],
+            None,
+        );
+        real.ok(200);
+        assert_eq!(real.header("access-control-allow-origin"), Some(origin));
+        let exposed = real
+            .header("access-control-expose-headers")
+            .unwrap()
+            .to_lowercase();
+        assert!(exposed.contains("x-request-id"), "{exposed}");
+        let stranger = preflight(&app, "https://evil.example.com");
+        assert_eq!(stranger.header("access-control-allow-origin"), None);
+        drop(app);
+
+        // Unset: no CORS headers at all.
+        let closed = spawn_app(db);
+        let no_cors = closed.send_with_headers(
+            "GET",
+            "/api/v1/customers",
+            Some(&closed.admin_token),
+            &[("Origin", origin)],
+            None,
+        );
+        no_cors.ok(200);
+        assert_eq!(no_cors.header("access-control-allow-origin"), None);
     }
 );

@@ -49,6 +49,9 @@ fn bad_values_name_their_variable() {
         ("ZHIDU_ADMIN_PASSWORD", "short"),
         ("ZHIDU_LOG_FORMAT", "xml"),
         ("ZHIDU_TEST_CLOCK", "yes"),
+        ("ZHIDU_CORS_ORIGINS", "desk.example.com"),
+        ("ZHIDU_CORS_ORIGINS", "https://a.example.com,*"),
+        ("ZHIDU_CORS_ORIGINS", "https://a.example.com/app"),
         ("ZHIDU_TEST_CLOCK_START", "tomorrow"),
         ("ZHIDU_TEST_CLOCK_START", "2026-11-02T09:00:00+08:00"),
     ] {

@@ -43,6 +43,61 @@ pub struct Config {
     pub sla_sweep_seconds: u64,
     pub outbox: OutboxSettings,
     pub clock: ClockSettings,
+    /// `ZHIDU_CORS_ORIGINS`: browser origins allowed to call the API; empty, no CORS headers.
+    pub cors_origins: CorsOrigins,
+}
+
+/// Which browser origins may call the API from a page (CORS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// No CORS headers: a browser page on another origin cannot read the answers.
+    None,
+    /// `*`: any origin (tokens travel in the Authorization header, never as credentials).
+    Any,
+    /// These origins exactly, e.g. `https://desk.example.com`.
+    Listed(Vec<String>),
+}
+
+/// `ZHIDU_CORS_ORIGINS`: comma-separated origins (`scheme://host[:port]`, no path) or `*`.
+fn cors_origins() -> Result<CorsOrigins, ConfigError> {
+    let Some(text) = var("ZHIDU_CORS_ORIGINS") else {
+        return Ok(CorsOrigins::None);
+    };
+    let origins: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .collect();
+    match origins.as_slice() {
+        [] => return Ok(CorsOrigins::None),
+        ["*"] => return Ok(CorsOrigins::Any),
+        _ => {}
+    }
+    let refuse = |message: String| ConfigError {
+        name: "ZHIDU_CORS_ORIGINS",
+        message,
+    };
+    let mut listed = Vec::with_capacity(origins.len());
+    for origin in origins {
+        if origin == "*" {
+            return Err(refuse("`*` allows every origin; list it alone".into()));
+        }
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .ok_or_else(|| {
+                refuse(format!(
+                    "{origin:?} is not an origin such as https://desk.example.com"
+                ))
+            })?;
+        if rest.is_empty() || rest.contains('/') || !rest.is_ascii() {
+            return Err(refuse(format!(
+                "{origin:?} is not an origin such as https://desk.example.com (scheme and host, no path)"
+            )));
+        }
+        listed.push(origin.to_owned());
+    }
+    Ok(CorsOrigins::Listed(listed))
 }
 
 /// Where the server's "now" comes from (see `zhidu_store::clock`).
@@ -252,6 +307,7 @@ impl Config {
             sla_sweep_seconds: number("ZHIDU_SLA_SWEEP_SECONDS", 60, 0..=86_400)?,
             outbox: outbox_settings()?,
             clock: clock_settings()?,
+            cors_origins: cors_origins()?,
             log_format,
         })
     }

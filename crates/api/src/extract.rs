@@ -111,27 +111,68 @@ where
     })
 }
 
-/// Parses JSON, telling syntax errors (400) from wrong or missing fields (422, with the path).
+/// Parses JSON in three steps, so each failure gets its own answer: the syntax first (400),
+/// then text no database can store (422 naming the field), then the fields' types and
+/// presence (422 naming the field by its path).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.is_empty() {
         return Err(ApiError::malformed(
             "the request body is empty; send a JSON object",
         ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let document: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))?;
+    refuse_unstorable_text(&document, "")?;
+    serde_path_to_error::deserialize(document).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        if inner.is_data() {
-            ApiError::invalid_field(field_name(&path), strip_position(&inner.to_string()))
-        } else {
-            ApiError::malformed(format!("the body is not valid JSON: {inner}"))
+        let message = error.into_inner().to_string();
+        ApiError::invalid_field(field_path(&path, &message), message)
+    })
+}
+
+/// U+0000 is valid JSON but neither backend stores it (PostgreSQL refuses it in text, SQLite
+/// cuts the string there): refused in any key or string, wherever it stands.
+fn refuse_unstorable_text(value: &serde_json::Value, path: &str) -> Result<(), ApiError> {
+    const NUL: char = '\u{0}';
+    let refuse = |at: &str| {
+        ApiError::invalid_field(
+            field_name(at),
+            "contains U+0000 (a NUL character), which cannot be stored; remove it",
+        )
+    };
+    match value {
+        serde_json::Value::String(text) if text.contains(NUL) => Err(refuse(path)),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().try_for_each(|(index, item)| {
+                refuse_unstorable_text(item, &format!("{path}[{index}]"))
+            })
         }
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::malformed(format!("unexpected data after the JSON value: {e}")))?;
-    Ok(value)
+        serde_json::Value::Object(fields) => fields.iter().try_for_each(|(key, item)| {
+            let at = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if key.contains(NUL) {
+                return Err(refuse(&at));
+            }
+            refuse_unstorable_text(item, &at)
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The field an error is about: its path, or for a missing field the path of the field that
+/// is missing (serde reports it at the object that lacks it).
+fn field_path(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (missing, path) {
+        (Some(field), "." | "") => field.to_owned(),
+        (Some(field), parent) => format!("{parent}.{field}"),
+        (None, path) => field_name(path),
+    }
 }
 
 /// Query parameters with the same field-naming errors as bodies.
@@ -146,12 +187,21 @@ where
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some((name, _)) =
+            form_urlencoded_pairs(request.query_string()).find(|(_, value)| value.contains('\0'))
+        {
+            return std::future::ready(Err(ApiError::invalid_field(
+                name.into_owned(),
+                "contains U+0000 (a NUL character), which cannot be stored; remove it",
+            )));
+        }
         let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(
             form_urlencoded_pairs(request.query_string()),
         ))
         .map_err(|error| {
             let path = error.path().to_string();
-            ApiError::invalid_field(field_name(&path), error.into_inner().to_string())
+            let message = error.into_inner().to_string();
+            ApiError::invalid_field(field_path(&path, &message), message)
         })
         .and_then(|value: T| {
             value
@@ -173,14 +223,6 @@ fn field_name(path: &str) -> String {
         "body".to_owned()
     } else {
         path.to_owned()
-    }
-}
-
-/// serde_json appends " at line 1 column 42" to data errors; the field path says more.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
     }
 }
 
@@ -215,5 +257,83 @@ fn collect_field_errors(prefix: &str, errors: &ValidationErrors, out: &mut Vec<F
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Payments {
+        quarter: String,
+        payments: Vec<Payment>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Payment {
+        amount: String,
+        note: Option<String>,
+    }
+
+    fn refusal(body: &str) -> (u16, String) {
+        let error = parse_json::<Payments>(body.as_bytes()).unwrap_err();
+        let problem = error.problem();
+        let field = problem
+            .errors
+            .first()
+            .map(|e| e.field.clone())
+            .unwrap_or_default();
+        (problem.status, field)
+    }
+
+    #[test]
+    fn syntax_is_checked_before_fields() {
+        // An unknown field with a broken value is a syntax error first.
+        assert_eq!(refusal(r#"{"full_name": x}"#), (400, String::new()));
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3"} trailing"#),
+            (400, String::new())
+        );
+        assert_eq!(refusal(""), (400, String::new()));
+    }
+
+    #[test]
+    fn a_missing_field_is_named_by_its_path() {
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3"}"#),
+            (422, "payments".into())
+        );
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3", "payments": [{"amount": "1.00"}, {}]}"#),
+            (422, "payments[1].amount".into())
+        );
+        assert_eq!(
+            refusal(r#"{"quarter": 3, "payments": []}"#),
+            (422, "quarter".into())
+        );
+    }
+
+    #[test]
+    fn nul_is_refused_wherever_it_stands() {
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3\u0000", "payments": []}"#),
+            (422, "quarter".into())
+        );
+        assert_eq!(
+            refusal(
+                r#"{"quarter": "2026Q3", "payments": [{"amount": "1.00", "note": "a\u0000b"}]}"#
+            ),
+            (422, "payments[0].note".into())
+        );
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3", "payments": [], "x\u0000": 1}"#),
+            (422, "x\u{0}".into())
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The zhidu HTTP API: thin handlers that parse, authorize, call the domain, persist in one
 //! transaction with its audit row, and answer; every error as problem+json.
 
+pub mod allowed_methods;
 pub mod approvals;
 pub mod auth;
 pub mod bootstrap;

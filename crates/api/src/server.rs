@@ -3,12 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::Service;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::ErrorHandlers;
-use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
+use actix_web::http::Method;
+use actix_web::http::header::{
+    ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION,
+};
+use actix_web::middleware::{Condition, ErrorHandlers};
+use actix_web::{App, HttpMessage, HttpRequest, HttpServer, ResponseError, web};
 use tokio::sync::Semaphore;
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
@@ -29,9 +33,10 @@ use zhidu_store::audit::Actor;
 use zhidu_store::db::{DatabaseUrl, open_pool};
 
 use crate::Fatal;
+use crate::allowed_methods::AllowedMethods;
 use crate::auth::{self, TokenKeys};
 use crate::bootstrap;
-use crate::config::{Config, LogFormat};
+use crate::config::{Config, CorsOrigins, LogFormat};
 use crate::error::{ApiError, problem_for_bare_errors};
 use crate::routes;
 use crate::routes::sla::sweep_breaches;
@@ -40,8 +45,11 @@ use crate::state::AppState;
 pub fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colour only for a person at a terminal: a log redirected to a file or a collector gets
+    // no escape sequences.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
@@ -114,12 +122,62 @@ fn serve_document(
     }
 }
 
-async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::not_found(format!(
-        "no route for {} {}",
-        request.method(),
-        request.path()
-    )))
+/// CORS for browser frontends on other origins (`ZHIDU_CORS_ORIGINS`): preflights answered,
+/// the headers a client sends and reads allowed. Credentials (cookies) are never allowed: a
+/// token travels in the Authorization header, which a listed origin may send.
+fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = match origins {
+        CorsOrigins::None => return Cors::default(),
+        CorsOrigins::Any => Cors::default().allow_any_origin(),
+        CorsOrigins::Listed(listed) => listed
+            .iter()
+            .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin)),
+    };
+    cors.allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            AUTHORIZATION,
+            CONTENT_TYPE,
+            ACCEPT,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            LOCATION,
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("idempotent-replayed"),
+        ])
+        .max_age(3600)
+}
+
+/// No handler took the request: 405 with `Allow` when the path is documented for other
+/// methods, else 404.
+async fn no_route(
+    request: HttpRequest,
+    allowed: web::Data<AllowedMethods>,
+) -> actix_web::HttpResponse {
+    let methods = allowed.for_path(request.path());
+    if methods.is_empty() {
+        return ApiError::not_found(format!(
+            "no route for {} {}",
+            request.method(),
+            request.path()
+        ))
+        .error_response();
+    }
+    let allow = methods
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut response = ApiError::method_not_allowed(format!(
+        "{} does not answer {}; it answers {allow}",
+        request.path(),
+        request.method()
+    ))
+    .error_response();
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
 }
 
 /// Opens the database, prepares it, and serves until stopped.
@@ -202,14 +260,18 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         spawn_sla_sweeps(state.clone(), Duration::from_secs(config.sla_sweep_seconds));
     }
     // Serialized once and shared by every worker; Swagger UI reads it from the same URL.
+    let specification = crate::openapi::document();
+    let allowed_methods = web::Data::new(AllowedMethods::of(&specification));
     let document = web::Bytes::from(
-        crate::openapi::document()
+        specification
             .to_json()
             .map_err(|e| Fatal(format!("cannot serialize the OpenAPI document: {e}")))?,
     );
+    let cors_origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(allowed_methods.clone())
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::not_found(format!("no such resource: {error}")).into()
             }))
@@ -231,6 +293,10 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
                 }
             })
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(Condition::new(
+                cors_origins != CorsOrigins::None,
+                cors(&cors_origins),
+            ))
             .into_utoipa_app()
             .configure(routes::configure)
             .into_app()
