@@ -2,7 +2,7 @@
 
 CARGO ?= cargo
 
-.PHONY: run test test-pg test-at openapi lint fmt bench db-up
+.PHONY: run test test-pg test-at openapi client contract-lint lint fmt bench db-up
 
 ## run: start the API (no DATABASE_URL: SQLite under ./data/, the admin password is printed on first start)
 run:
@@ -26,6 +26,24 @@ test-at:
 openapi:
 	$(CARGO) run -q -p zhidu-api --bin zhidu -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
+
+## client: regenerate the TypeScript client (clients/typescript) from the committed spec and
+##         compile it and its example with tsc --strict (npm packages pinned by its lockfile)
+client:
+	npm ci --prefix clients/typescript --no-audit --no-fund
+	cd clients/typescript && npx openapi-typescript ../../openapi/openapi.json --output src/schema.d.ts
+	cd clients/typescript && npx tsc --strict --noEmit -p .
+
+## contract-lint: the committed spec through redocly's recommended rules (0 errors), and the
+##                committed client regenerated, compared and compiled (fails on drift)
+contract-lint:
+	npm ci --prefix tools/contract --no-audit --no-fund
+	tools/contract/node_modules/.bin/redocly lint openapi/openapi.json
+	npm ci --prefix clients/typescript --no-audit --no-fund
+	cd clients/typescript && npx openapi-typescript ../../openapi/openapi.json --output ../../target/schema.d.ts
+	cmp -s target/schema.d.ts clients/typescript/src/schema.d.ts \
+	    || { echo "clients/typescript/src/schema.d.ts is stale: run make client" >&2; exit 1; }
+	cd clients/typescript && npx tsc --strict --noEmit -p .
 
 ## lint: formatting check and clippy with warnings denied
 lint:

@@ -85,6 +85,7 @@ fn deal_view(deal: TrainingDeal) -> DealView {
 /// CARE-3: record a deal in the training business; it obliges a visit in its first week and
 /// two in every month after.
 #[utoipa::path(
+    operation_id = "create_training_deal",
     tag = "care",
     request_body = NewDeal,
     responses((status = 201, body = DealView), BodyErrors, AuthErrors, Unavailable),

@@ -592,6 +592,7 @@ fn check_answers(kind: VisitKind, request: &RecordVisit) -> Result<(), ApiError>
 /// task is already done or not due before its day, 412 on a stale task version, 422 (rule
 /// `CARE-1`) naming every answer missing or not asked for the task's kind.
 #[utoipa::path(
+    operation_id = "record_care_visit",
     tag = "care",
     request_body = RecordVisit,
     responses((status = 201, body = VisitView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),

@@ -690,6 +690,7 @@ pub struct StatementRequest {
 /// Record the employee's own statement (ACC-3): by the employee through their own account, or
 /// by HR on their behalf with a note. The record then awaits confirmation.
 #[utoipa::path(
+    operation_id = "record_discipline_statement",
     tag = "discipline",
     params(("id" = String, Path, description = "Record id")),
     request_body = StatementRequest,

@@ -294,6 +294,7 @@ async fn close_quarter(
 
 /// A closed quarter's summary.
 #[utoipa::path(
+    operation_id = "get_tier_run",
     tag = "tiers",
     params(("quarter" = String, Path, description = "Quarter, e.g. 2026Q3")),
     responses((status = 200, body = TierRunView), AuthErrors, NotFound, Invalid, Unavailable),
