@@ -52,10 +52,6 @@ impl Moment {
     pub fn today(&self) -> Date {
         self.local().date()
     }
-
-    pub fn zone(&self) -> UtcOffset {
-        self.zone
-    }
 }
 
 /// Why a test clock did not move.
@@ -105,15 +101,6 @@ impl Clock {
             ))),
             zone,
         }
-    }
-
-    /// A test clock standing at `instant`, for tests.
-    pub fn fixed(instant: OffsetDateTime) -> Clock {
-        Clock::test(Some(instant), COMPANY_ZONE)
-    }
-
-    pub fn zone(&self) -> UtcOffset {
-        self.zone
     }
 
     /// Whether this is a test clock (which may be set through the API).
@@ -198,6 +185,10 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
+    fn standing_at(instant: OffsetDateTime) -> Clock {
+        Clock::test(Some(instant), COMPANY_ZONE)
+    }
+
     #[test]
     fn a_moment_dates_in_the_company_zone() {
         // 23:59:59 in Shanghai is 15:59:59 UTC: still the same local day; a second later the next.
@@ -216,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_test_clock_stands_still_and_moves_only_forward() {
-        let clock = Clock::fixed(datetime!(2026-12-09 10:00 +8));
+        let clock = standing_at(datetime!(2026-12-09 10:00 +8));
         assert_eq!(clock.now().instant(), datetime!(2026-12-09 02:00 UTC));
         assert_eq!(clock.now(), clock.now());
         let later = clock.set(datetime!(2026-12-10 09:00 +8)).unwrap();
@@ -242,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_test_clock_far_ahead_cannot_return_to_real_time() {
-        let clock = Clock::fixed(datetime!(9999-01-01 00:00 UTC));
+        let clock = standing_at(datetime!(9999-01-01 00:00 UTC));
         assert!(matches!(
             clock.follow_real_time(),
             Err(ClockError::Backwards { .. })
@@ -252,7 +243,7 @@ mod tests {
 
     #[test]
     fn a_test_clock_in_the_past_returns_to_real_time() {
-        let clock = Clock::fixed(datetime!(2000-01-01 00:00 UTC));
+        let clock = standing_at(datetime!(2000-01-01 00:00 UTC));
         clock.follow_real_time().unwrap();
         assert!(!clock.is_standing());
         assert!(clock.now().instant() > datetime!(2000-01-02 00:00 UTC));

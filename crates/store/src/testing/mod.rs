@@ -14,7 +14,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::clock::{COMPANY_ZONE, Clock, Moment};
+use crate::clock::{COMPANY_ZONE, Moment};
 use crate::db::DatabaseUrl;
 
 /// The instant the test suite runs at unless `ZHIDU_TEST_NOW` says otherwise: an ordinary
@@ -29,11 +29,6 @@ pub fn test_now() -> OffsetDateTime {
             .unwrap_or_else(|e| panic!("ZHIDU_TEST_NOW={text:?} is not RFC 3339: {e}")),
         _ => DEFAULT_TEST_NOW,
     }
-}
-
-/// A test clock standing at [`test_now`].
-pub fn test_clock() -> Clock {
-    Clock::test(Some(test_now()), COMPANY_ZONE)
 }
 
 /// [`test_now`] as one reading of the clock.
