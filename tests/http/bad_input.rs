@@ -291,3 +291,63 @@ both_backends!(
         assert_eq!(no_cors.header("access-control-allow-origin"), None);
     }
 );
+
+both_backends!(
+    money_dates_and_huge_text_are_refused_by_field,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let token = app.admin_token.clone();
+        let customer =
+            app.create_customer(&serde_json::json!({"full_name": "用户甲", "area_type": "urban"}));
+        let quarter = format!(
+            "/api/v1/customers/{}/quarters/2026Q3",
+            customer["id"].as_str().unwrap()
+        );
+        for revenue in [
+            "1e5",
+            "0.001",
+            "99999999999999999.99",
+            "-1.00",
+            "5,000.00",
+            "",
+        ] {
+            let refused = app.json(
+                "PUT",
+                &quarter,
+                Some(&token),
+                &serde_json::json!({"revenue": revenue, "payments": "0.00"}),
+            );
+            assert_eq!(
+                refused.problem(422)["errors"][0]["field"],
+                "revenue",
+                "{revenue:?}: {}",
+                refused.text
+            );
+        }
+        let post = |body: &str| {
+            app.send(
+                "POST",
+                "/api/v1/customers",
+                Some(&token),
+                Some(("application/json", body.as_bytes())),
+            )
+        };
+        for date in ["2026-02-30", "0000-01-01", "2026-13-01", "26-01-01"] {
+            let refused = post(&format!(
+                r#"{{"full_name": "Jia", "area_type": "urban", "first_contract_on": "{date}"}}"#
+            ));
+            assert_eq!(
+                refused.problem(422)["errors"][0]["field"],
+                "first_contract_on",
+                "{date}"
+            );
+        }
+        // A string of a million characters fits the 1 MiB body limit but not the field.
+        let huge = post(&format!(
+            r#"{{"full_name": "{}", "area_type": "urban"}}"#,
+            "x".repeat(1_000_000)
+        ));
+        assert_eq!(huge.problem(422)["errors"][0]["field"], "full_name");
+        assert_eq!(customer_count(&app), 1, "no refused request wrote anything");
+    }
+);
