@@ -67,3 +67,22 @@ fn bad_values_name_their_variable() {
         let _ = std::fs::remove_dir_all(folder);
     }
 }
+
+#[test]
+fn a_bind_address_in_use_stops_the_start_before_any_database_is_created() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let (output, folder) = start_with(&[("ZHIDU_BIND", address.as_str())]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ZHIDU_BIND") && stderr.contains(&address),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "no SQLite file was created"
+    );
+    let _ = std::fs::remove_dir_all(folder);
+}

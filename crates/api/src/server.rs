@@ -182,6 +182,10 @@ async fn no_route(
 
 /// Opens the database, prepares it, and serves until stopped.
 pub async fn serve(config: Config) -> Result<(), Fatal> {
+    // The address first: a port in use stops the start before a database is created or
+    // migrated.
+    let listener = std::net::TcpListener::bind(&config.bind)
+        .map_err(|e| Fatal(format!("ZHIDU_BIND: cannot listen on {}: {e}", config.bind)))?;
     let clock = config.clock.build();
     if clock.is_test() {
         tracing::warn!(
@@ -312,7 +316,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     })
     .workers(config.workers)
     .worker_max_blocking_threads(blocking_threads)
-    .bind(&config.bind)?;
+    .listen(listener)?;
     for address in server.addrs() {
         println!(
             "zhidu listening on http://{address} ({} database)",
