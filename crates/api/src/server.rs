@@ -193,7 +193,11 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         );
         eprintln!(
             "zhidu: WARNING: the test clock is on (--test-clock / ZHIDU_TEST_CLOCK); it now reads {}",
-            clock.now().local()
+            clock
+                .now()
+                .local()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
         );
     }
     let pool = open_pool(&config.database_url, &config.pool)?;
