@@ -10,12 +10,7 @@ both_backends!(
     acc_2_3_a_case_is_decided_only_after_the_statement,
     |db: &TestDatabase| {
         let app = spawn_app(db);
-        let department = app.post(
-            "/api/v1/departments",
-            &app.admin_token,
-            &json!({"name": "维护部"}),
-        );
-        let department_id = department.ok(201)["id"].as_str().unwrap().to_owned();
+        let department_id = app.create_department("维护部");
         let (user_id, own_token) = app.user_with_roles("zhao.weihu", &["technician"]);
         let employee_id = app.create_employee(
             &json!({"name": "赵维护", "department_id": department_id, "rank": "staff", "user_id": user_id}),

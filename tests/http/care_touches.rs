@@ -336,16 +336,7 @@ both_backends!(
 
 /// A customer-service employee with a user account, and a training customer.
 fn training_setup(app: &TestApp) -> (String, String) {
-    let department = app
-        .post(
-            "/api/v1/departments",
-            &app.admin_token,
-            &json!({"name": "培训部"}),
-        )
-        .ok(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let department = app.create_department("培训部");
     let employee = app
         .create_employee(&json!({"name": "周培训", "department_id": department, "rank": "staff"}));
     let customer = app.create_customer(&json!({"area_type": "urban", "full_name": "培训客户"}));
@@ -684,16 +675,7 @@ both_backends!(
         let app = spawn_app(db);
         app.send("GET", "/api/v1/public/service-info", None, None)
             .problem(404);
-        let department = app
-            .post(
-                "/api/v1/departments",
-                &app.admin_token,
-                &json!({"name": "营业厅"}),
-            )
-            .ok(201)["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let department = app.create_department("营业厅");
         let star = app.create_employee(
             &json!({"name": "刘明星", "department_id": department, "rank": "staff"}),
         );

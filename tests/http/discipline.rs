@@ -23,17 +23,7 @@ struct Desk {
 }
 
 fn desk(app: &TestApp) -> Desk {
-    let department = |name: &str| {
-        app.post(
-            "/api/v1/departments",
-            &app.admin_token,
-            &json!({"name": name}),
-        )
-        .ok(201)["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let department = |name: &str| app.create_department(name);
     let service = department("客服部");
     let sales = department("销售部");
     let (head_user, head_token) = app.user_with_roles("wang.jingli", &["manager"]);

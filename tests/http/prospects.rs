@@ -23,16 +23,7 @@ struct Sales {
 }
 
 fn sales(app: &TestApp) -> Sales {
-    let department = app
-        .post(
-            "/api/v1/departments",
-            &app.admin_token,
-            &json!({"name": "销售部"}),
-        )
-        .ok(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let department = app.create_department("销售部");
     let (head_user, head_token) = app.user_with_roles("wang.jingli", &["manager"]);
     let (a_user, agent_token) = app.user_with_roles("li.xiaoshou", &["cs_agent"]);
     let head = app.create_employee(&json!({"name": "王经理", "department_id": department, "rank": "manager", "user_id": head_user}));

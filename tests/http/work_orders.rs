@@ -18,12 +18,7 @@ pub struct Desk {
 }
 
 pub fn desk(app: &TestApp) -> Desk {
-    let department = app.post(
-        "/api/v1/departments",
-        &app.admin_token,
-        &json!({"name": "客户服务中心"}),
-    );
-    let department_id = department.ok(201)["id"].as_str().unwrap().to_owned();
+    let department_id = app.create_department("客户服务中心");
     let employee = |name: &str, rank: &str| {
         app.create_employee(&json!({"name": name, "department_id": department_id, "rank": rank}))
     };

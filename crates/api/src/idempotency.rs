@@ -6,6 +6,7 @@ use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use sha2::{Digest, Sha256};
+use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::statements::{self, StoredResponse};
 
@@ -65,10 +66,11 @@ impl Outcome {
 }
 
 /// Runs `work` once per (`scope`, `key`) in one write transaction with the storing of its
-/// response. A key seen before replays its response (or is refused for another request); two
+/// response, dated `at` (the request's moment). A key seen before replays its response (or is refused for another request); two
 /// first uses at once resolve to one doing the work and the other replaying it.
 pub async fn once<F>(
     state: &AppState,
+    at: Moment,
     scope: String,
     key: String,
     fingerprint: String,
@@ -85,7 +87,6 @@ where
             fingerprint.clone(),
             work.clone(),
         );
-        let now = state.now();
         state.write(move |connection| {
             if let Some(stored) = statements::find_stored_response(connection, &scope, &key)? {
                 return replay(stored, &fingerprint);
@@ -99,7 +100,7 @@ where
                     request_hash: fingerprint,
                     status_code: i32::from(status.as_u16()),
                     response_body: body.clone(),
-                    created_at: now.stored(),
+                    created_at: at.stored(),
                 },
             )?;
             Ok(Outcome {

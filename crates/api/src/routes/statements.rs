@@ -349,9 +349,10 @@ async fn submit_statement(
         "partner:{}",
         caller.claims.partner_id.clone().unwrap_or_default()
     );
+    let at = caller.actor.at;
     let caller = std::sync::Arc::new(caller);
     let lines = std::sync::Arc::new(lines);
-    let outcome = idempotency::once(&state, scope, key, fingerprint, move |connection| {
+    let outcome = idempotency::once(&state, at, scope, key, fingerprint, move |connection| {
         let partner_id = partner_scope(connection, &caller)?
             .ok_or_else(|| ApiError::forbidden("only a partner posts its statement"))?;
         let previous = statements::current_statement(connection, &partner_id, &month.to_string())?;
