@@ -68,13 +68,27 @@ both_backends!(
     |db: &TestDatabase| {
         let app = spawn_app(db);
         let create = |body: serde_json::Value| app.post("/api/v1/users", &app.admin_token, &body);
-        let bad = create(
-            json!({"username": "A", "display_name": "", "password": "short", "roles": ["partner"]}),
-        );
-        bad.problem(422);
-        let mut fields = bad.error_fields();
-        fields.sort();
-        assert_eq!(fields, ["display_name", "password", "roles", "username"]);
+        let good = json!({"username": "li.na", "display_name": "李娜", "password": "a-good-long-password", "roles": ["hr"]});
+        for (field, value) in [
+            ("username", json!("A")),
+            ("display_name", json!("")),
+            ("display_name", json!("   ")),
+            ("password", json!("short")),
+            ("roles", json!([])),
+        ] {
+            let mut body = good.clone();
+            body[field] = value;
+            let bad = create(body);
+            bad.problem(422);
+            assert_eq!(bad.error_fields(), [field], "{field}");
+            assert_eq!(bad.body["type"], "/problems/validation", "{field}");
+        }
+        // A role the schema names, refused for staff: partners get credentials instead.
+        let mut partner = good.clone();
+        partner["roles"] = json!(["partner"]);
+        let refused = create(partner);
+        assert_eq!(refused.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(refused.error_fields(), ["roles"]);
 
         let body = json!({"username": "li.na", "display_name": "李娜", "password": "a-good-long-password", "roles": ["hr", "manager"]});
         let created = create(body.clone());

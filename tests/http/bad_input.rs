@@ -57,8 +57,17 @@ both_backends!(
         // Syntax first: an unknown field whose value is not JSON is malformed, not unknown.
         post(r#"{"full_name": x}"#, "application/json").problem(400);
 
-        // U+0000 is valid JSON that neither backend stores: refused, named, on both.
+        // U+0000 and half a surrogate pair are valid JSON that neither backend stores:
+        // refused, named, on both.
         for (body, field) in [
+            (
+                r#"{"full_name": "Jia\ud800", "area_type": "urban"}"#,
+                "full_name",
+            ),
+            (
+                r#"{"full_name": "Jia", "area_type": "urban", "phone": "\udfff1"}"#,
+                "phone",
+            ),
             (
                 r#"{"full_name": "Jia\u0000", "area_type": "urban"}"#,
                 "full_name",

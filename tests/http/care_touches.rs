@@ -124,44 +124,55 @@ both_backends!(
         assert_eq!(second.ok(200)["items"].as_array().unwrap().len(), 1);
         assert_eq!(second.body["next_cursor"], Value::Null);
 
-        // Refusals, each writing nothing.
+        // Refusals, each writing nothing: a field that breaks its schema, or one that
+        // contradicts the channel, the customer or the clock.
+        let refused = "/problems/field-refused";
+        let invalid = "/problems/validation";
         let refusals = [
             (
                 json!({"customer_id": queued_id, "channel": "email", "template": "t", "body": "b", "recipient": "a@b.cn"}),
                 "subject",
+                refused,
             ),
             (
                 json!({"customer_id": queued_id, "channel": "email", "template": "t", "subject": "s", "body": "b"}),
                 "recipient",
+                refused,
             ),
             (
                 json!({"customer_id": queued_id, "channel": "sms", "template": "t", "subject": "s", "body": "b"}),
                 "subject",
+                refused,
             ),
             (
                 json!({"customer_id": silent_id, "channel": "sms", "template": "t", "body": "b"}),
                 "recipient",
+                refused,
             ),
             (
                 json!({"customer_id": "no-such", "channel": "sms", "template": "t", "body": "b"}),
                 "customer_id",
+                refused,
             ),
             (
                 json!({"customer_id": queued_id, "channel": "sms", "template": "t", "body": "b", "sent_at": "2099-01-01T00:00:00+08:00"}),
                 "sent_at",
+                refused,
             ),
             (
                 json!({"customer_id": queued_id, "channel": "fax", "template": "t", "body": "b"}),
                 "channel",
+                invalid,
             ),
             (
                 json!({"customer_id": queued_id, "channel": "sms", "template": " ", "body": "b"}),
                 "template",
+                invalid,
             ),
         ];
-        for (body, field) in refusals {
+        for (body, field, problem) in refusals {
             let reply = app.post("/api/v1/care-touches", &app.admin_token, &body);
-            reply.problem(422);
+            assert_eq!(reply.problem(422)["type"], problem, "{body}");
             assert_eq!(reply.error_fields(), vec![field.to_owned()], "{body}");
         }
         let (_, technician) = app.user_with_roles("tech.li", &["technician"]);
@@ -385,42 +396,52 @@ both_backends!(
             "attachments/visit.png"
         );
 
-        // Refusals: the screenshot is required, the day within the deal and not ahead.
+        // Refusals: the screenshot is required (the schema says so), the day within the deal
+        // and not ahead, the deal one that exists (the schema cannot say so).
+        let refused = "/problems/field-refused";
+        let invalid = "/problems/validation";
         let refusals = [
             (
                 json!({"deal_id": september, "visited_on": "2026-10-03"}),
                 "screenshot",
+                invalid,
             ),
             (
                 json!({"deal_id": september, "visited_on": "2026-10-03", "screenshot": "  "}),
                 "screenshot",
+                invalid,
             ),
             (
                 json!({"deal_id": september, "visited_on": "2026-09-27", "screenshot": "a.png"}),
                 "visited_on",
+                refused,
             ),
             (
                 json!({"deal_id": september, "visited_on": "2099-01-01", "screenshot": "a.png"}),
                 "visited_on",
+                refused,
             ),
             (
                 json!({"deal_id": "no-such", "visited_on": "2026-10-03", "screenshot": "a.png"}),
                 "deal_id",
+                refused,
             ),
         ];
-        for (body, field) in refusals {
+        for (body, field, problem) in refusals {
             let reply = app.post("/api/v1/after-sales-visits", &app.admin_token, &body);
             let detail = reply.problem(422)["detail"].as_str().unwrap();
             // A field left out is reported against the body, naming the field.
             let named = reply.error_fields() == [field] || detail.contains(field);
             assert!(named, "{body}: {}", reply.text);
+            assert_eq!(reply.body["type"], problem, "{body}");
         }
-        app.post(
+        let backwards = app.post(
             "/api/v1/training-deals",
             &app.admin_token,
             &json!({"customer_id": customer, "responsible_id": employee, "deal_on": "2026-10-01", "ends_on": "2026-09-30"}),
-        )
-        .problem(422);
+        );
+        assert_eq!(backwards.problem(422)["type"], refused);
+        assert_eq!(backwards.error_fields(), ["ends_on"]);
 
         // CARE-3 boundaries: the first week closes after its 7th day; a month after its last.
         assert!(
@@ -612,19 +633,20 @@ both_backends!(
             &json!({"version": 2, "proof_document": "x"}),
         )
         .problem(412);
-        app.json(
+        let empty = app.json(
             "PATCH",
             &path,
             Some(&app.admin_token),
             &json!({"version": 3}),
-        )
-        .problem(422);
+        );
+        assert_eq!(empty.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(empty.error_fields(), ["body"]);
         let (_, agent) = app.user_with_roles("kefu.b", &["cs_agent"]);
         let ahead = rfc3339(app.now() + time::Duration::seconds(1));
         let future_call =
             json!({"version": 3, "confirmation_call": {"called_at": ahead, "note": "客户确认"}});
         let refused = app.json("PATCH", &path, Some(&agent), &future_call);
-        refused.problem(422);
+        assert_eq!(refused.problem(422)["type"], "/problems/field-refused");
         assert_eq!(refused.error_fields(), ["confirmation_call.called_at"]);
         let called = app.json("PATCH", &path, Some(&agent), &call);
         assert_eq!(called.ok(200)["missing"], json!([]));

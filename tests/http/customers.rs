@@ -60,6 +60,7 @@ both_backends!(
             &json!({"version": 2, "owner_id": "nobody"}),
         );
         assert_eq!(unknown_owner.problem(422)["errors"][0]["field"], "owner_id");
+        assert_eq!(unknown_owner.body["type"], "/problems/field-refused");
         app.json(
             "PATCH",
             "/api/v1/customers/missing",
@@ -78,6 +79,27 @@ both_backends!(
         assert_eq!(trail[1]["before"]["phone"], "0311-86000000");
         assert_eq!(trail[1]["after"]["phone"], "0311-1");
         assert!(trail[1]["request_id"].is_string());
+        // The trail is a list like every other: one entry a page, then the last page.
+        let first = app
+            .get(
+                &format!("/api/v1/audit?entity_type=customer&entity_id={id}&limit=1"),
+                &app.admin_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(first["items"][0]["action"], "customer.create");
+        let cursor = first["next_cursor"].as_str().unwrap();
+        let last = app
+            .get(
+                &format!(
+                    "/api/v1/audit?entity_type=customer&entity_id={id}&limit=1&cursor={cursor}"
+                ),
+                &app.admin_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(last["items"][0]["action"], "customer.update");
+        assert!(last["next_cursor"].is_null());
 
         let (_, technician) = app.user_with_roles("tech.he", &["technician"]);
         app.post(

@@ -162,6 +162,7 @@ both_backends!(
             &json!({"statement": "本人口述", "version": 1}),
         );
         assert_eq!(on_behalf.problem(422)["errors"][0]["field"], "note");
+        assert_eq!(on_behalf.problem(422)["type"], "/problems/field-refused");
         let taken = app.post(
             &path(&second, "/statement"),
             &desk.hr_token,
@@ -431,6 +432,7 @@ both_backends!(
             refused.problem(422).clone()["errors"][0]["field"],
             "definition.code"
         );
+        assert_eq!(refused.problem(422)["type"], "/problems/field-refused");
         let mut no_steps = definition.clone();
         no_steps["steps"] = json!([]);
         let refused = app.json(
@@ -489,39 +491,52 @@ both_backends!(
         let desk = desk(&app);
         let records = "/api/v1/discipline/records";
         let body = |employee: &str, offense: &str| json!({"employee_id": employee, "offense_code": offense, "occurred_at": "2026-03-02T10:00:00+08:00", "details": "现场发现"});
-        let field_of =
-            |reply: crate::support::Reply| reply.problem(422)["errors"][0]["field"].clone();
+        // What the schema cannot state is refused as such; what it states, as invalid.
+        let refusal_of = |reply: crate::support::Reply| {
+            let problem = reply.problem(422);
+            (
+                problem["type"].clone(),
+                problem["errors"][0]["field"].clone(),
+            )
+        };
+        let refused = |field: &str| (json!("/problems/field-refused"), json!(field));
         assert_eq!(
-            field_of(app.post(records, &desk.head_token, &body(&desk.staff, "napping"))),
-            "offense_code"
+            refusal_of(app.post(records, &desk.head_token, &body(&desk.staff, "napping"))),
+            refused("offense_code")
         );
         assert_eq!(
-            field_of(app.post(records, &desk.head_token, &body("nobody", "private_call"))),
-            "employee_id"
+            refusal_of(app.post(records, &desk.head_token, &body("nobody", "private_call"))),
+            refused("employee_id")
         );
         let mut future = body(&desk.staff, "private_call");
         future["occurred_at"] = json!("2099-01-01T10:00:00+08:00");
         assert_eq!(
-            field_of(app.post(records, &desk.head_token, &future)),
-            "occurred_at"
+            refusal_of(app.post(records, &desk.head_token, &future)),
+            refused("occurred_at")
         );
         let mut counted = body(&desk.staff, "private_call");
         counted["count"] = json!(2);
         assert_eq!(
-            field_of(app.post(records, &desk.head_token, &counted)),
-            "count"
+            refusal_of(app.post(records, &desk.head_token, &counted)),
+            refused("count")
         );
         let mut flagged = body(&desk.staff, "private_call");
         flagged["flags"] = json!({"discovered_by_company": true});
         assert_eq!(
-            field_of(app.post(records, &desk.head_token, &flagged)),
-            "flags.discovered_by_company"
+            refusal_of(app.post(records, &desk.head_token, &flagged)),
+            refused("flags.discovered_by_company")
         );
         let mut blank = body(&desk.staff, "private_call");
         blank["details"] = json!("  ");
         assert_eq!(
-            field_of(app.post(records, &desk.head_token, &blank)),
-            "details"
+            refusal_of(app.post(records, &desk.head_token, &blank)),
+            (json!("/problems/validation"), json!("details"))
+        );
+        let mut uncountable = body(&desk.staff, "idle_chat_with_salespeople");
+        uncountable["count"] = json!(1001);
+        assert_eq!(
+            refusal_of(app.post(records, &desk.head_token, &uncountable)),
+            (json!("/problems/validation"), json!("count"))
         );
         app.send(
             "POST",

@@ -151,6 +151,7 @@ both_backends!(
             &json!({"days": 30, "until": "2026-05-01", "reason": "考核不合格", "version": version}),
         );
         assert_eq!(both.problem(422)["errors"][0]["field"], "until");
+        assert_eq!(both.problem(422)["type"], "/problems/field-refused");
 
         // 30 days from 1 April.
         let extended = app
@@ -256,12 +257,13 @@ both_backends!(
             &json!({"month": "2026-03", "performance": "1.00"}),
         )
         .problem(403);
-        app.post(
+        let negative = app.post(
             &records,
             &office.finance_token,
             &json!({"month": "2026-03", "performance": "-1.00"}),
-        )
-        .problem(422);
+        );
+        assert_eq!(negative.problem(422)["type"], "/problems/validation");
+        assert_eq!(negative.error_fields(), ["performance"]);
         let listed = app.get(&records, &office.newcomer_token).ok(200).clone();
         assert_eq!(listed["total_performance"], "59999.99");
         assert_eq!(listed["records"].as_array().unwrap().len(), 2);

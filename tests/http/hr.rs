@@ -146,6 +146,7 @@ both_backends!(
             &json!({"left_on": "2019-12-31", "leaving_reason": "resignation", "version": updated["version"]}),
         );
         assert_eq!(bad.problem(422)["errors"][0]["field"], "left_on");
+        assert_eq!(bad.problem(422)["type"], "/problems/field-refused");
         // PAY-4 needs to know why an employment ended, so a leaving date never comes alone.
         let unexplained = app.json(
             "PATCH",
@@ -157,6 +158,16 @@ both_backends!(
             unexplained.problem(422)["errors"][0]["field"],
             "leaving_reason"
         );
+        assert_eq!(unexplained.problem(422)["type"], "/problems/field-refused");
+        // A negative salary is outside what the schema admits.
+        let negative = app.json(
+            "PATCH",
+            &path,
+            Some(&office.hr_token),
+            &json!({"base_salary": "-1.00", "version": updated["version"]}),
+        );
+        assert_eq!(negative.problem(422)["type"], "/problems/validation");
+        assert_eq!(negative.error_fields(), ["base_salary"]);
         app.json(
             "PATCH",
             &path,
@@ -175,13 +186,14 @@ both_backends!(
         let version = departments[0]["version"].clone();
         let mut backwards = shift.clone();
         backwards["lunch_start"] = json!("18:00");
-        app.json(
+        let refused = app.json(
             "PUT",
             &format!("/api/v1/departments/{}/shift", office.department),
             Some(&office.hr_token),
             &json!({"shift": backwards, "version": version}),
-        )
-        .problem(422);
+        );
+        assert_eq!(refused.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(refused.error_fields(), ["shift"]);
         let mut later = shift;
         later["start"] = json!("08:30");
         let changed = app
@@ -214,7 +226,7 @@ both_backends!(
             punch(&office.staff, "2026-03-03T17:31:00+08:00"),
         ]});
         let refused = app.post("/api/v1/attendance/punches/batch", &office.hr_token, &batch);
-        refused.problem(422);
+        assert_eq!(refused.problem(422)["type"], "/problems/validation");
         assert_eq!(refused.error_fields(), ["punches[1].punched_at"]);
         let batch = json!({"punches": [good, punch("nobody", "2026-03-03T08:58:00+08:00")]});
         let refused = app.post("/api/v1/attendance/punches/batch", &office.hr_token, &batch);
@@ -222,6 +234,7 @@ both_backends!(
             refused.problem(422)["errors"][0]["field"],
             "punches[1].employee_id"
         );
+        assert_eq!(refused.problem(422)["type"], "/problems/field-refused");
         // Nothing of the refused batches was stored.
         let month = app
             .get(
@@ -270,8 +283,9 @@ both_backends!(
             .problem(403);
         let future =
             json!({"employee_id": office.staff, "punched_at": "2099-03-09T08:57:30+08:00"});
-        app.post("/api/v1/attendance/punches", &office.hr_token, &future)
-            .problem(422);
+        let refused = app.post("/api/v1/attendance/punches", &office.hr_token, &future);
+        assert_eq!(refused.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(refused.error_fields(), ["punched_at"]);
     }
 );
 

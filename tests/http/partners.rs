@@ -45,9 +45,22 @@ both_backends!(
             json!({"partner_type": "insurer", "name": "人保", "region": "四川", "contract_split": {"company": 60, "franchisee": 40}}),
         );
         assert_eq!(
-            split_on_insurer.problem(422)["errors"][0]["field"],
-            "contract_split"
+            split_on_insurer.problem(422)["type"],
+            "/problems/field-refused"
         );
+        assert_eq!(split_on_insurer.error_fields(), ["contract_split"]);
+        let uneven = create(
+            &finance,
+            json!({"partner_type": "franchisee", "name": "德阳加盟店", "region": "四川", "contract_split": {"company": 60, "franchisee": 30}}),
+        );
+        assert_eq!(uneven.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(uneven.error_fields(), ["contract_split"]);
+        let beyond = create(
+            &finance,
+            json!({"partner_type": "franchisee", "name": "德阳加盟店", "region": "四川", "contract_split": {"company": 101, "franchisee": -1}}),
+        );
+        assert_eq!(beyond.problem(422)["type"], "/problems/validation");
+        assert_eq!(beyond.error_fields(), ["contract_split.company"]);
         let franchisee = create(
             &finance,
             json!({"partner_type": "franchisee", "name": "绵阳加盟店", "region": "四川", "contract_split": {"company": 55, "franchisee": 45}}),
@@ -234,10 +247,12 @@ both_backends!(
         assert_eq!(loss["loss"], "-50.00");
         let no_split = settle(&zhejiang, "2026-03", "100.00");
         assert_eq!(no_split.problem(422)["region"], "浙江");
+        let not_franchisee = settle(&insurer, "2026-03", "100.00");
         assert_eq!(
-            settle(&insurer, "2026-03", "100.00").problem(422)["errors"][0]["field"],
-            "partner_id"
+            not_franchisee.problem(422)["type"],
+            "/problems/field-refused"
         );
+        assert_eq!(not_franchisee.error_fields(), ["partner_id"]);
 
         // A franchisee reads its own months only.
         let issued = app

@@ -143,7 +143,8 @@ both_backends!(
             &office.staff,
             &json!({"amount": "-1.00", "version": 2}),
         );
-        assert_eq!(negative.problem(422)["errors"][0]["field"], "amount");
+        assert_eq!(negative.problem(422)["type"], "/problems/validation");
+        assert_eq!(negative.error_fields(), ["amount"]);
         let read = app
             .get(
                 &format!(
@@ -190,16 +191,18 @@ both_backends!(
             &office.hr_token,
             &json!({"month": this_month}),
         );
-        assert_eq!(unfinished.problem(422)["errors"][0]["field"], "month");
+        assert_eq!(unfinished.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(unfinished.error_fields(), ["month"]);
         let correction_of_nothing = app.post(
             "/api/v1/payroll-runs",
             &office.hr_token,
             &json!({"month": "2026-03", "correction_reason": "typo"}),
         );
         assert_eq!(
-            correction_of_nothing.problem(422)["errors"][0]["field"],
-            "correction_reason"
+            correction_of_nothing.problem(422)["type"],
+            "/problems/field-refused"
         );
+        assert_eq!(correction_of_nothing.error_fields(), ["correction_reason"]);
         assert!(
             app.get("/api/v1/payroll-runs", &office.hr_token).ok(200)["items"]
                 .as_array()

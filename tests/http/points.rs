@@ -32,6 +32,9 @@ both_backends!(
         let set = rate(json!({"yuan_per_point": "10.00"})).ok(200).clone();
         assert_eq!(set["version"], 1);
         rate(json!({"yuan_per_point": "5.00"})).problem(412);
+        let free = rate(json!({"yuan_per_point": "0.00", "version": 1}));
+        assert_eq!(free.problem(422)["type"], "/problems/validation");
+        assert_eq!(free.error_fields(), ["yuan_per_point"]);
         assert_eq!(order("APP-1", "125.50").ok(201)["points_earned"], 12);
         order("APP-1", "125.50").problem(409);
         assert_eq!(order("APP-2", "9.99").ok(201)["points_earned"], 0);
@@ -45,6 +48,16 @@ both_backends!(
         };
         let redemption = redeem(10).ok(201).clone();
         assert_eq!(redeem(5).problem(422)["rule"], "SET-7");
+        let nothing = redeem(0);
+        assert_eq!(nothing.problem(422)["type"], "/problems/validation");
+        assert_eq!(nothing.error_fields(), ["points"]);
+        let stranger = app.post(
+            "/api/v1/point-redemptions",
+            &finance,
+            &json!({"customer_id": "no-such", "points": 1, "alipay_account": "user@example.com"}),
+        );
+        assert_eq!(stranger.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(stranger.error_fields(), ["customer_id"]);
         let id = redemption["id"].as_str().unwrap().to_owned();
         let step = |token: &str, action: &str, body: Value| {
             app.post(

@@ -190,7 +190,7 @@ both_backends!(
             &s.agent_token,
             &json!({"staff_id": s.a, "confirmed_at": at(confirmed), "appointment_at": at(confirmed - Duration::minutes(1)), "place": "公司"}),
         );
-        bad.problem(422);
+        assert_eq!(bad.problem(422)["type"], "/problems/field-refused");
         assert_eq!(bad.error_fields(), vec!["appointment_at"]);
         let future = invite(
             &app,
@@ -200,6 +200,7 @@ both_backends!(
             now + Duration::hours(1),
             Duration::days(1),
         );
+        assert_eq!(future.problem(422)["type"], "/problems/field-refused");
         assert_eq!(future.error_fields(), vec!["confirmed_at"]);
         let nobody = invite(
             &app,
@@ -209,6 +210,7 @@ both_backends!(
             confirmed,
             Duration::days(1),
         );
+        assert_eq!(nobody.problem(422)["type"], "/problems/field-refused");
         assert_eq!(nobody.error_fields(), vec!["staff_id"]);
         invite(
             &app,
@@ -264,15 +266,21 @@ both_backends!(
 
         app.get("/api/v1/prospects?status=mine", &s.agent_token)
             .problem(422);
-        let blank = app.post(
-            "/api/v1/prospects",
-            &s.agent_token,
-            &json!({"company_name": " ", "contact_name": "陈总", "phone": "1", "source": "展会"}),
-        );
-        blank.problem(422);
-        let mut fields = blank.error_fields();
-        fields.sort();
-        assert_eq!(fields, vec!["company_name", "phone"]);
+        // Each field is refused for breaking what the schema states about it.
+        for (body, field) in [
+            (
+                json!({"company_name": " ", "contact_name": "陈总", "phone": "021-5555", "source": "展会"}),
+                "company_name",
+            ),
+            (
+                json!({"company_name": "丁公司", "contact_name": "陈总", "phone": "1", "source": "展会"}),
+                "phone",
+            ),
+        ] {
+            let refused = app.post("/api/v1/prospects", &s.agent_token, &body);
+            assert_eq!(refused.problem(422)["type"], "/problems/validation");
+            assert_eq!(refused.error_fields(), vec![field]);
+        }
         let chosen = app.post(
             "/api/v1/prospects",
             &s.agent_token,
@@ -326,12 +334,14 @@ both_backends!(
             &s.head_token,
             &json!({"outcome": "agreed", "owner_id": s.c, "note": "给孙", "version": 1}),
         );
+        assert_eq!(stranger.problem(422)["type"], "/problems/field-refused");
         assert_eq!(stranger.error_fields(), vec!["owner_id"]);
         let ownerless = app.post(
             &resolve,
             &s.head_token,
             &json!({"outcome": "agreed", "note": "商定", "version": 1}),
         );
+        assert_eq!(ownerless.problem(422)["type"], "/problems/field-refused");
         assert_eq!(ownerless.error_fields(), vec!["owner_id"]);
         app.post(
             &resolve,
@@ -402,12 +412,14 @@ both_backends!(
             &app.admin_token,
             &json!({"claimant_ids": [s.a, "nobody"], "amount": "0.00", "closed_at": at(app.now())}),
         );
+        assert_eq!(bad.problem(422)["type"], "/problems/validation");
         assert_eq!(bad.error_fields(), vec!["amount"]);
         let nobody = app.post(
             &path(&p, "/deals"),
             &app.admin_token,
             &json!({"claimant_ids": [s.a, "nobody"], "amount": "10.00", "closed_at": at(app.now() - Duration::minutes(1))}),
         );
+        assert_eq!(nobody.problem(422)["type"], "/problems/field-refused");
         assert_eq!(nobody.error_fields(), vec!["claimant_ids[1]"]);
         assert_eq!(detail(&app, &p)["deals"].as_array().unwrap().len(), 3);
     }
@@ -449,6 +461,7 @@ both_backends!(
         let undecided = assign(&app, &p, &s.a, &s.b, None, &at(week_ago));
         assert_eq!(undecided.problem(422)["rule"], "LEAD-3");
         let outsider = assign(&app, &p, &s.a, &s.b, Some(&s.c), &at(week_ago));
+        assert_eq!(outsider.problem(422)["type"], "/problems/field-refused");
         assert_eq!(outsider.error_fields(), vec!["agreed_owner_id"]);
         assert!(detail(&app, &p)["follow_up"].is_null());
         outcome(&app, &p, "failure", &at(week_ago)).problem(409);
@@ -464,6 +477,7 @@ both_backends!(
             &s.agent_token,
             &json!({"collector_id": s.b, "amount": "-1.00", "collected_at": at(week_ago)}),
         );
+        assert_eq!(bad_deposit.problem(422)["type"], "/problems/validation");
         assert_eq!(bad_deposit.error_fields(), vec!["amount"]);
 
         // Both want it: B collected the deposit and owns it. A week has passed exactly, without
@@ -489,7 +503,9 @@ both_backends!(
         assert_eq!(early.ok(201)["owner_id"], s.b.as_str());
         let late = outcome(&app, &p, "failure", &at(week_ago + Duration::days(7)));
         assert_eq!(late.ok(201)["owner_id"], s.a.as_str());
-        outcome(&app, &p, "failure", &at(week_ago - Duration::minutes(1))).problem(422);
+        let before_start = outcome(&app, &p, "failure", &at(week_ago - Duration::minutes(1)));
+        assert_eq!(before_start.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(before_start.error_fields(), vec!["occurred_at"]);
         let done = outcome(&app, &p, "success", &at(now - Duration::minutes(1)));
         done.ok(201);
         let converted = detail(&app, &p);

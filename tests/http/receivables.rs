@@ -79,10 +79,12 @@ both_backends!(
                 &json!({"amount": amount, "paid_on": "2026-02-01", "version": version}),
             )
         };
-        assert_eq!(
-            pay("3000.01", 1).problem(422)["errors"][0]["field"],
-            "amount"
-        );
+        let beyond = pay("3000.01", 1);
+        assert_eq!(beyond.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(beyond.error_fields(), ["amount"]);
+        let nothing = pay("0.00", 1);
+        assert_eq!(nothing.problem(422)["type"], "/problems/validation");
+        assert_eq!(nothing.error_fields(), ["amount"]);
         let paid = pay("1000.00", 1).ok(200).clone();
         assert_eq!(paid["outstanding"], "2000.00");
         pay("1.00", 1).problem(412);
@@ -139,11 +141,18 @@ both_backends!(
             .map(|b| b["label"].as_str().unwrap())
             .collect();
         assert_eq!(labels, ["0-60", "61-365"]);
-        for bad in ["90,30", "0,30", "x", ""] {
+        // Out of the parameter's pattern, or in it but not ascending.
+        for (bad, problem) in [
+            ("90,30", "/problems/field-refused"),
+            ("0,30", "/problems/validation"),
+            ("x", "/problems/validation"),
+            ("", "/problems/validation"),
+        ] {
             let refused = app.get(
                 &format!("/api/v1/receivables/aging?buckets={bad}"),
                 &finance,
             );
+            assert_eq!(refused.problem(422)["type"], problem, "{bad}");
             assert_eq!(refused.problem(422)["errors"][0]["field"], "buckets");
         }
 

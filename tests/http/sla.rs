@@ -71,6 +71,7 @@ both_backends!(
             json!({"kind": "installation", "started_at": "2026-09-30T09:00:00+08:00"}),
         );
         assert_eq!(no_area.problem(422)["errors"][0]["field"], "area_type");
+        assert_eq!(no_area.body["type"], "/problems/field-refused");
         let unknown = preview(
             &app,
             json!({"kind": "repair", "started_at": "2026-09-30T09:00:00+08:00"}),
@@ -81,6 +82,7 @@ both_backends!(
             json!({"kind": "complaint", "started_at": "2026-09-30T09:00:00"}),
         );
         assert_eq!(no_offset.problem(422)["errors"][0]["field"], "started_at");
+        assert_eq!(no_offset.body["type"], "/problems/validation");
         let (_, partnerless) = app.user_with_roles("tech.lin", &["technician"]);
         app.post(
             "/api/v1/sla/deadline",

@@ -44,6 +44,7 @@ fn an_unknown_database_scheme_is_refused_and_creates_nothing() {
 fn bad_values_name_their_variable() {
     for (name, value) in [
         ("ZHIDU_BIND", "not-an-address"),
+        ("ZHIDU_METRICS_BIND", "metrics.example.com"),
         ("ZHIDU_JWT_SECRET", "short"),
         ("ZHIDU_DB_POOL_SIZE", "0"),
         ("ZHIDU_ADMIN_PASSWORD", "short"),
@@ -85,4 +86,28 @@ fn a_bind_address_in_use_stops_the_start_before_any_database_is_created() {
         "no SQLite file was created"
     );
     let _ = std::fs::remove_dir_all(folder);
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_is_named_with_its_variable() {
+    for (url, shown) in [
+        (
+            "sqlite:///proc/zhidu-nowhere/zhidu.db",
+            "DATABASE_URL=sqlite:///proc/zhidu-nowhere/zhidu.db",
+        ),
+        (
+            "postgres://nobody:secret@127.0.0.1:1/zhidu",
+            "DATABASE_URL=postgres://nobody:***@127.0.0.1:1/zhidu",
+        ),
+    ] {
+        let (output, folder) = start_with(&[
+            ("DATABASE_URL", url),
+            ("ZHIDU_DB_ACQUIRE_TIMEOUT_MS", "500"),
+        ]);
+        assert!(!output.status.success(), "{url} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(shown), "{url}: {stderr}");
+        assert!(!stderr.contains("secret"), "the password is never printed");
+        let _ = std::fs::remove_dir_all(folder);
+    }
 }

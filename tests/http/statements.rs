@@ -75,11 +75,18 @@ both_backends!(
             line("R2", "2.001", "2026-03-03"),
             line("R1", "100.00", "2026-03-04"),
         ]);
-        refused.problem(422);
+        // A row that breaks the schema makes it a validation problem, naming every bad row.
+        assert_eq!(refused.problem(422)["type"], "/problems/validation");
         assert_eq!(
             refused.error_fields(),
             ["orders[1].amount", "orders[2].reference"]
         );
+        let repeated = batch(vec![
+            line("R1", "100.00", "2026-03-02"),
+            line("R1", "100.00", "2026-03-04"),
+        ]);
+        assert_eq!(repeated.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(repeated.error_fields(), ["orders[1].reference"]);
         let recorded = batch(vec![
             line("R1", "100.00", "2026-03-02"),
             line("R2", "200.00", "2026-03-03"),
@@ -125,7 +132,7 @@ both_backends!(
                 line("R6", "1.00", "2026-04-01"),
             ]}),
         );
-        bad.problem(422);
+        assert_eq!(bad.problem(422)["type"], "/problems/validation");
         assert_eq!(
             bad.error_fields(),
             ["lines[1].amount", "lines[2].occurred_on"]
@@ -318,10 +325,9 @@ both_backends!(
             )
         };
         // SET-2: the 9th is not an insurer's due date.
-        assert_eq!(
-            pay("2026-03-09", "150.00").problem(422)["errors"][0]["field"],
-            "due_on"
-        );
+        let not_due = pay("2026-03-09", "150.00");
+        assert_eq!(not_due.problem(422)["type"], "/problems/field-refused");
+        assert_eq!(not_due.error_fields(), ["due_on"]);
         let paid = pay("2026-03-10", "150.00").ok(201).clone();
         assert_eq!(paid["period"]["covers_from"], "2026-03-01");
 

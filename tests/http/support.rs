@@ -16,6 +16,8 @@ pub const JWT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
 /// A running server; killed (and its database dropped) when this goes out of scope.
 pub struct TestApp {
     pub base: String,
+    /// `http://…/metrics` when the server was started with `ZHIDU_METRICS_BIND`.
+    pub metrics_url: Option<String>,
     pub admin_token: String,
     child: Child,
     agent: ureq::Agent,
@@ -156,23 +158,26 @@ fn start_server(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp {
     let mut child = command.spawn().expect("the zhidu binary starts");
     let stdout = child.stdout.take().unwrap();
     let (sender, receiver) = mpsc::channel();
+    // The metrics address (when asked for) is printed before the API's.
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("zhidu listening on ") {
-                let address = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                let _ = sender.send(address);
+            for (prefix, is_api) in [("zhidu listening on ", true), ("zhidu metrics on ", false)] {
+                if let Some(rest) = line.strip_prefix(prefix) {
+                    let address = rest.split_whitespace().next().unwrap_or_default();
+                    let _ = sender.send((is_api, address.to_owned()));
+                }
             }
         }
     });
-    let base = match receiver.recv_timeout(Duration::from_secs(60)) {
-        Ok(base) => base,
-        Err(_) => {
-            let _ = child.kill();
-            panic!("zhidu did not report a listening address within 60 s");
+    let mut metrics_url = None;
+    let base = loop {
+        match receiver.recv_timeout(Duration::from_secs(60)) {
+            Ok((true, base)) => break base,
+            Ok((false, metrics)) => metrics_url = Some(metrics),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("zhidu did not report a listening address within 60 s");
+            }
         }
     };
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -182,6 +187,7 @@ fn start_server(db: &TestDatabase, extra_env: &[(&str, &str)]) -> TestApp {
         .into();
     let mut app = TestApp {
         base,
+        metrics_url,
         admin_token: String::new(),
         child,
         agent,
@@ -390,12 +396,25 @@ impl TestApp {
             .to_owned()
     }
 
-    /// The audit trail of one entity.
+    /// The audit trail of one entity, every page of it.
     pub fn audit(&self, entity_type: &str, entity_id: &str) -> Vec<Value> {
-        let reply = self.get(
-            &format!("/api/v1/audit?entity_type={entity_type}&entity_id={entity_id}"),
-            &self.admin_token,
-        );
-        reply.ok(200).as_array().unwrap().clone()
+        let mut trail = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = self
+                .get(
+                    &format!(
+                        "/api/v1/audit?entity_type={entity_type}&entity_id={entity_id}{cursor}"
+                    ),
+                    &self.admin_token,
+                )
+                .ok(200)
+                .clone();
+            trail.extend(page["items"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => return trail,
+            }
+        }
     }
 }

@@ -53,6 +53,7 @@ both_backends!(
             &json!({"now": rfc3339(later - Duration::seconds(1))}),
         );
         assert_eq!(backwards.problem(422)["errors"][0]["field"], "now");
+        assert_eq!(backwards.body["type"], "/problems/field-refused");
         assert_eq!(app.now(), later, "a refused move changes nothing");
         for bad in [
             json!({"now": "tomorrow"}),
@@ -78,6 +79,7 @@ both_backends!(
         put_clock(&app, &app.admin_token, &json!({"now": rfc3339(far)})).ok(200);
         let stay = app.send("DELETE", "/api/v1/test-clock", Some(&app.admin_token), None);
         assert_eq!(stay.problem(422)["errors"][0]["field"], "now");
+        assert_eq!(stay.body["type"], "/problems/field-refused");
         assert_eq!(app.now(), far);
     }
 );

@@ -101,6 +101,7 @@ both_backends!(
         };
         let unknown = supply(json!(["营业执照"]), 1);
         assert_eq!(unknown.problem(422)["errors"][0]["field"], "provided");
+        assert_eq!(unknown.body["type"], "/problems/field-refused");
         supply(json!(["房产证明"]), 7).problem(412);
         let partial = supply(json!(["房产证明"]), 1);
         assert_eq!(
@@ -209,33 +210,34 @@ both_backends!(
             body[key] = value;
             create(&app, &desk, body)
         };
-        assert_eq!(
-            with("kind", json!("repair")).problem(422)["errors"][0]["field"],
-            "kind"
-        );
-        assert_eq!(
-            with("customer_id", json!("nobody")).problem(422)["errors"][0]["field"],
-            "customer_id"
-        );
-        assert_eq!(
-            with("received_by", json!([])).problem(422)["errors"][0]["field"],
-            "received_by"
-        );
+        let unknown_kind = with("kind", json!("repair"));
+        assert_eq!(unknown_kind.problem(422)["errors"][0]["field"], "kind");
+        assert_eq!(unknown_kind.body["type"], "/problems/validation");
+        let nobody = with("customer_id", json!("nobody"));
+        assert_eq!(nobody.problem(422)["errors"][0]["field"], "customer_id");
+        assert_eq!(nobody.body["type"], "/problems/field-refused");
+        let no_one = with("received_by", json!([]));
+        assert_eq!(no_one.problem(422)["errors"][0]["field"], "received_by");
+        assert_eq!(no_one.body["type"], "/problems/validation");
         assert_eq!(
             with("received_by", json!([desk.agent, "ghost"])).problem(422)["errors"][0]["field"],
             "received_by[1]"
         );
+        let major_fault = with("flagged_major", json!(true));
         assert_eq!(
-            with("flagged_major", json!(true)).problem(422)["errors"][0]["field"],
+            major_fault.problem(422)["errors"][0]["field"],
             "flagged_major"
         );
+        assert_eq!(major_fault.body["type"], "/problems/field-refused");
         let mut unknown_item = base.clone();
         unknown_item["required_materials"] = json!(["申请表"]);
         unknown_item["provided_materials"] = json!(["营业执照"]);
+        let unknown_item = create(&app, &desk, unknown_item);
         assert_eq!(
-            create(&app, &desk, unknown_item).problem(422)["errors"][0]["field"],
+            unknown_item.problem(422)["errors"][0]["field"],
             "provided_materials"
         );
+        assert_eq!(unknown_item.body["type"], "/problems/field-refused");
         let (_, finance) = app.user_with_roles("fin.zhang", &["finance"]);
         app.post("/api/v1/work-orders", &finance, &base)
             .problem(403);
@@ -349,6 +351,7 @@ both_backends!(
             earlier.problem(422)["errors"][0]["field"],
             "requested_due_at"
         );
+        assert_eq!(earlier.body["type"], "/problems/field-refused");
         let requested = app.post(
             &order_path(&order, "/extensions"),
             &desk.agent_token,

@@ -256,8 +256,9 @@ export interface paths {
         put?: never;
         /**
          * Import a clock device's batch (admin, HR): up to 10,000 punches, all or nothing. Every bad
-         *     row is reported with its index and nothing is stored; punches already on file (or repeated
-         *     within the batch) are ignored, so a device may safely resend a batch.
+         *     row is reported with its index and nothing is stored (malformed instants first, as invalid;
+         *     then instants in the future and unknown employees, as refused); punches already on file (or
+         *     repeated within the batch) are ignored, so a device may safely resend a batch.
          */
         post: operations["import_punches"];
         delete?: never;
@@ -293,7 +294,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every recorded change of one entity, oldest first: who, when, what, before and after. */
+        /**
+         * Every recorded change of one entity, oldest first, a page at a time: who, when, what, before
+         *     and after.
+         */
         get: operations["audit_trail"];
         put?: never;
         post?: never;
@@ -3339,6 +3343,14 @@ export interface components {
             /** @description CARE-4: one task per customer the leaver owned, now owned by the successor. */
             handover_tasks: components["schemas"]["HandoverTaskView"][];
         };
+        AccountabilityDecision: {
+            /** @description The severity of the facts before the factors. */
+            assessed_severity: components["schemas"]["Severity"];
+            aggravating?: components["schemas"]["Set_AggravatingFactor"];
+            mitigating?: components["schemas"]["Set_MitigatingFactor"];
+            /** Format: int64 */
+            version: number;
+        };
         AgedEntry: {
             id: string;
             customer_id?: string | null;
@@ -3370,9 +3382,15 @@ export interface components {
             /** @description The app user (a customer). */
             customer_id: string;
             /** @description The app order's own reference: it earns points once. */
-            reference: string;
+            reference: components["schemas"]["Text_1_100"];
             amount: components["schemas"]["Money"];
         };
+        /**
+         * @description Where an application decided on the approval chain stands: a leave request or a
+         *     regularization application.
+         * @enum {string}
+         */
+        ApplicationStatus: "pending" | "approved" | "rejected" | "withdrawn";
         ApplicationView: {
             id: string;
             employee_id: string;
@@ -3422,9 +3440,9 @@ export interface components {
             version: number;
         };
         BadDebtReport: {
-            reason: string;
-            responsible_department: string;
-            responsible_person: string;
+            reason: components["schemas"]["Text_1_2000"];
+            responsible_department: components["schemas"]["Text_1_100"];
+            responsible_person: components["schemas"]["Text_1_100"];
             /** Format: int64 */
             version: number;
         };
@@ -3465,9 +3483,9 @@ export interface components {
             rule: "funding_months_per_occurrence";
         };
         BonusRequest: {
-            /** @description PAY-2: the month's performance bonus, 0.00 or more. */
-            amount: components["schemas"]["Money"];
-            note?: string | null;
+            /** @description PAY-2: the month's performance bonus. */
+            amount: components["schemas"]["NonNegativeMoney"];
+            note?: components["schemas"]["Text_0_2000"] | null;
             /**
              * Format: int64
              * @description The version read; absent for the month's first entry.
@@ -3496,21 +3514,6 @@ export interface components {
             entries: number;
             outstanding: components["schemas"]["Money"];
         };
-        /** @description One line of a bulk body, checked row by row so that every bad row is named by its index. */
-        BulkLine: {
-            /** @example PA-2026-000123 */
-            reference: string;
-            /**
-             * @description A decimal string, `"1234.56"`.
-             * @example 1234.56
-             */
-            amount: string;
-            /**
-             * Format: date
-             * @example 2026-03-05
-             */
-            occurred_on: string;
-        };
         CalendarDayView: {
             date: components["schemas"]["IsoDate"];
             working: boolean;
@@ -3533,7 +3536,25 @@ export interface components {
         CallInput: {
             /** @description When customer service called the customer to confirm; not in the future. */
             called_at: components["schemas"]["Instant"];
-            note?: string;
+            note?: components["schemas"]["Text_0_2000"] | null;
+        };
+        CareVisitView: {
+            id: string;
+            task_id: string;
+            order_id: string;
+            customer_id: string;
+            kind: components["schemas"]["VisitKind"];
+            /** Format: int32 */
+            satisfaction?: number | null;
+            chose_us_because?: string | null;
+            shortcomings?: string | null;
+            wishes?: string | null;
+            staff_contacted?: boolean | null;
+            effect_reached?: boolean | null;
+            explanation?: string | null;
+            solution?: string | null;
+            visited_by: string;
+            visited_at: components["schemas"]["Instant"];
         };
         /** @enum {string} */
         CaseStatus: "candidate" | "open" | "decided";
@@ -3565,7 +3586,7 @@ export interface components {
             created_at: components["schemas"]["Instant"];
         };
         CertificateBody: {
-            reference: string;
+            reference: components["schemas"]["Text_1_200"];
             hospital_grade: components["schemas"]["HospitalGrade"];
             /** Format: int64 */
             version: number;
@@ -3602,17 +3623,13 @@ export interface components {
             /** @description True while the clock follows real time; false while it stands where it was set. */
             real: boolean;
         };
-        /**
-         * @description A local time of day, `HH:MM` (or `HH:MM:SS`).
-         * @example 09:00
-         */
+        /** @example 09:00 */
         ClockTime: string;
         CloseQuarterRequest: {
-            /** @example 2026Q3 */
-            quarter: string;
+            quarter: components["schemas"]["Quarter"];
         };
         CommentRequest: {
-            body: string;
+            body: components["schemas"]["Text_1_2000"];
         };
         CommentView: {
             id: string;
@@ -3628,7 +3645,7 @@ export interface components {
              * @description The decision, sent to customer service for the archive (CMP-1) or reported to the
              *     general manager (CMP-2).
              */
-            result: string;
+            result: components["schemas"]["Text_1_4000"];
             /** Format: int64 */
             version: number;
         };
@@ -3661,7 +3678,7 @@ export interface components {
              * @description CARE-4: what the leaver promised the customer that must be honoured ("none" if
              *     nothing).
              */
-            promised_services: string;
+            promised_services: components["schemas"]["Text_1_2000"];
             /** Format: int64 */
             version: number;
         };
@@ -3696,8 +3713,13 @@ export interface components {
         };
         /** @enum {string} */
         ContactChannel: "phone" | "visit";
-        /** @description SET-6: a franchisee's agreed split of operating profit, company : franchisee. */
+        /** @description SET-6: a franchisee's agreed split of operating profit, company : franchisee, as given. */
         ContractSplit: {
+            company: components["schemas"]["Integer_0_100"];
+            franchisee: components["schemas"]["Integer_0_100"];
+        };
+        /** @description SET-6: a franchisee's agreed split, as stored. */
+        ContractSplitView: {
             /**
              * Format: int32
              * @example 55
@@ -3715,33 +3737,28 @@ export interface components {
          */
         CountingWindow: "calendar_year" | "unlimited";
         CreateCustomer: {
-            /** @example 石家庄恒信网络科技有限公司 */
-            full_name: string;
-            address?: string;
-            /** @example 050000 */
-            postcode?: string;
-            /** @example 0311-86000000 */
-            phone?: string;
-            bank_account?: string;
-            bank_name?: string;
-            legal_representative?: string;
+            full_name: components["schemas"]["Text_1_200"];
+            address?: components["schemas"]["Text_0_500"] | null;
+            postcode?: components["schemas"]["Text_0_20"] | null;
+            phone?: components["schemas"]["Text_0_40"] | null;
+            bank_account?: components["schemas"]["Text_0_64"] | null;
+            bank_name?: components["schemas"]["Text_0_200"] | null;
+            legal_representative?: components["schemas"]["Text_0_100"] | null;
             area_type: components["schemas"]["AreaType"];
             owner_id?: string | null;
             first_contract_on?: components["schemas"]["IsoDate"] | null;
-            flags?: components["schemas"]["TierFlag"][];
+            flags?: components["schemas"]["Set_TierFlag"];
             /** @description SLA-8: the service area the customer lives in. */
             service_area_id?: string | null;
         };
         CreateDepartment: {
-            /** @example 客户服务中心 */
-            name: string;
+            name: components["schemas"]["Text_1_100"];
             shift?: components["schemas"]["ShiftTimes"] | null;
             /** @description EMP-2, EMP-5: its employees are customer-service staff. Defaults to false. */
             customer_service?: boolean | null;
         };
         CreateEmployee: {
-            /** @example 王芳 */
-            name: string;
+            name: components["schemas"]["Text_1_100"];
             department_id: string;
             rank: components["schemas"]["Rank"];
             superior_id?: string | null;
@@ -3751,18 +3768,14 @@ export interface components {
             birth_date: components["schemas"]["IsoDate"];
             hired_on: components["schemas"]["IsoDate"];
             probation_end?: components["schemas"]["IsoDate"] | null;
-            base_salary: components["schemas"]["Money"];
+            base_salary: components["schemas"]["NonNegativeMoney"];
             rest_day?: components["schemas"]["DayOfWeek"] | null;
         };
         CreatePartner: {
             partner_type: components["schemas"]["PartnerType"];
-            /** @example 平安保险四川分公司 */
-            name: string;
-            /**
-             * @description The partner's region (province), e.g. `河北` — SET-6 splits Hebei and Shanxi 60:40.
-             * @example 四川
-             */
-            region: string;
+            name: components["schemas"]["Text_1_200"];
+            /** @description The partner's region (province), e.g. `河北` — SET-6 splits Hebei and Shanxi 60:40. */
+            region: components["schemas"]["Text_1_100"];
             contract_split?: components["schemas"]["ContractSplit"] | null;
         };
         CreateReferral: {
@@ -3772,34 +3785,31 @@ export interface components {
             referred_on: components["schemas"]["IsoDate"];
         };
         CreateServiceArea: {
-            /** @example 长安区建设北大街片区 */
-            name: string;
+            name: components["schemas"]["Text_1_100"];
             area_type: components["schemas"]["AreaType"];
-            /** Format: int64 */
-            households: number;
+            households: components["schemas"]["Integer_0_100000000"];
             /** @description The one maintainer responsible for the area (an employee). */
             maintainer_id: string;
         };
         CreateUser: {
-            /** @example li.na */
-            username: string;
-            /** @example 李娜 */
-            display_name: string;
-            password: string;
-            roles: components["schemas"]["Role"][];
+            username: components["schemas"]["Username"];
+            display_name: components["schemas"]["Text_1_100"];
+            password: components["schemas"]["Text_12_256"];
+            /** @description Staff roles; `partner` is refused, partners get credentials instead. */
+            roles: components["schemas"]["List_1_20_Role"];
         };
         CreateWorkOrder: {
             customer_id: string;
             kind: components["schemas"]["WorkOrderKind"];
-            description: string;
+            description: components["schemas"]["Text_1_4000"];
             /**
              * @description The employees who received the request together; the highest ranked becomes the
              *     first responder (SLA-7) and the first assignee.
              */
-            received_by: string[];
-            required_materials?: string[];
+            received_by: components["schemas"]["List_1_20_String"];
+            required_materials?: components["schemas"]["Text_1_100"][];
             /** @description Each must be one of `required_materials`. */
-            provided_materials?: string[];
+            provided_materials?: components["schemas"]["Text_1_100"][];
             /** @description Installations only: the network build in the customer's area is complete. */
             network_ready?: boolean;
             /** @description Complaints only: a major complaint is urgent (SLA-4). */
@@ -3810,6 +3820,28 @@ export interface components {
             partner_id: string;
             created_at: components["schemas"]["Instant"];
             revoked_at?: components["schemas"]["Instant"] | null;
+        };
+        /** @description The `next_cursor` of the previous page. */
+        Cursor: string;
+        CustomerOrderView: {
+            id: string;
+            customer_id: string;
+            /**
+             * @description The customer's owner at submission (the submitter when it had no active one): the
+             *     agent its visits are due to.
+             */
+            salesperson_id: string;
+            responsible_name: string;
+            responsible_phone: string;
+            responsible_mobile: string;
+            responsible_email: string;
+            /** @description The Shanghai date of submission: the initial visit is due that day (CARE-1). */
+            ordered_on: components["schemas"]["IsoDate"];
+            submitted_by: string;
+            created_at: components["schemas"]["Instant"];
+            services: components["schemas"]["ServiceView"][];
+            /** @description CARE-1: the visits the order scheduled (only when one order is read). */
+            visit_tasks?: components["schemas"]["VisitTaskView"][] | null;
         };
         CustomerTierView: {
             customer_id: string;
@@ -3949,7 +3981,7 @@ export interface components {
              *     `deal_collision_quarrel` in `pending_statement`.
              */
             quarrel?: boolean;
-            note: string;
+            note: components["schemas"]["Text_1_2000"];
             /** Format: int64 */
             version: number;
         };
@@ -3968,28 +4000,29 @@ export interface components {
         DealStatus: "won" | "contested" | "agreed" | "void";
         DealView: {
             id: string;
-            customer_id: string;
-            responsible_id: string;
-            /** Format: date */
-            deal_on: string;
-            /** Format: date */
-            ends_on?: string | null;
-            recorded_by: string;
-            created_at: components["schemas"]["Instant"];
-        };
-        Decision: {
-            /** @description The severity of the facts before the factors. */
-            assessed_severity: components["schemas"]["Severity"];
-            aggravating?: components["schemas"]["AggravatingFactor"][];
-            mitigating?: components["schemas"]["MitigatingFactor"][];
+            prospect_id: string;
+            claimant_ids: string[];
+            amount: components["schemas"]["Money"];
+            closed_at: components["schemas"]["Instant"];
+            status: components["schemas"]["DealStatus"];
+            /** @description The single owner: the only claimant, or the one the claimants agreed on. */
+            owner_id?: string | null;
+            /** @description LEAD-2: the agreed owner's superior the agreement is reported to. */
+            reported_to?: string | null;
+            resolution_note?: string | null;
+            resolved_by?: string | null;
+            resolved_at?: components["schemas"]["Instant"] | null;
             /** Format: int64 */
             version: number;
+            created_at: components["schemas"]["Instant"];
         };
+        /** @enum {string} */
+        Decision: "approved" | "rejected";
         /** @description A decision on one step. */
         DecisionRequest: {
             step?: components["schemas"]["StepKind"] | null;
             decision: components["schemas"]["Decision"];
-            comment?: string | null;
+            comment?: components["schemas"]["Text_0_1000"] | null;
         };
         DepartmentRef: {
             id: string;
@@ -4014,15 +4047,20 @@ export interface components {
             recorded_by: string;
             created_at: components["schemas"]["Instant"];
         };
+        DisciplineStatementRequest: {
+            statement: components["schemas"]["Text_1_4000"];
+            note?: components["schemas"]["Text_0_1000"] | null;
+            /** Format: int64 */
+            version: number;
+        };
         DispatchRequest: {
             /** @description Who goes on site. */
             employee_id: string;
             /** @description Why: the customer insists and normal channels failed (CMP-5). */
-            reason: string;
+            reason: components["schemas"]["Text_5_2000"];
             dispatched_at: components["schemas"]["Instant"];
-            expenses: components["schemas"]["Money"];
-            /** @description Receipt references the reimbursement rests on; required when there are expenses. */
-            receipts?: string[];
+            expenses: components["schemas"]["NonNegativeMoney"];
+            receipts?: components["schemas"]["List_0_50_String"] | null;
         };
         DispatchView: {
             employee_id: string;
@@ -4050,6 +4088,8 @@ export interface components {
             /** Format: int64 */
             days_overdue: number;
         };
+        /** @example PT4H */
+        DueWithin: string;
         EarnedView: {
             customer_id: string;
             reference: string;
@@ -4065,6 +4105,8 @@ export interface components {
             /** @description Staff with follow-up outcomes in the counted month, by employee id. */
             staff: components["schemas"]["FollowUpEligibility"][];
         };
+        /** @example wang@example.com */
+        Email: string;
         EmployeeMonth: components["schemas"]["MonthResult"] & {
             employee_id: string;
             /** @example 2026-03 */
@@ -4094,12 +4136,11 @@ export interface components {
         };
         /** @description The AR-2 facts of a ledger entry a caller gives. */
         EntryFacts: {
-            contract_number: string;
+            contract_number: components["schemas"]["Text_1_100"];
             invoiced_on: components["schemas"]["IsoDate"];
             /** @description The employee handling the entry. */
             handler_id: string;
-            /** @example 快递 */
-            delivery_method: string;
+            delivery_method: components["schemas"]["Text_1_100"];
             delivered_on: components["schemas"]["IsoDate"];
         };
         EntryView: {
@@ -4111,23 +4152,15 @@ export interface components {
             created_at: components["schemas"]["Instant"];
         };
         Escalate: {
-            reason: string;
+            reason: components["schemas"]["Text_5_2000"];
             /** Format: int64 */
             version: number;
         };
         EvaluateTierRequest: {
-            quarterly_revenue: components["schemas"]["Money"];
-            quarterly_payments: components["schemas"]["Money"];
-            /**
-             * Format: int32
-             * @example 1
-             */
-            referrals?: number;
-            /**
-             * Format: int32
-             * @example 2
-             */
-            tenure_years?: number;
+            quarterly_revenue: components["schemas"]["NonNegativeMoney"];
+            quarterly_payments: components["schemas"]["NonNegativeMoney"];
+            referrals?: components["schemas"]["Integer_0_1000000"] | null;
+            tenure_years?: components["schemas"]["Integer_0_1000"] | null;
             flags?: components["schemas"]["TierFlag"][];
         };
         EvaluateTierResponse: {
@@ -4156,8 +4189,7 @@ export interface components {
              * @description The version the client read (412 when stale).
              */
             version: number;
-            /** @description The company's proof document (attachment reference). */
-            proof_document?: string | null;
+            proof_document?: components["schemas"]["Text_1_1000"] | null;
             general_manager_signature?: components["schemas"]["SignatureInput"] | null;
             confirmation_call?: components["schemas"]["CallInput"] | null;
         };
@@ -4167,7 +4199,7 @@ export interface components {
             /** @description The day whose lateness is excused. */
             occurred_on: components["schemas"]["IsoDate"];
             cause: components["schemas"]["ExceptionCause"];
-            reason: string;
+            reason: components["schemas"]["Text_1_500"];
         };
         /**
          * @description ATT-4's causes of excusable lateness.
@@ -4192,13 +4224,9 @@ export interface components {
         ExportFormat: "json" | "csv";
         ExtendProbation: {
             until?: components["schemas"]["IsoDate"] | null;
-            /**
-             * Format: int32
-             * @description Calendar days added to the current end; or give `until`.
-             */
-            days?: number | null;
+            days?: components["schemas"]["Integer_1_366"] | null;
             /** @description Why the assessment failed. */
-            reason: string;
+            reason: components["schemas"]["Text_1_1000"];
             /**
              * Format: int64
              * @description The employee record's version.
@@ -4206,7 +4234,7 @@ export interface components {
             version: number;
         };
         ExtendedProbation: {
-            extension: components["schemas"]["ExtensionView"];
+            extension: components["schemas"]["ProbationExtensionView"];
             /** @description The employee's new last day of probation. */
             probation_end: components["schemas"]["IsoDate"];
             /** @description EMP-1: the last day any extension may reach (6 months from hiring). */
@@ -4235,8 +4263,8 @@ export interface components {
             item: string;
             amount: components["schemas"]["Money"];
             /** @description Per what: `month`, `installation`, … */
-            unit?: string;
-            note?: string;
+            unit: string;
+            note: string;
         };
         /** @description One invalid field: `field` is the JSON path (`days[3].date`) or the parameter name. */
         FieldError: {
@@ -4247,13 +4275,13 @@ export interface components {
             /** @description Defaults to the caller's own employee record; HR may file for another. */
             employee_id?: string | null;
             /** @description The form's self-assessment. */
-            statement: string;
+            statement: components["schemas"]["Text_1_2000"];
         };
         FileComplaint: {
             customer_id: string;
-            description: string;
+            description: components["schemas"]["Text_1_4000"];
             /** @description The staff who received the complaint (SLA-7 picks the first responder). */
-            received_by: string[];
+            received_by: components["schemas"]["List_1_20_String"];
             /** @description The employee complained about; none for a complaint about the service itself. */
             accused_employee_id?: string | null;
             /** @description A major complaint is urgent (SLA-4). */
@@ -4269,7 +4297,7 @@ export interface components {
             first_half?: components["schemas"]["Half"] | null;
             last_day: components["schemas"]["IsoDate"];
             last_half?: components["schemas"]["Half"] | null;
-            reason: string;
+            reason: components["schemas"]["Text_1_500"];
             /**
              * @description The facts the type needs: marriage registration date and first-marriage flag; the
              *     expected delivery date; the relation and funeral province; the sick-leave certificate;
@@ -4323,10 +4351,9 @@ export interface components {
         FollowUpRequest: {
             /** @description Finance acknowledges the notice (stamped now). */
             finance_notified?: boolean | null;
-            /** @description Marketing's contact with the partner: who, when, how. */
-            marketing_contact?: string | null;
-            partner_reason?: string | null;
-            decision?: string | null;
+            marketing_contact?: components["schemas"]["Text_1_2000"] | null;
+            partner_reason?: components["schemas"]["Text_1_2000"] | null;
+            decision?: components["schemas"]["Text_1_2000"] | null;
             /**
              * Format: int64
              * @description The version read; absent when creating the follow-up.
@@ -4401,7 +4428,7 @@ export interface components {
             to_employee_id: string;
             /** @description The owning department accepted the order: accountability passes to the receiver. */
             accepted_by_owner?: boolean;
-            note?: string;
+            note?: components["schemas"]["Text_0_1000"] | null;
             /** Format: int64 */
             version: number;
         };
@@ -4451,15 +4478,16 @@ export interface components {
              * @example 2026
              */
             year: number;
-            /** @description The State Council notices the schedule comes from. */
-            papers?: string[];
-            days: components["schemas"]["HolidayDay"][];
+            papers?: components["schemas"]["List_0_20_String"] | null;
+            /** @description A year has at most 366 days. */
+            days: components["schemas"]["List_0_366_HolidayDay"];
         };
         /**
          * @description LEAVE-5: hospital grades (医院等级), lowest first so that grades compare by rank.
          * @enum {string}
          */
         HospitalGrade: "grade_1" | "grade_2b" | "grade_2a" | "grade_3b" | "grade_3a" | "grade_3s";
+        /** @description A hotline as served. */
         Hotline: {
             /** @example Service hotline */
             name: string;
@@ -4468,7 +4496,7 @@ export interface components {
         };
         HrCaseClosure: {
             /** @description What was done (e.g. the dismissal carried out on a date). */
-            note: string;
+            note: components["schemas"]["Text_1_2000"];
             /** Format: int64 */
             version: number;
         };
@@ -4500,24 +4528,36 @@ export interface components {
             duplicates: number;
         };
         /**
-         * @description One row of a device batch. `punched_at` is checked row by row so that every bad row is
-         *     reported, not just the first.
-         */
-        ImportedPunch: {
-            employee_id: string;
-            /**
-             * Format: date-time
-             * @example 2026-03-02T08:58:12+08:00
-             */
-            punched_at: string;
-            device_id?: string | null;
-        };
-        /**
          * Format: date-time
-         * @description An instant, written RFC 3339 in Shanghai time (`2026-10-08T23:59:59+08:00`).
          * @example 2026-10-08T23:59:59+08:00
          */
         Instant: string;
+        /** Format: int64 */
+        Integer_0_100: number;
+        /** Format: int64 */
+        Integer_0_1000: number;
+        /** Format: int64 */
+        Integer_0_1000000: number;
+        /** Format: int64 */
+        Integer_0_100000000: number;
+        /** Format: int64 */
+        Integer_0_3650: number;
+        /** Format: int64 */
+        Integer_1970_2199: number;
+        /** Format: int64 */
+        Integer_1_1000: number;
+        /** Format: int64 */
+        Integer_1_2000: number;
+        /** Format: int64 */
+        Integer_1_366: number;
+        /** Format: int64 */
+        Integer_1_3660: number;
+        /** Format: int64 */
+        Integer_1_500: number;
+        /** Format: int64 */
+        Integer_1_5000: number;
+        /** Format: int64 */
+        Integer_1_9223372036854775807: number;
         InvitationRecorded: {
             invitation: components["schemas"]["InvitationView"];
             /** @description The prospect with its ownership recomputed. */
@@ -4536,7 +4576,6 @@ export interface components {
         };
         /**
          * Format: date
-         * @description A local date, `YYYY-MM-DD`, that exists and lies in the years the service accepts.
          * @example 2026-09-30
          */
         IsoDate: string;
@@ -4740,6 +4779,63 @@ export interface components {
             theirs?: components["schemas"]["Money"] | null;
             ours?: components["schemas"]["Money"] | null;
         };
+        List_0_1000_StaffInput: {
+            employee_id: string;
+            job_number: components["schemas"]["Text_1_30"];
+            photo_url: components["schemas"]["Text_1_1000"];
+        }[];
+        List_0_100_ProcedureInput: {
+            name: components["schemas"]["Text_1_200"];
+            steps: components["schemas"]["List_1_50_String"];
+        }[];
+        List_0_200_BranchInput: {
+            name: components["schemas"]["Text_1_200"];
+            address: components["schemas"]["Text_1_500"];
+            phone: components["schemas"]["Text_3_30"];
+        }[];
+        List_0_20_String: string[];
+        List_0_366_HolidayDay: {
+            /** @example 国庆节 */
+            name: string;
+            date: components["schemas"]["IsoDate"];
+            /** @description `true`: a public holiday; `false`: a make-up working day (调休上班). */
+            isOffDay: boolean;
+        }[];
+        List_0_500_FeeInput: {
+            item: components["schemas"]["Text_1_200"];
+            amount: components["schemas"]["Money"];
+            unit?: components["schemas"]["Text_0_100"] | null;
+            note?: components["schemas"]["Text_0_1000"] | null;
+        }[];
+        List_0_50_String: string[];
+        List_1_10000: {
+            employee_id: string;
+            punched_at: components["schemas"]["Instant"];
+            device_id?: components["schemas"]["Text_0_100"] | null;
+        }[];
+        List_1_100000_BulkLine: {
+            reference: components["schemas"]["Text_1_100"];
+            amount: components["schemas"]["Money"];
+            occurred_on: components["schemas"]["IsoDate"];
+        }[];
+        List_1_100_String: string[];
+        List_1_100_Text_1_100: string[];
+        List_1_10_String: string[];
+        List_1_20_Role: ("admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner")[];
+        List_1_20_String: string[];
+        List_1_50_HotlineInput: {
+            name: components["schemas"]["Text_1_100"];
+            number: components["schemas"]["Text_3_30"];
+        }[];
+        List_1_50_ServiceInput: {
+            kind: components["schemas"]["ServiceKind"];
+            description: components["schemas"]["Text_1_500"];
+            amount: components["schemas"]["NonNegativeMoney"];
+            starts_on: components["schemas"]["IsoDate"];
+            /** @description On or after `starts_on`. */
+            expires_on: components["schemas"]["IsoDate"];
+        }[];
+        List_1_50_String: string[];
         MaintainerKpis: components["schemas"]["KpiSet"] & {
             maintainer_id: string;
             /** Format: int64 */
@@ -4763,7 +4859,7 @@ export interface components {
             employee_id?: string | null;
             /** @description The punch that is missing. */
             punched_at: components["schemas"]["Instant"];
-            reason: string;
+            reason: components["schemas"]["Text_1_500"];
         };
         MakeUpView: {
             id: string;
@@ -4785,7 +4881,7 @@ export interface components {
             entries: components["schemas"]["ReceivableView"][];
         };
         MinimumPriceRequest: {
-            unit_cost: components["schemas"]["Money"];
+            unit_cost: components["schemas"]["NonNegativeMoney"];
         };
         MinimumPriceResponse: {
             unit_cost: components["schemas"]["Money"];
@@ -4855,6 +4951,63 @@ export interface components {
             reasons: components["schemas"]["AttendanceReason"][];
         };
         NewDeal: {
+            /** @description The staff claiming the deal (employee ids); two or more distinct ones contest it. */
+            claimant_ids: components["schemas"]["List_1_10_String"];
+            amount: components["schemas"]["PositiveMoney"];
+            /** @description When the deal was closed; not in the future. */
+            closed_at: components["schemas"]["Instant"];
+        };
+        NewDeposit: {
+            /** @description Who collected it (an employee id). */
+            collector_id: string;
+            amount: components["schemas"]["PositiveMoney"];
+            /** @description Not in the future. */
+            collected_at: components["schemas"]["Instant"];
+        };
+        NewFollowUp: {
+            result: components["schemas"]["FollowUpResult"];
+            /** @description When it happened: not before the follow-up started, not in the future. */
+            occurred_at: components["schemas"]["Instant"];
+            note?: components["schemas"]["Text_0_2000"] | null;
+        };
+        NewInvitation: {
+            /** @description The member of staff who confirmed the invitation (an employee id). */
+            staff_id: string;
+            /** @description When the prospect confirmed; not in the future. */
+            confirmed_at: components["schemas"]["Instant"];
+            /** @description The agreed visit; not before the confirmation. */
+            appointment_at: components["schemas"]["Instant"];
+            place: components["schemas"]["Text_1_200"];
+        };
+        NewProspect: {
+            company_name: components["schemas"]["Text_1_200"];
+            contact_name: components["schemas"]["Text_1_100"];
+            phone: components["schemas"]["Text_3_40"];
+            /** @description Where the prospect came from (a fair, a referral, a directory…). */
+            source: components["schemas"]["Text_1_100"];
+        };
+        /** @description An offense to record, as the discipline desk sends it. */
+        NewRecord: {
+            employee_id: string;
+            /** @example private_call */
+            offense_code: string;
+            /** @description When it happened; not in the future. */
+            occurred_at: components["schemas"]["Instant"];
+            details: components["schemas"]["Text_1_4000"];
+            count?: components["schemas"]["Integer_1_1000"] | null;
+            flags?: components["schemas"]["RecordFlags"];
+        };
+        NewTouch: {
+            customer_id: string;
+            channel: components["schemas"]["Channel"];
+            /** @description What kind of touch: holiday greeting, notice, news, … */
+            template: components["schemas"]["Text_1_100"];
+            subject?: components["schemas"]["Text_1_200"] | null;
+            body: components["schemas"]["Text_1_4000"];
+            recipient?: components["schemas"]["Text_3_200"] | null;
+            sent_at?: components["schemas"]["Instant"] | null;
+        };
+        NewTrainingDeal: {
             customer_id: string;
             /** @description The employee who owes the visits. */
             responsible_id: string;
@@ -4869,70 +5022,9 @@ export interface components {
              */
             ends_on?: string | null;
         };
-        NewDeposit: {
-            /** @description Who collected it (an employee id). */
-            collector_id: string;
-            amount: components["schemas"]["Money"];
-            /** @description Not in the future. */
-            collected_at: components["schemas"]["Instant"];
-        };
-        NewFollowUp: {
-            result: components["schemas"]["FollowUpResult"];
-            /** @description When it happened: not before the follow-up started, not in the future. */
-            occurred_at: components["schemas"]["Instant"];
-            note?: string;
-        };
-        NewInvitation: {
-            /** @description The member of staff who confirmed the invitation (an employee id). */
-            staff_id: string;
-            /** @description When the prospect confirmed; not in the future. */
-            confirmed_at: components["schemas"]["Instant"];
-            /** @description The agreed visit; not before the confirmation. */
-            appointment_at: components["schemas"]["Instant"];
-            place: string;
-        };
-        NewProspect: {
-            /** @example 上海某某贸易有限公司 */
-            company_name: string;
-            contact_name: string;
-            /** @example 021-55550000 */
-            phone: string;
-            /** @description Where the prospect came from (a fair, a referral, a directory…). */
-            source: string;
-        };
-        NewRecord: {
-            employee_id: string;
-            /** @example private_call */
-            offense_code: string;
-            /** @description When it happened; not in the future. */
-            occurred_at: components["schemas"]["Instant"];
-            details: string;
-            /**
-             * Format: int32
-             * @description Persons or visits, for an offense fined per unit (default 1).
-             */
-            count?: number | null;
-            flags?: components["schemas"]["RecordFlags"];
-        };
-        NewTouch: {
-            customer_id: string;
-            channel: components["schemas"]["Channel"];
-            /**
-             * @description What kind of touch: holiday greeting, notice, news, …
-             * @example holiday_greeting
-             */
-            template: string;
-            /** @description Required for an email, not allowed for an SMS. */
-            subject?: string | null;
-            body: string;
-            /** @description The phone number or email address; an SMS defaults to the customer's phone. */
-            recipient?: string | null;
-            sent_at?: components["schemas"]["Instant"] | null;
-        };
         NewTransfer: {
             customer_id: string;
-            /** @example example.cn */
-            domain_name: string;
+            domain_name: components["schemas"]["Text_3_253"];
         };
         NewVisit: {
             deal_id: string;
@@ -4941,13 +5033,15 @@ export interface components {
              * @example 2026-11-05
              */
             visited_on: string;
-            /**
-             * @description The screenshot's attachment reference (URL or storage key); CARE-3 requires one.
-             * @example attachments/2026/11/visit-0001.png
-             */
-            screenshot: string;
-            notes?: string;
+            /** @description The screenshot's attachment reference (URL or storage key); CARE-3 requires one. */
+            screenshot: components["schemas"]["Text_1_1000"];
+            notes?: components["schemas"]["Text_0_4000"] | null;
         };
+        /**
+         * @description CNY amount as a decimal string, exact to the fen, 0.00 or more
+         * @example 5000.00
+         */
+        NonNegativeMoney: string;
         NonRenewalView: {
             id: string;
             service_id: string;
@@ -4965,7 +5059,7 @@ export interface components {
         NoteKind: "collection_note" | "reconciliation";
         NoteRequest: {
             kind?: components["schemas"]["NoteKind"] | null;
-            note: string;
+            note: components["schemas"]["Text_1_2000"];
             noted_on: components["schemas"]["IsoDate"];
         };
         /** @description ATT-2, ATT-3: one numbered late-band event of the month. */
@@ -5021,17 +5115,16 @@ export interface components {
         };
         OpenCase: {
             employee_id: string;
-            summary: string;
+            summary: components["schemas"]["Text_5_2000"];
             work_order_id?: string | null;
         };
         OrderBatch: {
             partner_id: string;
-            orders: components["schemas"]["BulkLine"][];
+            orders: components["schemas"]["List_1_100000_BulkLine"];
         };
         OrderRequest: {
             partner_id: string;
-            /** @example PA-2026-000123 */
-            reference: string;
+            reference: components["schemas"]["Text_1_100"];
             amount: components["schemas"]["Money"];
             occurred_on: components["schemas"]["IsoDate"];
         };
@@ -5094,7 +5187,7 @@ export interface components {
             partner_id: string;
             partner_name: string;
             partner_type: components["schemas"]["PartnerType"];
-            follow_up?: components["schemas"]["FollowUpView"] | null;
+            follow_up?: components["schemas"]["SettlementFollowUpView"] | null;
         };
         /**
          * @description LEAD-1, computed by the service.
@@ -5116,6 +5209,22 @@ export interface components {
                 created_at: components["schemas"]["Instant"];
                 /** Format: int64 */
                 version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_AuditEntryView: {
+            items: {
+                id: string;
+                occurred_at: components["schemas"]["Instant"];
+                /** @description The user id, or `system`. */
+                actor: string;
+                request_id?: string | null;
+                action: string;
+                entity_type: string;
+                entity_id: string;
+                before?: Record<string, never> | null;
+                after?: Record<string, never> | null;
             }[];
             next_cursor?: string | null;
         };
@@ -5142,6 +5251,30 @@ export interface components {
                 /** Format: int64 */
                 version: number;
                 created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_CustomerOrderView: {
+            items: {
+                id: string;
+                customer_id: string;
+                /**
+                 * @description The customer's owner at submission (the submitter when it had no active one): the
+                 *     agent its visits are due to.
+                 */
+                salesperson_id: string;
+                responsible_name: string;
+                responsible_phone: string;
+                responsible_mobile: string;
+                responsible_email: string;
+                /** @description The Shanghai date of submission: the initial visit is due that day (CARE-1). */
+                ordered_on: components["schemas"]["IsoDate"];
+                submitted_by: string;
+                created_at: components["schemas"]["Instant"];
+                services: components["schemas"]["ServiceView"][];
+                /** @description CARE-1: the visits the order scheduled (only when one order is read). */
+                visit_tasks?: components["schemas"]["VisitTaskView"][] | null;
             }[];
             next_cursor?: string | null;
         };
@@ -5338,30 +5471,6 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of results; `next_cursor` is absent on the last page. */
-        Page_OrderView: {
-            items: {
-                id: string;
-                customer_id: string;
-                /**
-                 * @description The customer's owner at submission (the submitter when it had no active one): the
-                 *     agent its visits are due to.
-                 */
-                salesperson_id: string;
-                responsible_name: string;
-                responsible_phone: string;
-                responsible_mobile: string;
-                responsible_email: string;
-                /** @description The Shanghai date of submission: the initial visit is due that day (CARE-1). */
-                ordered_on: components["schemas"]["IsoDate"];
-                submitted_by: string;
-                created_at: components["schemas"]["Instant"];
-                services: components["schemas"]["ServiceView"][];
-                /** @description CARE-1: the visits the order scheduled (only when one order is read). */
-                visit_tasks?: components["schemas"]["VisitTaskView"][] | null;
-            }[];
-            next_cursor?: string | null;
-        };
-        /** @description A page of results; `next_cursor` is absent on the last page. */
         Page_OutboxView: {
             items: {
                 id: string;
@@ -5409,7 +5518,7 @@ export interface components {
                 partner_type: components["schemas"]["PartnerType"];
                 name: string;
                 region: string;
-                contract_split?: components["schemas"]["ContractSplit"] | null;
+                contract_split?: components["schemas"]["ContractSplitView"] | null;
                 /** Format: int64 */
                 version: number;
                 created_at: components["schemas"]["Instant"];
@@ -5623,7 +5732,7 @@ export interface components {
             partner_type: components["schemas"]["PartnerType"];
             name: string;
             region: string;
-            contract_split?: components["schemas"]["ContractSplit"] | null;
+            contract_split?: components["schemas"]["ContractSplitView"] | null;
             /** Format: int64 */
             version: number;
             created_at: components["schemas"]["Instant"];
@@ -5650,7 +5759,7 @@ export interface components {
          */
         PayLineKind: "base_salary" | "probation_daily_pay" | "seniority" | "full_attendance" | "birthday" | "womens_day" | "performance_bonus" | "performance_bonus_forfeited" | "lateness_fines" | "personal_leave_deduction" | "absence_deduction" | "discipline_fine" | "notice_pay_in_lieu";
         PaymentRequest: {
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["PositiveMoney"];
             paid_on: components["schemas"]["IsoDate"];
             /** Format: int64 */
             version: number;
@@ -5781,6 +5890,21 @@ export interface components {
             yearly_review_over: components["schemas"]["HalfDays"];
             yearly_review_flag: boolean;
         };
+        /**
+         * @description CNY amount as a decimal string, exact to the fen, more than 0.00
+         * @example 5000.00
+         */
+        PositiveMoney: string;
+        ProbationExtensionView: {
+            id: string;
+            employee_id: string;
+            previous_end: components["schemas"]["IsoDate"];
+            new_end: components["schemas"]["IsoDate"];
+            reason: string;
+            /** @description The staff account that granted it. */
+            granted_by: string;
+            created_at: components["schemas"]["Instant"];
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             /**
@@ -5879,7 +6003,7 @@ export interface components {
             citation: string;
         };
         PunchImport: {
-            punches: components["schemas"]["ImportedPunch"][];
+            punches: components["schemas"]["List_1_10000"];
         };
         PunchReceipt: {
             employee_id: string;
@@ -5890,14 +6014,15 @@ export interface components {
         PunchRequest: {
             employee_id: string;
             punched_at: components["schemas"]["Instant"];
-            /** @description The clock that recorded it, if any. */
-            device_id?: string | null;
+            device_id?: components["schemas"]["Text_0_100"] | null;
         };
+        /** @example 2026Q3 */
+        Quarter: string;
         QuarterMetricsInput: {
             /** @description Revenue billed to the customer in the quarter (ARPU). */
-            revenue: components["schemas"]["Money"];
+            revenue: components["schemas"]["NonNegativeMoney"];
             /** @description Cash the customer paid in the quarter. */
-            payments: components["schemas"]["Money"];
+            payments: components["schemas"]["NonNegativeMoney"];
         };
         QuarterMetricsView: {
             customer_id: string;
@@ -5908,11 +6033,11 @@ export interface components {
             updated_at: components["schemas"]["Instant"];
         };
         QuoteRequest: {
-            unit_cost: components["schemas"]["Money"];
+            unit_cost: components["schemas"]["NonNegativeMoney"];
             /** @description The undiscounted price. */
-            list_price: components["schemas"]["Money"];
+            list_price: components["schemas"]["NonNegativeMoney"];
             /** @description The price offered. */
-            price: components["schemas"]["Money"];
+            price: components["schemas"]["NonNegativeMoney"];
         };
         QuoteResponse: {
             accepted: boolean;
@@ -5929,7 +6054,7 @@ export interface components {
          */
         Rank: "staff" | "manager" | "general_manager";
         RateRequest: {
-            yuan_per_point: components["schemas"]["Money"];
+            yuan_per_point: components["schemas"]["PositiveMoney"];
             /**
              * Format: int64
              * @description The version read; absent for the first setting.
@@ -5958,15 +6083,14 @@ export interface components {
         };
         ReceivableRequest: {
             customer_id: string;
-            contract_number: string;
-            amount: components["schemas"]["Money"];
+            contract_number: components["schemas"]["Text_1_100"];
+            amount: components["schemas"]["PositiveMoney"];
             invoiced_on: components["schemas"]["IsoDate"];
             /** @description The employee handling the entry. */
             handler_id: string;
             /** @description Needed when the entry takes the customer beyond its credit limit (AR-2). */
             approver_id?: string | null;
-            /** @example 快递 */
-            delivery_method: string;
+            delivery_method: components["schemas"]["Text_1_100"];
             delivered_on: components["schemas"]["IsoDate"];
         };
         ReceivableView: {
@@ -6011,7 +6135,7 @@ export interface components {
             /** @description Whether the customer was reached. */
             reached: boolean;
             attempted_at: components["schemas"]["Instant"];
-            note?: string;
+            note?: components["schemas"]["Text_0_1000"] | null;
         };
         /** @description Facts of a record that move its penalty. */
         RecordFlags: {
@@ -6021,15 +6145,15 @@ export interface components {
         RecordPerformance: {
             month: components["schemas"]["YearMonth"];
             /** @description The performance credited to the employee that month (EMP-2). */
-            performance: components["schemas"]["Money"];
-            company_funded_spend?: components["schemas"]["Money"] | null;
-            note?: string | null;
+            performance: components["schemas"]["NonNegativeMoney"];
+            company_funded_spend?: components["schemas"]["NonNegativeMoney"] | null;
+            note?: components["schemas"]["Text_0_1000"] | null;
         };
         RecordReturnVisit: {
             satisfaction: components["schemas"]["Satisfaction"];
             /** @description Whether the problem is solved; if not, a follow-up order is opened and linked. */
             solved: boolean;
-            notes?: string;
+            notes?: components["schemas"]["Text_0_2000"] | null;
         };
         /** @enum {string} */
         RecordStatus: "pending_statement" | "awaiting_confirmation" | "confirmed" | "withdrawn";
@@ -6087,29 +6211,25 @@ export interface components {
             version: number;
             /** Format: int32 */
             satisfaction?: number | null;
-            chose_us_because?: string | null;
-            shortcomings?: string | null;
-            wishes?: string | null;
+            chose_us_because?: components["schemas"]["Text_0_2000"] | null;
+            shortcomings?: components["schemas"]["Text_0_2000"] | null;
+            wishes?: components["schemas"]["Text_0_2000"] | null;
             staff_contacted?: boolean | null;
             effect_reached?: boolean | null;
-            explanation?: string | null;
-            solution?: string | null;
+            explanation?: components["schemas"]["Text_0_2000"] | null;
+            solution?: components["schemas"]["Text_0_2000"] | null;
         };
         RecoveryRequest: {
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["PositiveMoney"];
             recovered_on: components["schemas"]["IsoDate"];
             /** Format: int64 */
             version: number;
         };
         RedemptionRequest: {
             customer_id: string;
-            /** Format: int64 */
-            points: number;
-            /**
-             * @description Where the cash goes.
-             * @example user@example.com
-             */
-            alipay_account: string;
+            points: components["schemas"]["Integer_1_9223372036854775807"];
+            /** @description Where the cash goes. */
+            alipay_account: components["schemas"]["Text_3_100"];
         };
         /**
          * @description Where a redemption stands (SET-7: request → finance review → leader approval → transfer).
@@ -6144,11 +6264,8 @@ export interface components {
              * @description The service's `version` last read; a stale one gets 412.
              */
             version: number;
-            /**
-             * @description Why the customer did not renew (required).
-             * @example 客户公司停业
-             */
-            reason: string;
+            /** @description Why the customer did not renew (required). */
+            reason: components["schemas"]["Text_1_2000"];
         };
         /**
          * @description LEAVE-8: whose funeral a bereavement leave is for.
@@ -6174,7 +6291,7 @@ export interface components {
             owner_id?: string | null;
         };
         RequestExtension: {
-            reason: string;
+            reason: components["schemas"]["Text_5_1000"];
             /** @description The deadline asked for; later than the current one. */
             requested_due_at: components["schemas"]["Instant"];
         };
@@ -6206,7 +6323,7 @@ export interface components {
         /** @enum {string} */
         ResolutionOutcome: "agreed" | "void";
         Resolve: {
-            resolution: string;
+            resolution: components["schemas"]["Text_1_4000"];
             /** Format: int64 */
             version: number;
         };
@@ -6231,8 +6348,7 @@ export interface components {
              * @example 2026-03
              */
             month: string;
-            /** @description Required to correct a month whose run is approved: the next revision is computed. */
-            correction_reason?: string | null;
+            correction_reason?: components["schemas"]["Text_1_2000"] | null;
         };
         RunView: {
             id: string;
@@ -6289,23 +6405,14 @@ export interface components {
              * @description The version read (412 when stale); absent for the first publication.
              */
             version?: number | null;
-            commitments: string[];
+            commitments: components["schemas"]["List_1_100_String"];
             /** @description Must list 96766 (PUB-1), and the local supervision numbers. */
-            hotlines: components["schemas"]["Hotline"][];
-            fees: components["schemas"]["Fee"][];
-            procedures: components["schemas"]["Procedure"][];
-            branches: components["schemas"]["Branch"][];
-            staff: components["schemas"]["StaffInput"][];
+            hotlines: components["schemas"]["List_1_50_HotlineInput"];
+            fees: components["schemas"]["List_0_500_FeeInput"];
+            procedures: components["schemas"]["List_0_100_ProcedureInput"];
+            branches: components["schemas"]["List_0_200_BranchInput"];
+            staff: components["schemas"]["List_0_1000_StaffInput"];
             service_star?: components["schemas"]["StarInput"] | null;
-        };
-        ServiceInput: {
-            kind: components["schemas"]["ServiceKind"];
-            /** @example 企业网站空间 1 年 */
-            description: string;
-            amount: components["schemas"]["Money"];
-            starts_on: components["schemas"]["IsoDate"];
-            /** @description On or after `starts_on`. */
-            expires_on: components["schemas"]["IsoDate"];
         };
         /**
          * @description The services an order (提单) may carry.
@@ -6352,6 +6459,28 @@ export interface components {
             shift: components["schemas"]["ShiftTimes"];
             /** Format: int64 */
             version: number;
+        };
+        Set_AggravatingFactor: ("retaliation_against_complainant" | "two_or_more_cases_in_a_year" | "obstructed_inquiry" | "ignored_supervision_decision")[];
+        Set_MitigatingFactor: ("apology_accepted_by_customer" | "harm_prevented" | "losses_repaired")[];
+        Set_TierFlag: ("mass_market_campaign" | "provincial_brand" | "legal_rep_npc_deputy" | "welfare_unit" | "ethnic_minority_enterprise")[];
+        /** @description SET-4's follow-up of a late period. */
+        SettlementFollowUpView: {
+            partner_id: string;
+            due_on: components["schemas"]["IsoDate"];
+            finance_notified_at?: components["schemas"]["Instant"] | null;
+            marketing_contact?: string | null;
+            partner_reason?: string | null;
+            decision?: string | null;
+            /** Format: int64 */
+            version: number;
+        };
+        SettlementPaymentRequest: {
+            /** @description The due date of the period this pays (SET-2, SET-3). */
+            due_on: components["schemas"]["IsoDate"];
+            amount: components["schemas"]["PositiveMoney"];
+            received_on: components["schemas"]["IsoDate"];
+            /** @description The bank transaction's reference. */
+            reference: components["schemas"]["Text_1_100"];
         };
         /** @description One settlement period: the business of `covers_from..=covers_to`, payable on `due_on`. */
         SettlementPeriod: {
@@ -6401,8 +6530,8 @@ export interface components {
             document: string;
         };
         SignatureInput: {
-            signatory: string;
-            document: string;
+            signatory: components["schemas"]["Text_1_100"];
+            document: components["schemas"]["Text_1_1000"];
         };
         /**
          * @description Where a franchise split came from.
@@ -6410,40 +6539,26 @@ export interface components {
          */
         SplitBasis: "fixed_region" | "contract";
         SplitPreviewRequest: {
-            /**
-             * @description The franchisee's region (province), e.g. `河北`.
-             * @example 河北
-             */
-            region: string;
+            /** @description The franchisee's region (province), e.g. `河北`. */
+            region: components["schemas"]["Text_1_100"];
             operating_profit: components["schemas"]["Money"];
             contract_split?: components["schemas"]["ContractSplit"] | null;
-        };
-        /**
-         * @description A member of staff as admin publishes them: which employee, and the job number and photo
-         *     shown. The name is taken from the employee record when published.
-         */
-        StaffInput: {
-            employee_id: string;
-            job_number: string;
-            photo_url: string;
         };
         StarInput: {
             /** @description One of the published staff. */
             employee_id: string;
             month: components["schemas"]["YearMonth"];
-            citation?: string;
+            citation?: components["schemas"]["Text_0_1000"] | null;
         };
         Statement: {
-            statement: string;
+            statement: components["schemas"]["Text_1_4000"];
             /** Format: int64 */
             version: number;
         };
         StatementRequest: {
-            statement: string;
-            /** @description Required when HR records the statement on the employee's behalf: how it was taken. */
-            note?: string | null;
-            /** Format: int64 */
-            version: number;
+            /** @example 2026-03 */
+            month: string;
+            lines: components["schemas"]["List_1_100000_BulkLine"];
         };
         StatementView: {
             id: string;
@@ -6500,15 +6615,12 @@ export interface components {
          */
         SubmitOrder: {
             customer_id: string;
-            /** @example 王建国 */
-            responsible_name?: string;
-            /** @example 0311-86000000 */
-            responsible_phone?: string;
-            /** @example 13800000000 */
-            responsible_mobile?: string;
-            /** @example wang@example.cn */
-            responsible_email?: string;
-            services: components["schemas"]["ServiceInput"][];
+            responsible_name?: components["schemas"]["Text_0_100"];
+            responsible_phone?: components["schemas"]["Text_0_40"];
+            responsible_mobile?: components["schemas"]["Text_0_40"];
+            /** @description An email address, or empty: CARE-7 then names it missing. */
+            responsible_email?: components["schemas"]["Email"];
+            services: components["schemas"]["List_1_50_ServiceInput"];
         };
         SubmitResignation: {
             /** @description Defaults to the caller's own employee record; HR may submit for another. */
@@ -6517,7 +6629,7 @@ export interface components {
             requested_last_day: components["schemas"]["IsoDate"];
             /** @description EMP-3: on probation, 3 days' pay instead of the 3 days' notice (leave at once). */
             pay_in_lieu?: boolean;
-            reason: string;
+            reason: components["schemas"]["Text_1_1000"];
         };
         /** @description One employee's month in the HR summary: the totals without the days. */
         SummaryRow: {
@@ -6543,7 +6655,7 @@ export interface components {
         };
         SupplyMaterials: {
             /** @description Items now provided; each must be a required one. */
-            provided: string[];
+            provided: components["schemas"]["List_1_100_Text_1_100"];
             /** Format: int64 */
             version: number;
         };
@@ -6552,10 +6664,15 @@ export interface components {
             breached_count: number;
             breached_work_order_ids: string[];
         };
+        /**
+         * @description Where a CARE-4 hand-over task stands.
+         * @enum {string}
+         */
+        TaskStatus: "open" | "done";
         TermsRequest: {
-            credit_limit: components["schemas"]["Money"];
-            /** Format: int32 */
-            credit_period_days: number;
+            credit_limit: components["schemas"]["NonNegativeMoney"];
+            /** @description Days. */
+            credit_period_days: components["schemas"]["Integer_0_3650"];
             /**
              * Format: int64
              * @description The version read; absent when setting the terms for the first time.
@@ -6570,6 +6687,31 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        Text_0_100: string;
+        Text_0_1000: string;
+        Text_0_20: string;
+        Text_0_200: string;
+        Text_0_2000: string;
+        Text_0_40: string;
+        Text_0_4000: string;
+        Text_0_500: string;
+        Text_0_64: string;
+        Text_12_256: string;
+        Text_1_100: string;
+        Text_1_1000: string;
+        Text_1_200: string;
+        Text_1_2000: string;
+        Text_1_30: string;
+        Text_1_4000: string;
+        Text_1_500: string;
+        Text_1_64: string;
+        Text_3_100: string;
+        Text_3_200: string;
+        Text_3_253: string;
+        Text_3_30: string;
+        Text_3_40: string;
+        Text_5_1000: string;
+        Text_5_2000: string;
         /** @enum {string} */
         Tier: "A" | "B" | "C";
         /**
@@ -6585,7 +6727,7 @@ export interface components {
         TierOverrideRequest: {
             tier: components["schemas"]["Tier"];
             /** @description Why; kept in the audit trail. */
-            reason: string;
+            reason: components["schemas"]["Text_5_1000"];
         };
         TierOverrideView: {
             tier: components["schemas"]["Tier"];
@@ -6652,11 +6794,22 @@ export interface components {
             recorded_by: string;
             created_at: components["schemas"]["Instant"];
         };
+        TrainingDealView: {
+            id: string;
+            customer_id: string;
+            responsible_id: string;
+            /** Format: date */
+            deal_on: string;
+            /** Format: date */
+            ends_on?: string | null;
+            recorded_by: string;
+            created_at: components["schemas"]["Instant"];
+        };
         TransferRequest: {
             /** @description The Alipay transfer's transaction reference. */
-            transaction_reference: string;
+            transaction_reference: components["schemas"]["Text_1_100"];
             /** @description The cash transferred. */
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["PositiveMoney"];
             /** Format: int64 */
             version: number;
         };
@@ -6693,18 +6846,17 @@ export interface components {
              * @description The `version` last read; a stale one gets 412.
              */
             version: number;
-            full_name?: string | null;
-            address?: string | null;
-            postcode?: string | null;
-            phone?: string | null;
-            bank_account?: string | null;
-            bank_name?: string | null;
-            legal_representative?: string | null;
+            full_name?: components["schemas"]["Text_1_200"] | null;
+            address?: components["schemas"]["Text_0_500"] | null;
+            postcode?: components["schemas"]["Text_0_20"] | null;
+            phone?: components["schemas"]["Text_0_40"] | null;
+            bank_account?: components["schemas"]["Text_0_64"] | null;
+            bank_name?: components["schemas"]["Text_0_200"] | null;
+            legal_representative?: components["schemas"]["Text_0_100"] | null;
             area_type?: components["schemas"]["AreaType"] | null;
             owner_id?: string | null;
-            /** Format: date */
-            first_contract_on?: string | null;
-            flags?: components["schemas"]["TierFlag"][] | null;
+            first_contract_on?: components["schemas"]["IsoDate"] | null;
+            flags?: components["schemas"]["Set_TierFlag"] | null;
             service_area_id?: string | null;
         };
         /**
@@ -6712,7 +6864,7 @@ export interface components {
          *     clearable ones.
          */
         UpdateEmployee: {
-            name?: string | null;
+            name?: components["schemas"]["Text_1_100"] | null;
             department_id?: string | null;
             rank?: components["schemas"]["Rank"] | null;
             superior_id?: string | null;
@@ -6728,7 +6880,7 @@ export interface components {
              *     leaver's superior when absent.
              */
             successor_id?: string | null;
-            base_salary?: components["schemas"]["Money"] | null;
+            base_salary?: components["schemas"]["NonNegativeMoney"] | null;
             rest_day?: components["schemas"]["DayOfWeek"] | null;
             /**
              * Format: int64
@@ -6739,10 +6891,9 @@ export interface components {
         UpdateServiceArea: {
             /** Format: int64 */
             version: number;
-            name?: string | null;
+            name?: components["schemas"]["Text_1_100"] | null;
             area_type?: components["schemas"]["AreaType"] | null;
-            /** Format: int64 */
-            households?: number | null;
+            households?: components["schemas"]["Integer_0_100000000"] | null;
             maintainer_id?: string | null;
         };
         UserView: {
@@ -6753,6 +6904,8 @@ export interface components {
             active: boolean;
             created_at: components["schemas"]["Instant"];
         };
+        /** @example li.na */
+        Username: string;
         /** @description The body of a transition that carries nothing but the version the client read. */
         VersionOnly: {
             /** Format: int64 */
@@ -6853,10 +7006,7 @@ export interface components {
             /** @description True when a year on the way has no official schedule (CAL-2). */
             provisional: boolean;
         };
-        /**
-         * @description A calendar month, `YYYY-MM`, in the years the service accepts.
-         * @example 2026-03
-         */
+        /** @example 2026-03 */
         YearMonth: string;
     };
     responses: never;
@@ -6873,8 +7023,8 @@ export interface operations {
                 status?: components["schemas"]["CaseStatus"] | null;
                 employee_id?: string | null;
                 work_order_id?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -7167,7 +7317,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Decision"];
+                "application/json": components["schemas"]["AccountabilityDecision"];
             };
         };
         responses: {
@@ -7628,9 +7778,9 @@ export interface operations {
                  * @example 2026-12-01
                  */
                 as_of: string;
-                /** @description Deals per page, 1–500 (default 50); each may list several obligations. */
-                limit?: number | null;
-                cursor?: string | null;
+                /** @description Deals per page (default 50); each may list several obligations. */
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -8715,9 +8865,9 @@ export interface operations {
                 month: string;
                 /** @description A department id: only its employees. */
                 department?: string | null;
-                /** @description Employees per page, 1–5000 (default 500). */
-                limit?: number | null;
-                cursor?: string | null;
+                /** @description Employees per page (default 500). */
+                limit?: components["schemas"]["Integer_1_5000"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -8808,8 +8958,10 @@ export interface operations {
         parameters: {
             query: {
                 /** @description e.g. `customer`, `user`, `calendar_year`, `tier_run` */
-                entity_type: string;
-                entity_id: string;
+                entity_type: components["schemas"]["Text_1_64"];
+                entity_id: components["schemas"]["Text_1_64"];
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -8823,7 +8975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEntryView"][];
+                    "application/json": components["schemas"]["Page_AuditEntryView"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -8999,7 +9151,7 @@ export interface operations {
                  * @description YYYY-MM-DD
                  * @example 2026-10-01
                  */
-                date: string;
+                date: components["schemas"]["IsoDate"];
             };
             cookie?: never;
         };
@@ -9091,12 +9243,12 @@ export interface operations {
                  * @description The start date; it is not counted itself.
                  * @example 2026-09-30
                  */
-                from: string;
+                from: components["schemas"]["IsoDate"];
                 /**
-                 * @description How many working days after `from`, 1–3660.
+                 * @description How many working days after `from`.
                  * @example 5
                  */
-                days: number;
+                days: components["schemas"]["Integer_1_3660"];
             };
             header?: never;
             path?: never;
@@ -9188,8 +9340,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The year, e.g. 2026 */
-                year: number;
+                /** @description The year, e.g. 2027. */
+                year: components["schemas"]["Integer_1970_2199"];
             };
             cookie?: never;
         };
@@ -9279,8 +9431,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The year, e.g. 2027 */
-                year: number;
+                /** @description The year, e.g. 2027. */
+                year: components["schemas"]["Integer_1970_2199"];
             };
             cookie?: never;
         };
@@ -9491,8 +9643,8 @@ export interface operations {
                  * @example 2026-11-30
                  */
                 as_of: string;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -9689,7 +9841,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VisitView"];
+                    "application/json": components["schemas"]["CareVisitView"];
                 };
             };
             /** @description Malformed JSON */
@@ -9858,8 +10010,8 @@ export interface operations {
                 as_of: string;
                 /** @description Only this agent's (salesperson's) visits. */
                 agent?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -10847,10 +10999,9 @@ export interface operations {
                  *     manager: everyone's).
                  */
                 assignee?: string | null;
-                /** @description `open` or `done`. */
-                status?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                status?: components["schemas"]["TaskStatus"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -11148,8 +11299,8 @@ export interface operations {
             query?: {
                 /** @description Only this customer's orders. */
                 customer_id?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -11163,7 +11314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_OrderView"];
+                    "application/json": components["schemas"]["Page_CustomerOrderView"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -11255,7 +11406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderView"];
+                    "application/json": components["schemas"]["CustomerOrderView"];
                 };
             };
             /** @description Malformed JSON */
@@ -11357,7 +11508,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderView"];
+                    "application/json": components["schemas"]["CustomerOrderView"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -11436,8 +11587,8 @@ export interface operations {
                 tier?: components["schemas"]["Tier"] | null;
                 owner_id?: string | null;
                 area_type?: components["schemas"]["AreaType"] | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -12129,7 +12280,7 @@ export interface operations {
                 /** @description Customer id */
                 id: string;
                 /** @description Quarter, e.g. 2026Q3 */
-                quarter: string;
+                quarter: components["schemas"]["Quarter"];
             };
             cookie?: never;
         };
@@ -12247,7 +12398,7 @@ export interface operations {
                 /** @description Customer id */
                 id: string;
                 /** @description Quarter, e.g. 2026Q3 */
-                quarter: string;
+                quarter: components["schemas"]["Quarter"];
             };
             cookie?: never;
         };
@@ -12793,11 +12944,8 @@ export interface operations {
     customer_tier: {
         parameters: {
             query?: {
-                /**
-                 * @description The quarter, e.g. 2026Q3; by default the customer's latest closed quarter.
-                 * @example 2026Q3
-                 */
-                quarter?: string | null;
+                /** @description The quarter, e.g. 2026Q3; by default the customer's latest closed quarter. */
+                quarter?: components["schemas"]["Quarter"] | null;
             };
             header?: never;
             path: {
@@ -14048,8 +14196,8 @@ export interface operations {
                 status?: components["schemas"]["RecordStatus"] | null;
                 /** @description An offense code. */
                 offense?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -14548,7 +14696,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StatementRequest"];
+                "application/json": components["schemas"]["DisciplineStatementRequest"];
             };
         };
         responses: {
@@ -15458,8 +15606,8 @@ export interface operations {
         parameters: {
             query?: {
                 department_id?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -16346,7 +16494,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @example 2026 */
-                year: number;
+                year: components["schemas"]["Integer_1970_2199"];
             };
             header?: never;
             path: {
@@ -16987,7 +17135,7 @@ export interface operations {
                  * @description Only this calendar year's months; every month when absent.
                  * @example 2026
                  */
-                year?: number | null;
+                year?: components["schemas"]["Integer_1970_2199"] | null;
             };
             header?: never;
             path: {
@@ -17276,7 +17424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExtensionView"][];
+                    "application/json": components["schemas"]["ProbationExtensionView"][];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -17534,7 +17682,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @example 2026 */
-                year: number;
+                year: components["schemas"]["Integer_1970_2199"];
             };
             header?: never;
             path: {
@@ -17965,8 +18113,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["HrCaseStatus"] | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -18332,7 +18480,7 @@ export interface operations {
                  * @description The month, `YYYY-MM`.
                  * @example 2026-10
                  */
-                month: string;
+                month: components["schemas"]["YearMonth"];
             };
             header?: never;
             path?: never;
@@ -18424,10 +18572,9 @@ export interface operations {
             query?: {
                 /** @description Whose requests; defaults to the caller's own (HR and the general manager: everyone's). */
                 employee_id?: string | null;
-                /** @description `pending`, `approved`, `rejected` or `withdrawn`. */
-                status?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                status?: components["schemas"]["ApplicationStatus"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -19318,8 +19465,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["OutboxStatus"] | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -20299,8 +20446,9 @@ export interface operations {
                 status?: components["schemas"]["LineStatus"] | null;
                 /** @description `csv`: every line (after the filter) as a CSV file instead of a page. */
                 format?: components["schemas"]["ExportFormat"] | null;
-                limit?: number | null;
-                cursor?: string | null;
+                /** @description Lines per page (default 100). */
+                limit?: components["schemas"]["Integer_1_1000"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path: {
@@ -20419,8 +20567,8 @@ export interface operations {
         parameters: {
             query?: {
                 partner_type?: components["schemas"]["PartnerType"] | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -21194,7 +21342,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PaymentRequest"];
+                "application/json": components["schemas"]["SettlementPaymentRequest"];
             };
         };
         responses: {
@@ -21321,8 +21469,8 @@ export interface operations {
                  * @example 2026-03
                  */
                 month?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -21821,9 +21969,9 @@ export interface operations {
     run_payslips: {
         parameters: {
             query?: {
-                /** @description Payslips per page, 1–2000 (default 200). */
-                limit?: number | null;
-                cursor?: string | null;
+                /** @description Payslips per page (default 200). */
+                limit?: components["schemas"]["Integer_1_2000"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path: {
@@ -22964,8 +23112,8 @@ export interface operations {
                 owner?: string | null;
                 /** @description The ownership state. */
                 status?: components["schemas"]["Ownership"] | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -25789,10 +25937,9 @@ export interface operations {
             query?: {
                 /** @description Whose applications; defaults to everyone the caller may read. */
                 employee_id?: string | null;
-                /** @description `pending`, `approved`, `rejected` or `withdrawn`. */
-                status?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                status?: components["schemas"]["ApplicationStatus"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -26468,8 +26615,8 @@ export interface operations {
                  * @example 2026-12
                  */
                 month: string;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -26566,8 +26713,8 @@ export interface operations {
                 as_of: string;
                 /** @description Only the customers of this salesperson. */
                 agent?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -26662,8 +26809,8 @@ export interface operations {
                  * @example 2026-12
                  */
                 month: string;
-                limit?: number | null;
-                cursor?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -27334,10 +27481,9 @@ export interface operations {
     return_visits_due: {
         parameters: {
             query?: {
-                /** @description Page size, 1–500 (default 50). */
-                limit?: number | null;
-                /** @description The `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description Page size (default 50). */
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;
@@ -28204,7 +28350,7 @@ export interface operations {
                 /** @description Partner id */
                 partner_id: string;
                 /** @description The period's due date, YYYY-MM-DD */
-                due_on: string;
+                due_on: components["schemas"]["IsoDate"];
             };
             cookie?: never;
         };
@@ -28220,7 +28366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FollowUpView"];
+                    "application/json": components["schemas"]["SettlementFollowUpView"];
                 };
             };
             /** @description Malformed JSON */
@@ -29181,7 +29327,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Quarter, e.g. 2026Q3 */
-                quarter: string;
+                quarter: components["schemas"]["Quarter"];
             };
             cookie?: never;
         };
@@ -29378,7 +29524,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewDeal"];
+                "application/json": components["schemas"]["NewTrainingDeal"];
             };
         };
         responses: {
@@ -29388,7 +29534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealView"];
+                    "application/json": components["schemas"]["TrainingDealView"];
                 };
             };
             /** @description Malformed JSON */
@@ -29788,13 +29934,10 @@ export interface operations {
                 assignee?: string | null;
                 breached?: boolean | null;
                 urgent?: boolean | null;
-                /**
-                 * @description Open orders due within this ISO 8601 duration from now, e.g. `PT4H`.
-                 * @example PT4H
-                 */
-                due_within?: string | null;
-                limit?: number | null;
-                cursor?: string | null;
+                /** @description Open orders due within this ISO 8601 duration from now, e.g. `PT4H`. */
+                due_within?: components["schemas"]["DueWithin"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
             };
             header?: never;
             path?: never;

@@ -34,18 +34,28 @@ impl AllowedMethods {
     }
 
     /// The methods `path` answers, in a stable order; empty when no documented path matches.
+    /// The most literal templates win: `/service-areas/load` is its own path, not an `{id}`
+    /// of `/service-areas/{id}`.
     pub fn for_path(&self, path: &str) -> Vec<Method> {
         let segments: Vec<&str> = path.split('/').collect();
-        let mut allowed: Vec<Method> = Vec::new();
-        for (template, methods) in &self.0 {
+        let parameters_matched = |template: &[String]| {
             let matches = template.len() == segments.len()
                 && template.iter().zip(&segments).all(|(expected, given)| {
                     expected == given || (expected.starts_with('{') && !given.is_empty())
                 });
-            if matches {
-                allowed.extend(methods.iter().cloned());
-            }
-        }
+            matches.then(|| template.iter().filter(|s| s.starts_with('{')).count())
+        };
+        let matched: Vec<(usize, &Vec<Method>)> = self
+            .0
+            .iter()
+            .filter_map(|(template, methods)| Some((parameters_matched(template)?, methods)))
+            .collect();
+        let fewest = matched.iter().map(|(parameters, _)| *parameters).min();
+        let mut allowed: Vec<Method> = matched
+            .into_iter()
+            .filter(|(parameters, _)| Some(*parameters) == fewest)
+            .flat_map(|(_, methods)| methods.iter().cloned())
+            .collect();
         allowed.sort_by_key(|method| method.as_str().to_owned());
         allowed.dedup();
         allowed
@@ -73,6 +83,14 @@ mod tests {
             "{one:?}"
         );
         assert!(!one.contains(&Method::POST), "{one:?}");
+    }
+
+    #[test]
+    fn a_literal_path_is_not_a_parameter_of_another() {
+        assert_eq!(
+            table().for_path("/api/v1/service-areas/load"),
+            [Method::GET]
+        );
     }
 
     #[test]

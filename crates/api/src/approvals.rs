@@ -13,6 +13,7 @@ use zhidu_store::people;
 
 use crate::auth::{Authorized, Role};
 use crate::error::ApiError;
+use crate::input::Text;
 use crate::routes::Page;
 use crate::wire::Instant;
 
@@ -117,8 +118,7 @@ pub struct DecisionRequest {
     /// The step decided; defaults to the step now waiting.
     pub step: Option<StepKind>,
     pub decision: Decision,
-    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
-    pub comment: Option<String>,
+    pub comment: Option<Text<0, 1000>>,
 }
 
 /// One step of a chain as the API shows it.
@@ -184,7 +184,7 @@ pub fn decide<P>(
             .iter()
             .position(|step| step.step == step_text(kind))
             .ok_or_else(|| {
-                ApiError::invalid_field(
+                ApiError::field_refused(
                     "step",
                     format!("this request's chain has no {} step", step_text(kind)),
                 )
@@ -217,7 +217,7 @@ pub fn decide<P>(
     );
     step.decided_by = Some(caller.claims.sub.clone());
     step.decided_at = Some(caller.actor.at.stored());
-    step.comment = request.comment.clone();
+    step.comment = request.comment.as_deref().map(str::to_owned);
     approvals::record_decision(connection, step)?;
     Ok(chain)
 }

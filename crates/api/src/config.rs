@@ -45,6 +45,9 @@ pub struct Config {
     pub clock: ClockSettings,
     /// `ZHIDU_CORS_ORIGINS`: browser origins allowed to call the API; empty, no CORS headers.
     pub cors_origins: CorsOrigins,
+    /// `ZHIDU_METRICS_BIND`: the address of `GET /metrics`; unset, no metrics are kept or
+    /// served. Its own address so that they are never public by accident.
+    pub metrics_bind: Option<String>,
 }
 
 /// Which browser origins may call the API from a page (CORS).
@@ -137,6 +140,17 @@ pub struct OutboxSettings {
 pub struct ConfigError {
     pub name: &'static str,
     pub message: String,
+}
+
+/// `address` when it is a `host:port` socket address.
+fn socket_address(name: &'static str, address: String) -> Result<String, ConfigError> {
+    match address.parse::<std::net::SocketAddr>() {
+        Ok(_) => Ok(address),
+        Err(_) => Err(ConfigError {
+            name,
+            message: format!("expected host:port such as 127.0.0.1:8080, got {address:?}"),
+        }),
+    }
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -250,13 +264,13 @@ impl Config {
             name: "DATABASE_URL",
             message: e.to_string(),
         })?;
-        let bind = var("ZHIDU_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
-        if bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err(ConfigError {
-                name: "ZHIDU_BIND",
-                message: format!("expected host:port such as 127.0.0.1:8080, got {bind:?}"),
-            });
-        }
+        let bind = socket_address(
+            "ZHIDU_BIND",
+            var("ZHIDU_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
+        )?;
+        let metrics_bind = var("ZHIDU_METRICS_BIND")
+            .map(|address| socket_address("ZHIDU_METRICS_BIND", address))
+            .transpose()?;
         let (jwt_secret, jwt_secret_generated) = match var("ZHIDU_JWT_SECRET") {
             Some(secret) if secret.len() < MIN_SECRET_BYTES => {
                 return Err(ConfigError {
@@ -308,6 +322,7 @@ impl Config {
             outbox: outbox_settings()?,
             clock: clock_settings()?,
             cors_origins: cors_origins()?,
+            metrics_bind,
             log_format,
         })
     }

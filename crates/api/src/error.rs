@@ -156,6 +156,16 @@ impl ApiError {
         }])
     }
 
+    /// 422 for a field whose value has the shape the contract states but is refused all the
+    /// same: it names something that does not exist, or contradicts another field. The
+    /// contract cannot state these; `validation` is kept for what it does state.
+    pub fn field_refused(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut error = Self::invalid_field(field, message);
+        error.slug = "field-refused";
+        error.title = "A field's value was refused";
+        error
+    }
+
     /// 422 for a request that is well-formed but refused by a business rule.
     pub fn rule_refused(rule: &'static str, detail: impl Into<String>) -> Self {
         Self::new(

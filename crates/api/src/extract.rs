@@ -120,9 +120,17 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             "the request body is empty; send a JSON object",
         ));
     }
-    let document: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))?;
+    let document: serde_json::Value = serde_json::from_slice(body).or_else(|error| {
+        // serde_json refuses `"\ud800"` as a syntax error, but it is valid JSON text that no
+        // backend can store: with each lone surrogate made U+0000, the refusal below names
+        // the field it stands in.
+        without_lone_surrogates(body)
+            .and_then(|sanitized| serde_json::from_slice(&sanitized).ok())
+            .ok_or_else(|| ApiError::malformed(format!("the body is not valid JSON: {error}")))
+    })?;
     refuse_unstorable_text(&document, "")?;
+    let mut document = document;
+    integral_numbers_as_integers(&mut document);
     serde_path_to_error::deserialize(document).map_err(|error| {
         let path = error.path().to_string();
         let message = error.into_inner().to_string();
@@ -130,16 +138,50 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// What a client is told about text no backend stores.
+const UNSTORABLE_TEXT: &str = "contains U+0000 (a NUL character) or an unpaired UTF-16 surrogate, which cannot be stored; \
+     remove it";
+
+/// `body` with every `\uXXXX` escape of an unpaired surrogate replaced by `\u0000`, or `None`
+/// when it has none (then its syntax error is a real one).
+fn without_lone_surrogates(body: &[u8]) -> Option<Vec<u8>> {
+    let escape_at = |at: usize| -> Option<u16> {
+        let hex = body.get(at..at + 6)?;
+        if !hex.starts_with(b"\\u") {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let leading = |unit: u16| (0xD800..0xDC00).contains(&unit);
+    let trailing = |unit: u16| (0xDC00..0xE000).contains(&unit);
+    let mut sanitized = body.to_vec();
+    let mut found = false;
+    let mut at = 0;
+    while at < body.len() {
+        if body[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        match escape_at(at) {
+            Some(unit) if leading(unit) && escape_at(at + 6).is_some_and(trailing) => at += 12,
+            Some(unit) if leading(unit) || trailing(unit) => {
+                sanitized[at..at + 6].copy_from_slice(b"\\u0000");
+                found = true;
+                at += 6;
+            }
+            Some(_) => at += 6,
+            None => at += 2,
+        }
+    }
+    found.then_some(sanitized)
+}
+
 /// U+0000 is valid JSON but neither backend stores it (PostgreSQL refuses it in text, SQLite
-/// cuts the string there): refused in any key or string, wherever it stands.
+/// cuts the string there), and neither stores half of a surrogate pair: refused in any key or
+/// string, wherever it stands.
 fn refuse_unstorable_text(value: &serde_json::Value, path: &str) -> Result<(), ApiError> {
     const NUL: char = '\u{0}';
-    let refuse = |at: &str| {
-        ApiError::invalid_field(
-            field_name(at),
-            "contains U+0000 (a NUL character), which cannot be stored; remove it",
-        )
-    };
+    let refuse = |at: &str| ApiError::invalid_field(field_name(at), UNSTORABLE_TEXT);
     match value {
         serde_json::Value::String(text) if text.contains(NUL) => Err(refuse(path)),
         serde_json::Value::Array(items) => {
@@ -160,6 +202,30 @@ fn refuse_unstorable_text(value: &serde_json::Value, path: &str) -> Result<(), A
         }),
         _ => Ok(()),
     }
+}
+
+/// JSON has one number type: `3.0` is the integer 3 (JSON Schema's `integer` admits it), so a
+/// client whose language writes every number with a fraction is understood. Fractions stay.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(whole) = number.as_f64().and_then(exact_integer) {
+                *value = serde_json::Value::from(whole);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(integral_numbers_as_integers);
+        }
+        _ => {}
+    }
+}
+
+/// `number` as an i64 when it is one exactly (no fraction, within range).
+fn exact_integer(number: f64) -> Option<i64> {
+    // 2^63 is exactly representable; every f64 below it in magnitude converts without loss.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (number.fract() == 0.0 && (-LIMIT..LIMIT).contains(&number)).then_some(number as i64)
 }
 
 /// The field an error is about: its path, or for a missing field the path of the field that
@@ -192,7 +258,7 @@ where
         {
             return std::future::ready(Err(ApiError::invalid_field(
                 name.into_owned(),
-                "contains U+0000 (a NUL character), which cannot be stored; remove it",
+                UNSTORABLE_TEXT,
             )));
         }
         let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(
@@ -335,5 +401,35 @@ mod tests {
             refusal(r#"{"quarter": "2026Q3", "payments": [], "x\u0000": 1}"#),
             (422, "x\u{0}".into())
         );
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_fraction_is_an_integer() {
+        #[derive(Debug, Deserialize)]
+        struct Version {
+            version: i64,
+        }
+        let parsed = |body: &str| parse_json::<Version>(body.as_bytes()).map(|v| v.version);
+        assert_eq!(parsed(r#"{"version": 3.0}"#).unwrap(), 3);
+        assert_eq!(parsed(r#"{"version": -12.0}"#).unwrap(), -12);
+        assert!(parsed(r#"{"version": 3.5}"#).is_err());
+        assert!(parsed(r#"{"version": 1e300}"#).is_err());
+    }
+
+    #[test]
+    fn an_unpaired_surrogate_is_refused_naming_its_field() {
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3\ud800", "payments": []}"#),
+            (422, "quarter".into())
+        );
+        assert_eq!(
+            refusal(r#"{"quarter": "2026Q3", "payments": [{"amount": "1", "note": "\udc00x"}]}"#),
+            (422, "payments[0].note".into())
+        );
+        // An escaped backslash before `u` is not an escape, and a whole pair is stored.
+        assert!(without_lone_surrogates(br#"{"a": "\\ud800"}"#).is_none());
+        assert!(parse_json::<serde_json::Value>(r#"{"a": "\ud83d\ude00"}"#.as_bytes()).is_ok());
+        // A real syntax error stays one, even beside a lone surrogate.
+        assert_eq!(refusal(r#"{"quarter": "\ud800", x}"#), (400, String::new()));
     }
 }

@@ -119,7 +119,7 @@ where
 
 fn replay(stored: StoredResponse, fingerprint: &str) -> Result<Outcome, ApiError> {
     if stored.request_hash != fingerprint {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             HEADER,
             "this key was already used with a different request; use a new key for a new request",
         ));

@@ -5,11 +5,12 @@ pub mod allowed_methods;
 pub mod approvals;
 pub mod auth;
 pub mod bootstrap;
-pub mod checks;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod input;
+pub mod metrics;
 pub mod openapi;
 pub mod outbox;
 pub mod routes;
@@ -28,6 +29,32 @@ impl std::fmt::Display for Fatal {
 }
 
 impl std::error::Error for Fatal {}
+
+impl Fatal {
+    /// A failure of the database that `DATABASE_URL` names, naming the variable and the
+    /// database (a password hidden), so the operator knows what to fix.
+    pub fn database(
+        url: &zhidu_store::db::DatabaseUrl,
+        doing: &str,
+        error: impl std::fmt::Display,
+    ) -> Fatal {
+        Fatal(format!("DATABASE_URL={}: {doing}: {error}", url.redacted()))
+    }
+}
+
+/// The pool of the configured database and one connection from it, every failure naming
+/// `DATABASE_URL`.
+pub fn connect(
+    config: &config::Config,
+) -> Result<(zhidu_store::db::Pool, zhidu_store::db::PooledConnection), Fatal> {
+    let url = &config.database_url;
+    let pool = zhidu_store::db::open_pool(url, &config.pool)
+        .map_err(|e| Fatal::database(url, "cannot open the database", e))?;
+    let connection = pool
+        .get()
+        .map_err(|e| Fatal::database(url, "cannot connect to the database", e))?;
+    Ok((pool, connection))
+}
 
 impl From<std::io::Error> for Fatal {
     fn from(error: std::io::Error) -> Self {

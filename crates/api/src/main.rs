@@ -6,7 +6,7 @@ use zhidu_api::config::{Config, random_secret};
 use zhidu_api::routes::users::new_user;
 use zhidu_api::{Fatal, bootstrap, openapi, server};
 use zhidu_store::audit::Actor;
-use zhidu_store::db::{open_pool, write_transaction};
+use zhidu_store::db::write_transaction;
 use zhidu_store::users;
 
 /// jemalloc with a background thread that returns freed pages to the system (configured in
@@ -86,9 +86,7 @@ fn run(cli: Cli) -> Result<(), Fatal> {
             actix_web::rt::System::new().block_on(server::serve(config))
         }
         Command::Migrate => {
-            let mut connection = open_pool(&config.database_url, &config.pool)?
-                .get()
-                .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
+            let (_, mut connection) = zhidu_api::connect(&config)?;
             let prepared = bootstrap::prepare(
                 &mut connection,
                 config.admin_password.as_deref(),
@@ -106,9 +104,7 @@ fn run(cli: Cli) -> Result<(), Fatal> {
 }
 
 fn admin(config: &Config, command: AdminCommand) -> Result<(), Fatal> {
-    let mut connection = open_pool(&config.database_url, &config.pool)?
-        .get()
-        .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
+    let (_, mut connection) = zhidu_api::connect(config)?;
     let now = config.clock.build().now();
     bootstrap::prepare(&mut connection, config.admin_password.as_deref(), now)?;
     let (password, generated) = match &config.admin_password {

@@ -8,25 +8,17 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
+use crate::input::{Bounded, Text};
 use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "zhidu",
-        description = "The company's written policies (RULES.md) as a JSON API: business calendar, customer tiers, and more. Errors are RFC 9457 problem+json; money is a decimal string in CNY; instants are RFC 3339 in +08:00.",
+        description = "The company's written policies (docs/rules.md) as a JSON API: business calendar, customer tiers, and more. Errors are RFC 9457 problem+json; money is a decimal string in CNY; instants are RFC 3339 in +08:00.",
     ),
     modifiers(&BearerAuth),
-    components(schemas(
-        Problem,
-        FieldError,
-        // Enums that only query parameters name: the path collector registers body schemas.
-        routes::accountability::CaseStatus,
-        routes::discipline::HrCaseStatus,
-        routes::statements::ExportFormat,
-        routes::touches::OutboxStatus,
-        routes::work_orders::WorkOrderStatus,
-    )),
+    components(schemas(Problem, FieldError)),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Tokens"),
@@ -56,9 +48,35 @@ struct ApiDoc;
 
 struct BearerAuth;
 
+/// The schemas that only query and path parameters name: utoipa registers those of bodies and
+/// responses, not of parameters. A test fails on any `$ref` that resolves to nothing.
+fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> {
+    fn entry<T: utoipa::ToSchema>() -> (String, RefOr<utoipa::openapi::schema::Schema>) {
+        (T::name().into_owned(), T::schema())
+    }
+    vec![
+        entry::<routes::PageLimit>(),
+        entry::<routes::Cursor>(),
+        entry::<routes::accountability::CaseStatus>(),
+        entry::<routes::departures::TaskStatus>(),
+        entry::<routes::discipline::HrCaseStatus>(),
+        entry::<routes::leave::ApplicationStatus>(),
+        entry::<routes::statements::ExportFormat>(),
+        entry::<routes::touches::OutboxStatus>(),
+        entry::<routes::work_orders::WorkOrderStatus>(),
+        entry::<routes::work_orders::DueWithin>(),
+        entry::<routes::leave::Year>(),
+        entry::<Bounded<1, 2000>>(),
+        entry::<Bounded<1, 3660>>(),
+        entry::<Bounded<1, 5000>>(),
+        entry::<Text<1, 64>>(),
+    ]
+}
+
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.schemas.extend(parameter_schemas());
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(

@@ -30,7 +30,7 @@ use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
 use zhidu_store::audit::Actor;
-use zhidu_store::db::{DatabaseUrl, open_pool};
+use zhidu_store::db::DatabaseUrl;
 
 use crate::Fatal;
 use crate::allowed_methods::AllowedMethods;
@@ -93,7 +93,10 @@ fn spawn_sla_sweeps(state: web::Data<AppState>, every: Duration) {
         let mut ticker = actix_web::rt::time::interval(every);
         loop {
             ticker.tick().await;
-            match sweep_breaches(&state, Actor::system(state.now())).await {
+            let started = std::time::Instant::now();
+            let swept = sweep_breaches(&state, Actor::system(state.now())).await;
+            crate::metrics::record_sweep(started.elapsed(), swept.is_ok());
+            match swept {
                 Ok(marked) if !marked.is_empty() => {
                     tracing::info!(
                         count = marked.len(),
@@ -186,6 +189,18 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     // migrated.
     let listener = std::net::TcpListener::bind(&config.bind)
         .map_err(|e| Fatal(format!("ZHIDU_BIND: cannot listen on {}: {e}", config.bind)))?;
+    let metrics_listener = config
+        .metrics_bind
+        .as_ref()
+        .map(|bind| {
+            std::net::TcpListener::bind(bind)
+                .map_err(|e| Fatal(format!("ZHIDU_METRICS_BIND: cannot listen on {bind}: {e}")))
+        })
+        .transpose()?;
+    let metrics_handle = metrics_listener
+        .is_some()
+        .then(crate::metrics::install)
+        .transpose()?;
     let clock = config.clock.build();
     if clock.is_test() {
         tracing::warn!(
@@ -200,16 +215,16 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
                 .unwrap_or_default()
         );
     }
-    let pool = open_pool(&config.database_url, &config.pool)?;
-    let pool_for_setup = pool.clone();
     let admin_password = config.admin_password.clone();
     let now = clock.now();
-    let prepared = web::block(move || {
-        let mut connection = pool_for_setup
-            .get()
-            .map_err(|e| Fatal(format!("cannot connect to the database: {e}")))?;
-        bootstrap::prepare(&mut connection, admin_password.as_deref(), now)
-            .map_err(|e| Fatal(format!("cannot prepare the database: {e}")))
+    let setup_config = config.clone();
+    let (pool, prepared) = web::block(move || {
+        let (pool, mut connection) = crate::connect(&setup_config)?;
+        let prepared = bootstrap::prepare(&mut connection, admin_password.as_deref(), now)
+            .map_err(|e| {
+                Fatal::database(&setup_config.database_url, "cannot prepare the database", e)
+            })?;
+        Ok::<_, Fatal>((pool, prepared))
     })
     .await
     .map_err(|e| Fatal(e.to_string()))??;
@@ -267,6 +282,11 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     if config.sla_sweep_seconds > 0 {
         spawn_sla_sweeps(state.clone(), Duration::from_secs(config.sla_sweep_seconds));
     }
+    let metrics_on = metrics_handle.is_some();
+    if let (Some(listener), Some(handle)) = (metrics_listener, metrics_handle) {
+        println!("zhidu metrics on http://{}/metrics", listener.local_addr()?);
+        actix_web::rt::spawn(crate::metrics::serve(listener, state.clone(), handle)?);
+    }
     // Serialized once and shared by every worker; Swagger UI reads it from the same URL.
     let specification = crate::openapi::document();
     let allowed_methods = web::Data::new(AllowedMethods::of(&specification));
@@ -280,8 +300,10 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         App::new()
             .app_data(state.clone())
             .app_data(allowed_methods.clone())
+            // A path segment that cannot be the parameter's type (`/calendar/years/x`) is an
+            // invalid parameter, as a bad query parameter is.
             .app_data(web::PathConfig::default().error_handler(|error, _| {
-                ApiError::not_found(format!("no such resource: {error}")).into()
+                ApiError::invalid_field("path", error.to_string()).into()
             }))
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
             .wrap_fn(|request, service| {
@@ -301,6 +323,10 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
                 }
             })
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(Condition::new(
+                metrics_on,
+                actix_web::middleware::from_fn(crate::metrics::record_request),
+            ))
             .wrap(Condition::new(
                 cors_origins != CorsOrigins::None,
                 cors(&cors_origins),

@@ -63,13 +63,14 @@ impl AppState {
 
     /// Waits for a database permit without holding a thread; 503 after the acquire timeout.
     async fn admit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
-        actix_web::rt::time::timeout(
+        let started = std::time::Instant::now();
+        let permit = actix_web::rt::time::timeout(
             self.acquire_timeout,
             self.db_permits.clone().acquire_owned(),
         )
-        .await
-        .map_err(|_| busy())?
-        .map_err(ApiError::internal)
+        .await;
+        crate::metrics::record_pool_wait(started.elapsed(), permit.is_ok());
+        permit.map_err(|_| busy())?.map_err(ApiError::internal)
     }
 
     /// Runs read-only `work` on a pooled connection. On SQLite it runs right here: an

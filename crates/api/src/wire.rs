@@ -2,31 +2,94 @@
 //! and RFC 3339 instants emitted in +08:00.
 
 use std::fmt;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::{PartialSchema, ToSchema};
 use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, SHANGHAI};
+use zhidu_domain::quarter::Quarter;
+
+/// The years the service accepts, `FIRST_CALENDAR_YEAR`..=`LAST_CALENDAR_YEAR`, as a regular
+/// expression (a test holds the two together). The shapes below are both checked here and
+/// stated in the OpenAPI document, so a client generated from it sends nothing refused for
+/// its form.
+const YEAR: &str = "(?:19[7-9][0-9]|2[01][0-9]{2})";
+const MONTH: &str = "(?:0[1-9]|1[0-2])";
+const DAY: &str = "(?:0[1-9]|[12][0-9]|3[01])";
+
+/// A shape that a wire text must have: its regular expression, compiled once.
+pub struct Shape {
+    pub pattern: String,
+    regex: Option<Regex>,
+}
+
+impl Shape {
+    pub fn new(pattern: String) -> Self {
+        // The patterns are constants of this module, each compiled by a test; were one
+        // broken, it would admit nothing rather than everything.
+        let regex = Regex::new(&pattern).ok();
+        Shape { pattern, regex }
+    }
+
+    pub fn admits(&self, text: &str) -> bool {
+        self.regex
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(text))
+    }
+
+    pub fn schema(&self, format: Option<KnownFormat>, example: &str) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(format.map(SchemaFormat::KnownFormat))
+            .pattern(Some(self.pattern.clone()))
+            .examples([serde_json::json!(example)])
+            .into()
+    }
+}
+
+pub static DATE_SHAPE: LazyLock<Shape> =
+    LazyLock::new(|| Shape::new(format!("^{YEAR}-{MONTH}-{DAY}$")));
+pub static INSTANT_SHAPE: LazyLock<Shape> = LazyLock::new(|| {
+    Shape::new(format!(
+        "^{YEAR}-{MONTH}-{DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{{1,9}})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+    ))
+});
+pub static MONTH_SHAPE: LazyLock<Shape> = LazyLock::new(|| Shape::new(format!("^{YEAR}-{MONTH}$")));
+pub static QUARTER_SHAPE: LazyLock<Shape> = LazyLock::new(|| Shape::new(format!("^{YEAR}Q[1-4]$")));
 
 /// A local date, `YYYY-MM-DD`, that exists and lies in the years the service accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ToSchema)]
-#[schema(value_type = String, format = Date, example = "2026-09-30")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IsoDate(pub Date);
 
 impl IsoDate {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let date = Date::parse(text, format_description!("[year]-[month]-[day]"))
-            .map_err(|_| format!("must be an existing date written YYYY-MM-DD (got {text:?})"))?;
-        if !(FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&date.year()) {
-            return Err(format!(
-                "must be between {FIRST_CALENDAR_YEAR}-01-01 and {LAST_CALENDAR_YEAR}-12-31 (got {text})"
-            ));
+        let refusal = || {
+            format!(
+                "must be an existing date written YYYY-MM-DD between {FIRST_CALENDAR_YEAR}-01-01 and {LAST_CALENDAR_YEAR}-12-31 (got {text:?})"
+            )
+        };
+        if !DATE_SHAPE.admits(text) {
+            return Err(refusal());
         }
-        Ok(IsoDate(date))
+        Date::parse(text, format_description!("[year]-[month]-[day]"))
+            .map(IsoDate)
+            .map_err(|_| refusal())
     }
 }
+
+impl PartialSchema for IsoDate {
+    fn schema() -> RefOr<Schema> {
+        DATE_SHAPE.schema(Some(KnownFormat::Date), "2026-09-30")
+    }
+}
+
+impl ToSchema for IsoDate {}
 
 impl fmt::Display for IsoDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -55,9 +118,16 @@ impl<'de> Deserialize<'de> for IsoDate {
 }
 
 /// An instant, written RFC 3339 in Shanghai time (`2026-10-08T23:59:59+08:00`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
-#[schema(value_type = String, format = DateTime, example = "2026-10-08T23:59:59+08:00")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Instant(pub OffsetDateTime);
+
+impl PartialSchema for Instant {
+    fn schema() -> RefOr<Schema> {
+        INSTANT_SHAPE.schema(Some(KnownFormat::DateTime), "2026-10-08T23:59:59+08:00")
+    }
+}
+
+impl ToSchema for Instant {}
 
 impl Instant {
     /// From a stored UTC timestamp.
@@ -80,43 +150,81 @@ impl Serialize for Instant {
 impl<'de> Deserialize<'de> for Instant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        let instant = OffsetDateTime::parse(&text, &Rfc3339).map_err(|_| {
+        let refusal = || {
             serde::de::Error::custom(format!(
-                "must be an RFC 3339 instant with offset, e.g. 2026-10-08T09:00:00+08:00 (got {text:?})"
+                "must be an RFC 3339 instant with offset in the years {FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR}, e.g. 2026-10-08T09:00:00+08:00 (got {text:?})"
             ))
-        })?;
-        if !(FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&instant.year()) {
+        };
+        if !INSTANT_SHAPE.admits(&text) {
+            return Err(refusal());
+        }
+        OffsetDateTime::parse(&text, &Rfc3339)
+            .map(Instant)
+            .map_err(|_| refusal())
+    }
+}
+
+/// A quarter in a path or query, `2026Q3`, in the years the service accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuarterParam(pub Quarter);
+
+impl PartialSchema for QuarterParam {
+    fn schema() -> RefOr<Schema> {
+        QUARTER_SHAPE.schema(None, "2026Q3")
+    }
+}
+
+impl ToSchema for QuarterParam {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Quarter".into()
+    }
+}
+
+impl<'de> Deserialize<'de> for QuarterParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if !QUARTER_SHAPE.admits(&text) {
             return Err(serde::de::Error::custom(format!(
-                "year out of range (got {text})"
+                "must be a quarter such as \"2026Q3\" in the years {FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR} (got {text:?})"
             )));
         }
-        Ok(Instant(instant))
+        text.parse()
+            .map(QuarterParam)
+            .map_err(|e: zhidu_domain::quarter::QuarterError| {
+                serde::de::Error::custom(e.to_string())
+            })
     }
 }
 
 /// A calendar month, `YYYY-MM`, in the years the service accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ToSchema)]
-#[schema(value_type = String, example = "2026-03", pattern = "^[0-9]{4}-[0-9]{2}$")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth(Date);
+
+impl PartialSchema for YearMonth {
+    fn schema() -> RefOr<Schema> {
+        MONTH_SHAPE.schema(None, "2026-03")
+    }
+}
+
+impl ToSchema for YearMonth {}
 
 impl YearMonth {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let invalid = || format!("must be a month written YYYY-MM, e.g. 2026-10 (got {text:?})");
-        let (year, month) = text.split_once('-').ok_or_else(invalid)?;
-        if year.len() != 4 || month.len() != 2 {
+        let invalid = || {
+            format!(
+                "must be a month written YYYY-MM between {FIRST_CALENDAR_YEAR}-01 and {LAST_CALENDAR_YEAR}-12, e.g. 2026-10 (got {text:?})"
+            )
+        };
+        if !MONTH_SHAPE.admits(text) {
             return Err(invalid());
         }
+        let (year, month) = text.split_once('-').ok_or_else(invalid)?;
         let year: i32 = year.parse().map_err(|_| invalid())?;
         let month = month
             .parse::<u8>()
             .ok()
             .and_then(|m| Month::try_from(m).ok())
             .ok_or_else(invalid)?;
-        if !(FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&year) {
-            return Err(format!(
-                "must be between {FIRST_CALENDAR_YEAR}-01 and {LAST_CALENDAR_YEAR}-12 (got {text})"
-            ));
-        }
         Date::from_calendar_date(year, month, 1)
             .map(YearMonth)
             .map_err(|_| invalid())
@@ -175,10 +283,20 @@ impl<'de> Deserialize<'de> for YearMonth {
     }
 }
 
+pub static TIME_OF_DAY_SHAPE: LazyLock<Shape> =
+    LazyLock::new(|| Shape::new("^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$".to_owned()));
+
 /// A local time of day, `HH:MM` (or `HH:MM:SS`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
-#[schema(value_type = String, example = "09:00", pattern = "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ClockTime(pub Time);
+
+impl PartialSchema for ClockTime {
+    fn schema() -> RefOr<Schema> {
+        TIME_OF_DAY_SHAPE.schema(None, "09:00")
+    }
+}
+
+impl ToSchema for ClockTime {}
 
 impl Serialize for ClockTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -195,14 +313,18 @@ impl Serialize for ClockTime {
 impl<'de> Deserialize<'de> for ClockTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
+        let refusal = || {
+            serde::de::Error::custom(format!(
+                "must be a time of day written HH:MM, e.g. 09:00 (got {text:?})"
+            ))
+        };
+        if !TIME_OF_DAY_SHAPE.admits(&text) {
+            return Err(refusal());
+        }
         Time::parse(&text, format_description!("[hour]:[minute]"))
             .or_else(|_| Time::parse(&text, format_description!("[hour]:[minute]:[second]")))
             .map(ClockTime)
-            .map_err(|_| {
-                serde::de::Error::custom(format!(
-                    "must be a time of day written HH:MM, e.g. 09:00 (got {text:?})"
-                ))
-            })
+            .map_err(|_| refusal())
     }
 }
 
@@ -238,6 +360,49 @@ mod tests {
         assert!(IsoDate::parse("2026-13-01").is_err());
         assert!(IsoDate::parse("1969-12-31").is_err());
         assert!(IsoDate::parse("20260101").is_err());
+    }
+
+    #[test]
+    fn the_year_pattern_admits_exactly_the_calendar_years() {
+        for year in 0..=9999 {
+            assert_eq!(
+                MONTH_SHAPE.admits(&format!("{year:04}-01")),
+                (FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&year),
+                "{year}"
+            );
+        }
+        for shape in [
+            &DATE_SHAPE,
+            &INSTANT_SHAPE,
+            &MONTH_SHAPE,
+            &QUARTER_SHAPE,
+            &TIME_OF_DAY_SHAPE,
+        ] {
+            assert!(Regex::new(&shape.pattern).is_ok(), "{}", shape.pattern);
+        }
+    }
+
+    #[test]
+    fn instants_need_the_stated_shape() {
+        let parse = |text: &str| serde_json::from_value::<Instant>(serde_json::json!(text));
+        assert!(parse("2026-10-08T09:00:00+08:00").is_ok());
+        assert!(parse("2026-10-08T09:00:00.123Z").is_ok());
+        assert!(
+            parse("2026-10-08t09:00:00z").is_err(),
+            "lower case is not in the pattern"
+        );
+        assert!(parse("1969-12-31T23:59:59Z").is_err());
+        assert!(parse("2026-02-30T09:00:00Z").is_err());
+        assert!(parse("2026-10-08T24:00:00Z").is_err());
+    }
+
+    #[test]
+    fn times_of_day_need_the_stated_shape() {
+        let parse = |text: &str| serde_json::from_value::<ClockTime>(serde_json::json!(text));
+        assert!(parse("09:00").is_ok());
+        assert!(parse("23:59:59").is_ok());
+        assert!(parse("24:00").is_err());
+        assert!(parse("9:00").is_err());
     }
 
     #[test]

@@ -11,9 +11,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money(i64);
 
-/// The largest magnitude accepted from outside: 10^13 yuan leaves ample headroom
-/// below `i64::MAX` fen for sums of many amounts.
-const MAX_ABS_FEN: i64 = 1_000_000_000_000_000;
+/// The most whole-yuan digits accepted from outside: under 10^13 yuan, which leaves ample
+/// headroom below `i64::MAX` fen for sums of many amounts.
+pub const MAX_WHOLE_DIGITS: usize = 13;
+
+/// Exactly the texts [`Money::from_str`] accepts, for the OpenAPI schema.
+pub const WIRE_PATTERN: &str = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -74,20 +77,17 @@ impl FromStr for Money {
         if fraction.len() > 2 {
             return Err(MoneyError::TooPrecise);
         }
-        if whole.len() > 16 {
+        if whole.len() > MAX_WHOLE_DIGITS {
             return Err(MoneyError::OutOfRange);
         }
-        let whole: i64 = whole.parse().map_err(|_| MoneyError::OutOfRange)?;
+        let whole: i64 = whole.parse().map_err(|_| MoneyError::Malformed)?;
         let fraction_fen: i64 = match fraction.len() {
             0 => 0,
             1 => i64::from(fraction.as_bytes()[0] - b'0') * 10,
             _ => fraction.parse().map_err(|_| MoneyError::Malformed)?,
         };
-        let fen = whole
-            .checked_mul(100)
-            .and_then(|f| f.checked_add(fraction_fen))
-            .filter(|f| *f <= MAX_ABS_FEN)
-            .ok_or(MoneyError::OutOfRange)?;
+        // At most 13 digits: 10^15 fen at most, far inside i64.
+        let fen = whole * 100 + fraction_fen;
         Ok(Money(if negative { -fen } else { fen }))
     }
 }
@@ -128,7 +128,7 @@ impl utoipa::PartialSchema for Money {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$"))
+            .pattern(Some(WIRE_PATTERN))
             .description(Some("CNY amount as a decimal string, exact to the fen"))
             .examples([serde_json::json!("5000.00")])
             .into()
@@ -174,6 +174,21 @@ mod tests {
             Some(Money::from_yuan(5000))
         );
     }
+
+    #[test]
+    fn the_largest_amount_has_thirteen_whole_digits() {
+        assert_eq!(
+            "9999999999999.99".parse(),
+            Ok(Money::from_fen(999_999_999_999_999))
+        );
+        assert_eq!(
+            "10000000000000.00".parse::<Money>(),
+            Err(MoneyError::OutOfRange)
+        );
+        assert!(WIRE_PATTERN.contains(&format!("{{1,{MAX_WHOLE_DIGITS}}}")));
+    }
+
+    const MAX_ABS_FEN: i64 = 999_999_999_999_999;
 
     proptest! {
         #[test]

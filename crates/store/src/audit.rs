@@ -88,16 +88,24 @@ pub fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
-/// The trail of one entity, oldest first.
+/// The trail of one entity, oldest first: up to `limit + 1` rows after `after_id` (ids are
+/// time-ordered UUIDv7, so the id is the sort key and the cursor).
 pub fn for_entity(
     connection: &mut DbConnection,
     entity_type: &str,
     entity_id: &str,
+    after_id: Option<&str>,
+    limit: i64,
 ) -> StoreResult<Vec<AuditRecord>> {
-    Ok(audit_log::table
-        .filter(audit_log::entity_type.eq(entity_type))
-        .filter(audit_log::entity_id.eq(entity_id))
+    let mut query = audit_log::table
+        .filter(audit_log::entity_type.eq(entity_type.to_owned()))
+        .filter(audit_log::entity_id.eq(entity_id.to_owned()))
         .order(audit_log::id.asc())
+        .limit(limit + 1)
         .select(AuditRecord::as_select())
-        .load(connection)?)
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(after) = after_id {
+        query = query.filter(audit_log::id.gt(after.to_owned()));
+    }
+    Ok(query.load(connection)?)
 }

@@ -229,6 +229,14 @@ pub fn claim_due(
         .load(connection)?)
 }
 
+/// How many messages wait to be sent (the outbox backlog).
+pub fn pending_count(connection: &mut DbConnection) -> StoreResult<i64> {
+    Ok(outbox::table
+        .filter(outbox::status.eq("pending"))
+        .count()
+        .get_result(connection)?)
+}
+
 pub fn find_message(connection: &mut DbConnection, id: &str) -> StoreResult<Option<OutboxMessage>> {
     Ok(outbox::table
         .find(id)

@@ -91,7 +91,7 @@ both_backends!(
         });
         assert!(matches!(stale, Err(StoreError::StaleVersion)));
 
-        let trail = audit::for_entity(&mut connection, "customer", &created.id).unwrap();
+        let trail = audit::for_entity(&mut connection, "customer", &created.id, None, 50).unwrap();
         let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
         assert_eq!(actions, ["customer.create", "customer.update"]);
         let before: serde_json::Value =

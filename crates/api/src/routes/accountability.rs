@@ -1,7 +1,5 @@
 //! ACC-1..3: accountability cases — the person's statement, the factors, the decided severity.
 
-use std::collections::BTreeSet;
-
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,8 +18,9 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Distinct, Text};
 use crate::routes::people::existing_employee;
-use crate::routes::{Page, PageParams};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
 
@@ -134,12 +133,7 @@ fn next_version(case: &AccountabilityCase, at: Moment) -> AccountabilityCase {
 #[serde(deny_unknown_fields)]
 pub struct OpenCase {
     pub employee_id: String,
-    #[validate(length(
-        min = 5,
-        max = 2000,
-        message = "summarise the case in 5–2000 characters"
-    ))]
-    pub summary: String,
+    pub summary: Text<5, 2000>,
     pub work_order_id: Option<String>,
 }
 
@@ -163,7 +157,7 @@ async fn open_case(
             if let Some(order) = &request.work_order_id
                 && zhidu_store::work_orders::find(connection, order)?.is_none()
             {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "work_order_id",
                     format!("no work order {order}"),
                 ));
@@ -197,10 +191,8 @@ pub struct CaseListParams {
     pub status: Option<CaseStatus>,
     pub employee_id: Option<String>,
     pub work_order_id: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Cases in the order they were opened.
@@ -228,7 +220,7 @@ async fn list_cases(
         }),
         employee_id: params.employee_id,
         work_order_id: params.work_order_id,
-        after_id: page.after_id()?,
+        after_id: page.after_id(),
         limit: page.limit(),
     };
     let rows = state
@@ -262,11 +254,7 @@ async fn get_case(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub statement: String,
+    pub statement: Text<1, 4000>,
     pub version: i64,
 }
 
@@ -326,13 +314,14 @@ async fn record_statement(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AccountabilityDecision)]
 pub struct Decision {
     /// The severity of the facts before the factors.
     pub assessed_severity: Severity,
     #[serde(default)]
-    pub aggravating: BTreeSet<AggravatingFactor>,
+    pub aggravating: Distinct<AggravatingFactor>,
     #[serde(default)]
-    pub mitigating: BTreeSet<MitigatingFactor>,
+    pub mitigating: Distinct<MitigatingFactor>,
     pub version: i64,
 }
 

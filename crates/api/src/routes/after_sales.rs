@@ -21,10 +21,11 @@ use zhidu_store::new_id;
 use crate::auth::{Authorized, CustomerEditors, DisciplineOfficers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
+use crate::input::Text;
 use crate::routes::discipline::{NewRecord, RecordFlags, RecordView, record_offense, record_view};
 use crate::routes::people::existing_employee;
 use crate::routes::touches::existing_customer;
-use crate::routes::{Page, PageParams};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 
@@ -46,6 +47,7 @@ const OFFENSE: &str = "after_sales_visit_missed";
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewTrainingDeal)]
 pub struct NewDeal {
     pub customer_id: String,
     /// The employee who owes the visits.
@@ -58,6 +60,7 @@ pub struct NewDeal {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TrainingDealView)]
 pub struct DealView {
     pub id: String,
     pub customer_id: String,
@@ -98,7 +101,7 @@ async fn create_deal(
     Json(request): Json<NewDeal>,
 ) -> Result<HttpResponse, ApiError> {
     if request.ends_on.is_some_and(|end| end < request.deal_on) {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "ends_on",
             "must not be before deal_on",
         ));
@@ -131,20 +134,10 @@ pub struct NewVisit {
     #[schema(value_type = String, format = Date, example = "2026-11-05")]
     pub visited_on: IsoDate,
     /// The screenshot's attachment reference (URL or storage key); CARE-3 requires one.
-    #[validate(
-        length(min = 1, max = 1000, message = "must be 1–1000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 1000,
-        example = "attachments/2026/11/visit-0001.png"
-    )]
-    pub screenshot: String,
-    #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
-    #[schema(max_length = 4000)]
+    #[schema(example = "attachments/2026/11/visit-0001.png")]
+    pub screenshot: Text<1, 1000>,
     #[serde(default)]
-    pub notes: String,
+    pub notes: Option<Text<0, 4000>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -173,7 +166,7 @@ async fn record_visit(
     Json(request): Json<NewVisit>,
 ) -> Result<HttpResponse, ApiError> {
     if request.visited_on.0 > caller.actor.at.today() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "visited_on",
             "must not be in the future",
         ));
@@ -181,10 +174,10 @@ async fn record_visit(
     let visit = state
         .write(move |connection| {
             let deal = store::find_deal(connection, &request.deal_id)?.ok_or_else(|| {
-                ApiError::invalid_field("deal_id", format!("no training deal {}", request.deal_id))
+                ApiError::field_refused("deal_id", format!("no training deal {}", request.deal_id))
             })?;
             if request.visited_on.0 < deal.deal_on {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "visited_on",
                     format!("must not be before the deal ({})", deal.deal_on),
                 ));
@@ -194,7 +187,7 @@ async fn record_visit(
                 deal_id: deal.id,
                 visited_on: request.visited_on.0,
                 screenshot: request.screenshot.trim().to_owned(),
-                notes: request.notes.trim().to_owned(),
+                notes: request.notes.as_deref().map_or("", str::trim).to_owned(),
                 recorded_by: caller.claims.sub.clone(),
                 created_at: caller.actor.at.stored(),
             };
@@ -286,11 +279,9 @@ pub struct MissedParams {
     /// The day judged, `YYYY-MM-DD`: a window is missed once its last day is before it.
     #[param(value_type = String, format = Date, example = "2026-12-01")]
     pub as_of: IsoDate,
-    /// Deals per page, 1–500 (default 50); each may list several obligations.
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    /// Deals per page (default 50); each may list several obligations.
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// CARE-3: the after-sales obligations missed by `as_of`, per training deal (deal id order).
@@ -310,7 +301,7 @@ async fn missed_obligations(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after_id = page.after_id()?;
+    let after_id = page.after_id();
     let limit = page.limit();
     let as_of = params.as_of.0;
     let policy = state.after_sales_policy.clone();

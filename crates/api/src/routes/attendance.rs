@@ -32,10 +32,11 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Bounded, Items, Text};
 use crate::routes::calendar::load_calendar;
 use crate::routes::leave::approved_leave;
 use crate::routes::people::{filing_employee, readable_employee, roster_of, shift_of};
-use crate::routes::{Page, PageParams};
+use crate::routes::{Cursor, Page};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth, stored_utc};
 
@@ -88,9 +89,11 @@ pub struct PunchRequest {
     #[schema(example = "2026-03-02T08:58:12+08:00")]
     pub punched_at: Instant,
     /// The clock that recorded it, if any.
-    #[validate(length(max = 100, message = "must be at most 100 characters"))]
-    pub device_id: Option<String>,
+    pub device_id: Option<DeviceId>,
 }
+
+/// A clock device's id.
+pub type DeviceId = Text<0, 100>;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PunchReceipt {
@@ -119,20 +122,20 @@ async fn record_punch(
     Json(request): Json<PunchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     check_not_in_future("punched_at", request.punched_at.0, caller.actor.at)
-        .map_err(|e| ApiError::validation(vec![e]))?;
+        .map_err(|e| ApiError::field_refused(e.field, e.message))?;
     let punch = Punch {
         id: new_id(),
         employee_id: request.employee_id,
         punched_at: stored_punch_time(request.punched_at.0),
         source: "manual".into(),
-        device_id: request.device_id,
+        device_id: request.device_id.map(Text::into_string),
         created_at: caller.actor.at.stored(),
     };
     let actor = caller.actor;
     let (punch, inserted) = state
         .write(move |connection| {
             if people::find_employee(connection, &punch.employee_id)?.is_none() {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "employee_id",
                     format!("no employee {}", punch.employee_id),
                 ));
@@ -170,22 +173,20 @@ async fn record_punch(
 #[serde(deny_unknown_fields)]
 pub struct ImportedPunch {
     pub employee_id: String,
-    #[schema(format = DateTime, example = "2026-03-02T08:58:12+08:00")]
+    #[schema(value_type = Instant, example = "2026-03-02T08:58:12+08:00")]
     pub punched_at: String,
-    pub device_id: Option<String>,
+    pub device_id: Option<DeviceId>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PunchImport {
-    #[validate(length(
-        min = 1,
-        max = 10000,
-        message = "must hold between 1 and 10000 punches"
-    ))]
-    #[schema(min_items = 1, max_items = 10000)]
-    pub punches: Vec<ImportedPunch>,
+    pub punches: PunchBatch,
 }
+
+/// A device batch; named because the schema derive would read the constant in its type as a
+/// type.
+pub type PunchBatch = Items<ImportedPunch, 1, MAX_PUNCHES_PER_IMPORT>;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportReceipt {
@@ -196,59 +197,51 @@ pub struct ImportReceipt {
     pub duplicates: usize,
 }
 
-/// Parses every row, naming each bad one by its index.
-fn parse_import(rows: Vec<ImportedPunch>, at: Moment) -> Result<Vec<Punch>, Vec<FieldError>> {
+/// Parses every row, naming each bad one by its index: first every instant not written as
+/// the schema states, then every one in the future.
+fn parse_import(rows: Vec<ImportedPunch>, at: Moment) -> Result<Vec<Punch>, ApiError> {
+    let field = |index: usize| format!("punches[{index}].punched_at");
+    let mut malformed = Vec::new();
+    let mut instants = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        match serde_json::from_value::<Instant>(serde_json::Value::String(row.punched_at.clone())) {
+            Ok(instant) => instants.push(instant.0),
+            Err(e) => malformed.push(FieldError {
+                field: field(index),
+                message: e.to_string(),
+            }),
+        }
+    }
+    if !malformed.is_empty() {
+        return Err(ApiError::validation(malformed));
+    }
+    let future: Vec<FieldError> = instants
+        .iter()
+        .enumerate()
+        .filter_map(|(index, instant)| check_not_in_future(&field(index), *instant, at).err())
+        .collect();
+    if let Some(first) = future.first() {
+        return Err(ApiError::field_refused(&first.field, &first.message).with_errors(future));
+    }
     let now = at.stored();
-    let mut errors = Vec::new();
-    let mut punches = Vec::with_capacity(rows.len());
-    for (index, row) in rows.into_iter().enumerate() {
-        let field = |name: &str| format!("punches[{index}].{name}");
-        let instant =
-            match serde_json::from_value::<Instant>(serde_json::Value::String(row.punched_at)) {
-                Ok(instant) => instant.0,
-                Err(e) => {
-                    errors.push(FieldError {
-                        field: field("punched_at"),
-                        message: e.to_string(),
-                    });
-                    continue;
-                }
-            };
-        if let Err(mut e) = check_not_in_future("", instant, at) {
-            e.field = field("punched_at");
-            errors.push(e);
-            continue;
-        }
-        if row
-            .device_id
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > 100)
-        {
-            errors.push(FieldError {
-                field: field("device_id"),
-                message: "must be at most 100 characters".into(),
-            });
-            continue;
-        }
-        punches.push(Punch {
+    Ok(rows
+        .into_iter()
+        .zip(instants)
+        .map(|(row, instant)| Punch {
             id: new_id(),
             employee_id: row.employee_id,
             punched_at: stored_punch_time(instant),
             source: "device".into(),
-            device_id: row.device_id,
+            device_id: row.device_id.map(Text::into_string),
             created_at: now,
-        });
-    }
-    if errors.is_empty() {
-        Ok(punches)
-    } else {
-        Err(errors)
-    }
+        })
+        .collect())
 }
 
 /// Import a clock device's batch (admin, HR): up to 10,000 punches, all or nothing. Every bad
-/// row is reported with its index and nothing is stored; punches already on file (or repeated
-/// within the batch) are ignored, so a device may safely resend a batch.
+/// row is reported with its index and nothing is stored (malformed instants first, as invalid;
+/// then instants in the future and unknown employees, as refused); punches already on file (or
+/// repeated within the batch) are ignored, so a device may safely resend a batch.
 #[utoipa::path(
     tag = "attendance",
     request_body = PunchImport,
@@ -262,8 +255,7 @@ async fn import_punches(
     Json(request): Json<PunchImport, IMPORT_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     let received = request.punches.len();
-    let mut punches =
-        parse_import(request.punches, caller.actor.at).map_err(ApiError::validation)?;
+    let mut punches = parse_import(request.punches.into_vec(), caller.actor.at)?;
     let mut seen = HashSet::with_capacity(punches.len());
     punches.retain(|p| seen.insert((p.employee_id.clone(), p.punched_at)));
     let actor = caller.actor;
@@ -288,8 +280,10 @@ async fn import_punches(
                     message: format!("no employee {}", p.employee_id),
                 })
                 .collect();
-            if !unknown.is_empty() {
-                return Err(ApiError::validation(unknown));
+            if let Some(first) = unknown.first() {
+                return Err(
+                    ApiError::field_refused(&first.field, &first.message).with_errors(unknown)
+                );
             }
             let inserted = attendance::insert_new_punches(connection, &punches)?;
             audit::record(
@@ -322,11 +316,7 @@ pub struct MakeUpBody {
     /// The punch that is missing.
     #[schema(example = "2026-03-02T17:31:00+08:00")]
     pub punched_at: Instant,
-    #[validate(
-        length(min = 1, max = 500, message = "must be 1–500 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reason: String,
+    pub reason: Text<1, 500>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -389,7 +379,7 @@ async fn request_make_up(
     Json(body): Json<MakeUpBody>,
 ) -> Result<HttpResponse, ApiError> {
     check_not_in_future("punched_at", body.punched_at.0, caller.actor.at)
-        .map_err(|e| ApiError::validation(vec![e]))?;
+        .map_err(|e| ApiError::field_refused(e.field, e.message))?;
     let policy = state.attendance_policy.clone();
     let view = state
         .write(move |connection| {
@@ -487,11 +477,7 @@ pub struct ExceptionBody {
     /// The day whose lateness is excused.
     pub occurred_on: IsoDate,
     pub cause: ExceptionCause,
-    #[validate(
-        length(min = 1, max = 500, message = "must be 1–500 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reason: String,
+    pub reason: Text<1, 500>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -762,11 +748,9 @@ pub struct SummaryParams {
     pub month: YearMonth,
     /// A department id: only its employees.
     pub department: Option<String>,
-    /// Employees per page, 1–5000 (default 500).
-    #[validate(range(min = 1, max = 5000, message = "must be between 1 and 5000"))]
-    #[param(minimum = 1, maximum = 5000)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    /// Employees per page (default 500).
+    pub limit: Option<Bounded<1, 5000>>,
+    pub cursor: Option<Cursor>,
 }
 
 /// One employee's month in the HR summary: the totals without the days.
@@ -828,12 +812,8 @@ async fn summary(
     caller: Authorized<PeopleOverseers>,
     Query(params): Query<SummaryParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageParams {
-        limit: None,
-        cursor: params.cursor,
-    };
-    let after = page.after_id()?;
-    let limit = params.limit.unwrap_or(500);
+    let after = params.cursor.map(|cursor| cursor.key().to_owned());
+    let limit = params.limit.map_or(500, Bounded::get);
     let policy = state.attendance_policy.clone();
     let month = params.month;
     let department = params.department;

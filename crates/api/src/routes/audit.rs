@@ -10,6 +10,8 @@ use zhidu_store::audit::{self, AuditRecord};
 use crate::auth::{Auditors, Authorized};
 use crate::error::{ApiError, AuthErrors, Invalid, Unavailable};
 use crate::extract::Query;
+use crate::input::Text;
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
 
@@ -21,10 +23,10 @@ pub fn configure(config: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// e.g. `customer`, `user`, `calendar_year`, `tier_run`
-    #[validate(length(min = 1, max = 64))]
-    pub entity_type: String,
-    #[validate(length(min = 1, max = 64))]
-    pub entity_id: String,
+    pub entity_type: Text<1, 64>,
+    pub entity_id: Text<1, 64>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,11 +62,12 @@ impl From<AuditRecord> for AuditEntryView {
     }
 }
 
-/// Every recorded change of one entity, oldest first: who, when, what, before and after.
+/// Every recorded change of one entity, oldest first, a page at a time: who, when, what, before
+/// and after.
 #[utoipa::path(
     tag = "audit",
     params(AuditParams),
-    responses((status = 200, body = Vec<AuditEntryView>), AuthErrors, Invalid, Unavailable),
+    responses((status = 200, body = Page<AuditEntryView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
 #[get("")]
@@ -73,15 +76,23 @@ async fn audit_trail(
     _caller: Authorized<Auditors>,
     Query(params): Query<AuditParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let after = page.after_id();
+    let limit = page.limit();
     let records = state
         .read(move |connection| {
             Ok(audit::for_entity(
                 connection,
                 &params.entity_type,
                 &params.entity_id,
+                after.as_deref(),
+                limit,
             )?)
         })
         .await?;
-    let views: Vec<AuditEntryView> = records.into_iter().map(AuditEntryView::from).collect();
-    Ok(HttpResponse::Ok().json(views))
+    let page = Page::from_rows(records, limit, |record: &AuditRecord| &record.id);
+    Ok(HttpResponse::Ok().json(page.map(AuditEntryView::from)))
 }

@@ -16,6 +16,7 @@ use zhidu_store::db::DbConnection;
 use crate::auth::{Admins, Authorized, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, FieldError, Invalid, Unavailable};
 use crate::extract::{Json, Query};
+use crate::input::{Bounded, Items};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 
@@ -52,12 +53,9 @@ pub struct HolidaySchedule {
     #[schema(example = 2026)]
     pub year: i32,
     /// The State Council notices the schedule comes from.
-    #[serde(default)]
-    #[validate(length(max = 20, message = "at most 20 papers"))]
-    pub papers: Vec<String>,
-    #[validate(length(max = 366, message = "a year has at most 366 days"))]
-    #[schema(max_items = 366)]
-    pub days: Vec<HolidayDay>,
+    pub papers: Option<Items<String, 0, 20>>,
+    /// A year has at most 366 days.
+    pub days: Items<HolidayDay, 0, 366>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,14 +100,18 @@ impl CalendarYearView {
     }
 }
 
-fn year_in_range(year: i32) -> Result<i32, ApiError> {
-    if (FIRST_CALENDAR_YEAR..=LAST_CALENDAR_YEAR).contains(&year) {
-        Ok(year)
-    } else {
-        Err(ApiError::invalid_field(
-            "year",
-            format!("must be between {FIRST_CALENDAR_YEAR} and {LAST_CALENDAR_YEAR}"),
-        ))
+/// `/years/{year}`: a year the calendar covers.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct YearPath {
+    /// The year, e.g. 2027.
+    year: Bounded<{ FIRST_CALENDAR_YEAR as i64 }, { LAST_CALENDAR_YEAR as i64 }>,
+}
+
+impl YearPath {
+    fn year(&self) -> i32 {
+        // Within the calendar's range, so it fits.
+        i32::try_from(self.year.get()).unwrap_or(LAST_CALENDAR_YEAR)
     }
 }
 
@@ -128,17 +130,23 @@ pub fn schedule_from_file(
         })
         .collect();
     let schedule = validate_year_schedule(year, file.year, days).map_err(|problems| {
-        ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError {
-                    field: p.field,
-                    message: p.message,
-                })
-                .collect(),
-        )
+        let errors: Vec<FieldError> = problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field,
+                message: p.message,
+            })
+            .collect();
+        // Each problem is between entries, or between the file and the year it is sent for:
+        // all are named, the first leads.
+        let refusal = match errors.first() {
+            Some(first) => ApiError::field_refused(first.field.clone(), first.message.clone()),
+            None => ApiError::field_refused("year", "the schedule is refused"),
+        };
+        refusal.with_errors(errors)
     })?;
-    Ok((schedule, file.papers))
+    let papers = file.papers.map(Items::into_vec).unwrap_or_default();
+    Ok((schedule, papers))
 }
 
 /// Import or replace a year's official schedule (admin, CAL-1).
@@ -147,7 +155,7 @@ pub fn schedule_from_file(
 /// year, each once. Past stored results are not recomputed (CAL-2).
 #[utoipa::path(
     tag = "calendar",
-    params(("year" = i32, Path, description = "The year, e.g. 2027")),
+    params(YearPath),
     request_body = HolidaySchedule,
     responses((status = 200, body = CalendarYearView), BodyErrors, AuthErrors, Unavailable),
     security(("bearer" = []))
@@ -156,10 +164,10 @@ pub fn schedule_from_file(
 async fn import_year(
     state: web::Data<AppState>,
     caller: Authorized<Admins>,
-    year: web::Path<i32>,
+    path: web::Path<YearPath>,
     Json(schedule): Json<HolidaySchedule>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = year.into_inner();
+    let year = path.year();
     let (validated, papers) = schedule_from_file(year, schedule)?;
     let actor = caller.actor;
     let stored = state
@@ -175,7 +183,7 @@ async fn import_year(
 /// A year's schedule; a year never imported answers `provisional: true` with no days.
 #[utoipa::path(
     tag = "calendar",
-    params(("year" = i32, Path, description = "The year, e.g. 2026")),
+    params(YearPath),
     responses((status = 200, body = CalendarYearView), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
@@ -183,9 +191,9 @@ async fn import_year(
 async fn get_year(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
-    year: web::Path<i32>,
+    path: web::Path<YearPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = year_in_range(year.into_inner())?;
+    let year = path.year();
     let stored = state
         .read(move |connection| Ok(calendar_store::find_year(connection, year)?))
         .await?;
@@ -206,7 +214,7 @@ pub struct CalendarDayView {
 /// Whether a date is a working day, and why (CAL-1, CAL-2).
 #[utoipa::path(
     tag = "calendar",
-    params(("date" = String, Path, description = "YYYY-MM-DD", example = "2026-10-01")),
+    params(("date" = IsoDate, Path, description = "YYYY-MM-DD", example = "2026-10-01")),
     responses((status = 200, body = CalendarDayView), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
@@ -232,12 +240,11 @@ async fn get_day(
 #[serde(deny_unknown_fields)]
 pub struct AddWorkingDaysParams {
     /// The start date; it is not counted itself.
-    #[param(value_type = String, example = "2026-09-30")]
+    #[param(example = "2026-09-30")]
     pub from: IsoDate,
-    /// How many working days after `from`, 1–3660.
-    #[validate(range(min = 1, max = 3660, message = "must be between 1 and 3660"))]
-    #[param(minimum = 1, maximum = 3660, example = 5)]
-    pub days: u32,
+    /// How many working days after `from`.
+    #[param(example = 5)]
+    pub days: Bounded<1, 3660>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -263,13 +270,15 @@ async fn add_working_days(
     _caller: Authorized<Staff>,
     Query(params): Query<AddWorkingDaysParams>,
 ) -> Result<HttpResponse, ApiError> {
+    // 1–3660 always fits.
+    let days = u32::try_from(params.days.get()).unwrap_or(u32::MAX);
     let calendar = state.read(load_calendar).await?;
     let due = calendar
-        .add_working_days(params.from.0, params.days)
-        .map_err(|e| ApiError::invalid_field("days", e.to_string()))?;
+        .add_working_days(params.from.0, days)
+        .map_err(|e| ApiError::field_refused("days", e.to_string()))?;
     Ok(HttpResponse::Ok().json(WorkingDayResult {
         from: params.from,
-        days: params.days,
+        days,
         date: IsoDate(due.value),
         provisional: due.provisional,
     }))

@@ -7,11 +7,11 @@
 //! salesperson is the marketing director's (`RenewalDirectors`).
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 use zhidu_domain::care::{
     CarePolicy, ResponsiblePerson, ServiceKind, VisitAnswers, VisitKind,
     contract_submission_missing_fields, renewal_reminder_due, renewal_reminder_on,
@@ -30,7 +30,8 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::routes::{Page, PageParams};
+use crate::input::{Amount, Email, Items, Text};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
@@ -56,23 +57,6 @@ pub fn configure_services(config: &mut ServiceConfig) {
     config.service(renew_service).service(refuse_renewal);
 }
 
-/// An email address, or nothing (CARE-7 names a missing one).
-fn email_shape(text: &str) -> Result<(), ValidationError> {
-    let text = text.trim();
-    let valid = text.is_empty()
-        || text.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.split('.').count() >= 2
-                && domain.split('.').all(|part| !part.is_empty())
-        });
-    if valid {
-        Ok(())
-    } else {
-        Err(ValidationError::new("email").with_message("is not an email address".into()))
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // CARE-7: orders
 
@@ -80,14 +64,9 @@ fn email_shape(text: &str) -> Result<(), ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct ServiceInput {
     pub kind: ServiceKind,
-    #[validate(
-        length(min = 1, max = 500, message = "must be 1–500 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(example = "企业网站空间 1 年", min_length = 1, max_length = 500)]
-    pub description: String,
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub amount: Money,
+    #[schema(example = "企业网站空间 1 年")]
+    pub description: Text<1, 500>,
+    pub amount: Amount<false>,
     pub starts_on: IsoDate,
     /// On or after `starts_on`.
     pub expires_on: IsoDate,
@@ -99,28 +78,34 @@ pub struct ServiceInput {
 #[serde(deny_unknown_fields)]
 pub struct SubmitOrder {
     pub customer_id: String,
-    #[serde(default)]
-    #[validate(length(max = 100, message = "at most 100 characters"))]
-    #[schema(example = "王建国", max_length = 100)]
-    pub responsible_name: String,
-    #[serde(default)]
-    #[validate(length(max = 40, message = "at most 40 characters"))]
-    #[schema(example = "0311-86000000", max_length = 40)]
-    pub responsible_phone: String,
-    #[serde(default)]
-    #[validate(length(max = 40, message = "at most 40 characters"))]
-    #[schema(example = "13800000000", max_length = 40)]
-    pub responsible_mobile: String,
-    #[serde(default)]
-    #[validate(
-        length(max = 200, message = "at most 200 characters"),
-        custom(function = "email_shape")
-    )]
-    #[schema(example = "wang@example.cn", max_length = 200)]
-    pub responsible_email: String,
-    #[validate(length(min = 1, max = 50, message = "must list 1–50 services"), nested)]
-    #[schema(min_items = 1, max_items = 50)]
-    pub services: Vec<ServiceInput>,
+    #[serde(default, deserialize_with = "given")]
+    #[schema(example = "王建国", nullable = false)]
+    pub responsible_name: Option<Text<0, 100>>,
+    #[serde(default, deserialize_with = "given")]
+    #[schema(example = "0311-86000000", nullable = false)]
+    pub responsible_phone: Option<Text<0, 40>>,
+    #[serde(default, deserialize_with = "given")]
+    #[schema(example = "13800000000", nullable = false)]
+    pub responsible_mobile: Option<Text<0, 40>>,
+    /// An email address, or empty: CARE-7 then names it missing.
+    #[serde(default, deserialize_with = "given")]
+    #[schema(nullable = false)]
+    pub responsible_email: Option<Email>,
+    #[validate(nested)]
+    pub services: Items<ServiceInput, 1, 50>,
+}
+
+/// A responsible-person field may be absent (CARE-7 then names it missing) but not `null`,
+/// which the schema does not admit.
+fn given<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+/// The text of a responsible-person field, empty when absent.
+fn responsible<T: std::ops::Deref<Target = str>>(field: &Option<T>) -> &str {
+    field.as_deref().unwrap_or_default()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -195,6 +180,7 @@ impl From<VisitTask> for VisitTaskView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerOrderView)]
 pub struct OrderView {
     pub id: String,
     pub customer_id: String,
@@ -241,10 +227,10 @@ impl OrderView {
 /// CARE-7: refuses a submission missing any responsible-person field, naming every one.
 fn check_responsible_person(request: &SubmitOrder) -> Result<(), ApiError> {
     let missing = contract_submission_missing_fields(&ResponsiblePerson {
-        name: &request.responsible_name,
-        phone: &request.responsible_phone,
-        mobile: &request.responsible_mobile,
-        email: &request.responsible_email,
+        name: responsible(&request.responsible_name),
+        phone: responsible(&request.responsible_phone),
+        mobile: responsible(&request.responsible_mobile),
+        email: responsible(&request.responsible_email),
     });
     if missing.is_empty() {
         return Ok(());
@@ -277,10 +263,11 @@ fn check_service_dates(services: &[ServiceInput]) -> Result<(), ApiError> {
             message: format!("must be on or after starts_on ({})", s.starts_on),
         })
         .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
+    match errors.first() {
+        None => Ok(()),
+        Some(first) => {
+            Err(ApiError::field_refused(&first.field, &first.message).with_errors(errors))
+        }
     }
 }
 
@@ -311,7 +298,7 @@ fn order_parts(
             customer_id: order.customer_id.clone(),
             kind: s.kind.as_str().to_owned(),
             description: s.description.trim().to_owned(),
-            amount_fen: s.amount.fen(),
+            amount_fen: s.amount.get().fen(),
             starts_on: s.starts_on.0,
             expires_on: s.expires_on.0,
             remind_on: renewal_reminder_on(s.kind, s.expires_on.0, policy),
@@ -366,7 +353,7 @@ async fn submit_order(
             let customer_id = request.customer_id.clone();
             let customer = customers::find(connection, &customer_id).map_err(|e| match e {
                 zhidu_store::StoreError::NotFound => {
-                    ApiError::invalid_field("customer_id", format!("no customer {customer_id}"))
+                    ApiError::field_refused("customer_id", format!("no customer {customer_id}"))
                 }
                 other => other.into(),
             })?;
@@ -376,10 +363,10 @@ async fn submit_order(
                 id: new_id(),
                 customer_id: customer.id,
                 salesperson_id,
-                responsible_name: request.responsible_name.trim().to_owned(),
-                responsible_phone: request.responsible_phone.trim().to_owned(),
-                responsible_mobile: request.responsible_mobile.trim().to_owned(),
-                responsible_email: request.responsible_email.trim().to_owned(),
+                responsible_name: responsible(&request.responsible_name).trim().to_owned(),
+                responsible_phone: responsible(&request.responsible_phone).trim().to_owned(),
+                responsible_mobile: responsible(&request.responsible_mobile).trim().to_owned(),
+                responsible_email: responsible(&request.responsible_email).trim().to_owned(),
                 ordered_on: actor.at.today(),
                 submitted_by: actor.subject.clone(),
                 created_at: actor.at.stored(),
@@ -399,10 +386,8 @@ async fn submit_order(
 pub struct OrderListParams {
     /// Only this customer's orders.
     pub customer_id: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// List orders with their services, oldest first, optionally of one customer.
@@ -422,7 +407,7 @@ async fn list_orders(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let views = state
         .read(move |connection| {
@@ -488,26 +473,17 @@ pub struct RecordVisit {
     pub version: i64,
     #[schema(minimum = 1, maximum = 5)]
     pub satisfaction: Option<i32>,
-    #[validate(length(max = 2000, message = "at most 2000 characters"))]
-    #[schema(max_length = 2000)]
-    pub chose_us_because: Option<String>,
-    #[validate(length(max = 2000, message = "at most 2000 characters"))]
-    #[schema(max_length = 2000)]
-    pub shortcomings: Option<String>,
-    #[validate(length(max = 2000, message = "at most 2000 characters"))]
-    #[schema(max_length = 2000)]
-    pub wishes: Option<String>,
+    pub chose_us_because: Option<Text<0, 2000>>,
+    pub shortcomings: Option<Text<0, 2000>>,
+    pub wishes: Option<Text<0, 2000>>,
     pub staff_contacted: Option<bool>,
     pub effect_reached: Option<bool>,
-    #[validate(length(max = 2000, message = "at most 2000 characters"))]
-    #[schema(max_length = 2000)]
-    pub explanation: Option<String>,
-    #[validate(length(max = 2000, message = "at most 2000 characters"))]
-    #[schema(max_length = 2000)]
-    pub solution: Option<String>,
+    pub explanation: Option<Text<0, 2000>>,
+    pub solution: Option<Text<0, 2000>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CareVisitView)]
 pub struct VisitView {
     pub id: String,
     pub task_id: String,
@@ -548,7 +524,7 @@ impl From<CareVisit> for VisitView {
     }
 }
 
-fn trimmed(text: Option<String>) -> Option<String> {
+fn trimmed(text: Option<Text<0, 2000>>) -> Option<String> {
     text.map(|t| t.trim().to_owned())
 }
 
@@ -668,10 +644,8 @@ pub struct DueVisitParams {
     pub as_of: IsoDate,
     /// Only this agent's (salesperson's) visits.
     pub agent: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// CARE-1: a visit due on or before the listed day.
@@ -694,7 +668,7 @@ fn parse_due_cursor(key: Option<String>) -> Result<Option<(Date, String)>, ApiEr
     key.map(|key| {
         key.split_once('/')
             .and_then(|(day, id)| IsoDate::parse(day).ok().map(|d| (d.0, id.to_owned())))
-            .ok_or_else(|| ApiError::invalid_field("cursor", "is not a cursor this API issued"))
+            .ok_or_else(|| ApiError::field_refused("cursor", "is not a cursor this API issued"))
     })
     .transpose()
 }
@@ -717,7 +691,7 @@ async fn due_visits(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after = parse_due_cursor(page.after_id()?)?;
+    let after = parse_due_cursor(page.after_id())?;
     let limit = page.limit();
     let as_of = params.as_of.0;
     let agent = params.agent;
@@ -781,10 +755,8 @@ pub struct RenewalMonthParams {
     /// The month of expiry, `YYYY-MM`.
     #[param(value_type = String, example = "2026-12")]
     pub month: YearMonth,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 fn page_of(params: &RenewalMonthParams) -> PageParams {
@@ -810,7 +782,7 @@ async fn unowned_renewals(
     Query(params): Query<RenewalMonthParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page_of(&params);
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let month = params.month;
     let rows = state
@@ -840,10 +812,8 @@ pub struct ReminderParams {
     pub as_of: IsoDate,
     /// Only the customers of this salesperson.
     pub agent: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// CARE-5: renewal reminders due on `as_of` to the responsible salespeople (the customers'
@@ -865,7 +835,7 @@ async fn renewal_reminders(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let as_of = params.as_of.0;
     let agent = params.agent;
@@ -937,7 +907,7 @@ async fn non_renewals(
     Query(params): Query<RenewalMonthParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page_of(&params);
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let month = params.month;
     let rows = state
@@ -970,12 +940,8 @@ pub struct RefuseRenewal {
     /// The service's `version` last read; a stale one gets 412.
     pub version: i64,
     /// Why the customer did not renew (required).
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(example = "客户公司停业", min_length = 1, max_length = 2000)]
-    pub reason: String,
+    #[schema(example = "客户公司停业")]
+    pub reason: Text<1, 2000>,
 }
 
 /// An active service at the version the client read: 404 unknown, 409 no longer active,
@@ -1023,7 +989,7 @@ async fn renew_service(
             let before = active_service(connection, &id, request.version)?;
             let new_expiry = request.new_expires_on.0;
             if new_expiry <= before.expires_on {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "new_expires_on",
                     format!(
                         "must be after the current expiry {}",

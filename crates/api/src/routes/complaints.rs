@@ -19,6 +19,7 @@ use zhidu_store::people::{self, Employee};
 use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
+use crate::input::{Amount, Items, Text};
 use crate::routes::VersionOnly;
 use crate::routes::people::{existing_employee, rank_of};
 use crate::routes::work_orders::{CreateWorkOrder, find_order, open_order, resolve_order};
@@ -189,14 +190,9 @@ fn next_version(complaint: &Complaint, at: Moment) -> Complaint {
 #[serde(deny_unknown_fields)]
 pub struct FileComplaint {
     pub customer_id: String,
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub description: String,
+    pub description: Text<1, 4000>,
     /// The staff who received the complaint (SLA-7 picks the first responder).
-    #[validate(length(min = 1, max = 20, message = "name 1–20 employees"))]
-    pub received_by: Vec<String>,
+    pub received_by: Items<String, 1, 20>,
     /// The employee complained about; none for a complaint about the service itself.
     pub accused_employee_id: Option<String>,
     /// A major complaint is urgent (SLA-4).
@@ -364,8 +360,7 @@ async fn delegate_to_customer_service(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Escalate {
-    #[validate(length(min = 5, max = 2000, message = "give a reason of 5–2000 characters"))]
-    pub reason: String,
+    pub reason: Text<5, 2000>,
     pub version: i64,
 }
 
@@ -424,11 +419,7 @@ async fn escalate(
 pub struct ComplaintResult {
     /// The decision, sent to customer service for the archive (CMP-1) or reported to the
     /// general manager (CMP-2).
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub result: String,
+    pub result: Text<1, 4000>,
     pub version: i64,
 }
 
@@ -470,15 +461,11 @@ pub struct DispatchRequest {
     /// Who goes on site.
     pub employee_id: String,
     /// Why: the customer insists and normal channels failed (CMP-5).
-    #[validate(length(min = 5, max = 2000, message = "give a reason of 5–2000 characters"))]
-    pub reason: String,
+    pub reason: Text<5, 2000>,
     pub dispatched_at: Instant,
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub expenses: Money,
+    pub expenses: Amount<false>,
     /// Receipt references the reimbursement rests on; required when there are expenses.
-    #[serde(default)]
-    #[validate(length(max = 50, message = "at most 50 receipts"))]
-    pub receipts: Vec<String>,
+    pub receipts: Option<Items<String, 0, 50>>,
 }
 
 /// Record an on-site dispatch and its expenses (CMP-5).
@@ -496,14 +483,15 @@ async fn dispatch(
     id: web::Path<String>,
     Json(request): Json<DispatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.expenses > Money::ZERO && request.receipts.is_empty() {
+    let receipts = request.receipts.map(Items::into_vec).unwrap_or_default();
+    if request.expenses.get() > Money::ZERO && receipts.is_empty() {
         return Err(ApiError::rule_refused(
             "CMP-5",
             "expenses are reimbursed against receipts: list them",
         ));
     }
     if request.dispatched_at.0 > caller.actor.at.instant() + time::Duration::days(1) {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "dispatched_at",
             "is more than a day ahead",
         ));
@@ -529,9 +517,8 @@ async fn dispatch(
                     employee_id: employee.id,
                     reason: request.reason.trim().to_owned(),
                     dispatched_at: stored_utc(request.dispatched_at.0),
-                    expenses_fen: request.expenses.fen(),
-                    receipts: serde_json::to_string(&request.receipts)
-                        .unwrap_or_else(|_| "[]".into()),
+                    expenses_fen: request.expenses.get().fen(),
+                    receipts: serde_json::to_string(&receipts).unwrap_or_else(|_| "[]".into()),
                     recorded_by: actor.subject.clone(),
                 },
             )?;

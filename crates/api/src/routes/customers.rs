@@ -17,14 +17,14 @@ use zhidu_store::tiers::{self, QuarterMetrics, Referral};
 use zhidu_store::{StoreError, new_id, users};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Staff};
-use crate::checks::quarter_param;
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::routes::{Page, PageParams};
+use crate::input::{Amount, Distinct, Text};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
-use crate::wire::{self, Instant, IsoDate};
+use crate::wire::{self, Instant, IsoDate, QuarterParam};
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -108,45 +108,21 @@ impl From<Customer> for CustomerView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomer {
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(
-        example = "石家庄恒信网络科技有限公司",
-        min_length = 1,
-        max_length = 200
-    )]
-    pub full_name: String,
-    #[serde(default)]
-    #[validate(length(max = 500, message = "at most 500 characters"))]
-    #[schema(max_length = 500)]
-    pub address: String,
-    #[serde(default)]
-    #[validate(length(max = 20, message = "at most 20 characters"))]
-    #[schema(example = "050000", max_length = 20)]
-    pub postcode: String,
-    #[serde(default)]
-    #[validate(length(max = 40, message = "at most 40 characters"))]
-    #[schema(example = "0311-86000000", max_length = 40)]
-    pub phone: String,
-    #[serde(default)]
-    #[validate(length(max = 64, message = "at most 64 characters"))]
-    #[schema(max_length = 64)]
-    pub bank_account: String,
-    #[serde(default)]
-    #[validate(length(max = 200, message = "at most 200 characters"))]
-    #[schema(max_length = 200)]
-    pub bank_name: String,
-    #[serde(default)]
-    #[validate(length(max = 100, message = "at most 100 characters"))]
-    #[schema(max_length = 100)]
-    pub legal_representative: String,
+    #[schema(example = "石家庄恒信网络科技有限公司")]
+    pub full_name: Text<1, 200>,
+    pub address: Option<Text<0, 500>>,
+    #[schema(example = "050000")]
+    pub postcode: Option<Text<0, 20>>,
+    #[schema(example = "0311-86000000")]
+    pub phone: Option<Text<0, 40>>,
+    pub bank_account: Option<Text<0, 64>>,
+    pub bank_name: Option<Text<0, 200>>,
+    pub legal_representative: Option<Text<0, 100>>,
     pub area_type: AreaType,
     pub owner_id: Option<String>,
     pub first_contract_on: Option<IsoDate>,
     #[serde(default)]
-    pub flags: BTreeSet<TierFlag>,
+    pub flags: Distinct<TierFlag>,
     /// SLA-8: the service area the customer lives in.
     pub service_area_id: Option<String>,
 }
@@ -157,31 +133,21 @@ pub struct CreateCustomer {
 pub struct UpdateCustomer {
     /// The `version` last read; a stale one gets 412.
     pub version: i64,
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub full_name: Option<String>,
-    #[validate(length(max = 500, message = "at most 500 characters"))]
-    pub address: Option<String>,
-    #[validate(length(max = 20, message = "at most 20 characters"))]
-    pub postcode: Option<String>,
-    #[validate(length(max = 40, message = "at most 40 characters"))]
-    pub phone: Option<String>,
-    #[validate(length(max = 64, message = "at most 64 characters"))]
-    pub bank_account: Option<String>,
-    #[validate(length(max = 200, message = "at most 200 characters"))]
-    pub bank_name: Option<String>,
-    #[validate(length(max = 100, message = "at most 100 characters"))]
-    pub legal_representative: Option<String>,
+    pub full_name: Option<Text<1, 200>>,
+    pub address: Option<Text<0, 500>>,
+    pub postcode: Option<Text<0, 20>>,
+    pub phone: Option<Text<0, 40>>,
+    pub bank_account: Option<Text<0, 64>>,
+    pub bank_name: Option<Text<0, 200>>,
+    pub legal_representative: Option<Text<0, 100>>,
     pub area_type: Option<AreaType>,
     #[serde(default, deserialize_with = "wire::present")]
     #[schema(value_type = Option<String>)]
     pub owner_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "wire::present")]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[schema(value_type = Option<IsoDate>)]
     pub first_contract_on: Option<Option<IsoDate>>,
-    pub flags: Option<BTreeSet<TierFlag>>,
+    pub flags: Option<Distinct<TierFlag>>,
     #[serde(default, deserialize_with = "wire::present")]
     #[schema(value_type = Option<String>)]
     pub service_area_id: Option<Option<String>>,
@@ -193,7 +159,7 @@ fn ensure_area_exists(
 ) -> Result<(), ApiError> {
     match area_id {
         Some(area) if zhidu_store::service_areas::find(connection, area)?.is_none() => Err(
-            ApiError::invalid_field("service_area_id", format!("no service area {area}")),
+            ApiError::field_refused("service_area_id", format!("no service area {area}")),
         ),
         _ => Ok(()),
     }
@@ -204,7 +170,7 @@ fn ensure_owner_exists(
     owner_id: Option<&str>,
 ) -> Result<(), ApiError> {
     match owner_id {
-        Some(owner) if !users::exists(connection, owner)? => Err(ApiError::invalid_field(
+        Some(owner) if !users::exists(connection, owner)? => Err(ApiError::field_refused(
             "owner_id",
             format!("no staff account {owner}"),
         )),
@@ -237,12 +203,15 @@ async fn create_customer(
     let customer = Customer {
         id: new_id(),
         full_name: request.full_name.trim().to_owned(),
-        address: request.address,
-        postcode: request.postcode,
-        phone: request.phone,
-        bank_account: request.bank_account,
-        bank_name: request.bank_name,
-        legal_representative: request.legal_representative,
+        address: request.address.map(String::from).unwrap_or_default(),
+        postcode: request.postcode.map(String::from).unwrap_or_default(),
+        phone: request.phone.map(String::from).unwrap_or_default(),
+        bank_account: request.bank_account.map(String::from).unwrap_or_default(),
+        bank_name: request.bank_name.map(String::from).unwrap_or_default(),
+        legal_representative: request
+            .legal_representative
+            .map(String::from)
+            .unwrap_or_default(),
         area_type: request.area_type.as_str().to_owned(),
         owner_id: request.owner_id,
         first_contract_on: request.first_contract_on.map(|d| d.0),
@@ -275,10 +244,8 @@ pub struct CustomerListParams {
     pub tier: Option<Tier>,
     pub owner_id: Option<String>,
     pub area_type: Option<AreaType>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// List customers in creation order, filtered by tier, owner and area type.
@@ -302,7 +269,7 @@ async fn list_customers(
         tier: params.tier.map(|t| t.as_str().to_owned()),
         owner_id: params.owner_id,
         area_type: params.area_type.map(|a| a.as_str().to_owned()),
-        after_id: page.after_id()?,
+        after_id: page.after_id(),
         limit: page.limit(),
     };
     let rows = state
@@ -354,16 +321,16 @@ async fn update_customer(
     let id = id.into_inner();
     let changes = CustomerChangeset {
         full_name: request.full_name.map(|n| n.trim().to_owned()),
-        address: request.address,
-        postcode: request.postcode,
-        phone: request.phone,
-        bank_account: request.bank_account,
-        bank_name: request.bank_name,
-        legal_representative: request.legal_representative,
+        address: request.address.map(String::from),
+        postcode: request.postcode.map(String::from),
+        phone: request.phone.map(String::from),
+        bank_account: request.bank_account.map(String::from),
+        bank_name: request.bank_name.map(String::from),
+        legal_representative: request.legal_representative.map(String::from),
         area_type: request.area_type.map(|a| a.as_str().to_owned()),
         owner_id: request.owner_id,
         first_contract_on: request.first_contract_on.map(|d| d.map(|d| d.0)),
-        flags: request.flags.as_ref().map(flags_to_text),
+        flags: request.flags.as_deref().map(flags_to_text),
         service_area_id: request.service_area_id,
     };
     let actor = caller.actor;
@@ -388,11 +355,9 @@ async fn update_customer(
 #[serde(deny_unknown_fields)]
 pub struct QuarterMetricsInput {
     /// Revenue billed to the customer in the quarter (ARPU).
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub revenue: Money,
+    pub revenue: Amount<false>,
     /// Cash the customer paid in the quarter.
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub payments: Money,
+    pub payments: Amount<false>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -423,7 +388,7 @@ impl From<QuarterMetrics> for QuarterMetricsView {
     tag = "customers",
     params(
         ("id" = String, Path, description = "Customer id"),
-        ("quarter" = String, Path, description = "Quarter, e.g. 2026Q3")
+        ("quarter" = QuarterParam, Path, description = "Quarter, e.g. 2026Q3")
     ),
     request_body = QuarterMetricsInput,
     responses((status = 200, body = QuarterMetricsView), (status = 201, body = QuarterMetricsView), BodyErrors, AuthErrors, NotFound, Unavailable),
@@ -433,17 +398,16 @@ impl From<QuarterMetrics> for QuarterMetricsView {
 async fn put_quarter_metrics(
     state: web::Data<AppState>,
     caller: Authorized<FinanceDesk>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, QuarterParam)>,
     Json(request): Json<QuarterMetricsInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, quarter) = path.into_inner();
-    let quarter = quarter_param(&quarter)?;
+    let (id, QuarterParam(quarter)) = path.into_inner();
     let actor = caller.actor;
     let metrics = QuarterMetrics {
         customer_id: id,
         quarter: quarter.to_string(),
-        revenue_fen: request.revenue.fen(),
-        payments_fen: request.payments.fen(),
+        revenue_fen: request.revenue.get().fen(),
+        payments_fen: request.payments.get().fen(),
         updated_at: actor.at.stored(),
     };
     let (created, metrics) = state
@@ -466,7 +430,7 @@ async fn put_quarter_metrics(
     tag = "customers",
     params(
         ("id" = String, Path, description = "Customer id"),
-        ("quarter" = String, Path, description = "Quarter, e.g. 2026Q3")
+        ("quarter" = QuarterParam, Path, description = "Quarter, e.g. 2026Q3")
     ),
     responses((status = 200, body = QuarterMetricsView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
@@ -475,10 +439,10 @@ async fn put_quarter_metrics(
 async fn get_quarter_metrics(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, QuarterParam)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, quarter) = path.into_inner();
-    let quarter = quarter_param(&quarter)?.to_string();
+    let (id, QuarterParam(quarter)) = path.into_inner();
+    let quarter = quarter.to_string();
     let metrics = state
         .read(move |connection| {
             find_customer(connection, &id)?;
@@ -524,7 +488,7 @@ async fn create_referral(
 ) -> Result<HttpResponse, ApiError> {
     let referrer_id = id.into_inner();
     if referrer_id == request.referred_customer_id {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "referred_customer_id",
             "a customer cannot refer itself",
         ));
@@ -541,7 +505,7 @@ async fn create_referral(
         .write(move |connection| {
             find_customer(connection, &referral.referrer_id)?;
             if !customers::exists(connection, &referral.referred_id)? {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "referred_customer_id",
                     format!("no customer {}", referral.referred_id),
                 ));

@@ -24,9 +24,10 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::Text;
 use crate::routes::employment::ensure_employed;
 use crate::routes::people::{filing_employee, listing_subject, readable_employee};
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 
@@ -62,11 +63,7 @@ pub struct SubmitResignation {
     /// EMP-3: on probation, 3 days' pay instead of the 3 days' notice (leave at once).
     #[serde(default)]
     pub pay_in_lieu: bool,
-    #[validate(
-        length(min = 1, max = 1000, message = "must be 1–1000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reason: String,
+    pub reason: Text<1, 1000>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -348,7 +345,7 @@ fn hand_over_customers<P>(
             customer_id,
             leaver_id: leaver.id.clone(),
             successor_id: successor.id.clone(),
-            status: "open".into(),
+            status: TaskStatus::Open.as_str().into(),
             promised_services: None,
             completed_by: None,
             completed_at: None,
@@ -760,13 +757,27 @@ pub struct TaskListParams {
     /// The successor doing the tasks; defaults to the caller (HR, admin and the general
     /// manager: everyone's).
     pub assignee: Option<String>,
-    /// `open` or `done`.
-    #[validate(custom(function = "crate::checks::task_status"))]
-    pub status: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
+}
+
+/// Where a CARE-4 hand-over task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Done,
+}
+
+impl TaskStatus {
+    /// As stored.
+    fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Done => "done",
+        }
+    }
 }
 
 /// CARE-4 hand-over tasks, oldest first.
@@ -786,7 +797,7 @@ async fn list_tasks(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let page = state
         .read(move |connection| {
@@ -800,7 +811,7 @@ async fn list_tasks(
             let rows = store::list_handover_tasks(
                 connection,
                 assignee.as_deref(),
-                params.status.as_deref(),
+                params.status.map(TaskStatus::as_str),
                 after.as_deref(),
                 limit,
             )?;
@@ -818,11 +829,7 @@ async fn list_tasks(
 pub struct CompleteTask {
     /// CARE-4: what the leaver promised the customer that must be honoured ("none" if
     /// nothing).
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub promised_services: String,
+    pub promised_services: Text<1, 2000>,
     pub version: i64,
 }
 
@@ -856,7 +863,7 @@ async fn complete_task(
                     "only the successor (or HR) completes a hand-over task",
                 ));
             }
-            if before.status != "open" {
+            if before.status != TaskStatus::Open.as_str() {
                 return Err(ApiError::conflict("the hand-over task is already done"));
             }
             if before.version != body.version {
@@ -864,7 +871,7 @@ async fn complete_task(
             }
             let now = caller.actor.at.stored();
             let after = CustomerHandoverTask {
-                status: "done".into(),
+                status: TaskStatus::Done.as_str().into(),
                 promised_services: Some(body.promised_services.trim().to_owned()),
                 completed_by: Some(caller.claims.sub.clone()),
                 completed_at: Some(now),

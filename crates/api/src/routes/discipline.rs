@@ -31,8 +31,9 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Bounded, Text};
 use crate::routes::people::{existing_employee, listing_subject, may_read_employee};
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, local_midnight_utc, stored_utc};
 
@@ -279,8 +280,8 @@ async fn update_offense(
             message: format!("must be the code in the path ({code})"),
         });
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+    if let Some(first) = errors.first() {
+        return Err(ApiError::field_refused(&first.field, &first.message).with_errors(errors));
     }
     let actor = caller.actor;
     let saved = state
@@ -417,26 +418,49 @@ fn with_penalty(record: DisciplineRecord, penalty: &Penalty) -> Result<Disciplin
     })
 }
 
+/// An offense to record, as the discipline desk sends it.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewRecord {
+#[schema(as = NewRecord)]
+pub struct NewRecordRequest {
     pub employee_id: String,
     #[schema(example = "private_call")]
     pub offense_code: String,
     /// When it happened; not in the future.
     pub occurred_at: Instant,
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 4000)]
-    pub details: String,
+    pub details: Text<1, 4000>,
     /// Persons or visits, for an offense fined per unit (default 1).
-    #[validate(range(min = 1, max = 1000, message = "must be between 1 and 1000"))]
-    #[schema(minimum = 1, maximum = 1000)]
-    pub count: Option<i32>,
+    pub count: Option<Bounded<1, 1000>>,
     #[serde(default)]
     pub flags: RecordFlags,
+}
+
+/// An offense to record: from the discipline desk, or built by a rule that turns a breach into
+/// one (CARE-3), whose text and count no client typed.
+#[derive(Debug)]
+pub struct NewRecord {
+    pub employee_id: String,
+    pub offense_code: String,
+    pub occurred_at: Instant,
+    pub details: String,
+    pub count: Option<i32>,
+    pub flags: RecordFlags,
+}
+
+impl From<NewRecordRequest> for NewRecord {
+    fn from(request: NewRecordRequest) -> Self {
+        NewRecord {
+            employee_id: request.employee_id,
+            offense_code: request.offense_code,
+            occurred_at: request.occurred_at,
+            details: request.details.into_string(),
+            // 1–1000 always fits.
+            count: request
+                .count
+                .map(|count| i32::try_from(count.get()).unwrap_or(i32::MAX)),
+            flags: request.flags,
+        }
+    }
 }
 
 /// Record an offense (DISC): the ladder step that applies given the employee's prior
@@ -444,7 +468,7 @@ pub struct NewRecord {
 /// statement (ACC-3).
 #[utoipa::path(
     tag = "discipline",
-    request_body = NewRecord,
+    request_body = NewRecordRequest,
     responses((status = 201, body = RecordView), BodyErrors, AuthErrors, Unavailable),
     security(("bearer" = []))
 )]
@@ -452,10 +476,10 @@ pub struct NewRecord {
 async fn create_record(
     state: web::Data<AppState>,
     caller: Authorized<DisciplineOfficers>,
-    Json(request): Json<NewRecord>,
+    Json(request): Json<NewRecordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let record = state
-        .write(move |connection| record_offense(connection, &caller, request))
+        .write(move |connection| record_offense(connection, &caller, request.into()))
         .await?;
     Ok(HttpResponse::Created().json(record_view(record)?))
 }
@@ -469,13 +493,13 @@ pub fn record_offense<P>(
     request: NewRecord,
 ) -> Result<DisciplineRecord, ApiError> {
     if request.occurred_at.0 > caller.actor.at.instant() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "occurred_at",
             "must not be in the future",
         ));
     }
     let stored = store::find_offense(connection, &request.offense_code)?.ok_or_else(|| {
-        ApiError::invalid_field(
+        ApiError::field_refused(
             "offense_code",
             format!(
                 "no offense {}; GET /api/v1/discipline/offenses lists them",
@@ -492,7 +516,7 @@ pub fn record_offense<P>(
     }
     let count = request.count.unwrap_or(1);
     if count > 1 && offense.counted_per.is_none() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "count",
             format!(
                 "{} is not fined per person or visit; record it once per person",
@@ -501,7 +525,7 @@ pub fn record_offense<P>(
         ));
     }
     if request.flags.discovered_by_company && offense.when_discovered_by_company.is_none() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "flags.discovered_by_company",
             format!("{} has no rule for discovery by the company", offense.code),
         ));
@@ -594,10 +618,8 @@ pub struct RecordListParams {
     pub status: Option<RecordStatus>,
     /// An offense code.
     pub offense: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Discipline records in the order they were made. An employee sees only their own.
@@ -617,7 +639,7 @@ async fn list_records(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after_id = page.after_id()?;
+    let after_id = page.after_id();
     let limit = page.limit();
     let page = state
         .read(move |connection| {
@@ -673,17 +695,11 @@ async fn get_record(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DisciplineStatementRequest)]
 pub struct StatementRequest {
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 4000)]
-    pub statement: String,
+    pub statement: Text<1, 4000>,
     /// Required when HR records the statement on the employee's behalf: how it was taken.
-    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
-    #[schema(max_length = 1000)]
-    pub note: Option<String>,
+    pub note: Option<Text<0, 1000>>,
     pub version: i64,
 }
 
@@ -723,7 +739,7 @@ async fn record_statement(
                     ));
                 }
                 if note.is_none() {
-                    return Err(ApiError::invalid_field(
+                    return Err(ApiError::field_refused(
                         "note",
                         "say how the statement was taken when recording it on the employee's behalf",
                     ));
@@ -966,10 +982,8 @@ fn existing_hr_case(connection: &mut DbConnection, id: &str) -> Result<HrCase, A
 #[serde(deny_unknown_fields)]
 pub struct HrCaseListParams {
     pub status: Option<HrCaseStatus>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// HR cases (a dismissal step opens one), in the order they were opened.
@@ -989,7 +1003,7 @@ async fn list_hr_cases(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after_id = page.after_id()?;
+    let after_id = page.after_id();
     let limit = page.limit();
     let rows = state
         .read(move |connection| {
@@ -1029,12 +1043,7 @@ async fn get_hr_case(
 #[serde(deny_unknown_fields)]
 pub struct HrCaseClosure {
     /// What was done (e.g. the dismissal carried out on a date).
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub note: String,
+    pub note: Text<1, 2000>,
     pub version: i64,
 }
 

@@ -16,6 +16,7 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, NotFound, Stale, Unavailable,
 };
 use crate::extract::Json;
+use crate::input::Text;
 use crate::routes::VersionOnly;
 use crate::routes::touches::existing_customer;
 use crate::state::AppState;
@@ -34,12 +35,8 @@ pub fn configure(config: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct NewTransfer {
     pub customer_id: String,
-    #[validate(
-        length(min = 3, max = 253, message = "must be 3–253 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 3, max_length = 253, example = "example.cn")]
-    pub domain_name: String,
+    #[schema(example = "example.cn")]
+    pub domain_name: Text<3, 253>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -181,32 +178,20 @@ async fn get_transfer(
     Ok(HttpResponse::Ok().json(transfer_view(transfer)))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureInput {
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 100)]
-    pub signatory: String,
-    #[validate(
-        length(min = 1, max = 1000, message = "must be 1–1000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 1000)]
-    pub document: String,
+    pub signatory: Text<1, 100>,
+    pub document: Text<1, 1000>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallInput {
     /// When customer service called the customer to confirm; not in the future.
     pub called_at: Instant,
-    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    #[schema(max_length = 2000)]
     #[serde(default)]
-    pub note: String,
+    pub note: Option<Text<0, 2000>>,
 }
 
 /// Records one or more of CARE-6's requirements; each given part replaces what was there.
@@ -216,16 +201,9 @@ pub struct EvidenceUpdate {
     /// The version the client read (412 when stale).
     pub version: i64,
     /// The company's proof document (attachment reference).
-    #[validate(
-        length(min = 1, max = 1000, message = "must be 1–1000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 1000)]
-    pub proof_document: Option<String>,
-    #[validate(nested)]
+    pub proof_document: Option<Text<1, 1000>>,
     pub general_manager_signature: Option<SignatureInput>,
     /// Customer service only (`cs_agent`, `cs_manager`, `admin`).
-    #[validate(nested)]
     pub confirmation_call: Option<CallInput>,
 }
 
@@ -249,7 +227,7 @@ async fn record_evidence(
         && request.general_manager_signature.is_none()
         && request.confirmation_call.is_none()
     {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "body",
             "give proof_document, general_manager_signature or confirmation_call",
         ));
@@ -265,7 +243,7 @@ async fn record_evidence(
             )));
         }
         if call.called_at.0 > caller.actor.at.instant() {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "confirmation_call.called_at",
                 "must not be in the future",
             ));
@@ -289,7 +267,7 @@ async fn record_evidence(
             }
             if let Some(call) = request.confirmation_call {
                 after.call_at = Some(stored_utc(call.called_at.0));
-                after.call_note = Some(call.note.trim().to_owned());
+                after.call_note = Some(call.note.as_deref().map_or("", str::trim).to_owned());
                 after.called_by = Some(caller.claims.sub.clone());
             }
             store::save_transfer(

@@ -32,10 +32,12 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Amount, Bounded, Text};
+use crate::routes::leave::{ApplicationStatus, Year, calendar_year};
 use crate::routes::people::{
     filing_employee, hr_facts, may_read_employee, readable_employee, reading_scope,
 };
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
@@ -100,20 +102,15 @@ pub struct ExtendProbation {
     /// The new last day of probation; or give `days`.
     pub until: Option<IsoDate>,
     /// Calendar days added to the current end; or give `until`.
-    #[validate(range(min = 1, max = 366, message = "must be between 1 and 366"))]
-    #[schema(minimum = 1, maximum = 366)]
-    pub days: Option<u32>,
+    pub days: Option<Bounded<1, 366>>,
     /// Why the assessment failed.
-    #[validate(
-        length(min = 1, max = 1000, message = "must be 1–1000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reason: String,
+    pub reason: Text<1, 1000>,
     /// The employee record's version.
     pub version: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProbationExtensionView)]
 pub struct ExtensionView {
     pub id: String,
     pub employee_id: String,
@@ -169,9 +166,10 @@ async fn extend_probation(
 ) -> Result<HttpResponse, ApiError> {
     let extension = match (body.until, body.days) {
         (Some(until), None) => Extension::Until(until.0),
-        (None, Some(days)) => Extension::Days(days),
+        // 1–366 always fits.
+        (None, Some(days)) => Extension::Days(u32::try_from(days.get()).unwrap_or(u32::MAX)),
         _ => {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "until",
                 "give either until (the new last day) or days, not both",
             ));
@@ -201,7 +199,7 @@ async fn extend_probation(
             let new_end = extended_probation_end(last_possible_day, current_end, extension)
                 .map_err(|refusal| match refusal {
                     ExtensionRefusal::NotLater { .. } => {
-                        ApiError::invalid_field("until", refusal.to_string())
+                        ApiError::field_refused("until", refusal.to_string())
                     }
                     ExtensionRefusal::PastCap { last_possible_day } => {
                         ApiError::rule_refused("EMP-1", refusal.to_string())
@@ -274,12 +272,11 @@ async fn list_extensions(
 pub struct RecordPerformance {
     pub month: YearMonth,
     /// The performance credited to the employee that month (EMP-2).
-    pub performance: Money,
+    pub performance: Amount<false>,
     /// Company-funded spend that month (公司投入资金, EMP-5); personal top-ups are not
     /// company-funded. Defaults to 0.00.
-    pub company_funded_spend: Option<Money>,
-    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
-    pub note: Option<String>,
+    pub company_funded_spend: Option<Amount<false>>,
+    pub note: Option<Text<0, 1000>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -327,14 +324,6 @@ fn recordable_employee(
     Ok(employee)
 }
 
-fn money_field(field: &str, amount: Money) -> Result<(), ApiError> {
-    if amount.is_negative() {
-        Err(ApiError::invalid_field(field, "must not be negative"))
-    } else {
-        Ok(())
-    }
-}
-
 /// Record an employee's performance and company-funded spend for one month (manager, HR,
 /// finance, admin); one record per month (409 for a second).
 #[utoipa::path(
@@ -351,9 +340,7 @@ async fn record_performance(
     id: web::Path<String>,
     Json(body): Json<RecordPerformance>,
 ) -> Result<HttpResponse, ApiError> {
-    let spend = body.company_funded_spend.unwrap_or(Money::ZERO);
-    money_field("performance", body.performance)?;
-    money_field("company_funded_spend", spend)?;
+    let spend = body.company_funded_spend.map_or(Money::ZERO, Amount::get);
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
@@ -361,9 +348,9 @@ async fn record_performance(
             let record = PerformanceRecord {
                 employee_id: employee.id,
                 month: body.month.first_day(),
-                performance_fen: body.performance.fen(),
+                performance_fen: body.performance.get().fen(),
                 company_funded_spend_fen: spend.fen(),
-                note: body.note.unwrap_or_default().trim().to_owned(),
+                note: body.note.as_deref().unwrap_or_default().trim().to_owned(),
                 recorded_by: caller.claims.sub.clone(),
                 created_at: caller.actor.at.stored(),
             };
@@ -386,9 +373,8 @@ async fn record_performance(
 #[serde(deny_unknown_fields)]
 pub struct PerformanceParams {
     /// Only this calendar year's months; every month when absent.
-    #[validate(range(min = 1970, max = 2199, message = "must be between 1970 and 2199"))]
-    #[param(minimum = 1970, maximum = 2199, example = 2026)]
-    pub year: Option<i32>,
+    #[param(example = 2026)]
+    pub year: Option<Year>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -439,7 +425,7 @@ async fn list_performance(
             } else {
                 readable_employee(connection, &caller, &id)?
             };
-            let (first, last) = year_bounds(params.year);
+            let (first, last) = year_bounds(params.year.map(calendar_year));
             let records = store::performance_records_of(connection, &employee.id, first, last)?;
             let (total_performance, total_company_funded_spend) = totals(&records);
             Ok(PerformanceList {
@@ -456,9 +442,8 @@ async fn list_performance(
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PromotionParams {
-    #[validate(range(min = 1970, max = 2199, message = "must be between 1970 and 2199"))]
-    #[param(minimum = 1970, maximum = 2199, example = 2026)]
-    pub year: i32,
+    #[param(example = 2026)]
+    pub year: Year,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -494,12 +479,13 @@ async fn promotion(
         .read(move |connection| {
             let employee = readable_employee(connection, &caller, &id)?;
             let customer_service = customer_service(connection, &employee)?;
-            let (first, last) = year_bounds(Some(params.year));
+            let year = calendar_year(params.year);
+            let (first, last) = year_bounds(Some(year));
             let records = store::performance_records_of(connection, &employee.id, first, last)?;
             let (performance, spend) = totals(&records);
             Ok(PromotionView {
                 employee_id: employee.id,
-                year: params.year,
+                year,
                 customer_service,
                 performance,
                 company_funded_spend: spend,
@@ -516,11 +502,7 @@ pub struct FileApplication {
     /// Defaults to the caller's own employee record; HR may file for another.
     pub employee_id: Option<String>,
     /// The form's self-assessment.
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub statement: String,
+    pub statement: Text<1, 2000>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -710,13 +692,9 @@ async fn get_application(
 pub struct ApplicationListParams {
     /// Whose applications; defaults to everyone the caller may read.
     pub employee_id: Option<String>,
-    /// `pending`, `approved`, `rejected` or `withdrawn`.
-    #[validate(custom(function = "crate::checks::leave_status"))]
-    pub status: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub status: Option<ApplicationStatus>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Regularization applications the caller may read, newest first.
@@ -736,7 +714,7 @@ async fn list_applications(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let before = page.after_id()?;
+    let before = page.after_id();
     let limit = page.limit();
     let page = state
         .read(move |connection| {
@@ -756,7 +734,7 @@ async fn list_applications(
             let rows = store::list_regularization_applications(
                 connection,
                 employees.as_deref(),
-                params.status.as_deref(),
+                params.status.map(ApplicationStatus::as_str),
                 before.as_deref(),
                 limit,
             )?;

@@ -32,12 +32,13 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Bounded, Text};
 use crate::routes::calendar::load_calendar;
 use crate::routes::people::{
     filing_employee, hr_facts, listing_subject, may_read_employee, readable_employee, roster_of,
     shift_of,
 };
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 
@@ -58,6 +59,37 @@ pub fn configure_per_employee(config: &mut ServiceConfig) {
 }
 
 const LEAVE: &str = "leave_request";
+
+/// Where an application decided on the approval chain stands: a leave request or a
+/// regularization application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Pending => "pending",
+            ApplicationStatus::Approved => "approved",
+            ApplicationStatus::Rejected => "rejected",
+            ApplicationStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A year of the calendar the service keeps, as a query parameter.
+pub type Year = Bounded<{ FIRST_CALENDAR_YEAR as i64 }, { LAST_CALENDAR_YEAR as i64 }>;
+
+/// `year` as the calendar counts it; every year it admits fits.
+pub fn calendar_year(year: Year) -> i32 {
+    i32::try_from(year.get()).unwrap_or(LAST_CALENDAR_YEAR)
+}
 
 approvals::decidable!(
     LeaveRequest,
@@ -175,11 +207,7 @@ pub struct FileLeave {
     pub last_day: IsoDate,
     /// `am`: the leave ends at noon. Defaults to `pm`.
     pub last_half: Option<Half>,
-    #[validate(
-        length(min = 1, max = 500, message = "must be 1–500 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reason: String,
+    pub reason: Text<1, 500>,
     /// The facts the type needs: marriage registration date and first-marriage flag; the
     /// expected delivery date; the relation and funeral province; the sick-leave certificate;
     /// `emergency` for personal leave filed afterwards.
@@ -202,10 +230,11 @@ fn check_fact_dates(facts: &LeaveFacts) -> Result<(), ApiError> {
         message: format!("must lie between {FIRST_CALENDAR_YEAR} and {LAST_CALENDAR_YEAR}"),
     })
     .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
+    match errors.first() {
+        None => Ok(()),
+        Some(first) => {
+            Err(ApiError::field_refused(&first.field, &first.message).with_errors(errors))
+        }
     }
 }
 
@@ -430,13 +459,9 @@ async fn get_leave(
 pub struct LeaveListParams {
     /// Whose requests; defaults to the caller's own (HR and the general manager: everyone's).
     pub employee_id: Option<String>,
-    /// `pending`, `approved`, `rejected` or `withdrawn`.
-    #[validate(custom(function = "crate::checks::leave_status"))]
-    pub status: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub status: Option<ApplicationStatus>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Leave requests, newest first.
@@ -456,7 +481,7 @@ async fn list_leave(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let before = page.after_id()?;
+    let before = page.after_id();
     let limit = page.limit();
     let page = state
         .read(move |connection| {
@@ -470,7 +495,7 @@ async fn list_leave(
             let rows = leave_store::list_leave_requests(
                 connection,
                 employee.as_deref(),
-                params.status.as_deref(),
+                params.status.map(ApplicationStatus::as_str),
                 before.as_deref(),
                 limit,
             )?;
@@ -602,11 +627,7 @@ async fn withdraw_leave(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateBody {
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reference: String,
+    pub reference: Text<1, 200>,
     pub hospital_grade: HospitalGrade,
     pub version: i64,
 }
@@ -692,9 +713,8 @@ async fn attach_certificate(
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct BalanceParams {
-    #[validate(range(min = 1970, max = 2199, message = "must be between 1970 and 2199"))]
-    #[param(minimum = 1970, maximum = 2199, example = 2026)]
-    pub year: i32,
+    #[param(example = 2026)]
+    pub year: Year,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -731,17 +751,18 @@ async fn balances(
                     .iter()
                     .map(existing_leave)
                     .collect();
+            let year = calendar_year(params.year);
             Ok(BalancesView {
                 balances: leave_balances(
                     &policy,
                     &applicant,
                     &existing,
-                    params.year,
+                    year,
                     &calendar,
                     roster_of(&employee),
                 ),
                 employee_id: employee.id,
-                year: params.year,
+                year,
             })
         })
         .await?;

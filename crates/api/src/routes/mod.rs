@@ -43,7 +43,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use crate::error::ApiError;
+use crate::input::Bounded;
 
 /// The URL tree: one scope per first path segment, so a request is routed by plain prefix
 /// comparisons before any pattern with parameters is tried.
@@ -132,36 +132,82 @@ pub struct VersionOnly {
     pub version: i64,
 }
 
+/// The page size of every list: 1–500, 50 when not given.
+pub type PageLimit = Bounded<1, 500>;
+
+/// The position a page starts after: the `next_cursor` of the page before, opaque to clients
+/// (unpadded base64url of the last item's sort key). Any text of that alphabet and shape is a
+/// position, so a cursor is never refused for its content, only for its form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Cursor(String);
+
+impl Cursor {
+    const MAX_LENGTH: usize = 512;
+    /// Unpadded base64url: every length but 4n+1 decodes.
+    const PATTERN: &'static str = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$";
+
+    /// A cursor positioned after the item whose sort key is `key`.
+    pub fn after(key: &str) -> String {
+        URL_SAFE_NO_PAD.encode(key)
+    }
+
+    /// The sort key the page starts after.
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Cursor {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        // Trailing bits are ignored: a cursor that was not issued still names a position.
+        let lenient = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::URL_SAFE,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_allow_trailing_bits(true)
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+        );
+        let refusal = || "is not a cursor: pass the next_cursor of the previous page".to_owned();
+        if text.is_empty() || text.len() > Self::MAX_LENGTH {
+            return Err(refusal());
+        }
+        let bytes = lenient.decode(&text).map_err(|_| refusal())?;
+        Ok(Cursor(String::from_utf8_lossy(&bytes).into_owned()))
+    }
+}
+
+impl utoipa::PartialSchema for Cursor {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(Self::MAX_LENGTH))
+            .pattern(Some(Self::PATTERN))
+            .description(Some("The `next_cursor` of the previous page."))
+            .into()
+    }
+}
+
+impl ToSchema for Cursor {}
+
 /// `?limit=&cursor=` of every list.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 pub struct PageParams {
-    /// Page size, 1–500 (default 50).
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    /// Page size (default 50).
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 impl PageParams {
     pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(50)
+        self.limit.map_or(50, PageLimit::get)
     }
 
-    /// The sort key of the last item of the previous page, from the opaque cursor.
-    pub fn after_id(&self) -> Result<Option<String>, ApiError> {
-        self.cursor
-            .as_deref()
-            .map(|cursor| {
-                URL_SAFE_NO_PAD
-                    .decode(cursor)
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-                    .ok_or_else(|| {
-                        ApiError::invalid_field("cursor", "is not a cursor this API issued")
-                    })
-            })
-            .transpose()
+    /// The sort key of the last item of the previous page.
+    pub fn after_id(&self) -> Option<String> {
+        self.cursor.as_ref().map(|cursor| cursor.key().to_owned())
     }
 }
 
@@ -178,7 +224,7 @@ impl<T> Page<T> {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);
-            rows.last().map(|last| URL_SAFE_NO_PAD.encode(id_of(last)))
+            rows.last().map(|last| Cursor::after(id_of(last)))
         } else {
             None
         };

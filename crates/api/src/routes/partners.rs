@@ -16,7 +16,8 @@ use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders, Role};
 use crate::config::random_secret;
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
-use crate::routes::{Page, PageParams};
+use crate::input::{Bounded, Text};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
 
@@ -75,15 +76,34 @@ pub fn visible_partner<P>(
     partners::find_partner(connection, id)?.ok_or_else(not_found)
 }
 
-/// SET-6: a franchisee's agreed split of operating profit, company : franchisee.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Validate, ToSchema)]
+/// SET-6: a franchisee's agreed split of operating profit, company : franchisee, as given.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContractSplit {
-    #[validate(range(min = 0, max = 100, message = "must be between 0 and 100"))]
-    #[schema(example = 55, minimum = 0, maximum = 100)]
+    #[schema(example = 55)]
+    pub company: Bounded<0, 100>,
+    #[schema(example = 45)]
+    pub franchisee: Bounded<0, 100>,
+}
+
+impl ContractSplit {
+    /// The parts as the SET-6 split takes them; each is 0–100, so the casts are exact.
+    pub fn parts(self) -> (u32, u32) {
+        (self.company.get() as u32, self.franchisee.get() as u32)
+    }
+
+    /// The parts as stored; each is 0–100, so the casts are exact.
+    fn stored(self) -> (i32, i32) {
+        (self.company.get() as i32, self.franchisee.get() as i32)
+    }
+}
+
+/// SET-6: a franchisee's agreed split, as stored.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct ContractSplitView {
+    #[schema(example = 55)]
     pub company: i32,
-    #[validate(range(min = 0, max = 100, message = "must be between 0 and 100"))]
-    #[schema(example = 45, minimum = 0, maximum = 100)]
+    #[schema(example = 45)]
     pub franchisee: i32,
 }
 
@@ -93,7 +113,7 @@ pub struct PartnerView {
     pub partner_type: PartnerType,
     pub name: String,
     pub region: String,
-    pub contract_split: Option<ContractSplit>,
+    pub contract_split: Option<ContractSplitView>,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -103,7 +123,7 @@ impl From<Partner> for PartnerView {
         PartnerView {
             partner_type: type_of(&p),
             contract_split: p.split_company_part.zip(p.split_franchisee_part).map(
-                |(company, franchisee)| ContractSplit {
+                |(company, franchisee)| ContractSplitView {
                     company,
                     franchisee,
                 },
@@ -121,21 +141,12 @@ impl From<Partner> for PartnerView {
 #[serde(deny_unknown_fields)]
 pub struct CreatePartner {
     pub partner_type: PartnerType,
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "平安保险四川分公司")]
-    pub name: String,
+    pub name: Text<1, 200>,
     /// The partner's region (province), e.g. `河北` — SET-6 splits Hebei and Shanxi 60:40.
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "四川")]
-    pub region: String,
+    pub region: Text<1, 100>,
     /// Franchisees outside the fixed-split regions: the contract's split.
-    #[validate(nested)]
     pub contract_split: Option<ContractSplit>,
 }
 
@@ -154,13 +165,13 @@ async fn create_partner(
 ) -> Result<HttpResponse, ApiError> {
     if let Some(split) = request.contract_split {
         if request.partner_type != PartnerType::Franchisee {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "contract_split",
                 "only a franchisee has a profit split (SET-6)",
             ));
         }
-        if split.company + split.franchisee != 100 {
-            return Err(ApiError::invalid_field(
+        if split.company.get() + split.franchisee.get() != 100 {
+            return Err(ApiError::field_refused(
                 "contract_split",
                 "the company and franchisee parts must add up to 100",
             ));
@@ -172,8 +183,8 @@ async fn create_partner(
         partner_type: type_text(request.partner_type).to_owned(),
         name: request.name.trim().to_owned(),
         region: request.region.trim().to_owned(),
-        split_company_part: request.contract_split.map(|s| s.company),
-        split_franchisee_part: request.contract_split.map(|s| s.franchisee),
+        split_company_part: request.contract_split.map(|s| s.stored().0),
+        split_franchisee_part: request.contract_split.map(|s| s.stored().1),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -192,10 +203,8 @@ async fn create_partner(
 #[serde(deny_unknown_fields)]
 pub struct PartnerListParams {
     pub partner_type: Option<PartnerType>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Partners in registration order; a partner's own token lists itself only.
@@ -215,7 +224,7 @@ async fn list_partners(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let kind = params.partner_type.map(type_text);
     let rows = state

@@ -29,11 +29,12 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Amount, Bounded, Text};
 use crate::routes::attendance::evaluate_employees;
 use crate::routes::calendar::load_calendar;
 use crate::routes::payroll_export::{csv_export, xlsx_export};
 use crate::routes::people::hr_facts;
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
 
@@ -64,8 +65,7 @@ pub struct RunRequest {
     #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
     /// Required to correct a month whose run is approved: the next revision is computed.
-    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
-    pub correction_reason: Option<String>,
+    pub correction_reason: Option<Text<1, 2000>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -311,7 +311,7 @@ enum RunAction {
 fn run_action(newest: Option<PayrollRun>, reason: Option<String>) -> Result<RunAction, ApiError> {
     match (newest, reason) {
         (None, None) => Ok(RunAction::First),
-        (None, Some(_)) => Err(ApiError::invalid_field(
+        (None, Some(_)) => Err(ApiError::field_refused(
             "correction_reason",
             "the month has no approved run to correct",
         )),
@@ -351,7 +351,7 @@ async fn run_payroll(
     let month = request.month;
     let today = caller.actor.at.today();
     if month.last_day() >= today {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "month",
             format!(
                 "{month} is not over yet; its payroll can be run from the 1st of the next month"
@@ -369,11 +369,11 @@ async fn run_payroll(
                 month.year(),
                 month.month(),
             )
-            .ok_or_else(|| ApiError::invalid_field("month", "has no pay date"))?;
+            .ok_or_else(|| ApiError::field_refused("month", "has no pay date"))?;
             let newest = payroll_store::runs_of_month(connection, &month.to_string())?
                 .into_iter()
                 .next();
-            let action = run_action(newest, request.correction_reason)?;
+            let action = run_action(newest, request.correction_reason.map(String::from))?;
             let now = actor.at.stored();
             let (id, revision, reason, before) = match &action {
                 RunAction::First => (new_id(), 1, None, None),
@@ -438,10 +438,8 @@ pub struct RunListParams {
     /// Only the runs of this month, `YYYY-MM`.
     #[param(value_type = Option<String>, example = "2026-03")]
     pub month: Option<YearMonth>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Payroll runs in creation order, optionally of one month (HR, finance, general manager,
@@ -462,7 +460,7 @@ async fn list_runs(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let (after, limit) = (page.after_id()?, page.limit());
+    let (after, limit) = (page.after_id(), page.limit());
     let month = params.month.map(|m| m.to_string());
     let runs = state
         .read(move |connection| {
@@ -597,11 +595,9 @@ async fn approve_run(
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PayslipPageParams {
-    /// Payslips per page, 1–2000 (default 200).
-    #[validate(range(min = 1, max = 2000, message = "must be between 1 and 2000"))]
-    #[param(minimum = 1, maximum = 2000)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    /// Payslips per page (default 200).
+    pub limit: Option<Bounded<1, 2000>>,
+    pub cursor: Option<Cursor>,
 }
 
 /// A run's payslips in employee order, every line with its amount and rule.
@@ -623,8 +619,8 @@ async fn run_payslips(
         limit: None,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
-    let limit = params.limit.unwrap_or(200);
+    let after = page.after_id();
+    let limit = params.limit.map_or(200, Bounded::get);
     let page = state
         .read(move |connection| {
             let run = existing_run(connection, &id)?;
@@ -840,10 +836,9 @@ impl From<PerformanceBonus> for BonusView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BonusRequest {
-    /// PAY-2: the month's performance bonus, 0.00 or more.
-    pub amount: Money,
-    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    pub note: Option<String>,
+    /// PAY-2: the month's performance bonus.
+    pub amount: Amount<false>,
+    pub note: Option<Text<0, 2000>>,
     /// The version read; absent for the month's first entry.
     pub version: Option<i64>,
 }
@@ -929,9 +924,6 @@ async fn set_bonus(
     Json(request): Json<BonusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let EmployeeMonthPath { id, month } = path.into_inner();
-    if request.amount.is_negative() {
-        return Err(ApiError::invalid_field("amount", "must be 0.00 or more"));
-    }
     let saved = state
         .write(move |connection| {
             let employee = existing_employee(connection, &id)?;
@@ -947,8 +939,8 @@ async fn set_bonus(
             let after = PerformanceBonus {
                 employee_id: id,
                 month,
-                amount_fen: request.amount.fen(),
-                note: request.note,
+                amount_fen: request.amount.get().fen(),
+                note: request.note.map(String::from),
                 entered_by: caller.actor.subject.clone(),
                 version: before.as_ref().map_or(1, |b| b.version + 1),
                 created_at: before.as_ref().map_or(now, |b| b.created_at),

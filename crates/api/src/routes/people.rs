@@ -26,8 +26,9 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Amount, Text};
 use crate::routes::departures;
-use crate::routes::{Page, PageParams};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{ClockTime, Instant, IsoDate};
 
@@ -73,7 +74,7 @@ pub fn existing_employee(
     id: &str,
 ) -> Result<Employee, ApiError> {
     people::find_employee(connection, id)?
-        .ok_or_else(|| ApiError::invalid_field(field, format!("no employee {id}")))
+        .ok_or_else(|| ApiError::field_refused(field, format!("no employee {id}")))
 }
 
 /// CAL-3: a department's office hours with its lunch and rest breaks (local times).
@@ -103,7 +104,7 @@ impl ShiftTimes {
             (self.lunch_start.0, self.lunch_end.0),
             (self.rest_start.0, self.rest_end.0),
         )
-        .map_err(|e| ApiError::invalid_field(field, e.to_string()))
+        .map_err(|e| ApiError::field_refused(field, e.to_string()))
     }
 }
 
@@ -173,12 +174,8 @@ impl From<Department> for DepartmentView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDepartment {
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(example = "客户服务中心", min_length = 1, max_length = 100)]
-    pub name: String,
+    #[schema(example = "客户服务中心")]
+    pub name: Text<1, 100>,
     /// Defaults to the company hours of CAL-3 (09:00–17:30, lunch 12:00–12:30, rest
     /// 12:30–13:30).
     pub shift: Option<ShiftTimes>,
@@ -279,7 +276,7 @@ async fn set_manager(
         move |connection, department| {
             let manager = existing_employee(connection, "employee_id", &request.employee_id)?;
             if rank_of(&manager) == Rank::Staff {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "employee_id",
                     "a department manager must rank manager or above",
                 ));
@@ -513,7 +510,7 @@ pub fn listing_subject<P>(
         None => Some(
             people::employee_of_user(connection, &caller.claims.sub)?
                 .ok_or_else(|| {
-                    ApiError::invalid_field(
+                    ApiError::field_refused(
                         field,
                         format!("your account has no employee record; name the {field}"),
                     )
@@ -539,10 +536,10 @@ pub fn filing_employee<P>(
                 ));
             }
             people::find_employee(connection, id)?
-                .ok_or_else(|| ApiError::invalid_field("employee_id", format!("no employee {id}")))
+                .ok_or_else(|| ApiError::field_refused("employee_id", format!("no employee {id}")))
         }
         (_, Some(me)) => Ok(me),
-        (_, None) => Err(ApiError::invalid_field(
+        (_, None) => Err(ApiError::field_refused(
             "employee_id",
             "your account has no employee record; name the employee",
         )),
@@ -604,12 +601,8 @@ impl From<Employee> for EmployeeView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEmployee {
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(example = "王芳", min_length = 1, max_length = 100)]
-    pub name: String,
+    #[schema(example = "王芳")]
+    pub name: Text<1, 100>,
     pub department_id: String,
     pub rank: Rank,
     pub superior_id: Option<String>,
@@ -620,7 +613,7 @@ pub struct CreateEmployee {
     pub hired_on: IsoDate,
     /// Defaults to one month after `hired_on` (EMP-1).
     pub probation_end: Option<IsoDate>,
-    pub base_salary: Money,
+    pub base_salary: Amount<false>,
     /// Defaults to `sunday` (CAL-3: the roster works Monday–Saturday).
     pub rest_day: Option<DayOfWeek>,
 }
@@ -628,14 +621,14 @@ pub struct CreateEmployee {
 /// Checks that refer to other records: the department, the superior and the staff account.
 fn check_references(connection: &mut DbConnection, employee: &Employee) -> Result<(), ApiError> {
     if people::find_department(connection, &employee.department_id)?.is_none() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "department_id",
             format!("no department {}", employee.department_id),
         ));
     }
     if let Some(superior) = &employee.superior_id {
         if *superior == employee.id {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "superior_id",
                 "an employee cannot be their own superior",
             ));
@@ -645,7 +638,7 @@ fn check_references(connection: &mut DbConnection, employee: &Employee) -> Resul
     if let Some(user) = &employee.user_id
         && !users::exists(connection, user)?
     {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "user_id",
             format!("no staff account {user}"),
         ));
@@ -656,7 +649,7 @@ fn check_references(connection: &mut DbConnection, employee: &Employee) -> Resul
 /// Checks the dates of an employment against each other.
 fn check_employment_dates(employee: &Employee) -> Result<(), ApiError> {
     if employee.left_on.is_some() != employee.leaving_reason.is_some() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "leaving_reason",
             "is given exactly when left_on is set",
         ));
@@ -665,29 +658,22 @@ fn check_employment_dates(employee: &Employee) -> Result<(), ApiError> {
         return Ok(());
     };
     if birth_date >= hired_on {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "birth_date",
             "must be before hired_on",
         ));
     }
     if employee.probation_end.is_some_and(|end| end < hired_on) {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "probation_end",
             "must not be before hired_on",
         ));
     }
     if employee.left_on.is_some_and(|left| left < hired_on) {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "left_on",
             "must not be before hired_on",
         ));
-    }
-    Ok(())
-}
-
-fn check_salary(field: &str, salary: Money) -> Result<(), ApiError> {
-    if salary.is_negative() {
-        return Err(ApiError::invalid_field(field, "must not be negative"));
     }
     Ok(())
 }
@@ -705,7 +691,6 @@ async fn create_employee(
     caller: Authorized<PeopleAdmins>,
     Json(request): Json<CreateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
-    check_salary("base_salary", request.base_salary)?;
     let now = caller.actor.at.stored();
     let hired_on = request.hired_on.0;
     let employee = Employee {
@@ -727,7 +712,7 @@ async fn create_employee(
         )),
         left_on: None,
         leaving_reason: None,
-        base_salary_fen: request.base_salary.fen(),
+        base_salary_fen: request.base_salary.get().fen(),
         rest_day: request
             .rest_day
             .unwrap_or(DayOfWeek::Sunday)
@@ -751,11 +736,7 @@ async fn create_employee(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEmployee {
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub name: Option<String>,
+    pub name: Option<Text<1, 100>>,
     pub department_id: Option<String>,
     pub rank: Option<Rank>,
     #[serde(default, deserialize_with = "crate::wire::present")]
@@ -779,7 +760,7 @@ pub struct UpdateEmployee {
     /// CARE-4: who takes over the leaver's customers when `left_on` is first set; the
     /// leaver's superior when absent.
     pub successor_id: Option<String>,
-    pub base_salary: Option<Money>,
+    pub base_salary: Option<Amount<false>>,
     pub rest_day: Option<DayOfWeek>,
     /// The version you read.
     pub version: i64,
@@ -816,7 +797,9 @@ impl UpdateEmployee {
                 || before.leaving_reason.clone(),
                 |reason| reason.map(|r| r.name().to_owned()),
             ),
-            base_salary_fen: self.base_salary.map_or(before.base_salary_fen, Money::fen),
+            base_salary_fen: self
+                .base_salary
+                .map_or(before.base_salary_fen, |salary| salary.get().fen()),
             rest_day: self
                 .rest_day
                 .map_or_else(|| before.rest_day.clone(), |d| d.name().to_owned()),
@@ -845,9 +828,6 @@ async fn update_employee(
     id: web::Path<String>,
     Json(request): Json<UpdateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(salary) = request.base_salary {
-        check_salary("base_salary", salary)?;
-    }
     let id = id.into_inner();
     let employee = state
         .write(move |connection| {
@@ -882,10 +862,8 @@ async fn update_employee(
 #[serde(deny_unknown_fields)]
 pub struct EmployeeListParams {
     pub department_id: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Employees in creation order, optionally of one department: everyone for admin, HR and the
@@ -906,7 +884,7 @@ async fn list_employees(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let department = params.department_id;
     let rows = state

@@ -20,6 +20,7 @@ use zhidu_store::{StoreError, customers, new_id};
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
+use crate::input::{Amount, Bounded, Text};
 use crate::state::AppState;
 use crate::wire::Instant;
 
@@ -88,7 +89,7 @@ async fn get_rate(
 #[serde(deny_unknown_fields)]
 pub struct RateRequest {
     #[schema(example = "10.00")]
-    pub yuan_per_point: Money,
+    pub yuan_per_point: Amount<true>,
     /// The version read; absent for the first setting.
     pub version: Option<i64>,
 }
@@ -107,12 +108,7 @@ async fn set_rate(
     caller: Authorized<FinanceDesk>,
     Json(request): Json<RateRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.yuan_per_point.fen() <= 0 {
-        return Err(ApiError::invalid_field(
-            "yuan_per_point",
-            "must be more than 0.00",
-        ));
-    }
+    let rate = request.yuan_per_point.get();
     let actor = caller.actor;
     let saved = state
         .write(move |connection| {
@@ -124,7 +120,7 @@ async fn set_rate(
             }
             let after = Setting {
                 key: RATE_KEY.into(),
-                value: request.yuan_per_point.to_string(),
+                value: rate.to_string(),
                 version: before.as_ref().map_or(1, |s| s.version + 1),
                 updated_at: actor.at.stored(),
             };
@@ -133,7 +129,7 @@ async fn set_rate(
         })
         .await?;
     Ok(HttpResponse::Ok().json(RateView {
-        yuan_per_point: Some(request.yuan_per_point),
+        yuan_per_point: Some(rate),
         version: Some(saved.version),
     }))
 }
@@ -142,7 +138,7 @@ fn existing_customer(connection: &mut DbConnection, id: &str) -> Result<(), ApiE
     if customers::exists(connection, id)? {
         Ok(())
     } else {
-        Err(ApiError::invalid_field(
+        Err(ApiError::field_refused(
             "customer_id",
             format!("no customer {id}"),
         ))
@@ -155,8 +151,7 @@ pub struct AppOrderRequest {
     /// The app user (a customer).
     pub customer_id: String,
     /// The app order's own reference: it earns points once.
-    #[validate(length(min = 1, max = 100, message = "must be 1–100 characters"))]
-    pub reference: String,
+    pub reference: Text<1, 100>,
     pub amount: Money,
 }
 
@@ -206,7 +201,7 @@ async fn earn(
             .ok_or_else(|| ApiError::internal("an earning cannot overdraw"))?;
             Ok(EarnedView {
                 customer_id: request.customer_id,
-                reference: request.reference,
+                reference: request.reference.into_string(),
                 points_earned: earned,
                 balance: new_balance,
             })
@@ -332,15 +327,10 @@ impl From<Redemption> for RedemptionView {
 #[serde(deny_unknown_fields)]
 pub struct RedemptionRequest {
     pub customer_id: String,
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub points: i64,
+    pub points: Bounded<1, { i64::MAX }>,
     /// Where the cash goes.
-    #[validate(
-        length(min = 3, max = 100, message = "must be 3–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "user@example.com")]
-    pub alipay_account: String,
+    pub alipay_account: Text<3, 100>,
 }
 
 /// Request a cash redemption (SET-7): the points leave the balance now, exactly once; a
@@ -365,7 +355,7 @@ async fn request_redemption(
             let redemption = Redemption {
                 id: new_id(),
                 customer_id: request.customer_id,
-                points: request.points,
+                points: request.points.get(),
                 alipay_account: request.alipay_account.trim().to_owned(),
                 status: status_text(RedemptionStatus::PendingReview).into(),
                 reviewed_by: None,
@@ -529,13 +519,9 @@ async fn approve(
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {
     /// The Alipay transfer's transaction reference.
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub transaction_reference: String,
+    pub transaction_reference: Text<1, 100>,
     /// The cash transferred.
-    pub amount: Money,
+    pub amount: Amount<true>,
     pub version: i64,
 }
 
@@ -554,11 +540,8 @@ async fn transfer(
     id: web::Path<String>,
     Json(body): Json<TransferRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if body.amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
-    }
     let reference = body.transaction_reference.trim().to_owned();
-    let amount = body.amount.fen();
+    let amount = body.amount.get().fen();
     let redemption = take_step(
         &state,
         caller,

@@ -34,9 +34,10 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Amount, Items, Text};
 use crate::routes::discipline::{NewOffenseRecord, RecordFlags, open_record};
 use crate::routes::people::existing_employee;
-use crate::routes::{Page, PageParams};
+use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth, stored_utc};
 
@@ -70,14 +71,7 @@ fn utc(stored: PrimitiveDateTime) -> OffsetDateTime {
 
 fn not_in_future(field: &str, at: Instant, now: Moment) -> Result<(), ApiError> {
     if at.0 > now.instant() {
-        return Err(ApiError::invalid_field(field, "must not be in the future"));
-    }
-    Ok(())
-}
-
-fn positive_amount(amount: Money) -> Result<(), ApiError> {
-    if amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
+        return Err(ApiError::field_refused(field, "must not be in the future"));
     }
     Ok(())
 }
@@ -213,31 +207,13 @@ fn next_version(prospect: &Prospect, at: Moment) -> Prospect {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProspect {
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 200, example = "上海某某贸易有限公司")]
-    pub company_name: String,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 100)]
-    pub contact_name: String,
-    #[validate(
-        length(min = 3, max = 40, message = "must be 3–40 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 3, max_length = 40, example = "021-55550000")]
-    pub phone: String,
+    #[schema(example = "上海某某贸易有限公司")]
+    pub company_name: Text<1, 200>,
+    pub contact_name: Text<1, 100>,
+    #[schema(example = "021-55550000")]
+    pub phone: Text<3, 40>,
     /// Where the prospect came from (a fair, a referral, a directory…).
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 100)]
-    pub source: String,
+    pub source: Text<1, 100>,
 }
 
 /// Record a prospect. Its ownership starts `unclaimed`; only confirmed invitations move it
@@ -290,10 +266,8 @@ pub struct ProspectListParams {
     pub owner: Option<String>,
     /// The ownership state.
     pub status: Option<Ownership>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Prospects in the order they were recorded, by owner and ownership state.
@@ -317,7 +291,7 @@ async fn list_prospects(
     let filter = ProspectFilter {
         owner_id: params.owner,
         ownership: params.status.map(|s| s.as_str().to_owned()),
-        after_id: page.after_id()?,
+        after_id: page.after_id(),
         limit,
     };
     let rows = state
@@ -567,12 +541,7 @@ pub struct NewInvitation {
     pub confirmed_at: Instant,
     /// The agreed visit; not before the confirmation.
     pub appointment_at: Instant,
-    #[validate(
-        length(min = 1, max = 200, message = "must be 1–200 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 200)]
-    pub place: String,
+    pub place: Text<1, 200>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -611,7 +580,7 @@ async fn create_invitation(
 ) -> Result<HttpResponse, ApiError> {
     not_in_future("confirmed_at", request.confirmed_at, caller.actor.at)?;
     if request.appointment_at.0 < request.confirmed_at.0 {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "appointment_at",
             "must not be before confirmed_at",
         ));
@@ -723,10 +692,8 @@ fn duplicate_invitation_record(
 #[serde(deny_unknown_fields)]
 pub struct NewDeal {
     /// The staff claiming the deal (employee ids); two or more distinct ones contest it.
-    #[validate(length(min = 1, max = 10, message = "must name 1–10 members of staff"))]
-    #[schema(min_items = 1, max_items = 10)]
-    pub claimant_ids: Vec<String>,
-    pub amount: Money,
+    pub claimant_ids: Items<String, 1, 10>,
+    pub amount: Amount<true>,
     /// When the deal was closed; not in the future.
     pub closed_at: Instant,
 }
@@ -747,17 +714,16 @@ async fn create_deal(
     id: web::Path<String>,
     Json(request): Json<NewDeal>,
 ) -> Result<HttpResponse, ApiError> {
-    positive_amount(request.amount)?;
     not_in_future("closed_at", request.closed_at, caller.actor.at)?;
     let id = id.into_inner();
     let deal = state
         .write(move |connection| {
             existing_prospect(connection, &id)?;
-            let mut errors = Vec::new();
+            let mut unknown = Vec::new();
             let mut claimants: Vec<String> = Vec::new();
             for (index, claimant) in request.claimant_ids.iter().enumerate() {
                 if people::find_employee(connection, claimant)?.is_none() {
-                    errors.push(FieldError {
+                    unknown.push(FieldError {
                         field: format!("claimant_ids[{index}]"),
                         message: format!("no employee {claimant}"),
                     });
@@ -765,8 +731,11 @@ async fn create_deal(
                     claimants.push(claimant.clone());
                 }
             }
-            if !errors.is_empty() {
-                return Err(ApiError::validation(errors));
+            if let Some(first) = unknown.first() {
+                return Err(
+                    ApiError::field_refused(first.field.clone(), first.message.clone())
+                        .with_errors(unknown),
+                );
             }
             let contested = deal_is_contested(&claimants);
             let now = caller.actor.at.stored();
@@ -779,7 +748,7 @@ async fn create_deal(
                     claimants.first().cloned()
                 },
                 claimant_ids: claimants.join(" "),
-                amount_fen: request.amount.fen(),
+                amount_fen: request.amount.get().fen(),
                 closed_at: stored_utc(request.closed_at.0),
                 status: if contested {
                     DealStatus::Contested
@@ -833,12 +802,7 @@ pub struct DealResolution {
     /// `deal_collision_quarrel` in `pending_statement`.
     #[serde(default)]
     pub quarrel: bool,
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub note: String,
+    pub note: Text<1, 2000>,
     pub version: i64,
 }
 
@@ -876,7 +840,7 @@ async fn resolve_deal(
         },
         (None, ResolutionOutcome::Void, None) => DealSettlement::Void,
         (None, ResolutionOutcome::Void, Some(_)) => {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "owner_id",
                 "a void deal has no owner",
             ));
@@ -885,7 +849,7 @@ async fn resolve_deal(
             owner_id: owner_id.clone(),
         },
         (None, ResolutionOutcome::Agreed, None) => {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "owner_id",
                 "name the one owner the claimants agreed on",
             ));
@@ -905,7 +869,7 @@ async fn resolve_deal(
                     ));
                 }
                 Err(SettlementRefusal::NotAClaimant(owner)) => {
-                    return Err(ApiError::invalid_field(
+                    return Err(ApiError::field_refused(
                         "owner_id",
                         format!("{owner} does not claim this deal"),
                     ));
@@ -989,7 +953,7 @@ async fn resolve_deal(
 pub struct NewDeposit {
     /// Who collected it (an employee id).
     pub collector_id: String,
-    pub amount: Money,
+    pub amount: Amount<true>,
     /// Not in the future.
     pub collected_at: Instant,
 }
@@ -1010,7 +974,6 @@ async fn create_deposit(
     id: web::Path<String>,
     Json(request): Json<NewDeposit>,
 ) -> Result<HttpResponse, ApiError> {
-    positive_amount(request.amount)?;
     not_in_future("collected_at", request.collected_at, caller.actor.at)?;
     let id = id.into_inner();
     let deposit = state
@@ -1021,7 +984,7 @@ async fn create_deposit(
                 id: new_id(),
                 prospect_id: id,
                 collector_id: collector.id,
-                amount_fen: request.amount.fen(),
+                amount_fen: request.amount.get().fen(),
                 collected_at: stored_utc(request.collected_at.0),
                 recorded_by: caller.claims.sub.clone(),
                 created_at: caller.actor.at.stored(),
@@ -1128,7 +1091,7 @@ async fn assign_follow_up(
             };
             let (owner_id, other_id) =
                 follow_up_owner(&claim).map_err(|refusal| match refusal {
-                    FollowUpRefusal::NotAParty(owner) => ApiError::invalid_field(
+                    FollowUpRefusal::NotAParty(owner) => ApiError::field_refused(
                         "agreed_owner_id",
                         format!("{owner} is neither the inviter nor the closer"),
                     ),
@@ -1174,10 +1137,8 @@ pub struct NewFollowUp {
     pub result: FollowUpResult,
     /// When it happened: not before the follow-up started, not in the future.
     pub occurred_at: Instant,
-    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    #[schema(max_length = 2000)]
     #[serde(default)]
-    pub note: String,
+    pub note: Option<Text<0, 2000>>,
 }
 
 /// Record a follow-up outcome (LEAD-3). It counts to whoever owned the follow-up at that
@@ -1209,7 +1170,7 @@ async fn create_follow_up(
                 ApiError::conflict(format!("prospect {id} has no follow-up owner yet"))
             })?;
             if request.occurred_at.0 < utc(since) {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "occurred_at",
                     "must not be before the follow-up started",
                 ));
@@ -1223,7 +1184,7 @@ async fn create_follow_up(
                 owner_id,
                 result: request.result.as_str().into(),
                 occurred_at,
-                note: request.note.trim().to_owned(),
+                note: request.note.as_deref().map_or("", str::trim).to_owned(),
                 recorded_by: caller.claims.sub.clone(),
                 created_at: caller.actor.at.stored(),
             };

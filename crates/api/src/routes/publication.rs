@@ -15,6 +15,7 @@ use zhidu_store::publication::{self as store, CURRENT, ServiceInfo};
 use crate::auth::{Admins, Authorized};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Stale, Unavailable};
 use crate::extract::Json;
+use crate::input::{Items, Text};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
@@ -29,73 +30,130 @@ pub fn configure(config: &mut ServiceConfig) {
 /// How long a client or proxy may reuse the page without asking again.
 const CACHE_SECONDS: u32 = 300;
 
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// A hotline as served.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Hotline {
-    #[validate(length(min = 1, max = 100, message = "must be 1–100 characters"))]
     #[schema(example = "Service hotline")]
     pub name: String,
-    #[validate(length(min = 3, max = 30, message = "must be 3–30 characters"))]
     #[schema(example = "96766")]
     pub number: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Fee {
-    #[validate(length(min = 1, max = 200, message = "must be 1–200 characters"))]
     pub item: String,
     pub amount: Money,
     /// Per what: `month`, `installation`, …
-    #[validate(length(max = 100, message = "must be at most 100 characters"))]
-    #[serde(default)]
     pub unit: String,
-    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
-    #[serde(default)]
     pub note: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Procedure {
-    #[validate(length(min = 1, max = 200, message = "must be 1–200 characters"))]
     pub name: String,
-    #[validate(length(min = 1, max = 50, message = "must have 1–50 steps"))]
     pub steps: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Branch {
-    #[validate(length(min = 1, max = 200, message = "must be 1–200 characters"))]
     pub name: String,
-    #[validate(length(min = 1, max = 500, message = "must be 1–500 characters"))]
     pub address: String,
-    #[validate(length(min = 3, max = 30, message = "must be 3–30 characters"))]
     pub phone: String,
+}
+
+// The inputs are apart from what is served, so a page stored under earlier limits is still
+// served as it was stored.
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HotlineInput {
+    #[schema(example = "Service hotline")]
+    pub name: Text<1, 100>,
+    #[schema(example = "96766")]
+    pub number: Text<3, 30>,
+}
+
+impl From<HotlineInput> for Hotline {
+    fn from(input: HotlineInput) -> Self {
+        Hotline {
+            name: input.name.into_string(),
+            number: input.number.into_string(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeInput {
+    pub item: Text<1, 200>,
+    pub amount: Money,
+    /// Per what: `month`, `installation`, …
+    pub unit: Option<Text<0, 100>>,
+    pub note: Option<Text<0, 1000>>,
+}
+
+impl From<FeeInput> for Fee {
+    fn from(input: FeeInput) -> Self {
+        Fee {
+            item: input.item.into_string(),
+            amount: input.amount,
+            unit: input.unit.map(String::from).unwrap_or_default(),
+            note: input.note.map(String::from).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureInput {
+    pub name: Text<1, 200>,
+    pub steps: Items<String, 1, 50>,
+}
+
+impl From<ProcedureInput> for Procedure {
+    fn from(input: ProcedureInput) -> Self {
+        Procedure {
+            name: input.name.into_string(),
+            steps: input.steps.into_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BranchInput {
+    pub name: Text<1, 200>,
+    pub address: Text<1, 500>,
+    pub phone: Text<3, 30>,
+}
+
+impl From<BranchInput> for Branch {
+    fn from(input: BranchInput) -> Self {
+        Branch {
+            name: input.name.into_string(),
+            address: input.address.into_string(),
+            phone: input.phone.into_string(),
+        }
+    }
 }
 
 /// A member of staff as admin publishes them: which employee, and the job number and photo
 /// shown. The name is taken from the employee record when published.
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffInput {
     pub employee_id: String,
-    #[validate(length(min = 1, max = 30, message = "must be 1–30 characters"))]
-    pub job_number: String,
-    #[validate(length(min = 1, max = 1000, message = "must be 1–1000 characters"))]
-    pub photo_url: String,
+    pub job_number: Text<1, 30>,
+    pub photo_url: Text<1, 1000>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StarInput {
     /// One of the published staff.
     pub employee_id: String,
     pub month: YearMonth,
-    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
-    #[serde(default)]
-    pub citation: String,
+    pub citation: Option<Text<0, 1000>>,
 }
 
 /// The page as admin writes it.
@@ -104,20 +162,13 @@ pub struct StarInput {
 pub struct ServiceInfoUpdate {
     /// The version read (412 when stale); absent for the first publication.
     pub version: Option<i64>,
-    #[validate(length(min = 1, max = 100, message = "must have 1–100 entries"))]
-    pub commitments: Vec<String>,
+    pub commitments: Items<String, 1, 100>,
     /// Must list 96766 (PUB-1), and the local supervision numbers.
-    #[validate(length(min = 1, max = 50, message = "must have 1–50 entries"), nested)]
-    pub hotlines: Vec<Hotline>,
-    #[validate(length(max = 500, message = "must have at most 500 entries"), nested)]
-    pub fees: Vec<Fee>,
-    #[validate(length(max = 100, message = "must have at most 100 entries"), nested)]
-    pub procedures: Vec<Procedure>,
-    #[validate(length(max = 200, message = "must have at most 200 entries"), nested)]
-    pub branches: Vec<Branch>,
-    #[validate(length(max = 1000, message = "must have at most 1000 entries"), nested)]
-    pub staff: Vec<StaffInput>,
-    #[validate(nested)]
+    pub hotlines: Items<HotlineInput, 1, 50>,
+    pub fees: Items<FeeInput, 0, 500>,
+    pub procedures: Items<ProcedureInput, 0, 100>,
+    pub branches: Items<BranchInput, 0, 200>,
+    pub staff: Items<StaffInput, 0, 1000>,
     pub service_star: Option<StarInput>,
 }
 
@@ -256,7 +307,7 @@ async fn publish_service_info(
             request.staff.iter().map(|s| s.employee_id.as_str()),
         )
     {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "service_star.employee_id",
             "must be one of the published staff",
         ));
@@ -294,17 +345,24 @@ async fn publish_service_info(
                         job_number: shown.job_number.clone(),
                         photo_url: shown.photo_url.clone(),
                         month: input.month,
-                        citation: input.citation.trim().to_owned(),
+                        citation: input
+                            .citation
+                            .as_deref()
+                            .map_or_else(String::new, |c| c.trim().to_owned()),
                     });
                 }
                 staff.push(shown);
             }
             let page = StoredPage {
-                commitments: request.commitments,
-                hotlines: request.hotlines,
-                fees: request.fees,
-                procedures: request.procedures,
-                branches: request.branches,
+                commitments: request.commitments.into_vec(),
+                hotlines: request.hotlines.into_iter().map(Hotline::from).collect(),
+                fees: request.fees.into_iter().map(Fee::from).collect(),
+                procedures: request
+                    .procedures
+                    .into_iter()
+                    .map(Procedure::from)
+                    .collect(),
+                branches: request.branches.into_iter().map(Branch::from).collect(),
                 staff,
                 service_star: star,
             };

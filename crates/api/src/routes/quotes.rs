@@ -11,6 +11,7 @@ use zhidu_domain::tier::{PriceError, Tier, TierPolicy, tier_a_minimum_price};
 use crate::auth::{Authorized, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Unavailable};
 use crate::extract::Json;
+use crate::input::Amount;
 use crate::routes::customers::find_customer;
 use crate::routes::tiers::current_tier;
 use crate::state::AppState;
@@ -27,14 +28,13 @@ pub fn configure_per_customer(config: &mut ServiceConfig) {
 
 fn minimum_for(unit_cost: Money, policy: &TierPolicy) -> Result<Money, ApiError> {
     tier_a_minimum_price(unit_cost, policy)
-        .map_err(|e: PriceError| ApiError::invalid_field("unit_cost", e.to_string()))
+        .map_err(|e: PriceError| ApiError::field_refused("unit_cost", e.to_string()))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinimumPriceRequest {
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub unit_cost: Money,
+    pub unit_cost: Amount<false>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,9 +64,10 @@ async fn minimum_price(
     _caller: Authorized<Staff>,
     Json(request): Json<MinimumPriceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let min_price = minimum_for(request.unit_cost, &state.tier_policy)?;
+    let unit_cost = request.unit_cost.get();
+    let min_price = minimum_for(unit_cost, &state.tier_policy)?;
     Ok(HttpResponse::Ok().json(MinimumPriceResponse {
-        unit_cost: request.unit_cost,
+        unit_cost,
         min_price,
         margin_percent: margin_percent(&state.tier_policy),
     }))
@@ -75,14 +76,11 @@ async fn minimum_price(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub unit_cost: Money,
+    pub unit_cost: Amount<false>,
     /// The undiscounted price.
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub list_price: Money,
+    pub list_price: Amount<false>,
     /// The price offered.
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub price: Money,
+    pub price: Amount<false>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,7 +112,8 @@ async fn check_quote(
     Json(request): Json<QuoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let min_price = minimum_for(request.unit_cost, &state.tier_policy)?;
+    let min_price = minimum_for(request.unit_cost.get(), &state.tier_policy)?;
+    let price = request.price.get();
     let policy = state.tier_policy.clone();
     let at = caller.actor.at;
     let tier = state
@@ -126,15 +125,15 @@ async fn check_quote(
     let floor = if tier == Tier::A {
         min_price
     } else {
-        request.list_price
+        request.list_price.get()
     };
-    if request.price < floor {
+    if price < floor {
         return Err(ApiError::rule_refused(
             "TIER-5",
             format!(
                 "a tier {} customer cannot be quoted under {floor} (offered {})",
                 tier.as_str(),
-                request.price
+                price
             ),
         )
         .with("min_price", min_price)
@@ -144,7 +143,7 @@ async fn check_quote(
     Ok(HttpResponse::Ok().json(QuoteResponse {
         accepted: true,
         tier,
-        price: request.price,
+        price,
         floor,
         min_price,
     }))

@@ -20,6 +20,7 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Amount, Bounded, Text};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
@@ -52,9 +53,9 @@ pub fn configure(config: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TermsRequest {
-    pub credit_limit: Money,
-    #[validate(range(min = 0, max = 3650, message = "must be 0–3650 days"))]
-    pub credit_period_days: i32,
+    pub credit_limit: Amount<false>,
+    /// Days.
+    pub credit_period_days: Bounded<0, 3650>,
     /// The version read; absent when setting the terms for the first time.
     pub version: Option<i64>,
 }
@@ -82,12 +83,6 @@ async fn set_terms(
     id: web::Path<String>,
     Json(request): Json<TermsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.credit_limit.is_negative() {
-        return Err(ApiError::invalid_field(
-            "credit_limit",
-            "must not be negative",
-        ));
-    }
     let id = id.into_inner();
     let actor = caller.actor;
     let terms = state
@@ -103,8 +98,9 @@ async fn set_terms(
             }
             let after = CreditTerms {
                 customer_id: id,
-                credit_limit_fen: request.credit_limit.fen(),
-                credit_period_days: request.credit_period_days,
+                credit_limit_fen: request.credit_limit.get().fen(),
+                // At most 3650: an i32 holds it.
+                credit_period_days: request.credit_period_days.get() as i32,
                 version: before.as_ref().map_or(1, |t| t.version + 1),
                 updated_at: actor.at.stored(),
             };
@@ -124,23 +120,15 @@ async fn set_terms(
 #[serde(deny_unknown_fields)]
 pub struct ReceivableRequest {
     pub customer_id: String,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub contract_number: String,
-    pub amount: Money,
+    pub contract_number: Text<1, 100>,
+    pub amount: Amount<true>,
     pub invoiced_on: IsoDate,
     /// The employee handling the entry.
     pub handler_id: String,
     /// Needed when the entry takes the customer beyond its credit limit (AR-2).
     pub approver_id: Option<String>,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "快递")]
-    pub delivery_method: String,
+    pub delivery_method: Text<1, 100>,
     pub delivered_on: IsoDate,
 }
 
@@ -230,20 +218,12 @@ fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryFacts {
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub contract_number: String,
+    pub contract_number: Text<1, 100>,
     pub invoiced_on: IsoDate,
     /// The employee handling the entry.
     pub handler_id: String,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "快递")]
-    pub delivery_method: String,
+    pub delivery_method: Text<1, 100>,
     pub delivered_on: IsoDate,
 }
 
@@ -297,14 +277,12 @@ async fn record(
     caller: Authorized<FinanceDesk>,
     Json(request): Json<ReceivableRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
-    }
+    let amount = request.amount.get();
     let actor = caller.actor;
     let receivable = state
         .write(move |connection| {
             if !customers::exists(connection, &request.customer_id)? {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "customer_id",
                     format!("no customer {}", request.customer_id),
                 ));
@@ -317,7 +295,7 @@ async fn record(
             let limit = receivables::find_terms(connection, &request.customer_id)?
                 .map(|t| Money::from_fen(t.credit_limit_fen));
             if request.approver_id.is_none()
-                && needs_credit_approval(Money::from_fen(outstanding), request.amount, limit)
+                && needs_credit_approval(Money::from_fen(outstanding), amount, limit)
             {
                 return Err(ApiError::rule_refused(
                     "AR-2",
@@ -325,7 +303,7 @@ async fn record(
                         "the customer owes {} and the credit limit is {}; this entry of {} needs an approver",
                         Money::from_fen(outstanding),
                         limit.unwrap_or(Money::ZERO),
-                        request.amount
+                        amount
                     ),
                 )
                 .with_errors(vec![crate::error::FieldError {
@@ -342,7 +320,7 @@ async fn record(
                     delivery_method: request.delivery_method.clone(),
                     delivered_on: request.delivered_on,
                 },
-                request.amount,
+                amount,
                 request.approver_id.clone(),
                 actor.at,
             );
@@ -381,7 +359,7 @@ async fn get_receivable(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequest {
-    pub amount: Money,
+    pub amount: Amount<true>,
     pub paid_on: IsoDate,
     pub version: i64,
 }
@@ -400,11 +378,7 @@ pub struct NoteRequest {
     /// `collection_note` (default) or `reconciliation` (the balance confirmed with the
     /// customer).
     pub kind: Option<NoteKind>,
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub note: String,
+    pub note: Text<1, 2000>,
     pub noted_on: IsoDate,
 }
 
@@ -450,7 +424,7 @@ async fn add_event(
                     ApiError::rule_refused("AR-5", "only a written-off entry is recovered")
                 })?;
                 if amount > written_off - before.recovered_fen {
-                    return Err(ApiError::invalid_field(
+                    return Err(ApiError::field_refused(
                         "amount",
                         format!(
                             "exceeds what is still written off, {}",
@@ -470,7 +444,7 @@ async fn add_event(
                     ));
                 }
                 if amount > before.amount_fen - before.paid_fen {
-                    return Err(ApiError::invalid_field(
+                    return Err(ApiError::field_refused(
                         "amount",
                         format!(
                             "exceeds the outstanding {}",
@@ -502,14 +476,11 @@ async fn add_amount(
     caller: Authorized<FinanceDesk>,
     id: String,
     version: i64,
-    (kind, amount, on): (&'static str, Money, time::Date),
+    (kind, amount, on): (&'static str, Amount<true>, time::Date),
 ) -> Result<ReceivableView, ApiError> {
-    if amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
-    }
     let input = EventInput {
         kind,
-        amount: Some(amount),
+        amount: Some(amount.get()),
         note: None,
         occurred_on: on,
     };
@@ -645,25 +616,42 @@ pub struct AgingParams {
     pub as_of: Option<IsoDate>,
     /// The buckets' upper bounds in days, ascending, e.g. `30,90,180` (the policy's default):
     /// buckets 0–30, 31–90, 91–180 and over 180.
-    #[param(example = "30,90,180")]
+    #[param(
+        example = "30,90,180",
+        pattern = r"^ *0*[1-9][0-9]{0,8} *(, *0*[1-9][0-9]{0,8} *){0,11}$"
+    )]
     pub buckets: Option<String>,
 }
 
-/// Upper bounds in days from `30,90,180`: ascending, positive, at most 12 of them.
+/// Upper bounds in days from `30,90,180`: what the parameter's pattern admits (1–12 numbers
+/// above 0 of up to 9 significant digits, spaces around them), then ascending.
 fn bucket_bounds(text: &str) -> Result<Vec<u32>, ApiError> {
-    let invalid = || {
+    let shapeless = || {
         ApiError::invalid_field(
             "buckets",
-            "must be 1–12 ascending whole numbers of days separated by commas, e.g. 30,90,180",
+            "must be 1–12 whole numbers of days above 0 separated by commas, e.g. 30,90,180",
         )
     };
     let bounds = text
         .split(',')
-        .map(|part| part.trim().parse::<u32>().map_err(|_| invalid()))
+        .map(|part| {
+            let digits = part.trim_matches(' ');
+            let significant = digits.trim_start_matches('0');
+            if digits.bytes().all(|b| b.is_ascii_digit()) && (1..=9).contains(&significant.len()) {
+                significant.parse::<u32>().map_err(|_| shapeless())
+            } else {
+                Err(shapeless())
+            }
+        })
         .collect::<Result<Vec<u32>, ApiError>>()?;
-    let ascending = bounds.windows(2).all(|pair| pair[0] < pair[1]);
-    if bounds.is_empty() || bounds.len() > 12 || bounds[0] == 0 || !ascending {
-        return Err(invalid());
+    if bounds.len() > 12 {
+        return Err(shapeless());
+    }
+    if !bounds.windows(2).all(|pair| pair[0] < pair[1]) {
+        return Err(ApiError::field_refused(
+            "buckets",
+            "must ascend, e.g. 30,90,180",
+        ));
     }
     Ok(bounds)
 }
@@ -765,21 +753,9 @@ async fn aging(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BadDebtReport {
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reason: String,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub responsible_department: String,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub responsible_person: String,
+    pub reason: Text<1, 2000>,
+    pub responsible_department: Text<1, 100>,
+    pub responsible_person: Text<1, 100>,
     pub version: i64,
 }
 
@@ -912,7 +888,7 @@ async fn decide_bad_debt(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryRequest {
-    pub amount: Money,
+    pub amount: Amount<true>,
     pub recovered_on: IsoDate,
     pub version: i64,
 }

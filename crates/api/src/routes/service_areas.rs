@@ -20,6 +20,7 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Bounded, Text};
 use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
@@ -67,22 +68,16 @@ impl From<ServiceArea> for ServiceAreaView {
     }
 }
 
+/// How many households an area serves.
+type Households = Bounded<0, 100_000_000>;
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateServiceArea {
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "长安区建设北大街片区")]
-    pub name: String,
+    pub name: Text<1, 100>,
     pub area_type: AreaType,
-    #[validate(range(
-        min = 0,
-        max = 100_000_000,
-        message = "must be between 0 and 100000000"
-    ))]
-    pub households: i64,
+    pub households: Households,
     /// The one maintainer responsible for the area (an employee).
     pub maintainer_id: String,
 }
@@ -105,7 +100,7 @@ async fn create_area(
         id: new_id(),
         name: request.name.trim().to_owned(),
         area_type: request.area_type.as_str().into(),
-        households: request.households,
+        households: request.households.get(),
         maintainer_id: request.maintainer_id,
         version: 1,
         created_at: now,
@@ -144,18 +139,9 @@ async fn list_areas(
 #[serde(deny_unknown_fields)]
 pub struct UpdateServiceArea {
     pub version: i64,
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub name: Option<String>,
+    pub name: Option<Text<1, 100>>,
     pub area_type: Option<AreaType>,
-    #[validate(range(
-        min = 0,
-        max = 100_000_000,
-        message = "must be between 0 and 100000000"
-    ))]
-    pub households: Option<i64>,
+    pub households: Option<Households>,
     pub maintainer_id: Option<String>,
 }
 
@@ -196,7 +182,9 @@ async fn update_area(
                 area_type: request
                     .area_type
                     .map_or(before.area_type.clone(), |a| a.as_str().into()),
-                households: request.households.unwrap_or(before.households),
+                households: request
+                    .households
+                    .map_or(before.households, Households::get),
                 maintainer_id: request
                     .maintainer_id
                     .unwrap_or(before.maintainer_id.clone()),
@@ -274,7 +262,7 @@ async fn maintainer_loads(
 #[serde(deny_unknown_fields)]
 pub struct KpiParams {
     /// The month, `YYYY-MM`.
-    #[param(value_type = String, example = "2026-10")]
+    #[param(example = "2026-10")]
     pub month: YearMonth,
 }
 

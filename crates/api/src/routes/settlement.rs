@@ -22,7 +22,8 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::routes::partners::{partner_scope, type_of};
+use crate::input::{Amount, Text};
+use crate::routes::partners::{ContractSplit, partner_scope, type_of};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
@@ -98,17 +99,12 @@ async fn periods(
 #[serde(deny_unknown_fields)]
 pub struct SplitPreviewRequest {
     /// The franchisee's region (province), e.g. `河北`.
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
     #[schema(example = "河北")]
-    pub region: String,
+    pub region: Text<1, 100>,
     #[schema(example = "123456.78")]
     pub operating_profit: Money,
     /// The contract's split, for regions without a fixed one.
-    #[validate(nested)]
-    pub contract_split: Option<crate::routes::partners::ContractSplit>,
+    pub contract_split: Option<ContractSplit>,
 }
 
 /// SET-6 preview: the company's and the franchisee's shares of a month's operating profit
@@ -126,12 +122,10 @@ async fn split_preview(
     _caller: Authorized<FinanceDesk>,
     Json(request): Json<SplitPreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let contract = request
-        .contract_split
-        .map(|s| (s.company.unsigned_abs(), s.franchisee.unsigned_abs()));
+    let contract = request.contract_split.map(ContractSplit::parts);
     let split = franchise_split(
         &state.settlement_policy,
-        &request.region,
+        request.region.as_str(),
         contract,
         request.operating_profit,
     )
@@ -141,17 +135,14 @@ async fn split_preview(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SettlementPaymentRequest)]
 pub struct PaymentRequest {
     /// The due date of the period this pays (SET-2, SET-3).
     pub due_on: IsoDate,
-    pub amount: Money,
+    pub amount: Amount<true>,
     pub received_on: IsoDate,
     /// The bank transaction's reference.
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub reference: String,
+    pub reference: Text<1, 100>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -180,9 +171,6 @@ async fn record_payment(
     id: web::Path<String>,
     Json(request): Json<PaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.amount.fen() <= 0 {
-        return Err(ApiError::invalid_field("amount", "must be more than 0.00"));
-    }
     let id = id.into_inner();
     let policy = state.settlement_policy.clone();
     let actor = caller.actor;
@@ -194,7 +182,7 @@ async fn record_payment(
             let period = period_containing(&policy, type_of(&partner), due_on)
                 .filter(|period| period.due_on == due_on)
                 .ok_or_else(|| {
-                    ApiError::invalid_field(
+                    ApiError::field_refused(
                         "due_on",
                         format!(
                             "{due_on} is not a due date of a {} (SET-2, SET-3)",
@@ -206,7 +194,7 @@ async fn record_payment(
                 id: new_id(),
                 partner_id: partner.id,
                 due_on,
-                amount_fen: request.amount.fen(),
+                amount_fen: request.amount.get().fen(),
                 received_on: request.received_on.0,
                 reference: request.reference.trim().to_owned(),
                 created_at: actor.at.stored(),
@@ -235,6 +223,7 @@ pub struct OverdueParams {
 
 /// SET-4's follow-up of a late period.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SettlementFollowUpView)]
 pub struct FollowUpView {
     pub partner_id: String,
     pub due_on: IsoDate,
@@ -350,12 +339,9 @@ pub struct FollowUpRequest {
     /// Finance acknowledges the notice (stamped now).
     pub finance_notified: Option<bool>,
     /// Marketing's contact with the partner: who, when, how.
-    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
-    pub marketing_contact: Option<String>,
-    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
-    pub partner_reason: Option<String>,
-    #[validate(length(min = 1, max = 2000, message = "must be 1–2000 characters"))]
-    pub decision: Option<String>,
+    pub marketing_contact: Option<Text<1, 2000>>,
+    pub partner_reason: Option<Text<1, 2000>>,
+    pub decision: Option<Text<1, 2000>>,
     /// The version read; absent when creating the follow-up.
     pub version: Option<i64>,
 }
@@ -366,7 +352,7 @@ pub struct FollowUpRequest {
     tag = "settlement",
     params(
         ("partner_id" = String, Path, description = "Partner id"),
-        ("due_on" = String, Path, description = "The period's due date, YYYY-MM-DD")
+        ("due_on" = IsoDate, Path, description = "The period's due date, YYYY-MM-DD")
     ),
     request_body = FollowUpRequest,
     responses((status = 200, body = FollowUpView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
@@ -433,9 +419,15 @@ async fn follow_up(
                     Some(false) => None,
                     None => base.finance_notified_at,
                 },
-                marketing_contact: request.marketing_contact.or(base.marketing_contact.clone()),
-                partner_reason: request.partner_reason.or(base.partner_reason.clone()),
-                decision: request.decision.or(base.decision.clone()),
+                marketing_contact: request
+                    .marketing_contact
+                    .map(String::from)
+                    .or(base.marketing_contact.clone()),
+                partner_reason: request
+                    .partner_reason
+                    .map(String::from)
+                    .or(base.partner_reason.clone()),
+                decision: request.decision.map(String::from).or(base.decision.clone()),
                 version: base.version + 1,
                 updated_at: now,
                 ..base
@@ -514,7 +506,7 @@ async fn settle_franchise_month(
             let partner = partners::find_partner(connection, &request.partner_id)?
                 .filter(|p| type_of(p) == PartnerType::Franchisee)
                 .ok_or_else(|| {
-                    ApiError::invalid_field(
+                    ApiError::field_refused(
                         "partner_id",
                         format!("no franchisee {}", request.partner_id),
                     )

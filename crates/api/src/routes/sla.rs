@@ -131,7 +131,7 @@ async fn preview_deadline(
     let area_type = match (request.kind, request.area_type) {
         (_, Some(area_type)) => area_type,
         (WorkOrderKind::Installation, None) => {
-            return Err(ApiError::invalid_field(
+            return Err(ApiError::field_refused(
                 "area_type",
                 "is required for an installation: urban and rural targets differ",
             ));
@@ -147,7 +147,7 @@ async fn preview_deadline(
         &calendar,
         &state.sla_policy,
     )
-    .map_err(|e| ApiError::invalid_field("started_at", e.to_string()))?;
+    .map_err(|e| ApiError::field_refused("started_at", e.to_string()))?;
     Ok(HttpResponse::Ok().json(DeadlinePreview {
         kind: request.kind,
         started_at: request.started_at,

@@ -26,8 +26,9 @@ use crate::error::{
 };
 use crate::extract::{Json, JsonWithBytes, Query};
 use crate::idempotency;
-use crate::routes::PageParams;
+use crate::input::{Bounded, Items, Text};
 use crate::routes::partners::partner_scope;
+use crate::routes::{Cursor, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
@@ -55,16 +56,19 @@ const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// Every bad row of a bulk body is named, up to this many.
 const MAX_REPORTED_ERRORS: usize = 100;
 
-/// One line of a bulk body, checked row by row so that every bad row is named by its index.
+/// A line's reference: what the schema states and what each row is checked against.
+type Reference = Text<1, 100>;
+
+/// One line of a bulk body, checked row by row so that every bad row is named by its index:
+/// its fields are read as text, and their schemas are those of the types they are checked as.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkLine {
-    #[schema(example = "PA-2026-000123")]
+    #[schema(value_type = Reference, example = "PA-2026-000123")]
     pub reference: String,
-    /// A decimal string, `"1234.56"`.
-    #[schema(example = "1234.56")]
+    #[schema(value_type = Money, example = "1234.56")]
     pub amount: String,
-    #[schema(format = Date, example = "2026-03-05")]
+    #[schema(value_type = IsoDate, example = "2026-03-05")]
     pub occurred_on: String,
 }
 
@@ -75,69 +79,80 @@ struct Line {
     occurred_on: Date,
 }
 
+/// Row `index` of `field` as its schema states it, or the field of it that breaks the schema.
+fn parse_line(field: &str, index: usize, row: BulkLine) -> Result<Line, FieldError> {
+    let error = |name: &str, message: String| FieldError {
+        field: format!("{field}[{index}].{name}"),
+        message,
+    };
+    Reference::check(&row.reference).map_err(|message| error("reference", message))?;
+    let amount = row
+        .amount
+        .parse::<Money>()
+        .map_err(|e| error("amount", e.to_string()))?;
+    let occurred_on = IsoDate::parse(&row.occurred_on)
+        .map_err(|message| error("occurred_on", message))?
+        .0;
+    Ok(Line {
+        reference: row.reference.trim().to_owned(),
+        amount,
+        occurred_on,
+    })
+}
+
 /// Parses every row; names each bad one (`lines[3].amount`), a reference given twice, and a
-/// date outside `month` when one is given.
+/// date outside `month` when one is given. The answer is a validation problem when any row
+/// breaks the schema, and otherwise a refusal of the rows that contradict one another or the
+/// month.
 fn parse_lines(
     field: &str,
     rows: Vec<BulkLine>,
     month: Option<YearMonth>,
 ) -> Result<Vec<Line>, ApiError> {
     let mut errors = Vec::new();
+    let mut breaks_schema = false;
     let mut lines = Vec::with_capacity(rows.len());
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(rows.len());
     for (index, row) in rows.into_iter().enumerate() {
-        let mut error = |name: &str, message: String| {
+        let line = match parse_line(field, index, row) {
+            Ok(line) => line,
+            Err(error) => {
+                breaks_schema = true;
+                errors.push(error);
+                continue;
+            }
+        };
+        let mut refuse = |name: &str, message: String| {
             errors.push(FieldError {
                 field: format!("{field}[{index}].{name}"),
                 message,
             })
         };
-        let reference = row.reference.trim().to_owned();
-        if reference.is_empty() || reference.chars().count() > 100 {
-            error("reference", "must be 1–100 characters".into());
-            continue;
-        }
-        if let Some(first) = seen.insert(reference.clone(), index) {
-            error(
+        if let Some(first) = seen.insert(line.reference.clone(), index) {
+            refuse(
                 "reference",
                 format!("repeats the reference of {field}[{first}]"),
             );
             continue;
         }
-        let amount = match row.amount.parse::<Money>() {
-            Ok(amount) => amount,
-            Err(e) => {
-                error("amount", e.to_string());
-                continue;
-            }
-        };
-        let occurred_on = match IsoDate::parse(&row.occurred_on) {
-            Ok(date) => date.0,
-            Err(message) => {
-                error("occurred_on", message);
-                continue;
-            }
-        };
         if let Some(month) = month
-            && YearMonth::containing(occurred_on) != month
+            && YearMonth::containing(line.occurred_on) != month
         {
-            error(
+            refuse(
                 "occurred_on",
                 format!("lies outside the statement's month {month}"),
             );
             continue;
         }
-        lines.push(Line {
-            reference,
-            amount,
-            occurred_on,
-        });
+        lines.push(line);
     }
-    if errors.is_empty() {
-        Ok(lines)
-    } else {
-        errors.truncate(MAX_REPORTED_ERRORS);
-        Err(ApiError::validation(errors))
+    errors.truncate(MAX_REPORTED_ERRORS);
+    match errors.first() {
+        None => Ok(lines),
+        Some(_) if breaks_schema => Err(ApiError::validation(errors)),
+        Some(first) => Err(
+            ApiError::field_refused(first.field.clone(), first.message.clone()).with_errors(errors),
+        ),
     }
 }
 
@@ -145,9 +160,8 @@ fn parse_lines(
 #[serde(deny_unknown_fields)]
 pub struct OrderRequest {
     pub partner_id: String,
-    #[validate(length(min = 1, max = 100, message = "must be 1–100 characters"))]
     #[schema(example = "PA-2026-000123")]
-    pub reference: String,
+    pub reference: Reference,
     pub amount: Money,
     pub occurred_on: IsoDate,
 }
@@ -169,7 +183,7 @@ fn store_orders(
     lines: Vec<Line>,
 ) -> Result<Vec<PartnerOrder>, ApiError> {
     if partners::find_partner(connection, partner_id)?.is_none() {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "partner_id",
             format!("no partner {partner_id}"),
         ));
@@ -235,13 +249,7 @@ async fn record_order(
 #[serde(deny_unknown_fields)]
 pub struct OrderBatch {
     pub partner_id: String,
-    #[validate(length(
-        min = 1,
-        max = 100000,
-        message = "must hold between 1 and 100000 orders"
-    ))]
-    #[schema(min_items = 1, max_items = 100000)]
-    pub orders: Vec<BulkLine>,
+    pub orders: Items<BulkLine, 1, { MAX_LINES }>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -264,7 +272,7 @@ async fn record_orders(
     caller: Authorized<FinanceDesk>,
     Json(request): Json<OrderBatch, BULK_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
-    let lines = parse_lines("orders", request.orders, None)?;
+    let lines = parse_lines("orders", request.orders.into_vec(), None)?;
     let actor = caller.actor;
     let stored = state
         .write(move |connection| store_orders(connection, &actor, &request.partner_id, lines))
@@ -281,13 +289,7 @@ async fn record_orders(
 pub struct StatementRequest {
     #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
-    #[validate(length(
-        min = 1,
-        max = 100000,
-        message = "must hold between 1 and 100000 lines"
-    ))]
-    #[schema(min_items = 1, max_items = 100000)]
-    pub lines: Vec<BulkLine>,
+    pub lines: Items<BulkLine, 1, { MAX_LINES }>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -344,7 +346,7 @@ async fn submit_statement(
     let key = idempotency::required_key(&request)?;
     let fingerprint = idempotency::fingerprint(&body.bytes);
     let month = body.value.month;
-    let lines = parse_lines("lines", body.value.lines, Some(month))?;
+    let lines = parse_lines("lines", body.value.lines.into_vec(), Some(month))?;
     let scope = format!(
         "partner:{}",
         caller.claims.partner_id.clone().unwrap_or_default()
@@ -462,10 +464,9 @@ pub struct ReconciliationParams {
     pub status: Option<LineStatus>,
     /// `csv`: every line (after the filter) as a CSV file instead of a page.
     pub format: Option<ExportFormat>,
-    #[validate(range(min = 1, max = 1000, message = "must be between 1 and 1000"))]
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    /// Lines per page (default 100).
+    pub limit: Option<Bounded<1, 1000>>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -550,9 +551,9 @@ async fn reconcile(
         limit: None,
         cursor: params.cursor,
     };
-    let after = page.after_id()?;
+    let after = page.after_id();
     let csv = params.format == Some(ExportFormat::Csv);
-    let limit = params.limit.unwrap_or(100);
+    let limit = params.limit.map_or(100, Bounded::get);
     let status = params.status.map(LineStatus::text);
     let (statement, totals, lines) = state
         .read(move |connection| {
@@ -621,11 +622,7 @@ fn csv_of(lines: &[ReconciledLine]) -> String {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
-    #[validate(
-        length(min = 1, max = 2000, message = "must be 1–2000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub body: String,
+    pub body: Text<1, 2000>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

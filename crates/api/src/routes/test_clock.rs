@@ -58,7 +58,7 @@ fn test_clock_only(state: &AppState) -> Result<(), ApiError> {
 }
 
 fn refused(error: ClockError) -> ApiError {
-    ApiError::invalid_field("now", error.to_string())
+    ApiError::field_refused("now", error.to_string())
 }
 
 /// The server's now (admin; only with `--test-clock`, else 404).

@@ -18,12 +18,12 @@ use zhidu_store::new_id;
 use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
 
 use crate::auth::{Authorized, FinanceDesk, Managers, Staff};
-use crate::checks::quarter_param;
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
+use crate::input::{Amount, Bounded, Text};
 use crate::routes::customers::{find_customer, flags_from_text};
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::wire::{Instant, QuarterParam};
 
 /// Under `/tiers`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -70,16 +70,12 @@ fn reason_views(evaluation: &TierEvaluation) -> Vec<ReasonView> {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateTierRequest {
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub quarterly_revenue: Money,
-    #[validate(custom(function = "crate::checks::not_negative"))]
-    pub quarterly_payments: Money,
-    #[serde(default)]
-    #[schema(example = 1)]
-    pub referrals: u32,
-    #[serde(default)]
-    #[schema(example = 2)]
-    pub tenure_years: u32,
+    pub quarterly_revenue: Amount<false>,
+    pub quarterly_payments: Amount<false>,
+    /// Customers referred this quarter (0 when absent).
+    pub referrals: Option<Bounded<0, 1_000_000>>,
+    /// Whole years since the first contract (0 when absent).
+    pub tenure_years: Option<Bounded<0, 1_000>>,
     #[serde(default)]
     pub flags: Vec<TierFlag>,
 }
@@ -89,6 +85,11 @@ pub struct EvaluateTierResponse {
     pub tier: Tier,
     /// Every criterion that matched (TIER-4), tier A's first.
     pub reasons: Vec<ReasonView>,
+}
+
+/// A bounded count as the domain counts, 0 when absent; the bounds fit a `u32`.
+fn count<const MAX: i64>(given: Option<Bounded<0, MAX>>) -> u32 {
+    given.map_or(0, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
 }
 
 /// Preview a tier from metrics (TIER-1..4); nothing is stored.
@@ -105,10 +106,10 @@ async fn evaluate(
     Json(request): Json<EvaluateTierRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let metrics = TierMetrics {
-        quarterly_revenue: request.quarterly_revenue,
-        quarterly_payments: request.quarterly_payments,
-        referrals: request.referrals,
-        tenure_years: request.tenure_years,
+        quarterly_revenue: request.quarterly_revenue.get(),
+        quarterly_payments: request.quarterly_payments.get(),
+        referrals: count(request.referrals),
+        tenure_years: count(request.tenure_years),
         flags: request.flags.into_iter().collect(),
     };
     let evaluation = evaluate_tier(&metrics, &state.tier_policy);
@@ -121,8 +122,7 @@ async fn evaluate(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseQuarterRequest {
-    #[schema(value_type = String, example = "2026Q3")]
-    pub quarter: Quarter,
+    pub quarter: QuarterParam,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -251,7 +251,7 @@ async fn close_quarter(
     caller: Authorized<FinanceDesk>,
     Json(request): Json<CloseQuarterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let quarter = request.quarter;
+    let QuarterParam(quarter) = request.quarter;
     let today = caller.actor.at.today();
     if quarter.last_day() >= today {
         return Err(ApiError::rule_refused(
@@ -296,7 +296,7 @@ async fn close_quarter(
 #[utoipa::path(
     operation_id = "get_tier_run",
     tag = "tiers",
-    params(("quarter" = String, Path, description = "Quarter, e.g. 2026Q3")),
+    params(("quarter" = QuarterParam, Path, description = "Quarter, e.g. 2026Q3")),
     responses((status = 200, body = TierRunView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
 )]
@@ -304,9 +304,9 @@ async fn close_quarter(
 async fn get_run(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
-    quarter: web::Path<String>,
+    quarter: web::Path<QuarterParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let quarter = quarter_param(&quarter)?.to_string();
+    let quarter = quarter.into_inner().0.to_string();
     let run = state
         .read(move |connection| {
             tiers::find_run(connection, &quarter)?
@@ -452,8 +452,7 @@ pub fn current_tier(
 #[serde(deny_unknown_fields)]
 pub struct TierParams {
     /// The quarter, e.g. 2026Q3; by default the customer's latest closed quarter.
-    #[param(value_type = Option<String>, example = "2026Q3")]
-    pub quarter: Option<Quarter>,
+    pub quarter: Option<QuarterParam>,
 }
 
 /// A customer's tier with its reasons and whether it is overridden.
@@ -478,7 +477,7 @@ async fn customer_tier(
             let customer = find_customer(connection, &id)?;
             let quarter = params
                 .quarter
-                .unwrap_or_else(|| current_quarter_of(&customer, at));
+                .map_or_else(|| current_quarter_of(&customer, at), |q| q.0);
             tier_for(connection, &customer, quarter, &policy, at)
         })
         .await?;
@@ -490,9 +489,7 @@ async fn customer_tier(
 pub struct TierOverrideRequest {
     pub tier: Tier,
     /// Why; kept in the audit trail.
-    #[validate(length(min = 5, max = 1000, message = "give a reason of 5–1000 characters"))]
-    #[schema(min_length = 5, max_length = 1000)]
-    pub reason: String,
+    pub reason: Text<5, 1000>,
 }
 
 /// Override the customer's current tier until the next quarter close (manager, TIER-4).

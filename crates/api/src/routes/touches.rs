@@ -18,7 +18,8 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::input::Text;
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, local_midnight_utc, stored_utc};
 
@@ -57,26 +58,13 @@ pub struct NewTouch {
     pub customer_id: String,
     pub channel: Channel,
     /// What kind of touch: holiday greeting, notice, news, …
-    #[validate(
-        length(min = 1, max = 100, message = "must be 1–100 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 100, example = "holiday_greeting")]
-    pub template: String,
+    #[schema(example = "holiday_greeting")]
+    pub template: Text<1, 100>,
     /// Required for an email, not allowed for an SMS.
-    #[validate(length(min = 1, max = 200, message = "must be 1–200 characters"))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub subject: Option<String>,
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 4000)]
-    pub body: String,
+    pub subject: Option<Text<1, 200>>,
+    pub body: Text<1, 4000>,
     /// The phone number or email address; an SMS defaults to the customer's phone.
-    #[validate(length(min = 3, max = 200, message = "must be 3–200 characters"))]
-    #[schema(min_length = 3, max_length = 200)]
-    pub recipient: Option<String>,
+    pub recipient: Option<Text<3, 200>>,
     /// When the touch was already sent elsewhere: it is only recorded. Without it the message
     /// is queued in the outbox and counts as a touch once sent.
     pub sent_at: Option<Instant>,
@@ -166,7 +154,7 @@ pub fn existing_customer(
     id: &str,
 ) -> Result<Customer, ApiError> {
     customers::find(connection, id).map_err(|e| match e {
-        StoreError::NotFound => ApiError::invalid_field(field, format!("no customer {id}")),
+        StoreError::NotFound => ApiError::field_refused(field, format!("no customer {id}")),
         other => other.into(),
     })
 }
@@ -177,18 +165,18 @@ fn addressed(request: &NewTouch, customer_phone: &str) -> Result<String, ApiErro
     match request.channel {
         Channel::Email => {
             if request.subject.is_none() {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "subject",
                     "an email needs a subject",
                 ));
             }
             match request.recipient.as_deref().map(str::trim) {
                 Some(address) if address.contains('@') => Ok(address.to_owned()),
-                Some(_) => Err(ApiError::invalid_field(
+                Some(_) => Err(ApiError::field_refused(
                     "recipient",
                     "must be an email address",
                 )),
-                None => Err(ApiError::invalid_field(
+                None => Err(ApiError::field_refused(
                     "recipient",
                     "an email needs the customer's address",
                 )),
@@ -196,7 +184,7 @@ fn addressed(request: &NewTouch, customer_phone: &str) -> Result<String, ApiErro
         }
         Channel::Sms => {
             if request.subject.is_some() {
-                return Err(ApiError::invalid_field("subject", "an SMS has no subject"));
+                return Err(ApiError::field_refused("subject", "an SMS has no subject"));
             }
             let phone = request
                 .recipient
@@ -204,7 +192,7 @@ fn addressed(request: &NewTouch, customer_phone: &str) -> Result<String, ApiErro
                 .unwrap_or(customer_phone)
                 .trim();
             if phone.is_empty() {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "recipient",
                     "the customer has no phone on file; give the number",
                 ));
@@ -213,7 +201,7 @@ fn addressed(request: &NewTouch, customer_phone: &str) -> Result<String, ApiErro
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
             {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "recipient",
                     "must be a phone number",
                 ));
@@ -241,7 +229,7 @@ async fn record_touch(
         .sent_at
         .is_some_and(|sent_at| sent_at.0 > caller.actor.at.instant())
     {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "sent_at",
             "must not be in the future",
         ));
@@ -255,8 +243,8 @@ async fn record_touch(
                 id: new_id(),
                 channel: request.channel.as_str().into(),
                 recipient: recipient.clone(),
-                subject: request.subject.clone(),
-                body: request.body.clone(),
+                subject: request.subject.clone().map(String::from),
+                body: request.body.as_str().to_owned(),
                 status: "pending".into(),
                 attempts: 0,
                 last_error: None,
@@ -272,8 +260,8 @@ async fn record_touch(
                 channel: request.channel.as_str().into(),
                 template: request.template.trim().to_owned(),
                 recipient,
-                subject: request.subject,
-                body: request.body,
+                subject: request.subject.map(String::from),
+                body: request.body.into_string(),
                 sent_at: request.sent_at.map(|at| stored_utc(at.0)),
                 outbox_id: message.as_ref().map(|m| m.id.clone()),
                 recorded_by: caller.claims.sub.clone(),
@@ -317,10 +305,8 @@ pub struct OverdueParams {
     /// The day judged, `YYYY-MM-DD`.
     #[param(value_type = String, format = Date, example = "2026-11-30")]
     pub as_of: IsoDate,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -353,7 +339,7 @@ async fn overdue_customers(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after_id = page.after_id()?;
+    let after_id = page.after_id();
     let limit = page.limit();
     let as_of = params.as_of.0;
     let policy = state.touch_policy.clone();
@@ -406,10 +392,8 @@ impl OutboxStatus {
 #[serde(deny_unknown_fields)]
 pub struct OutboxListParams {
     pub status: Option<OutboxStatus>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// The outbox in the order messages were queued (admin): nothing is ever deleted.
@@ -429,7 +413,7 @@ async fn list_outbox(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after_id = page.after_id()?;
+    let after_id = page.after_id();
     let limit = page.limit();
     let rows = state
         .read(move |connection| {

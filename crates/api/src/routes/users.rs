@@ -1,10 +1,12 @@
 //! Staff accounts: created by an admin with their roles.
 
+use std::sync::LazyLock;
+
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 use zhidu_store::clock::Moment;
 use zhidu_store::new_id;
 use zhidu_store::users::{self, User};
@@ -12,8 +14,9 @@ use zhidu_store::users::{self, User};
 use crate::auth::{self, Admins, Authorized, Role, Staff, roles_from_text, roles_to_text};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Unavailable};
 use crate::extract::Json;
+use crate::input::{Items, Text};
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::wire::{Instant, Shape};
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -22,62 +25,50 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_user);
 }
 
-const MIN_PASSWORD_CHARS: usize = 12;
+/// A password as an account accepts it, wherever it is given.
+pub type Password = Text<12, 256>;
 
 pub fn check_password_strength(password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"));
-    }
-    if password.chars().count() > 256 {
-        return Err("must be at most 256 characters".into());
-    }
-    Ok(())
+    Password::check(password)
 }
 
-fn validate_password(password: &str) -> Result<(), ValidationError> {
-    check_password_strength(password)
-        .map_err(|message| ValidationError::new("password").with_message(message.into()))
-}
+/// A sign-in name: 3–64 of a–z, 0–9, `.`, `_` and `-`, checked and stated by one pattern.
+#[derive(Debug, Clone)]
+pub struct Username(String);
 
-fn validate_username(username: &str) -> Result<(), ValidationError> {
-    let ok = (3..=64).contains(&username.len())
-        && username.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new("username")
-            .with_message("must be 3–64 characters of a–z, 0–9, '.', '_' or '-'".into()))
+static USERNAME_SHAPE: LazyLock<Shape> =
+    LazyLock::new(|| Shape::new("^[a-z0-9._-]{3,64}$".to_owned()));
+
+impl<'de> Deserialize<'de> for Username {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if USERNAME_SHAPE.admits(&text) {
+            Ok(Username(text))
+        } else {
+            Err(serde::de::Error::custom(
+                "must be 3–64 characters of a–z, 0–9, '.', '_' or '-'",
+            ))
+        }
     }
 }
 
-fn validate_staff_roles(roles: &[Role]) -> Result<(), ValidationError> {
-    if roles.is_empty() {
-        return Err(ValidationError::new("roles").with_message("give at least one role".into()));
+impl utoipa::PartialSchema for Username {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        USERNAME_SHAPE.schema(None, "li.na")
     }
-    if roles.contains(&Role::Partner) {
-        return Err(ValidationError::new("roles")
-            .with_message("partner is not a staff role; partners get credentials instead".into()));
-    }
-    Ok(())
 }
+
+impl ToSchema for Username {}
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
-    #[validate(custom(function = "validate_username"))]
-    #[schema(example = "li.na", pattern = "^[a-z0-9._-]{3,64}$")]
-    pub username: String,
-    #[validate(length(min = 1, max = 100, message = "must be 1–100 characters"))]
-    #[schema(example = "李娜", min_length = 1, max_length = 100)]
-    pub display_name: String,
-    #[validate(custom(function = "validate_password"))]
-    #[schema(min_length = 12, max_length = 256)]
-    pub password: String,
-    #[validate(custom(function = "validate_staff_roles"))]
-    #[schema(min_items = 1)]
-    pub roles: Vec<Role>,
+    pub username: Username,
+    #[schema(example = "李娜")]
+    pub display_name: Text<1, 100>,
+    pub password: Password,
+    /// Staff roles; `partner` is refused, partners get credentials instead.
+    pub roles: Items<Role, 1, 20>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -138,12 +129,18 @@ async fn create_user(
     caller: Authorized<Admins>,
     Json(request): Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
+    if request.roles.contains(&Role::Partner) {
+        return Err(ApiError::field_refused(
+            "roles",
+            "partner is not a staff role; partners get credentials instead",
+        ));
+    }
     let password = request.password.clone();
     let hash = web::block(move || auth::hash_password(&password))
         .await
         .map_err(ApiError::internal)??;
     let user = new_user(
-        &request.username,
+        &request.username.0,
         &request.display_name,
         hash,
         &request.roles,

@@ -1,12 +1,14 @@
 //! SLA-1..5, SLA-7: work orders on the service desk — the clock, the queue, and each
 //! transition as its own sub-resource.
 
+use std::sync::LazyLock;
+
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use time::Duration;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
     SlaPolicy, WorkOrderKind, clock_may_start, first_responder, is_breached, is_urgent,
@@ -28,12 +30,13 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
+use crate::input::{Items, Text};
 use crate::routes::calendar::load_calendar;
 use crate::routes::customers::find_customer;
 use crate::routes::people::{existing_employee, rank_of};
-use crate::routes::{Page, PageParams, VersionOnly};
+use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
-use crate::wire::{Instant, stored_utc};
+use crate::wire::{Instant, Shape, stored_utc};
 
 /// Under `/work-orders`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -83,31 +86,27 @@ fn kind_of(order: &WorkOrder) -> WorkOrderKind {
     }
 }
 
+/// The name of a material a work order waits for.
+type Material = Text<1, 100>;
+
 fn items(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-fn items_json(items: &[String]) -> String {
+fn items_json(items: &[impl Serialize]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-/// Items are named, non-blank and listed once.
-fn item_names(items: &[String]) -> Result<(), ValidationError> {
+/// Each item is listed once: ` cable` and `cable` are the same item.
+fn listed_once(items: &[Material], field: &str) -> Result<(), ApiError> {
     let mut seen = std::collections::BTreeSet::new();
-    for item in items {
-        let name = item.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(
-                ValidationError::new("item").with_message("each item is 1–100 characters".into())
-            );
-        }
-        if !seen.insert(name) {
-            return Err(
-                ValidationError::new("item").with_message(format!("{name} is listed twice").into())
-            );
-        }
+    match items.iter().find(|item| !seen.insert(item.trim())) {
+        Some(twice) => Err(ApiError::field_refused(
+            field,
+            format!("{} is listed twice", twice.trim()),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// SLA-1: starts the clock when the order is ready (materials complete, and for an
@@ -128,7 +127,7 @@ fn start_clock_if_ready(
         let now = at.instant();
         let calendar = load_calendar(connection)?;
         let due = work_order_deadline(kind, area_type, now, &calendar, policy)
-            .map_err(|e| ApiError::invalid_field("kind", e.to_string()))?;
+            .map_err(|e| ApiError::field_refused("kind", e.to_string()))?;
         order.status = OPEN.into();
         order.clock_started_at = Some(stored_utc(now));
         order.due_at = Some(stored_utc(due.value));
@@ -399,22 +398,15 @@ fn wrong_state(order: &WorkOrder, what: &str) -> ApiError {
 pub struct CreateWorkOrder {
     pub customer_id: String,
     pub kind: WorkOrderKind,
-    #[validate(
-        length(min = 1, max = 4000, message = "must be 1–4000 characters"),
-        custom(function = "crate::checks::not_blank")
-    )]
-    pub description: String,
+    pub description: Text<1, 4000>,
     /// The employees who received the request together; the highest ranked becomes the
     /// first responder (SLA-7) and the first assignee.
-    #[validate(length(min = 1, max = 20, message = "name 1–20 employees"))]
-    pub received_by: Vec<String>,
+    pub received_by: Items<String, 1, 20>,
     #[serde(default)]
-    #[validate(custom(function = "item_names"))]
-    pub required_materials: Vec<String>,
+    pub required_materials: Vec<Material>,
     /// Each must be one of `required_materials`.
     #[serde(default)]
-    #[validate(custom(function = "item_names"))]
-    pub provided_materials: Vec<String>,
+    pub provided_materials: Vec<Material>,
     /// Installations only: the network build in the customer's area is complete.
     #[serde(default)]
     pub network_ready: bool,
@@ -423,12 +415,16 @@ pub struct CreateWorkOrder {
     pub flagged_major: bool,
 }
 
-fn unknown_provided(required: &[String], provided: &[String], field: &str) -> Result<(), ApiError> {
+fn unknown_provided(
+    required: &[impl AsRef<str>],
+    provided: &[Material],
+    field: &str,
+) -> Result<(), ApiError> {
     match provided
         .iter()
-        .find(|p| !required.iter().any(|r| r.trim() == p.trim()))
+        .find(|p| !required.iter().any(|r| r.as_ref().trim() == p.trim()))
     {
-        Some(unknown) => Err(ApiError::invalid_field(
+        Some(unknown) => Err(ApiError::field_refused(
             field,
             format!("{unknown} is not a required material"),
         )),
@@ -445,24 +441,26 @@ pub fn open_order(
     request: &CreateWorkOrder,
 ) -> Result<WorkOrder, ApiError> {
     if request.flagged_major && request.kind != WorkOrderKind::Complaint {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "flagged_major",
             "only a complaint can be flagged major",
         ));
     }
     if request.network_ready && request.kind != WorkOrderKind::Installation {
-        return Err(ApiError::invalid_field(
+        return Err(ApiError::field_refused(
             "network_ready",
             "only an installation waits for the network",
         ));
     }
+    listed_once(&request.required_materials, "required_materials")?;
+    listed_once(&request.provided_materials, "provided_materials")?;
     unknown_provided(
         &request.required_materials,
         &request.provided_materials,
         "provided_materials",
     )?;
     let customer = find_customer(connection, &request.customer_id).map_err(|_| {
-        ApiError::invalid_field(
+        ApiError::field_refused(
             "customer_id",
             format!("no customer {}", request.customer_id),
         )
@@ -597,6 +595,41 @@ fn parse_iso_duration(text: &str) -> Option<Duration> {
     any.then_some(total)
 }
 
+/// An ISO 8601 duration of days, hours, minutes and seconds (`PT4H`, `P1DT12H`), each with a
+/// bounded number of digits, so that any duration the pattern admits can be added to now.
+#[derive(Debug, Clone, Copy)]
+pub struct DueWithin(Duration);
+
+static DUE_WITHIN_SHAPE: LazyLock<Shape> = LazyLock::new(|| {
+    let time =
+        "T(?:[0-9]{1,5}H(?:[0-9]{1,6}M)?(?:[0-9]{1,7}S)?|[0-9]{1,6}M(?:[0-9]{1,7}S)?|[0-9]{1,7}S)";
+    Shape::new(format!("^P(?:[0-9]{{1,4}}D(?:{time})?|{time})$"))
+});
+
+impl<'de> Deserialize<'de> for DueWithin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DUE_WITHIN_SHAPE
+            .admits(&text)
+            .then(|| parse_iso_duration(&text))
+            .flatten()
+            .map(DueWithin)
+            .ok_or_else(|| {
+                serde::de::Error::custom(
+                    "must be an ISO 8601 duration of days, hours, minutes or seconds such as PT4H or P1D",
+                )
+            })
+    }
+}
+
+impl utoipa::PartialSchema for DueWithin {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        DUE_WITHIN_SHAPE.schema(None, "PT4H")
+    }
+}
+
+impl ToSchema for DueWithin {}
+
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
@@ -607,12 +640,9 @@ pub struct QueueParams {
     pub breached: Option<bool>,
     pub urgent: Option<bool>,
     /// Open orders due within this ISO 8601 duration from now, e.g. `PT4H`.
-    #[param(example = "PT4H")]
-    pub due_within: Option<String>,
-    #[validate(range(min = 1, max = 500, message = "must be between 1 and 500"))]
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+    pub due_within: Option<DueWithin>,
+    pub limit: Option<PageLimit>,
+    pub cursor: Option<Cursor>,
 }
 
 /// The queue: urgent orders first, then by deadline (SLA-4), filtered; cursor-paginated.
@@ -631,19 +661,7 @@ async fn list_work_orders(
     let at = caller.actor.at;
     let due_before = params
         .due_within
-        .as_deref()
-        .map(|text| {
-            parse_iso_duration(text)
-                .filter(|d| d.is_positive() && *d <= Duration::days(3660))
-                .map(|d| stored_utc(at.instant() + d))
-                .ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "due_within",
-                        "must be an ISO 8601 duration such as PT4H or P1D",
-                    )
-                })
-        })
-        .transpose()?;
+        .map(|DueWithin(within)| stored_utc(at.instant() + within));
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
@@ -656,7 +674,7 @@ async fn list_work_orders(
         breached: params.breached,
         urgent: params.urgent,
         due_before,
-        after_key: page.after_id()?,
+        after_key: page.after_id(),
         limit,
     };
     let rows = state
@@ -695,11 +713,7 @@ async fn get_work_order(
 #[serde(deny_unknown_fields)]
 pub struct SupplyMaterials {
     /// Items now provided; each must be a required one.
-    #[validate(
-        length(min = 1, message = "name at least one item"),
-        custom(function = "item_names")
-    )]
-    pub provided: Vec<String>,
+    pub provided: Items<Material, 1, 100>,
     pub version: i64,
 }
 
@@ -718,6 +732,7 @@ async fn supply_materials(
     id: web::Path<String>,
     Json(request): Json<SupplyMaterials>,
 ) -> Result<HttpResponse, ApiError> {
+    listed_once(&request.provided, "provided")?;
     let id = id.into_inner();
     let actor = caller.actor;
     let policy = state.sla_policy.clone();
@@ -818,9 +833,7 @@ pub struct RecordContactAttempt {
     /// Whether the customer was reached.
     pub reached: bool,
     pub attempted_at: Instant,
-    #[serde(default)]
-    #[validate(length(max = 1000, message = "at most 1000 characters"))]
-    pub note: String,
+    pub note: Option<Text<0, 1000>>,
 }
 
 /// Record an attempt to reach the customer by phone or visit (SLA-2).
@@ -841,7 +854,7 @@ async fn record_contact_attempt(
     let id = id.into_inner();
     let actor = caller.actor;
     if request.attempted_at.0 > actor.at.instant() + Duration::minutes(5) {
-        return Err(ApiError::invalid_field("attempted_at", "is in the future"));
+        return Err(ApiError::field_refused("attempted_at", "is in the future"));
     }
     let detail = state
         .write(move |connection| {
@@ -858,7 +871,7 @@ async fn record_contact_attempt(
                 },
                 reached: request.reached,
                 attempted_at: stored_utc(request.attempted_at.0),
-                note: request.note,
+                note: request.note.map(String::from).unwrap_or_default(),
                 recorded_by: actor.subject.clone(),
             };
             work_orders::insert_contact_attempt(connection, &actor, &attempt)?;
@@ -874,8 +887,7 @@ async fn record_contact_attempt(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestExtension {
-    #[validate(length(min = 5, max = 1000, message = "give a reason of 5–1000 characters"))]
-    pub reason: String,
+    pub reason: Text<5, 1000>,
     /// The deadline asked for; later than the current one.
     pub requested_due_at: Instant,
 }
@@ -907,7 +919,7 @@ async fn request_extension(
                 ));
             };
             if stored_utc(request.requested_due_at.0) <= due_at {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "requested_due_at",
                     "must be later than the current deadline",
                 ));
@@ -1008,9 +1020,7 @@ pub struct HandOver {
     /// The owning department accepted the order: accountability passes to the receiver.
     #[serde(default)]
     pub accepted_by_owner: bool,
-    #[serde(default)]
-    #[validate(length(max = 1000, message = "at most 1000 characters"))]
-    pub note: String,
+    pub note: Option<Text<0, 1000>>,
     pub version: i64,
 }
 
@@ -1040,7 +1050,7 @@ async fn hand_over(
             let receiver =
                 existing_employee(connection, "to_employee_id", &request.to_employee_id)?;
             if receiver.id == before.assignee_id {
-                return Err(ApiError::invalid_field(
+                return Err(ApiError::field_refused(
                     "to_employee_id",
                     "the order is already assigned to them",
                 ));
@@ -1060,7 +1070,7 @@ async fn hand_over(
                     from_employee_id: before.assignee_id.clone(),
                     to_employee_id: receiver.id,
                     accepted_by_owner: request.accepted_by_owner,
-                    note: request.note,
+                    note: request.note.map(String::from).unwrap_or_default(),
                     recorded_by: actor.subject.clone(),
                     handed_over_at: after.updated_at,
                 },
@@ -1074,12 +1084,7 @@ async fn hand_over(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resolve {
-    #[validate(length(
-        min = 1,
-        max = 4000,
-        message = "describe the resolution in 1–4000 characters"
-    ))]
-    pub resolution: String,
+    pub resolution: Text<1, 4000>,
     pub version: i64,
 }
 
@@ -1196,9 +1201,7 @@ pub struct RecordReturnVisit {
     pub satisfaction: Satisfaction,
     /// Whether the problem is solved; if not, a follow-up order is opened and linked.
     pub solved: bool,
-    #[serde(default)]
-    #[validate(length(max = 2000, message = "at most 2000 characters"))]
-    pub notes: String,
+    pub notes: Option<Text<0, 2000>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1234,6 +1237,7 @@ async fn record_return_visit(
     let policy = state.sla_policy.clone();
     let visit = state
         .write(move |connection| {
+            let notes = request.notes.as_deref().unwrap_or_default();
             let order = find_order(connection, &id)?;
             if !needs_return_visit(kind_of(&order)) {
                 return Err(ApiError::rule_refused(
@@ -1258,7 +1262,7 @@ async fn record_return_visit(
                 let now = actor.at.stored();
                 let mut follow_up = WorkOrder {
                     id: new_id(),
-                    description: format!("Follow-up of {id}: {}", request.notes.trim()),
+                    description: format!("Follow-up of {id}: {}", notes.trim()),
                     status: AWAITING_MATERIALS.into(),
                     required_materials: "[]".into(),
                     provided_materials: "[]".into(),
@@ -1296,7 +1300,7 @@ async fn record_return_visit(
                 }
                 .into(),
                 solved: request.solved,
-                notes: request.notes.trim().to_owned(),
+                notes: notes.trim().to_owned(),
                 follow_up_order_id,
                 visited_by: actor.subject.clone(),
                 visited_at: actor.at.stored(),
@@ -1342,7 +1346,7 @@ async fn return_visits_due(
     Query(page): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let now = caller.actor.at.instant();
-    let after = page.after_id()?;
+    let after = page.after_id();
     let limit = page.limit();
     let rows = state
         .read(move |connection| {
@@ -1372,7 +1376,7 @@ async fn return_visits_due(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_iso_duration;
+    use super::{DUE_WITHIN_SHAPE, parse_iso_duration};
     use time::Duration;
 
     #[test]
@@ -1385,6 +1389,21 @@ mod tests {
             "", "P", "PT", "4H", "PT4", "PTH", "PT4H4H", "PT4M4H", "P1H", "PT-4H",
         ] {
             assert_eq!(parse_iso_duration(bad), None, "{bad}");
+            assert!(!DUE_WITHIN_SHAPE.admits(bad), "{bad}");
         }
+        // The pattern admits what the parser reads, and bounds the digits.
+        for good in [
+            "PT4H",
+            "PT30M",
+            "P1DT12H",
+            "P2D",
+            "PT1H30M5S",
+            "P0D",
+            "PT45S",
+        ] {
+            assert!(DUE_WITHIN_SHAPE.admits(good), "{good}");
+            assert!(parse_iso_duration(good).is_some(), "{good}");
+        }
+        assert!(!DUE_WITHIN_SHAPE.admits("P99999D"));
     }
 }
