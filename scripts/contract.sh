@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make contract: schemathesis (pinned in tools/contract/requirements.txt) with every check
-# against the release binary, on a fresh SQLite file and on a fresh PostgreSQL database (found
+# against the server binary, on a fresh SQLite file and on a fresh PostgreSQL database (found
 # like the tests find one; ZHIDU_REQUIRE_PG=1 makes it mandatory), with an admin token.
 #
 # CONTRACT_MAX_EXAMPLES bounds the generated cases per operation (default 8); CONTRACT_SEED fixes
@@ -24,8 +24,9 @@ if ! cmp -s "$requirements" "$venv/requirements.txt"; then
     cp "$requirements" "$venv/requirements.txt"
 fi
 
-echo "== building the release binary"
-cargo build --release -q -p zhidu-api
+# The debug binary `make test` has already built: schemathesis, not the server, sets the pace.
+echo "== building the server"
+cargo build -q -p zhidu-api --bin zhidu
 
 work=target/contract
 rm -rf "$work"
@@ -56,7 +57,7 @@ check_against() {
     port=$(free_port)
     base="http://127.0.0.1:$port"
     DATABASE_URL="$database_url" ZHIDU_BIND="127.0.0.1:$port" ZHIDU_ADMIN_PASSWORD="$password" \
-        RUST_LOG=warn target/release/zhidu serve >"$work/$name/server.log" 2>&1 &
+        ZHIDU_LOG=error target/debug/zhidu serve >"$work/$name/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 120); do
         curl -sf "$base/readyz" >/dev/null 2>&1 && break
@@ -68,15 +69,22 @@ check_against() {
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
     echo "== schemathesis against $name ($base, $max_examples examples per operation, seed $seed)"
     # positive_data_acceptance is replaced by a copy that allows the refusals no schema can
-    # state (business rules, unknown references, stale versions): see tools/contract/hooks.py.
+    # state (business rules, unknown references, stale versions), and negative_data_rejection
+    # by a copy without one false positive of schemathesis: see tools/contract/hooks.py.
+    # One worker: with several, hypothesis (under Python 3.11) now and then fails its own run
+    # with "AST constructor recursion depth mismatch" while describing a strategy.
+    # No U+0000 in generated text: every text field refuses it by design (no database stores
+    # it), which tests/http/bad_input.rs checks field by field on both databases; stating it
+    # would take a pattern on every string of the spec.
     SCHEMATHESIS_HOOKS=hooks PYTHONPATH=tools/contract "$venv/bin/st" run openapi/openapi.json \
         --url "$base" \
         --header "Authorization: Bearer $token" \
         --checks all \
-        --exclude-checks positive_data_acceptance \
+        --exclude-checks positive_data_acceptance,negative_data_rejection \
+        --generation-allow-x00 false \
         --max-examples "$max_examples" \
         --seed "$seed" \
-        --workers 4 \
+        --workers 1 \
         --request-timeout 30 \
         --report junit --report-dir "$work/$name" \
         || status=$?

@@ -5,17 +5,12 @@ use serde_json::json;
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{spawn_app, spawn_app_with};
+use crate::support::{content_type, spawn_app, spawn_app_with};
 
 fn scrape(url: &str) -> String {
     let mut response = ureq::get(url).call().expect("the metrics address answers");
     assert_eq!(response.status(), 200);
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = content_type(response.headers());
     assert!(content_type.starts_with("text/plain"), "{content_type}");
     response.body_mut().read_to_string().unwrap()
 }

@@ -3383,7 +3383,7 @@ export interface components {
             customer_id: string;
             /** @description The app order's own reference: it earns points once. */
             reference: components["schemas"]["Text_1_100"];
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["MoneyInput"];
         };
         /**
          * @description Where an application decided on the approval chain stands: a leave request or a
@@ -4109,8 +4109,7 @@ export interface components {
         Email: string;
         EmployeeMonth: components["schemas"]["MonthResult"] & {
             employee_id: string;
-            /** @example 2026-03 */
-            month: string;
+            month: components["schemas"]["YearMonth"];
         };
         EmployeeView: {
             id: string;
@@ -4379,9 +4378,8 @@ export interface components {
         };
         FranchiseSettlementRequest: {
             partner_id: string;
-            /** @example 2026-03 */
-            month: string;
-            operating_profit: components["schemas"]["Money"];
+            month: components["schemas"]["YearMonth"];
+            operating_profit: components["schemas"]["MoneyInput"];
         };
         FranchiseSettlementView: {
             id: string;
@@ -4755,8 +4753,7 @@ export interface components {
         LeavingReason: "resignation" | "dismissal" | "contract_end" | "other";
         LedgerView: {
             customer_id: string;
-            /** @example 2026-03 */
-            month: string;
+            month: components["schemas"]["YearMonth"];
             credit_limit?: components["schemas"]["Money"] | null;
             /** Format: int32 */
             credit_period_days?: number | null;
@@ -4803,7 +4800,7 @@ export interface components {
         }[];
         List_0_500_FeeInput: {
             item: components["schemas"]["Text_1_200"];
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["MoneyInput"];
             unit?: components["schemas"]["Text_0_100"] | null;
             note?: components["schemas"]["Text_0_1000"] | null;
         }[];
@@ -4815,7 +4812,7 @@ export interface components {
         }[];
         List_1_100000_BulkLine: {
             reference: components["schemas"]["Text_1_100"];
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["MoneyInput"];
             occurred_on: components["schemas"]["IsoDate"];
         }[];
         List_1_100_String: string[];
@@ -4903,10 +4900,8 @@ export interface components {
              * @example 2026-12
              */
             window: string;
-            /** Format: date */
-            first_day: string;
-            /** Format: date */
-            last_day: string;
+            first_day: components["schemas"]["IsoDate"];
+            last_day: components["schemas"]["IsoDate"];
             /** Format: int32 */
             required: number;
             /** Format: int32 */
@@ -4923,6 +4918,11 @@ export interface components {
          * @example 5000.00
          */
         Money: string;
+        /**
+         * @description CNY amount as a decimal string, exact to the fen: at most 13 whole digits and 2 decimals
+         * @example 5000.00
+         */
+        MoneyInput: string;
         /** @description An employee's evaluated month. */
         MonthResult: {
             /** @description Every calendar day of the month, in date order. */
@@ -5011,16 +5011,8 @@ export interface components {
             customer_id: string;
             /** @description The employee who owes the visits. */
             responsible_id: string;
-            /**
-             * Format: date
-             * @example 2026-11-02
-             */
-            deal_on: string;
-            /**
-             * Format: date
-             * @description When the training service ends, if it does: no visits are owed after its month.
-             */
-            ends_on?: string | null;
+            deal_on: components["schemas"]["IsoDate"];
+            ends_on?: components["schemas"]["IsoDate"] | null;
         };
         NewTransfer: {
             customer_id: string;
@@ -5028,11 +5020,7 @@ export interface components {
         };
         NewVisit: {
             deal_id: string;
-            /**
-             * Format: date
-             * @example 2026-11-05
-             */
-            visited_on: string;
+            visited_on: components["schemas"]["IsoDate"];
             /** @description The screenshot's attachment reference (URL or storage key); CARE-3 requires one. */
             screenshot: components["schemas"]["Text_1_1000"];
             notes?: components["schemas"]["Text_0_4000"] | null;
@@ -5125,7 +5113,7 @@ export interface components {
         OrderRequest: {
             partner_id: string;
             reference: components["schemas"]["Text_1_100"];
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["MoneyInput"];
             occurred_on: components["schemas"]["IsoDate"];
         };
         OrderView: {
@@ -5441,10 +5429,8 @@ export interface components {
                  * @example 2026-12
                  */
                 window: string;
-                /** Format: date */
-                first_day: string;
-                /** Format: date */
-                last_day: string;
+                first_day: components["schemas"]["IsoDate"];
+                last_day: components["schemas"]["IsoDate"];
                 /** Format: int32 */
                 required: number;
                 /** Format: int32 */
@@ -5870,8 +5856,7 @@ export interface components {
         };
         PeriodsView: {
             partner_type: components["schemas"]["PartnerType"];
-            /** @example 2026-02 */
-            month: string;
+            month: components["schemas"]["YearMonth"];
             /**
              * @description Insurers and carriers: the periods falling due in the month (SET-2, SET-3);
              *     franchisees: the period covering the month, due on the 1st of the next.
@@ -6343,11 +6328,8 @@ export interface components {
          */
         Role: "admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner";
         RunRequest: {
-            /**
-             * @description The month to pay, `YYYY-MM`; it must be over.
-             * @example 2026-03
-             */
-            month: string;
+            /** @description The month to pay, `YYYY-MM`; it must be over. */
+            month: components["schemas"]["YearMonth"];
             correction_reason?: components["schemas"]["Text_1_2000"] | null;
         };
         RunView: {
@@ -6541,7 +6523,7 @@ export interface components {
         SplitPreviewRequest: {
             /** @description The franchisee's region (province), e.g. `河北`. */
             region: components["schemas"]["Text_1_100"];
-            operating_profit: components["schemas"]["Money"];
+            operating_profit: components["schemas"]["MoneyInput"];
             contract_split?: components["schemas"]["ContractSplit"] | null;
         };
         StarInput: {
@@ -6556,8 +6538,7 @@ export interface components {
             version: number;
         };
         StatementRequest: {
-            /** @example 2026-03 */
-            month: string;
+            month: components["schemas"]["YearMonth"];
             lines: components["schemas"]["List_1_100000_BulkLine"];
         };
         StatementView: {
@@ -6583,7 +6564,7 @@ export interface components {
             /** @description A public notice of criticism (通告批评). */
             notice?: boolean;
             /** @description The fine per counted unit (see [`Offense::counted_per`]). */
-            fine?: components["schemas"]["Money"];
+            fine?: components["schemas"]["MoneyInput"];
             dismissal?: boolean;
             consequences?: components["schemas"]["Consequence"][];
         };
@@ -6798,10 +6779,8 @@ export interface components {
             id: string;
             customer_id: string;
             responsible_id: string;
-            /** Format: date */
-            deal_on: string;
-            /** Format: date */
-            ends_on?: string | null;
+            deal_on: components["schemas"]["IsoDate"];
+            ends_on?: components["schemas"]["IsoDate"] | null;
             recorded_by: string;
             created_at: components["schemas"]["Instant"];
         };
@@ -6940,8 +6919,7 @@ export interface components {
         VisitView: {
             id: string;
             deal_id: string;
-            /** Format: date */
-            visited_on: string;
+            visited_on: components["schemas"]["IsoDate"];
             screenshot: string;
             notes: string;
             recorded_by: string;
@@ -7773,11 +7751,8 @@ export interface operations {
     missed_obligations: {
         parameters: {
             query: {
-                /**
-                 * @description The day judged, `YYYY-MM-DD`: a window is missed once its last day is before it.
-                 * @example 2026-12-01
-                 */
-                as_of: string;
+                /** @description The day judged, `YYYY-MM-DD`: a window is missed once its last day is before it. */
+                as_of: components["schemas"]["IsoDate"];
                 /** @description Deals per page (default 50); each may list several obligations. */
                 limit?: components["schemas"]["Integer_1_500"] | null;
                 cursor?: components["schemas"]["Cursor"] | null;
@@ -8858,11 +8833,8 @@ export interface operations {
     summary: {
         parameters: {
             query: {
-                /**
-                 * @description The month, `YYYY-MM`.
-                 * @example 2026-03
-                 */
-                month: string;
+                /** @description The month, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
                 /** @description A department id: only its employees. */
                 department?: string | null;
                 /** @description Employees per page (default 500). */
@@ -9638,11 +9610,8 @@ export interface operations {
     overdue_customers: {
         parameters: {
             query: {
-                /**
-                 * @description The day judged, `YYYY-MM-DD`.
-                 * @example 2026-11-30
-                 */
-                as_of: string;
+                /** @description The day judged, `YYYY-MM-DD`. */
+                as_of: components["schemas"]["IsoDate"];
                 limit?: components["schemas"]["Integer_1_500"] | null;
                 cursor?: components["schemas"]["Cursor"] | null;
             };
@@ -10003,11 +9972,8 @@ export interface operations {
     due_visits: {
         parameters: {
             query: {
-                /**
-                 * @description The day to list for (due that day or earlier and not yet done).
-                 * @example 2026-12-28
-                 */
-                as_of: string;
+                /** @description The day to list for (due that day or earlier and not yet done). */
+                as_of: components["schemas"]["IsoDate"];
                 /** @description Only this agent's (salesperson's) visits. */
                 agent?: string | null;
                 limit?: components["schemas"]["Integer_1_500"] | null;
@@ -12666,11 +12632,8 @@ export interface operations {
     customer_ledger: {
         parameters: {
             query: {
-                /**
-                 * @description The month whose closing balance is wanted, `YYYY-MM`.
-                 * @example 2026-03
-                 */
-                month: string;
+                /** @description The month whose closing balance is wanted, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
             };
             header?: never;
             path: {
@@ -16072,11 +16035,8 @@ export interface operations {
     employee_month: {
         parameters: {
             query: {
-                /**
-                 * @description The month, `YYYY-MM`.
-                 * @example 2026-03
-                 */
-                month: string;
+                /** @description The month, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
             };
             header?: never;
             path: {
@@ -16732,11 +16692,8 @@ export interface operations {
             path: {
                 /** @description Employee id */
                 id: string;
-                /**
-                 * @description The month, YYYY-MM
-                 * @example 2026-03
-                 */
-                month: string;
+                /** @description The month, YYYY-MM */
+                month: components["schemas"]["YearMonth"];
             };
             cookie?: never;
         };
@@ -16853,11 +16810,8 @@ export interface operations {
             path: {
                 /** @description Employee id */
                 id: string;
-                /**
-                 * @description The month, YYYY-MM
-                 * @example 2026-03
-                 */
-                month: string;
+                /** @description The month, YYYY-MM */
+                month: components["schemas"]["YearMonth"];
             };
             cookie?: never;
         };
@@ -16974,11 +16928,8 @@ export interface operations {
             path: {
                 /** @description Employee id */
                 id: string;
-                /**
-                 * @description The month, YYYY-MM
-                 * @example 2026-03
-                 */
-                month: string;
+                /** @description The month, YYYY-MM */
+                month: components["schemas"]["YearMonth"];
             };
             cookie?: never;
         };
@@ -17800,11 +17751,8 @@ export interface operations {
     follow_up_eligibility: {
         parameters: {
             query: {
-                /**
-                 * @description The month the follow-ups would be owned in; the previous month's outcomes decide.
-                 * @example 2026-04
-                 */
-                month: string;
+                /** @description The month the follow-ups would be owned in; the previous month's outcomes decide. */
+                month: components["schemas"]["YearMonth"];
             };
             header?: never;
             path?: never;
@@ -21464,11 +21412,8 @@ export interface operations {
     list_runs: {
         parameters: {
             query?: {
-                /**
-                 * @description Only the runs of this month, `YYYY-MM`.
-                 * @example 2026-03
-                 */
-                month?: string | null;
+                /** @description Only the runs of this month, `YYYY-MM`. */
+                month?: components["schemas"]["YearMonth"] | null;
                 limit?: components["schemas"]["Integer_1_500"] | null;
                 cursor?: components["schemas"]["Cursor"] | null;
             };
@@ -26610,11 +26555,8 @@ export interface operations {
     non_renewals: {
         parameters: {
             query: {
-                /**
-                 * @description The month of expiry, `YYYY-MM`.
-                 * @example 2026-12
-                 */
-                month: string;
+                /** @description The month of expiry, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
                 limit?: components["schemas"]["Integer_1_500"] | null;
                 cursor?: components["schemas"]["Cursor"] | null;
             };
@@ -26706,11 +26648,8 @@ export interface operations {
     renewal_reminders: {
         parameters: {
             query: {
-                /**
-                 * @description The day to list for.
-                 * @example 2026-12-08
-                 */
-                as_of: string;
+                /** @description The day to list for. */
+                as_of: components["schemas"]["IsoDate"];
                 /** @description Only the customers of this salesperson. */
                 agent?: string | null;
                 limit?: components["schemas"]["Integer_1_500"] | null;
@@ -26804,11 +26743,8 @@ export interface operations {
     unowned_renewals: {
         parameters: {
             query: {
-                /**
-                 * @description The month of expiry, `YYYY-MM`.
-                 * @example 2026-12
-                 */
-                month: string;
+                /** @description The month of expiry, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
                 limit?: components["schemas"]["Integer_1_500"] | null;
                 cursor?: components["schemas"]["Cursor"] | null;
             };
@@ -28698,11 +28634,8 @@ export interface operations {
         parameters: {
             query: {
                 partner_type: components["schemas"]["PartnerType"];
-                /**
-                 * @description The month, `YYYY-MM`.
-                 * @example 2026-02
-                 */
-                month: string;
+                /** @description The month, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
             };
             header?: never;
             path?: never;

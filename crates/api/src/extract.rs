@@ -221,11 +221,12 @@ fn integral_numbers_as_integers(value: &mut serde_json::Value) {
     }
 }
 
-/// `number` as an i64 when it is one exactly (no fraction, within range).
+/// `number` as an i64 when it is one exactly: no fraction, and within ±2^53, where every
+/// integer has its own f64. Beyond, an f64 stands for many integers (`-9223372036854775809`
+/// reads as -2^63), so it is left a float and refused where an integer is wanted.
 fn exact_integer(number: f64) -> Option<i64> {
-    // 2^63 is exactly representable; every f64 below it in magnitude converts without loss.
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    (number.fract() == 0.0 && (-LIMIT..LIMIT).contains(&number)).then_some(number as i64)
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    (number.fract() == 0.0 && (-EXACT..=EXACT).contains(&number)).then_some(number as i64)
 }
 
 /// The field an error is about: its path, or for a missing field the path of the field that
@@ -414,6 +415,8 @@ mod tests {
         assert_eq!(parsed(r#"{"version": -12.0}"#).unwrap(), -12);
         assert!(parsed(r#"{"version": 3.5}"#).is_err());
         assert!(parsed(r#"{"version": 1e300}"#).is_err());
+        // Below i64::MIN: serde_json reads it as a float that rounds to i64::MIN.
+        assert!(parsed(r#"{"version": -9223372036854775809}"#).is_err());
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub struct Step {
     pub notice: bool,
     /// The fine per counted unit (see [`Offense::counted_per`]).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::money::MoneyInput))]
     pub fine: Money,
     #[serde(default)]
     pub dismissal: bool,

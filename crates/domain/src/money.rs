@@ -123,12 +123,14 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// Money as the server writes it: always two decimals, and as many whole digits as a sum
+/// needs (a total may pass the 13 a request may give).
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Money {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(WIRE_PATTERN))
+            .pattern(Some(r"^-?[0-9]+\.[0-9]{2}$"))
             .description(Some("CNY amount as a decimal string, exact to the fen"))
             .examples([serde_json::json!("5000.00")])
             .into()
@@ -137,6 +139,28 @@ impl utoipa::PartialSchema for Money {
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Money {}
+
+/// The schema of a [`Money`] a request gives (`#[schema(value_type = MoneyInput)]`): exactly
+/// what [`Money::from_str`] accepts, [`WIRE_PATTERN`].
+#[cfg(feature = "openapi")]
+pub struct MoneyInput;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for MoneyInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(WIRE_PATTERN))
+            .description(Some(
+                "CNY amount as a decimal string, exact to the fen: at most 13 whole digits and 2 decimals",
+            ))
+            .examples([serde_json::json!("5000.00")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for MoneyInput {}
 
 #[cfg(test)]
 mod tests {

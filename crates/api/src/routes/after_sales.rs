@@ -52,10 +52,8 @@ pub struct NewDeal {
     pub customer_id: String,
     /// The employee who owes the visits.
     pub responsible_id: String,
-    #[schema(value_type = String, format = Date, example = "2026-11-02")]
     pub deal_on: IsoDate,
     /// When the training service ends, if it does: no visits are owed after its month.
-    #[schema(value_type = Option<String>, format = Date)]
     pub ends_on: Option<IsoDate>,
 }
 
@@ -65,9 +63,7 @@ pub struct DealView {
     pub id: String,
     pub customer_id: String,
     pub responsible_id: String,
-    #[schema(value_type = String, format = Date)]
     pub deal_on: IsoDate,
-    #[schema(value_type = Option<String>, format = Date)]
     pub ends_on: Option<IsoDate>,
     pub recorded_by: String,
     pub created_at: Instant,
@@ -131,7 +127,6 @@ async fn create_deal(
 #[serde(deny_unknown_fields)]
 pub struct NewVisit {
     pub deal_id: String,
-    #[schema(value_type = String, format = Date, example = "2026-11-05")]
     pub visited_on: IsoDate,
     /// The screenshot's attachment reference (URL or storage key); CARE-3 requires one.
     #[schema(example = "attachments/2026/11/visit-0001.png")]
@@ -144,7 +139,6 @@ pub struct NewVisit {
 pub struct VisitView {
     pub id: String,
     pub deal_id: String,
-    #[schema(value_type = String, format = Date)]
     pub visited_on: IsoDate,
     pub screenshot: String,
     pub notes: String,
@@ -215,9 +209,7 @@ pub struct MissedObligation {
     /// `first-week` or `YYYY-MM`.
     #[schema(example = "2026-12")]
     pub window: String,
-    #[schema(value_type = String, format = Date)]
     pub first_day: IsoDate,
-    #[schema(value_type = String, format = Date)]
     pub last_day: IsoDate,
     pub required: u32,
     pub visits_made: u32,
@@ -277,7 +269,6 @@ fn missed_of(
 #[serde(deny_unknown_fields)]
 pub struct MissedParams {
     /// The day judged, `YYYY-MM-DD`: a window is missed once its last day is before it.
-    #[param(value_type = String, format = Date, example = "2026-12-01")]
     pub as_of: IsoDate,
     /// Deals per page (default 50); each may list several obligations.
     pub limit: Option<PageLimit>,

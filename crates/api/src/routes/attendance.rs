@@ -683,14 +683,12 @@ pub fn evaluate_employees(
 #[serde(deny_unknown_fields)]
 pub struct MonthParams {
     /// The month, `YYYY-MM`.
-    #[param(value_type = String, example = "2026-03")]
     pub month: YearMonth,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EmployeeMonth {
     pub employee_id: String,
-    #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
     #[serde(flatten)]
     pub result: MonthResult,
@@ -744,7 +742,6 @@ async fn employee_month(
 #[serde(deny_unknown_fields)]
 pub struct SummaryParams {
     /// The month, `YYYY-MM`.
-    #[param(value_type = String, example = "2026-03")]
     pub month: YearMonth,
     /// A department id: only its employees.
     pub department: Option<String>,

@@ -640,7 +640,6 @@ async fn record_visit(
 #[serde(deny_unknown_fields)]
 pub struct DueVisitParams {
     /// The day to list for (due that day or earlier and not yet done).
-    #[param(value_type = String, format = Date, example = "2026-12-28")]
     pub as_of: IsoDate,
     /// Only this agent's (salesperson's) visits.
     pub agent: Option<String>,
@@ -753,7 +752,6 @@ impl From<ServiceOfCustomer> for RenewalItem {
 #[serde(deny_unknown_fields)]
 pub struct RenewalMonthParams {
     /// The month of expiry, `YYYY-MM`.
-    #[param(value_type = String, example = "2026-12")]
     pub month: YearMonth,
     pub limit: Option<PageLimit>,
     pub cursor: Option<Cursor>,
@@ -808,7 +806,6 @@ async fn unowned_renewals(
 #[serde(deny_unknown_fields)]
 pub struct ReminderParams {
     /// The day to list for.
-    #[param(value_type = String, format = Date, example = "2026-12-08")]
     pub as_of: IsoDate,
     /// Only the customers of this salesperson.
     pub agent: Option<String>,

@@ -174,7 +174,10 @@ impl TryFrom<String> for Cursor {
             return Err(refusal());
         }
         let bytes = lenient.decode(&text).map_err(|_| refusal())?;
-        Ok(Cursor(String::from_utf8_lossy(&bytes).into_owned()))
+        // A key no database stores (U+0000) still names a position: the nearest one it can.
+        Ok(Cursor(
+            String::from_utf8_lossy(&bytes).replace('\0', "\u{FFFD}"),
+        ))
     }
 }
 

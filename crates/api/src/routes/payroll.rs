@@ -62,7 +62,6 @@ pub fn configure_per_employee(config: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     /// The month to pay, `YYYY-MM`; it must be over.
-    #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
     /// Required to correct a month whose run is approved: the next revision is computed.
     pub correction_reason: Option<Text<1, 2000>>,
@@ -436,7 +435,6 @@ async fn run_payroll(
 #[serde(deny_unknown_fields)]
 pub struct RunListParams {
     /// Only the runs of this month, `YYYY-MM`.
-    #[param(value_type = Option<String>, example = "2026-03")]
     pub month: Option<YearMonth>,
     pub limit: Option<PageLimit>,
     pub cursor: Option<Cursor>,
@@ -776,7 +774,7 @@ pub struct EmployeeMonthPath {
     tag = "payroll",
     params(
         ("id" = String, Path, description = "Employee id"),
-        ("month" = String, Path, description = "The month, YYYY-MM", example = "2026-03")
+        ("month" = YearMonth, Path, description = "The month, YYYY-MM")
     ),
     responses((status = 200, body = PayslipView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
@@ -879,7 +877,7 @@ fn existing_employee(connection: &mut DbConnection, id: &str) -> Result<Employee
     tag = "payroll",
     params(
         ("id" = String, Path, description = "Employee id"),
-        ("month" = String, Path, description = "The month, YYYY-MM", example = "2026-03")
+        ("month" = YearMonth, Path, description = "The month, YYYY-MM")
     ),
     responses((status = 200, body = BonusView), AuthErrors, NotFound, Invalid, Unavailable),
     security(("bearer" = []))
@@ -910,7 +908,7 @@ async fn get_bonus(
     tag = "payroll",
     params(
         ("id" = String, Path, description = "Employee id"),
-        ("month" = String, Path, description = "The month, YYYY-MM", example = "2026-03")
+        ("month" = YearMonth, Path, description = "The month, YYYY-MM")
     ),
     request_body = BonusRequest,
     responses((status = 200, body = BonusView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),

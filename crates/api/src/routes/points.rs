@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::approval::Decision;
-use zhidu_domain::money::Money;
+use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_domain::points::{
     RedemptionStatus, RedemptionStep, next_redemption_status, points_earned,
 };
@@ -152,6 +152,7 @@ pub struct AppOrderRequest {
     pub customer_id: String,
     /// The app order's own reference: it earns points once.
     pub reference: Text<1, 100>,
+    #[schema(value_type = MoneyInput)]
     pub amount: Money,
 }
 

@@ -1212,7 +1212,6 @@ async fn create_follow_up(
 #[serde(deny_unknown_fields)]
 pub struct EligibilityParams {
     /// The month the follow-ups would be owned in; the previous month's outcomes decide.
-    #[param(value_type = String, example = "2026-04")]
     pub month: YearMonth,
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::money::Money;
+use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_domain::publication::{lists_service_hotline, star_is_published};
 use zhidu_store::StoreError;
 use zhidu_store::publication::{self as store, CURRENT, ServiceInfo};
@@ -86,6 +86,7 @@ impl From<HotlineInput> for Hotline {
 #[serde(deny_unknown_fields)]
 pub struct FeeInput {
     pub item: Text<1, 200>,
+    #[schema(value_type = MoneyInput)]
     pub amount: Money,
     /// Per what: `month`, `installation`, …
     pub unit: Option<Text<0, 100>>,

@@ -957,14 +957,12 @@ async fn memo_ledger(
 #[serde(deny_unknown_fields)]
 pub struct LedgerParams {
     /// The month whose closing balance is wanted, `YYYY-MM`.
-    #[param(value_type = String, example = "2026-03")]
     pub month: YearMonth,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LedgerView {
     pub customer_id: String,
-    #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
     pub credit_limit: Option<Money>,
     pub credit_period_days: Option<i32>,

@@ -9,7 +9,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::money::Money;
+use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_domain::settlement::{
     FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, SplitBasis, franchise_split,
     period_accounts, period_containing, settlement_periods,
@@ -53,14 +53,12 @@ pub fn configure_per_partner(config: &mut ServiceConfig) {
 pub struct PeriodParams {
     pub partner_type: PartnerType,
     /// The month, `YYYY-MM`.
-    #[param(value_type = String, example = "2026-02")]
     pub month: YearMonth,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodsView {
     pub partner_type: PartnerType,
-    #[schema(value_type = String, example = "2026-02")]
     pub month: YearMonth,
     /// Insurers and carriers: the periods falling due in the month (SET-2, SET-3);
     /// franchisees: the period covering the month, due on the 1st of the next.
@@ -101,7 +99,7 @@ pub struct SplitPreviewRequest {
     /// The franchisee's region (province), e.g. `河北`.
     #[schema(example = "河北")]
     pub region: Text<1, 100>,
-    #[schema(example = "123456.78")]
+    #[schema(value_type = MoneyInput, example = "123456.78")]
     pub operating_profit: Money,
     /// The contract's split, for regions without a fixed one.
     pub contract_split: Option<ContractSplit>,
@@ -443,9 +441,8 @@ async fn follow_up(
 #[serde(deny_unknown_fields)]
 pub struct FranchiseSettlementRequest {
     pub partner_id: String,
-    #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
-    #[schema(example = "123456.78")]
+    #[schema(value_type = MoneyInput, example = "123456.78")]
     pub operating_profit: Money,
 }
 

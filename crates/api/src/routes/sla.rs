@@ -97,7 +97,7 @@ async fn run_sweep(
 #[serde(deny_unknown_fields)]
 pub struct DeadlinePreviewRequest {
     pub kind: WorkOrderKind,
-    /// The customer's area; required for `installation` (5 or 10 working days).
+    /// The customer's area: an `installation` needs it (5 or 10 working days), other kinds ignore it.
     pub area_type: Option<AreaType>,
     /// When the clock starts: the moment the materials were complete (SLA-1).
     pub started_at: Instant,

@@ -12,7 +12,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::money::Money;
+use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::partners;
@@ -66,7 +66,7 @@ type Reference = Text<1, 100>;
 pub struct BulkLine {
     #[schema(value_type = Reference, example = "PA-2026-000123")]
     pub reference: String,
-    #[schema(value_type = Money, example = "1234.56")]
+    #[schema(value_type = MoneyInput, example = "1234.56")]
     pub amount: String,
     #[schema(value_type = IsoDate, example = "2026-03-05")]
     pub occurred_on: String,
@@ -162,6 +162,7 @@ pub struct OrderRequest {
     pub partner_id: String,
     #[schema(example = "PA-2026-000123")]
     pub reference: Reference,
+    #[schema(value_type = MoneyInput)]
     pub amount: Money,
     pub occurred_on: IsoDate,
 }
@@ -287,7 +288,6 @@ async fn record_orders(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatementRequest {
-    #[schema(value_type = String, example = "2026-03")]
     pub month: YearMonth,
     pub lines: Items<BulkLine, 1, { MAX_LINES }>,
 }

@@ -303,7 +303,6 @@ async fn get_touch(
 #[serde(deny_unknown_fields)]
 pub struct OverdueParams {
     /// The day judged, `YYYY-MM-DD`.
-    #[param(value_type = String, format = Date, example = "2026-11-30")]
     pub as_of: IsoDate,
     pub limit: Option<PageLimit>,
     pub cursor: Option<Cursor>,
