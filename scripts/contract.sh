@@ -27,6 +27,7 @@ fi
 # The debug binary `make test` has already built: schemathesis, not the server, sets the pace.
 echo "== building the server"
 cargo build -q -p zhidu-api --bin zhidu
+server="${CARGO_TARGET_DIR:-target}/debug/zhidu"
 
 work=target/contract
 rm -rf "$work"
@@ -57,7 +58,7 @@ check_against() {
     port=$(free_port)
     base="http://127.0.0.1:$port"
     DATABASE_URL="$database_url" ZHIDU_BIND="127.0.0.1:$port" ZHIDU_ADMIN_PASSWORD="$password" \
-        ZHIDU_LOG=error target/debug/zhidu serve >"$work/$name/server.log" 2>&1 &
+        ZHIDU_LOG=error "$server" serve >"$work/$name/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 120); do
         curl -sf "$base/readyz" >/dev/null 2>&1 && break
