@@ -3473,7 +3473,7 @@ export interface components {
             /** @enum {string} */
             rule: "repeat_last";
         } | {
-            unit: components["schemas"]["Money"];
+            unit: components["schemas"]["MoneyInput"];
             /** @enum {string} */
             rule: "fine_per_occurrence";
         } | {

@@ -134,7 +134,10 @@ pub enum Beyond {
     #[default]
     RepeatLast,
     /// "n: n × 100.00": the last step with a fine of n × `unit`.
-    FinePerOccurrence { unit: Money },
+    FinePerOccurrence {
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::money::MoneyInput))]
+        unit: Money,
+    },
     /// "n: n−1 months": the last step with n − `lag` months without company funding.
     FundingMonthsPerOccurrence { lag: u32 },
 }
