@@ -4,8 +4,8 @@
 //!
 //! `Text<1, 200>` is 1–200 characters holding something besides white space, `Bounded<1, 500>`
 //! an integer from 1 to 500, `Amount<true>` money above 0.00, `Items<T, 1, 20>` a list of 1–20
-//! `T`. Each refuses at parse time
-//! with a message that names its bounds; the extractors name the field.
+//! `T`. Each refuses at parse time with a message that names its bounds; the extractors name
+//! the field.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -13,14 +13,14 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 use validator::{Validate, ValidationErrors};
 use zhidu_domain::money::{self, Money};
+
+use crate::wire::Shape;
 
 /// The characters of Unicode's White_Space property, which `str::trim` and
 /// `char::is_whitespace` follow, written out for a regular-expression class: `\s` means
@@ -130,11 +130,9 @@ impl<const MIN: usize, const MAX: usize> ToSchema for Text<MIN, MAX> {
 #[serde(transparent)]
 pub struct Email(String);
 
-static EMAIL_SHAPE: LazyLock<(String, Option<Regex>)> = LazyLock::new(|| {
+static EMAIL_SHAPE: LazyLock<Shape> = LazyLock::new(|| {
     let part = format!("[^@.{WHITE_SPACE}]+");
-    let pattern = format!("^(?:|[^@{WHITE_SPACE}]+@{part}(?:\\.{part})+)$");
-    let regex = Regex::new(&pattern).ok();
-    (pattern, regex)
+    Shape::new(format!("^(?:|[^@{WHITE_SPACE}]+@{part}(?:\\.{part})+)$"))
 });
 
 impl Email {
@@ -153,11 +151,7 @@ impl TryFrom<String> for Email {
     type Error = String;
 
     fn try_from(text: String) -> Result<Self, String> {
-        let shaped = EMAIL_SHAPE
-            .1
-            .as_ref()
-            .is_some_and(|regex| regex.is_match(&text));
-        if shaped && text.chars().count() <= Self::MAX_LENGTH {
+        if EMAIL_SHAPE.admits(&text) && text.chars().count() <= Self::MAX_LENGTH {
             Ok(Email(text))
         } else {
             Err(format!(
@@ -179,7 +173,7 @@ impl PartialSchema for Email {
         ObjectBuilder::new()
             .schema_type(Type::String)
             .max_length(Some(Self::MAX_LENGTH))
-            .pattern(Some(EMAIL_SHAPE.0.clone()))
+            .pattern(Some(EMAIL_SHAPE.pattern.clone()))
             .examples([serde_json::json!("wang@example.com")])
             .into()
     }
@@ -485,7 +479,7 @@ mod tests {
 
     #[test]
     fn the_blank_class_is_exactly_rusts_white_space() {
-        let class = Regex::new(&format!("^[{WHITE_SPACE}]$")).unwrap();
+        let class = regex::Regex::new(&format!("^[{WHITE_SPACE}]$")).unwrap();
         for code in 0..=0x10FFFF_u32 {
             if let Some(c) = char::from_u32(code) {
                 assert_eq!(
