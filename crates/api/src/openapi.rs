@@ -17,7 +17,7 @@ use crate::routes;
         title = "zhidu",
         description = "The company's written policies (docs/rules.md) as a JSON API: business calendar, customer tiers, and more. Errors are RFC 9457 problem+json; money is a decimal string in CNY; instants are RFC 3339 in +08:00.",
     ),
-    modifiers(&BearerAuth),
+    modifiers(&SharedComponents),
     components(schemas(Problem, FieldError)),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -46,7 +46,9 @@ use crate::routes;
 )]
 struct ApiDoc;
 
-struct BearerAuth;
+/// The components the handlers do not register themselves: the bearer scheme, and the
+/// schemas of parameters.
+struct SharedComponents;
 
 /// The schemas that only query and path parameters name: utoipa registers those of bodies and
 /// responses, not of parameters. A test fails on any `$ref` that resolves to nothing.
@@ -73,7 +75,7 @@ fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> 
     ]
 }
 
-impl Modify for BearerAuth {
+impl Modify for SharedComponents {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.schemas.extend(parameter_schemas());
