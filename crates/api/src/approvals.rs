@@ -14,8 +14,9 @@ use zhidu_store::people;
 use crate::auth::{Authorized, Role};
 use crate::error::ApiError;
 use crate::input::Text;
-use crate::routes::Page;
+use crate::page::Page;
 use crate::wire::Instant;
+use zhidu_service::access::Identity;
 
 pub fn step_text(kind: StepKind) -> &'static str {
     match kind {

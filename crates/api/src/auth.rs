@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use actix_web::dev::Payload;
@@ -15,72 +14,14 @@ use argon2::password_hash::{
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
-use utoipa::ToSchema;
+use zhidu_service::access::Identity;
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::security_now;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The roles of DESIGN.md. A token carries one or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    GeneralManager,
-    Manager,
-    Hr,
-    Finance,
-    Marketing,
-    CsAgent,
-    CsManager,
-    Technician,
-    Employee,
-    Partner,
-}
-
-impl Role {
-    pub const ALL: [Role; 11] = [
-        Role::Admin,
-        Role::GeneralManager,
-        Role::Manager,
-        Role::Hr,
-        Role::Finance,
-        Role::Marketing,
-        Role::CsAgent,
-        Role::CsManager,
-        Role::Technician,
-        Role::Employee,
-        Role::Partner,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::GeneralManager => "general_manager",
-            Role::Manager => "manager",
-            Role::Hr => "hr",
-            Role::Finance => "finance",
-            Role::Marketing => "marketing",
-            Role::CsAgent => "cs_agent",
-            Role::CsManager => "cs_manager",
-            Role::Technician => "technician",
-            Role::Employee => "employee",
-            Role::Partner => "partner",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == text)
-            .ok_or_else(|| format!("unknown role {text:?}"))
-    }
-}
+pub use zhidu_domain::role::Role;
 
 /// Roles as stored on a user row: space-separated names.
 pub fn roles_to_text(roles: &[Role]) -> String {
@@ -233,10 +174,17 @@ pub struct Authorized<P> {
     policy: PhantomData<P>,
 }
 
-impl<P> Authorized<P> {
-    /// Whether the caller holds any of `roles`.
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        self.claims.roles.iter().any(|role| roles.contains(role))
+impl<P> Identity for Authorized<P> {
+    fn subject(&self) -> &str {
+        &self.claims.sub
+    }
+
+    fn roles(&self) -> &[Role] {
+        &self.claims.roles
+    }
+
+    fn actor(&self) -> &Actor {
+        &self.actor
     }
 }
 

@@ -8,6 +8,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::{IntoResponses, ToSchema};
+use zhidu_service::error::ServiceError;
 use zhidu_store::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -260,6 +261,44 @@ impl From<StoreError> for ApiError {
             other @ (StoreError::Setup(_) | StoreError::Corrupt(_) | StoreError::Database(_)) => {
                 ApiError::internal(other)
             }
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound(detail) => ApiError::not_found(detail),
+            ServiceError::Unauthorized(detail) => ApiError::unauthorized(detail),
+            ServiceError::Forbidden(detail) => ApiError::forbidden(detail),
+            ServiceError::Conflict(detail) => ApiError::conflict(detail),
+            ServiceError::Stale(detail) => ApiError::stale(detail),
+            ServiceError::FieldRefused { field, message } => {
+                ApiError::field_refused(field, message)
+            }
+            ServiceError::Refused {
+                rule,
+                detail,
+                fields,
+                context,
+            } => {
+                let mut error = ApiError::rule_refused(rule, detail);
+                if !fields.is_empty() {
+                    error = error.with_errors(
+                        fields
+                            .into_iter()
+                            .map(|note| FieldError {
+                                field: note.field,
+                                message: note.message,
+                            })
+                            .collect(),
+                    );
+                }
+                context
+                    .into_iter()
+                    .fold(error, |error, (key, value)| error.with(key, value))
+            }
+            ServiceError::Store(store) => store.into(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod input;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox;
+pub mod page;
 pub mod routes;
 pub mod server;
 pub mod state;

@@ -9,6 +9,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
 use crate::input::{Bounded, Text};
+use crate::page;
 use crate::routes;
 
 #[derive(OpenApi)]
@@ -57,8 +58,8 @@ fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> 
         (T::name().into_owned(), T::schema())
     }
     vec![
-        entry::<routes::PageLimit>(),
-        entry::<routes::Cursor>(),
+        entry::<page::PageLimit>(),
+        entry::<page::Cursor>(),
         entry::<routes::accountability::CaseStatus>(),
         entry::<routes::departures::TaskStatus>(),
         entry::<routes::discipline::HrCaseStatus>(),

@@ -20,6 +20,7 @@ pub mod person;
 pub mod points;
 pub mod publication;
 pub mod quarter;
+pub mod role;
 pub mod roster;
 pub mod settlement;
 pub mod sla;

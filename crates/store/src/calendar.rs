@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 use time::{Date, PrimitiveDateTime};
-use zhidu_domain::calendar::{ScheduleDay, YearSchedule, validate_year_schedule};
+use zhidu_domain::calendar::{BusinessCalendar, ScheduleDay, YearSchedule, validate_year_schedule};
 
 use crate::audit::{self, Actor};
 use crate::db::{DbConnection, insert_rows};
@@ -52,6 +52,12 @@ pub fn find_year(connection: &mut DbConnection, year: i32) -> StoreResult<Option
         .select(CalendarDayRow::as_select())
         .load(connection)?;
     Ok(Some(StoredYear { year: header, days }))
+}
+
+/// The business calendar as stored now; a few hundred rows, read per use so every replica
+/// sees an import at once.
+pub fn load_calendar(connection: &mut DbConnection) -> StoreResult<BusinessCalendar> {
+    Ok(BusinessCalendar::new(load_schedules(connection)?))
 }
 
 /// Every stored schedule, ready for `BusinessCalendar::new`: a few hundred rows at most.

@@ -13,14 +13,15 @@ use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people;
 
+use zhidu_service::people::existing_employee;
+
 use crate::auth::{AccountabilityOfficers, Authorized, Policy, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Distinct, Text};
-use crate::routes::people::existing_employee;
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
 

@@ -18,14 +18,16 @@ use zhidu_store::after_sales::{self as store, AfterSalesVisit, MissedRecord, Tra
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 
+use zhidu_service::people::existing_employee;
+
+use zhidu_service::customers::existing_customer;
+
 use crate::auth::{Authorized, CustomerEditors, DisciplineOfficers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
 use crate::input::Text;
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::routes::discipline::{NewRecord, RecordFlags, RecordView, record_offense, record_view};
-use crate::routes::people::existing_employee;
-use crate::routes::touches::existing_customer;
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 

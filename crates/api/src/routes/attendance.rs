@@ -21,10 +21,14 @@ use zhidu_domain::money::Money;
 use zhidu_domain::roster::HalfDays;
 use zhidu_store::attendance::{self, ExceptionForm, MakeUpRequest, Punch};
 use zhidu_store::audit;
+use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee, EmployeeScope};
 use zhidu_store::{approvals as approval_store, leave as leave_store, new_id};
+
+use zhidu_service::access::employees::{filing_employee, readable_employee};
+use zhidu_service::people::{roster_of, shift_of};
 
 use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
 use crate::auth::{Authorized, PeopleAdmins, PeopleOverseers, Staff};
@@ -33,10 +37,8 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Items, Text};
-use crate::routes::calendar::load_calendar;
+use crate::page::{Cursor, Page};
 use crate::routes::leave::approved_leave;
-use crate::routes::people::{filing_employee, readable_employee, roster_of, shift_of};
-use crate::routes::{Cursor, Page};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth, stored_utc};
 

@@ -11,7 +11,7 @@ use crate::auth::{Auditors, Authorized};
 use crate::error::{ApiError, AuthErrors, Invalid, Unavailable};
 use crate::extract::Query;
 use crate::input::Text;
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
 

@@ -7,11 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::calendar::{
-    BusinessCalendar, DayKind, FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, ScheduleDay, YearSchedule,
+    DayKind, FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, ScheduleDay, YearSchedule,
     validate_year_schedule,
 };
-use zhidu_store::calendar as calendar_store;
-use zhidu_store::db::DbConnection;
+use zhidu_store::calendar::{self as calendar_store, load_calendar};
 
 use crate::auth::{Admins, Authorized, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, FieldError, Invalid, Unavailable};
@@ -26,14 +25,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_year)
         .service(get_day)
         .service(add_working_days);
-}
-
-/// The calendar as stored now; a few hundred rows, read per request so every replica sees
-/// an import at once.
-pub fn load_calendar(connection: &mut DbConnection) -> Result<BusinessCalendar, ApiError> {
-    Ok(BusinessCalendar::new(calendar_store::load_schedules(
-        connection,
-    )?))
 }
 
 /// One entry of the holiday-cn format.
@@ -225,7 +216,9 @@ async fn get_day(
     date: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let date = IsoDate::parse(&date).map_err(|message| ApiError::invalid_field("date", message))?;
-    let calendar = state.read(load_calendar).await?;
+    let calendar = state
+        .read(|connection| Ok(load_calendar(connection)?))
+        .await?;
     let day = calendar.day(date.0);
     Ok(HttpResponse::Ok().json(CalendarDayView {
         date,
@@ -272,7 +265,9 @@ async fn add_working_days(
 ) -> Result<HttpResponse, ApiError> {
     // 1–3660 always fits.
     let days = u32::try_from(params.days.get()).unwrap_or(u32::MAX);
-    let calendar = state.read(load_calendar).await?;
+    let calendar = state
+        .read(|connection| Ok(load_calendar(connection)?))
+        .await?;
     let due = calendar
         .add_working_days(params.from.0, days)
         .map_err(|e| ApiError::field_refused("days", e.to_string()))?;

@@ -31,7 +31,7 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Email, Items, Text};
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 

@@ -16,12 +16,13 @@ use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
 
+use zhidu_service::people::{existing_employee, rank_of};
+
 use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::{Amount, Items, Text};
-use crate::routes::VersionOnly;
-use crate::routes::people::{existing_employee, rank_of};
+use crate::page::VersionOnly;
 use crate::routes::work_orders::{CreateWorkOrder, find_order, open_order, resolve_order};
 use crate::state::AppState;
 use crate::wire::{Instant, stored_utc};

@@ -1,8 +1,6 @@
 //! Customers: the AR-1 archive with area type, owner and TIER flags; their quarterly metrics
 //! and referrals.
 
-use std::collections::BTreeSet;
-
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +12,7 @@ use zhidu_domain::tier::{Tier, TierFlag};
 use zhidu_store::customers::{self, Customer, CustomerChangeset, CustomerFilter};
 use zhidu_store::db::DbConnection;
 use zhidu_store::tiers::{self, QuarterMetrics, Referral};
-use zhidu_store::{StoreError, new_id, users};
+use zhidu_store::{new_id, users};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Staff};
 use crate::error::{
@@ -22,9 +20,10 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Distinct, Text};
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{self, Instant, IsoDate, QuarterParam};
+use zhidu_service::customers::{find_customer, flags_from_text, flags_to_text};
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -35,20 +34,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(put_quarter_metrics)
         .service(get_quarter_metrics)
         .service(create_referral);
-}
-
-pub fn flags_to_text(flags: &BTreeSet<TierFlag>) -> String {
-    flags
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-pub fn flags_from_text(text: &str) -> BTreeSet<TierFlag> {
-    text.split_whitespace()
-        .filter_map(TierFlag::parse)
-        .collect()
 }
 
 /// A customer as the API shows it.
@@ -178,14 +163,6 @@ fn ensure_owner_exists(
     }
 }
 
-/// Reads a customer, answering 404 with its id when there is none.
-pub fn find_customer(connection: &mut DbConnection, id: &str) -> Result<Customer, ApiError> {
-    customers::find(connection, id).map_err(|e| match e {
-        StoreError::NotFound => ApiError::not_found(format!("no customer {id}")),
-        other => other.into(),
-    })
-}
-
 /// Create a customer.
 #[utoipa::path(
     tag = "customers",
@@ -298,7 +275,7 @@ async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let customer = state
-        .read(move |connection| find_customer(connection, &id))
+        .read(move |connection| Ok(find_customer(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(CustomerView::from(customer)))
 }

@@ -19,17 +19,19 @@ use zhidu_store::employment::{
 use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
 
+use zhidu_service::access::employees::{filing_employee, listing_subject, readable_employee};
+use zhidu_service::people::ensure_employed;
+
 use crate::auth::{Authorized, PeopleAdmins, Role, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::Text;
-use crate::routes::employment::ensure_employed;
-use crate::routes::people::{filing_employee, listing_subject, readable_employee};
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
+use zhidu_service::access::Identity;
 
 /// Under `/resignations`.
 pub fn configure_resignations(config: &mut ServiceConfig) {

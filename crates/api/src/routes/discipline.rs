@@ -24,6 +24,9 @@ use zhidu_store::discipline::{
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{StoreError, new_id};
 
+use zhidu_service::access::employees::{listing_subject, may_read_employee};
+use zhidu_service::people::existing_employee;
+
 use crate::auth::{
     Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Role, Staff,
 };
@@ -32,10 +35,10 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Text};
-use crate::routes::people::{existing_employee, listing_subject, may_read_employee};
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, local_midnight_utc, stored_utc};
+use zhidu_service::access::Identity;
 
 /// Under `/discipline`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -121,7 +124,7 @@ fn may_read_record<P>(
     }
     let employee = people::find_employee(connection, &record.employee_id)?
         .ok_or_else(|| ApiError::internal("discipline record without its employee"))?;
-    may_read_employee(connection, caller, &employee)
+    Ok(may_read_employee(connection, caller, &employee)?)
 }
 
 /// The record `id` if the caller may read it; otherwise 404, so ids cannot be probed.

@@ -11,14 +11,16 @@ use zhidu_domain::domain_transfer::{TransferEvidence, TransferRequirement, trans
 use zhidu_store::domain_transfers::{self as store, DomainTransfer};
 use zhidu_store::new_id;
 
+use zhidu_service::access::Identity;
+use zhidu_service::customers::existing_customer;
+
 use crate::auth::{Authorized, CustomerEditors, CustomerService, Managers, Role};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, NotFound, Stale, Unavailable,
 };
 use crate::extract::Json;
 use crate::input::Text;
-use crate::routes::VersionOnly;
-use crate::routes::touches::existing_customer;
+use crate::page::VersionOnly;
 use crate::state::AppState;
 use crate::wire::{Instant, stored_utc};
 

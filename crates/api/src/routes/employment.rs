@@ -26,6 +26,11 @@ use zhidu_store::employment::{
 use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
 
+use zhidu_service::access::employees::{
+    filing_employee, may_read_employee, readable_employee, reading_scope,
+};
+use zhidu_service::people::{ensure_employed, hr_facts};
+
 use crate::approvals::{self, DecisionRequest, StepView, chain_view};
 use crate::auth::{Authorized, PeopleAdmins, PerformanceRecorders, Role, Staff};
 use crate::error::{
@@ -33,13 +38,11 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Bounded, Text};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::routes::leave::{ApplicationStatus, Year, calendar_year};
-use crate::routes::people::{
-    filing_employee, hr_facts, may_read_employee, readable_employee, reading_scope,
-};
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
+use zhidu_service::access::Identity;
 
 /// Under `/employees`.
 pub fn configure_per_employee(config: &mut ServiceConfig) {
@@ -75,17 +78,6 @@ approvals::decidable!(
 /// Whether an approved regularization (EMP-2) is on record for the employee.
 fn regularized(connection: &mut DbConnection, employee_id: &str) -> Result<bool, ApiError> {
     Ok(!store::regularization_applications_of(connection, employee_id, &["approved"])?.is_empty())
-}
-
-/// Refuses a change to the employment of someone who has left (409).
-pub fn ensure_employed(employee: &Employee) -> Result<(), ApiError> {
-    match employee.left_on {
-        Some(left_on) => Err(ApiError::conflict(format!(
-            "employee {} left on {left_on}",
-            employee.id
-        ))),
-        None => Ok(()),
-    }
 }
 
 /// Whether the employee's department is customer service (EMP-2, EMP-5).

@@ -19,10 +19,16 @@ use zhidu_domain::leave::{
 };
 use zhidu_domain::roster::{Half, HalfDays};
 use zhidu_store::approvals::{self as approval_store, ApprovalStep};
+use zhidu_store::calendar::load_calendar;
 use zhidu_store::db::DbConnection;
 use zhidu_store::leave::{self as leave_store, LeaveRequest};
 use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
+
+use zhidu_service::access::employees::{
+    filing_employee, listing_subject, may_read_employee, readable_employee,
+};
+use zhidu_service::people::{hr_facts, roster_of, shift_of};
 
 use crate::approvals::{
     self, Decidable, DecisionRequest, StepView, chain_view, department_head_for,
@@ -33,14 +39,10 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Text};
-use crate::routes::calendar::load_calendar;
-use crate::routes::people::{
-    filing_employee, hr_facts, listing_subject, may_read_employee, readable_employee, roster_of,
-    shift_of,
-};
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
+use zhidu_service::access::Identity;
 
 /// Under `/leave-requests`.
 pub fn configure(config: &mut ServiceConfig) {

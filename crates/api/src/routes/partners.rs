@@ -8,16 +8,17 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::settlement::PartnerType;
-use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::partners::{self, Credential, Partner};
 
-use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders, Role};
+use zhidu_service::access::partners::{partner_scope, visible_partner};
+
+use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders};
 use crate::config::random_secret;
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Text};
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
 
@@ -46,34 +47,6 @@ pub fn type_of(partner: &Partner) -> PartnerType {
         "carrier" => PartnerType::Carrier,
         _ => PartnerType::Franchisee,
     }
-}
-
-/// The partner a partner token may see, after checking its credential is still live; `None`
-/// for staff, who see every partner.
-pub fn partner_scope<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-) -> Result<Option<String>, ApiError> {
-    if !caller.has_any(&[Role::Partner]) {
-        return Ok(None);
-    }
-    let credential = partners::find_credential(connection, &caller.claims.sub)?
-        .filter(|c| c.revoked_at.is_none())
-        .ok_or_else(|| ApiError::unauthorized("this partner credential has been revoked"))?;
-    Ok(Some(credential.partner_id))
-}
-
-/// Partner `id` if the caller may see it (staff, or the partner itself); otherwise 404.
-pub fn visible_partner<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<Partner, ApiError> {
-    let not_found = || ApiError::not_found(format!("no partner {id}"));
-    if partner_scope(connection, caller)?.is_some_and(|own| own != id) {
-        return Err(not_found());
-    }
-    partners::find_partner(connection, id)?.ok_or_else(not_found)
 }
 
 /// SET-6: a franchisee's agreed split of operating profit, company : franchisee, as given.
@@ -264,7 +237,7 @@ async fn get_partner(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let partner = state
-        .read(move |connection| visible_partner(connection, &caller, &id))
+        .read(move |connection| Ok(visible_partner(connection, &caller, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(PartnerView::from(partner)))
 }

@@ -18,11 +18,14 @@ use zhidu_domain::payroll::{
     pay_date,
 };
 use zhidu_domain::person::LeavingReason;
+use zhidu_store::calendar::load_calendar;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{discipline, employment};
+
+use zhidu_service::people::hr_facts;
 
 use crate::auth::{Authorized, PayrollApprovers, PayrollDesk, Role, Staff};
 use crate::error::{
@@ -30,13 +33,12 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Bounded, Text};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::routes::attendance::evaluate_employees;
-use crate::routes::calendar::load_calendar;
 use crate::routes::payroll_export::{csv_export, xlsx_export};
-use crate::routes::people::hr_facts;
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
+use zhidu_service::access::Identity;
 
 /// Under `/payroll-runs`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -262,7 +264,7 @@ fn compute_month(
 
 /// The HR facts a payslip needs, or why they are missing.
 fn payroll_facts(employee: &Employee) -> Result<PayrollFacts, String> {
-    let hr = hr_facts(employee).map_err(|error| error.problem().detail)?;
+    let hr = hr_facts(employee).map_err(|error| error.to_string())?;
     Ok(PayrollFacts {
         base_salary: Money::from_fen(employee.base_salary_fen),
         gender: hr.gender,

@@ -13,22 +13,25 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
 use zhidu_domain::person::{Gender, LeavingReason, default_probation_end};
-use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
+use zhidu_domain::roster::{DayOfWeek, Shift};
 use zhidu_domain::sla::Rank;
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::people::{self, Department, Employee, EmployeeScope};
+use zhidu_store::people::{self, Department, Employee};
 use zhidu_store::{new_id, users};
 
-use crate::auth::{Authorized, PeopleAdmins, Role, Staff};
+use zhidu_service::access::employees::{readable_employee, reading_scope};
+use zhidu_service::people::{existing_employee, gender_of, rank_of, shift_of};
+
+use crate::auth::{Authorized, PeopleAdmins, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Text};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::routes::departures;
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{ClockTime, Instant, IsoDate};
 
@@ -51,30 +54,12 @@ pub fn configure_employees(config: &mut ServiceConfig) {
         .service(update_employee);
 }
 
-pub fn rank_of(employee: &Employee) -> Rank {
-    match employee.rank.as_str() {
-        "general_manager" => Rank::GeneralManager,
-        "manager" => Rank::Manager,
-        _ => Rank::Staff,
-    }
-}
-
 fn rank_text(rank: Rank) -> &'static str {
     match rank {
         Rank::Staff => "staff",
         Rank::Manager => "manager",
         Rank::GeneralManager => "general_manager",
     }
-}
-
-/// An employee by id, or a 422 naming `field`.
-pub fn existing_employee(
-    connection: &mut DbConnection,
-    field: &str,
-    id: &str,
-) -> Result<Employee, ApiError> {
-    people::find_employee(connection, id)?
-        .ok_or_else(|| ApiError::field_refused(field, format!("no employee {id}")))
 }
 
 /// CAL-3: a department's office hours with its lunch and rest breaks (local times).
@@ -118,18 +103,6 @@ impl From<Shift> for ShiftTimes {
             rest_start: ClockTime(shift.rest_start),
             rest_end: ClockTime(shift.rest_end),
         }
-    }
-}
-
-/// The department's shift as the attendance rules read it.
-pub fn shift_of(department: &Department) -> Shift {
-    Shift {
-        start: department.shift_start,
-        end: department.shift_end,
-        lunch_start: department.lunch_start,
-        lunch_end: department.lunch_end,
-        rest_start: department.rest_start,
-        rest_end: department.rest_end,
     }
 }
 
@@ -396,153 +369,10 @@ async fn set_customer_service(
     Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
 }
 
-fn gender_of(employee: &Employee) -> Option<Gender> {
-    match employee.gender.as_deref() {
-        Some("male") => Some(Gender::Male),
-        Some("female") => Some(Gender::Female),
-        _ => None,
-    }
-}
-
 fn gender_text(gender: Gender) -> &'static str {
     match gender {
         Gender::Male => "male",
         Gender::Female => "female",
-    }
-}
-
-/// CAL-3: the employee's roster.
-pub fn roster_of(employee: &Employee) -> Roster {
-    Roster {
-        rest_day: DayOfWeek::from_name(&employee.rest_day)
-            .unwrap_or(DayOfWeek::Sunday)
-            .weekday(),
-    }
-}
-
-/// The HR facts every attendance and leave rule needs; a record created before HR kept them
-/// is refused with the missing field named rather than guessed at.
-pub struct HrFacts {
-    pub gender: Gender,
-    pub birth_date: Date,
-    pub hired_on: Date,
-}
-
-pub fn hr_facts(employee: &Employee) -> Result<HrFacts, ApiError> {
-    let missing = |field: &str| {
-        ApiError::rule_refused(
-            "EMP-1",
-            format!(
-                "employee {} has no {field} on record; HR must record it (PATCH /api/v1/employees/{})",
-                employee.id, employee.id
-            ),
-        )
-        .with("missing_field", field)
-    };
-    Ok(HrFacts {
-        gender: gender_of(employee).ok_or_else(|| missing("gender"))?,
-        birth_date: employee.birth_date.ok_or_else(|| missing("birth_date"))?,
-        hired_on: employee.hired_on.ok_or_else(|| missing("hired_on"))?,
-    })
-}
-
-/// Roles that read every employee's records.
-const READS_EVERYONE: &[Role] = &[Role::Admin, Role::Hr, Role::GeneralManager];
-
-/// Whose records the caller may read; `None` when they may read nobody's (a staff account
-/// with no employee record).
-pub fn reading_scope<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-) -> Result<Option<EmployeeScope>, ApiError> {
-    if caller.has_any(READS_EVERYONE) {
-        return Ok(Some(EmployeeScope::Everyone));
-    }
-    Ok(people::employee_of_user(connection, &caller.claims.sub)?
-        .map(|me| EmployeeScope::SelfAndManaged(me.id)))
-}
-
-/// Whether the caller may read `employee`'s records (see [`reading_scope`]).
-pub fn may_read_employee<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    employee: &Employee,
-) -> Result<bool, ApiError> {
-    Ok(match reading_scope(connection, caller)? {
-        Some(EmployeeScope::Everyone) => true,
-        Some(EmployeeScope::SelfAndManaged(me)) => {
-            me == employee.id || people::manages(connection, &me, employee)?
-        }
-        None => false,
-    })
-}
-
-/// The employee `id` if the caller may read their records; otherwise 404, so that ids of
-/// people outside the caller's scope cannot be probed.
-pub fn readable_employee<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<Employee, ApiError> {
-    let not_found = || ApiError::not_found(format!("no employee {id}"));
-    let employee = people::find_employee(connection, id)?.ok_or_else(not_found)?;
-    if may_read_employee(connection, caller, &employee)? {
-        Ok(employee)
-    } else {
-        Err(not_found())
-    }
-}
-
-/// Whose records a listing shows: for callers who see everyone, the employee named or all
-/// (`None`); for anyone else, the employee named if they may read them, else their own record.
-/// `field` is the query parameter naming the employee.
-pub fn listing_subject<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    named: Option<String>,
-    sees_everyone: bool,
-    field: &str,
-) -> Result<Option<String>, ApiError> {
-    Ok(match named {
-        Some(id) if sees_everyone => Some(id),
-        Some(id) => Some(readable_employee(connection, caller, &id)?.id),
-        None if sees_everyone => None,
-        None => Some(
-            people::employee_of_user(connection, &caller.claims.sub)?
-                .ok_or_else(|| {
-                    ApiError::field_refused(
-                        field,
-                        format!("your account has no employee record; name the {field}"),
-                    )
-                })?
-                .id,
-        ),
-    })
-}
-
-/// The employee a filing is for: the caller's own record, or — for HR and admin — the one
-/// named.
-pub fn filing_employee<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    named: Option<&str>,
-) -> Result<Employee, ApiError> {
-    let me = people::employee_of_user(connection, &caller.claims.sub)?;
-    match (named, me) {
-        (Some(id), me) if me.as_ref().is_none_or(|me| me.id != id) => {
-            if !caller.has_any(&[Role::Admin, Role::Hr]) {
-                return Err(ApiError::forbidden(
-                    "only HR files on behalf of another employee",
-                ));
-            }
-            people::find_employee(connection, id)?
-                .ok_or_else(|| ApiError::field_refused("employee_id", format!("no employee {id}")))
-        }
-        (_, Some(me)) => Ok(me),
-        (_, None) => Err(ApiError::field_refused(
-            "employee_id",
-            "your account has no employee record; name the employee",
-        )),
     }
 }
 
@@ -920,7 +750,7 @@ async fn get_employee(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let employee = state
-        .read(move |connection| readable_employee(connection, &caller, &id))
+        .read(move |connection| Ok(readable_employee(connection, &caller, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(EmployeeView::from(employee)))
 }

@@ -29,15 +29,16 @@ use zhidu_store::prospects::{
 };
 use zhidu_store::{StoreError, new_id};
 
+use zhidu_service::people::existing_employee;
+
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Items, Text};
+use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::routes::discipline::{NewOffenseRecord, RecordFlags, open_record};
-use crate::routes::people::existing_employee;
-use crate::routes::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth, stored_utc};
 

@@ -12,11 +12,12 @@ use zhidu_domain::publication::{lists_service_hotline, star_is_published};
 use zhidu_store::StoreError;
 use zhidu_store::publication::{self as store, CURRENT, ServiceInfo};
 
+use zhidu_service::people::existing_employee;
+
 use crate::auth::{Admins, Authorized};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::{Items, Text};
-use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
 

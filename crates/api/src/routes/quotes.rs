@@ -8,12 +8,13 @@ use validator::Validate;
 use zhidu_domain::money::Money;
 use zhidu_domain::tier::{PriceError, Tier, TierPolicy, tier_a_minimum_price};
 
+use zhidu_service::customers::find_customer;
+use zhidu_service::tiers::current_standing;
+
 use crate::auth::{Authorized, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Unavailable};
 use crate::extract::Json;
 use crate::input::Amount;
-use crate::routes::customers::find_customer;
-use crate::routes::tiers::current_tier;
 use crate::state::AppState;
 
 /// Under `/quotes`.
@@ -119,7 +120,7 @@ async fn check_quote(
     let tier = state
         .read(move |connection| {
             let customer = find_customer(connection, &id)?;
-            Ok(current_tier(connection, &customer, &policy, at)?.tier)
+            Ok(current_standing(connection, &customer, &policy, at)?.tier)
         })
         .await?;
     let floor = if tier == Tier::A {

@@ -15,13 +15,14 @@ use zhidu_store::clock::Moment;
 use zhidu_store::receivables::{self, CreditTerms, Receivable, ReceivableEvent};
 use zhidu_store::{customers, new_id, partners};
 
+use zhidu_service::people::existing_employee;
+
 use crate::auth::{Authorized, FinanceDesk, GeneralManagers};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Bounded, Text};
-use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
@@ -578,7 +579,7 @@ async fn set_outcome(
     let owner = state
         .read({
             let owner = request.owner_id.clone();
-            move |connection| existing_employee(connection, "owner_id", &owner)
+            move |connection| Ok(existing_employee(connection, "owner_id", &owner)?)
         })
         .await?;
     let view = change_entry(

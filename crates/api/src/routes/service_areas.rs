@@ -15,13 +15,14 @@ use zhidu_domain::sla::{
 use zhidu_store::new_id;
 use zhidu_store::service_areas::{self, ServiceArea};
 
+use zhidu_service::people::existing_employee;
+
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Text};
-use crate::routes::people::existing_employee;
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
 

@@ -17,13 +17,15 @@ use zhidu_domain::settlement::{
 use zhidu_store::payments::{self, DailySum, FollowUp, FranchiseSettlement, Payment};
 use zhidu_store::{new_id, partners};
 
+use zhidu_service::access::partners::partner_scope;
+
 use crate::auth::{Authorized, FinanceDesk, PartnerReaders, SettlementDesk};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Text};
-use crate::routes::partners::{ContractSplit, partner_scope, type_of};
+use crate::routes::partners::{ContractSplit, type_of};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 

@@ -9,12 +9,12 @@ use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{Target, WorkOrderKind, work_order_deadline};
 use zhidu_store::audit::Actor;
+use zhidu_store::calendar::load_calendar;
 use zhidu_store::work_orders;
 
 use crate::auth::{Authorized, CsManagers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Unavailable};
 use crate::extract::Json;
-use crate::routes::calendar::load_calendar;
 use crate::state::AppState;
 use crate::wire::Instant;
 
@@ -139,7 +139,9 @@ async fn preview_deadline(
         // The area type changes no other kind's target.
         (_, None) => AreaType::Urban,
     };
-    let calendar = state.read(load_calendar).await?;
+    let calendar = state
+        .read(|connection| Ok(load_calendar(connection)?))
+        .await?;
     let due = work_order_deadline(
         request.kind,
         area_type,

@@ -20,6 +20,8 @@ use zhidu_store::statements::{
     self, LineComment, PartnerOrder, ReconciledLine, ReconciliationTotal, Statement, StatementLine,
 };
 
+use zhidu_service::access::partners::partner_scope;
+
 use crate::auth::{Authorized, FinanceDesk, PartnerCallers, PartnerReaders, Role};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Unavailable,
@@ -27,10 +29,10 @@ use crate::error::{
 use crate::extract::{Json, JsonWithBytes, Query};
 use crate::idempotency;
 use crate::input::{Bounded, Items, Text};
-use crate::routes::partners::partner_scope;
-use crate::routes::{Cursor, PageParams};
+use crate::page::{Cursor, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
+use zhidu_service::access::Identity;
 
 /// Under `/partner-orders`.
 pub fn configure_orders(config: &mut ServiceConfig) {
@@ -584,7 +586,7 @@ async fn reconcile(
             ))
             .body(csv_of(&lines)));
     }
-    let page = crate::routes::Page::from_rows(lines, limit, |l: &ReconciledLine| &l.reference);
+    let page = crate::page::Page::from_rows(lines, limit, |l: &ReconciledLine| &l.reference);
     Ok(HttpResponse::Ok().json(ReconciliationView {
         statement: statement.into(),
         totals: totals.into_iter().map(TotalView::from).collect(),

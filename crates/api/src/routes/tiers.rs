@@ -5,23 +5,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::money::Money;
-use zhidu_domain::quarter::Quarter;
-use zhidu_domain::tier::{
-    Tier, TierCriterion, TierEvaluation, TierFlag, TierMetrics, TierPolicy, TierReason,
-    evaluate_tier, tenure_years,
+use zhidu_domain::tier::{Tier, TierCriterion, TierFlag, TierMetrics, evaluate_tier};
+use zhidu_store::tiers::{self, TierRun};
+
+use zhidu_service::customers::find_customer;
+use zhidu_service::tiers::{
+    self as tier_service, KeptOverride, KeptReason, TierStanding, current_quarter_of, standing,
 };
-use zhidu_store::clock::Moment;
-use zhidu_store::customers::Customer;
-use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
-use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
 
 use crate::auth::{Authorized, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Bounded, Text};
-use crate::routes::customers::{find_customer, flags_from_text};
 use crate::state::AppState;
 use crate::wire::{Instant, QuarterParam};
 
@@ -52,19 +47,15 @@ pub struct ReasonView {
     pub detail: String,
 }
 
-impl From<&TierReason> for ReasonView {
-    fn from(reason: &TierReason) -> Self {
+impl From<KeptReason> for ReasonView {
+    fn from(reason: KeptReason) -> Self {
         ReasonView {
-            rule: reason.rule.to_owned(),
+            rule: reason.rule,
             tier: reason.tier,
             criterion: reason.criterion,
-            detail: reason.detail.clone(),
+            detail: reason.detail,
         }
     }
-}
-
-fn reason_views(evaluation: &TierEvaluation) -> Vec<ReasonView> {
-    evaluation.reasons.iter().map(ReasonView::from).collect()
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -114,7 +105,11 @@ async fn evaluate(
     };
     let evaluation = evaluate_tier(&metrics, &state.tier_policy);
     Ok(HttpResponse::Ok().json(EvaluateTierResponse {
-        reasons: reason_views(&evaluation),
+        reasons: evaluation
+            .reasons
+            .iter()
+            .map(|reason| KeptReason::from(reason).into())
+            .collect(),
         tier: evaluation.tier,
     }))
 }
@@ -151,90 +146,6 @@ impl From<TierRun> for TierRunView {
     }
 }
 
-/// The metrics of one customer for a quarter, as the rules read them.
-fn metrics_of(
-    first_contract_on: Option<time::Date>,
-    flags: &str,
-    revenue_fen: i64,
-    payments_fen: i64,
-    referrals: i64,
-    quarter: Quarter,
-) -> TierMetrics {
-    TierMetrics {
-        quarterly_revenue: Money::from_fen(revenue_fen),
-        quarterly_payments: Money::from_fen(payments_fen),
-        referrals: u32::try_from(referrals).unwrap_or(u32::MAX),
-        tenure_years: first_contract_on.map_or(0, |first| tenure_years(first, quarter.last_day())),
-        flags: flags_from_text(flags),
-    }
-}
-
-/// Customers evaluated per page of a quarter close.
-const CLOSE_PAGE: i64 = 1_000;
-
-/// Evaluates every customer for `quarter`, page by page, and stores the results as that
-/// quarter's history.
-fn close(
-    connection: &mut DbConnection,
-    actor: &zhidu_store::audit::Actor,
-    quarter: Quarter,
-    policy: &TierPolicy,
-) -> Result<TierRun, ApiError> {
-    let quarter_text = quarter.to_string();
-    let mut run = TierRun {
-        quarter: quarter_text.clone(),
-        closed_at: actor.at.stored(),
-        closed_by: actor.subject.clone(),
-        customer_count: 0,
-        tier_a_count: 0,
-        tier_b_count: 0,
-        tier_c_count: 0,
-    };
-    tiers::open_close(connection, &run)?;
-    let mut after_id: Option<String> = None;
-    loop {
-        let page = tiers::close_inputs_page(
-            connection,
-            &quarter_text,
-            quarter.last_day(),
-            after_id.as_deref(),
-            CLOSE_PAGE,
-        )?;
-        let Some(last) = page.last() else { break };
-        after_id = Some(last.customer_id.clone());
-        let results: Vec<CustomerTier> = page
-            .into_iter()
-            .map(|input| {
-                let metrics = metrics_of(
-                    input.first_contract_on,
-                    &input.flags,
-                    input.revenue_fen,
-                    input.payments_fen,
-                    input.referrals,
-                    quarter,
-                );
-                let evaluation = evaluate_tier(&metrics, policy);
-                run.customer_count += 1;
-                match evaluation.tier {
-                    Tier::A => run.tier_a_count += 1,
-                    Tier::B => run.tier_b_count += 1,
-                    Tier::C => run.tier_c_count += 1,
-                }
-                CustomerTier {
-                    customer_id: input.customer_id,
-                    quarter: quarter_text.clone(),
-                    tier: evaluation.tier.as_str().to_owned(),
-                    reasons: serde_json::to_string(&reason_views(&evaluation))
-                        .unwrap_or_else(|_| "[]".into()),
-                }
-            })
-            .collect();
-        tiers::save_results(connection, &results)?;
-    }
-    tiers::finish_close(connection, actor, &run)?;
-    Ok(run)
-}
-
 /// Close a quarter: evaluate every customer and keep the result as history (TIER-4).
 ///
 /// Idempotent per quarter: closing a closed quarter returns the first close (200) and changes
@@ -252,26 +163,14 @@ async fn close_quarter(
     Json(request): Json<CloseQuarterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let QuarterParam(quarter) = request.quarter;
-    let today = caller.actor.at.today();
-    if quarter.last_day() >= today {
-        return Err(ApiError::rule_refused(
-            "TIER-4",
-            format!(
-                "{quarter} has not ended yet; it can be closed from {}",
-                quarter.last_day().next_day().unwrap_or(today)
-            ),
-        ));
-    }
     let actor = caller.actor;
     let policy = state.tier_policy.clone();
-    let quarter_text = quarter.to_string();
     let outcome = state
-        .write(
-            move |connection| match tiers::find_run(connection, &quarter_text)? {
-                Some(existing) => Ok((false, existing)),
-                None => close(connection, &actor, quarter, &policy).map(|run| (true, run)),
-            },
-        )
+        .write(move |connection| {
+            Ok(tier_service::close_quarter(
+                connection, &actor, quarter, &policy,
+            )?)
+        })
         .await;
     let (created, run) = match outcome {
         // A concurrent close of the same quarter won the race: answer with its result.
@@ -324,10 +223,10 @@ pub struct TierOverrideView {
     pub created_at: Instant,
 }
 
-impl From<TierOverride> for TierOverrideView {
-    fn from(o: TierOverride) -> Self {
+impl From<KeptOverride> for TierOverrideView {
+    fn from(o: KeptOverride) -> Self {
         TierOverrideView {
-            tier: Tier::parse(&o.tier).unwrap_or(Tier::C),
+            tier: o.tier,
             reason: o.reason,
             overridden_by: o.overridden_by,
             created_at: Instant::from_utc(o.created_at),
@@ -354,98 +253,20 @@ pub struct CustomerTierView {
     pub owner_gap: bool,
 }
 
-/// The customer's tier for `quarter` at `at`: stored history for a closed quarter, a live
-/// evaluation of its metrics otherwise.
-fn tier_for(
-    connection: &mut DbConnection,
-    customer: &Customer,
-    quarter: Quarter,
-    policy: &TierPolicy,
-    at: Moment,
-) -> Result<CustomerTierView, ApiError> {
-    let quarter_text = quarter.to_string();
-    let (closed, evaluated_tier, reasons) =
-        match tiers::history_entry(connection, &customer.id, &quarter_text)? {
-            Some(stored) => (
-                true,
-                Tier::parse(&stored.tier).unwrap_or(Tier::C),
-                serde_json::from_str(&stored.reasons).map_err(ApiError::internal)?,
-            ),
-            None => {
-                let metrics = tiers::quarter_metrics(connection, &customer.id, &quarter_text)?;
-                let referrals =
-                    tiers::referral_count(connection, &customer.id, quarter.last_day())?;
-                let (revenue, payments) =
-                    metrics.map_or((0, 0), |m| (m.revenue_fen, m.payments_fen));
-                let inputs = metrics_of(
-                    customer.first_contract_on,
-                    &customer.flags,
-                    revenue,
-                    payments,
-                    referrals,
-                    quarter,
-                );
-                let evaluation = evaluate_tier(&inputs, policy);
-                (false, evaluation.tier, reason_views(&evaluation))
-            }
-        };
-    let tier_override = if quarter == current_quarter_of(customer, at) {
-        if customer.tier_overridden {
-            tiers::latest_override(
-                connection,
-                &customer.id,
-                customer.current_tier_quarter.as_deref(),
-            )?
-        } else {
-            None
+impl From<TierStanding> for CustomerTierView {
+    fn from(standing: TierStanding) -> Self {
+        CustomerTierView {
+            customer_id: standing.customer_id,
+            quarter: standing.quarter.to_string(),
+            closed: standing.closed,
+            tier: standing.tier,
+            evaluated_tier: standing.evaluated_tier,
+            overridden: standing.tier_override.is_some(),
+            tier_override: standing.tier_override.map(TierOverrideView::from),
+            reasons: standing.reasons.into_iter().map(ReasonView::from).collect(),
+            owner_gap: standing.owner_gap,
         }
-    } else if closed {
-        // An override made while this quarter was current; it lapsed at the next close.
-        tiers::latest_override(connection, &customer.id, Some(&quarter_text))?
-    } else {
-        None
-    };
-    let tier = tier_override
-        .as_ref()
-        .and_then(|o| Tier::parse(&o.tier))
-        .unwrap_or(evaluated_tier);
-    Ok(CustomerTierView {
-        customer_id: customer.id.clone(),
-        quarter: quarter_text,
-        closed,
-        tier,
-        evaluated_tier,
-        overridden: tier_override.is_some(),
-        tier_override: tier_override.map(TierOverrideView::from),
-        reasons,
-        owner_gap: tier == Tier::A && customer.owner_id.is_none(),
-    })
-}
-
-/// The quarter a customer's tier is read for when none is asked: the latest closed one it
-/// holds, else the quarter in progress at `at`.
-pub fn current_quarter_of(customer: &Customer, at: Moment) -> Quarter {
-    customer
-        .current_tier_quarter
-        .as_deref()
-        .and_then(|q| q.parse().ok())
-        .unwrap_or_else(|| Quarter::containing(at.today()))
-}
-
-/// The tier in force for a customer at `at`, with its reasons.
-pub fn current_tier(
-    connection: &mut DbConnection,
-    customer: &Customer,
-    policy: &TierPolicy,
-    at: Moment,
-) -> Result<CustomerTierView, ApiError> {
-    tier_for(
-        connection,
-        customer,
-        current_quarter_of(customer, at),
-        policy,
-        at,
-    )
+    }
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -478,10 +299,10 @@ async fn customer_tier(
             let quarter = params
                 .quarter
                 .map_or_else(|| current_quarter_of(&customer, at), |q| q.0);
-            tier_for(connection, &customer, quarter, &policy, at)
+            Ok(standing(connection, &customer, quarter, &policy, at)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(CustomerTierView::from(view)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -512,25 +333,15 @@ async fn override_tier(
     let policy = state.tier_policy.clone();
     let view = state
         .write(move |connection| {
-            let customer = find_customer(connection, &id)?;
-            let tier_override = TierOverride {
-                id: new_id(),
-                customer_id: customer.id.clone(),
-                quarter: customer.current_tier_quarter.clone(),
-                tier: request.tier.as_str().to_owned(),
-                reason: request.reason.trim().to_owned(),
-                overridden_by: actor.subject.clone(),
-                created_at: actor.at.stored(),
-            };
-            let customer =
-                tiers::apply_override(connection, &actor, &tier_override).map_err(|e| match e {
-                    zhidu_store::StoreError::StaleVersion => ApiError::conflict(
-                        "a quarter close changed the customer's tier meanwhile; retry",
-                    ),
-                    other => other.into(),
-                })?;
-            current_tier(connection, &customer, &policy, actor.at)
+            Ok(tier_service::override_tier(
+                connection,
+                &actor,
+                &id,
+                request.tier,
+                request.reason.trim(),
+                &policy,
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(HttpResponse::Created().json(CustomerTierView::from(view)))
 }

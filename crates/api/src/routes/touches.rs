@@ -7,9 +7,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::touch::touch_overdue_days;
-use zhidu_store::StoreError;
-use zhidu_store::customers::{self, Customer};
-use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::touches::{self, OutboxMessage, Touch, UntouchedCustomer};
 
@@ -19,9 +16,10 @@ use crate::error::{
 };
 use crate::extract::{Json, Query};
 use crate::input::Text;
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, local_midnight_utc, stored_utc};
+use zhidu_service::customers::existing_customer;
 
 /// Under `/care-touches`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -145,18 +143,6 @@ fn touch_view(touch: Touch, message: Option<OutboxMessage>) -> TouchView {
         recorded_by: touch.recorded_by,
         created_at: Instant::from_utc(touch.created_at),
     }
-}
-
-/// The customer a request names, or 422 naming the field.
-pub fn existing_customer(
-    connection: &mut DbConnection,
-    field: &str,
-    id: &str,
-) -> Result<Customer, ApiError> {
-    customers::find(connection, id).map_err(|e| match e {
-        StoreError::NotFound => ApiError::field_refused(field, format!("no customer {id}")),
-        other => other.into(),
-    })
 }
 
 /// Checks what the channel needs: an email has a subject and an address, an SMS neither a

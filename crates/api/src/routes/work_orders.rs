@@ -18,6 +18,7 @@ use zhidu_domain::sla::{
 use zhidu_domain::tier::Tier;
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::audit::Actor;
+use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
@@ -25,16 +26,17 @@ use zhidu_store::work_orders::{
     self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
 };
 
+use zhidu_service::people::{existing_employee, rank_of};
+
+use zhidu_service::customers::find_customer;
+
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Items, Text};
-use crate::routes::calendar::load_calendar;
-use crate::routes::customers::find_customer;
-use crate::routes::people::{existing_employee, rank_of};
-use crate::routes::{Cursor, Page, PageLimit, PageParams, VersionOnly};
+use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, Shape, stored_utc};
 

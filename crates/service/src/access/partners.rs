@@ -1,0 +1,39 @@
+//! SET-1: a partner's token sees its own partner only; another partner's resource is not
+//! found, so ids cannot be probed.
+
+use zhidu_domain::role::Role;
+use zhidu_store::db::DbConnection;
+use zhidu_store::partners::{self, Partner};
+
+use super::Identity;
+use crate::error::{ServiceError, ServiceResult};
+
+/// The partner a partner token may see, after checking its credential is still live; `None`
+/// for staff, who see every partner.
+pub fn partner_scope(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+) -> ServiceResult<Option<String>> {
+    if !caller.has_any(&[Role::Partner]) {
+        return Ok(None);
+    }
+    let credential = partners::find_credential(connection, caller.subject())?
+        .filter(|c| c.revoked_at.is_none())
+        .ok_or_else(|| {
+            ServiceError::Unauthorized("this partner credential has been revoked".into())
+        })?;
+    Ok(Some(credential.partner_id))
+}
+
+/// Partner `id` if the caller may see it (staff, or the partner itself); otherwise not found.
+pub fn visible_partner(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<Partner> {
+    let not_found = || ServiceError::not_found(format!("no partner {id}"));
+    if partner_scope(connection, caller)?.is_some_and(|own| own != id) {
+        return Err(not_found());
+    }
+    partners::find_partner(connection, id)?.ok_or_else(not_found)
+}

@@ -1,0 +1,12 @@
+//! zhidu's use cases: each function applies the rules of `zhidu-domain` to what
+//! `zhidu-store` keeps, on one connection inside the caller's transaction, and says who may
+//! do it (`access`). Nothing here knows HTTP; the API parses, calls one function here and
+//! answers.
+
+pub mod access;
+pub mod customers;
+pub mod error;
+pub mod people;
+pub mod tiers;
+
+pub use error::{ServiceError, ServiceResult};

@@ -1,0 +1,94 @@
+//! Employees and departments as the rules read them.
+
+use time::Date;
+use zhidu_domain::person::Gender;
+use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
+use zhidu_domain::sla::Rank;
+use zhidu_store::db::DbConnection;
+use zhidu_store::people::{self, Department, Employee};
+
+use crate::error::{ServiceError, ServiceResult};
+
+pub fn rank_of(employee: &Employee) -> Rank {
+    match employee.rank.as_str() {
+        "general_manager" => Rank::GeneralManager,
+        "manager" => Rank::Manager,
+        _ => Rank::Staff,
+    }
+}
+
+pub fn gender_of(employee: &Employee) -> Option<Gender> {
+    match employee.gender.as_deref() {
+        Some("male") => Some(Gender::Male),
+        Some("female") => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// An employee by id, or a refusal naming `field`.
+pub fn existing_employee(
+    connection: &mut DbConnection,
+    field: &str,
+    id: &str,
+) -> ServiceResult<Employee> {
+    people::find_employee(connection, id)?
+        .ok_or_else(|| ServiceError::field_refused(field, format!("no employee {id}")))
+}
+
+/// The department's shift as the attendance rules read it (CAL-3).
+pub fn shift_of(department: &Department) -> Shift {
+    Shift {
+        start: department.shift_start,
+        end: department.shift_end,
+        lunch_start: department.lunch_start,
+        lunch_end: department.lunch_end,
+        rest_start: department.rest_start,
+        rest_end: department.rest_end,
+    }
+}
+
+/// CAL-3: the employee's roster.
+pub fn roster_of(employee: &Employee) -> Roster {
+    Roster {
+        rest_day: DayOfWeek::from_name(&employee.rest_day)
+            .unwrap_or(DayOfWeek::Sunday)
+            .weekday(),
+    }
+}
+
+/// The HR facts every attendance and leave rule needs; a record created before HR kept them
+/// is refused with the missing field named rather than guessed at.
+pub struct HrFacts {
+    pub gender: Gender,
+    pub birth_date: Date,
+    pub hired_on: Date,
+}
+
+pub fn hr_facts(employee: &Employee) -> ServiceResult<HrFacts> {
+    let missing = |field: &'static str| {
+        ServiceError::refused(
+            "EMP-1",
+            format!(
+                "employee {} has no {field} on record; HR must record it (PATCH /api/v1/employees/{})",
+                employee.id, employee.id
+            ),
+        )
+        .with("missing_field", field)
+    };
+    Ok(HrFacts {
+        gender: gender_of(employee).ok_or_else(|| missing("gender"))?,
+        birth_date: employee.birth_date.ok_or_else(|| missing("birth_date"))?,
+        hired_on: employee.hired_on.ok_or_else(|| missing("hired_on"))?,
+    })
+}
+
+/// Refuses a change to the employment of someone who has left.
+pub fn ensure_employed(employee: &Employee) -> ServiceResult<()> {
+    match employee.left_on {
+        Some(left_on) => Err(ServiceError::conflict(format!(
+            "employee {} left on {left_on}",
+            employee.id
+        ))),
+        None => Ok(()),
+    }
+}

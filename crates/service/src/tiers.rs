@@ -1,0 +1,307 @@
+//! TIER: a customer's standing for a quarter, closing a quarter, overriding a tier.
+
+use serde::{Deserialize, Serialize};
+use time::PrimitiveDateTime;
+use zhidu_domain::money::Money;
+use zhidu_domain::quarter::Quarter;
+use zhidu_domain::tier::{
+    Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, evaluate_tier, tenure_years,
+};
+use zhidu_store::StoreError;
+use zhidu_store::audit::Actor;
+use zhidu_store::clock::Moment;
+use zhidu_store::customers::Customer;
+use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
+use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
+
+use crate::customers::{find_customer, flags_from_text};
+use crate::error::{ServiceError, ServiceResult};
+
+/// One matched clause of an evaluation as a closed quarter keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeptReason {
+    pub rule: String,
+    pub tier: Tier,
+    pub criterion: TierCriterion,
+    pub detail: String,
+}
+
+impl From<&TierReason> for KeptReason {
+    fn from(reason: &TierReason) -> Self {
+        KeptReason {
+            rule: reason.rule.to_owned(),
+            tier: reason.tier,
+            criterion: reason.criterion,
+            detail: reason.detail.clone(),
+        }
+    }
+}
+
+/// A manager's override of a customer's tier (TIER-4).
+#[derive(Debug, Clone)]
+pub struct KeptOverride {
+    pub tier: Tier,
+    pub reason: String,
+    pub overridden_by: String,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// A customer's tier for one quarter, with why.
+#[derive(Debug, Clone)]
+pub struct TierStanding {
+    pub customer_id: String,
+    pub quarter: Quarter,
+    /// The quarter was closed and this is its kept result; otherwise a live evaluation.
+    pub closed: bool,
+    /// The override when there is one, else the evaluated tier.
+    pub tier: Tier,
+    pub evaluated_tier: Tier,
+    pub tier_override: Option<KeptOverride>,
+    pub reasons: Vec<KeptReason>,
+    /// TIER-5: a tier-A customer must have an account owner.
+    pub owner_gap: bool,
+}
+
+fn stored_tier(text: &str) -> ServiceResult<Tier> {
+    Tier::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown tier {text:?} on record")).into())
+}
+
+fn kept_override(row: TierOverride) -> ServiceResult<KeptOverride> {
+    Ok(KeptOverride {
+        tier: stored_tier(&row.tier)?,
+        reason: row.reason,
+        overridden_by: row.overridden_by,
+        created_at: row.created_at,
+    })
+}
+
+/// The metrics of one customer for a quarter, as the rules read them.
+fn metrics_of(
+    first_contract_on: Option<time::Date>,
+    flags: &str,
+    revenue_fen: i64,
+    payments_fen: i64,
+    referrals: i64,
+    quarter: Quarter,
+) -> TierMetrics {
+    TierMetrics {
+        quarterly_revenue: Money::from_fen(revenue_fen),
+        quarterly_payments: Money::from_fen(payments_fen),
+        referrals: u32::try_from(referrals).unwrap_or(u32::MAX),
+        tenure_years: first_contract_on.map_or(0, |first| tenure_years(first, quarter.last_day())),
+        flags: flags_from_text(flags),
+    }
+}
+
+/// Customers evaluated per page of a quarter close.
+const CLOSE_PAGE: i64 = 1_000;
+
+/// Evaluates every customer for `quarter`, page by page, and keeps the results as that
+/// quarter's history.
+fn close(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    quarter: Quarter,
+    policy: &TierPolicy,
+) -> ServiceResult<TierRun> {
+    let quarter_text = quarter.to_string();
+    let mut run = TierRun {
+        quarter: quarter_text.clone(),
+        closed_at: actor.at.stored(),
+        closed_by: actor.subject.clone(),
+        customer_count: 0,
+        tier_a_count: 0,
+        tier_b_count: 0,
+        tier_c_count: 0,
+    };
+    tiers::open_close(connection, &run)?;
+    let mut after_id: Option<String> = None;
+    loop {
+        let page = tiers::close_inputs_page(
+            connection,
+            &quarter_text,
+            quarter.last_day(),
+            after_id.as_deref(),
+            CLOSE_PAGE,
+        )?;
+        let Some(last) = page.last() else { break };
+        after_id = Some(last.customer_id.clone());
+        let mut results = Vec::with_capacity(page.len());
+        for input in page {
+            let metrics = metrics_of(
+                input.first_contract_on,
+                &input.flags,
+                input.revenue_fen,
+                input.payments_fen,
+                input.referrals,
+                quarter,
+            );
+            let evaluation = evaluate_tier(&metrics, policy);
+            run.customer_count += 1;
+            match evaluation.tier {
+                Tier::A => run.tier_a_count += 1,
+                Tier::B => run.tier_b_count += 1,
+                Tier::C => run.tier_c_count += 1,
+            }
+            let reasons: Vec<KeptReason> = evaluation.reasons.iter().map(Into::into).collect();
+            results.push(CustomerTier {
+                customer_id: input.customer_id,
+                quarter: quarter_text.clone(),
+                tier: evaluation.tier.as_str().to_owned(),
+                reasons: serde_json::to_string(&reasons)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            });
+        }
+        tiers::save_results(connection, &results)?;
+    }
+    tiers::finish_close(connection, actor, &run)?;
+    Ok(run)
+}
+
+/// TIER-4: closes `quarter` once it has ended; closing a closed quarter answers its first
+/// close and changes nothing. `true` when this call closed it.
+pub fn close_quarter(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    quarter: Quarter,
+    policy: &TierPolicy,
+) -> ServiceResult<(bool, TierRun)> {
+    let today = actor.at.today();
+    if quarter.last_day() >= today {
+        return Err(ServiceError::refused(
+            "TIER-4",
+            format!(
+                "{quarter} has not ended yet; it can be closed from {}",
+                quarter.last_day().next_day().unwrap_or(today)
+            ),
+        ));
+    }
+    match tiers::find_run(connection, &quarter.to_string())? {
+        Some(existing) => Ok((false, existing)),
+        None => close(connection, actor, quarter, policy).map(|run| (true, run)),
+    }
+}
+
+/// The customer's standing for `quarter` at `at`: kept history for a closed quarter, a live
+/// evaluation of its metrics otherwise.
+pub fn standing(
+    connection: &mut DbConnection,
+    customer: &Customer,
+    quarter: Quarter,
+    policy: &TierPolicy,
+    at: Moment,
+) -> ServiceResult<TierStanding> {
+    let quarter_text = quarter.to_string();
+    let (closed, evaluated_tier, reasons) =
+        match tiers::history_entry(connection, &customer.id, &quarter_text)? {
+            Some(kept) => (
+                true,
+                stored_tier(&kept.tier)?,
+                serde_json::from_str(&kept.reasons)
+                    .map_err(|e| StoreError::Corrupt(format!("tier reasons: {e}")))?,
+            ),
+            None => {
+                let metrics = tiers::quarter_metrics(connection, &customer.id, &quarter_text)?;
+                let referrals =
+                    tiers::referral_count(connection, &customer.id, quarter.last_day())?;
+                let (revenue, payments) =
+                    metrics.map_or((0, 0), |m| (m.revenue_fen, m.payments_fen));
+                let inputs = metrics_of(
+                    customer.first_contract_on,
+                    &customer.flags,
+                    revenue,
+                    payments,
+                    referrals,
+                    quarter,
+                );
+                let evaluation = evaluate_tier(&inputs, policy);
+                let reasons = evaluation.reasons.iter().map(Into::into).collect();
+                (false, evaluation.tier, reasons)
+            }
+        };
+    let tier_override = if quarter == current_quarter_of(customer, at) {
+        if customer.tier_overridden {
+            tiers::latest_override(
+                connection,
+                &customer.id,
+                customer.current_tier_quarter.as_deref(),
+            )?
+        } else {
+            None
+        }
+    } else if closed {
+        // An override made while this quarter was current; it lapsed at the next close.
+        tiers::latest_override(connection, &customer.id, Some(&quarter_text))?
+    } else {
+        None
+    };
+    let tier_override = tier_override.map(kept_override).transpose()?;
+    let tier = tier_override.as_ref().map_or(evaluated_tier, |o| o.tier);
+    Ok(TierStanding {
+        customer_id: customer.id.clone(),
+        quarter,
+        closed,
+        tier,
+        evaluated_tier,
+        tier_override,
+        reasons,
+        owner_gap: tier == Tier::A && customer.owner_id.is_none(),
+    })
+}
+
+/// The quarter a customer's tier is read for when none is asked: the latest closed one it
+/// holds, else the quarter in progress at `at`.
+pub fn current_quarter_of(customer: &Customer, at: Moment) -> Quarter {
+    customer
+        .current_tier_quarter
+        .as_deref()
+        .and_then(|q| q.parse().ok())
+        .unwrap_or_else(|| Quarter::containing(at.today()))
+}
+
+/// The standing in force for customer `id` at `at`.
+pub fn current_standing(
+    connection: &mut DbConnection,
+    customer: &Customer,
+    policy: &TierPolicy,
+    at: Moment,
+) -> ServiceResult<TierStanding> {
+    standing(
+        connection,
+        customer,
+        current_quarter_of(customer, at),
+        policy,
+        at,
+    )
+}
+
+/// TIER-4: a manager overrides customer `id`'s current tier until the next quarter close.
+pub fn override_tier(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    tier: Tier,
+    reason: &str,
+    policy: &TierPolicy,
+) -> ServiceResult<TierStanding> {
+    let customer = find_customer(connection, id)?;
+    let tier_override = TierOverride {
+        id: new_id(),
+        customer_id: customer.id.clone(),
+        quarter: customer.current_tier_quarter.clone(),
+        tier: tier.as_str().to_owned(),
+        reason: reason.to_owned(),
+        overridden_by: actor.subject.clone(),
+        created_at: actor.at.stored(),
+    };
+    let customer =
+        tiers::apply_override(connection, actor, &tier_override).map_err(|e| match e {
+            StoreError::StaleVersion => ServiceError::conflict(
+                "a quarter close changed the customer's tier meanwhile; retry",
+            ),
+            other => other.into(),
+        })?;
+    current_standing(connection, &customer, policy, actor.at)
+}
