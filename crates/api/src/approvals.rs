@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 use zhidu_domain::approval::{ChainOutcome, Decision, StepKind, chain_outcome, may_decide};
-use zhidu_store::StoreResult;
 use zhidu_store::approvals::{self, ApprovalStep};
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people;
+use zhidu_store::{StoreError, StoreResult};
 
 use crate::auth::{Authorized, Role};
 use crate::error::ApiError;
@@ -46,23 +46,23 @@ fn decision_of(step: &ApprovalStep) -> Option<Decision> {
 
 /// A page of chained subjects (leave requests, applications) as views with their chains: one
 /// query loads every chain of the page.
-pub fn page_with_chains<T, V>(
+pub fn page_with_chains<T, V, E: From<StoreError>>(
     connection: &mut DbConnection,
     subject_type: &str,
     page: Page<T>,
     id_of: impl Fn(&T) -> &str,
-    view: impl Fn(T, &[ApprovalStep]) -> V,
-) -> StoreResult<Page<V>> {
+    view: impl Fn(T, &[ApprovalStep]) -> Result<V, E>,
+) -> Result<Page<V>, E> {
     let ids: Vec<String> = page.items.iter().map(|row| id_of(row).to_owned()).collect();
     let steps = approvals::chains_of(connection, subject_type, &ids)?;
-    Ok(page.map(|row| {
+    page.try_map(|row| {
         let chain: Vec<ApprovalStep> = steps
             .iter()
             .filter(|step| step.subject_id == id_of(&row))
             .cloned()
             .collect();
         view(row, &chain)
-    }))
+    })
 }
 
 /// Where a stored chain stands.

@@ -14,7 +14,7 @@ use argon2::password_hash::{
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
-use zhidu_service::access::Identity;
+use zhidu_service::access::{Identity, roles};
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::security_now;
 
@@ -240,113 +240,43 @@ fn authorize<P: Policy>(request: &HttpRequest) -> Result<Authorized<P>, ApiError
     })
 }
 
+/// An extractor's policy admits by one of the role sets of `zhidu_service::access::roles`,
+/// where each set says what it grants.
 macro_rules! policy {
-    ($(#[$doc:meta])* $name:ident => [$($role:ident),+ $(,)?]) => {
-        $(#[$doc])*
+    ($name:ident => $roles:path) => {
+        #[doc = concat!("Admits the roles of `", stringify!($roles), "`.")]
         #[derive(Debug)]
         pub struct $name;
         impl Policy for $name {
-            const ROLES: &'static [Role] = &[$(Role::$role),+];
+            const ROLES: &'static [Role] = $roles;
         }
     };
 }
 
-policy!(
-    /// Any member of staff: every role but `partner`.
-    Staff => [Admin, GeneralManager, Manager, Hr, Finance, Marketing, CsAgent, CsManager, Technician, Employee]
-);
-policy!(
-    /// Account administration and calendar imports.
-    Admins => [Admin]
-);
-policy!(
-    /// Creating and editing customers and their referrals.
-    CustomerEditors => [Admin, GeneralManager, Manager, CsManager, CsAgent, Marketing, Finance]
-);
-policy!(
-    /// Entering quarterly revenue and payments, and closing a quarter.
-    FinanceDesk => [Admin, GeneralManager, Finance]
-);
-policy!(
-    /// TIER-4: managers may override a tier.
-    Managers => [Admin, GeneralManager, Manager, CsManager]
-);
-policy!(
-    /// Keeping the company's people: departments and employees.
-    PeopleAdmins => [Admin, Hr]
-);
-policy!(
-    /// EMP-2, EMP-5: recording an employee's monthly performance and company-funded spend.
-    PerformanceRecorders => [Admin, Manager, CsManager, Hr, Finance]
-);
-policy!(
-    /// SET-1: keeping partners and their credentials.
-    PartnerAdmins => [Admin, Finance]
-);
-policy!(
-    /// AR-5: approving a write-off is the general manager's alone.
-    GeneralManagers => [GeneralManager]
-);
-policy!(
-    /// SET-4: following up overdue settlements — finance, management and marketing.
-    SettlementDesk => [Admin, GeneralManager, Finance, Marketing]
-);
-policy!(
-    /// Partner-facing writes: only a partner's own token.
-    PartnerCallers => [Partner]
-);
-policy!(
-    /// Reading a partner's records: finance and management, and the partner itself (its own
-    /// only; see `routes::partners::partner_scope`).
-    PartnerReaders => [Admin, GeneralManager, Finance, Partner]
-);
-policy!(
-    /// Reading every employee's attendance and leave: HR and the general manager.
-    PeopleOverseers => [Admin, Hr, GeneralManager]
-);
-policy!(
-    /// PAY: computing payroll (HR, finance) and reading every payslip.
-    PayrollDesk => [Admin, Hr, Finance, GeneralManager]
-);
-policy!(
-    /// PAY: approving a computed run — finance and management.
-    PayrollApprovers => [Admin, Finance, GeneralManager]
-);
-policy!(
-    /// Working the service desk: taking, handling and handing over work orders.
-    ServiceDesk => [Admin, GeneralManager, Manager, CsManager, CsAgent, Technician]
-);
-policy!(
-    /// SLA-3: the customer-service-center manager decides extensions and runs sweeps.
-    CsManagers => [Admin, CsManager]
-);
-policy!(
-    /// ACC: opening, reading and deciding accountability cases.
-    AccountabilityOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
-);
-policy!(
-    /// DISC: recording and confirming discipline records (a plain `manager` only for the
-    /// employees they manage).
-    DisciplineOfficers => [Admin, GeneralManager, Manager, CsManager, Hr]
-);
-policy!(
-    /// CARE-1, CARE-5, CARE-7: the staff who sell to and serve customers — submitting orders,
-    /// recording phone visits, reading the due lists and renewal reminders, recording renewals.
-    CareStaff => [Admin, GeneralManager, Manager, Marketing, CsManager, CsAgent]
-);
-policy!(
-    /// CARE-5: the month-end list of customers without a responsible salesperson goes to the
-    /// marketing director.
-    RenewalDirectors => [Admin, GeneralManager, Marketing]
-);
-policy!(
-    /// CARE-6: customer service makes the confirming phone call of a domain transfer.
-    CustomerService => [Admin, CsManager, CsAgent]
-);
-policy!(
-    /// Reading the audit trail.
-    Auditors => [Admin, GeneralManager]
-);
+policy!(Staff => roles::STAFF);
+policy!(Admins => roles::ADMINS);
+policy!(CustomerEditors => roles::CUSTOMER_EDITORS);
+policy!(FinanceDesk => roles::FINANCE_DESK);
+policy!(Managers => roles::MANAGERS);
+policy!(PeopleAdmins => roles::PEOPLE_ADMINS);
+policy!(PerformanceRecorders => roles::PERFORMANCE_RECORDERS);
+policy!(PartnerAdmins => roles::PARTNER_ADMINS);
+policy!(GeneralManagers => roles::GENERAL_MANAGERS);
+policy!(SettlementDesk => roles::SETTLEMENT_DESK);
+policy!(PartnerCallers => roles::PARTNER_CALLERS);
+policy!(PartnerReaders => roles::PARTNER_READERS);
+policy!(PeopleOverseers => roles::PEOPLE_OVERSEERS);
+policy!(PayrollDesk => roles::PAYROLL_DESK);
+policy!(PayrollApprovers => roles::PAYROLL_APPROVERS);
+policy!(PayrollComputers => roles::PAYROLL_COMPUTERS);
+policy!(ServiceDesk => roles::SERVICE_DESK);
+policy!(CsManagers => roles::CS_MANAGERS);
+policy!(AccountabilityOfficers => roles::ACCOUNTABILITY_OFFICERS);
+policy!(DisciplineOfficers => roles::DISCIPLINE_OFFICERS);
+policy!(CareStaff => roles::CARE_STAFF);
+policy!(RenewalDirectors => roles::RENEWAL_DIRECTORS);
+policy!(CustomerService => roles::CUSTOMER_SERVICE);
+policy!(Auditors => roles::AUDITORS);
 
 #[cfg(test)]
 mod tests {

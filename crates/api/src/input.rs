@@ -18,6 +18,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat,
 use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 use validator::{Validate, ValidationErrors};
+use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR};
 use zhidu_domain::money::{self, Money};
 
 use crate::wire::Shape;
@@ -562,5 +563,35 @@ mod tests {
             (list["minItems"].clone(), list["maxItems"].clone()),
             (1.into(), 20.into())
         );
+    }
+}
+
+/// A year of the calendar the service keeps, as a query parameter.
+pub type Year = Bounded<{ FIRST_CALENDAR_YEAR as i64 }, { LAST_CALENDAR_YEAR as i64 }>;
+
+/// `year` as the calendar counts it; every year it admits fits.
+pub fn calendar_year(year: Year) -> i32 {
+    i32::try_from(year.get()).unwrap_or(LAST_CALENDAR_YEAR)
+}
+
+/// SET-6: a franchisee's agreed split of operating profit, company : franchisee, as given.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractSplit {
+    #[schema(example = 55)]
+    pub company: Bounded<0, 100>,
+    #[schema(example = 45)]
+    pub franchisee: Bounded<0, 100>,
+}
+
+impl ContractSplit {
+    /// The parts as the SET-6 split takes them; each is 0–100, so the casts are exact.
+    pub fn parts(self) -> (u32, u32) {
+        (self.company.get() as u32, self.franchisee.get() as u32)
+    }
+
+    /// The parts as stored; each is 0–100, so the casts are exact.
+    pub fn stored(self) -> (i32, i32) {
+        (self.company.get() as i32, self.franchisee.get() as i32)
     }
 }

@@ -127,4 +127,16 @@ impl<T> Page<T> {
             next_cursor: self.next_cursor,
         }
     }
+
+    /// [`Page::map`] for a conversion that can fail (a stored value no variant names).
+    pub fn try_map<U, E>(self, convert: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self
+                .items
+                .into_iter()
+                .map(convert)
+                .collect::<Result<_, E>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
 }

@@ -14,6 +14,7 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use utoipa::{PartialSchema, ToSchema};
 use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, SHANGHAI};
 use zhidu_domain::quarter::Quarter;
+pub use zhidu_store::clock::{local_midnight_utc, stored_utc};
 
 /// The years the service accepts, `FIRST_CALENDAR_YEAR`..=`LAST_CALENDAR_YEAR`, as a regular
 /// expression (a test holds the two together). The shapes below are both checked here and
@@ -326,17 +327,6 @@ impl<'de> Deserialize<'de> for ClockTime {
             .map(ClockTime)
             .map_err(|_| refusal())
     }
-}
-
-/// An instant as the store keeps it: UTC, without offset.
-pub fn stored_utc(instant: OffsetDateTime) -> PrimitiveDateTime {
-    let utc = instant.to_offset(time::UtcOffset::UTC);
-    PrimitiveDateTime::new(utc.date(), utc.time())
-}
-
-/// The local (Shanghai) midnight that starts `date`, as a stored UTC timestamp.
-pub fn local_midnight_utc(date: Date) -> PrimitiveDateTime {
-    stored_utc(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(SHANGHAI))
 }
 
 /// For PATCH fields where `null` clears and absence leaves unchanged:

@@ -4,17 +4,21 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-/// ACC-2 severities, in rising order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Efficiency warning.
-    Light,
-    /// Loses award eligibility; the unit head may be warned.
-    Heavy,
-    /// Public criticism, administrative and economic penalty; the leader answers too.
-    Severe,
+use crate::text_enum::text_enum;
+
+text_enum! {
+    /// ACC-2 severities, in rising order.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Severity {
+        /// Efficiency warning.
+        Light = "light",
+        /// Loses award eligibility; the unit head may be warned.
+        Heavy = "heavy",
+        /// Public criticism, administrative and economic penalty; the leader answers too.
+        Severe = "severe",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -65,6 +69,34 @@ pub fn decide_severity(
         index = index.saturating_sub(1);
     }
     Ok(levels[index])
+}
+
+text_enum! {
+    /// ACC-2: what opened an accountability case; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseSource {
+        /// SLA-5: a breached work order.
+        SlaBreach = "sla_breach",
+        /// A complaint about the person.
+        Complaint = "complaint",
+        Manual = "manual",
+    }
+}
+
+text_enum! {
+    /// ACC-2: where an accountability case stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseStatus {
+        /// Opened by an SLA breach or a complaint; nobody has taken it up yet.
+        Candidate = "candidate",
+        Open = "open",
+        Decided = "decided",
+        Dismissed = "dismissed",
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +161,35 @@ mod tests {
         assert_eq!(
             decide_severity(Severity::Light, &BTreeSet::new(), &BTreeSet::new(), false),
             Err(DecisionError::StatementMissing)
+        );
+    }
+
+    #[test]
+    fn acc_2_severities_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&Severity::ALL, Severity::as_str);
+        assert_serde_names_match(&Severity::ALL, Severity::as_str);
+        assert_eq!(
+            Severity::ALL.map(Severity::as_str),
+            ["light", "heavy", "severe"]
+        );
+        assert!(Severity::Light < Severity::Heavy && Severity::Heavy < Severity::Severe);
+    }
+
+    #[test]
+    fn acc_2_case_statuses_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&CaseSource::ALL, CaseSource::as_str);
+        assert_serde_names_match(&CaseSource::ALL, CaseSource::as_str);
+        assert_eq!(
+            CaseSource::ALL.map(CaseSource::as_str),
+            ["sla_breach", "complaint", "manual"]
+        );
+        assert_round_trips(&CaseStatus::ALL, CaseStatus::as_str);
+        assert_serde_names_match(&CaseStatus::ALL, CaseStatus::as_str);
+        assert_eq!(
+            CaseStatus::ALL.map(CaseStatus::as_str),
+            ["candidate", "open", "decided", "dismissed"]
         );
     }
 }

@@ -3,24 +3,30 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Who decides a step: a named person (supervisor, department head) or a role (HR, general
-/// manager).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    Supervisor,
-    DepartmentHead,
-    Hr,
-    GeneralManager,
+use crate::text_enum::text_enum;
+
+text_enum! {
+    /// Who decides a step: a named person (supervisor, department head) or a role (HR,
+    /// general manager).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum StepKind {
+        Supervisor = "supervisor",
+        DepartmentHead = "department_head",
+        Hr = "hr",
+        GeneralManager = "general_manager",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Approved,
-    Rejected,
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Decision {
+        Approved = "approved",
+        Rejected = "rejected",
+    }
 }
 
 /// Where a chain stands.
@@ -44,6 +50,33 @@ pub fn chain_outcome(decisions: &[Option<Decision>]) -> ChainOutcome {
         }
     }
     ChainOutcome::Approved
+}
+
+text_enum! {
+    /// Where an application decided on an approval chain stands (a leave request, an
+    /// attendance exception, a regularization); stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ApplicationStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+        /// Taken back by the applicant while pending.
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl ApplicationStatus {
+    /// The status an application takes from its chain: pending until every step approves,
+    /// rejected at the first rejection.
+    pub fn of_chain(outcome: ChainOutcome) -> ApplicationStatus {
+        match outcome {
+            ChainOutcome::AwaitingStep(_) => ApplicationStatus::Pending,
+            ChainOutcome::Approved => ApplicationStatus::Approved,
+            ChainOutcome::Rejected => ApplicationStatus::Rejected,
+        }
+    }
 }
 
 /// Why a decision on `position` cannot be taken now.
@@ -93,6 +126,45 @@ mod tests {
         );
         assert_eq!(may_decide(&first_done, 1), Ok(()));
         assert_eq!(may_decide(&first_done, 3), Err(DecisionRefusal::NoSuchStep));
+    }
+
+    #[test]
+    fn leave_1_an_application_takes_its_status_from_its_chain() {
+        assert_eq!(
+            ApplicationStatus::of_chain(chain_outcome(&[Some(Approved), None])),
+            ApplicationStatus::Pending
+        );
+        assert_eq!(
+            ApplicationStatus::of_chain(chain_outcome(&[Some(Approved), Some(Approved)])),
+            ApplicationStatus::Approved
+        );
+        assert_eq!(
+            ApplicationStatus::of_chain(chain_outcome(&[Some(Rejected), None])),
+            ApplicationStatus::Rejected
+        );
+    }
+
+    #[test]
+    fn approval_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&StepKind::ALL, StepKind::as_str);
+        assert_serde_names_match(&StepKind::ALL, StepKind::as_str);
+        assert_eq!(
+            StepKind::ALL.map(StepKind::as_str),
+            ["supervisor", "department_head", "hr", "general_manager"]
+        );
+        assert_round_trips(&Decision::ALL, Decision::as_str);
+        assert_serde_names_match(&Decision::ALL, Decision::as_str);
+        assert_eq!(
+            Decision::ALL.map(Decision::as_str),
+            ["approved", "rejected"]
+        );
+        assert_round_trips(&ApplicationStatus::ALL, ApplicationStatus::as_str);
+        assert_serde_names_match(&ApplicationStatus::ALL, ApplicationStatus::as_str);
+        assert_eq!(
+            ApplicationStatus::ALL.map(ApplicationStatus::as_str),
+            ["pending", "approved", "rejected", "withdrawn"]
+        );
     }
 
     #[test]

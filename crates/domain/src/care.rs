@@ -1,8 +1,11 @@
-//! CARE — customer care cadence: contract submissions (CARE-7), phone visits (CARE-1) and
-//! renewals (CARE-5).
+//! CARE — customer care cadence: contract submissions (CARE-7), phone visits (CARE-1),
+//! a leaver's customers (CARE-4) and renewals (CARE-5).
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month};
+
+use crate::refusal::Refusal;
+use crate::text_enum::text_enum;
 
 /// The numbers of the CARE rules, each a policy default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,42 +29,28 @@ impl Default for CarePolicy {
     }
 }
 
-/// The services an order (提单) may carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceKind {
-    /// 网站空间 — a website service.
-    Hosting,
-    /// 域名 — a website service.
-    Domain,
-    /// 推广
-    Promotion,
-    /// 培训
-    Training,
-    Other,
+text_enum! {
+    /// The services an order (提单) may carry.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ServiceKind {
+        /// 网站空间 — a website service.
+        Hosting = "hosting",
+        /// 域名 — a website service.
+        Domain = "domain",
+        /// 推广
+        Promotion = "promotion",
+        /// 培训
+        Training = "training",
+        Other = "other",
+    }
 }
 
 impl ServiceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceKind::Hosting => "hosting",
-            ServiceKind::Domain => "domain",
-            ServiceKind::Promotion => "promotion",
-            ServiceKind::Training => "training",
-            ServiceKind::Other => "other",
-        }
-    }
-
+    /// The kind a stored text names, if any.
     pub fn parse(text: &str) -> Option<ServiceKind> {
-        match text {
-            "hosting" => Some(ServiceKind::Hosting),
-            "domain" => Some(ServiceKind::Domain),
-            "promotion" => Some(ServiceKind::Promotion),
-            "training" => Some(ServiceKind::Training),
-            "other" => Some(ServiceKind::Other),
-            _ => None,
-        }
+        text.parse().ok()
     }
 }
 
@@ -100,31 +89,107 @@ pub fn add_months_clamped(date: Date, months: i32) -> Date {
     Date::from_calendar_date(year, month, day).unwrap_or(date)
 }
 
-/// CARE-1: the kind of a phone visit, which decides its questionnaire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum VisitKind {
-    /// The visit on the day the order is created.
-    Initial,
-    /// One every month after.
-    Monthly,
+text_enum! {
+    /// CARE-1: the kind of a phone visit, which decides its questionnaire.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum VisitKind {
+        /// The visit on the day the order is created.
+        Initial = "initial",
+        /// One every month after.
+        Monthly = "monthly",
+    }
 }
 
 impl VisitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitKind::Initial => "initial",
-            VisitKind::Monthly => "monthly",
-        }
-    }
-
+    /// The kind a stored text names, if any.
     pub fn parse(text: &str) -> Option<VisitKind> {
-        match text {
-            "initial" => Some(VisitKind::Initial),
-            "monthly" => Some(VisitKind::Monthly),
-            _ => None,
-        }
+        text.parse().ok()
+    }
+}
+
+/// CARE-4: whom to look up as the successor of a leaver who owns customers: the one named,
+/// else the leaver's superior.
+pub fn successor_candidate<'a>(
+    named: Option<&'a str>,
+    superior: Option<&'a str>,
+) -> Result<&'a str, Refusal> {
+    named.or(superior).ok_or_else(|| {
+        Refusal::new(
+            "CARE-4",
+            "the leaver owns customers and has no superior: name a successor",
+        )
+    })
+}
+
+/// CARE-4: what is on record about the candidate successor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuccessorRecord<'a> {
+    pub employee_id: &'a str,
+    /// No leaving date is recorded.
+    pub still_employed: bool,
+    /// The staff account that would own the customers.
+    pub account: Option<&'a str>,
+}
+
+/// CARE-4: the candidate takes the leaver's customers when on record, still employed, not the
+/// leaver, and with a staff account to own them; the account they pass to.
+pub fn successor_account<'a>(
+    leaver_id: &str,
+    candidate_id: &str,
+    record: Option<SuccessorRecord<'a>>,
+) -> Result<&'a str, Refusal> {
+    let record = record
+        .filter(|r| r.still_employed && r.employee_id != leaver_id)
+        .ok_or_else(|| {
+            Refusal::new(
+                "CARE-4",
+                format!("no employee {candidate_id} still employed to take over"),
+            )
+        })?;
+    record.account.ok_or_else(|| {
+        Refusal::new(
+            "CARE-4",
+            format!("employee {candidate_id} has no staff account and cannot own customers"),
+        )
+    })
+}
+
+text_enum! {
+    /// CARE-1: where a scheduled phone visit stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum VisitTaskStatus {
+        Due = "due",
+        /// The visit is recorded.
+        Done = "done",
+    }
+}
+
+text_enum! {
+    /// CARE-5: where a customer's service stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ServiceStatus {
+        /// Running, or renewed.
+        Active = "active",
+        /// The customer did not renew; the reason is recorded.
+        NotRenewed = "not_renewed",
+    }
+}
+
+text_enum! {
+    /// CARE-4: where a customer hand-over task stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum HandoverTaskStatus {
+        /// The customer is still to be told who takes over, and the leaver's promises checked.
+        Open = "open",
+        Done = "done",
     }
 }
 
@@ -532,5 +597,91 @@ mod tests {
                 (0..=policy.website_reminder_days).contains(&offset)
             );
         }
+    }
+
+    #[test]
+    fn care_4_the_successor_is_the_one_named_else_the_superior() {
+        assert_eq!(
+            successor_candidate(Some("named"), Some("boss")),
+            Ok("named")
+        );
+        assert_eq!(successor_candidate(None, Some("boss")), Ok("boss"));
+        let refusal = successor_candidate(None, None).unwrap_err();
+        assert_eq!(refusal.rule, "CARE-4");
+        assert_eq!(
+            refusal.to_string(),
+            "CARE-4: the leaver owns customers and has no superior: name a successor"
+        );
+    }
+
+    #[test]
+    fn care_4_the_successor_must_be_employed_another_person_with_an_account() {
+        let record = |employee_id, still_employed, account| {
+            Some(SuccessorRecord {
+                employee_id,
+                still_employed,
+                account,
+            })
+        };
+        assert_eq!(
+            successor_account("leaver", "boss", record("boss", true, Some("u-boss"))),
+            Ok("u-boss")
+        );
+        let not_employed = "no employee boss still employed to take over";
+        for found in [None, record("boss", false, Some("u-boss"))] {
+            assert_eq!(
+                successor_account("leaver", "boss", found),
+                Err(Refusal::new("CARE-4", not_employed))
+            );
+        }
+        assert_eq!(
+            successor_account("leaver", "leaver", record("leaver", true, Some("u")))
+                .unwrap_err()
+                .detail,
+            "no employee leaver still employed to take over"
+        );
+        assert_eq!(
+            successor_account("leaver", "boss", record("boss", true, None))
+                .unwrap_err()
+                .detail,
+            "employee boss has no staff account and cannot own customers"
+        );
+    }
+
+    #[test]
+    fn care_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&ServiceKind::ALL, ServiceKind::as_str);
+        assert_serde_names_match(&ServiceKind::ALL, ServiceKind::as_str);
+        assert_eq!(
+            ServiceKind::ALL.map(ServiceKind::as_str),
+            ["hosting", "domain", "promotion", "training", "other"]
+        );
+        assert_eq!(ServiceKind::parse("domain"), Some(ServiceKind::Domain));
+        assert_eq!(ServiceKind::parse("Domain"), None);
+        assert_round_trips(&VisitKind::ALL, VisitKind::as_str);
+        assert_serde_names_match(&VisitKind::ALL, VisitKind::as_str);
+        assert_eq!(
+            VisitKind::ALL.map(VisitKind::as_str),
+            ["initial", "monthly"]
+        );
+        assert_round_trips(&VisitTaskStatus::ALL, VisitTaskStatus::as_str);
+        assert_serde_names_match(&VisitTaskStatus::ALL, VisitTaskStatus::as_str);
+        assert_eq!(
+            VisitTaskStatus::ALL.map(VisitTaskStatus::as_str),
+            ["due", "done"]
+        );
+        assert_round_trips(&ServiceStatus::ALL, ServiceStatus::as_str);
+        assert_serde_names_match(&ServiceStatus::ALL, ServiceStatus::as_str);
+        assert_eq!(
+            ServiceStatus::ALL.map(ServiceStatus::as_str),
+            ["active", "not_renewed"]
+        );
+        assert_round_trips(&HandoverTaskStatus::ALL, HandoverTaskStatus::as_str);
+        assert_serde_names_match(&HandoverTaskStatus::ALL, HandoverTaskStatus::as_str);
+        assert_eq!(
+            HandoverTaskStatus::ALL.map(HandoverTaskStatus::as_str),
+            ["open", "done"]
+        );
     }
 }

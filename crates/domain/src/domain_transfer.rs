@@ -2,26 +2,20 @@
 
 use serde::Serialize;
 
-/// One of the three things CARE-6 requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TransferRequirement {
-    /// The company's proof document.
-    ProofDocument,
-    /// The customer general manager's signature.
-    GeneralManagerSignature,
-    /// The confirming phone call by customer service.
-    ConfirmationCall,
-}
+use crate::text_enum::text_enum;
 
-impl TransferRequirement {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TransferRequirement::ProofDocument => "proof_document",
-            TransferRequirement::GeneralManagerSignature => "general_manager_signature",
-            TransferRequirement::ConfirmationCall => "confirmation_call",
-        }
+text_enum! {
+    /// One of the three things CARE-6 requires.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum TransferRequirement {
+        /// The company's proof document.
+        ProofDocument = "proof_document",
+        /// The customer general manager's signature.
+        GeneralManagerSignature = "general_manager_signature",
+        /// The confirming phone call by customer service.
+        ConfirmationCall = "confirmation_call",
     }
 }
 
@@ -51,6 +45,18 @@ pub fn transfer_missing(evidence: TransferEvidence) -> Vec<TransferRequirement> 
     .filter(|(recorded, _)| !recorded)
     .map(|(_, requirement)| requirement)
     .collect()
+}
+
+text_enum! {
+    /// CARE-6: where a domain transfer stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum DomainTransferStatus {
+        /// Collecting the three requirements.
+        Requested = "requested",
+        Approved = "approved",
+    }
 }
 
 #[cfg(test)]
@@ -84,5 +90,31 @@ mod tests {
             confirmation_call: true,
         };
         assert!(transfer_missing(all).is_empty());
+    }
+
+    #[test]
+    fn care_6_requirements_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&TransferRequirement::ALL, TransferRequirement::as_str);
+        assert_serde_names_match(&TransferRequirement::ALL, TransferRequirement::as_str);
+        assert_eq!(
+            TransferRequirement::ALL.map(TransferRequirement::as_str),
+            [
+                "proof_document",
+                "general_manager_signature",
+                "confirmation_call"
+            ]
+        );
+    }
+
+    #[test]
+    fn care_6_transfer_statuses_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&DomainTransferStatus::ALL, DomainTransferStatus::as_str);
+        assert_serde_names_match(&DomainTransferStatus::ALL, DomainTransferStatus::as_str);
+        assert_eq!(
+            DomainTransferStatus::ALL.map(DomainTransferStatus::as_str),
+            ["requested", "approved"]
+        );
     }
 }

@@ -3,12 +3,13 @@
 //! [`EmploymentPolicy`]; the six-month probation cap is the one of LEAVE-4
 //! (`leave::probation_last_possible_day`), passed in so that both rules share it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
 use crate::approval::StepKind;
 use crate::money::Money;
 use crate::person::{ChecklistItem, EmploymentPolicy};
+use crate::text_enum::text_enum;
 
 /// EMP-1: how HR extends a probation — to a date, or by a number of calendar days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +193,19 @@ pub fn promotion_eligibility(
         ratio_percent,
         threshold_percent,
         reasons,
+    }
+}
+
+text_enum! {
+    /// EMP-3: where a resignation stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ResignationStatus {
+        Pending = "pending",
+        /// The leaving date is on the employee's record.
+        Accepted = "accepted",
+        Withdrawn = "withdrawn",
     }
 }
 
@@ -418,5 +432,16 @@ mod tests {
                 prop_assert!(new_end > end);
             }
         }
+    }
+
+    #[test]
+    fn emp_3_resignation_statuses_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&ResignationStatus::ALL, ResignationStatus::as_str);
+        assert_serde_names_match(&ResignationStatus::ALL, ResignationStatus::as_str);
+        assert_eq!(
+            ResignationStatus::ALL.map(ResignationStatus::as_str),
+            ["pending", "accepted", "withdrawn"]
+        );
     }
 }

@@ -9,27 +9,30 @@ use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use crate::calendar::{BusinessCalendar, OnCalendar, SHANGHAI, clock_hours_deadline};
 use crate::person::{EmploymentPolicy, Gender, age_on};
 use crate::roster::{Half, HalfDays, Roster, Shift, scheduled_day};
+use crate::text_enum::text_enum;
 
 // Dates travel as `YYYY-MM-DD` (DESIGN.md, API conventions).
 use crate::iso_date;
 
-/// The kinds of leave of the HR document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum LeaveType {
-    /// 事假 (LEAVE-3, LEAVE-4)
-    Personal,
-    /// 病假 (LEAVE-5)
-    Sick,
-    /// 婚假 (LEAVE-6)
-    Marriage,
-    /// 产假 (LEAVE-7)
-    Maternity,
-    /// 陪护假 (LEAVE-7)
-    Paternity,
-    /// 丧假 (LEAVE-8)
-    Bereavement,
+text_enum! {
+    /// The kinds of leave of the HR document.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum LeaveType {
+        /// 事假 (LEAVE-3, LEAVE-4)
+        Personal = "personal",
+        /// 病假 (LEAVE-5)
+        Sick = "sick",
+        /// 婚假 (LEAVE-6)
+        Marriage = "marriage",
+        /// 产假 (LEAVE-7)
+        Maternity = "maternity",
+        /// 陪护假 (LEAVE-7)
+        Paternity = "paternity",
+        /// 丧假 (LEAVE-8)
+        Bereavement = "bereavement",
+    }
 }
 
 /// Every leave type, in the order a balance sheet lists them.
@@ -3030,5 +3033,23 @@ mod tests {
             prop_assert!(extension.new_end >= probation_end);
             prop_assert!(extension.days <= extension.excess.whole_days_rounded_up());
         }
+    }
+
+    #[test]
+    fn leave_types_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&LeaveType::ALL, LeaveType::as_str);
+        assert_serde_names_match(&LeaveType::ALL, LeaveType::as_str);
+        assert_eq!(
+            LeaveType::ALL.map(LeaveType::as_str),
+            [
+                "personal",
+                "sick",
+                "marriage",
+                "maternity",
+                "paternity",
+                "bereavement"
+            ]
+        );
     }
 }

@@ -20,12 +20,16 @@ pub mod person;
 pub mod points;
 pub mod publication;
 pub mod quarter;
+pub mod refusal;
 pub mod role;
 pub mod roster;
 pub mod settlement;
 pub mod sla;
+pub mod text_enum;
 pub mod tier;
 pub mod touch;
+
+pub use refusal::Refusal;
 
 // Dates on the wire and in stored JSON are ISO 8601 (`2026-04-03`), not time's default tuple.
 time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");

@@ -29,7 +29,9 @@ use crate::attendance::{AttendancePolicy, MonthResult, day_rate_deduction};
 use crate::calendar::BusinessCalendar;
 use crate::money::Money;
 use crate::person::{Gender, LeavingReason, age_on};
+use crate::refusal::Refusal;
 use crate::roster::HalfDays;
+use crate::text_enum::text_enum;
 
 /// The PAY parameters; `Default` holds the values of RULES.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,6 +117,126 @@ pub fn pay_date(
         date,
         provisional: !calendar.is_year_published(date.year()),
     })
+}
+
+/// PAY-1: a month's payroll is run once the month is over, so that every day of it is final:
+/// from the 1st of the next month.
+pub fn may_run_month(year: i32, month: Month, today: Date) -> Result<(), Refusal> {
+    if first_of_next_month(year, month).is_none_or(|first| today < first) {
+        return Err(Refusal::new(
+            "PAY-1",
+            format!(
+                "{year:04}-{:02} is not over yet; its payroll can be run from the 1st of the next month",
+                u8::from(month)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+text_enum! {
+    /// Where a month's payroll run stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum PayrollRunStatus {
+        /// Recomputed each time the month is run again.
+        Draft = "draft",
+        /// Immutable; a correction is a new revision.
+        Approved = "approved",
+        /// An approved correction replaced it.
+        Superseded = "superseded",
+    }
+}
+
+impl PayrollRunStatus {
+    /// Approving a revision supersedes the month's revision approved before it.
+    pub fn superseded_by_approval(self) -> bool {
+        self == PayrollRunStatus::Approved
+    }
+}
+
+/// The newest run of a month, as `run_action` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewestRun {
+    pub status: PayrollRunStatus,
+    pub revision: i32,
+}
+
+/// What running a month does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunAction {
+    /// The month's first run: revision 1.
+    First,
+    /// The newest run is a draft: it is recomputed in place, keeping its revision.
+    Recompute,
+    /// The newest run is approved and a correction reason is given: a new revision.
+    Correct { revision: i32 },
+}
+
+/// PAY-1: running a month computes its first run, recomputes its draft, or, with a correction
+/// reason, computes the next revision of an approved month; an approved revision never
+/// changes.
+pub fn run_action(
+    year: i32,
+    month: Month,
+    newest: Option<NewestRun>,
+    correcting: bool,
+) -> Result<RunAction, Refusal> {
+    match (newest, correcting) {
+        (None, false) => Ok(RunAction::First),
+        (None, true) => Err(Refusal::new(
+            "PAY-1",
+            "the month has no approved run to correct",
+        )),
+        (Some(run), _) if run.status == PayrollRunStatus::Draft => Ok(RunAction::Recompute),
+        (Some(run), true) => Ok(RunAction::Correct {
+            revision: run.revision + 1,
+        }),
+        (Some(run), false) => Err(Refusal::new(
+            "PAY-1",
+            format!(
+                "revision {} of {year:04}-{:02} is approved and cannot change; send a correction_reason to compute revision {}",
+                run.revision,
+                u8::from(month),
+                run.revision + 1
+            ),
+        )),
+    }
+}
+
+/// PAY-1: only a draft is approved; from then on it is immutable.
+pub fn may_approve_run(status: PayrollRunStatus) -> Result<(), Refusal> {
+    if status != PayrollRunStatus::Draft {
+        return Err(Refusal::new(
+            "PAY-1",
+            format!("is {status}; only a draft can be approved"),
+        ));
+    }
+    Ok(())
+}
+
+/// PAY-1: a run is approved only when every employee has a payslip.
+pub fn check_run_complete(problem_count: i64) -> Result<(), Refusal> {
+    if problem_count > 0 {
+        return Err(Refusal::new(
+            "PAY-1",
+            format!(
+                "{problem_count} employees have no payslip (HR facts missing); record them and run the month again"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The runs whose payslips a reader sees: the approved one, and drafts too for those who run
+/// or approve payroll.
+pub fn visible_run_statuses(sees_drafts: bool) -> &'static [PayrollRunStatus] {
+    if sees_drafts {
+        &[PayrollRunStatus::Draft, PayrollRunStatus::Approved]
+    } else {
+        &[PayrollRunStatus::Approved]
+    }
 }
 
 /// What a payslip line is; together with `rule` it says why the amount is there.
@@ -1002,5 +1124,99 @@ mod tests {
             prop_assert!(paid.date >= first.replace_day(3).unwrap());
             prop_assert!(paid.date <= first.replace_day(15).unwrap());
         }
+    }
+
+    #[test]
+    fn pay_1_a_month_is_run_from_the_1st_of_the_next_month() {
+        let refusal = may_run_month(2026, Month::March, date!(2026 - 03 - 31)).unwrap_err();
+        assert_eq!(refusal.rule, "PAY-1");
+        assert_eq!(
+            refusal.detail,
+            "2026-03 is not over yet; its payroll can be run from the 1st of the next month"
+        );
+        assert!(may_run_month(2026, Month::March, date!(2026 - 03 - 01)).is_err());
+        assert!(may_run_month(2026, Month::April, date!(2026 - 03 - 15)).is_err());
+        assert_eq!(
+            may_run_month(2026, Month::March, date!(2026 - 04 - 01)),
+            Ok(())
+        );
+        assert!(may_run_month(2026, Month::December, date!(2026 - 12 - 31)).is_err());
+        assert_eq!(
+            may_run_month(2026, Month::December, date!(2027 - 01 - 01)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn pay_1_running_a_month_first_recomputes_drafts_and_corrects_approved_revisions() {
+        let run = |status, revision| Some(NewestRun { status, revision });
+        let action = |newest, correcting| run_action(2026, Month::March, newest, correcting);
+        assert_eq!(action(None, false), Ok(RunAction::First));
+        assert_eq!(
+            action(None, true),
+            Err(Refusal::new(
+                "PAY-1",
+                "the month has no approved run to correct"
+            ))
+        );
+        for correcting in [false, true] {
+            assert_eq!(
+                action(run(PayrollRunStatus::Draft, 2), correcting),
+                Ok(RunAction::Recompute)
+            );
+        }
+        assert_eq!(
+            action(run(PayrollRunStatus::Approved, 2), true),
+            Ok(RunAction::Correct { revision: 3 })
+        );
+        assert_eq!(
+            action(run(PayrollRunStatus::Approved, 2), false)
+                .unwrap_err()
+                .detail,
+            "revision 2 of 2026-03 is approved and cannot change; send a correction_reason to compute revision 3"
+        );
+    }
+
+    #[test]
+    fn pay_1_only_a_complete_draft_is_approved_and_it_supersedes_the_approved_one() {
+        assert_eq!(may_approve_run(PayrollRunStatus::Draft), Ok(()));
+        assert_eq!(
+            may_approve_run(PayrollRunStatus::Approved)
+                .unwrap_err()
+                .detail,
+            "is approved; only a draft can be approved"
+        );
+        assert_eq!(
+            may_approve_run(PayrollRunStatus::Superseded)
+                .unwrap_err()
+                .detail,
+            "is superseded; only a draft can be approved"
+        );
+        assert_eq!(check_run_complete(0), Ok(()));
+        assert_eq!(
+            check_run_complete(2).unwrap_err().detail,
+            "2 employees have no payslip (HR facts missing); record them and run the month again"
+        );
+        let superseded: Vec<_> = PayrollRunStatus::ALL
+            .into_iter()
+            .filter(|s| s.superseded_by_approval())
+            .collect();
+        assert_eq!(superseded, [PayrollRunStatus::Approved]);
+        assert_eq!(
+            visible_run_statuses(true),
+            [PayrollRunStatus::Draft, PayrollRunStatus::Approved]
+        );
+        assert_eq!(visible_run_statuses(false), [PayrollRunStatus::Approved]);
+    }
+
+    #[test]
+    fn payroll_run_statuses_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&PayrollRunStatus::ALL, PayrollRunStatus::as_str);
+        assert_serde_names_match(&PayrollRunStatus::ALL, PayrollRunStatus::as_str);
+        assert_eq!(
+            PayrollRunStatus::ALL.map(PayrollRunStatus::as_str),
+            ["draft", "approved", "superseded"]
+        );
     }
 }

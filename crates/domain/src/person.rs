@@ -4,45 +4,39 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::money::Money;
+use crate::text_enum::text_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Gender {
-    Male,
-    Female,
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Gender {
+        Male = "male",
+        Female = "female",
+    }
 }
 
-/// PAY-4, EMP-3: why an employment ended; only a resignation is "personal reasons".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum LeavingReason {
-    Resignation,
-    Dismissal,
-    ContractEnd,
-    Other,
+text_enum! {
+    /// PAY-4, EMP-3: why an employment ended; only a resignation is "personal reasons".
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum LeavingReason {
+        Resignation = "resignation",
+        Dismissal = "dismissal",
+        ContractEnd = "contract_end",
+        Other = "other",
+    }
 }
 
 impl LeavingReason {
+    /// The stored text; the same as `as_str`.
     pub fn name(self) -> &'static str {
-        match self {
-            LeavingReason::Resignation => "resignation",
-            LeavingReason::Dismissal => "dismissal",
-            LeavingReason::ContractEnd => "contract_end",
-            LeavingReason::Other => "other",
-        }
+        self.as_str()
     }
 
     pub fn from_name(name: &str) -> Option<LeavingReason> {
-        [
-            LeavingReason::Resignation,
-            LeavingReason::Dismissal,
-            LeavingReason::ContractEnd,
-            LeavingReason::Other,
-        ]
-        .into_iter()
-        .find(|reason| reason.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -93,47 +87,30 @@ impl Default for EmploymentPolicy {
     }
 }
 
-/// EMP-4: the things a leaver hands back (员工卡、电子用品、业务密码、培训资料、更衣柜钥匙、工具、书本).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ChecklistItem {
-    Badge,
-    Devices,
-    BusinessPasswords,
-    TrainingMaterial,
-    LockerKey,
-    Tools,
-    Books,
+text_enum! {
+    /// EMP-4: the things a leaver hands back (员工卡、电子用品、业务密码、培训资料、更衣柜钥匙、工具、书本).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ChecklistItem {
+        Badge = "badge",
+        Devices = "devices",
+        BusinessPasswords = "business_passwords",
+        TrainingMaterial = "training_material",
+        LockerKey = "locker_key",
+        Tools = "tools",
+        Books = "books",
+    }
 }
 
 impl ChecklistItem {
-    pub const ALL: [ChecklistItem; 7] = [
-        ChecklistItem::Badge,
-        ChecklistItem::Devices,
-        ChecklistItem::BusinessPasswords,
-        ChecklistItem::TrainingMaterial,
-        ChecklistItem::LockerKey,
-        ChecklistItem::Tools,
-        ChecklistItem::Books,
-    ];
-
+    /// The stored text; the same as `as_str`.
     pub fn name(self) -> &'static str {
-        match self {
-            ChecklistItem::Badge => "badge",
-            ChecklistItem::Devices => "devices",
-            ChecklistItem::BusinessPasswords => "business_passwords",
-            ChecklistItem::TrainingMaterial => "training_material",
-            ChecklistItem::LockerKey => "locker_key",
-            ChecklistItem::Tools => "tools",
-            ChecklistItem::Books => "books",
-        }
+        self.as_str()
     }
 
     pub fn from_name(name: &str) -> Option<ChecklistItem> {
-        ChecklistItem::ALL
-            .into_iter()
-            .find(|item| item.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -200,5 +177,43 @@ mod tests {
         assert_eq!(age_on(date!(2004 - 02 - 29), date!(2027 - 02 - 28)), 22);
         assert_eq!(age_on(date!(2004 - 02 - 29), date!(2027 - 03 - 01)), 23);
         assert_eq!(age_on(date!(2004 - 02 - 29), date!(2028 - 02 - 29)), 24);
+    }
+
+    #[test]
+    fn person_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&Gender::ALL, Gender::as_str);
+        assert_serde_names_match(&Gender::ALL, Gender::as_str);
+        assert_eq!(Gender::ALL.map(Gender::as_str), ["male", "female"]);
+        assert_round_trips(&LeavingReason::ALL, LeavingReason::as_str);
+        assert_serde_names_match(&LeavingReason::ALL, LeavingReason::as_str);
+        assert_eq!(
+            LeavingReason::ALL.map(LeavingReason::as_str),
+            ["resignation", "dismissal", "contract_end", "other"]
+        );
+        assert_eq!(
+            LeavingReason::from_name("contract_end"),
+            Some(LeavingReason::ContractEnd)
+        );
+        assert_eq!(LeavingReason::ContractEnd.name(), "contract_end");
+        assert_round_trips(&ChecklistItem::ALL, ChecklistItem::as_str);
+        assert_serde_names_match(&ChecklistItem::ALL, ChecklistItem::as_str);
+        assert_eq!(
+            ChecklistItem::ALL.map(ChecklistItem::as_str),
+            [
+                "badge",
+                "devices",
+                "business_passwords",
+                "training_material",
+                "locker_key",
+                "tools",
+                "books"
+            ]
+        );
+        assert_eq!(
+            ChecklistItem::from_name("books"),
+            Some(ChecklistItem::Books)
+        );
+        assert_eq!(ChecklistItem::from_name("book"), None);
     }
 }

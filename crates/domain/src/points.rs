@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
+use crate::text_enum::text_enum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PointsError {
@@ -25,16 +26,19 @@ pub fn points_earned(spent: Money, yuan_per_point: Option<Money>) -> Result<i64,
     Ok(spent.fen().max(0) / rate.fen())
 }
 
-/// Where a redemption stands (SET-7: request → finance review → leader approval → transfer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RedemptionStatus {
-    PendingReview,
-    PendingApproval,
-    Approved,
-    Transferred,
-    Rejected,
+text_enum! {
+    /// Where a redemption stands (SET-7: request → finance review → leader approval →
+    /// transfer); stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum RedemptionStatus {
+        PendingReview = "pending_review",
+        PendingApproval = "pending_approval",
+        Approved = "approved",
+        Transferred = "transferred",
+        Rejected = "rejected",
+    }
 }
 
 /// A step taken on a redemption.
@@ -131,5 +135,22 @@ mod tests {
             prop_assert!(points * rate <= spent);
             prop_assert!((points + 1) * rate > spent);
         }
+    }
+
+    #[test]
+    fn set_7_redemption_statuses_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&RedemptionStatus::ALL, RedemptionStatus::as_str);
+        assert_serde_names_match(&RedemptionStatus::ALL, RedemptionStatus::as_str);
+        assert_eq!(
+            RedemptionStatus::ALL.map(RedemptionStatus::as_str),
+            [
+                "pending_review",
+                "pending_approval",
+                "approved",
+                "transferred",
+                "rejected"
+            ]
+        );
     }
 }

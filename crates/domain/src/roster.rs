@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use time::{Date, Time, Weekday};
 
 use crate::calendar::{BusinessCalendar, DayKind};
+use crate::text_enum::text_enum;
 
 /// A department's working day (CAL-3): office hours with the lunch and rest breaks inside them.
 /// The morning half ends when lunch starts; the afternoon half starts when the rest ends.
@@ -94,31 +95,23 @@ impl Shift {
     }
 }
 
-/// A day of the week as the API writes it (`sunday`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum DayOfWeek {
-    Monday,
-    Tuesday,
-    Wednesday,
-    Thursday,
-    Friday,
-    Saturday,
-    Sunday,
+text_enum! {
+    /// A day of the week as the API writes and stores it (`sunday`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum DayOfWeek {
+        Monday = "monday",
+        Tuesday = "tuesday",
+        Wednesday = "wednesday",
+        Thursday = "thursday",
+        Friday = "friday",
+        Saturday = "saturday",
+        Sunday = "sunday",
+    }
 }
 
 impl DayOfWeek {
-    pub const ALL: [DayOfWeek; 7] = [
-        DayOfWeek::Monday,
-        DayOfWeek::Tuesday,
-        DayOfWeek::Wednesday,
-        DayOfWeek::Thursday,
-        DayOfWeek::Friday,
-        DayOfWeek::Saturday,
-        DayOfWeek::Sunday,
-    ];
-
     pub fn weekday(self) -> Weekday {
         match self {
             DayOfWeek::Monday => Weekday::Monday,
@@ -131,21 +124,13 @@ impl DayOfWeek {
         }
     }
 
-    /// The stored and wire name (`sunday`).
+    /// The stored and wire name (`sunday`); the same as `as_str`.
     pub fn name(self) -> &'static str {
-        match self {
-            DayOfWeek::Monday => "monday",
-            DayOfWeek::Tuesday => "tuesday",
-            DayOfWeek::Wednesday => "wednesday",
-            DayOfWeek::Thursday => "thursday",
-            DayOfWeek::Friday => "friday",
-            DayOfWeek::Saturday => "saturday",
-            DayOfWeek::Sunday => "sunday",
-        }
+        self.as_str()
     }
 
     pub fn from_name(name: &str) -> Option<DayOfWeek> {
-        DayOfWeek::ALL.into_iter().find(|day| day.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -229,15 +214,17 @@ pub fn scheduled_days(
     days
 }
 
-/// Which half of a scheduled day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Half {
-    /// From shift start to the start of lunch.
-    Am,
-    /// From the end of the rest break to shift end.
-    Pm,
+text_enum! {
+    /// Which half of a scheduled day.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Half {
+        /// From shift start to the start of lunch.
+        Am = "am",
+        /// From the end of the rest break to shift end.
+        Pm = "pm",
+    }
 }
 
 /// A count of half days, the smallest unit of absence (ATT-6) and of leave. On the wire it is
@@ -450,5 +437,30 @@ mod tests {
             prop_assert!(days.len() as i64 <= span + 1);
             prop_assert!(days.iter().all(|d| *d >= first && *d <= last));
         }
+    }
+
+    #[test]
+    fn roster_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&Half::ALL, Half::as_str);
+        assert_serde_names_match(&Half::ALL, Half::as_str);
+        assert_eq!(Half::ALL.map(Half::as_str), ["am", "pm"]);
+        assert!(Half::Am < Half::Pm);
+        assert_round_trips(&DayOfWeek::ALL, DayOfWeek::as_str);
+        assert_serde_names_match(&DayOfWeek::ALL, DayOfWeek::as_str);
+        assert_eq!(
+            DayOfWeek::ALL.map(DayOfWeek::as_str),
+            [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday"
+            ]
+        );
+        assert_eq!(DayOfWeek::from_name("sunday"), Some(DayOfWeek::Sunday));
+        assert_eq!(DayOfWeek::Sunday.name(), "sunday");
     }
 }

@@ -1,25 +1,31 @@
-//! SET — partner settlement (合作方结算): settlement periods and due dates, overdue payments
-//! and the franchise profit split; and AR-3, the aging of receivables (往来结算).
+//! SET — partner settlement (合作方结算): settlement periods and due dates, overdue payments,
+//! the franchise profit split and statement reconciliation; and AR, receivables (往来结算):
+//! the credit limit, aging, the outcome of a long-unrecovered entry and bad debt.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
+use crate::approval::Decision;
 use crate::money::Money;
+use crate::refusal::Refusal;
+use crate::text_enum::text_enum;
 
 // Dates travel as `YYYY-MM-DD` (DESIGN.md, API conventions).
 use crate::iso_date;
 
-/// SET-1: the kinds of partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum PartnerType {
-    /// 保险公司
-    Insurer,
-    /// 运营商
-    Carrier,
-    /// 加盟商
-    Franchisee,
+text_enum! {
+    /// SET-1: the kinds of partner.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum PartnerType {
+        /// 保险公司
+        Insurer = "insurer",
+        /// 运营商
+        Carrier = "carrier",
+        /// 加盟商
+        Franchisee = "franchisee",
+    }
 }
 
 /// A region with a fixed SET-6 split, and the spellings a franchisee's region may take.
@@ -296,15 +302,17 @@ pub fn period_accounts(
         .collect()
 }
 
-/// Where a franchise split came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SplitBasis {
-    /// The region's split fixed by SET-6 (Hebei, Shanxi).
-    FixedRegion,
-    /// The split of the franchisee's contract.
-    Contract,
+text_enum! {
+    /// Where a franchise split came from.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum SplitBasis {
+        /// The region's split fixed by SET-6 (Hebei, Shanxi).
+        FixedRegion = "fixed_region",
+        /// The split of the franchisee's contract.
+        Contract = "contract",
+    }
 }
 
 /// One clause that fired, for a frontend to show "why".
@@ -502,6 +510,211 @@ pub fn needs_analysis(policy: &SettlementPolicy, invoiced_on: Date, as_of: Date)
     });
     // A limit past the last representable date is one no `as_of` can be beyond.
     limit.is_some_and(|limit| as_of > limit)
+}
+
+text_enum! {
+    /// AR-2, AR-5: what is recorded against a ledger entry; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ReceivableEventKind {
+        Payment = "payment",
+        CollectionNote = "collection_note",
+        /// The balance confirmed with the customer.
+        Reconciliation = "reconciliation",
+        /// AR-5: money received after the write-off.
+        Recovery = "recovery",
+    }
+}
+
+/// AR-2: what an entry still owes.
+pub fn outstanding(amount: Money, paid: Money) -> Money {
+    Money::from_fen(amount.fen() - paid.fen())
+}
+
+/// AR-5: money received on a written-off entry is a recovery, not a payment.
+pub fn may_take_payment(written_off: bool) -> Result<(), Refusal> {
+    if written_off {
+        return Err(Refusal::new(
+            "AR-5",
+            "the entry is written off; record money received as a recovery",
+        ));
+    }
+    Ok(())
+}
+
+/// AR-2: a payment covers at most what is outstanding; the amount paid after it.
+pub fn paid_after_payment(amount: Money, paid: Money, payment: Money) -> Result<Money, Refusal> {
+    let owed = outstanding(amount, paid);
+    if payment > owed {
+        return Err(Refusal::new(
+            "AR-2",
+            format!("exceeds the outstanding {owed}"),
+        ));
+    }
+    Ok(Money::from_fen(paid.fen() + payment.fen()))
+}
+
+text_enum! {
+    /// AR-4: the one outcome chosen for a long-unrecovered entry; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ReceivableOutcome {
+        BadDebtCandidate = "bad_debt_candidate",
+        RepaymentAgreement = "repayment_agreement",
+        Litigation = "litigation",
+    }
+}
+
+/// AR-4: only an entry still owing something gets an outcome.
+pub fn may_choose_outcome(amount: Money, paid: Money) -> Result<(), Refusal> {
+    if paid >= amount {
+        return Err(Refusal::new("AR-4", "the entry is paid in full"));
+    }
+    Ok(())
+}
+
+text_enum! {
+    /// AR-5: where a bad-debt report stands; stored as its text (none: never reported, or
+    /// the report was rejected).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum BadDebtStatus {
+        /// Finance reported it; the general manager has not decided.
+        Reported = "reported",
+        /// Approved: charged to the allowance and kept in the memo ledger.
+        WrittenOff = "written_off",
+    }
+}
+
+/// AR-5: finance reports an entry once: not while a report waits, nor after the write-off.
+pub fn may_report_bad_debt(status: Option<BadDebtStatus>) -> Result<(), Refusal> {
+    match status {
+        Some(status) => Err(Refusal::new(
+            "AR-5",
+            format!("the entry is already {status}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// AR-5: only money still owed can be reported as bad debt.
+pub fn may_be_bad_debt(amount: Money, paid: Money) -> Result<(), Refusal> {
+    if paid >= amount {
+        return Err(Refusal::new("AR-5", "the entry is paid in full"));
+    }
+    Ok(())
+}
+
+/// AR-5: what the general manager's decision on a report does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadDebtOutcome {
+    /// The unpaid amount is charged to the allowance; the entry moves to the memo ledger with
+    /// status `written_off`.
+    WriteOff { amount: Money },
+    /// The report is dropped: the entry has no bad-debt status again.
+    ReportRejected,
+}
+
+/// AR-5: the general manager alone decides a pending report; approval writes off what is
+/// still unpaid.
+pub fn decide_bad_debt(
+    status: Option<BadDebtStatus>,
+    decision: Decision,
+    amount: Money,
+    paid: Money,
+) -> Result<BadDebtOutcome, Refusal> {
+    if status != Some(BadDebtStatus::Reported) {
+        return Err(Refusal::new(
+            "AR-5",
+            "there is no bad-debt report to decide",
+        ));
+    }
+    Ok(match decision {
+        Decision::Approved => BadDebtOutcome::WriteOff {
+            amount: outstanding(amount, paid),
+        },
+        Decision::Rejected => BadDebtOutcome::ReportRejected,
+    })
+}
+
+/// AR-5: only a written-off entry is recovered; what is still written off (the allowance it
+/// still uses).
+pub fn still_written_off(written_off: Option<Money>, recovered: Money) -> Result<Money, Refusal> {
+    written_off
+        .map(|written_off| outstanding(written_off, recovered))
+        .ok_or_else(|| Refusal::new("AR-5", "only a written-off entry is recovered"))
+}
+
+/// AR-5 (冲回坏账准备): a recovery reverses that much of the allowance, at most what is still
+/// written off; the total recovered after it.
+pub fn recovered_after(
+    still_written_off: Money,
+    recovered: Money,
+    recovery: Money,
+) -> Result<Money, Refusal> {
+    if recovery > still_written_off {
+        return Err(Refusal::new(
+            "AR-5",
+            format!("exceeds what is still written off, {still_written_off}"),
+        ));
+    }
+    Ok(Money::from_fen(recovered.fen() + recovery.fen()))
+}
+
+/// AR-5: the memo ledger's totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemoTotals {
+    pub written_off: Money,
+    pub recovered: Money,
+    /// Written off and not recovered: the allowance still used.
+    pub net: Money,
+}
+
+/// AR-5: the memo ledger's totals over its entries, each `(written off, recovered)`.
+pub fn memo_totals(entries: impl IntoIterator<Item = (Option<Money>, Money)>) -> MemoTotals {
+    let (written_off, recovered) =
+        entries
+            .into_iter()
+            .fold((0i64, 0i64), |(written_off, recovered), (w, r)| {
+                (written_off + w.map_or(0, Money::fen), recovered + r.fen())
+            });
+    MemoTotals {
+        written_off: Money::from_fen(written_off),
+        recovered: Money::from_fen(recovered),
+        net: Money::from_fen(written_off - recovered),
+    }
+}
+
+text_enum! {
+    /// SET-5: the reconciliation verdict of one order reference; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum LineVerdict {
+        /// Both sides hold it with the same amount.
+        Matched = "matched",
+        /// Both sides hold it, with different amounts.
+        AmountMismatch = "amount_mismatch",
+        /// The partner's statement lists it; our records do not.
+        MissingInOurs = "missing_in_ours",
+        /// Our records of the statement's month hold it; the statement does not.
+        MissingInTheirs = "missing_in_theirs",
+    }
+}
+
+/// SET-5: compares the partner's amount for a reference with ours. `None` when neither side
+/// holds it.
+pub fn reconcile_line(theirs: Option<Money>, ours: Option<Money>) -> Option<LineVerdict> {
+    match (theirs, ours) {
+        (Some(theirs), Some(ours)) if theirs == ours => Some(LineVerdict::Matched),
+        (Some(_), Some(_)) => Some(LineVerdict::AmountMismatch),
+        (Some(_), None) => Some(LineVerdict::MissingInOurs),
+        (None, Some(_)) => Some(LineVerdict::MissingInTheirs),
+        (None, None) => None,
+    }
 }
 
 #[cfg(test)]
@@ -992,5 +1205,198 @@ mod tests {
             limit
         ));
         assert!(needs_credit_approval(Money::ZERO, Money::from_fen(1), None));
+    }
+
+    #[test]
+    fn ar_2_a_payment_covers_at_most_what_is_outstanding() {
+        let (amount, paid) = (money("1000.00"), money("400.00"));
+        assert_eq!(outstanding(amount, paid), money("600.00"));
+        assert_eq!(
+            paid_after_payment(amount, paid, money("600.00")),
+            Ok(money("1000.00"))
+        );
+        let refusal = paid_after_payment(amount, paid, money("600.01")).unwrap_err();
+        assert_eq!(refusal.detail, "exceeds the outstanding 600.00");
+        assert_eq!(may_take_payment(false), Ok(()));
+        assert_eq!(
+            may_take_payment(true),
+            Err(Refusal::new(
+                "AR-5",
+                "the entry is written off; record money received as a recovery"
+            ))
+        );
+    }
+
+    #[test]
+    fn ar_4_an_outcome_needs_something_still_owed() {
+        assert_eq!(
+            may_choose_outcome(money("1000.00"), money("999.99")),
+            Ok(())
+        );
+        for paid in ["1000.00", "1000.01"] {
+            assert_eq!(
+                may_choose_outcome(money("1000.00"), money(paid)),
+                Err(Refusal::new("AR-4", "the entry is paid in full"))
+            );
+        }
+    }
+
+    #[test]
+    fn ar_5_a_report_is_made_once_on_money_still_owed() {
+        assert_eq!(may_report_bad_debt(None), Ok(()));
+        assert_eq!(
+            may_report_bad_debt(Some(BadDebtStatus::Reported))
+                .unwrap_err()
+                .detail,
+            "the entry is already reported"
+        );
+        assert_eq!(
+            may_report_bad_debt(Some(BadDebtStatus::WrittenOff))
+                .unwrap_err()
+                .detail,
+            "the entry is already written_off"
+        );
+        assert_eq!(may_be_bad_debt(money("10.00"), money("9.99")), Ok(()));
+        assert_eq!(
+            may_be_bad_debt(money("10.00"), money("10.00")),
+            Err(Refusal::new("AR-5", "the entry is paid in full"))
+        );
+    }
+
+    #[test]
+    fn ar_5_approval_writes_off_the_unpaid_amount_rejection_drops_the_report() {
+        let (amount, paid) = (money("1000.00"), money("250.50"));
+        assert_eq!(
+            decide_bad_debt(
+                Some(BadDebtStatus::Reported),
+                Decision::Approved,
+                amount,
+                paid
+            ),
+            Ok(BadDebtOutcome::WriteOff {
+                amount: money("749.50")
+            })
+        );
+        assert_eq!(
+            decide_bad_debt(
+                Some(BadDebtStatus::Reported),
+                Decision::Rejected,
+                amount,
+                paid
+            ),
+            Ok(BadDebtOutcome::ReportRejected)
+        );
+        for status in [None, Some(BadDebtStatus::WrittenOff)] {
+            assert_eq!(
+                decide_bad_debt(status, Decision::Approved, amount, paid),
+                Err(Refusal::new(
+                    "AR-5",
+                    "there is no bad-debt report to decide"
+                ))
+            );
+        }
+    }
+
+    #[test]
+    fn ar_5_recoveries_reverse_the_allowance_up_to_what_is_written_off() {
+        assert_eq!(
+            still_written_off(None, Money::ZERO),
+            Err(Refusal::new(
+                "AR-5",
+                "only a written-off entry is recovered"
+            ))
+        );
+        let still = still_written_off(Some(money("749.50")), money("100.00")).unwrap();
+        assert_eq!(still, money("649.50"));
+        assert_eq!(
+            recovered_after(still, money("100.00"), money("649.50")),
+            Ok(money("749.50"))
+        );
+        let refusal = recovered_after(still, money("100.00"), money("649.51")).unwrap_err();
+        assert_eq!(refusal.rule, "AR-5");
+        assert_eq!(refusal.detail, "exceeds what is still written off, 649.50");
+        // Fully recovered: nothing more can be.
+        let nothing_left = still_written_off(Some(money("749.50")), money("749.50")).unwrap();
+        assert_eq!(nothing_left, Money::ZERO);
+        assert!(recovered_after(nothing_left, money("749.50"), money("0.01")).is_err());
+
+        let totals = memo_totals([
+            (Some(money("749.50")), money("100.00")),
+            (Some(money("50.00")), Money::ZERO),
+        ]);
+        assert_eq!(
+            totals,
+            MemoTotals {
+                written_off: money("799.50"),
+                recovered: money("100.00"),
+                net: money("699.50"),
+            }
+        );
+        assert_eq!(memo_totals([]), MemoTotals::default());
+    }
+
+    #[test]
+    fn set_5_each_reference_gets_one_verdict() {
+        let amount = Some(money("100.00"));
+        assert_eq!(reconcile_line(amount, amount), Some(LineVerdict::Matched));
+        assert_eq!(
+            reconcile_line(amount, Some(money("100.01"))),
+            Some(LineVerdict::AmountMismatch)
+        );
+        assert_eq!(
+            reconcile_line(amount, None),
+            Some(LineVerdict::MissingInOurs)
+        );
+        assert_eq!(
+            reconcile_line(None, amount),
+            Some(LineVerdict::MissingInTheirs)
+        );
+        assert_eq!(reconcile_line(None, None), None);
+    }
+
+    #[test]
+    fn ar_set_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&PartnerType::ALL, PartnerType::as_str);
+        assert_serde_names_match(&PartnerType::ALL, PartnerType::as_str);
+        assert_eq!(
+            PartnerType::ALL.map(PartnerType::as_str),
+            ["insurer", "carrier", "franchisee"]
+        );
+        assert_round_trips(&SplitBasis::ALL, SplitBasis::as_str);
+        assert_serde_names_match(&SplitBasis::ALL, SplitBasis::as_str);
+        assert_eq!(
+            SplitBasis::ALL.map(SplitBasis::as_str),
+            ["fixed_region", "contract"]
+        );
+        assert_round_trips(&ReceivableEventKind::ALL, ReceivableEventKind::as_str);
+        assert_serde_names_match(&ReceivableEventKind::ALL, ReceivableEventKind::as_str);
+        assert_eq!(
+            ReceivableEventKind::ALL.map(ReceivableEventKind::as_str),
+            ["payment", "collection_note", "reconciliation", "recovery"]
+        );
+        assert_round_trips(&ReceivableOutcome::ALL, ReceivableOutcome::as_str);
+        assert_serde_names_match(&ReceivableOutcome::ALL, ReceivableOutcome::as_str);
+        assert_eq!(
+            ReceivableOutcome::ALL.map(ReceivableOutcome::as_str),
+            ["bad_debt_candidate", "repayment_agreement", "litigation"]
+        );
+        assert_round_trips(&BadDebtStatus::ALL, BadDebtStatus::as_str);
+        assert_serde_names_match(&BadDebtStatus::ALL, BadDebtStatus::as_str);
+        assert_eq!(
+            BadDebtStatus::ALL.map(BadDebtStatus::as_str),
+            ["reported", "written_off"]
+        );
+        assert_round_trips(&LineVerdict::ALL, LineVerdict::as_str);
+        assert_serde_names_match(&LineVerdict::ALL, LineVerdict::as_str);
+        assert_eq!(
+            LineVerdict::ALL.map(LineVerdict::as_str),
+            [
+                "matched",
+                "amount_mismatch",
+                "missing_in_ours",
+                "missing_in_theirs"
+            ]
+        );
     }
 }

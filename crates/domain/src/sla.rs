@@ -8,23 +8,27 @@ use time::{Duration, OffsetDateTime};
 
 use crate::calendar::{BusinessCalendar, CalendarError, OnCalendar, clock_hours_deadline};
 use crate::customer::AreaType;
+use crate::refusal::Refusal;
+use crate::text_enum::text_enum;
 use crate::tier::Tier;
 
-/// The kinds of work order and their targets (the SLA table of RULES.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrderKind {
-    /// 一般故障
-    GeneralFault,
-    /// 重大故障
-    MajorFault,
-    /// 业务安装开通
-    Installation,
-    /// 业务恢复
-    Restoration,
-    /// 投诉答复
-    Complaint,
+text_enum! {
+    /// The kinds of work order and their targets (the SLA table of RULES.md).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum WorkOrderKind {
+        /// 一般故障
+        GeneralFault = "general_fault",
+        /// 重大故障
+        MajorFault = "major_fault",
+        /// 业务安装开通
+        Installation = "installation",
+        /// 业务恢复
+        Restoration = "restoration",
+        /// 投诉答复
+        Complaint = "complaint",
+    }
 }
 
 /// How a target is counted (CAL-4).
@@ -157,14 +161,133 @@ pub fn is_breached(
     }
 }
 
-/// Rank in the company, for SLA-7 and complaint routing (CMP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Rank {
-    Staff,
-    Manager,
-    GeneralManager,
+text_enum! {
+    /// Where a work order stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum WorkOrderStatus {
+        /// SLA-1: materials are missing; no deadline yet.
+        AwaitingMaterials = "awaiting_materials",
+        /// SLA-1: an installation waiting for the network build; no deadline yet.
+        AwaitingNetwork = "awaiting_network",
+        /// The clock runs.
+        Open = "open",
+        Resolved = "resolved",
+        /// SLA-2: closed as met because the customer could not be reached.
+        DeemedMet = "deemed_met",
+    }
+}
+
+impl WorkOrderStatus {
+    /// Resolved or deemed met: no hand-over, contact attempt or SLA-2 closing any more.
+    pub fn is_closed(self) -> bool {
+        matches!(self, WorkOrderStatus::Resolved | WorkOrderStatus::DeemedMet)
+    }
+}
+
+/// SLA-1: the status of an order whose readiness is checked: open once its clock may start,
+/// otherwise what it still waits for, the materials before the network.
+pub fn readiness_status(
+    kind: WorkOrderKind,
+    materials_missing: usize,
+    network_ready: bool,
+) -> WorkOrderStatus {
+    if clock_may_start(kind, materials_missing, network_ready) {
+        WorkOrderStatus::Open
+    } else if materials_missing == 0 {
+        WorkOrderStatus::AwaitingNetwork
+    } else {
+        WorkOrderStatus::AwaitingMaterials
+    }
+}
+
+text_enum! {
+    /// SLA-3: where an extension request stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExtensionStatus {
+        /// Asked for; the clock keeps running meanwhile.
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+/// SLA-3: only an open order's running clock can be extended; the deadline in force.
+pub fn deadline_to_extend(
+    status: WorkOrderStatus,
+    due_at: Option<OffsetDateTime>,
+) -> Result<OffsetDateTime, Refusal> {
+    due_at
+        .filter(|_| status == WorkOrderStatus::Open)
+        .ok_or_else(|| {
+            Refusal::new(
+                "SLA-3",
+                "only an open order with a running clock can be extended",
+            )
+        })
+}
+
+/// SLA-3: an extension asks for a deadline later than the one in force.
+pub fn check_extension_deadline(
+    current: OffsetDateTime,
+    requested: OffsetDateTime,
+) -> Result<(), Refusal> {
+    if requested <= current {
+        return Err(Refusal::new(
+            "SLA-3",
+            "must be later than the current deadline",
+        ));
+    }
+    Ok(())
+}
+
+/// SLA-3: what deciding an extension does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtensionDecision {
+    pub status: ExtensionStatus,
+    /// The order's new deadline; `None` leaves it as it is.
+    pub new_deadline: Option<OffsetDateTime>,
+}
+
+/// SLA-3: the customer-service-center manager decides a pending extension once. An approval
+/// sets the requested deadline on an order still open; a rejection, or an order closed
+/// meanwhile, keeps the deadline. Until the decision the clock keeps running.
+pub fn decide_extension(
+    extension: ExtensionStatus,
+    order: WorkOrderStatus,
+    requested_due_at: OffsetDateTime,
+    approved: bool,
+) -> Result<ExtensionDecision, Refusal> {
+    if extension != ExtensionStatus::Pending {
+        return Err(Refusal::new("SLA-3", format!("was already {extension}")));
+    }
+    Ok(if approved {
+        ExtensionDecision {
+            status: ExtensionStatus::Approved,
+            new_deadline: (order == WorkOrderStatus::Open).then_some(requested_due_at),
+        }
+    } else {
+        ExtensionDecision {
+            status: ExtensionStatus::Rejected,
+            new_deadline: None,
+        }
+    })
+}
+
+text_enum! {
+    /// Rank in the company, for SLA-7 and complaint routing (CMP); lowest first, so ranks
+    /// compare by seniority.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Rank {
+        Staff = "staff",
+        Manager = "manager",
+        GeneralManager = "general_manager",
+    }
 }
 
 /// SLA-7 (首问负责): of the staff who received the request together, the highest ranked is the
@@ -175,6 +298,75 @@ pub fn first_responder<Id: Clone>(received_by: &[(Id, Rank)]) -> Option<Id> {
         .enumerate()
         .max_by(|(ia, (_, ra)), (ib, (_, rb))| ra.cmp(rb).then(ib.cmp(ia)))
         .map(|(_, (id, _))| id.clone())
+}
+
+/// SLA-7: who answers for a work order, and who works on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Responsibility<Id> {
+    /// The highest-ranked receiver; it never changes.
+    pub first_responder: Id,
+    /// Accountable: the first responder until the owning department accepts the order.
+    pub accountable: Id,
+    pub assignee: Id,
+}
+
+/// SLA-7: a new order is the first responder's, who is accountable and works on it. `None`
+/// when nobody is listed.
+pub fn responsibility_at_opening<Id: Clone>(
+    received_by: &[(Id, Rank)],
+) -> Option<Responsibility<Id>> {
+    first_responder(received_by).map(|responder| Responsibility {
+        first_responder: responder.clone(),
+        accountable: responder.clone(),
+        assignee: responder,
+    })
+}
+
+/// SLA-7 (首问负责): a hand-over gives the work to `to`; accountability moves with it only
+/// when the owning department accepts the order, otherwise it stays where it was.
+pub fn responsibility_after_hand_over<Id: Clone + PartialEq>(
+    current: &Responsibility<Id>,
+    to: Id,
+    accepted_by_owner: bool,
+) -> Result<Responsibility<Id>, Refusal> {
+    if to == current.assignee {
+        return Err(Refusal::new(
+            "SLA-7",
+            "the order is already assigned to them",
+        ));
+    }
+    Ok(Responsibility {
+        first_responder: current.first_responder.clone(),
+        accountable: if accepted_by_owner {
+            to.clone()
+        } else {
+            current.accountable.clone()
+        },
+        assignee: to,
+    })
+}
+
+text_enum! {
+    /// SLA-2: how the customer was tried; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ContactChannel {
+        Phone = "phone",
+        Visit = "visit",
+    }
+}
+
+text_enum! {
+    /// SLA-6: what a return visit records; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Satisfaction {
+        Satisfied = "satisfied",
+        Neutral = "neutral",
+        Dissatisfied = "dissatisfied",
+    }
 }
 
 /// SLA-6: the kinds whose resolution calls for a return visit (installations do not).
@@ -450,6 +642,212 @@ mod tests {
         ];
         assert_eq!(first_responder(&with_gm), Some("g"));
         assert_eq!(first_responder::<&str>(&[]), None);
+    }
+
+    #[test]
+    fn sla_7_accountability_moves_only_when_the_owner_accepts() {
+        let opened =
+            responsibility_at_opening(&[("agent", Rank::Staff), ("boss", Rank::Manager)]).unwrap();
+        assert_eq!(
+            opened,
+            Responsibility {
+                first_responder: "boss",
+                accountable: "boss",
+                assignee: "boss",
+            }
+        );
+        assert_eq!(responsibility_at_opening::<&str>(&[]), None);
+
+        let handed = responsibility_after_hand_over(&opened, "tech", false).unwrap();
+        assert_eq!(handed.assignee, "tech");
+        assert_eq!(
+            handed.accountable, "boss",
+            "not accepted: still the first responder's"
+        );
+        let accepted = responsibility_after_hand_over(&handed, "owner", true).unwrap();
+        assert_eq!(accepted.assignee, "owner");
+        assert_eq!(accepted.accountable, "owner");
+        assert_eq!(accepted.first_responder, "boss");
+
+        let again = responsibility_after_hand_over(&accepted, "owner", true).unwrap_err();
+        assert_eq!(again.rule, "SLA-7");
+        assert_eq!(again.detail, "the order is already assigned to them");
+    }
+
+    #[test]
+    fn sla_1_readiness_decides_the_status() {
+        assert_eq!(
+            readiness_status(WorkOrderKind::GeneralFault, 0, false),
+            WorkOrderStatus::Open
+        );
+        assert_eq!(
+            readiness_status(WorkOrderKind::Installation, 0, false),
+            WorkOrderStatus::AwaitingNetwork
+        );
+        assert_eq!(
+            readiness_status(WorkOrderKind::Installation, 1, false),
+            WorkOrderStatus::AwaitingMaterials
+        );
+        assert_eq!(
+            readiness_status(WorkOrderKind::Complaint, 2, true),
+            WorkOrderStatus::AwaitingMaterials
+        );
+    }
+
+    #[test]
+    fn sla_2_closed_orders_are_resolved_or_deemed_met() {
+        let closed: Vec<_> = WorkOrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_closed())
+            .collect();
+        assert_eq!(
+            closed,
+            [WorkOrderStatus::Resolved, WorkOrderStatus::DeemedMet]
+        );
+    }
+
+    #[test]
+    fn sla_3_only_an_open_order_with_a_deadline_is_extended_to_a_later_one() {
+        let due = datetime!(2026-10-13 23:59:59 +8);
+        assert_eq!(
+            deadline_to_extend(WorkOrderStatus::Open, Some(due)),
+            Ok(due)
+        );
+        for (status, due_at) in [
+            (WorkOrderStatus::Open, None),
+            (WorkOrderStatus::AwaitingMaterials, None),
+            (WorkOrderStatus::Resolved, Some(due)),
+            (WorkOrderStatus::DeemedMet, Some(due)),
+        ] {
+            let refusal = deadline_to_extend(status, due_at).unwrap_err();
+            assert_eq!(refusal.rule, "SLA-3");
+            assert_eq!(
+                refusal.detail,
+                "only an open order with a running clock can be extended"
+            );
+        }
+        let same = check_extension_deadline(due, due).unwrap_err();
+        assert_eq!(
+            same,
+            Refusal::new("SLA-3", "must be later than the current deadline")
+        );
+        assert!(check_extension_deadline(due, due - Duration::seconds(1)).is_err());
+        assert_eq!(
+            check_extension_deadline(due, due + Duration::seconds(1)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sla_3_a_pending_extension_does_not_stop_the_clock_an_approved_one_moves_it() {
+        let due = datetime!(2026-10-13 23:59:59 +8);
+        let requested = due + Duration::days(2);
+        let just_after = due + Duration::seconds(1);
+        // Pending: the deadline in force is still `due`, so the order breaches on time.
+        assert!(is_breached(Some(due), None, just_after));
+
+        let approved = decide_extension(
+            ExtensionStatus::Pending,
+            WorkOrderStatus::Open,
+            requested,
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            approved,
+            ExtensionDecision {
+                status: ExtensionStatus::Approved,
+                new_deadline: Some(requested),
+            }
+        );
+        assert!(!is_breached(approved.new_deadline, None, just_after));
+        assert!(is_breached(
+            approved.new_deadline,
+            None,
+            requested + Duration::seconds(1)
+        ));
+
+        let rejected = decide_extension(
+            ExtensionStatus::Pending,
+            WorkOrderStatus::Open,
+            requested,
+            false,
+        )
+        .unwrap();
+        assert_eq!(rejected.status, ExtensionStatus::Rejected);
+        assert_eq!(rejected.new_deadline, None);
+
+        // Resolved meanwhile: the approval is recorded but moves nothing.
+        let late = decide_extension(
+            ExtensionStatus::Pending,
+            WorkOrderStatus::Resolved,
+            requested,
+            true,
+        )
+        .unwrap();
+        assert_eq!(late.status, ExtensionStatus::Approved);
+        assert_eq!(late.new_deadline, None);
+    }
+
+    #[test]
+    fn sla_3_an_extension_is_decided_once() {
+        let requested = datetime!(2026-10-15 23:59:59 +8);
+        for decided in [ExtensionStatus::Approved, ExtensionStatus::Rejected] {
+            let refusal =
+                decide_extension(decided, WorkOrderStatus::Open, requested, true).unwrap_err();
+            assert_eq!(refusal.rule, "SLA-3");
+            assert_eq!(refusal.detail, format!("was already {}", decided.as_str()));
+        }
+    }
+
+    #[test]
+    fn sla_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&WorkOrderKind::ALL, WorkOrderKind::as_str);
+        assert_serde_names_match(&WorkOrderKind::ALL, WorkOrderKind::as_str);
+        assert_eq!(
+            WorkOrderKind::ALL.map(WorkOrderKind::as_str),
+            [
+                "general_fault",
+                "major_fault",
+                "installation",
+                "restoration",
+                "complaint"
+            ]
+        );
+        assert_round_trips(&WorkOrderStatus::ALL, WorkOrderStatus::as_str);
+        assert_serde_names_match(&WorkOrderStatus::ALL, WorkOrderStatus::as_str);
+        assert_eq!(
+            WorkOrderStatus::ALL.map(WorkOrderStatus::as_str),
+            [
+                "awaiting_materials",
+                "awaiting_network",
+                "open",
+                "resolved",
+                "deemed_met"
+            ]
+        );
+        assert_round_trips(&ExtensionStatus::ALL, ExtensionStatus::as_str);
+        assert_serde_names_match(&ExtensionStatus::ALL, ExtensionStatus::as_str);
+        assert_round_trips(&ContactChannel::ALL, ContactChannel::as_str);
+        assert_serde_names_match(&ContactChannel::ALL, ContactChannel::as_str);
+        assert_eq!(
+            ContactChannel::ALL.map(ContactChannel::as_str),
+            ["phone", "visit"]
+        );
+        assert_round_trips(&Satisfaction::ALL, Satisfaction::as_str);
+        assert_serde_names_match(&Satisfaction::ALL, Satisfaction::as_str);
+        assert_eq!(
+            Satisfaction::ALL.map(Satisfaction::as_str),
+            ["satisfied", "neutral", "dissatisfied"]
+        );
+        assert_round_trips(&Rank::ALL, Rank::as_str);
+        assert_serde_names_match(&Rank::ALL, Rank::as_str);
+        assert_eq!(
+            Rank::ALL.map(Rank::as_str),
+            ["staff", "manager", "general_manager"]
+        );
+        assert!(Rank::Staff < Rank::Manager && Rank::Manager < Rank::GeneralManager);
     }
 
     #[test]

@@ -6,70 +6,48 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::money::Money;
+use crate::quarter::Quarter;
+use crate::refusal::Refusal;
+use crate::text_enum::text_enum;
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Tier {
-    A,
-    B,
-    C,
+text_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    pub enum Tier {
+        A = "A",
+        B = "B",
+        C = "C",
+    }
 }
 
 impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::A => "A",
-            Tier::B => "B",
-            Tier::C => "C",
-        }
-    }
-
+    /// The tier a stored text names, if any.
     pub fn parse(text: &str) -> Option<Tier> {
-        match text {
-            "A" => Some(Tier::A),
-            "B" => Some(Tier::B),
-            "C" => Some(Tier::C),
-            _ => None,
-        }
+        text.parse().ok()
     }
 }
 
-/// Facts about a customer that qualify it for a tier regardless of money.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TierFlag {
-    /// Its product is being promoted at scale.
-    MassMarketCampaign,
-    /// A famous brand of provincial level or higher.
-    ProvincialBrand,
-    /// Its legal representative is a deputy to a municipal-or-higher People's Congress.
-    LegalRepNpcDeputy,
-    WelfareUnit,
-    EthnicMinorityEnterprise,
+text_enum! {
+    /// Facts about a customer that qualify it for a tier regardless of money.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum TierFlag {
+        /// Its product is being promoted at scale.
+        MassMarketCampaign = "mass_market_campaign",
+        /// A famous brand of provincial level or higher.
+        ProvincialBrand = "provincial_brand",
+        /// Its legal representative is a deputy to a municipal-or-higher People's Congress.
+        LegalRepNpcDeputy = "legal_rep_npc_deputy",
+        WelfareUnit = "welfare_unit",
+        EthnicMinorityEnterprise = "ethnic_minority_enterprise",
+    }
 }
 
 impl TierFlag {
-    pub const ALL: [TierFlag; 5] = [
-        TierFlag::MassMarketCampaign,
-        TierFlag::ProvincialBrand,
-        TierFlag::LegalRepNpcDeputy,
-        TierFlag::WelfareUnit,
-        TierFlag::EthnicMinorityEnterprise,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TierFlag::MassMarketCampaign => "mass_market_campaign",
-            TierFlag::ProvincialBrand => "provincial_brand",
-            TierFlag::LegalRepNpcDeputy => "legal_rep_npc_deputy",
-            TierFlag::WelfareUnit => "welfare_unit",
-            TierFlag::EthnicMinorityEnterprise => "ethnic_minority_enterprise",
-        }
-    }
-
+    /// The flag a stored text names, if any.
     pub fn parse(text: &str) -> Option<TierFlag> {
-        TierFlag::ALL.into_iter().find(|flag| flag.as_str() == text)
+        text.parse().ok()
     }
 }
 
@@ -256,6 +234,77 @@ pub fn tenure_years(first_contract_on: Date, as_of: Date) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
+/// TIER-4: a quarter is closed once it is over, from the day after its last day, so that its
+/// metrics are final.
+pub fn may_close_quarter(quarter: Quarter, today: Date) -> Result<(), Refusal> {
+    if quarter.last_day() >= today {
+        return Err(Refusal::new(
+            "TIER-4",
+            format!(
+                "{quarter} has not ended yet; it can be closed from {}",
+                quarter.last_day().next_day().unwrap_or(today)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// TIER-4: the quarter a customer's tier is read for when none is asked: the latest closed
+/// quarter it holds, else the quarter in progress.
+pub fn current_tier_quarter(latest_closed: Option<Quarter>, today: Date) -> Quarter {
+    latest_closed.unwrap_or_else(|| Quarter::containing(today))
+}
+
+/// TIER-4: which manager's override a reading of a quarter's tier shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideShown {
+    None,
+    /// The override in force now: the latest one made while the customer's latest closed
+    /// quarter was current (or before any close).
+    InForce,
+    /// The latest one made while the quarter read was current; it lapsed at the next close
+    /// but stays part of that quarter's record.
+    Lapsed,
+}
+
+/// TIER-4: an override lasts until the next quarter close. Reading the current quarter shows
+/// the override in force, if any; reading an earlier closed quarter shows the one that lapsed
+/// with it; an open quarter's live evaluation shows none.
+pub fn override_shown(
+    read: Quarter,
+    current: Quarter,
+    overridden_now: bool,
+    read_is_closed: bool,
+) -> OverrideShown {
+    if read == current {
+        if overridden_now {
+            OverrideShown::InForce
+        } else {
+            OverrideShown::None
+        }
+    } else if read_is_closed {
+        OverrideShown::Lapsed
+    } else {
+        OverrideShown::None
+    }
+}
+
+/// TIER-4: an override, while it applies, wins over the evaluated tier.
+pub fn tier_in_force(evaluated: Tier, overridden_to: Option<Tier>) -> Tier {
+    overridden_to.unwrap_or(evaluated)
+}
+
+/// TIER-4: an override made while `made_in` was the customer's latest closed quarter (`None`:
+/// before any close) lapses when that quarter or a later one closes.
+pub fn override_lapses(made_in: Option<Quarter>, closing: Quarter) -> bool {
+    made_in.is_none_or(|made_in| made_in <= closing)
+}
+
+/// TIER-5: a tier-A customer without an account owner is a gap to fill.
+pub fn owner_gap(tier: Tier, has_owner: bool) -> bool {
+    tier == Tier::A && !has_owner
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PriceError {
     #[error("unit cost must not be negative")]
@@ -416,6 +465,90 @@ mod tests {
             evaluation.reasons[0].detail,
             "quarterly revenue 6000.00 ≥ 5000.00"
         );
+    }
+
+    fn quarter(text: &str) -> Quarter {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn tier_4_a_quarter_closes_from_the_day_after_its_last_day() {
+        let q3 = quarter("2026Q3");
+        let refusal = may_close_quarter(q3, date!(2026 - 09 - 30)).unwrap_err();
+        assert_eq!(refusal.rule, "TIER-4");
+        assert_eq!(
+            refusal.detail,
+            "2026Q3 has not ended yet; it can be closed from 2026-10-01"
+        );
+        assert!(may_close_quarter(q3, date!(2026 - 07 - 01)).is_err());
+        assert_eq!(may_close_quarter(q3, date!(2026 - 10 - 01)), Ok(()));
+        let q4 = quarter("2026Q4");
+        assert_eq!(
+            may_close_quarter(q4, date!(2026 - 12 - 31))
+                .unwrap_err()
+                .detail,
+            "2026Q4 has not ended yet; it can be closed from 2027-01-01"
+        );
+        assert_eq!(may_close_quarter(q4, date!(2027 - 01 - 01)), Ok(()));
+    }
+
+    #[test]
+    fn tier_4_the_current_quarter_is_the_latest_closed_else_the_one_in_progress() {
+        assert_eq!(
+            current_tier_quarter(Some(quarter("2026Q2")), date!(2026 - 08 - 15)),
+            quarter("2026Q2")
+        );
+        assert_eq!(
+            current_tier_quarter(None, date!(2026 - 08 - 15)),
+            quarter("2026Q3")
+        );
+    }
+
+    #[test]
+    fn tier_4_an_override_lasts_until_the_next_quarter_close() {
+        let (q2, q3) = (quarter("2026Q2"), quarter("2026Q3"));
+        assert!(override_lapses(Some(q2), q2));
+        assert!(override_lapses(Some(q2), q3));
+        assert!(!override_lapses(Some(q3), q2));
+        assert!(override_lapses(None, q2), "made before any close");
+
+        assert_eq!(override_shown(q2, q2, true, true), OverrideShown::InForce);
+        assert_eq!(override_shown(q2, q2, false, true), OverrideShown::None);
+        assert_eq!(override_shown(q2, q3, false, true), OverrideShown::Lapsed);
+        assert_eq!(override_shown(q3, q2, true, false), OverrideShown::None);
+
+        assert_eq!(tier_in_force(Tier::C, Some(Tier::A)), Tier::A);
+        assert_eq!(tier_in_force(Tier::B, None), Tier::B);
+    }
+
+    #[test]
+    fn tier_5_an_a_customer_without_owner_is_a_gap() {
+        assert!(owner_gap(Tier::A, false));
+        assert!(!owner_gap(Tier::A, true));
+        assert!(!owner_gap(Tier::B, false));
+        assert!(!owner_gap(Tier::C, false));
+    }
+
+    #[test]
+    fn tier_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&Tier::ALL, Tier::as_str);
+        assert_serde_names_match(&Tier::ALL, Tier::as_str);
+        assert_eq!(Tier::ALL.map(Tier::as_str), ["A", "B", "C"]);
+        assert_eq!(Tier::parse("a"), None);
+        assert_round_trips(&TierFlag::ALL, TierFlag::as_str);
+        assert_serde_names_match(&TierFlag::ALL, TierFlag::as_str);
+        assert_eq!(
+            TierFlag::ALL.map(TierFlag::as_str),
+            [
+                "mass_market_campaign",
+                "provincial_brand",
+                "legal_rep_npc_deputy",
+                "welfare_unit",
+                "ethnic_minority_enterprise"
+            ]
+        );
+        assert_eq!(TierFlag::parse("welfare_unit"), Some(TierFlag::WelfareUnit));
     }
 
     #[test]

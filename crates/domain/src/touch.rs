@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use time::Date;
+
+use crate::text_enum::text_enum;
 
 /// CARE-2's number, a policy default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +86,31 @@ pub fn after_failure(attempts: u32, policy: &RetryPolicy) -> AfterFailure {
         .unwrap_or(policy.max_delay)
         .min(policy.max_delay);
     AfterFailure::RetryAfter(delay)
+}
+
+text_enum! {
+    /// CARE-2: how a customer is touched; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Channel {
+        Sms = "sms",
+        Email = "email",
+    }
+}
+
+text_enum! {
+    /// Where an outbox message stands; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum OutboxStatus {
+        /// Waiting for its next attempt.
+        Pending = "pending",
+        Sent = "sent",
+        /// Given up after the last attempt; an administrator may queue it again.
+        Failed = "failed",
+    }
 }
 
 #[cfg(test)]
@@ -174,5 +202,19 @@ mod tests {
             prop_assert!(this >= previous);
             prop_assert!(this <= policy.max_delay);
         }
+    }
+
+    #[test]
+    fn care_2_stored_texts_round_trip() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&Channel::ALL, Channel::as_str);
+        assert_serde_names_match(&Channel::ALL, Channel::as_str);
+        assert_eq!(Channel::ALL.map(Channel::as_str), ["sms", "email"]);
+        assert_round_trips(&OutboxStatus::ALL, OutboxStatus::as_str);
+        assert_serde_names_match(&OutboxStatus::ALL, OutboxStatus::as_str);
+        assert_eq!(
+            OutboxStatus::ALL.map(OutboxStatus::as_str),
+            ["pending", "sent", "failed"]
+        );
     }
 }

@@ -4,9 +4,14 @@
 //! answers.
 
 pub mod access;
+pub mod attendance;
 pub mod customers;
+pub mod departures;
 pub mod error;
+pub mod leave;
+pub mod partners;
 pub mod people;
 pub mod tiers;
+pub mod versioned;
 
 pub use error::{ServiceError, ServiceResult};

@@ -45,7 +45,8 @@ pub struct AuditRecord {
     pub after_state: Option<String>,
 }
 
-/// An audit row for `entity`, not yet written; see [`record`] and [`record_all`].
+/// ACC-1: the audit row of one change of `entity` — who, when, what, before and after — not
+/// yet written; see [`record`] and [`record_all`].
 pub fn entry<B: Serialize, A: Serialize>(
     actor: &Actor,
     action: &str,

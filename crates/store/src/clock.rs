@@ -10,7 +10,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use zhidu_domain::calendar::SHANGHAI;
 
 /// The company's zone: Asia/Shanghai, UTC+08:00 all year (no daylight saving since 1991). It is
 /// the calendar's zone (`zhidu_domain::calendar::SHANGHAI`), in which the official holiday
@@ -178,6 +179,17 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// clock must never extend a token's life.
 pub fn security_now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
+}
+
+/// An instant as the store keeps it: UTC, without offset.
+pub fn stored_utc(instant: OffsetDateTime) -> PrimitiveDateTime {
+    let utc = instant.to_offset(UtcOffset::UTC);
+    PrimitiveDateTime::new(utc.date(), utc.time())
+}
+
+/// The local (Shanghai) midnight that starts `date`, as a stored UTC timestamp.
+pub fn local_midnight_utc(date: Date) -> PrimitiveDateTime {
+    stored_utc(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(SHANGHAI))
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod testing;
 pub mod tiers;
 pub mod touches;
 pub mod users;
+pub mod versioned;
 pub mod work_orders;
 
 pub use error::{StoreError, StoreResult};
@@ -41,4 +42,16 @@ pub use error::{StoreError, StoreResult};
 /// A new time-ordered id (UUIDv7), so ordering by id is creation order.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// A value stored as text (a status, a kind, a rank), read back as its domain enum. A text
+/// no variant names is corrupt data, never a silent default: the row was damaged or written
+/// by a newer version, and guessing would decide someone's pay or deadline on a guess.
+pub fn read_stored<T>(text: &str) -> StoreResult<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|error: T::Err| StoreError::Corrupt(error.to_string()))
 }

@@ -9,7 +9,6 @@ use zhidu_domain::accountability::{
     AggravatingFactor, DecisionError, MitigatingFactor, Severity, decide_severity,
 };
 use zhidu_store::accountability::{self, AccountabilityCase, CaseFilter};
-use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people;
 
@@ -24,6 +23,8 @@ use crate::input::{Distinct, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
+use zhidu_service::versioned::at_version;
+use zhidu_store::versioned::Versioned;
 
 /// Under `/accountability-cases`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -104,30 +105,17 @@ fn find_case(connection: &mut DbConnection, id: &str) -> Result<AccountabilityCa
         .ok_or_else(|| ApiError::not_found(format!("no accountability case {id}")))
 }
 
+/// The case as the client read it, still open to a decision.
 fn case_at_version(
     connection: &mut DbConnection,
     id: &str,
     version: i64,
 ) -> Result<AccountabilityCase, ApiError> {
-    let case = find_case(connection, id)?;
-    if case.version != version {
-        return Err(ApiError::stale(format!(
-            "case {id} is at version {}, not {version}",
-            case.version
-        )));
-    }
+    let case = at_version(find_case(connection, id)?, version)?;
     if case.status == "decided" {
         return Err(ApiError::conflict(format!("case {id} is decided")));
     }
     Ok(case)
-}
-
-fn next_version(case: &AccountabilityCase, at: Moment) -> AccountabilityCase {
-    AccountabilityCase {
-        version: case.version + 1,
-        updated_at: at.stored(),
-        ..case.clone()
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -294,7 +282,7 @@ async fn record_statement(
                     "only the person concerned or an accountability officer records the statement",
                 ));
             }
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.statement = Some(request.statement.trim().to_owned());
             after.statement_recorded_at = Some(after.updated_at);
             if after.status == "candidate" {
@@ -354,7 +342,7 @@ async fn decide(
                 before.statement.is_some(),
             )
             .map_err(|e: DecisionError| ApiError::rule_refused("ACC-3", e.to_string()))?;
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.status = "decided".into();
             after.assessed_severity = Some(severity_text(request.assessed_severity).into());
             after.aggravating =

@@ -3,32 +3,29 @@
 //! HR. The month is computed by `zhidu_domain::attendance::evaluate_month`; this module only
 //! loads its inputs and stores what people file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime};
+use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::approval::StepKind;
 use zhidu_domain::attendance::{
-    AbsenceTotals, ApprovedLeave, AttendancePolicy, LeaveTotals, MonthInput, MonthResult,
-    evaluate_month, exception_may_be_filed, make_up_may_be_requested,
+    AbsenceTotals, LeaveTotals, MonthResult, exception_may_be_filed, make_up_may_be_requested,
 };
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::roster::HalfDays;
 use zhidu_store::attendance::{self, ExceptionForm, MakeUpRequest, Punch};
 use zhidu_store::audit;
-use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
-use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee, EmployeeScope};
-use zhidu_store::{approvals as approval_store, leave as leave_store, new_id};
+use zhidu_store::{approvals as approval_store, new_id};
 
 use zhidu_service::access::employees::{filing_employee, readable_employee};
-use zhidu_service::people::{roster_of, shift_of};
+use zhidu_service::people::shift_of;
 
 use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
 use crate::auth::{Authorized, PeopleAdmins, PeopleOverseers, Staff};
@@ -38,9 +35,9 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Items, Text};
 use crate::page::{Cursor, Page};
-use crate::routes::leave::approved_leave;
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth, stored_utc};
+use zhidu_service::attendance::evaluate_employees;
 
 /// Under `/attendance`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -601,86 +598,6 @@ async fn decide_exception(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// The month's evaluation of each employee given; one query per input kind, whatever the
-/// number of employees. Days before `today` (the company's day of the request) are final;
-/// today and later are `pending`.
-pub fn evaluate_employees(
-    connection: &mut DbConnection,
-    policy: &AttendancePolicy,
-    employees: &[Employee],
-    month: YearMonth,
-    today: Date,
-) -> Result<Vec<Result<MonthResult, String>>, ApiError> {
-    let calendar = load_calendar(connection)?;
-    let shifts: HashMap<String, _> = people::list_departments(connection)?
-        .into_iter()
-        .map(|d| (d.id.clone(), shift_of(&d)))
-        .collect();
-    let ids: Vec<String> = employees.iter().map(|e| e.id.clone()).collect();
-    let (from, to) = month.utc_bounds();
-    let mut punches: HashMap<String, Vec<PrimitiveDateTime>> = HashMap::new();
-    for (employee, at) in attendance::punches_between(connection, Some(&ids), from, to)? {
-        let local = at.assume_utc().to_offset(SHANGHAI);
-        punches
-            .entry(employee)
-            .or_default()
-            .push(PrimitiveDateTime::new(local.date(), local.time()));
-    }
-    let mut leave: HashMap<String, Vec<ApprovedLeave>> = HashMap::new();
-    for row in leave_store::leave_touching(
-        connection,
-        Some(&ids),
-        month.first_day(),
-        month.last_day(),
-        &["approved"],
-    )? {
-        leave
-            .entry(row.employee_id.clone())
-            .or_default()
-            .push(approved_leave(&row));
-    }
-    let mut excused: HashMap<String, Vec<Date>> = HashMap::new();
-    for form in attendance::exception_forms_between(
-        connection,
-        Some(&ids),
-        month.first_day(),
-        month.last_day(),
-        &["approved"],
-    )? {
-        excused
-            .entry(form.employee_id)
-            .or_default()
-            .push(form.occurred_on);
-    }
-    let yesterday = today.previous_day().unwrap_or(today);
-    Ok(employees
-        .iter()
-        .map(|employee| {
-            let hired_on = employee
-                .hired_on
-                .ok_or_else(|| format!("employee {} has no hired_on on record", employee.id))?;
-            let shift = shifts
-                .get(&employee.department_id)
-                .copied()
-                .unwrap_or_default();
-            Ok(evaluate_month(&MonthInput {
-                policy,
-                calendar: &calendar,
-                shift,
-                roster: roster_of(employee),
-                year: month.year(),
-                month: month.month(),
-                employed_from: hired_on,
-                employed_until: employee.left_on,
-                evaluated_through: yesterday,
-                punches: punches.get(&employee.id).map_or(&[], Vec::as_slice),
-                leave: leave.get(&employee.id).map_or(&[], Vec::as_slice),
-                excused_dates: excused.get(&employee.id).map_or(&[], Vec::as_slice),
-            }))
-        })
-        .collect())
-}
-
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct MonthParams {
@@ -722,7 +639,7 @@ async fn employee_month(
                 connection,
                 &policy,
                 std::slice::from_ref(&employee),
-                month,
+                month.first_day(),
                 caller.actor.at.today(),
             )?
             .pop()
@@ -827,7 +744,8 @@ async fn summary(
                 limit,
             )?;
             let page = Page::from_rows(employees, limit, |e: &Employee| &e.id);
-            let results = evaluate_employees(connection, &policy, &page.items, month, today)?;
+            let results =
+                evaluate_employees(connection, &policy, &page.items, month.first_day(), today)?;
             Ok(Page {
                 items: page
                     .items

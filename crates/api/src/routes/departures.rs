@@ -11,7 +11,6 @@ use validator::Validate;
 use zhidu_domain::employment::{earliest_leaving_date, on_probation, outstanding_items};
 use zhidu_domain::person::{ChecklistItem, EmploymentPolicy, LeavingReason};
 use zhidu_store::clock::Moment;
-use zhidu_store::customers::{self, CustomerChangeset};
 use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{
     self as store, CustomerHandoverTask, DepartureChecklist, Resignation,
@@ -22,7 +21,7 @@ use zhidu_store::people::{self, Employee};
 use zhidu_service::access::employees::{filing_employee, listing_subject, readable_employee};
 use zhidu_service::people::ensure_employed;
 
-use crate::auth::{Authorized, PeopleAdmins, Role, Staff};
+use crate::auth::{Authorized, PeopleAdmins, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
@@ -31,7 +30,8 @@ use crate::input::Text;
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
-use zhidu_service::access::Identity;
+use zhidu_service::access::{Identity, roles};
+use zhidu_service::departures::open_departure;
 
 /// Under `/resignations`.
 pub fn configure_resignations(config: &mut ServiceConfig) {
@@ -282,111 +282,6 @@ pub struct AcceptedResignation {
     pub handover_tasks: Vec<HandoverTaskView>,
 }
 
-/// CARE-4: the successor of a leaver's customers: the one named, else the leaver's superior;
-/// they must still be employed and have a staff account to own customers.
-fn successor_for(
-    connection: &mut DbConnection,
-    leaver: &Employee,
-    named: Option<&str>,
-) -> Result<(Employee, String), ApiError> {
-    let refused = |detail: String| {
-        ApiError::rule_refused("CARE-4", detail.clone()).with_errors(vec![FieldError {
-            field: "successor_id".into(),
-            message: format!("CARE-4: {detail}"),
-        }])
-    };
-    let id = named
-        .map(str::to_owned)
-        .or_else(|| leaver.superior_id.clone())
-        .ok_or_else(|| {
-            refused("the leaver owns customers and has no superior: name a successor".into())
-        })?;
-    let successor = people::find_employee(connection, &id)?
-        .filter(|successor| successor.left_on.is_none() && successor.id != leaver.id)
-        .ok_or_else(|| refused(format!("no employee {id} still employed to take over")))?;
-    let account = successor.user_id.clone().ok_or_else(|| {
-        refused(format!(
-            "employee {id} has no staff account and cannot own customers"
-        ))
-    })?;
-    Ok((successor, account))
-}
-
-/// Hands every customer the leaver's account owns to the successor and opens a CARE-4 task
-/// for each.
-fn hand_over_customers<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    leaver: &Employee,
-    named_successor: Option<&str>,
-) -> Result<Vec<CustomerHandoverTask>, ApiError> {
-    let Some(account) = leaver.user_id.as_deref() else {
-        return Ok(Vec::new());
-    };
-    let owned = store::customers_owned_by(connection, account)?;
-    if owned.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (successor, successor_account) = successor_for(connection, leaver, named_successor)?;
-    let now = caller.actor.at.stored();
-    let mut tasks = Vec::with_capacity(owned.len());
-    for customer_id in owned {
-        let customer = customers::find(connection, &customer_id)?;
-        customers::update(
-            connection,
-            &caller.actor,
-            &customer.id,
-            customer.version,
-            &CustomerChangeset {
-                owner_id: Some(Some(successor_account.clone())),
-                ..CustomerChangeset::default()
-            },
-        )?;
-        tasks.push(CustomerHandoverTask {
-            id: new_id(),
-            customer_id,
-            leaver_id: leaver.id.clone(),
-            successor_id: successor.id.clone(),
-            status: TaskStatus::Open.as_str().into(),
-            promised_services: None,
-            completed_by: None,
-            completed_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        });
-    }
-    store::insert_handover_tasks(connection, &caller.actor, &tasks)?;
-    Ok(tasks)
-}
-
-/// EMP-4, CARE-4: what every departure opens, however it is recorded (an accepted
-/// resignation, or HR setting the leaving date): the hand-back checklist, and a hand-over task
-/// for each customer the leaver owned, whose ownership passes to the successor.
-pub fn open_departure<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    leaver: &Employee,
-    named_successor: Option<&str>,
-) -> Result<(DepartureChecklist, Vec<CustomerHandoverTask>), ApiError> {
-    let checklist = match store::find_checklist(connection, &leaver.id)? {
-        Some(existing) => existing,
-        None => {
-            let fresh = DepartureChecklist::empty(&leaver.id, caller.actor.at.stored());
-            store::save_checklist(
-                connection,
-                &caller.actor,
-                "departure_checklist.open",
-                None,
-                &fresh,
-            )?;
-            fresh
-        }
-    };
-    let tasks = hand_over_customers(connection, caller, leaver, named_successor)?;
-    Ok((checklist, tasks))
-}
-
 /// Accept a resignation (admin, HR). In one transaction: the employee's `left_on` becomes the
 /// requested last day with `leaving_reason = resignation`, the EMP-4 checklist opens, and
 /// every customer the leaver owned passes to the successor with a CARE-4 hand-over task.
@@ -483,7 +378,7 @@ async fn withdraw_resignation(
         .write(move |connection| {
             let (before, employee) = readable_resignation(connection, &caller, &id)?;
             let own = employee.user_id.as_deref() == Some(caller.claims.sub.as_str());
-            if !own && !caller.has_any(&[Role::Hr, Role::Admin]) {
+            if !own && !caller.has_any(roles::PEOPLE_ADMINS) {
                 return Err(ApiError::forbidden(
                     "only the employee (or HR) withdraws a resignation",
                 ));
@@ -807,7 +702,7 @@ async fn list_tasks(
                 connection,
                 &caller,
                 params.assignee,
-                caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]),
+                caller.has_any(roles::PEOPLE_OVERSEERS),
                 "assignee",
             )?;
             let rows = store::list_handover_tasks(
@@ -858,7 +753,7 @@ async fn complete_task(
             let before = store::find_handover_task(connection, &id)?.ok_or_else(not_found)?;
             let mine = people::employee_of_user(connection, &caller.claims.sub)?
                 .is_some_and(|me| me.id == before.successor_id);
-            if !mine && !caller.has_any(&[Role::Admin, Role::Hr]) {
+            if !mine && !caller.has_any(roles::PEOPLE_ADMINS) {
                 readable_employee(connection, &caller, &before.successor_id)
                     .map_err(|_| not_found())?;
                 return Err(ApiError::forbidden(

@@ -32,17 +32,17 @@ use zhidu_service::access::employees::{
 use zhidu_service::people::{ensure_employed, hr_facts};
 
 use crate::approvals::{self, DecisionRequest, StepView, chain_view};
-use crate::auth::{Authorized, PeopleAdmins, PerformanceRecorders, Role, Staff};
+use crate::auth::{Authorized, PeopleAdmins, PerformanceRecorders, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::input::{Amount, Bounded, Text};
+use crate::input::{Amount, Bounded, Text, Year, calendar_year};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
-use crate::routes::leave::{ApplicationStatus, Year, calendar_year};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
-use zhidu_service::access::Identity;
+use zhidu_domain::approval::ApplicationStatus;
+use zhidu_service::access::{Identity, roles};
 
 /// Under `/employees`.
 pub fn configure_per_employee(config: &mut ServiceConfig) {
@@ -304,7 +304,7 @@ fn recordable_employee(
     caller: &Authorized<PerformanceRecorders>,
     id: &str,
 ) -> Result<Employee, ApiError> {
-    if caller.has_any(&[Role::Admin, Role::Hr, Role::Finance]) {
+    if caller.has_any(roles::RECORD_ANYONES_PERFORMANCE) {
         return people::find_employee(connection, id)?
             .ok_or_else(|| ApiError::not_found(format!("no employee {id}")));
     }
@@ -411,7 +411,7 @@ async fn list_performance(
     let id = id.into_inner();
     let view = state
         .read(move |connection| {
-            let employee = if caller.has_any(&[Role::Finance]) {
+            let employee = if caller.has_any(roles::READ_EVERYONES_PAY_INPUTS) {
                 people::find_employee(connection, &id)?
                     .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?
             } else {
@@ -731,13 +731,13 @@ async fn list_applications(
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &RegularizationApplication| &r.id);
-            Ok(approvals::page_with_chains(
+            approvals::page_with_chains(
                 connection,
                 REGULARIZATION,
                 page,
                 |r| &r.id,
-                application_view,
-            )?)
+                |r, c| Ok::<_, ApiError>(application_view(r, c)),
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -814,7 +814,7 @@ async fn withdraw_application(
             let (before, chain) = readable_application(connection, &caller, &id)?;
             let own = people::employee_of_user(connection, &caller.claims.sub)?
                 .is_some_and(|me| me.id == before.employee_id);
-            if !own && !caller.has_any(&[Role::Hr, Role::Admin]) {
+            if !own && !caller.has_any(roles::PEOPLE_ADMINS) {
                 return Err(ApiError::forbidden(
                     "only the employee (or HR) withdraws an application",
                 ));

@@ -10,7 +10,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::approval::StepKind;
-use zhidu_domain::attendance::ApprovedLeave;
 use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR};
 use zhidu_domain::leave::{
     Applicant, ExistingLeave, HospitalGrade, LeaveApplication, LeaveAssessment, LeaveBalance,
@@ -33,16 +32,18 @@ use zhidu_service::people::{hr_facts, roster_of, shift_of};
 use crate::approvals::{
     self, Decidable, DecisionRequest, StepView, chain_view, department_head_for,
 };
-use crate::auth::{Authorized, Role, Staff};
+use crate::auth::{Authorized, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::input::{Bounded, Text};
+use crate::input::{Text, Year, calendar_year};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
-use zhidu_service::access::Identity;
+use zhidu_domain::approval::ApplicationStatus;
+use zhidu_service::access::{Identity, roles};
+use zhidu_service::leave::{leave_type_of, span_of};
 
 /// Under `/leave-requests`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -62,37 +63,6 @@ pub fn configure_per_employee(config: &mut ServiceConfig) {
 
 const LEAVE: &str = "leave_request";
 
-/// Where an application decided on the approval chain stands: a leave request or a
-/// regularization application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    Pending,
-    Approved,
-    Rejected,
-    Withdrawn,
-}
-
-impl ApplicationStatus {
-    /// As stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "pending",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-            ApplicationStatus::Withdrawn => "withdrawn",
-        }
-    }
-}
-
-/// A year of the calendar the service keeps, as a query parameter.
-pub type Year = Bounded<{ FIRST_CALENDAR_YEAR as i64 }, { LAST_CALENDAR_YEAR as i64 }>;
-
-/// `year` as the calendar counts it; every year it admits fits.
-pub fn calendar_year(year: Year) -> i32 {
-    i32::try_from(year.get()).unwrap_or(LAST_CALENDAR_YEAR)
-}
-
 approvals::decidable!(
     LeaveRequest,
     LEAVE,
@@ -102,62 +72,6 @@ approvals::decidable!(
     leave_store::update_leave_request
 );
 
-fn half_text(half: Half) -> &'static str {
-    match half {
-        Half::Am => "am",
-        Half::Pm => "pm",
-    }
-}
-
-fn half_of(text: &str) -> Half {
-    if text == "pm" { Half::Pm } else { Half::Am }
-}
-
-fn type_text(leave_type: LeaveType) -> &'static str {
-    match leave_type {
-        LeaveType::Personal => "personal",
-        LeaveType::Sick => "sick",
-        LeaveType::Marriage => "marriage",
-        LeaveType::Maternity => "maternity",
-        LeaveType::Paternity => "paternity",
-        LeaveType::Bereavement => "bereavement",
-    }
-}
-
-fn type_of(text: &str) -> LeaveType {
-    match text {
-        "sick" => LeaveType::Sick,
-        "marriage" => LeaveType::Marriage,
-        "maternity" => LeaveType::Maternity,
-        "paternity" => LeaveType::Paternity,
-        "bereavement" => LeaveType::Bereavement,
-        _ => LeaveType::Personal,
-    }
-}
-
-fn span_of(row: &LeaveRequest) -> LeaveSpan {
-    LeaveSpan {
-        first_day: row.first_day,
-        first_half: half_of(&row.first_half),
-        last_day: row.last_day,
-        last_half: half_of(&row.last_half),
-    }
-}
-
-/// A stored, approved request as the attendance rules read it.
-pub fn approved_leave(row: &LeaveRequest) -> ApprovedLeave {
-    let span = span_of(row);
-    ApprovedLeave {
-        id: row.id.clone(),
-        leave_type: type_of(&row.leave_type),
-        first_day: span.first_day,
-        first_half: span.first_half,
-        last_day: span.last_day,
-        last_half: span.last_half,
-        certified: row.certified,
-    }
-}
-
 /// A value of the assessment kept at filing.
 fn assessed<T: serde::de::DeserializeOwned>(row: &LeaveRequest, pointer: &str) -> Option<T> {
     serde_json::from_str::<serde_json::Value>(&row.assessment)
@@ -166,24 +80,24 @@ fn assessed<T: serde::de::DeserializeOwned>(row: &LeaveRequest, pointer: &str) -
         .and_then(|v| serde_json::from_value(v).ok())
 }
 
-fn existing_leave(row: &LeaveRequest) -> ExistingLeave {
+fn existing_leave(row: &LeaveRequest) -> Result<ExistingLeave, ApiError> {
     let facts: LeaveFacts = serde_json::from_str(&row.facts).unwrap_or_default();
-    ExistingLeave {
+    Ok(ExistingLeave {
         id: row.id.clone(),
-        leave_type: type_of(&row.leave_type),
+        leave_type: leave_type_of(row)?,
         status: if row.status == "approved" {
             LeaveStatus::Approved
         } else {
             LeaveStatus::Pending
         },
-        span: span_of(row),
+        span: span_of(row)?,
         duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
         expected_delivery_on: facts.expected_delivery_on,
         entitlement: assessed::<f64>(row, "/entitlement").map(|days| {
             // Entitlements are whole or half days, exact in binary.
             HalfDays((days * 2.0).round() as u32)
         }),
-    }
+    })
 }
 
 fn applicant(employee: &Employee) -> Result<Applicant, ApiError> {
@@ -286,11 +200,12 @@ pub struct LeaveView {
     pub version: i64,
 }
 
-fn leave_view(row: LeaveRequest, chain: &[ApprovalStep]) -> LeaveView {
-    LeaveView {
-        leave_type: type_of(&row.leave_type),
-        first_half: half_of(&row.first_half),
-        last_half: half_of(&row.last_half),
+fn leave_view(row: LeaveRequest, chain: &[ApprovalStep]) -> Result<LeaveView, ApiError> {
+    let span = span_of(&row)?;
+    Ok(LeaveView {
+        leave_type: leave_type_of(&row)?,
+        first_half: span.first_half,
+        last_half: span.last_half,
         duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
         facts: serde_json::from_str(&row.facts).unwrap_or_default(),
         assessment: serde_json::from_str(&row.assessment).unwrap_or_default(),
@@ -304,7 +219,7 @@ fn leave_view(row: LeaveRequest, chain: &[ApprovalStep]) -> LeaveView {
         chain: chain_view(chain),
         filed_at: Instant::from_utc(row.filed_at),
         version: row.version,
-    }
+    })
 }
 
 /// File a leave request. The service computes the duration, entitlement, notice check,
@@ -344,7 +259,7 @@ async fn file_leave(
                 leave_store::live_leave_of(connection, &employee.id)?
                     .iter()
                     .map(existing_leave)
-                    .collect();
+                    .collect::<Result<_, _>>()?;
             let now = caller.actor.at.instant();
             let assessment = assess_leave(
                 &policy,
@@ -360,11 +275,11 @@ async fn file_leave(
             let request = LeaveRequest {
                 id: new_id(),
                 employee_id: employee.id.clone(),
-                leave_type: type_text(application.leave_type).to_owned(),
+                leave_type: application.leave_type.as_str().to_owned(),
                 first_day: application.span.first_day,
-                first_half: half_text(application.span.first_half).to_owned(),
+                first_half: application.span.first_half.as_str().to_owned(),
                 last_day: application.span.last_day,
-                last_half: half_text(application.span.last_half).to_owned(),
+                last_half: application.span.last_half.as_str().to_owned(),
                 duration_half_days: i32::try_from(assessment.duration.half_days())
                     .unwrap_or(i32::MAX),
                 reason: body.reason.trim().to_owned(),
@@ -382,7 +297,7 @@ async fn file_leave(
             let chain = approvals::new_chain(LEAVE, &request.id, &steps);
             leave_store::insert_leave_request(connection, &caller.actor, &request)?;
             approval_store::insert_chain(connection, &chain)?;
-            Ok(leave_view(request, &chain))
+            leave_view(request, &chain)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -450,7 +365,7 @@ async fn get_leave(
         .read(move |connection| {
             let row = readable_request(connection, &caller, &id)?;
             let chain = approval_store::chain_of(connection, LEAVE, &id)?;
-            Ok(leave_view(row, &chain))
+            leave_view(row, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -491,7 +406,7 @@ async fn list_leave(
                 connection,
                 &caller,
                 params.employee_id,
-                caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]),
+                caller.has_any(roles::PEOPLE_OVERSEERS),
                 "employee_id",
             )?;
             let rows = leave_store::list_leave_requests(
@@ -502,13 +417,7 @@ async fn list_leave(
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &LeaveRequest| &r.id);
-            Ok(approvals::page_with_chains(
-                connection,
-                LEAVE,
-                page,
-                |r| &r.id,
-                leave_view,
-            )?)
+            approvals::page_with_chains(connection, LEAVE, page, |r| &r.id, leave_view)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -539,7 +448,7 @@ async fn decide_leave(
             if after.status == "approved" {
                 extend_probation(connection, &caller, &after)?;
             }
-            Ok(leave_view(after, &chain))
+            leave_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -597,7 +506,7 @@ async fn withdraw_leave(
             let before = readable_request(connection, &caller, &id)?;
             let own = people::employee_of_user(connection, &caller.claims.sub)?
                 .is_some_and(|me| me.id == before.employee_id);
-            if !own && !caller.has_any(&[Role::Hr]) {
+            if !own && !caller.has_any(roles::PEOPLE_ADMINS) {
                 return Err(ApiError::forbidden(
                     "only the employee (or HR) withdraws a request",
                 ));
@@ -620,7 +529,7 @@ async fn withdraw_leave(
                 &after,
             )?;
             let chain = approval_store::chain_of(connection, LEAVE, &id)?;
-            Ok(leave_view(after, &chain))
+            leave_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -706,7 +615,7 @@ async fn attach_certificate(
                 &after,
             )?;
             let chain = approval_store::chain_of(connection, LEAVE, &id)?;
-            Ok(leave_view(after, &chain))
+            leave_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -752,7 +661,7 @@ async fn balances(
                 leave_store::live_leave_of(connection, &employee.id)?
                     .iter()
                     .map(existing_leave)
-                    .collect();
+                    .collect::<Result<_, _>>()?;
             let year = calendar_year(params.year);
             Ok(BalancesView {
                 balances: leave_balances(

@@ -17,7 +17,6 @@ pub mod health;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
-pub mod payroll_export;
 pub mod people;
 pub mod points;
 pub mod prospects;

@@ -17,10 +17,11 @@ use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders};
 use crate::config::random_secret;
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
-use crate::input::{Bounded, Text};
+use crate::input::{ContractSplit, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
+use zhidu_service::partners::partner_type;
 
 /// Under `/partners`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -31,44 +32,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(issue_credential)
         .service(list_credentials)
         .service(revoke_credential);
-}
-
-pub fn type_text(partner_type: PartnerType) -> &'static str {
-    match partner_type {
-        PartnerType::Insurer => "insurer",
-        PartnerType::Carrier => "carrier",
-        PartnerType::Franchisee => "franchisee",
-    }
-}
-
-pub fn type_of(partner: &Partner) -> PartnerType {
-    match partner.partner_type.as_str() {
-        "insurer" => PartnerType::Insurer,
-        "carrier" => PartnerType::Carrier,
-        _ => PartnerType::Franchisee,
-    }
-}
-
-/// SET-6: a franchisee's agreed split of operating profit, company : franchisee, as given.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ContractSplit {
-    #[schema(example = 55)]
-    pub company: Bounded<0, 100>,
-    #[schema(example = 45)]
-    pub franchisee: Bounded<0, 100>,
-}
-
-impl ContractSplit {
-    /// The parts as the SET-6 split takes them; each is 0–100, so the casts are exact.
-    pub fn parts(self) -> (u32, u32) {
-        (self.company.get() as u32, self.franchisee.get() as u32)
-    }
-
-    /// The parts as stored; each is 0–100, so the casts are exact.
-    fn stored(self) -> (i32, i32) {
-        (self.company.get() as i32, self.franchisee.get() as i32)
-    }
 }
 
 /// SET-6: a franchisee's agreed split, as stored.
@@ -91,10 +54,12 @@ pub struct PartnerView {
     pub created_at: Instant,
 }
 
-impl From<Partner> for PartnerView {
-    fn from(p: Partner) -> Self {
-        PartnerView {
-            partner_type: type_of(&p),
+impl TryFrom<Partner> for PartnerView {
+    type Error = ApiError;
+
+    fn try_from(p: Partner) -> Result<Self, ApiError> {
+        Ok(PartnerView {
+            partner_type: partner_type(&p)?,
             contract_split: p.split_company_part.zip(p.split_franchisee_part).map(
                 |(company, franchisee)| ContractSplitView {
                     company,
@@ -106,7 +71,7 @@ impl From<Partner> for PartnerView {
             region: p.region,
             version: p.version,
             created_at: Instant::from_utc(p.created_at),
-        }
+        })
     }
 }
 
@@ -153,7 +118,7 @@ async fn create_partner(
     let now = caller.actor.at.stored();
     let partner = Partner {
         id: new_id(),
-        partner_type: type_text(request.partner_type).to_owned(),
+        partner_type: request.partner_type.as_str().to_owned(),
         name: request.name.trim().to_owned(),
         region: request.region.trim().to_owned(),
         split_company_part: request.contract_split.map(|s| s.stored().0),
@@ -169,7 +134,7 @@ async fn create_partner(
             Ok(partner)
         })
         .await?;
-    Ok(HttpResponse::Created().json(PartnerView::from(created)))
+    Ok(HttpResponse::Created().json(PartnerView::try_from(created)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -199,7 +164,7 @@ async fn list_partners(
     };
     let after = page.after_id();
     let limit = page.limit();
-    let kind = params.partner_type.map(type_text);
+    let kind = params.partner_type.map(PartnerType::as_str);
     let rows = state
         .read(move |connection| {
             if let Some(own) = partner_scope(connection, &caller)? {
@@ -218,7 +183,7 @@ async fn list_partners(
             )?)
         })
         .await?;
-    let page = Page::from_rows(rows, limit, |p: &Partner| &p.id).map(PartnerView::from);
+    let page = Page::from_rows(rows, limit, |p: &Partner| &p.id).try_map(PartnerView::try_from)?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -239,7 +204,7 @@ async fn get_partner(
     let partner = state
         .read(move |connection| Ok(visible_partner(connection, &caller, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(PartnerView::from(partner)))
+    Ok(HttpResponse::Ok().json(PartnerView::try_from(partner)?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -31,9 +31,9 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
-use crate::routes::departures;
 use crate::state::AppState;
 use crate::wire::{ClockTime, Instant, IsoDate};
+use zhidu_service::departures::open_departure;
 
 /// Under `/departments`.
 pub fn configure_departments(config: &mut ServiceConfig) {
@@ -680,7 +680,7 @@ async fn update_employee(
                 &after,
             )?;
             if before.left_on.is_none() && after.left_on.is_some() {
-                departures::open_departure(connection, &caller, &after, successor.as_deref())?;
+                open_departure(connection, &caller, &after, successor.as_deref())?;
             }
             Ok(after)
         })

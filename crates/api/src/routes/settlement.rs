@@ -24,10 +24,10 @@ use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
-use crate::input::{Amount, Text};
-use crate::routes::partners::{ContractSplit, type_of};
+use crate::input::{Amount, ContractSplit, Text};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
+use zhidu_service::partners::partner_type;
 
 /// Under `/settlement`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -179,7 +179,7 @@ async fn record_payment(
             let partner = partners::find_partner(connection, &id)?
                 .ok_or_else(|| ApiError::not_found(format!("no partner {id}")))?;
             let due_on = request.due_on.0;
-            let period = period_containing(&policy, type_of(&partner), due_on)
+            let period = period_containing(&policy, partner_type(&partner)?, due_on)
                 .filter(|period| period.due_on == due_on)
                 .ok_or_else(|| {
                     ApiError::field_refused(
@@ -306,7 +306,7 @@ async fn overdue(
                 };
                 for account in period_accounts(
                     &policy,
-                    type_of(&partner),
+                    partner_type(&partner)?,
                     &sums(&expected),
                     &sums(&paid),
                     as_of,
@@ -320,7 +320,7 @@ async fn overdue(
                             .map(FollowUpView::from),
                         partner_id: partner.id.clone(),
                         partner_name: partner.name.clone(),
-                        partner_type: type_of(&partner),
+                        partner_type: partner_type(&partner)?,
                         account,
                     });
                 }
@@ -386,9 +386,10 @@ async fn follow_up(
                 .filter(|r| r.partner_id == partner.id)
                 .map(|r| (r.day, Money::from_fen(r.amount_fen)))
                 .collect();
-            let is_overdue = period_accounts(&policy, type_of(&partner), &expected, &paid, today)
-                .iter()
-                .any(|a| a.period.due_on == due_on && a.overdue);
+            let is_overdue =
+                period_accounts(&policy, partner_type(&partner)?, &expected, &paid, today)
+                    .iter()
+                    .any(|a| a.period.due_on == due_on && a.overdue);
             let before = payments::find_follow_up(connection, &partner.id, due_on)?;
             if before.is_none() && !is_overdue {
                 return Err(ApiError::not_found(format!(
@@ -503,7 +504,7 @@ async fn settle_franchise_month(
     let settled = state
         .write(move |connection| {
             let partner = partners::find_partner(connection, &request.partner_id)?
-                .filter(|p| type_of(p) == PartnerType::Franchisee)
+                .filter(|p| matches!(partner_type(p), Ok(PartnerType::Franchisee)))
                 .ok_or_else(|| {
                     ApiError::field_refused(
                         "partner_id",

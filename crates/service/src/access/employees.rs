@@ -3,16 +3,18 @@
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee, EmployeeScope};
 
-use super::{FILES_FOR_OTHERS, Identity, READS_EVERY_EMPLOYEE};
+use super::Identity;
+use super::roles::{PAYROLL_DESK, PEOPLE_ADMINS, PEOPLE_OVERSEERS};
 use crate::error::{ServiceError, ServiceResult};
 
-/// Whose records the caller may read; `None` when they may read nobody's (a staff account
-/// with no employee record).
+/// Whose records the caller may read: everyone's for the people overseers, else their own and
+/// those of the people they manage; `None` when they may read nobody's (a staff account with
+/// no employee record).
 pub fn reading_scope(
     connection: &mut DbConnection,
     caller: &impl Identity,
 ) -> ServiceResult<Option<EmployeeScope>> {
-    if caller.has_any(READS_EVERY_EMPLOYEE) {
+    if caller.has_any(PEOPLE_OVERSEERS) {
         return Ok(Some(EmployeeScope::Everyone));
     }
     Ok(people::employee_of_user(connection, caller.subject())?
@@ -77,8 +79,8 @@ pub fn listing_subject(
     })
 }
 
-/// The employee a filing is for: the caller's own record, or — for HR and admin — the one
-/// named.
+/// The employee a filing is for: the caller's own record, or — for the people admins (HR) —
+/// the one named.
 pub fn filing_employee(
     connection: &mut DbConnection,
     caller: &impl Identity,
@@ -87,7 +89,7 @@ pub fn filing_employee(
     let me = people::employee_of_user(connection, caller.subject())?;
     match (named, me) {
         (Some(id), me) if me.as_ref().is_none_or(|me| me.id != id) => {
-            if !caller.has_any(FILES_FOR_OTHERS) {
+            if !caller.has_any(PEOPLE_ADMINS) {
                 return Err(ServiceError::forbidden(
                     "only HR files on behalf of another employee",
                 ));
@@ -100,6 +102,25 @@ pub fn filing_employee(
         (_, None) => Err(ServiceError::field_refused(
             "employee_id",
             "your account has no employee record; name the employee",
+        )),
+    }
+}
+
+/// Whether the caller may read `employee_id`'s pay: `true` for payroll staff, who read
+/// everyone's (drafts included); `false` for the employee, who reads their own approved
+/// payslips only; forbidden for anyone else.
+pub fn reads_everyones_pay(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    employee_id: &str,
+) -> ServiceResult<bool> {
+    if caller.has_any(PAYROLL_DESK) {
+        return Ok(true);
+    }
+    match people::employee_of_user(connection, caller.subject())? {
+        Some(me) if me.id == employee_id => Ok(false),
+        _ => Err(ServiceError::forbidden(
+            "a payslip is read by its employee and payroll staff only",
         )),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod employees;
 pub mod partners;
+pub mod roles;
 
 use zhidu_domain::role::Role;
 use zhidu_store::audit::Actor;
@@ -56,10 +57,3 @@ impl Identity for Caller {
         &self.actor
     }
 }
-
-/// Roles that read every employee's records; anyone else reads their own and those of the
-/// people they manage.
-pub const READS_EVERY_EMPLOYEE: &[Role] = &[Role::Admin, Role::Hr, Role::GeneralManager];
-
-/// Roles that file attendance, leave and departures on behalf of another employee.
-pub const FILES_FOR_OTHERS: &[Role] = &[Role::Admin, Role::Hr];

@@ -25,7 +25,8 @@ pub fn partner_scope(
     Ok(Some(credential.partner_id))
 }
 
-/// Partner `id` if the caller may see it (staff, or the partner itself); otherwise not found.
+/// SET-1: partner `id` if the caller may see it (staff, or the partner itself); otherwise not
+/// found.
 pub fn visible_partner(
     connection: &mut DbConnection,
     caller: &impl Identity,

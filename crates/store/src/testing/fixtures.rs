@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::new_id;
 use crate::people::{self, Department, Employee};
 use crate::testing::test_moment;
+use crate::users::{self, User};
 
 pub fn actor() -> Actor {
     Actor {
@@ -42,8 +43,15 @@ pub fn department(connection: &mut DbConnection) -> String {
 
 /// A staff member of `department_id`, hired 2 March 2026; with `left`, resigned 30 June 2026.
 pub fn employee(connection: &mut DbConnection, department_id: &str, left: bool) -> String {
+    let employee = employee_row(department_id, left);
+    people::insert_employee(connection, &actor(), &employee).unwrap();
+    employee.id
+}
+
+/// The row [`employee`] inserts, for a test that changes it first (a superior, an account).
+pub fn employee_row(department_id: &str, left: bool) -> Employee {
     let now = test_moment().stored();
-    let employee = Employee {
+    Employee {
         id: new_id(),
         name: "员工".into(),
         department_id: department_id.to_owned(),
@@ -61,9 +69,25 @@ pub fn employee(connection: &mut DbConnection, department_id: &str, left: bool) 
         base_salary_fen: 520_000,
         rest_day: "sunday".into(),
         leaving_reason: left.then(|| "resignation".into()),
+    }
+}
+
+/// An active user account with `roles` (space-separated); returns its id.
+pub fn user(connection: &mut DbConnection, roles: &str) -> String {
+    let now = test_moment().stored();
+    let user = User {
+        id: new_id(),
+        username: format!("user-{}", new_id()),
+        display_name: "用户".into(),
+        password_hash: String::new(),
+        roles: roles.into(),
+        active: true,
+        version: 1,
+        created_at: now,
+        updated_at: now,
     };
-    people::insert_employee(connection, &actor(), &employee).unwrap();
-    employee.id
+    users::insert(connection, &actor(), &user).unwrap();
+    user.id
 }
 
 /// An urban customer without owner or tier, inserted; returns its id.

@@ -6,8 +6,8 @@ use zhidu_domain::money::Money;
 use zhidu_domain::payroll::PayLineKind;
 use zhidu_store::clock::Moment;
 
+use super::PayslipView;
 use crate::error::ApiError;
-use crate::routes::payroll::PayslipView;
 
 /// The line columns, with their headings.
 const LINE_COLUMNS: &[(PayLineKind, &str)] = &[

@@ -3,6 +3,8 @@
 //! computed by `zhidu_domain::payroll::compute_payslip`; attendance comes from the same
 //! `evaluate_employees` the attendance endpoints answer with, never recomputed another way.
 
+mod export;
+
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -27,18 +29,19 @@ use zhidu_store::{discipline, employment};
 
 use zhidu_service::people::hr_facts;
 
-use crate::auth::{Authorized, PayrollApprovers, PayrollDesk, Role, Staff};
+use self::export::{csv_export, xlsx_export};
+use crate::auth::{Authorized, PayrollApprovers, PayrollComputers, PayrollDesk, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Bounded, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
-use crate::routes::attendance::evaluate_employees;
-use crate::routes::payroll_export::{csv_export, xlsx_export};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
-use zhidu_service::access::Identity;
+use zhidu_service::access::employees::reads_everyones_pay;
+use zhidu_service::access::{Identity, roles};
+use zhidu_service::attendance::evaluate_employees;
 
 /// Under `/payroll-runs`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -186,7 +189,7 @@ fn compute_month(
         connection,
         &state.attendance_policy,
         &employees,
-        month,
+        month.first_day(),
         today,
     )?;
     let ids: Vec<String> = employees.iter().map(|e| e.id.clone()).collect();
@@ -343,12 +346,9 @@ fn run_action(newest: Option<PayrollRun>, reason: Option<String>) -> Result<RunA
 #[post("")]
 async fn run_payroll(
     state: web::Data<AppState>,
-    caller: Authorized<PayrollDesk>,
+    caller: Authorized<PayrollComputers>,
     Json(request): Json<RunRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.has_any(&[Role::Admin, Role::Hr, Role::Finance]) {
-        return Err(ApiError::forbidden("payroll is computed by HR or finance"));
-    }
     let month = request.month;
     let today = caller.actor.at.today();
     if month.last_day() >= today {
@@ -743,27 +743,6 @@ async fn export_xlsx(
     Ok(attachment(&run, "xlsx", XLSX, body))
 }
 
-/// Roles that read every employee's pay.
-const READS_ALL_PAY: &[Role] = &[Role::Admin, Role::Hr, Role::Finance, Role::GeneralManager];
-
-/// Whether the caller reads `employee_id`'s pay: payroll staff read everyone's, anyone else
-/// only their own (and only approved payslips).
-fn pay_reader(
-    connection: &mut DbConnection,
-    caller: &Authorized<Staff>,
-    employee_id: &str,
-) -> Result<bool, ApiError> {
-    if caller.has_any(READS_ALL_PAY) {
-        return Ok(true);
-    }
-    match people::employee_of_user(connection, &caller.claims.sub)? {
-        Some(me) if me.id == employee_id => Ok(false),
-        _ => Err(ApiError::forbidden(
-            "a payslip is read by its employee and payroll staff only",
-        )),
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct EmployeeMonthPath {
     id: String,
@@ -790,7 +769,7 @@ async fn employee_payslip(
     let EmployeeMonthPath { id, month } = path.into_inner();
     let view = state
         .read(move |connection| {
-            let sees_drafts = pay_reader(connection, &caller, &id)?;
+            let sees_drafts = reads_everyones_pay(connection, &caller, &id)?;
             let statuses: &[&str] = if sees_drafts {
                 &["draft", "approved"]
             } else {
@@ -850,13 +829,13 @@ fn may_enter_bonus(
     caller: &Authorized<Staff>,
     employee: &Employee,
 ) -> Result<(), ApiError> {
-    if caller.has_any(&[Role::Admin, Role::Hr, Role::GeneralManager]) {
+    if caller.has_any(roles::PEOPLE_OVERSEERS) {
         return Ok(());
     }
     let me = people::employee_of_user(connection, &caller.claims.sub)?;
     match me {
         Some(me)
-            if caller.has_any(&[Role::Manager, Role::CsManager])
+            if caller.has_any(roles::ENTER_BONUSES_FOR_REPORTS)
                 && me.id != employee.id
                 && people::manages(connection, &me.id, employee)? =>
         {
@@ -894,7 +873,7 @@ async fn get_bonus(
     let bonus = state
         .read(move |connection| {
             let employee = existing_employee(connection, &id)?;
-            if !caller.has_any(&[Role::Finance]) {
+            if !caller.has_any(roles::READ_EVERYONES_PAY_INPUTS) {
                 may_enter_bonus(connection, &caller, &employee)?;
             }
             payroll_store::find_performance_bonus(connection, &id, &month.to_string())?

@@ -1,0 +1,114 @@
+//! EMP-4, CARE-4: what every departure opens, however it is recorded.
+
+use zhidu_domain::care::HandoverTaskStatus;
+use zhidu_store::customers::{self, CustomerChangeset};
+use zhidu_store::db::DbConnection;
+use zhidu_store::employment::{self as store, CustomerHandoverTask, DepartureChecklist};
+use zhidu_store::new_id;
+use zhidu_store::people::{self, Employee};
+
+use crate::access::Identity;
+use crate::error::{ServiceError, ServiceResult};
+
+/// CARE-4: the successor of a leaver's customers: the one named, else the leaver's superior;
+/// they must still be employed and have a staff account to own customers.
+fn successor_for(
+    connection: &mut DbConnection,
+    leaver: &Employee,
+    named: Option<&str>,
+) -> ServiceResult<(Employee, String)> {
+    let refused = |detail: String| {
+        ServiceError::refused("CARE-4", detail.clone())
+            .concerning("successor_id", format!("CARE-4: {detail}"))
+    };
+    let id = named
+        .map(str::to_owned)
+        .or_else(|| leaver.superior_id.clone())
+        .ok_or_else(|| {
+            refused("the leaver owns customers and has no superior: name a successor".into())
+        })?;
+    let successor = people::find_employee(connection, &id)?
+        .filter(|successor| successor.left_on.is_none() && successor.id != leaver.id)
+        .ok_or_else(|| refused(format!("no employee {id} still employed to take over")))?;
+    let account = successor.user_id.clone().ok_or_else(|| {
+        refused(format!(
+            "employee {id} has no staff account and cannot own customers"
+        ))
+    })?;
+    Ok((successor, account))
+}
+
+/// Hands every customer the leaver's account owns to the successor and opens a CARE-4 task
+/// for each.
+fn hand_over_customers(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    leaver: &Employee,
+    named_successor: Option<&str>,
+) -> ServiceResult<Vec<CustomerHandoverTask>> {
+    let Some(account) = leaver.user_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let owned = store::customers_owned_by(connection, account)?;
+    if owned.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (successor, successor_account) = successor_for(connection, leaver, named_successor)?;
+    let now = caller.actor().at.stored();
+    let mut tasks = Vec::with_capacity(owned.len());
+    for customer_id in owned {
+        let customer = customers::find(connection, &customer_id)?;
+        customers::update(
+            connection,
+            caller.actor(),
+            &customer.id,
+            customer.version,
+            &CustomerChangeset {
+                owner_id: Some(Some(successor_account.clone())),
+                ..CustomerChangeset::default()
+            },
+        )?;
+        tasks.push(CustomerHandoverTask {
+            id: new_id(),
+            customer_id,
+            leaver_id: leaver.id.clone(),
+            successor_id: successor.id.clone(),
+            status: HandoverTaskStatus::Open.as_str().into(),
+            promised_services: None,
+            completed_by: None,
+            completed_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    store::insert_handover_tasks(connection, caller.actor(), &tasks)?;
+    Ok(tasks)
+}
+
+/// EMP-4, CARE-4: what every departure opens, however it is recorded (an accepted
+/// resignation, or HR setting the leaving date): the hand-back checklist, and a hand-over task
+/// for each customer the leaver owned, whose ownership passes to the successor.
+pub fn open_departure(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    leaver: &Employee,
+    named_successor: Option<&str>,
+) -> ServiceResult<(DepartureChecklist, Vec<CustomerHandoverTask>)> {
+    let checklist = match store::find_checklist(connection, &leaver.id)? {
+        Some(existing) => existing,
+        None => {
+            let fresh = DepartureChecklist::empty(&leaver.id, caller.actor().at.stored());
+            store::save_checklist(
+                connection,
+                caller.actor(),
+                "departure_checklist.open",
+                None,
+                &fresh,
+            )?;
+            fresh
+        }
+    };
+    let tasks = hand_over_customers(connection, caller, leaver, named_successor)?;
+    Ok((checklist, tasks))
+}
