@@ -1,6 +1,9 @@
 //! EMP-4, CARE-4: what every departure opens, however it is recorded.
 
-use zhidu_domain::care::HandoverTaskStatus;
+use zhidu_domain::Refusal;
+use zhidu_domain::care::{
+    HandoverTaskStatus, SuccessorRecord, successor_account, successor_candidate,
+};
 use zhidu_store::customers::{self, CustomerChangeset};
 use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{self as store, CustomerHandoverTask, DepartureChecklist};
@@ -10,32 +13,26 @@ use zhidu_store::people::{self, Employee};
 use crate::access::Identity;
 use crate::error::{ServiceError, ServiceResult};
 
-/// CARE-4: the successor of a leaver's customers: the one named, else the leaver's superior;
-/// they must still be employed and have a staff account to own customers.
+/// CARE-4: the successor of a leaver's customers (employee id, staff account); a refusal
+/// names `successor_id`.
 fn successor_for(
     connection: &mut DbConnection,
     leaver: &Employee,
     named: Option<&str>,
-) -> ServiceResult<(Employee, String)> {
-    let refused = |detail: String| {
-        ServiceError::refused("CARE-4", detail.clone())
-            .concerning("successor_id", format!("CARE-4: {detail}"))
+) -> ServiceResult<(String, String)> {
+    let on_successor = |refusal: Refusal| {
+        let note = refusal.to_string();
+        ServiceError::from(refusal).concerning("successor_id", note)
     };
-    let id = named
-        .map(str::to_owned)
-        .or_else(|| leaver.superior_id.clone())
-        .ok_or_else(|| {
-            refused("the leaver owns customers and has no superior: name a successor".into())
-        })?;
-    let successor = people::find_employee(connection, &id)?
-        .filter(|successor| successor.left_on.is_none() && successor.id != leaver.id)
-        .ok_or_else(|| refused(format!("no employee {id} still employed to take over")))?;
-    let account = successor.user_id.clone().ok_or_else(|| {
-        refused(format!(
-            "employee {id} has no staff account and cannot own customers"
-        ))
-    })?;
-    Ok((successor, account))
+    let id = successor_candidate(named, leaver.superior_id.as_deref()).map_err(on_successor)?;
+    let found = people::find_employee(connection, id)?;
+    let record = found.as_ref().map(|employee| SuccessorRecord {
+        employee_id: &employee.id,
+        still_employed: employee.left_on.is_none(),
+        account: employee.user_id.as_deref(),
+    });
+    let account = successor_account(&leaver.id, id, record).map_err(on_successor)?;
+    Ok((id.to_owned(), account.to_owned()))
 }
 
 /// Hands every customer the leaver's account owns to the successor and opens a CARE-4 task
@@ -72,7 +69,7 @@ fn hand_over_customers(
             id: new_id(),
             customer_id,
             leaver_id: leaver.id.clone(),
-            successor_id: successor.id.clone(),
+            successor_id: successor.clone(),
             status: HandoverTaskStatus::Open.as_str().into(),
             promised_services: None,
             completed_by: None,

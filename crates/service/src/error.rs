@@ -2,6 +2,7 @@
 //! problem type, once (`zhidu_api::error`).
 
 use serde_json::Value;
+use zhidu_domain::Refusal;
 use zhidu_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +45,12 @@ pub struct FieldNote {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl From<Refusal> for ServiceError {
+    fn from(refusal: Refusal) -> Self {
+        Self::refused(refusal.rule, refusal.detail)
+    }
+}
 
 impl ServiceError {
     pub fn not_found(detail: impl Into<String>) -> Self {

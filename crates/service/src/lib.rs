@@ -10,6 +10,7 @@ pub mod departures;
 pub mod error;
 pub mod leave;
 pub mod partners;
+pub mod payroll;
 pub mod people;
 pub mod tiers;
 pub mod versioned;

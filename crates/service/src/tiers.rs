@@ -5,7 +5,8 @@ use time::PrimitiveDateTime;
 use zhidu_domain::money::Money;
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{
-    Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, evaluate_tier, tenure_years,
+    OverrideShown, Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, current_tier_quarter,
+    evaluate_tier, may_close_quarter, override_shown, owner_gap, tenure_years, tier_in_force,
 };
 use zhidu_store::StoreError;
 use zhidu_store::audit::Actor;
@@ -168,16 +169,7 @@ pub fn close_quarter(
     quarter: Quarter,
     policy: &TierPolicy,
 ) -> ServiceResult<(bool, TierRun)> {
-    let today = actor.at.today();
-    if quarter.last_day() >= today {
-        return Err(ServiceError::refused(
-            "TIER-4",
-            format!(
-                "{quarter} has not ended yet; it can be closed from {}",
-                quarter.last_day().next_day().unwrap_or(today)
-            ),
-        ));
-    }
+    may_close_quarter(quarter, actor.at.today())?;
     match tiers::find_run(connection, &quarter.to_string())? {
         Some(existing) => Ok((false, existing)),
         None => close(connection, actor, quarter, policy).map(|run| (true, run)),
@@ -221,24 +213,24 @@ pub fn standing(
                 (false, evaluation.tier, reasons)
             }
         };
-    let tier_override = if quarter == current_quarter_of(customer, at) {
-        if customer.tier_overridden {
-            tiers::latest_override(
-                connection,
-                &customer.id,
-                customer.current_tier_quarter.as_deref(),
-            )?
-        } else {
-            None
-        }
-    } else if closed {
-        // An override made while this quarter was current; it lapsed at the next close.
-        tiers::latest_override(connection, &customer.id, Some(&quarter_text))?
-    } else {
-        None
+    let shown = override_shown(
+        quarter,
+        current_quarter_of(customer, at),
+        customer.tier_overridden,
+        closed,
+    );
+    let made_in = match shown {
+        OverrideShown::InForce => Some(customer.current_tier_quarter.as_deref()),
+        OverrideShown::Lapsed => Some(Some(quarter_text.as_str())),
+        OverrideShown::None => None,
     };
-    let tier_override = tier_override.map(kept_override).transpose()?;
-    let tier = tier_override.as_ref().map_or(evaluated_tier, |o| o.tier);
+    let tier_override = match made_in {
+        Some(made_in) => tiers::latest_override(connection, &customer.id, made_in)?
+            .map(kept_override)
+            .transpose()?,
+        None => None,
+    };
+    let tier = tier_in_force(evaluated_tier, tier_override.as_ref().map(|o| o.tier));
     Ok(TierStanding {
         customer_id: customer.id.clone(),
         quarter,
@@ -247,18 +239,18 @@ pub fn standing(
         evaluated_tier,
         tier_override,
         reasons,
-        owner_gap: tier == Tier::A && customer.owner_id.is_none(),
+        owner_gap: owner_gap(tier, customer.owner_id.is_some()),
     })
 }
 
 /// The quarter a customer's tier is read for when none is asked: the latest closed one it
 /// holds, else the quarter in progress at `at`.
 pub fn current_quarter_of(customer: &Customer, at: Moment) -> Quarter {
-    customer
+    let latest_closed = customer
         .current_tier_quarter
         .as_deref()
-        .and_then(|q| q.parse().ok())
-        .unwrap_or_else(|| Quarter::containing(at.today()))
+        .and_then(|q| q.parse().ok());
+    current_tier_quarter(latest_closed, at.today())
 }
 
 /// The standing in force for customer `id` at `at`.

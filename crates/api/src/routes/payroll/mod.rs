@@ -5,29 +5,17 @@
 
 mod export;
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
-use zhidu_domain::payroll::{
-    DisciplineFine, PayDate, PayLineKind, PayrollFacts, Payslip, PayslipInput, compute_payslip,
-    pay_date,
-};
-use zhidu_domain::person::LeavingReason;
-use zhidu_store::calendar::load_calendar;
+use zhidu_domain::payroll::{PayDate, Payslip};
 use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
 use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{discipline, employment};
-
-use zhidu_service::people::hr_facts;
 
 use self::export::{csv_export, xlsx_export};
 use crate::auth::{Authorized, PayrollApprovers, PayrollComputers, PayrollDesk, Staff};
@@ -39,9 +27,8 @@ use crate::input::{Amount, Bounded, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
-use zhidu_service::access::employees::reads_everyones_pay;
 use zhidu_service::access::{Identity, roles};
-use zhidu_service::attendance::evaluate_employees;
+use zhidu_service::payroll;
 
 /// Under `/payroll-runs`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -166,170 +153,6 @@ pub(crate) fn payslip_view(run: &PayrollRun, slip: StoredPayslip) -> Result<Pays
     })
 }
 
-/// The month's payslips of everyone employed in it, and their totals.
-struct ComputedMonth {
-    slips: Vec<StoredPayslip>,
-    problems: i32,
-    earnings: i64,
-    deductions: i64,
-    net: i64,
-}
-
-/// PAY-1..5: every employee employed during `month`, through the same attendance evaluation
-/// the attendance endpoints use, with the month's bonuses, evaluated as of `today`.
-fn compute_month(
-    connection: &mut DbConnection,
-    state: &AppState,
-    run_id: &str,
-    month: YearMonth,
-    today: Date,
-) -> Result<ComputedMonth, ApiError> {
-    let employees = people::employed_between(connection, month.first_day(), month.last_day())?;
-    let months = evaluate_employees(
-        connection,
-        &state.attendance_policy,
-        &employees,
-        month.first_day(),
-        today,
-    )?;
-    let ids: Vec<String> = employees.iter().map(|e| e.id.clone()).collect();
-    let bonuses: HashMap<String, Money> =
-        payroll_store::performance_bonuses_of(connection, &ids, &month.to_string())?
-            .into_iter()
-            .map(|bonus| (bonus.employee_id, Money::from_fen(bonus.amount_fen)))
-            .collect();
-    let incomplete = employment::incomplete_departures(connection, &ids)?;
-    let in_lieu = employment::notice_days_in_lieu(connection, &ids)?;
-    let (_, month_end) = month.utc_bounds();
-    let mut fines: HashMap<String, Vec<DisciplineFine>> = HashMap::new();
-    for fine in discipline::fines_for_payroll(connection, &ids, &month.to_string(), month_end)? {
-        fines
-            .entry(fine.employee_id)
-            .or_default()
-            .push(DisciplineFine {
-                record_id: fine.record_id,
-                offense: fine.offense_code,
-                amount: Money::from_fen(fine.fine_fen),
-            });
-    }
-    let mut computed = ComputedMonth {
-        slips: Vec::with_capacity(employees.len()),
-        problems: 0,
-        earnings: 0,
-        deductions: 0,
-        net: 0,
-    };
-    for (employee, attendance) in employees.into_iter().zip(months) {
-        let payslip = attendance.and_then(|attendance| {
-            let facts = payroll_facts(&employee)?;
-            Ok(compute_payslip(&PayslipInput {
-                policy: &state.payroll_policy,
-                attendance_policy: &state.attendance_policy,
-                year: month.year(),
-                month: month.month(),
-                facts: &facts,
-                attendance: &attendance,
-                performance_bonus: bonuses.get(&employee.id).copied(),
-                discipline_fines: fines.get(&employee.id).map_or(&[], Vec::as_slice),
-                departure_checklist_complete: !incomplete.contains(&employee.id),
-                notice_days_in_lieu: in_lieu
-                    .get(&employee.id)
-                    .map_or(0, |days| u32::try_from(*days).unwrap_or(0)),
-            }))
-        });
-        let slip = match payslip {
-            Ok(payslip) => {
-                computed.earnings += payslip.earnings.fen();
-                computed.deductions += payslip.deductions.fen();
-                computed.net += payslip.net.fen();
-                stored_payslip(run_id, employee, &payslip)?
-            }
-            Err(problem) => {
-                computed.problems += 1;
-                StoredPayslip {
-                    run_id: run_id.to_owned(),
-                    employee_id: employee.id,
-                    employee_name: employee.name,
-                    department_id: employee.department_id,
-                    problem: Some(problem),
-                    earnings_fen: 0,
-                    deductions_fen: 0,
-                    net_fen: 0,
-                    final_pay_withheld: false,
-                    detail: String::new(),
-                }
-            }
-        };
-        computed.slips.push(slip);
-    }
-    Ok(computed)
-}
-
-/// The HR facts a payslip needs, or why they are missing.
-fn payroll_facts(employee: &Employee) -> Result<PayrollFacts, String> {
-    let hr = hr_facts(employee).map_err(|error| error.to_string())?;
-    Ok(PayrollFacts {
-        base_salary: Money::from_fen(employee.base_salary_fen),
-        gender: hr.gender,
-        birth_date: hr.birth_date,
-        hired_on: hr.hired_on,
-        probation_end: employee.probation_end,
-        left_on: employee.left_on,
-        leaving_reason: employee
-            .leaving_reason
-            .as_deref()
-            .and_then(LeavingReason::from_name),
-    })
-}
-
-fn stored_payslip(
-    run_id: &str,
-    employee: Employee,
-    payslip: &Payslip,
-) -> Result<StoredPayslip, ApiError> {
-    Ok(StoredPayslip {
-        run_id: run_id.to_owned(),
-        employee_id: employee.id,
-        employee_name: employee.name,
-        department_id: employee.department_id,
-        problem: None,
-        earnings_fen: payslip.earnings.fen(),
-        deductions_fen: payslip.deductions.fen(),
-        net_fen: payslip.net.fen(),
-        final_pay_withheld: payslip.final_pay_withheld,
-        detail: serde_json::to_string(payslip).map_err(ApiError::internal)?,
-    })
-}
-
-fn count(value: usize) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
-}
-
-/// What running a month does, given its newest run.
-enum RunAction {
-    First,
-    Recompute(PayrollRun),
-    Correct { of: PayrollRun, reason: String },
-}
-
-fn run_action(newest: Option<PayrollRun>, reason: Option<String>) -> Result<RunAction, ApiError> {
-    match (newest, reason) {
-        (None, None) => Ok(RunAction::First),
-        (None, Some(_)) => Err(ApiError::field_refused(
-            "correction_reason",
-            "the month has no approved run to correct",
-        )),
-        (Some(run), _) if run.status == "draft" => Ok(RunAction::Recompute(run)),
-        (Some(run), Some(reason)) => Ok(RunAction::Correct { of: run, reason }),
-        (Some(run), None) => Err(ApiError::conflict(format!(
-            "revision {} of {} is approved and cannot change; send a correction_reason to compute revision {}",
-            run.revision,
-            run.month,
-            run.revision + 1
-        ))),
-    }
-}
-
 /// Computes a month's payroll (HR, finance, admin): the first run (201), a recomputation of
 /// the month's draft (200), or — with `correction_reason` — a new revision of an approved
 /// month (201). The month must be over, so every day is final.
@@ -349,80 +172,23 @@ async fn run_payroll(
     caller: Authorized<PayrollComputers>,
     Json(request): Json<RunRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let month = request.month;
-    let today = caller.actor.at.today();
-    if month.last_day() >= today {
-        return Err(ApiError::field_refused(
-            "month",
-            format!(
-                "{month} is not over yet; its payroll can be run from the 1st of the next month"
-            ),
-        ));
-    }
-    let calendar_state = state.clone();
+    let policies = (
+        state.payroll_policy.clone(),
+        state.attendance_policy.clone(),
+    );
     let actor = caller.actor;
+    let month = request.month.first_day();
+    let reason = request.correction_reason.map(String::from);
     let (created, run) = state
         .write(move |connection| {
-            let calendar = load_calendar(connection)?;
-            let paid = pay_date(
-                &calendar_state.payroll_policy,
-                &calendar,
-                month.year(),
-                month.month(),
-            )
-            .ok_or_else(|| ApiError::field_refused("month", "has no pay date"))?;
-            let newest = payroll_store::runs_of_month(connection, &month.to_string())?
-                .into_iter()
-                .next();
-            let action = run_action(newest, request.correction_reason.map(String::from))?;
-            let now = actor.at.stored();
-            let (id, revision, reason, before) = match &action {
-                RunAction::First => (new_id(), 1, None, None),
-                RunAction::Recompute(draft) => (
-                    draft.id.clone(),
-                    draft.revision,
-                    draft.correction_reason.clone(),
-                    Some(draft),
-                ),
-                RunAction::Correct { of, reason } => {
-                    (new_id(), of.revision + 1, Some(reason.clone()), None)
-                }
-            };
-            let computed = compute_month(connection, &calendar_state, &id, month, today)?;
-            let run = PayrollRun {
-                id,
-                month: month.to_string(),
-                revision,
-                status: "draft".into(),
-                correction_reason: reason,
-                pay_date: paid.date,
-                pay_date_provisional: paid.provisional,
-                employee_count: count(computed.slips.len()),
-                problem_count: computed.problems,
-                earnings_fen: computed.earnings,
-                deductions_fen: computed.deductions,
-                net_fen: computed.net,
-                computed_by: actor.subject.clone(),
-                computed_at: now,
-                approved_by: None,
-                approved_at: None,
-                version: before.map_or(1, |b| b.version + 1),
-                created_at: before.map_or(now, |b| b.created_at),
-                updated_at: now,
-            };
-            match before {
-                Some(before) => {
-                    payroll_store::recompute_run(
-                        connection,
-                        &actor,
-                        before,
-                        &run,
-                        &computed.slips,
-                    )?;
-                }
-                None => payroll_store::insert_run(connection, &actor, &run, &computed.slips)?,
-            }
-            Ok((before.is_none(), run))
+            Ok(payroll::run_month(
+                connection,
+                &actor,
+                &policies.0,
+                &policies.1,
+                month,
+                reason,
+            )?)
         })
         .await?;
     let view = RunView::from(run);
@@ -483,11 +249,6 @@ async fn list_runs(
     }))
 }
 
-fn existing_run(connection: &mut DbConnection, id: &str) -> Result<PayrollRun, ApiError> {
-    payroll_store::find_run(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no payroll run {id}")))
-}
-
 /// One payroll run with its totals.
 #[utoipa::path(
     tag = "payroll",
@@ -503,7 +264,7 @@ async fn get_run(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let run = state
-        .read(move |connection| existing_run(connection, &id))
+        .read(move |connection| Ok(payroll::find_run(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(RunView::from(run)))
 }
@@ -529,65 +290,7 @@ async fn approve_run(
     let id = id.into_inner();
     let actor = caller.actor;
     let run = state
-        .write(move |connection| {
-            let before = existing_run(connection, &id)?;
-            if before.version != body.version {
-                return Err(ApiError::stale(format!(
-                    "run {id} is at version {}",
-                    before.version
-                )));
-            }
-            if before.status != "draft" {
-                return Err(ApiError::conflict(format!(
-                    "run {id} is {}; only a draft can be approved",
-                    before.status
-                )));
-            }
-            if before.computed_by == actor.subject {
-                return Err(ApiError::forbidden(
-                    "a run is approved by someone other than who computed it",
-                ));
-            }
-            if before.problem_count > 0 {
-                return Err(ApiError::conflict(format!(
-                    "{} employees have no payslip (HR facts missing); record them and run the month again",
-                    before.problem_count
-                )));
-            }
-            let now = actor.at.stored();
-            for earlier in payroll_store::runs_of_month(connection, &before.month)?
-                .into_iter()
-                .filter(|run| run.status == "approved")
-            {
-                let superseded = PayrollRun {
-                    status: "superseded".into(),
-                    version: earlier.version + 1,
-                    updated_at: now,
-                    ..earlier.clone()
-                };
-                payroll_store::update_run(
-                    connection,
-                    &actor,
-                    "payroll_run.supersede",
-                    &earlier,
-                    &superseded,
-                )?;
-            }
-            let after = PayrollRun {
-                status: "approved".into(),
-                approved_by: Some(actor.subject.clone()),
-                approved_at: Some(now),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            payroll_store::update_run(connection, &actor, "payroll_run.approve", &before, &after)?;
-            let deducted = deducted_fines(&payroll_store::payslips_of_run(
-                connection, &after.id, None, i64::MAX,
-            )?)?;
-            discipline::settle_fines(connection, &after.month, &deducted)?;
-            Ok(after)
-        })
+        .write(move |connection| Ok(payroll::approve_run(connection, &actor, &id, body.version)?))
         .await?;
     Ok(HttpResponse::Ok().json(RunView::from(run)))
 }
@@ -623,7 +326,7 @@ async fn run_payslips(
     let limit = params.limit.map_or(200, Bounded::get);
     let page = state
         .read(move |connection| {
-            let run = existing_run(connection, &id)?;
+            let run = payroll::find_run(connection, &id)?;
             let slips =
                 payroll_store::payslips_of_run(connection, &id, after.as_deref(), limit + 1)?;
             let page = Page::from_rows(slips, limit, |slip| &slip.employee_id);
@@ -640,28 +343,12 @@ async fn run_payslips(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// The discipline records whose fines a run's payslips deduct.
-fn deducted_fines(slips: &[StoredPayslip]) -> Result<Vec<String>, ApiError> {
-    let mut records = Vec::new();
-    for slip in slips.iter().filter(|slip| slip.problem.is_none()) {
-        let payslip: Payslip = serde_json::from_str(&slip.detail).map_err(ApiError::internal)?;
-        records.extend(
-            payslip
-                .lines
-                .into_iter()
-                .filter(|line| line.kind == PayLineKind::DisciplineFine)
-                .filter_map(|line| line.reference),
-        );
-    }
-    Ok(records)
-}
-
 /// The run and all its payslips, for an export.
 fn whole_run(
     connection: &mut DbConnection,
     id: &str,
 ) -> Result<(PayrollRun, Vec<PayslipView>), ApiError> {
-    let run = existing_run(connection, id)?;
+    let run = payroll::find_run(connection, id)?;
     let slips = payroll_store::payslips_of_run(connection, id, None, i64::MAX)?;
     let views = slips
         .into_iter()
@@ -769,17 +456,8 @@ async fn employee_payslip(
     let EmployeeMonthPath { id, month } = path.into_inner();
     let view = state
         .read(move |connection| {
-            let sees_drafts = reads_everyones_pay(connection, &caller, &id)?;
-            let statuses: &[&str] = if sees_drafts {
-                &["draft", "approved"]
-            } else {
-                &["approved"]
-            };
             let (run, slip) =
-                payroll_store::payslip_of_month(connection, &id, &month.to_string(), statuses)?
-                    .ok_or_else(|| {
-                        ApiError::not_found(format!("no payslip of {month} for employee {id}"))
-                    })?;
+                payroll::payslip_of_month(connection, &caller, &id, month.first_day())?;
             payslip_view(&run, slip)
         })
         .await?;
