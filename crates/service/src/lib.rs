@@ -5,8 +5,10 @@
 
 pub mod access;
 pub mod customers;
+pub mod discipline;
 pub mod error;
 pub mod people;
 pub mod tiers;
+pub mod work_orders;
 
 pub use error::{ServiceError, ServiceResult};
