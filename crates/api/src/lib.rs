@@ -17,6 +17,7 @@ pub mod page;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod views;
 pub mod wire;
 
 /// A reason the process cannot start or go on, printed to the operator as it is.

@@ -7,6 +7,7 @@ pub mod access;
 pub mod attendance;
 pub mod customers;
 pub mod departures;
+pub mod discipline;
 pub mod error;
 pub mod leave;
 pub mod partners;
@@ -14,5 +15,6 @@ pub mod payroll;
 pub mod people;
 pub mod tiers;
 pub mod versioned;
+pub mod work_orders;
 
 pub use error::{ServiceError, ServiceResult};

@@ -18,17 +18,17 @@ use zhidu_store::after_sales::{self as store, AfterSalesVisit, MissedRecord, Tra
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 
-use zhidu_service::people::existing_employee;
-
 use zhidu_service::customers::existing_customer;
+use zhidu_service::discipline::{NewRecord, RecordFlags, record_offense};
+use zhidu_service::people::existing_employee;
 
 use crate::auth::{Authorized, CustomerEditors, DisciplineOfficers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
 use crate::extract::{Json, Query};
 use crate::input::Text;
 use crate::page::{Cursor, Page, PageLimit, PageParams};
-use crate::routes::discipline::{NewRecord, RecordFlags, RecordView, record_offense, record_view};
 use crate::state::AppState;
+use crate::views::{RecordView, record_view};
 use crate::wire::{Instant, IsoDate};
 
 /// Under `/training-deals`.
@@ -376,7 +376,7 @@ async fn discipline_missed(
                 NewRecord {
                     employee_id: deal.responsible_id.clone(),
                     offense_code: OFFENSE.into(),
-                    occurred_at: Instant::from_utc(window_end(obligation.last_day.0)),
+                    occurred_at: window_end(obligation.last_day.0),
                     details,
                     count: Some(i32::try_from(obligation.missed).unwrap_or(1)),
                     flags: RecordFlags::default(),

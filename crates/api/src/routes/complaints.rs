@@ -17,13 +17,13 @@ use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
 
 use zhidu_service::people::{existing_employee, rank_of};
+use zhidu_service::work_orders::{NewWorkOrder, find_order, open_order, resolve_order};
 
 use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::{Amount, Items, Text};
 use crate::page::VersionOnly;
-use crate::routes::work_orders::{CreateWorkOrder, find_order, open_order, resolve_order};
 use crate::state::AppState;
 use crate::wire::{Instant, stored_utc};
 
@@ -250,11 +250,11 @@ async fn file_complaint(
                 connection,
                 &actor,
                 &policy,
-                &CreateWorkOrder {
+                &NewWorkOrder {
                     customer_id: request.customer_id.clone(),
                     kind: WorkOrderKind::Complaint,
-                    description: request.description.clone(),
-                    received_by: request.received_by.clone(),
+                    description: request.description.to_string(),
+                    received_by: request.received_by.to_vec(),
                     required_materials: Vec::new(),
                     provided_materials: Vec::new(),
                     network_ready: false,

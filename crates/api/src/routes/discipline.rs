@@ -5,27 +5,24 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::PrimitiveDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
-use zhidu_domain::discipline::{
-    Offense, OffenseCatalog, Penalty, RecordFacts, counting_window, definition_problems,
-    penalty_for,
-};
-use zhidu_domain::money::Money;
+use zhidu_domain::discipline::{Offense, OffenseCatalog, definition_problems};
 use zhidu_store::audit::Actor;
-use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::discipline::{
     self as store, DisciplineRecord, HrCase, RecordFilter, StoredOffense,
 };
-use zhidu_store::people::{self, Employee};
-use zhidu_store::{StoreError, new_id};
+use zhidu_store::new_id;
+use zhidu_store::people;
 
+use zhidu_service::access::Identity;
 use zhidu_service::access::employees::{listing_subject, may_read_employee};
-use zhidu_service::people::existing_employee;
+use zhidu_service::discipline::{
+    DECIDES_FOR_EVERYONE, NewRecord, at_version, decide_penalty, facts_of, may_decide_for,
+    next_version, offense_of, record_offense, with_penalty,
+};
 
 use crate::auth::{
     Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Role, Staff,
@@ -37,8 +34,8 @@ use crate::extract::{Json, Query};
 use crate::input::{Bounded, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
-use crate::wire::{Instant, local_midnight_utc, stored_utc};
-use zhidu_service::access::Identity;
+use crate::views::{RecordFlags, RecordStatus, RecordView, record_view};
+use crate::wire::{Instant, stored_utc};
 
 /// Under `/discipline`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -83,37 +80,6 @@ pub fn seed_catalog(connection: &mut DbConnection, actor: &Actor) -> Result<(), 
     Ok(())
 }
 
-fn offense_of(stored: &str) -> Result<Offense, ApiError> {
-    serde_json::from_str(stored)
-        .map_err(|e| ApiError::from(StoreError::Corrupt(format!("offense definition: {e}"))))
-}
-
-/// Roles that read and decide every employee's discipline: the customer-service department's
-/// manager oversees its rules, HR and the general manager everyone's.
-const DECIDES_FOR_EVERYONE: &[Role] =
-    &[Role::Admin, Role::Hr, Role::GeneralManager, Role::CsManager];
-
-/// Whether the caller may record or confirm discipline for `employee`: the roles above, or a
-/// manager who manages them (head of their department or their superior).
-fn may_decide_for<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    employee: &Employee,
-) -> Result<bool, ApiError> {
-    if caller.has_any(DECIDES_FOR_EVERYONE) {
-        return Ok(true);
-    }
-    if !caller.has_any(&[Role::Manager]) {
-        return Ok(false);
-    }
-    Ok(
-        match people::employee_of_user(connection, &caller.claims.sub)? {
-            Some(me) => people::manages(connection, &me.id, employee)?,
-            None => false,
-        },
-    )
-}
-
 fn may_read_record<P>(
     connection: &mut DbConnection,
     caller: &Authorized<P>,
@@ -140,44 +106,6 @@ fn readable_record<P>(
     } else {
         Err(not_found())
     }
-}
-
-fn at_version(record: DisciplineRecord, version: i64) -> Result<DisciplineRecord, ApiError> {
-    if record.version != version {
-        return Err(ApiError::stale(format!(
-            "discipline record {} is at version {}, not {version}",
-            record.id, record.version
-        )));
-    }
-    Ok(record)
-}
-
-fn next_version(record: &DisciplineRecord, at: Moment) -> DisciplineRecord {
-    DisciplineRecord {
-        version: record.version + 1,
-        updated_at: at.stored(),
-        ..record.clone()
-    }
-}
-
-/// DISC: how many confirmed records of the offense the employee has in the window of
-/// `occurred_at`, and the penalty that makes this record's.
-fn decide_penalty(
-    connection: &mut DbConnection,
-    employee_id: &str,
-    offense: &Offense,
-    occurred_at: PrimitiveDateTime,
-    facts: &RecordFacts,
-) -> Result<Penalty, ApiError> {
-    let local_day = occurred_at.assume_utc().to_offset(SHANGHAI).date();
-    let window = counting_window(offense.window, local_day)
-        .map(|(first, next)| (local_midnight_utc(first), local_midnight_utc(next)));
-    let prior = store::confirmed_occurrences(connection, employee_id, &offense.code, window)?;
-    Ok(penalty_for(
-        offense,
-        u32::try_from(prior).unwrap_or(u32::MAX),
-        facts,
-    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -310,117 +238,6 @@ async fn update_offense(
     Ok(HttpResponse::Ok().json(offense_view(saved)?))
 }
 
-/// Facts of a record that move its penalty.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecordFlags {
-    /// The company discovered the offense itself (false accounts: dismissal at once).
-    #[serde(default)]
-    pub discovered_by_company: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordStatus {
-    PendingStatement,
-    AwaitingConfirmation,
-    Confirmed,
-    Withdrawn,
-}
-
-impl RecordStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            RecordStatus::PendingStatement => "pending_statement",
-            RecordStatus::AwaitingConfirmation => "awaiting_confirmation",
-            RecordStatus::Confirmed => "confirmed",
-            RecordStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    fn of(text: &str) -> Result<Self, ApiError> {
-        [
-            RecordStatus::PendingStatement,
-            RecordStatus::AwaitingConfirmation,
-            RecordStatus::Confirmed,
-            RecordStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == text)
-        .ok_or_else(|| ApiError::from(StoreError::Corrupt(format!("record status {text}"))))
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecordView {
-    pub id: String,
-    pub employee_id: String,
-    pub offense_code: String,
-    /// The catalog version of the offense the record was made under.
-    pub offense_version: i64,
-    pub occurred_at: Instant,
-    pub details: String,
-    /// Persons or visits the fine is multiplied by.
-    pub count: i32,
-    pub flags: RecordFlags,
-    /// The occurrence within the window (recounted at confirmation).
-    pub occurrence: i32,
-    /// The ladder step that applies: warning, notice, fine, dismissal, other consequences.
-    pub penalty: Penalty,
-    pub fine: Money,
-    pub status: RecordStatus,
-    /// ACC-3: the employee's own statement.
-    pub statement: Option<String>,
-    /// Why HR recorded the statement on the employee's behalf.
-    pub statement_note: Option<String>,
-    pub statement_at: Option<Instant>,
-    pub statement_by: Option<String>,
-    pub confirmed_by: Option<String>,
-    pub confirmed_at: Option<Instant>,
-    pub recorded_by: String,
-    pub version: i64,
-    pub created_at: Instant,
-}
-
-pub fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
-    let corrupt = |what: &str, e: serde_json::Error| {
-        ApiError::from(StoreError::Corrupt(format!("record {what}: {e}")))
-    };
-    Ok(RecordView {
-        penalty: serde_json::from_str(&record.penalty).map_err(|e| corrupt("penalty", e))?,
-        flags: serde_json::from_str(&record.flags).map_err(|e| corrupt("flags", e))?,
-        status: RecordStatus::of(&record.status)?,
-        fine: Money::from_fen(record.fine_fen),
-        id: record.id,
-        employee_id: record.employee_id,
-        offense_code: record.offense_code,
-        offense_version: record.offense_version,
-        occurred_at: Instant::from_utc(record.occurred_at),
-        details: record.details,
-        count: record.unit_count,
-        occurrence: record.occurrence,
-        statement: record.statement,
-        statement_note: record.statement_note,
-        statement_at: record.statement_at.map(Instant::from_utc),
-        statement_by: record.statement_by,
-        confirmed_by: record.confirmed_by,
-        confirmed_at: record.confirmed_at.map(Instant::from_utc),
-        recorded_by: record.recorded_by,
-        version: record.version,
-        created_at: Instant::from_utc(record.created_at),
-    })
-}
-
-/// Writes the penalty's parts into the record's columns.
-fn with_penalty(record: DisciplineRecord, penalty: &Penalty) -> Result<DisciplineRecord, ApiError> {
-    Ok(DisciplineRecord {
-        occurrence: i32::try_from(penalty.occurrence).unwrap_or(i32::MAX),
-        penalty: serde_json::to_string(penalty).map_err(ApiError::internal)?,
-        fine_fen: penalty.fine.fen(),
-        ..record
-    })
-}
-
 /// An offense to record, as the discipline desk sends it.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -438,30 +255,18 @@ pub struct NewRecordRequest {
     pub flags: RecordFlags,
 }
 
-/// An offense to record: from the discipline desk, or built by a rule that turns a breach into
-/// one (CARE-3), whose text and count no client typed.
-#[derive(Debug)]
-pub struct NewRecord {
-    pub employee_id: String,
-    pub offense_code: String,
-    pub occurred_at: Instant,
-    pub details: String,
-    pub count: Option<i32>,
-    pub flags: RecordFlags,
-}
-
 impl From<NewRecordRequest> for NewRecord {
     fn from(request: NewRecordRequest) -> Self {
         NewRecord {
             employee_id: request.employee_id,
             offense_code: request.offense_code,
-            occurred_at: request.occurred_at,
+            occurred_at: stored_utc(request.occurred_at.0),
             details: request.details.into_string(),
             // 1–1000 always fits.
             count: request
                 .count
                 .map(|count| i32::try_from(count.get()).unwrap_or(i32::MAX)),
-            flags: request.flags,
+            flags: request.flags.into(),
         }
     }
 }
@@ -482,134 +287,9 @@ async fn create_record(
     Json(request): Json<NewRecordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let record = state
-        .write(move |connection| record_offense(connection, &caller, request.into()))
+        .write(move |connection| Ok(record_offense(connection, &caller, request.into())?))
         .await?;
     Ok(HttpResponse::Created().json(record_view(record)?))
-}
-
-/// Records an offense (DISC) for `caller` in the open transaction: the ladder step that
-/// applies given the employee's prior confirmed records of it in the window. Shared by the
-/// discipline desk and the rules that turn a breach into an offense (CARE-3).
-pub fn record_offense<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    request: NewRecord,
-) -> Result<DisciplineRecord, ApiError> {
-    if request.occurred_at.0 > caller.actor.at.instant() {
-        return Err(ApiError::field_refused(
-            "occurred_at",
-            "must not be in the future",
-        ));
-    }
-    let stored = store::find_offense(connection, &request.offense_code)?.ok_or_else(|| {
-        ApiError::field_refused(
-            "offense_code",
-            format!(
-                "no offense {}; GET /api/v1/discipline/offenses lists them",
-                request.offense_code
-            ),
-        )
-    })?;
-    let offense = offense_of(&stored.definition)?;
-    let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
-    if !may_decide_for(connection, caller, &employee)? {
-        return Err(ApiError::forbidden(
-            "a manager records discipline only for the employees they manage",
-        ));
-    }
-    let count = request.count.unwrap_or(1);
-    if count > 1 && offense.counted_per.is_none() {
-        return Err(ApiError::field_refused(
-            "count",
-            format!(
-                "{} is not fined per person or visit; record it once per person",
-                offense.code
-            ),
-        ));
-    }
-    if request.flags.discovered_by_company && offense.when_discovered_by_company.is_none() {
-        return Err(ApiError::field_refused(
-            "flags.discovered_by_company",
-            format!("{} has no rule for discovery by the company", offense.code),
-        ));
-    }
-    open_record(
-        connection,
-        &caller.actor,
-        &caller.claims.sub,
-        NewOffenseRecord {
-            employee_id: employee.id,
-            stored,
-            occurred_at: stored_utc(request.occurred_at.0),
-            details: request.details.trim().to_owned(),
-            count,
-            flags: request.flags,
-        },
-    )
-}
-
-/// An offense to record, once its inputs are checked.
-pub(crate) struct NewOffenseRecord {
-    pub employee_id: String,
-    pub stored: StoredOffense,
-    pub occurred_at: PrimitiveDateTime,
-    pub details: String,
-    pub count: i32,
-    pub flags: RecordFlags,
-}
-
-/// DISC: records an offense with the ladder step its prior confirmed occurrences make, waiting
-/// for the employee's statement (ACC-3). Every way an offense is recorded ends here: the
-/// discipline desk and CARE-3 through `record_offense`, LEAD-1's duplicate invitation directly.
-pub(crate) fn open_record(
-    connection: &mut DbConnection,
-    actor: &Actor,
-    recorded_by: &str,
-    new: NewOffenseRecord,
-) -> Result<DisciplineRecord, ApiError> {
-    let offense = offense_of(&new.stored.definition)?;
-    let facts = RecordFacts {
-        count: u32::try_from(new.count).unwrap_or(1),
-        discovered_by_company: new.flags.discovered_by_company,
-    };
-    let penalty = decide_penalty(
-        connection,
-        &new.employee_id,
-        &offense,
-        new.occurred_at,
-        &facts,
-    )?;
-    let now = actor.at.stored();
-    let record = with_penalty(
-        DisciplineRecord {
-            id: new_id(),
-            employee_id: new.employee_id,
-            offense_code: new.stored.code,
-            offense_version: new.stored.version,
-            offense_definition: new.stored.definition,
-            occurred_at: new.occurred_at,
-            details: new.details,
-            unit_count: new.count,
-            flags: serde_json::to_string(&new.flags).map_err(ApiError::internal)?,
-            occurrence: 1,
-            penalty: String::new(),
-            fine_fen: 0,
-            status: RecordStatus::PendingStatement.as_str().into(),
-            statement: None,
-            statement_note: None,
-            statement_at: None,
-            statement_by: None,
-            confirmed_by: None,
-            confirmed_at: None,
-            recorded_by: recorded_by.to_owned(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        },
-        &penalty,
-    )?;
-    store::insert_record(connection, actor, &record)?;
-    Ok(record)
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -821,12 +501,7 @@ async fn confirm_record(
             }
             store::lock_employee(connection, &before.employee_id)?;
             let offense = offense_of(&before.offense_definition)?;
-            let flags: RecordFlags = serde_json::from_str(&before.flags)
-                .map_err(|e| ApiError::from(StoreError::Corrupt(format!("record flags: {e}"))))?;
-            let facts = RecordFacts {
-                count: u32::try_from(before.unit_count).unwrap_or(1),
-                discovered_by_company: flags.discovered_by_company,
-            };
+            let facts = facts_of(&before)?;
             let penalty = decide_penalty(
                 connection,
                 &before.employee_id,

@@ -29,6 +29,7 @@ use zhidu_store::prospects::{
 };
 use zhidu_store::{StoreError, new_id};
 
+use zhidu_service::discipline::{NewOffenseRecord, RecordFlags, open_record};
 use zhidu_service::people::existing_employee;
 
 use crate::auth::{Authorized, Managers, Staff};
@@ -38,7 +39,6 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Items, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
-use crate::routes::discipline::{NewOffenseRecord, RecordFlags, open_record};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth, stored_utc};
 

@@ -11,14 +11,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
-    SlaPolicy, WorkOrderKind, clock_may_start, first_responder, is_breached, is_urgent,
-    may_deem_met, missing_materials, needs_return_visit, queue_key, return_visit_due,
-    work_order_deadline,
+    WorkOrderKind, is_breached, may_deem_met, missing_materials, needs_return_visit, queue_key,
+    return_visit_due,
 };
-use zhidu_domain::tier::Tier;
 use zhidu_store::accountability::{self, CaseFilter};
-use zhidu_store::audit::Actor;
-use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
@@ -26,9 +22,13 @@ use zhidu_store::work_orders::{
     self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
 };
 
-use zhidu_service::people::{existing_employee, rank_of};
-
 use zhidu_service::customers::find_customer;
+use zhidu_service::people::existing_employee;
+use zhidu_service::work_orders::{
+    AWAITING_MATERIALS, AWAITING_NETWORK, DEEMED_MET, NewWorkOrder, OPEN, RESOLVED, find_order,
+    items, items_json, kind_of, kind_text, listed_once, next_version, open_order, order_at_version,
+    resolve_order, start_clock_if_ready, unknown_provided, wrong_state,
+};
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
 use crate::error::{
@@ -62,93 +62,8 @@ pub fn configure_return_visits(config: &mut ServiceConfig) {
     config.service(return_visits_due);
 }
 
-const AWAITING_MATERIALS: &str = "awaiting_materials";
-const AWAITING_NETWORK: &str = "awaiting_network";
-const OPEN: &str = "open";
-const RESOLVED: &str = "resolved";
-const DEEMED_MET: &str = "deemed_met";
-
-fn kind_text(kind: WorkOrderKind) -> &'static str {
-    match kind {
-        WorkOrderKind::GeneralFault => "general_fault",
-        WorkOrderKind::MajorFault => "major_fault",
-        WorkOrderKind::Installation => "installation",
-        WorkOrderKind::Restoration => "restoration",
-        WorkOrderKind::Complaint => "complaint",
-    }
-}
-
-fn kind_of(order: &WorkOrder) -> WorkOrderKind {
-    match order.kind.as_str() {
-        "major_fault" => WorkOrderKind::MajorFault,
-        "installation" => WorkOrderKind::Installation,
-        "restoration" => WorkOrderKind::Restoration,
-        "complaint" => WorkOrderKind::Complaint,
-        _ => WorkOrderKind::GeneralFault,
-    }
-}
-
 /// The name of a material a work order waits for.
 type Material = Text<1, 100>;
-
-fn items(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
-fn items_json(items: &[impl Serialize]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
-}
-
-/// Each item is listed once: ` cable` and `cable` are the same item.
-fn listed_once(items: &[Material], field: &str) -> Result<(), ApiError> {
-    let mut seen = std::collections::BTreeSet::new();
-    match items.iter().find(|item| !seen.insert(item.trim())) {
-        Some(twice) => Err(ApiError::field_refused(
-            field,
-            format!("{} is listed twice", twice.trim()),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// SLA-1: starts the clock when the order is ready (materials complete, and for an
-/// installation the network built); otherwise says what it waits for.
-fn start_clock_if_ready(
-    order: &mut WorkOrder,
-    area_type: AreaType,
-    connection: &mut DbConnection,
-    policy: &SlaPolicy,
-    at: Moment,
-) -> Result<(), ApiError> {
-    let kind = kind_of(order);
-    let missing = missing_materials(
-        &items(&order.required_materials),
-        &items(&order.provided_materials),
-    );
-    if clock_may_start(kind, missing.len(), order.network_ready) {
-        let now = at.instant();
-        let calendar = load_calendar(connection)?;
-        let due = work_order_deadline(kind, area_type, now, &calendar, policy)
-            .map_err(|e| ApiError::field_refused("kind", e.to_string()))?;
-        order.status = OPEN.into();
-        order.clock_started_at = Some(stored_utc(now));
-        order.due_at = Some(stored_utc(due.value));
-        order.calendar_provisional = due.provisional;
-    } else {
-        order.status = if missing.is_empty() {
-            AWAITING_NETWORK
-        } else {
-            AWAITING_MATERIALS
-        }
-        .into();
-    }
-    order.queue_key = queue_key(
-        order.urgent,
-        order.due_at.map(|d| d.assume_utc()),
-        &order.id,
-    );
-    Ok(())
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HandoverView {
@@ -359,42 +274,6 @@ fn detail(
     })
 }
 
-pub fn find_order(connection: &mut DbConnection, id: &str) -> Result<WorkOrder, ApiError> {
-    work_orders::find(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no work order {id}")))
-}
-
-/// The order as the client last read it, or 412.
-fn order_at_version(
-    connection: &mut DbConnection,
-    id: &str,
-    version: i64,
-) -> Result<WorkOrder, ApiError> {
-    let order = find_order(connection, id)?;
-    if order.version != version {
-        return Err(ApiError::stale(format!(
-            "work order {id} is at version {}, not {version}; read it again",
-            order.version
-        )));
-    }
-    Ok(order)
-}
-
-fn next_version(order: &WorkOrder, at: Moment) -> WorkOrder {
-    WorkOrder {
-        version: order.version + 1,
-        updated_at: at.stored(),
-        ..order.clone()
-    }
-}
-
-fn wrong_state(order: &WorkOrder, what: &str) -> ApiError {
-    ApiError::conflict(format!(
-        "work order {} is {}: {what}",
-        order.id, order.status
-    ))
-}
-
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkOrder {
@@ -417,96 +296,27 @@ pub struct CreateWorkOrder {
     pub flagged_major: bool,
 }
 
-fn unknown_provided(
-    required: &[impl AsRef<str>],
-    provided: &[Material],
-    field: &str,
-) -> Result<(), ApiError> {
-    match provided
-        .iter()
-        .find(|p| !required.iter().any(|r| r.as_ref().trim() == p.trim()))
-    {
-        Some(unknown) => Err(ApiError::field_refused(
-            field,
-            format!("{unknown} is not a required material"),
-        )),
-        None => Ok(()),
+impl From<CreateWorkOrder> for NewWorkOrder {
+    fn from(request: CreateWorkOrder) -> Self {
+        NewWorkOrder {
+            customer_id: request.customer_id,
+            kind: request.kind,
+            description: request.description.into_string(),
+            received_by: request.received_by.into_vec(),
+            required_materials: request
+                .required_materials
+                .into_iter()
+                .map(Material::into_string)
+                .collect(),
+            provided_materials: request
+                .provided_materials
+                .into_iter()
+                .map(Material::into_string)
+                .collect(),
+            network_ready: request.network_ready,
+            flagged_major: request.flagged_major,
+        }
     }
-}
-
-/// Opens a work order (SLA-1, SLA-4, SLA-7): first responder, urgency, missing materials,
-/// and the clock when nothing is missing. Complaints open theirs through here too (CMP-4).
-pub fn open_order(
-    connection: &mut DbConnection,
-    actor: &Actor,
-    policy: &SlaPolicy,
-    request: &CreateWorkOrder,
-) -> Result<WorkOrder, ApiError> {
-    if request.flagged_major && request.kind != WorkOrderKind::Complaint {
-        return Err(ApiError::field_refused(
-            "flagged_major",
-            "only a complaint can be flagged major",
-        ));
-    }
-    if request.network_ready && request.kind != WorkOrderKind::Installation {
-        return Err(ApiError::field_refused(
-            "network_ready",
-            "only an installation waits for the network",
-        ));
-    }
-    listed_once(&request.required_materials, "required_materials")?;
-    listed_once(&request.provided_materials, "provided_materials")?;
-    unknown_provided(
-        &request.required_materials,
-        &request.provided_materials,
-        "provided_materials",
-    )?;
-    let customer = find_customer(connection, &request.customer_id).map_err(|_| {
-        ApiError::field_refused(
-            "customer_id",
-            format!("no customer {}", request.customer_id),
-        )
-    })?;
-    let mut receivers = Vec::with_capacity(request.received_by.len());
-    for (index, id) in request.received_by.iter().enumerate() {
-        let employee = existing_employee(connection, &format!("received_by[{index}]"), id)?;
-        receivers.push((employee.id.clone(), rank_of(&employee)));
-    }
-    let responder = first_responder(&receivers)
-        .ok_or_else(|| ApiError::invalid_field("received_by", "name at least one employee"))?;
-    let tier = customer.current_tier.as_deref().and_then(Tier::parse);
-    let area_type = AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban);
-    let now = actor.at.stored();
-    let mut order = WorkOrder {
-        id: new_id(),
-        customer_id: customer.id.clone(),
-        kind: kind_text(request.kind).into(),
-        description: request.description.trim().to_owned(),
-        status: AWAITING_MATERIALS.into(),
-        flagged_major: request.flagged_major,
-        urgent: is_urgent(request.kind, request.flagged_major, tier),
-        first_responder_id: responder.clone(),
-        accountable_id: responder.clone(),
-        assignee_id: responder,
-        required_materials: items_json(&request.required_materials),
-        provided_materials: items_json(&request.provided_materials),
-        network_ready: request.network_ready,
-        clock_started_at: None,
-        due_at: None,
-        calendar_provisional: false,
-        breached: false,
-        resolved_at: None,
-        resolution: None,
-        queue_key: String::new(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        follow_up_of: None,
-        first_answered_at: None,
-    };
-    start_clock_if_ready(&mut order, area_type, connection, policy, actor.at)?;
-    work_orders::insert(connection, actor, &order)?;
-    Ok(order)
 }
 
 /// Take a work order. Its clock starts at once when the materials are complete (and, for an
@@ -527,7 +337,7 @@ async fn create_work_order(
     let policy = state.sla_policy.clone();
     let detail = state
         .write(move |connection| {
-            let order = open_order(connection, &actor, &policy, &request)?;
+            let order = open_order(connection, &actor, &policy, &request.into())?;
             detail(connection, order, actor.at)
         })
         .await?;
@@ -742,7 +552,7 @@ async fn supply_materials(
         .write(move |connection| {
             let before = order_at_version(connection, &id, request.version)?;
             if before.status != AWAITING_MATERIALS {
-                return Err(wrong_state(&before, "its materials are complete"));
+                return Err(wrong_state(&before, "its materials are complete").into());
             }
             let required = items(&before.required_materials);
             unknown_provided(&required, &request.provided, "provided")?;
@@ -803,7 +613,7 @@ async fn mark_network_ready(
                 ));
             }
             if before.network_ready || before.clock_started_at.is_some() {
-                return Err(wrong_state(&before, "the network is already marked ready"));
+                return Err(wrong_state(&before, "the network is already marked ready").into());
             }
             let mut after = next_version(&before, actor.at);
             after.network_ready = true;
@@ -862,7 +672,7 @@ async fn record_contact_attempt(
         .write(move |connection| {
             let order = find_order(connection, &id)?;
             if order.status == RESOLVED || order.status == DEEMED_MET {
-                return Err(wrong_state(&order, "it is closed"));
+                return Err(wrong_state(&order, "it is closed").into());
             }
             let attempt = ContactAttempt {
                 id: new_id(),
@@ -918,7 +728,8 @@ async fn request_extension(
                 return Err(wrong_state(
                     &order,
                     "only an open order with a running clock can be extended",
-                ));
+                )
+                .into());
             };
             if stored_utc(request.requested_due_at.0) <= due_at {
                 return Err(ApiError::field_refused(
@@ -1047,7 +858,7 @@ async fn hand_over(
         .write(move |connection| {
             let before = order_at_version(connection, &id, request.version)?;
             if before.status == RESOLVED || before.status == DEEMED_MET {
-                return Err(wrong_state(&before, "it is closed"));
+                return Err(wrong_state(&before, "it is closed").into());
             }
             let receiver =
                 existing_employee(connection, "to_employee_id", &request.to_employee_id)?;
@@ -1088,31 +899,6 @@ async fn hand_over(
 pub struct Resolve {
     pub resolution: Text<1, 4000>,
     pub version: i64,
-}
-
-/// Resolves an open order; after its deadline that is a breach (SLA-5).
-pub fn resolve_order(
-    connection: &mut DbConnection,
-    actor: &Actor,
-    before: &WorkOrder,
-    resolution: &str,
-) -> Result<WorkOrder, ApiError> {
-    if before.status != OPEN {
-        return Err(wrong_state(before, "only an open order can be resolved"));
-    }
-    let mut after = next_version(before, actor.at);
-    after.status = RESOLVED.into();
-    after.resolved_at = Some(after.updated_at);
-    after.resolution = Some(resolution.trim().to_owned());
-    after.first_answered_at = before.first_answered_at.or(after.resolved_at);
-    after.breached = before.breached
-        || is_breached(
-            before.due_at.map(|d| d.assume_utc()),
-            after.resolved_at.map(|d| d.assume_utc()),
-            actor.at.instant(),
-        );
-    work_orders::save(connection, actor, "work_order.resolve", before, &after)?;
-    Ok(after)
 }
 
 /// Resolve an open order; resolving after the deadline still counts as a breach (SLA-5).
@@ -1164,7 +950,7 @@ async fn close_deemed_met(
         .write(move |connection| {
             let before = order_at_version(connection, &id, request.version)?;
             if before.status == RESOLVED || before.status == DEEMED_MET {
-                return Err(wrong_state(&before, "it is closed"));
+                return Err(wrong_state(&before, "it is closed").into());
             }
             let attempts = work_orders::contact_attempts(connection, &id)?;
             let failed = |channel: &str| {
@@ -1248,10 +1034,9 @@ async fn record_return_visit(
                 ));
             }
             if order.status != RESOLVED {
-                return Err(wrong_state(
-                    &order,
-                    "only a resolved order gets its return visit",
-                ));
+                return Err(
+                    wrong_state(&order, "only a resolved order gets its return visit").into(),
+                );
             }
             if work_orders::return_visit(connection, &id)?.is_some() {
                 return Err(ApiError::conflict(format!(

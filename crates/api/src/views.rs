@@ -1,0 +1,126 @@
+//! Answers that more than one route module gives, kept here because a route module imports no
+//! other.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use zhidu_domain::discipline::Penalty;
+use zhidu_domain::money::Money;
+use zhidu_service::discipline::{
+    self as discipline_service, AWAITING_CONFIRMATION, CONFIRMED, PENDING_STATEMENT, WITHDRAWN,
+};
+use zhidu_store::StoreError;
+use zhidu_store::discipline::DisciplineRecord;
+
+use crate::error::ApiError;
+use crate::wire::Instant;
+
+/// Facts of a record that move its penalty.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFlags {
+    /// The company discovered the offense itself (false accounts: dismissal at once).
+    #[serde(default)]
+    pub discovered_by_company: bool,
+}
+
+impl From<RecordFlags> for discipline_service::RecordFlags {
+    fn from(flags: RecordFlags) -> Self {
+        discipline_service::RecordFlags {
+            discovered_by_company: flags.discovered_by_company,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStatus {
+    PendingStatement,
+    AwaitingConfirmation,
+    Confirmed,
+    Withdrawn,
+}
+
+impl RecordStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordStatus::PendingStatement => PENDING_STATEMENT,
+            RecordStatus::AwaitingConfirmation => AWAITING_CONFIRMATION,
+            RecordStatus::Confirmed => CONFIRMED,
+            RecordStatus::Withdrawn => WITHDRAWN,
+        }
+    }
+
+    pub fn of(text: &str) -> Result<Self, ApiError> {
+        [
+            RecordStatus::PendingStatement,
+            RecordStatus::AwaitingConfirmation,
+            RecordStatus::Confirmed,
+            RecordStatus::Withdrawn,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+        .ok_or_else(|| ApiError::from(StoreError::Corrupt(format!("record status {text}"))))
+    }
+}
+
+// The discipline desk and CARE-3 both answer with it. A plain comment: a doc comment would
+// become the schema's description and change the contract.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordView {
+    pub id: String,
+    pub employee_id: String,
+    pub offense_code: String,
+    /// The catalog version of the offense the record was made under.
+    pub offense_version: i64,
+    pub occurred_at: Instant,
+    pub details: String,
+    /// Persons or visits the fine is multiplied by.
+    pub count: i32,
+    pub flags: RecordFlags,
+    /// The occurrence within the window (recounted at confirmation).
+    pub occurrence: i32,
+    /// The ladder step that applies: warning, notice, fine, dismissal, other consequences.
+    pub penalty: Penalty,
+    pub fine: Money,
+    pub status: RecordStatus,
+    /// ACC-3: the employee's own statement.
+    pub statement: Option<String>,
+    /// Why HR recorded the statement on the employee's behalf.
+    pub statement_note: Option<String>,
+    pub statement_at: Option<Instant>,
+    pub statement_by: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<Instant>,
+    pub recorded_by: String,
+    pub version: i64,
+    pub created_at: Instant,
+}
+
+pub fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
+    let corrupt = |what: &str, e: serde_json::Error| {
+        ApiError::from(StoreError::Corrupt(format!("record {what}: {e}")))
+    };
+    Ok(RecordView {
+        penalty: serde_json::from_str(&record.penalty).map_err(|e| corrupt("penalty", e))?,
+        flags: serde_json::from_str(&record.flags).map_err(|e| corrupt("flags", e))?,
+        status: RecordStatus::of(&record.status)?,
+        fine: Money::from_fen(record.fine_fen),
+        id: record.id,
+        employee_id: record.employee_id,
+        offense_code: record.offense_code,
+        offense_version: record.offense_version,
+        occurred_at: Instant::from_utc(record.occurred_at),
+        details: record.details,
+        count: record.unit_count,
+        occurrence: record.occurrence,
+        statement: record.statement,
+        statement_note: record.statement_note,
+        statement_at: record.statement_at.map(Instant::from_utc),
+        statement_by: record.statement_by,
+        confirmed_by: record.confirmed_by,
+        confirmed_at: record.confirmed_at.map(Instant::from_utc),
+        recorded_by: record.recorded_by,
+        version: record.version,
+        created_at: Instant::from_utc(record.created_at),
+    })
+}
