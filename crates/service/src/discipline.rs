@@ -9,7 +9,6 @@ use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::discipline::{Offense, Penalty, RecordFacts, counting_window, penalty_for};
 use zhidu_domain::role::Role;
 use zhidu_store::audit::Actor;
-use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::discipline::{self as store, DisciplineRecord, StoredOffense};
 use zhidu_store::people::{self, Employee};
@@ -73,25 +72,6 @@ pub fn facts_of(record: &DisciplineRecord) -> ServiceResult<RecordFacts> {
         count: u32::try_from(record.unit_count).unwrap_or(1),
         discovered_by_company: flags.discovered_by_company,
     })
-}
-
-/// The record as the client last read it, or stale.
-pub fn at_version(record: DisciplineRecord, version: i64) -> ServiceResult<DisciplineRecord> {
-    if record.version != version {
-        return Err(ServiceError::Stale(format!(
-            "discipline record {} is at version {}, not {version}",
-            record.id, record.version
-        )));
-    }
-    Ok(record)
-}
-
-pub fn next_version(record: &DisciplineRecord, at: Moment) -> DisciplineRecord {
-    DisciplineRecord {
-        version: record.version + 1,
-        updated_at: at.stored(),
-        ..record.clone()
-    }
 }
 
 /// The local (Shanghai) midnight that starts `date`, as the database stores instants (UTC):

@@ -15,11 +15,13 @@ use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
+use zhidu_store::versioned::Versioned;
 use zhidu_store::work_orders::{self, WorkOrder};
 
 use crate::customers::find_customer;
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::{existing_employee, rank_of};
+use crate::versioned::at_version;
 
 pub const AWAITING_MATERIALS: &str = "awaiting_materials";
 pub const AWAITING_NETWORK: &str = "awaiting_network";
@@ -147,22 +149,7 @@ pub fn order_at_version(
     id: &str,
     version: i64,
 ) -> ServiceResult<WorkOrder> {
-    let order = find_order(connection, id)?;
-    if order.version != version {
-        return Err(ServiceError::Stale(format!(
-            "work order {id} is at version {}, not {version}; read it again",
-            order.version
-        )));
-    }
-    Ok(order)
-}
-
-pub fn next_version(order: &WorkOrder, at: Moment) -> WorkOrder {
-    WorkOrder {
-        version: order.version + 1,
-        updated_at: at.stored(),
-        ..order.clone()
-    }
+    at_version(find_order(connection, id)?, version)
 }
 
 pub fn wrong_state(order: &WorkOrder, what: &str) -> ServiceError {
@@ -275,7 +262,7 @@ pub fn resolve_order(
     if before.status != OPEN {
         return Err(wrong_state(before, "only an open order can be resolved"));
     }
-    let mut after = next_version(before, actor.at);
+    let mut after = before.bumped(actor.at.stored());
     after.status = RESOLVED.into();
     after.resolved_at = Some(after.updated_at);
     after.resolution = Some(resolution.trim().to_owned());

@@ -10,11 +10,11 @@ use zhidu_domain::complaint::{ComplaintRoute, route_complaint};
 use zhidu_domain::money::Money;
 use zhidu_domain::sla::WorkOrderKind;
 use zhidu_store::accountability::{self, AccountabilityCase};
-use zhidu_store::clock::Moment;
 use zhidu_store::complaints::{self, Complaint, Dispatch};
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
+use zhidu_store::versioned::Versioned;
 
 use zhidu_service::people::{existing_employee, rank_of};
 use zhidu_service::work_orders::{NewWorkOrder, find_order, open_order, resolve_order};
@@ -179,14 +179,6 @@ fn open_complaint_at(
     Ok(complaint)
 }
 
-fn next_version(complaint: &Complaint, at: Moment) -> Complaint {
-    Complaint {
-        version: complaint.version + 1,
-        updated_at: at.stored(),
-        ..complaint.clone()
-    }
-}
-
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileComplaint {
@@ -349,7 +341,7 @@ async fn delegate_to_customer_service(
                     "only a department manager hands a complaint to customer service",
                 ));
             }
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.route = CUSTOMER_SERVICE.into();
             complaints::save(connection, &actor, "complaint.delegate", &before, &after)?;
             complaint_view(connection, after)
@@ -392,7 +384,7 @@ async fn escalate(
                     "only a complaint with a handling manager escalates to a superior",
                 )
             })?;
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.escalations += 1;
             if before.route == CUSTOMER_SERVICE {
                 // Customer service could not resolve what the manager delegated: the manager must.
@@ -446,7 +438,7 @@ async fn record_result(
             let before = open_complaint_at(connection, &id, request.version)?;
             let order = find_order(connection, &before.work_order_id)?;
             resolve_order(connection, &actor, &order, &request.result)?;
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.status = "resolved".into();
             after.result = Some(request.result.trim().to_owned());
             complaints::save(connection, &actor, "complaint.result", &before, &after)?;

@@ -16,13 +16,15 @@ use zhidu_store::discipline::{
 };
 use zhidu_store::new_id;
 use zhidu_store::people;
+use zhidu_store::versioned::Versioned;
 
 use zhidu_service::access::Identity;
 use zhidu_service::access::employees::{listing_subject, may_read_employee};
 use zhidu_service::discipline::{
-    DECIDES_FOR_EVERYONE, NewRecord, at_version, decide_penalty, facts_of, may_decide_for,
-    next_version, offense_of, record_offense, with_penalty,
+    DECIDES_FOR_EVERYONE, NewRecord, decide_penalty, facts_of, may_decide_for, offense_of,
+    record_offense, with_penalty,
 };
+use zhidu_service::versioned::at_version;
 
 use crate::auth::{
     Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Role, Staff,
@@ -435,7 +437,7 @@ async fn record_statement(
                     before.status
                 )));
             }
-            let mut after = next_version(&before, caller.actor.at);
+            let mut after = before.bumped(caller.actor.at.stored());
             after.statement = Some(request.statement.trim().to_owned());
             after.statement_note = if own { None } else { note.map(str::to_owned) };
             after.statement_at = Some(after.updated_at);
@@ -509,7 +511,7 @@ async fn confirm_record(
                 before.occurred_at,
                 &facts,
             )?;
-            let mut after = with_penalty(next_version(&before, caller.actor.at), &penalty)?;
+            let mut after = with_penalty(before.bumped(caller.actor.at.stored()), &penalty)?;
             after.status = RecordStatus::Confirmed.as_str().into();
             after.confirmed_by = Some(caller.claims.sub.clone());
             after.confirmed_at = Some(after.updated_at);
@@ -582,7 +584,7 @@ async fn withdraw_record(
                     before.status
                 )));
             }
-            let mut after = next_version(&before, caller.actor.at);
+            let mut after = before.bumped(caller.actor.at.stored());
             after.status = RecordStatus::Withdrawn.as_str().into();
             store::save_record(
                 connection,

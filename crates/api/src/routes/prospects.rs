@@ -27,6 +27,7 @@ use zhidu_store::prospects::{
     self as store, Prospect, ProspectDeal, ProspectDeposit, ProspectFilter, ProspectFollowUp,
     ProspectInvitation,
 };
+use zhidu_store::versioned::Versioned;
 use zhidu_store::{StoreError, new_id};
 
 use zhidu_service::discipline::{NewOffenseRecord, RecordFlags, open_record};
@@ -195,14 +196,6 @@ fn prospect_view(prospect: Prospect, now: Moment) -> Result<ProspectView, ApiErr
 fn existing_prospect(connection: &mut DbConnection, id: &str) -> Result<Prospect, ApiError> {
     store::find_prospect_for_update(connection, id)?
         .ok_or_else(|| ApiError::not_found(format!("no prospect {id}")))
-}
-
-fn next_version(prospect: &Prospect, at: Moment) -> Prospect {
-    Prospect {
-        version: prospect.version + 1,
-        updated_at: at.stored(),
-        ..prospect.clone()
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -636,7 +629,7 @@ async fn create_invitation(
             let after = Prospect {
                 ownership: ownership.as_str().into(),
                 owner_id,
-                ..next_version(&before, caller.actor.at)
+                ..before.bumped(caller.actor.at.stored())
             };
             store::save_prospect(
                 connection,
@@ -1117,7 +1110,7 @@ async fn assign_follow_up(
                 follow_up_owner_id: Some(owner_id),
                 follow_up_other_id: Some(other_id),
                 follow_up_since: Some(stored_utc(request.interviewed_at.0)),
-                ..next_version(&before, caller.actor.at)
+                ..before.bumped(caller.actor.at.stored())
             };
             store::save_prospect(
                 connection,
@@ -1193,7 +1186,7 @@ async fn create_follow_up(
             if request.result == FollowUpResult::Success {
                 let after = Prospect {
                     converted_at: Some(occurred_at),
-                    ..next_version(&before, caller.actor.at)
+                    ..before.bumped(caller.actor.at.stored())
                 };
                 store::save_prospect(
                     connection,

@@ -18,6 +18,7 @@ use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
+use zhidu_store::versioned::Versioned;
 use zhidu_store::work_orders::{
     self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
 };
@@ -26,7 +27,7 @@ use zhidu_service::customers::find_customer;
 use zhidu_service::people::existing_employee;
 use zhidu_service::work_orders::{
     AWAITING_MATERIALS, AWAITING_NETWORK, DEEMED_MET, NewWorkOrder, OPEN, RESOLVED, find_order,
-    items, items_json, kind_of, kind_text, listed_once, next_version, open_order, order_at_version,
+    items, items_json, kind_of, kind_text, listed_once, open_order, order_at_version,
     resolve_order, start_clock_if_ready, unknown_provided, wrong_state,
 };
 
@@ -562,7 +563,7 @@ async fn supply_materials(
                     provided.push(item.trim().to_owned());
                 }
             }
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.provided_materials = items_json(&provided);
             let customer = find_customer(connection, &before.customer_id)?;
             start_clock_if_ready(
@@ -615,7 +616,7 @@ async fn mark_network_ready(
             if before.network_ready || before.clock_started_at.is_some() {
                 return Err(wrong_state(&before, "the network is already marked ready").into());
             }
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.network_ready = true;
             let customer = find_customer(connection, &before.customer_id)?;
             start_clock_if_ready(
@@ -808,7 +809,7 @@ async fn decide_extension(
             };
             work_orders::decide_extension(connection, &actor, &extension, &decided)?;
             let order = if request.approved && order.status == OPEN {
-                let mut after = next_version(&order, actor.at);
+                let mut after = order.bumped(actor.at.stored());
                 after.due_at = Some(extension.requested_due_at);
                 after.queue_key = queue_key(
                     after.urgent,
@@ -868,7 +869,7 @@ async fn hand_over(
                     "the order is already assigned to them",
                 ));
             }
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.assignee_id = receiver.id.clone();
             if request.accepted_by_owner {
                 after.accountable_id = receiver.id.clone();
@@ -965,7 +966,7 @@ async fn close_deemed_met(
                     "record a failed phone attempt and a failed visit before closing as deemed met",
                 ));
             }
-            let mut after = next_version(&before, actor.at);
+            let mut after = before.bumped(actor.at.stored());
             after.status = DEEMED_MET.into();
             after.resolved_at = Some(after.updated_at);
             work_orders::save(connection, &actor, "work_order.deemed_met", &before, &after)?;
