@@ -3386,8 +3386,8 @@ export interface components {
             amount: components["schemas"]["MoneyInput"];
         };
         /**
-         * @description Where an application decided on the approval chain stands: a leave request or a
-         *     regularization application.
+         * @description Where an application decided on an approval chain stands (a leave request, an
+         *     attendance exception, a regularization); stored as its text.
          * @enum {string}
          */
         ApplicationStatus: "pending" | "approved" | "rejected" | "withdrawn";
@@ -3907,7 +3907,7 @@ export interface components {
             half_days: components["schemas"]["HalfDays"];
         };
         /**
-         * @description A day of the week as the API writes it (`sunday`).
+         * @description A day of the week as the API writes and stores it (`sunday`).
          * @enum {string}
          */
         DayOfWeek: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
@@ -6034,7 +6034,8 @@ export interface components {
             min_price: components["schemas"]["Money"];
         };
         /**
-         * @description Rank in the company, for SLA-7 and complaint routing (CMP).
+         * @description Rank in the company, for SLA-7 and complaint routing (CMP); lowest first, so ranks
+         *     compare by seniority.
          * @enum {string}
          */
         Rank: "staff" | "manager" | "general_manager";
@@ -6217,7 +6218,8 @@ export interface components {
             alipay_account: components["schemas"]["Text_3_100"];
         };
         /**
-         * @description Where a redemption stands (SET-7: request → finance review → leader approval → transfer).
+         * @description Where a redemption stands (SET-7: request → finance review → leader approval →
+         *     transfer); stored as its text.
          * @enum {string}
          */
         RedemptionStatus: "pending_review" | "pending_approval" | "approved" | "transferred" | "rejected";
@@ -6574,8 +6576,8 @@ export interface components {
             version: number;
         };
         /**
-         * @description Who decides a step: a named person (supervisor, department head) or a role (HR, general
-         *     manager).
+         * @description Who decides a step: a named person (supervisor, department head) or a role (HR,
+         *     general manager).
          * @enum {string}
          */
         StepKind: "supervisor" | "department_head" | "hr" | "general_manager";
