@@ -3711,7 +3711,10 @@ export interface components {
             note: string;
             recorded_by: string;
         };
-        /** @enum {string} */
+        /**
+         * @description SLA-2: how the customer was tried; stored as its text.
+         * @enum {string}
+         */
         ContactChannel: "phone" | "visit";
         /** @description SET-6: a franchisee's agreed split of operating profit, company : franchisee, as given. */
         ContractSplit: {
@@ -6369,7 +6372,10 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        /** @enum {string} */
+        /**
+         * @description SLA-6: what a return visit records; stored as its text.
+         * @enum {string}
+         */
         Satisfaction: "satisfied" | "neutral" | "dissatisfied";
         ServiceAreaView: {
             id: string;

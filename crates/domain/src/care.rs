@@ -47,13 +47,6 @@ text_enum! {
     }
 }
 
-impl ServiceKind {
-    /// The kind a stored text names, if any.
-    pub fn parse(text: &str) -> Option<ServiceKind> {
-        text.parse().ok()
-    }
-}
-
 /// CARE-7: the responsible person's contact fields a contract submission must carry, as sent.
 #[derive(Debug, Clone, Copy)]
 pub struct ResponsiblePerson<'a> {
@@ -99,13 +92,6 @@ text_enum! {
         Initial = "initial",
         /// One every month after.
         Monthly = "monthly",
-    }
-}
-
-impl VisitKind {
-    /// The kind a stored text names, if any.
-    pub fn parse(text: &str) -> Option<VisitKind> {
-        text.parse().ok()
     }
 }
 
@@ -657,8 +643,11 @@ mod tests {
             ServiceKind::ALL.map(ServiceKind::as_str),
             ["hosting", "domain", "promotion", "training", "other"]
         );
-        assert_eq!(ServiceKind::parse("domain"), Some(ServiceKind::Domain));
-        assert_eq!(ServiceKind::parse("Domain"), None);
+        assert_eq!(
+            "domain".parse::<ServiceKind>().ok(),
+            Some(ServiceKind::Domain)
+        );
+        assert_eq!("Domain".parse::<ServiceKind>().ok(), None);
         assert_round_trips(&VisitKind::ALL, VisitKind::as_str);
         assert_serde_names_match(&VisitKind::ALL, VisitKind::as_str);
         assert_eq!(

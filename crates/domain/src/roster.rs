@@ -128,10 +128,6 @@ impl DayOfWeek {
     pub fn name(self) -> &'static str {
         self.as_str()
     }
-
-    pub fn from_name(name: &str) -> Option<DayOfWeek> {
-        name.parse().ok()
-    }
 }
 
 /// CAL-3: the company works six days a week; each employee has one weekly rest day.
@@ -411,10 +407,10 @@ mod tests {
     #[test]
     fn days_of_the_week_round_trip_their_names() {
         for day in DayOfWeek::ALL {
-            assert_eq!(DayOfWeek::from_name(day.name()), Some(day));
+            assert_eq!(day.name().parse::<DayOfWeek>().ok(), Some(day));
         }
         assert_eq!(DayOfWeek::Sunday.weekday(), Weekday::Sunday);
-        assert_eq!(DayOfWeek::from_name("Sunday"), None);
+        assert_eq!("Sunday".parse::<DayOfWeek>().ok(), None);
     }
 
     #[test]
@@ -460,7 +456,7 @@ mod tests {
                 "sunday"
             ]
         );
-        assert_eq!(DayOfWeek::from_name("sunday"), Some(DayOfWeek::Sunday));
+        assert_eq!("sunday".parse::<DayOfWeek>().ok(), Some(DayOfWeek::Sunday));
         assert_eq!(DayOfWeek::Sunday.name(), "sunday");
     }
 }

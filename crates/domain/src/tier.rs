@@ -20,13 +20,6 @@ text_enum! {
     }
 }
 
-impl Tier {
-    /// The tier a stored text names, if any.
-    pub fn parse(text: &str) -> Option<Tier> {
-        text.parse().ok()
-    }
-}
-
 text_enum! {
     /// Facts about a customer that qualify it for a tier regardless of money.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -41,13 +34,6 @@ text_enum! {
         LegalRepNpcDeputy = "legal_rep_npc_deputy",
         WelfareUnit = "welfare_unit",
         EthnicMinorityEnterprise = "ethnic_minority_enterprise",
-    }
-}
-
-impl TierFlag {
-    /// The flag a stored text names, if any.
-    pub fn parse(text: &str) -> Option<TierFlag> {
-        text.parse().ok()
     }
 }
 
@@ -535,7 +521,7 @@ mod tests {
         assert_round_trips(&Tier::ALL, Tier::as_str);
         assert_serde_names_match(&Tier::ALL, Tier::as_str);
         assert_eq!(Tier::ALL.map(Tier::as_str), ["A", "B", "C"]);
-        assert_eq!(Tier::parse("a"), None);
+        assert_eq!("a".parse::<Tier>().ok(), None);
         assert_round_trips(&TierFlag::ALL, TierFlag::as_str);
         assert_serde_names_match(&TierFlag::ALL, TierFlag::as_str);
         assert_eq!(
@@ -548,7 +534,10 @@ mod tests {
                 "ethnic_minority_enterprise"
             ]
         );
-        assert_eq!(TierFlag::parse("welfare_unit"), Some(TierFlag::WelfareUnit));
+        assert_eq!(
+            "welfare_unit".parse::<TierFlag>().ok(),
+            Some(TierFlag::WelfareUnit)
+        );
     }
 
     #[test]

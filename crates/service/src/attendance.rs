@@ -92,7 +92,7 @@ pub fn evaluate_employees(
                 policy,
                 calendar: &calendar,
                 shift,
-                roster: roster_of(employee),
+                roster: roster_of(employee).map_err(|error| error.to_string())?,
                 year,
                 month,
                 employed_from: hired_on,

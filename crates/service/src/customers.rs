@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use zhidu_domain::tier::TierFlag;
-use zhidu_store::StoreError;
 use zhidu_store::customers::{self, Customer};
 use zhidu_store::db::DbConnection;
+use zhidu_store::{StoreError, StoreResult, read_stored};
 
 use crate::error::{ServiceError, ServiceResult};
 
@@ -38,8 +38,7 @@ pub fn flags_to_text(flags: &BTreeSet<TierFlag>) -> String {
         .join(" ")
 }
 
-pub fn flags_from_text(text: &str) -> BTreeSet<TierFlag> {
-    text.split_whitespace()
-        .filter_map(TierFlag::parse)
-        .collect()
+/// An unknown stored flag is corruption: dropping it would silently change a tier.
+pub fn flags_from_text(text: &str) -> StoreResult<BTreeSet<TierFlag>> {
+    text.split_whitespace().map(read_stored).collect()
 }

@@ -1,9 +1,12 @@
 //! LEAVE: stored leave requests as the leave and attendance rules read them.
 
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
 use zhidu_domain::attendance::ApprovedLeave;
-use zhidu_domain::leave::{LeaveSpan, LeaveType};
+use zhidu_domain::leave::{LeaveFacts, LeaveSpan, LeaveType};
+use zhidu_domain::roster::HalfDays;
 use zhidu_store::leave::LeaveRequest;
-use zhidu_store::{StoreResult, read_stored};
+use zhidu_store::{StoreError, StoreResult, read_stored};
 
 pub fn leave_type_of(row: &LeaveRequest) -> StoreResult<LeaveType> {
     read_stored(&row.leave_type)
@@ -30,4 +33,55 @@ pub fn approved_leave(row: &LeaveRequest) -> StoreResult<ApprovedLeave> {
         last_half: span.last_half,
         certified: row.certified,
     })
+}
+
+/// The facts the request was filed with.
+pub fn facts_of(row: &LeaveRequest) -> StoreResult<LeaveFacts> {
+    stored_json(row, "facts", &row.facts)
+}
+
+/// What the rules read back from the assessment kept at filing (`LeaveAssessment`); the rest
+/// of it is shown, not decided on.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct KeptAssessment {
+    /// Days, whole or half.
+    entitlement: Option<f64>,
+    /// LEAVE-5
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub certificate_due_by: Option<OffsetDateTime>,
+    pub consequences: KeptConsequences,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct KeptConsequences {
+    /// LEAVE-4, EMP-1: the new last day of probation, when it moves.
+    #[serde(default, with = "zhidu_domain::iso_date::option")]
+    pub probation_end_after: Option<Date>,
+}
+
+impl KeptAssessment {
+    /// The entitlement of the event, `None` for personal and sick leave.
+    pub fn entitlement(self) -> Option<HalfDays> {
+        // Entitlements are whole or half days, exact in binary.
+        self.entitlement
+            .map(|days| HalfDays((days * 2.0).round() as u32))
+    }
+}
+
+pub fn kept_assessment(row: &LeaveRequest) -> StoreResult<KeptAssessment> {
+    stored_json(row, "assessment", &row.assessment)
+}
+
+/// The assessment as kept, for showing.
+pub fn assessment_document(row: &LeaveRequest) -> StoreResult<serde_json::Value> {
+    stored_json(row, "assessment", &row.assessment)
+}
+
+fn stored_json<T: serde::de::DeserializeOwned>(
+    row: &LeaveRequest,
+    column: &str,
+    json: &str,
+) -> StoreResult<T> {
+    serde_json::from_str(json)
+        .map_err(|error| StoreError::Corrupt(format!("leave request {} {column}: {error}", row.id)))
 }

@@ -6,23 +6,17 @@ use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
 use zhidu_domain::sla::Rank;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Department, Employee};
+use zhidu_store::{StoreResult, read_stored};
 
 use crate::error::{ServiceError, ServiceResult};
 
-pub fn rank_of(employee: &Employee) -> Rank {
-    match employee.rank.as_str() {
-        "general_manager" => Rank::GeneralManager,
-        "manager" => Rank::Manager,
-        _ => Rank::Staff,
-    }
+pub fn rank_of(employee: &Employee) -> StoreResult<Rank> {
+    read_stored(&employee.rank)
 }
 
-pub fn gender_of(employee: &Employee) -> Option<Gender> {
-    match employee.gender.as_deref() {
-        Some("male") => Some(Gender::Male),
-        Some("female") => Some(Gender::Female),
-        _ => None,
-    }
+/// The employee's gender, `None` while HR has not recorded it.
+pub fn gender_of(employee: &Employee) -> StoreResult<Option<Gender>> {
+    employee.gender.as_deref().map(read_stored).transpose()
 }
 
 /// An employee by id, or a refusal naming `field`.
@@ -48,12 +42,10 @@ pub fn shift_of(department: &Department) -> Shift {
 }
 
 /// CAL-3: the employee's roster.
-pub fn roster_of(employee: &Employee) -> Roster {
-    Roster {
-        rest_day: DayOfWeek::from_name(&employee.rest_day)
-            .unwrap_or(DayOfWeek::Sunday)
-            .weekday(),
-    }
+pub fn roster_of(employee: &Employee) -> StoreResult<Roster> {
+    Ok(Roster {
+        rest_day: read_stored::<DayOfWeek>(&employee.rest_day)?.weekday(),
+    })
 }
 
 /// The HR facts every attendance and leave rule needs; a record created before HR kept them
@@ -76,7 +68,7 @@ pub fn hr_facts(employee: &Employee) -> ServiceResult<HrFacts> {
         .with("missing_field", field)
     };
     Ok(HrFacts {
-        gender: gender_of(employee).ok_or_else(|| missing("gender"))?,
+        gender: gender_of(employee)?.ok_or_else(|| missing("gender"))?,
         birth_date: employee.birth_date.ok_or_else(|| missing("birth_date"))?,
         hired_on: employee.hired_on.ok_or_else(|| missing("hired_on"))?,
     })

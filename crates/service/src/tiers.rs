@@ -8,13 +8,13 @@ use zhidu_domain::tier::{
     OverrideShown, Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, current_tier_quarter,
     evaluate_tier, may_close_quarter, override_shown, owner_gap, tenure_years, tier_in_force,
 };
-use zhidu_store::StoreError;
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::customers::Customer;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
 use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
+use zhidu_store::{StoreError, StoreResult, read_stored};
 
 use crate::customers::{find_customer, flags_from_text};
 use crate::error::{ServiceError, ServiceResult};
@@ -64,14 +64,9 @@ pub struct TierStanding {
     pub owner_gap: bool,
 }
 
-fn stored_tier(text: &str) -> ServiceResult<Tier> {
-    Tier::parse(text)
-        .ok_or_else(|| StoreError::Corrupt(format!("unknown tier {text:?} on record")).into())
-}
-
 fn kept_override(row: TierOverride) -> ServiceResult<KeptOverride> {
     Ok(KeptOverride {
-        tier: stored_tier(&row.tier)?,
+        tier: read_stored(&row.tier)?,
         reason: row.reason,
         overridden_by: row.overridden_by,
         created_at: row.created_at,
@@ -86,14 +81,14 @@ fn metrics_of(
     payments_fen: i64,
     referrals: i64,
     quarter: Quarter,
-) -> TierMetrics {
-    TierMetrics {
+) -> StoreResult<TierMetrics> {
+    Ok(TierMetrics {
         quarterly_revenue: Money::from_fen(revenue_fen),
         quarterly_payments: Money::from_fen(payments_fen),
         referrals: u32::try_from(referrals).unwrap_or(u32::MAX),
         tenure_years: first_contract_on.map_or(0, |first| tenure_years(first, quarter.last_day())),
-        flags: flags_from_text(flags),
-    }
+        flags: flags_from_text(flags)?,
+    })
 }
 
 /// Customers evaluated per page of a quarter close.
@@ -138,7 +133,7 @@ fn close(
                 input.payments_fen,
                 input.referrals,
                 quarter,
-            );
+            )?;
             let evaluation = evaluate_tier(&metrics, policy);
             run.customer_count += 1;
             match evaluation.tier {
@@ -190,7 +185,7 @@ pub fn standing(
         match tiers::history_entry(connection, &customer.id, &quarter_text)? {
             Some(kept) => (
                 true,
-                stored_tier(&kept.tier)?,
+                read_stored(&kept.tier)?,
                 serde_json::from_str(&kept.reasons)
                     .map_err(|e| StoreError::Corrupt(format!("tier reasons: {e}")))?,
             ),
@@ -207,7 +202,7 @@ pub fn standing(
                     payments,
                     referrals,
                     quarter,
-                );
+                )?;
                 let evaluation = evaluate_tier(&inputs, policy);
                 let reasons = evaluation.reasons.iter().map(Into::into).collect();
                 (false, evaluation.tier, reasons)

@@ -14,9 +14,9 @@ use zhidu_store::audit::Actor;
 use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
 use zhidu_store::versioned::Versioned;
 use zhidu_store::work_orders::{self, WorkOrder};
+use zhidu_store::{StoreError, StoreResult, new_id, read_stored};
 
 use crate::customers::find_customer;
 use crate::error::{ServiceError, ServiceResult};
@@ -29,29 +29,14 @@ pub const OPEN: &str = "open";
 pub const RESOLVED: &str = "resolved";
 pub const DEEMED_MET: &str = "deemed_met";
 
-pub fn kind_text(kind: WorkOrderKind) -> &'static str {
-    match kind {
-        WorkOrderKind::GeneralFault => "general_fault",
-        WorkOrderKind::MajorFault => "major_fault",
-        WorkOrderKind::Installation => "installation",
-        WorkOrderKind::Restoration => "restoration",
-        WorkOrderKind::Complaint => "complaint",
-    }
-}
-
-pub fn kind_of(order: &WorkOrder) -> WorkOrderKind {
-    match order.kind.as_str() {
-        "major_fault" => WorkOrderKind::MajorFault,
-        "installation" => WorkOrderKind::Installation,
-        "restoration" => WorkOrderKind::Restoration,
-        "complaint" => WorkOrderKind::Complaint,
-        _ => WorkOrderKind::GeneralFault,
-    }
+pub fn kind_of(order: &WorkOrder) -> StoreResult<WorkOrderKind> {
+    read_stored(&order.kind)
 }
 
 /// The materials a work order keeps as a JSON list.
-pub fn items(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
+pub fn items(json: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(json)
+        .map_err(|error| StoreError::Corrupt(format!("work order materials {json:?}: {error}")))
 }
 
 pub fn items_json(items: &[impl Serialize]) -> String {
@@ -108,10 +93,10 @@ pub fn start_clock_if_ready(
     policy: &SlaPolicy,
     at: Moment,
 ) -> ServiceResult<()> {
-    let kind = kind_of(order);
+    let kind = kind_of(order)?;
     let missing = missing_materials(
-        &items(&order.required_materials),
-        &items(&order.provided_materials),
+        &items(&order.required_materials)?,
+        &items(&order.provided_materials)?,
     );
     if clock_may_start(kind, missing.len(), order.network_ready) {
         let now = at.instant();
@@ -213,17 +198,21 @@ pub fn open_order(
     let mut receivers = Vec::with_capacity(request.received_by.len());
     for (index, id) in request.received_by.iter().enumerate() {
         let employee = existing_employee(connection, &format!("received_by[{index}]"), id)?;
-        receivers.push((employee.id.clone(), rank_of(&employee)));
+        receivers.push((employee.id.clone(), rank_of(&employee)?));
     }
     let responder = first_responder(&receivers)
         .ok_or_else(|| ServiceError::field_refused("received_by", "name at least one employee"))?;
-    let tier = customer.current_tier.as_deref().and_then(Tier::parse);
-    let area_type = AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban);
+    let tier = customer
+        .current_tier
+        .as_deref()
+        .map(read_stored::<Tier>)
+        .transpose()?;
+    let area_type = read_stored(&customer.area_type)?;
     let now = actor.at.stored();
     let mut order = WorkOrder {
         id: new_id(),
         customer_id: customer.id.clone(),
-        kind: kind_text(request.kind).into(),
+        kind: request.kind.as_str().into(),
         description: request.description.trim().to_owned(),
         status: AWAITING_MATERIALS.into(),
         flagged_major: request.flagged_major,

@@ -12,12 +12,12 @@ use zhidu_domain::tier::{Tier, TierPolicy};
 use zhidu_service::ServiceError;
 use zhidu_service::customers::find_customer;
 use zhidu_service::tiers::{close_quarter, current_standing, override_tier, standing};
-use zhidu_store::both_backends;
 use zhidu_store::customers;
 use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::testing::fixtures::{actor, customer_row};
 use zhidu_store::testing::{TestDatabase, test_moment};
 use zhidu_store::tiers::{QuarterMetrics, put_quarter_metrics};
+use zhidu_store::{StoreError, both_backends};
 
 /// The quarter in progress at the suite's "now", and the one before it (closed by now).
 fn open_and_last_quarter() -> (Quarter, Quarter) {
@@ -125,5 +125,30 @@ both_backends!(
             ),
             Err(ServiceError::NotFound(_))
         ));
+    }
+);
+
+both_backends!(
+    an_unknown_stored_flag_is_corruption_not_a_lower_tier,
+    |db: &TestDatabase| {
+        let mut connection = db.url.connect().unwrap();
+        run_migrations(&mut connection).unwrap();
+        let policy = TierPolicy::default();
+        let (open, _) = open_and_last_quarter();
+        let mut row = customer_row("丁");
+        // A flag qualifies the customer for tier A; a flag this release does not know (a
+        // newer release's, or a typo in a hand edit) must not silently drop it to C.
+        row.flags = "provincial_brand newer_release_flag".into();
+        customers::insert(&mut connection, &actor(), &row).unwrap();
+
+        let read = standing(&mut connection, &row, open, &policy, test_moment());
+        assert!(
+            matches!(read, Err(ServiceError::Store(StoreError::Corrupt(ref detail))) if detail.contains("newer_release_flag")),
+            "{read:?}"
+        );
+
+        row.flags = "provincial_brand".into();
+        let known = standing(&mut connection, &row, open, &policy, test_moment()).unwrap();
+        assert_eq!(known.tier, Tier::A);
     }
 );

@@ -21,6 +21,15 @@ pub struct CalendarYear {
     pub imported_by: String,
 }
 
+impl CalendarYear {
+    /// The notices, as kept.
+    pub fn paper_list(&self) -> StoreResult<Vec<String>> {
+        serde_json::from_str(&self.papers).map_err(|error| {
+            StoreError::Corrupt(format!("calendar year {} papers: {error}", self.year))
+        })
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = calendar_days)]
 pub struct CalendarDayRow {

@@ -10,6 +10,7 @@ use zhidu_domain::calendar::{
     DayKind, FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, ScheduleDay, YearSchedule,
     validate_year_schedule,
 };
+use zhidu_store::StoreError;
 use zhidu_store::calendar::{self as calendar_store, load_calendar};
 
 use crate::auth::{Admins, Authorized, Staff};
@@ -61,8 +62,11 @@ pub struct CalendarYearView {
 }
 
 impl CalendarYearView {
-    fn from_stored(year: i32, stored: Option<calendar_store::StoredYear>) -> Self {
-        match stored {
+    fn from_stored(
+        year: i32,
+        stored: Option<calendar_store::StoredYear>,
+    ) -> Result<Self, StoreError> {
+        Ok(match stored {
             None => CalendarYearView {
                 year,
                 provisional: true,
@@ -74,7 +78,7 @@ impl CalendarYearView {
             Some(stored) => CalendarYearView {
                 year,
                 provisional: !stored.year.published,
-                papers: serde_json::from_str(&stored.year.papers).unwrap_or_default(),
+                papers: stored.year.paper_list()?,
                 imported_at: Some(Instant::from_utc(stored.year.imported_at)),
                 imported_by: Some(stored.year.imported_by),
                 days: stored
@@ -87,7 +91,7 @@ impl CalendarYearView {
                     })
                     .collect(),
             },
-        }
+        })
     }
 }
 
@@ -168,7 +172,7 @@ async fn import_year(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, Some(stored))))
+    Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, Some(stored))?))
 }
 
 /// A year's schedule; a year never imported answers `provisional: true` with no days.
@@ -188,7 +192,7 @@ async fn get_year(
     let stored = state
         .read(move |connection| Ok(calendar_store::find_year(connection, year)?))
         .await?;
-    Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, stored)))
+    Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, stored)?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,7 +23,7 @@ use zhidu_store::care::{
     VisitTask,
 };
 use zhidu_store::db::DbConnection;
-use zhidu_store::{customers, new_id, users};
+use zhidu_store::{StoreError, customers, new_id, read_stored, users};
 
 use crate::auth::{Authorized, CareStaff, RenewalDirectors};
 use crate::error::{
@@ -127,10 +127,12 @@ pub struct ServiceView {
     pub version: i64,
 }
 
-impl From<CustomerService> for ServiceView {
-    fn from(s: CustomerService) -> Self {
-        ServiceView {
-            kind: ServiceKind::parse(&s.kind).unwrap_or(ServiceKind::Other),
+impl TryFrom<CustomerService> for ServiceView {
+    type Error = StoreError;
+
+    fn try_from(s: CustomerService) -> Result<Self, StoreError> {
+        Ok(ServiceView {
+            kind: read_stored(&s.kind)?,
             amount: Money::from_fen(s.amount_fen),
             starts_on: IsoDate(s.starts_on),
             expires_on: IsoDate(s.expires_on),
@@ -141,7 +143,7 @@ impl From<CustomerService> for ServiceView {
             description: s.description,
             status: s.status,
             version: s.version,
-        }
+        })
     }
 }
 
@@ -163,10 +165,12 @@ pub struct VisitTaskView {
     pub version: i64,
 }
 
-impl From<VisitTask> for VisitTaskView {
-    fn from(t: VisitTask) -> Self {
-        VisitTaskView {
-            kind: VisitKind::parse(&t.kind).unwrap_or(VisitKind::Monthly),
+impl TryFrom<VisitTask> for VisitTaskView {
+    type Error = StoreError;
+
+    fn try_from(t: VisitTask) -> Result<Self, StoreError> {
+        Ok(VisitTaskView {
+            kind: read_stored(&t.kind)?,
             due_on: IsoDate(t.due_on),
             id: t.id,
             order_id: t.order_id,
@@ -175,7 +179,7 @@ impl From<VisitTask> for VisitTaskView {
             status: t.status,
             visit_id: t.visit_id,
             version: t.version,
-        }
+        })
     }
 }
 
@@ -206,12 +210,17 @@ impl OrderView {
         o: CustomerOrder,
         services: Vec<CustomerService>,
         tasks: Option<Vec<VisitTask>>,
-    ) -> Self {
-        OrderView {
+    ) -> Result<Self, StoreError> {
+        Ok(OrderView {
             ordered_on: IsoDate(o.ordered_on),
             created_at: Instant::from_utc(o.created_at),
-            services: services.into_iter().map(ServiceView::from).collect(),
-            visit_tasks: tasks.map(|t| t.into_iter().map(VisitTaskView::from).collect()),
+            services: services
+                .into_iter()
+                .map(ServiceView::try_from)
+                .collect::<Result<_, _>>()?,
+            visit_tasks: tasks
+                .map(|t| t.into_iter().map(VisitTaskView::try_from).collect())
+                .transpose()?,
             id: o.id,
             customer_id: o.customer_id,
             salesperson_id: o.salesperson_id,
@@ -220,7 +229,7 @@ impl OrderView {
             responsible_mobile: o.responsible_mobile,
             responsible_email: o.responsible_email,
             submitted_by: o.submitted_by,
-        }
+        })
     }
 }
 
@@ -378,7 +387,7 @@ async fn submit_order(
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/customer-orders/{}", order.id)))
-        .json(OrderView::new(order, services, Some(tasks))))
+        .json(OrderView::new(order, services, Some(tasks))?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -426,7 +435,7 @@ async fn list_orders(
                     services = rest;
                     OrderView::new(order, mine, None)
                 })
-                .collect::<Vec<_>>())
+                .collect::<Result<Vec<_>, _>>()?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(views, limit, |o: &OrderView| &o.id)))
@@ -452,7 +461,7 @@ async fn get_order(
                 .ok_or_else(|| ApiError::not_found(format!("no customer order {id}")))?;
             let services = care::services_of_orders(connection, std::slice::from_ref(&order.id))?;
             let tasks = care::visit_tasks_of_order(connection, &order.id)?;
-            Ok(OrderView::new(order, services, Some(tasks)))
+            Ok(OrderView::new(order, services, Some(tasks))?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -502,10 +511,12 @@ pub struct VisitView {
     pub visited_at: Instant,
 }
 
-impl From<CareVisit> for VisitView {
-    fn from(v: CareVisit) -> Self {
-        VisitView {
-            kind: VisitKind::parse(&v.kind).unwrap_or(VisitKind::Monthly),
+impl TryFrom<CareVisit> for VisitView {
+    type Error = StoreError;
+
+    fn try_from(v: CareVisit) -> Result<Self, StoreError> {
+        Ok(VisitView {
+            kind: read_stored(&v.kind)?,
             visited_at: Instant::from_utc(v.visited_at),
             id: v.id,
             task_id: v.task_id,
@@ -520,7 +531,7 @@ impl From<CareVisit> for VisitView {
             explanation: v.explanation,
             solution: v.solution,
             visited_by: v.visited_by,
-        }
+        })
     }
 }
 
@@ -602,7 +613,7 @@ async fn record_visit(
             if task.version != request.version {
                 return Err(zhidu_store::StoreError::StaleVersion.into());
             }
-            let kind = VisitKind::parse(&task.kind).unwrap_or(VisitKind::Monthly);
+            let kind = read_stored(&task.kind)?;
             check_answers(kind, &request)?;
             let now = actor.at.stored();
             let visit = CareVisit {
@@ -633,7 +644,7 @@ async fn record_visit(
             Ok(visit)
         })
         .await?;
-    Ok(HttpResponse::Created().json(VisitView::from(visit)))
+    Ok(HttpResponse::Created().json(VisitView::try_from(visit)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -709,14 +720,14 @@ async fn due_visits(
         .into_iter()
         .map(|task| {
             let days_overdue = visit_days_overdue(task.due_on, as_of);
-            DueVisitView {
+            Ok(DueVisitView {
                 cursor_key: due_cursor_key(&task),
                 overdue: days_overdue > 0,
                 days_overdue,
-                task: VisitTaskView::from(task),
-            }
+                task: VisitTaskView::try_from(task)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     Ok(
         HttpResponse::Ok().json(Page::from_rows(views, limit, |v: &DueVisitView| {
             &v.cursor_key
@@ -738,13 +749,15 @@ pub struct RenewalItem {
     pub owner_id: Option<String>,
 }
 
-impl From<ServiceOfCustomer> for RenewalItem {
-    fn from(row: ServiceOfCustomer) -> Self {
-        RenewalItem {
-            service: ServiceView::from(row.service),
+impl TryFrom<ServiceOfCustomer> for RenewalItem {
+    type Error = StoreError;
+
+    fn try_from(row: ServiceOfCustomer) -> Result<Self, StoreError> {
+        Ok(RenewalItem {
+            service: ServiceView::try_from(row.service)?,
             customer_name: row.customer_name,
             owner_id: row.owner_id,
-        }
+        })
     }
 }
 
@@ -794,7 +807,10 @@ async fn unowned_renewals(
             )?)
         })
         .await?;
-    let items = rows.into_iter().map(RenewalItem::from).collect();
+    let items = rows
+        .into_iter()
+        .map(RenewalItem::try_from)
+        .collect::<Result<_, _>>()?;
     Ok(
         HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
             &i.service.id
@@ -850,13 +866,13 @@ async fn renewal_reminders(
     let policy = &state.care_policy;
     let items = rows
         .into_iter()
-        .filter(|row| {
-            ServiceKind::parse(&row.service.kind).is_some_and(|kind| {
-                renewal_reminder_due(kind, row.service.expires_on, as_of, policy)
+        .map(RenewalItem::try_from)
+        .filter(|item| {
+            item.as_ref().map_or(true, |item| {
+                renewal_reminder_due(item.service.kind, item.service.expires_on.0, as_of, policy)
             })
         })
-        .map(RenewalItem::from)
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(
         HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
             &i.service.id
@@ -994,7 +1010,7 @@ async fn renew_service(
                     ),
                 ));
             }
-            let kind = ServiceKind::parse(&before.kind).unwrap_or(ServiceKind::Other);
+            let kind = read_stored(&before.kind)?;
             let now = actor.at.stored();
             let after = CustomerService {
                 expires_on: new_expiry,
@@ -1015,7 +1031,7 @@ async fn renew_service(
             Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ServiceView::from(renewed)))
+    Ok(HttpResponse::Ok().json(ServiceView::try_from(renewed)?))
 }
 
 /// CARE-5: the customer did not renew a service; the reason is required and recorded, and the

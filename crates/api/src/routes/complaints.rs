@@ -233,7 +233,10 @@ async fn file_complaint(
                 .as_deref()
                 .map(|id| existing_employee(connection, "accused_employee_id", id))
                 .transpose()?;
-            let route = route_complaint(accused.as_ref().map(rank_of), request.inform_accused);
+            let route = route_complaint(
+                accused.as_ref().map(rank_of).transpose()?,
+                request.inform_accused,
+            );
             let handler = match &accused {
                 Some(accused) => first_handler(connection, accused, route)?,
                 None => None,

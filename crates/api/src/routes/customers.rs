@@ -12,7 +12,7 @@ use zhidu_domain::tier::{Tier, TierFlag};
 use zhidu_store::customers::{self, Customer, CustomerChangeset, CustomerFilter};
 use zhidu_store::db::DbConnection;
 use zhidu_store::tiers::{self, QuarterMetrics, Referral};
-use zhidu_store::{new_id, users};
+use zhidu_store::{StoreError, new_id, read_stored, users};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Staff};
 use crate::error::{
@@ -64,12 +64,14 @@ pub struct CustomerView {
     pub updated_at: Instant,
 }
 
-impl From<Customer> for CustomerView {
-    fn from(c: Customer) -> Self {
-        CustomerView {
-            area_type: AreaType::parse(&c.area_type).unwrap_or(AreaType::Urban),
-            flags: flags_from_text(&c.flags).into_iter().collect(),
-            tier: c.current_tier.as_deref().and_then(Tier::parse),
+impl TryFrom<Customer> for CustomerView {
+    type Error = StoreError;
+
+    fn try_from(c: Customer) -> Result<Self, StoreError> {
+        Ok(CustomerView {
+            area_type: read_stored(&c.area_type)?,
+            flags: flags_from_text(&c.flags)?.into_iter().collect(),
+            tier: c.current_tier.as_deref().map(read_stored).transpose()?,
             tier_quarter: c.current_tier_quarter,
             tier_overridden: c.tier_overridden,
             service_area_id: c.service_area_id,
@@ -86,7 +88,7 @@ impl From<Customer> for CustomerView {
             version: c.version,
             created_at: Instant::from_utc(c.created_at),
             updated_at: Instant::from_utc(c.updated_at),
-        }
+        })
     }
 }
 
@@ -212,7 +214,7 @@ async fn create_customer(
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/customers/{}", created.id)))
-        .json(CustomerView::from(created)))
+        .json(CustomerView::try_from(created)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -252,7 +254,10 @@ async fn list_customers(
     let rows = state
         .read(move |connection| Ok(customers::list(connection, &filter)?))
         .await?;
-    let views = rows.into_iter().map(CustomerView::from).collect();
+    let views = rows
+        .into_iter()
+        .map(CustomerView::try_from)
+        .collect::<Result<_, _>>()?;
     Ok(
         HttpResponse::Ok().json(Page::from_rows(views, page.limit(), |c: &CustomerView| {
             &c.id
@@ -277,7 +282,7 @@ async fn get_customer(
     let customer = state
         .read(move |connection| Ok(find_customer(connection, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(CustomerView::from(customer)))
+    Ok(HttpResponse::Ok().json(CustomerView::try_from(customer)?))
 }
 
 /// Change a customer; send the `version` you read.
@@ -325,7 +330,7 @@ async fn update_customer(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CustomerView::from(updated)))
+    Ok(HttpResponse::Ok().json(CustomerView::try_from(updated)?))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

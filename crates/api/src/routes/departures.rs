@@ -15,8 +15,8 @@ use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{
     self as store, CustomerHandoverTask, DepartureChecklist, Resignation,
 };
-use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
+use zhidu_store::{new_id, read_stored};
 
 use zhidu_service::access::employees::{filing_employee, listing_subject, readable_employee};
 use zhidu_service::people::ensure_employed;
@@ -634,7 +634,8 @@ async fn leaving_certificate(
                 leaving_reason: employee
                     .leaving_reason
                     .as_deref()
-                    .and_then(LeavingReason::from_name),
+                    .map(read_stored)
+                    .transpose()?,
                 hired_on: employee.hired_on.map(IsoDate),
                 employee_id: employee.id,
                 name: employee.name,

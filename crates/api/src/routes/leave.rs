@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
@@ -21,8 +21,8 @@ use zhidu_store::approvals::{self as approval_store, ApprovalStep};
 use zhidu_store::calendar::load_calendar;
 use zhidu_store::db::DbConnection;
 use zhidu_store::leave::{self as leave_store, LeaveRequest};
-use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
+use zhidu_store::{new_id, read_stored};
 
 use zhidu_service::access::employees::{
     filing_employee, listing_subject, may_read_employee, readable_employee,
@@ -43,7 +43,9 @@ use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 use zhidu_domain::approval::ApplicationStatus;
 use zhidu_service::access::{Identity, roles};
-use zhidu_service::leave::{leave_type_of, span_of};
+use zhidu_service::leave::{
+    assessment_document, facts_of, kept_assessment, leave_type_of, span_of,
+};
 
 /// Under `/leave-requests`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -72,31 +74,25 @@ approvals::decidable!(
     leave_store::update_leave_request
 );
 
-/// A value of the assessment kept at filing.
-fn assessed<T: serde::de::DeserializeOwned>(row: &LeaveRequest, pointer: &str) -> Option<T> {
-    serde_json::from_str::<serde_json::Value>(&row.assessment)
-        .ok()
-        .and_then(|a| a.pointer(pointer).cloned())
-        .and_then(|v| serde_json::from_value(v).ok())
-}
-
 fn existing_leave(row: &LeaveRequest) -> Result<ExistingLeave, ApiError> {
-    let facts: LeaveFacts = serde_json::from_str(&row.facts).unwrap_or_default();
+    let facts = facts_of(row)?;
     Ok(ExistingLeave {
         id: row.id.clone(),
         leave_type: leave_type_of(row)?,
-        status: if row.status == "approved" {
-            LeaveStatus::Approved
-        } else {
-            LeaveStatus::Pending
+        status: match read_stored(&row.status)? {
+            ApplicationStatus::Pending => LeaveStatus::Pending,
+            ApplicationStatus::Approved => LeaveStatus::Approved,
+            ApplicationStatus::Rejected | ApplicationStatus::Withdrawn => {
+                return Err(ApiError::internal(format!(
+                    "leave request {} is {}: not in force",
+                    row.id, row.status
+                )));
+            }
         },
         span: span_of(row)?,
         duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
         expected_delivery_on: facts.expected_delivery_on,
-        entitlement: assessed::<f64>(row, "/entitlement").map(|days| {
-            // Entitlements are whole or half days, exact in binary.
-            HalfDays((days * 2.0).round() as u32)
-        }),
+        entitlement: kept_assessment(row)?.entitlement(),
     })
 }
 
@@ -207,8 +203,8 @@ fn leave_view(row: LeaveRequest, chain: &[ApprovalStep]) -> Result<LeaveView, Ap
         first_half: span.first_half,
         last_half: span.last_half,
         duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
-        facts: serde_json::from_str(&row.facts).unwrap_or_default(),
-        assessment: serde_json::from_str(&row.assessment).unwrap_or_default(),
+        facts: facts_of(&row)?,
+        assessment: assessment_document(&row)?,
         id: row.id,
         employee_id: row.employee_id,
         first_day: IsoDate(row.first_day),
@@ -265,7 +261,7 @@ async fn file_leave(
                 &policy,
                 &calendar,
                 shift_of(&department),
-                roster_of(&employee),
+                roster_of(&employee)?,
                 &applicant,
                 &application,
                 &existing,
@@ -461,16 +457,16 @@ fn extend_probation<P>(
     caller: &Authorized<P>,
     request: &LeaveRequest,
 ) -> Result<(), ApiError> {
-    let Some(new_end) = assessed::<IsoDate>(request, "/consequences/probation_end_after") else {
+    let Some(new_end) = kept_assessment(request)?.consequences.probation_end_after else {
         return Ok(());
     };
     let employee = people::find_employee(connection, &request.employee_id)?
         .ok_or_else(|| ApiError::internal("leave request without employee"))?;
-    if employee.probation_end.is_some_and(|end| end >= new_end.0) {
+    if employee.probation_end.is_some_and(|end| end >= new_end) {
         return Ok(());
     }
     let after = Employee {
-        probation_end: Some(new_end.0),
+        probation_end: Some(new_end),
         version: employee.version + 1,
         updated_at: caller.actor.at.stored(),
         ..employee.clone()
@@ -585,17 +581,14 @@ async fn attach_certificate(
                     "the certificate must come from a hospital of grade 2A or higher",
                 ));
             }
-            let due: Option<String> = assessed(&before, "/certificate_due_by");
-            let due = due.and_then(|d| {
-                OffsetDateTime::parse(&d, &time::format_description::well_known::Rfc3339).ok()
-            });
+            let due = kept_assessment(&before)?.certificate_due_by;
             if due.is_some_and(|due| caller.actor.at.instant() > due) {
                 return Err(ApiError::rule_refused(
                     "LEAVE-2",
                     "the certificate was due within 24 hours after the leave ended; the days count as personal leave",
                 ));
             }
-            let mut facts: LeaveFacts = serde_json::from_str(&before.facts).unwrap_or_default();
+            let mut facts = facts_of(&before)?;
             facts.certificate = Some(SickCertificate {
                 reference: body.reference.trim().to_owned(),
                 hospital_grade: body.hospital_grade,
@@ -670,7 +663,7 @@ async fn balances(
                     &existing,
                     year,
                     &calendar,
-                    roster_of(&employee),
+                    roster_of(&employee)?,
                 ),
                 employee_id: employee.id,
                 year,

@@ -19,7 +19,7 @@ use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Department, Employee};
-use zhidu_store::{new_id, users};
+use zhidu_store::{StoreError, new_id, read_stored, users};
 
 use zhidu_service::access::employees::{readable_employee, reading_scope};
 use zhidu_service::people::{existing_employee, gender_of, rank_of, shift_of};
@@ -248,7 +248,7 @@ async fn set_manager(
         "department.set_manager",
         move |connection, department| {
             let manager = existing_employee(connection, "employee_id", &request.employee_id)?;
-            if rank_of(&manager) == Rank::Staff {
+            if rank_of(&manager)? == Rank::Staff {
                 return Err(ApiError::field_refused(
                     "employee_id",
                     "a department manager must rank manager or above",
@@ -402,12 +402,14 @@ pub struct EmployeeView {
     pub created_at: Instant,
 }
 
-impl From<Employee> for EmployeeView {
-    fn from(e: Employee) -> Self {
-        EmployeeView {
-            rank: rank_of(&e),
-            gender: gender_of(&e),
-            rest_day: DayOfWeek::from_name(&e.rest_day).unwrap_or(DayOfWeek::Sunday),
+impl TryFrom<Employee> for EmployeeView {
+    type Error = StoreError;
+
+    fn try_from(e: Employee) -> Result<Self, StoreError> {
+        Ok(EmployeeView {
+            rank: rank_of(&e)?,
+            gender: gender_of(&e)?,
+            rest_day: read_stored(&e.rest_day)?,
             id: e.id,
             name: e.name,
             department_id: e.department_id,
@@ -417,14 +419,11 @@ impl From<Employee> for EmployeeView {
             hired_on: e.hired_on.map(IsoDate),
             probation_end: e.probation_end.map(IsoDate),
             left_on: e.left_on.map(IsoDate),
-            leaving_reason: e
-                .leaving_reason
-                .as_deref()
-                .and_then(LeavingReason::from_name),
+            leaving_reason: e.leaving_reason.as_deref().map(read_stored).transpose()?,
             base_salary: Money::from_fen(e.base_salary_fen),
             version: e.version,
             created_at: Instant::from_utc(e.created_at),
-        }
+        })
     }
 }
 
@@ -558,7 +557,7 @@ async fn create_employee(
             Ok(employee)
         })
         .await?;
-    Ok(HttpResponse::Created().json(EmployeeView::from(created)))
+    Ok(HttpResponse::Created().json(EmployeeView::try_from(created)?))
 }
 
 /// Changes to an employee record: absent fields stay as they are; `null` clears the
@@ -685,7 +684,7 @@ async fn update_employee(
             Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(EmployeeView::from(employee)))
+    Ok(HttpResponse::Ok().json(EmployeeView::try_from(employee)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -731,7 +730,8 @@ async fn list_employees(
             )?)
         })
         .await?;
-    let page = Page::from_rows(rows, limit, |e: &Employee| &e.id).map(EmployeeView::from);
+    let page =
+        Page::from_rows(rows, limit, |e: &Employee| &e.id).try_map(EmployeeView::try_from)?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -752,5 +752,5 @@ async fn get_employee(
     let employee = state
         .read(move |connection| Ok(readable_employee(connection, &caller, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(EmployeeView::from(employee)))
+    Ok(HttpResponse::Ok().json(EmployeeView::try_from(employee)?))
 }

@@ -15,7 +15,7 @@ use zhidu_domain::points::{
 };
 use zhidu_store::db::DbConnection;
 use zhidu_store::points::{self, PointEntry, Redemption, Setting};
-use zhidu_store::{StoreError, customers, new_id};
+use zhidu_store::{StoreError, customers, new_id, read_stored};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
@@ -286,30 +286,12 @@ pub struct RedemptionView {
     pub created_at: Instant,
 }
 
-fn status_of(text: &str) -> RedemptionStatus {
-    match text {
-        "pending_approval" => RedemptionStatus::PendingApproval,
-        "approved" => RedemptionStatus::Approved,
-        "transferred" => RedemptionStatus::Transferred,
-        "rejected" => RedemptionStatus::Rejected,
-        _ => RedemptionStatus::PendingReview,
-    }
-}
+impl TryFrom<Redemption> for RedemptionView {
+    type Error = StoreError;
 
-fn status_text(status: RedemptionStatus) -> &'static str {
-    match status {
-        RedemptionStatus::PendingReview => "pending_review",
-        RedemptionStatus::PendingApproval => "pending_approval",
-        RedemptionStatus::Approved => "approved",
-        RedemptionStatus::Transferred => "transferred",
-        RedemptionStatus::Rejected => "rejected",
-    }
-}
-
-impl From<Redemption> for RedemptionView {
-    fn from(r: Redemption) -> Self {
-        RedemptionView {
-            status: status_of(&r.status),
+    fn try_from(r: Redemption) -> Result<Self, StoreError> {
+        Ok(RedemptionView {
+            status: read_stored(&r.status)?,
             id: r.id,
             customer_id: r.customer_id,
             points: r.points,
@@ -320,7 +302,7 @@ impl From<Redemption> for RedemptionView {
             transferred: r.transferred_fen.map(Money::from_fen),
             version: r.version,
             created_at: Instant::from_utc(r.created_at),
-        }
+        })
     }
 }
 
@@ -358,7 +340,7 @@ async fn request_redemption(
                 customer_id: request.customer_id,
                 points: request.points.get(),
                 alipay_account: request.alipay_account.trim().to_owned(),
-                status: status_text(RedemptionStatus::PendingReview).into(),
+                status: RedemptionStatus::PendingReview.as_str().into(),
                 reviewed_by: None,
                 approved_by: None,
                 transfer_reference: None,
@@ -385,7 +367,7 @@ async fn request_redemption(
             Ok(redemption)
         })
         .await?;
-    Ok(HttpResponse::Created().json(RedemptionView::from(redemption)))
+    Ok(HttpResponse::Created().json(RedemptionView::try_from(redemption)?))
 }
 
 /// Takes `step` on redemption `id` (read at `version`) and, on a rejection, gives its points
@@ -405,10 +387,10 @@ async fn take_step<P: 'static>(
             if before.version != version {
                 return Err(ApiError::stale("the redemption changed since you read it"));
             }
-            let status = next_redemption_status(status_of(&before.status), step)
+            let status = next_redemption_status(read_stored(&before.status)?, step)
                 .map_err(|e| ApiError::conflict(e.to_string()))?;
             let mut after = Redemption {
-                status: status_text(status).into(),
+                status: status.as_str().into(),
                 version: before.version + 1,
                 updated_at: caller.actor.at.stored(),
                 ..before.clone()
@@ -481,7 +463,7 @@ async fn review(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(RedemptionView::from(redemption)))
+    Ok(HttpResponse::Ok().json(RedemptionView::try_from(redemption)?))
 }
 
 /// A leader approves a reviewed redemption (rejection gives the points back).
@@ -513,7 +495,7 @@ async fn approve(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(RedemptionView::from(redemption)))
+    Ok(HttpResponse::Ok().json(RedemptionView::try_from(redemption)?))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -555,5 +537,5 @@ async fn transfer(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(RedemptionView::from(redemption)))
+    Ok(HttpResponse::Ok().json(RedemptionView::try_from(redemption)?))
 }

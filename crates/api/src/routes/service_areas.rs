@@ -12,8 +12,8 @@ use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
     Kpi, complaint_rate_kpi, maintainer_overloaded, reply_rate_kpi, satisfaction_kpi,
 };
-use zhidu_store::new_id;
 use zhidu_store::service_areas::{self, ServiceArea};
+use zhidu_store::{StoreError, new_id, read_stored};
 
 use zhidu_service::people::existing_employee;
 
@@ -51,21 +51,19 @@ pub struct ServiceAreaView {
     pub created_at: Instant,
 }
 
-fn area_type_of(area: &ServiceArea) -> AreaType {
-    AreaType::parse(&area.area_type).unwrap_or(AreaType::Urban)
-}
+impl TryFrom<ServiceArea> for ServiceAreaView {
+    type Error = StoreError;
 
-impl From<ServiceArea> for ServiceAreaView {
-    fn from(a: ServiceArea) -> Self {
-        ServiceAreaView {
-            area_type: area_type_of(&a),
+    fn try_from(a: ServiceArea) -> Result<Self, StoreError> {
+        Ok(ServiceAreaView {
+            area_type: read_stored(&a.area_type)?,
             id: a.id,
             name: a.name,
             households: a.households,
             maintainer_id: a.maintainer_id,
             version: a.version,
             created_at: Instant::from_utc(a.created_at),
-        }
+        })
     }
 }
 
@@ -115,7 +113,7 @@ async fn create_area(
             Ok(area)
         })
         .await?;
-    Ok(HttpResponse::Created().json(ServiceAreaView::from(area)))
+    Ok(HttpResponse::Created().json(ServiceAreaView::try_from(area)?))
 }
 
 /// Every service area, by name.
@@ -132,7 +130,10 @@ async fn list_areas(
     let areas = state
         .read(|connection| Ok(service_areas::list(connection)?))
         .await?;
-    let views: Vec<ServiceAreaView> = areas.into_iter().map(ServiceAreaView::from).collect();
+    let views = areas
+        .into_iter()
+        .map(ServiceAreaView::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -197,7 +198,7 @@ async fn update_area(
             Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ServiceAreaView::from(area)))
+    Ok(HttpResponse::Ok().json(ServiceAreaView::try_from(area)?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -225,32 +226,32 @@ async fn maintainer_loads(
     let areas = state
         .read(|connection| Ok(service_areas::list(connection)?))
         .await?;
-    let mut by_maintainer: BTreeMap<String, Vec<ServiceArea>> = BTreeMap::new();
+    let mut by_maintainer: BTreeMap<String, Vec<(AreaType, ServiceArea)>> = BTreeMap::new();
     for area in areas {
         by_maintainer
             .entry(area.maintainer_id.clone())
             .or_default()
-            .push(area);
+            .push((read_stored(&area.area_type)?, area));
     }
     let mut loads: Vec<MaintainerLoad> = by_maintainer
         .into_iter()
         .map(|(maintainer_id, areas)| {
             let sized: Vec<(AreaType, u64)> = areas
                 .iter()
-                .map(|a| (area_type_of(a), u64::try_from(a.households).unwrap_or(0)))
+                .map(|(kind, a)| (*kind, u64::try_from(a.households).unwrap_or(0)))
                 .collect();
-            let sum = |kind: AreaType| {
+            let sum = |wanted: AreaType| {
                 areas
                     .iter()
-                    .filter(|a| area_type_of(a) == kind)
-                    .map(|a| a.households)
+                    .filter(|(kind, _)| *kind == wanted)
+                    .map(|(_, a)| a.households)
                     .sum()
             };
             MaintainerLoad {
                 overloaded: maintainer_overloaded(&sized, &state.sla_policy),
                 urban_households: sum(AreaType::Urban),
                 rural_households: sum(AreaType::Rural),
-                service_area_ids: areas.into_iter().map(|a| a.id).collect(),
+                service_area_ids: areas.into_iter().map(|(_, a)| a.id).collect(),
                 maintainer_id,
             }
         })

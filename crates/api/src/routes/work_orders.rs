@@ -9,26 +9,25 @@ use time::Duration;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
-    WorkOrderKind, is_breached, may_deem_met, missing_materials, needs_return_visit, queue_key,
-    return_visit_due,
+    ContactChannel, Satisfaction, WorkOrderKind, is_breached, may_deem_met, missing_materials,
+    needs_return_visit, queue_key, return_visit_due,
 };
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
 use zhidu_store::versioned::Versioned;
 use zhidu_store::work_orders::{
     self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
 };
+use zhidu_store::{StoreError, new_id, read_stored};
 
 use zhidu_service::customers::find_customer;
 use zhidu_service::people::existing_employee;
 use zhidu_service::work_orders::{
     AWAITING_MATERIALS, AWAITING_NETWORK, DEEMED_MET, NewWorkOrder, OPEN, RESOLVED, find_order,
-    items, items_json, kind_of, kind_text, listed_once, open_order, order_at_version,
-    resolve_order, start_clock_if_ready, unknown_provided, wrong_state,
+    items, items_json, kind_of, listed_once, open_order, order_at_version, resolve_order,
+    start_clock_if_ready, unknown_provided, wrong_state,
 };
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
@@ -75,13 +74,6 @@ pub struct HandoverView {
     pub note: String,
     pub recorded_by: String,
     pub handed_over_at: Instant,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactChannel {
-    Phone,
-    Visit,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -166,17 +158,17 @@ pub struct WorkOrderView {
 
 impl WorkOrderView {
     /// The order as it stands at `at`: past its deadline unresolved, it is breached.
-    pub fn at(o: WorkOrder, at: Moment) -> Self {
-        let required = items(&o.required_materials);
-        let provided = items(&o.provided_materials);
+    pub fn at(o: WorkOrder, at: Moment) -> Result<Self, StoreError> {
+        let required = items(&o.required_materials)?;
+        let provided = items(&o.provided_materials)?;
         let breached = o.breached
             || is_breached(
                 o.due_at.map(|d| d.assume_utc()),
                 o.resolved_at.map(|d| d.assume_utc()),
                 at.instant(),
             );
-        WorkOrderView {
-            kind: kind_of(&o),
+        Ok(WorkOrderView {
+            kind: kind_of(&o)?,
             missing_materials: missing_materials(&required, &provided),
             required_materials: required,
             provided_materials: provided,
@@ -200,7 +192,7 @@ impl WorkOrderView {
             version: o.version,
             created_at: Instant::from_utc(o.created_at),
             updated_at: Instant::from_utc(o.updated_at),
-        }
+        })
     }
 }
 
@@ -234,18 +226,16 @@ fn detail(
         .collect();
     let contact_attempts = work_orders::contact_attempts(connection, &order.id)?
         .into_iter()
-        .map(|a| ContactAttemptView {
-            channel: if a.channel == "visit" {
-                ContactChannel::Visit
-            } else {
-                ContactChannel::Phone
-            },
-            reached: a.reached,
-            attempted_at: Instant::from_utc(a.attempted_at),
-            note: a.note,
-            recorded_by: a.recorded_by,
+        .map(|a| {
+            Ok(ContactAttemptView {
+                channel: read_stored(&a.channel)?,
+                reached: a.reached,
+                attempted_at: Instant::from_utc(a.attempted_at),
+                note: a.note,
+                recorded_by: a.recorded_by,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     let extensions = work_orders::extensions(connection, &order.id)?
         .into_iter()
         .map(ExtensionView::from)
@@ -267,7 +257,7 @@ fn detail(
         })
         .collect();
     Ok(WorkOrderDetail {
-        order: WorkOrderView::at(order, at),
+        order: WorkOrderView::at(order, at)?,
         handovers,
         contact_attempts,
         extensions,
@@ -482,7 +472,7 @@ async fn list_work_orders(
     let limit = page.limit();
     let filter = QueueFilter {
         status: params.status.map(|s| s.as_str().to_owned()),
-        kind: params.kind.map(|k| kind_text(k).to_owned()),
+        kind: params.kind.map(|k| k.as_str().to_owned()),
         assignee_id: params.assignee,
         breached: params.breached,
         urgent: params.urgent,
@@ -494,7 +484,7 @@ async fn list_work_orders(
         .read(move |connection| Ok(work_orders::queue(connection, &filter)?))
         .await?;
     let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.queue_key)
-        .map(|o| WorkOrderView::at(o, at));
+        .try_map(|o| WorkOrderView::at(o, at))?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -555,9 +545,9 @@ async fn supply_materials(
             if before.status != AWAITING_MATERIALS {
                 return Err(wrong_state(&before, "its materials are complete").into());
             }
-            let required = items(&before.required_materials);
+            let required = items(&before.required_materials)?;
             unknown_provided(&required, &request.provided, "provided")?;
-            let mut provided = items(&before.provided_materials);
+            let mut provided = items(&before.provided_materials)?;
             for item in &request.provided {
                 if !provided.iter().any(|p| p.trim() == item.trim()) {
                     provided.push(item.trim().to_owned());
@@ -568,7 +558,7 @@ async fn supply_materials(
             let customer = find_customer(connection, &before.customer_id)?;
             start_clock_if_ready(
                 &mut after,
-                AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
+                read_stored(&customer.area_type)?,
                 connection,
                 &policy,
                 actor.at,
@@ -607,7 +597,7 @@ async fn mark_network_ready(
     let detail = state
         .write(move |connection| {
             let before = order_at_version(connection, &id, request.version)?;
-            if kind_of(&before) != WorkOrderKind::Installation {
+            if kind_of(&before)? != WorkOrderKind::Installation {
                 return Err(ApiError::rule_refused(
                     "SLA-1",
                     "only an installation waits for the network",
@@ -621,7 +611,7 @@ async fn mark_network_ready(
             let customer = find_customer(connection, &before.customer_id)?;
             start_clock_if_ready(
                 &mut after,
-                AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
+                read_stored(&customer.area_type)?,
                 connection,
                 &policy,
                 actor.at,
@@ -678,10 +668,7 @@ async fn record_contact_attempt(
             let attempt = ContactAttempt {
                 id: new_id(),
                 work_order_id: order.id.clone(),
-                channel: match request.channel {
-                    ContactChannel::Phone => "phone".into(),
-                    ContactChannel::Visit => "visit".into(),
-                },
+                channel: request.channel.as_str().into(),
                 reached: request.reached,
                 attempted_at: stored_utc(request.attempted_at.0),
                 note: request.note.map(String::from).unwrap_or_default(),
@@ -954,13 +941,13 @@ async fn close_deemed_met(
                 return Err(wrong_state(&before, "it is closed").into());
             }
             let attempts = work_orders::contact_attempts(connection, &id)?;
-            let failed = |channel: &str| {
+            let failed = |channel: ContactChannel| {
                 attempts
                     .iter()
-                    .filter(|a| a.channel == channel && !a.reached)
+                    .filter(|a| a.channel == channel.as_str() && !a.reached)
                     .count()
             };
-            if !may_deem_met(failed("phone"), failed("visit")) {
+            if !may_deem_met(failed(ContactChannel::Phone), failed(ContactChannel::Visit)) {
                 return Err(ApiError::rule_refused(
                     "SLA-2",
                     "record a failed phone attempt and a failed visit before closing as deemed met",
@@ -974,14 +961,6 @@ async fn close_deemed_met(
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Satisfaction {
-    Satisfied,
-    Neutral,
-    Dissatisfied,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -1028,7 +1007,7 @@ async fn record_return_visit(
         .write(move |connection| {
             let notes = request.notes.as_deref().unwrap_or_default();
             let order = find_order(connection, &id)?;
-            if !needs_return_visit(kind_of(&order)) {
+            if !needs_return_visit(kind_of(&order)?) {
                 return Err(ApiError::rule_refused(
                     "SLA-6",
                     "installations get no return visit",
@@ -1070,7 +1049,7 @@ async fn record_return_visit(
                 let customer = find_customer(connection, &order.customer_id)?;
                 start_clock_if_ready(
                     &mut follow_up,
-                    AreaType::parse(&customer.area_type).unwrap_or(AreaType::Urban),
+                    read_stored(&customer.area_type)?,
                     connection,
                     &policy,
                     actor.at,
@@ -1081,12 +1060,7 @@ async fn record_return_visit(
             let visit = ReturnVisit {
                 id: new_id(),
                 work_order_id: order.id,
-                satisfaction: match request.satisfaction {
-                    Satisfaction::Satisfied => "satisfied",
-                    Satisfaction::Neutral => "neutral",
-                    Satisfaction::Dissatisfied => "dissatisfied",
-                }
-                .into(),
+                satisfaction: request.satisfaction.as_str().into(),
                 solved: request.solved,
                 notes: notes.trim().to_owned(),
                 follow_up_order_id,
@@ -1146,19 +1120,19 @@ async fn return_visits_due(
         })
         .await?;
     let policy = state.sla_policy.clone();
-    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.id).map(|order| {
+    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.id).try_map(|order| {
         let resolved_at = order.resolved_at.unwrap_or(order.updated_at).assume_utc();
         let due = return_visit_due(resolved_at, &policy);
-        DueReturnVisit {
-            kind: kind_of(&order),
+        Ok::<_, StoreError>(DueReturnVisit {
+            kind: kind_of(&order)?,
             work_order_id: order.id,
             customer_id: order.customer_id,
             assignee_id: order.assignee_id,
             resolved_at: Instant(resolved_at),
             visit_due_at: Instant(due),
             overdue: now > due,
-        }
-    });
+        })
+    })?;
     Ok(HttpResponse::Ok().json(page))
 }
 
