@@ -13,6 +13,7 @@ pub mod leave;
 pub mod partners;
 pub mod payroll;
 pub mod people;
+pub mod receivables;
 pub mod tiers;
 pub mod versioned;
 pub mod work_orders;
