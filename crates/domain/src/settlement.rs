@@ -555,6 +555,26 @@ pub fn paid_after_payment(amount: Money, paid: Money, payment: Money) -> Result<
     Ok(Money::from_fen(paid.fen() + payment.fen()))
 }
 
+/// AR-2: what an entry owed at the end of `day` (its month-end balance when `day` ends a
+/// month): its amount, less the payments received by then and, once it was written off by
+/// then (AR-5), the amount written off.
+pub fn balance_on(
+    amount: Money,
+    payments: &[(Date, Money)],
+    written_off: Option<(Date, Money)>,
+    day: Date,
+) -> Money {
+    let paid: i64 = payments
+        .iter()
+        .filter(|(on, _)| *on <= day)
+        .map(|(_, payment)| payment.fen())
+        .sum();
+    let written_off = written_off
+        .filter(|(on, _)| *on <= day)
+        .map_or(0, |(_, written_off)| written_off.fen());
+    Money::from_fen(amount.fen() - paid - written_off)
+}
+
 text_enum! {
     /// AR-4: the one outcome chosen for a long-unrecovered entry; stored as its text.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1225,6 +1245,24 @@ mod tests {
                 "the entry is written off; record money received as a recovery"
             ))
         );
+    }
+
+    #[test]
+    fn ar_2_a_balance_counts_what_was_paid_and_written_off_by_the_day() {
+        let amount = money("800.00");
+        let payments = [
+            (date!(2025 - 03 - 01), money("300.00")),
+            (date!(2025 - 04 - 30), money("100.00")),
+        ];
+        let written_off = Some((date!(2025 - 05 - 31), money("400.00")));
+        let on = |day| balance_on(amount, &payments, written_off, day);
+        assert_eq!(on(date!(2025 - 02 - 28)), money("800.00"));
+        assert_eq!(on(date!(2025 - 03 - 01)), money("500.00"));
+        assert_eq!(on(date!(2025 - 04 - 30)), money("400.00"));
+        // Written off on the month's last day: that month's balance no longer holds it.
+        assert_eq!(on(date!(2025 - 05 - 30)), money("400.00"));
+        assert_eq!(on(date!(2025 - 05 - 31)), Money::ZERO);
+        assert_eq!(balance_on(amount, &[], None, date!(2030 - 01 - 01)), amount);
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod leave;
 pub mod partners;
 pub mod payroll;
 pub mod people;
+pub mod receivables;
+pub mod statements;
 pub mod tiers;
 pub mod versioned;
 pub mod work_orders;

@@ -10,12 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
-use zhidu_domain::settlement::{aging_bucket, needs_analysis, needs_credit_approval};
-use zhidu_store::clock::Moment;
-use zhidu_store::receivables::{self, CreditTerms, Receivable, ReceivableEvent};
-use zhidu_store::{customers, new_id, partners};
+use zhidu_domain::settlement::ReceivableOutcome;
 
-use zhidu_service::people::existing_employee;
+use zhidu_service::receivables::{self, Entry};
 
 use crate::auth::{Authorized, FinanceDesk, GeneralManagers};
 use crate::error::{
@@ -85,28 +82,20 @@ async fn set_terms(
     Json(request): Json<TermsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let actor = caller.actor;
+    let terms = receivables::Terms {
+        credit_limit: request.credit_limit.get(),
+        // At most 3650: an i32 holds it.
+        credit_period_days: request.credit_period_days.get() as i32,
+    };
     let terms = state
         .write(move |connection| {
-            if !customers::exists(connection, &id)? {
-                return Err(ApiError::not_found(format!("no customer {id}")));
-            }
-            let before = receivables::find_terms(connection, &id)?;
-            if before.as_ref().map(|t| t.version) != request.version {
-                return Err(ApiError::stale(
-                    "send the terms' current version (none when setting them first)",
-                ));
-            }
-            let after = CreditTerms {
-                customer_id: id,
-                credit_limit_fen: request.credit_limit.get().fen(),
-                // At most 3650: an i32 holds it.
-                credit_period_days: request.credit_period_days.get() as i32,
-                version: before.as_ref().map_or(1, |t| t.version + 1),
-                updated_at: actor.at.stored(),
-            };
-            receivables::save_terms(connection, &actor, before.as_ref(), &after)?;
-            Ok(after)
+            Ok(receivables::set_terms(
+                connection,
+                &caller,
+                &id,
+                terms,
+                request.version,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(TermsView {
@@ -144,10 +133,11 @@ pub struct EventView {
     pub created_at: Instant,
 }
 
-impl From<ReceivableEvent> for EventView {
-    fn from(e: ReceivableEvent) -> Self {
+impl From<receivables::Event> for EventView {
+    fn from(event: receivables::Event) -> Self {
+        let e = event.event;
         EventView {
-            kind: e.kind,
+            kind: event.kind.as_str().into(),
             amount: e.amount_fen.map(Money::from_fen),
             note: e.note,
             occurred_on: IsoDate(e.occurred_on),
@@ -187,9 +177,10 @@ pub struct ReceivableView {
     pub version: i64,
 }
 
-fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
+fn view(entry: Entry) -> ReceivableView {
+    let r = entry.receivable;
     ReceivableView {
-        outstanding: Money::from_fen(r.amount_fen - r.paid_fen),
+        outstanding: entry.outstanding,
         amount: Money::from_fen(r.amount_fen),
         paid: Money::from_fen(r.paid_fen),
         id: r.id,
@@ -201,16 +192,16 @@ fn view(r: Receivable, events: Vec<ReceivableEvent>) -> ReceivableView {
         approver_id: r.approver_id,
         delivery_method: r.delivery_method,
         delivered_on: IsoDate(r.delivered_on),
-        outcome: r.outcome,
+        outcome: entry.outcome.map(|o| o.as_str().into()),
         outcome_owner_id: r.outcome_owner_id,
-        bad_debt_status: r.bad_debt_status,
+        bad_debt_status: entry.bad_debt_status.map(|s| s.as_str().into()),
         bad_debt_reason: r.bad_debt_reason,
         responsible_department: r.responsible_department,
         responsible_person: r.responsible_person,
         written_off: r.written_off_fen.map(Money::from_fen),
         written_off_on: r.written_off_on.map(IsoDate),
         recovered: Money::from_fen(r.recovered_fen),
-        events: events.into_iter().map(EventView::from).collect(),
+        events: entry.events.into_iter().map(EventView::from).collect(),
         version: r.version,
     }
 }
@@ -228,39 +219,15 @@ pub struct EntryFacts {
     pub delivered_on: IsoDate,
 }
 
-/// A new, unpaid ledger entry owed by `(customer, partner)` (exactly one of them).
-fn new_entry(
-    (customer_id, partner_id): (Option<String>, Option<String>),
-    facts: &EntryFacts,
-    amount: Money,
-    approver_id: Option<String>,
-    at: Moment,
-) -> Receivable {
-    let now = at.stored();
-    Receivable {
-        id: new_id(),
-        customer_id,
-        partner_id,
-        contract_number: facts.contract_number.trim().to_owned(),
-        amount_fen: amount.fen(),
-        invoiced_on: facts.invoiced_on.0,
-        handler_id: facts.handler_id.clone(),
-        approver_id,
-        delivery_method: facts.delivery_method.trim().to_owned(),
-        delivered_on: facts.delivered_on.0,
-        paid_fen: 0,
-        outcome: None,
-        outcome_owner_id: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        bad_debt_status: None,
-        bad_debt_reason: None,
-        responsible_department: None,
-        responsible_person: None,
-        written_off_fen: None,
-        written_off_on: None,
-        recovered_fen: 0,
+impl From<EntryFacts> for receivables::EntryFacts {
+    fn from(facts: EntryFacts) -> Self {
+        receivables::EntryFacts {
+            contract_number: facts.contract_number.trim().to_owned(),
+            invoiced_on: facts.invoiced_on.0,
+            handler_id: facts.handler_id,
+            delivery_method: facts.delivery_method.trim().to_owned(),
+            delivered_on: facts.delivered_on.0,
+        }
     }
 }
 
@@ -278,58 +245,23 @@ async fn record(
     caller: Authorized<FinanceDesk>,
     Json(request): Json<ReceivableRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let amount = request.amount.get();
-    let actor = caller.actor;
-    let receivable = state
-        .write(move |connection| {
-            if !customers::exists(connection, &request.customer_id)? {
-                return Err(ApiError::field_refused(
-                    "customer_id",
-                    format!("no customer {}", request.customer_id),
-                ));
-            }
-            existing_employee(connection, "handler_id", &request.handler_id)?;
-            if let Some(approver) = &request.approver_id {
-                existing_employee(connection, "approver_id", approver)?;
-            }
-            let outstanding = receivables::outstanding_of(connection, &request.customer_id)?;
-            let limit = receivables::find_terms(connection, &request.customer_id)?
-                .map(|t| Money::from_fen(t.credit_limit_fen));
-            if request.approver_id.is_none()
-                && needs_credit_approval(Money::from_fen(outstanding), amount, limit)
-            {
-                return Err(ApiError::rule_refused(
-                    "AR-2",
-                    format!(
-                        "the customer owes {} and the credit limit is {}; this entry of {} needs an approver",
-                        Money::from_fen(outstanding),
-                        limit.unwrap_or(Money::ZERO),
-                        amount
-                    ),
-                )
-                .with_errors(vec![crate::error::FieldError {
-                    field: "approver_id".into(),
-                    message: "required beyond the credit limit (AR-2)".into(),
-                }]));
-            }
-            let receivable = new_entry(
-                (Some(request.customer_id.clone()), None),
-                &EntryFacts {
-                    contract_number: request.contract_number.clone(),
-                    invoiced_on: request.invoiced_on,
-                    handler_id: request.handler_id.clone(),
-                    delivery_method: request.delivery_method.clone(),
-                    delivered_on: request.delivered_on,
-                },
-                amount,
-                request.approver_id.clone(),
-                actor.at,
-            );
-            receivables::insert_receivable(connection, &actor, &receivable)?;
-            Ok(receivable)
-        })
+    let new = receivables::CustomerEntry {
+        customer_id: request.customer_id,
+        amount: request.amount.get(),
+        approver_id: request.approver_id,
+        facts: EntryFacts {
+            contract_number: request.contract_number,
+            invoiced_on: request.invoiced_on,
+            handler_id: request.handler_id,
+            delivery_method: request.delivery_method,
+            delivered_on: request.delivered_on,
+        }
+        .into(),
+    };
+    let entry = state
+        .write(move |connection| Ok(receivables::record(connection, &caller, new)?))
         .await?;
-    Ok(HttpResponse::Created().json(view(receivable, Vec::new())))
+    Ok(HttpResponse::Created().json(view(entry)))
 }
 
 /// One ledger entry with its payments and collection notes.
@@ -346,15 +278,10 @@ async fn get_receivable(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = state
-        .read(move |connection| {
-            let receivable = receivables::find_receivable(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
-            let events = receivables::events_of(connection, &id)?;
-            Ok(view(receivable, events))
-        })
+    let entry = state
+        .read(move |connection| Ok(receivables::find_entry(connection, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -383,111 +310,6 @@ pub struct NoteRequest {
     pub noted_on: IsoDate,
 }
 
-/// Adds an event to an entry and, for a payment, the amount paid; returns the entry after.
-/// What a caller adds to an entry: a payment, a note, a reconciliation or a recovery.
-struct EventInput {
-    kind: &'static str,
-    amount: Option<Money>,
-    note: Option<String>,
-    occurred_on: time::Date,
-}
-
-async fn add_event(
-    state: &AppState,
-    caller: Authorized<FinanceDesk>,
-    id: String,
-    version: Option<i64>,
-    input: EventInput,
-) -> Result<ReceivableView, ApiError> {
-    let actor = caller.actor;
-    let recorded_by = caller.claims.sub.clone();
-    state
-        .write(move |connection| {
-            let before = receivables::find_receivable(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
-            let event = ReceivableEvent {
-                id: new_id(),
-                receivable_id: before.id.clone(),
-                kind: input.kind.into(),
-                amount_fen: input.amount.map(Money::fen),
-                note: input.note,
-                occurred_on: input.occurred_on,
-                recorded_by,
-                created_at: actor.at.stored(),
-            };
-            let mut after = before.clone();
-            if event.kind == "recovery" {
-                let amount = event.amount_fen.unwrap_or(0);
-                if version != Some(before.version) {
-                    return Err(ApiError::stale("the entry changed since you read it"));
-                }
-                let written_off = before.written_off_fen.ok_or_else(|| {
-                    ApiError::rule_refused("AR-5", "only a written-off entry is recovered")
-                })?;
-                if amount > written_off - before.recovered_fen {
-                    return Err(ApiError::field_refused(
-                        "amount",
-                        format!(
-                            "exceeds what is still written off, {}",
-                            Money::from_fen(written_off - before.recovered_fen)
-                        ),
-                    ));
-                }
-                after.recovered_fen += amount;
-            } else if let Some(amount) = event.amount_fen {
-                if version != Some(before.version) {
-                    return Err(ApiError::stale("the entry changed since you read it"));
-                }
-                if before.written_off_fen.is_some() {
-                    return Err(ApiError::rule_refused(
-                        "AR-5",
-                        "the entry is written off; record money received as a recovery",
-                    ));
-                }
-                if amount > before.amount_fen - before.paid_fen {
-                    return Err(ApiError::field_refused(
-                        "amount",
-                        format!(
-                            "exceeds the outstanding {}",
-                            Money::from_fen(before.amount_fen - before.paid_fen)
-                        ),
-                    ));
-                }
-                after.paid_fen += amount;
-            }
-            after.version += 1;
-            after.updated_at = actor.at.stored();
-            receivables::update_receivable(
-                connection,
-                &actor,
-                &format!("receivable.{}", event.kind),
-                &before,
-                &after,
-            )?;
-            receivables::insert_event(connection, &event)?;
-            let events = receivables::events_of(connection, &after.id)?;
-            Ok(view(after, events))
-        })
-        .await
-}
-
-/// A payment or a recovery: a positive amount on a day, against the version read.
-async fn add_amount(
-    state: &AppState,
-    caller: Authorized<FinanceDesk>,
-    id: String,
-    version: i64,
-    (kind, amount, on): (&'static str, Amount<true>, time::Date),
-) -> Result<ReceivableView, ApiError> {
-    let input = EventInput {
-        kind,
-        amount: Some(amount.get()),
-        note: None,
-        occurred_on: on,
-    };
-    add_event(state, caller, id, Some(version), input).await
-}
-
 /// Record a payment against an entry (finance); at most what is outstanding.
 #[utoipa::path(
     tag = "receivables",
@@ -503,15 +325,19 @@ async fn pay(
     id: web::Path<String>,
     Json(request): Json<PaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = add_amount(
-        &state,
-        caller,
-        id.into_inner(),
-        request.version,
-        ("payment", request.amount, request.paid_on.0),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let id = id.into_inner();
+    let entry = state
+        .write(move |connection| {
+            Ok(receivables::pay(
+                connection,
+                &caller,
+                (&id, request.version),
+                request.amount.get(),
+                request.paid_on.0,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 /// Add a collection note, or a reconciliation with the customer, to an entry (AR-2; finance).
@@ -529,17 +355,25 @@ async fn note(
     id: web::Path<String>,
     Json(request): Json<NoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = EventInput {
-        kind: match request.kind.unwrap_or(NoteKind::CollectionNote) {
-            NoteKind::CollectionNote => "collection_note",
-            NoteKind::Reconciliation => "reconciliation",
-        },
-        amount: None,
-        note: Some(request.note.trim().to_owned()),
-        occurred_on: request.noted_on.0,
+    let id = id.into_inner();
+    let kind = match request.kind.unwrap_or(NoteKind::CollectionNote) {
+        NoteKind::CollectionNote => receivables::NoteKind::CollectionNote,
+        NoteKind::Reconciliation => receivables::NoteKind::Reconciliation,
     };
-    let view = add_event(&state, caller, id.into_inner(), None, input).await?;
-    Ok(HttpResponse::Ok().json(view))
+    let note = request.note.trim().to_owned();
+    let entry = state
+        .write(move |connection| {
+            Ok(receivables::add_note(
+                connection,
+                &caller,
+                &id,
+                kind,
+                note,
+                request.noted_on.0,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 /// AR-4's outcomes for a long-unrecovered item.
@@ -576,38 +410,24 @@ async fn set_outcome(
     id: web::Path<String>,
     Json(request): Json<OutcomeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = state
-        .read({
-            let owner = request.owner_id.clone();
-            move |connection| Ok(existing_employee(connection, "owner_id", &owner)?)
+    let id = id.into_inner();
+    let outcome = match request.outcome {
+        Outcome::BadDebtCandidate => ReceivableOutcome::BadDebtCandidate,
+        Outcome::RepaymentAgreement => ReceivableOutcome::RepaymentAgreement,
+        Outcome::Litigation => ReceivableOutcome::Litigation,
+    };
+    let entry = state
+        .write(move |connection| {
+            Ok(receivables::set_outcome(
+                connection,
+                &caller,
+                (&id, request.version),
+                outcome,
+                &request.owner_id,
+            )?)
         })
         .await?;
-    let view = change_entry(
-        &state,
-        caller.actor,
-        id.into_inner(),
-        request.version,
-        "receivable.outcome",
-        move |before| {
-            if before.paid_fen >= before.amount_fen {
-                return Err(ApiError::rule_refused("AR-4", "the entry is paid in full"));
-            }
-            Ok(Receivable {
-                outcome: Some(
-                    match request.outcome {
-                        Outcome::BadDebtCandidate => "bad_debt_candidate",
-                        Outcome::RepaymentAgreement => "repayment_agreement",
-                        Outcome::Litigation => "litigation",
-                    }
-                    .into(),
-                ),
-                outcome_owner_id: Some(owner.id),
-                ..before.clone()
-            })
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -680,6 +500,24 @@ pub struct AgedEntry {
     pub outcome: Option<String>,
 }
 
+impl From<receivables::AgedEntry> for AgedEntry {
+    fn from(aged: receivables::AgedEntry) -> Self {
+        let r = aged.entry.receivable;
+        AgedEntry {
+            id: r.id,
+            customer_id: r.customer_id,
+            partner_id: r.partner_id,
+            contract_number: r.contract_number,
+            invoiced_on: IsoDate(r.invoiced_on),
+            outstanding: aged.entry.outstanding,
+            days: aged.bucket.days,
+            bucket: aged.bucket.label,
+            needs_analysis: aged.needs_analysis,
+            outcome: aged.entry.outcome.map(|o| o.as_str().into()),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgingView {
     pub as_of: IsoDate,
@@ -709,45 +547,21 @@ async fn aging(
     if let Some(text) = &params.buckets {
         policy.aging_buckets = bucket_bounds(text)?;
     }
-    let open = state
-        .read(move |connection| Ok(receivables::open_receivables(connection, as_of)?))
+    let aging = state
+        .read(move |connection| Ok(receivables::aging(connection, &policy, as_of)?))
         .await?;
-    let aged: Vec<(usize, AgedEntry)> = open
-        .into_iter()
-        .map(|r| {
-            let bucket = aging_bucket(&policy, r.invoiced_on, as_of);
-            let entry = AgedEntry {
-                needs_analysis: needs_analysis(&policy, r.invoiced_on, as_of),
-                outstanding: Money::from_fen(r.amount_fen - r.paid_fen),
-                days: bucket.days,
-                bucket: bucket.label,
-                id: r.id,
-                customer_id: r.customer_id,
-                partner_id: r.partner_id,
-                contract_number: r.contract_number,
-                invoiced_on: IsoDate(r.invoiced_on),
-                outcome: r.outcome,
-            };
-            (bucket.index, entry)
-        })
-        .collect();
-    // Buckets youngest first, each with its count and amount.
-    let mut buckets: std::collections::BTreeMap<usize, BucketView> = Default::default();
-    for (index, entry) in &aged {
-        let bucket = buckets.entry(*index).or_insert_with(|| BucketView {
-            label: entry.bucket.clone(),
-            entries: 0,
-            outstanding: Money::ZERO,
-        });
-        bucket.entries += 1;
-        bucket.outstanding = Money::from_fen(bucket.outstanding.fen() + entry.outstanding.fen());
-    }
-    let buckets = buckets.into_values().collect();
-    let entries = aged.into_iter().map(|(_, entry)| entry).collect();
     Ok(HttpResponse::Ok().json(AgingView {
         as_of: IsoDate(as_of),
-        buckets,
-        entries,
+        buckets: aging
+            .buckets
+            .into_iter()
+            .map(|bucket| BucketView {
+                label: bucket.label,
+                entries: bucket.entries,
+                outstanding: bucket.outstanding,
+            })
+            .collect(),
+        entries: aging.entries.into_iter().map(AgedEntry::from).collect(),
     }))
 }
 
@@ -758,35 +572,6 @@ pub struct BadDebtReport {
     pub responsible_department: Text<1, 100>,
     pub responsible_person: Text<1, 100>,
     pub version: i64,
-}
-
-/// Loads entry `id` at `version`, lets `change` decide its next state, and stores it with the
-/// audit `action`.
-async fn change_entry(
-    state: &AppState,
-    actor: zhidu_store::audit::Actor,
-    id: String,
-    version: i64,
-    action: &'static str,
-    change: impl FnOnce(&Receivable) -> Result<Receivable, ApiError> + Send + 'static,
-) -> Result<ReceivableView, ApiError> {
-    state
-        .write(move |connection| {
-            let before = receivables::find_receivable(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no receivable {id}")))?;
-            if before.version != version {
-                return Err(ApiError::stale("the entry changed since you read it"));
-            }
-            let after = Receivable {
-                version: before.version + 1,
-                updated_at: actor.at.stored(),
-                ..change(&before)?
-            };
-            receivables::update_receivable(connection, &actor, action, &before, &after)?;
-            let events = receivables::events_of(connection, &after.id)?;
-            Ok(view(after, events))
-        })
-        .await
 }
 
 /// AR-5, first step: finance reports an unpaid entry as bad debt, naming the responsible
@@ -805,33 +590,23 @@ async fn report_bad_debt(
     id: web::Path<String>,
     Json(request): Json<BadDebtReport>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = change_entry(
-        &state,
-        caller.actor,
-        id.into_inner(),
-        request.version,
-        "receivable.bad_debt_report",
-        move |before| {
-            if before.bad_debt_status.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "the entry is already {}",
-                    before.bad_debt_status.as_deref().unwrap_or_default()
-                )));
-            }
-            if before.paid_fen >= before.amount_fen {
-                return Err(ApiError::rule_refused("AR-5", "the entry is paid in full"));
-            }
-            Ok(Receivable {
-                bad_debt_status: Some("reported".into()),
-                bad_debt_reason: Some(request.reason.trim().to_owned()),
-                responsible_department: Some(request.responsible_department.trim().to_owned()),
-                responsible_person: Some(request.responsible_person.trim().to_owned()),
-                ..before.clone()
-            })
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let id = id.into_inner();
+    let report = receivables::BadDebtReport {
+        reason: request.reason.trim().to_owned(),
+        responsible_department: request.responsible_department.trim().to_owned(),
+        responsible_person: request.responsible_person.trim().to_owned(),
+    };
+    let entry = state
+        .write(move |connection| {
+            Ok(receivables::report_bad_debt(
+                connection,
+                &caller,
+                (&id, request.version),
+                report,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -857,33 +632,18 @@ async fn decide_bad_debt(
     id: web::Path<String>,
     Json(request): Json<BadDebtDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.actor.at.today();
-    let view = change_entry(
-        &state,
-        caller.actor,
-        id.into_inner(),
-        request.version,
-        "receivable.bad_debt_decision",
-        move |before| {
-            if before.bad_debt_status.as_deref() != Some("reported") {
-                return Err(ApiError::conflict("there is no bad-debt report to decide"));
-            }
-            Ok(match request.decision {
-                zhidu_domain::approval::Decision::Approved => Receivable {
-                    bad_debt_status: Some("written_off".into()),
-                    written_off_fen: Some(before.amount_fen - before.paid_fen),
-                    written_off_on: Some(today),
-                    ..before.clone()
-                },
-                zhidu_domain::approval::Decision::Rejected => Receivable {
-                    bad_debt_status: None,
-                    ..before.clone()
-                },
-            })
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let id = id.into_inner();
+    let entry = state
+        .write(move |connection| {
+            Ok(receivables::decide_bad_debt(
+                connection,
+                &caller,
+                (&id, request.version),
+                request.decision,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -910,15 +670,19 @@ async fn recover(
     id: web::Path<String>,
     Json(request): Json<RecoveryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = add_amount(
-        &state,
-        caller,
-        id.into_inner(),
-        request.version,
-        ("recovery", request.amount, request.recovered_on.0),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let id = id.into_inner();
+    let entry = state
+        .write(move |connection| {
+            Ok(receivables::recover(
+                connection,
+                &caller,
+                (&id, request.version),
+                request.amount.get(),
+                request.recovered_on.0,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(entry)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -941,16 +705,14 @@ async fn memo_ledger(
     state: web::Data<AppState>,
     _caller: Authorized<FinanceDesk>,
 ) -> Result<HttpResponse, ApiError> {
-    let entries = state
-        .read(|connection| Ok(receivables::written_off(connection)?))
+    let ledger = state
+        .read(|connection| Ok(receivables::memo_ledger(connection)?))
         .await?;
-    let written_off: i64 = entries.iter().filter_map(|r| r.written_off_fen).sum();
-    let recovered: i64 = entries.iter().map(|r| r.recovered_fen).sum();
     Ok(HttpResponse::Ok().json(MemoLedger {
-        written_off: Money::from_fen(written_off),
-        recovered: Money::from_fen(recovered),
-        net: Money::from_fen(written_off - recovered),
-        entries: entries.into_iter().map(|r| view(r, Vec::new())).collect(),
+        written_off: ledger.totals.written_off,
+        recovered: ledger.totals.recovered,
+        net: ledger.totals.net,
+        entries: ledger.entries.into_iter().map(view).collect(),
     }))
 }
 
@@ -991,42 +753,19 @@ async fn customer_ledger(
     let id = id.into_inner();
     let customer_id = id.clone();
     let month_end = params.month.last_day();
-    let (terms, ledger) = state
-        .read(move |connection| {
-            if !customers::exists(connection, &id)? {
-                return Err(ApiError::not_found(format!("no customer {id}")));
-            }
-            Ok((
-                receivables::find_terms(connection, &id)?,
-                receivables::ledger_of(connection, &id, month_end)?,
-            ))
-        })
+    let ledger = state
+        .read(move |connection| Ok(receivables::customer_ledger(connection, &id, month_end)?))
         .await?;
-    let balance: i64 = ledger
-        .iter()
-        .map(|(entry, events)| {
-            let paid: i64 = events
-                .iter()
-                .filter(|e| e.kind == "payment" && e.occurred_on <= month_end)
-                .filter_map(|e| e.amount_fen)
-                .sum();
-            let written_off = entry
-                .written_off_fen
-                .filter(|_| entry.written_off_on.is_some_and(|on| on <= month_end))
-                .unwrap_or(0);
-            entry.amount_fen - paid - written_off
-        })
-        .sum();
     Ok(HttpResponse::Ok().json(LedgerView {
         customer_id,
         month: params.month,
-        credit_limit: terms.as_ref().map(|t| Money::from_fen(t.credit_limit_fen)),
-        credit_period_days: terms.as_ref().map(|t| t.credit_period_days),
-        month_end_balance: Money::from_fen(balance),
-        entries: ledger
-            .into_iter()
-            .map(|(entry, events)| view(entry, events))
-            .collect(),
+        credit_limit: ledger
+            .terms
+            .as_ref()
+            .map(|t| Money::from_fen(t.credit_limit_fen)),
+        credit_period_days: ledger.terms.as_ref().map(|t| t.credit_period_days),
+        month_end_balance: ledger.balance,
+        entries: ledger.entries.into_iter().map(view).collect(),
     }))
 }
 
@@ -1047,28 +786,17 @@ async fn joining_fee(
     Json(facts): Json<EntryFacts>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let fee = state.settlement_policy.joining_fee;
-    let actor = caller.actor;
-    let receivable = state
+    let policy = state.settlement_policy.clone();
+    let entry = state
         .write(move |connection| {
-            let partner = partners::find_partner(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no partner {id}")))?;
-            if partner.partner_type != "franchisee" {
-                return Err(ApiError::rule_refused(
-                    "SET-6",
-                    "only a franchisee pays a joining fee",
-                ));
-            }
-            if receivables::partner_has_receivable(connection, &partner.id)? {
-                return Err(ApiError::conflict(
-                    "the franchisee's joining fee is already recorded",
-                ));
-            }
-            existing_employee(connection, "handler_id", &facts.handler_id)?;
-            let receivable = new_entry((None, Some(partner.id)), &facts, fee, None, actor.at);
-            receivables::insert_receivable(connection, &actor, &receivable)?;
-            Ok(receivable)
+            Ok(receivables::record_joining_fee(
+                connection,
+                &caller,
+                &policy,
+                &id,
+                facts.into(),
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view(receivable, Vec::new())))
+    Ok(HttpResponse::Created().json(view(entry)))
 }

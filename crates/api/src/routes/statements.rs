@@ -8,21 +8,16 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::{Money, MoneyInput};
-use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
-use zhidu_store::partners;
-use zhidu_store::statements::{
-    self, LineComment, PartnerOrder, ReconciledLine, ReconciliationTotal, Statement, StatementLine,
-};
+use zhidu_domain::settlement::LineVerdict;
+use zhidu_store::statements::{LineComment, Statement};
 
-use zhidu_service::access::partners::partner_scope;
+use zhidu_service::statements::{self, Line, LineQuery, VerdictLine, VerdictTotal};
 
-use crate::auth::{Authorized, FinanceDesk, PartnerCallers, PartnerReaders, Role};
+use crate::auth::{Authorized, FinanceDesk, PartnerCallers, PartnerReaders};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Unavailable,
 };
@@ -32,7 +27,6 @@ use crate::input::{Bounded, Items, Text};
 use crate::page::{Cursor, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
-use zhidu_service::access::Identity;
 
 /// Under `/partner-orders`.
 pub fn configure_orders(config: &mut ServiceConfig) {
@@ -72,13 +66,6 @@ pub struct BulkLine {
     pub amount: String,
     #[schema(value_type = IsoDate, example = "2026-03-05")]
     pub occurred_on: String,
-}
-
-/// A parsed line.
-struct Line {
-    reference: String,
-    amount: Money,
-    occurred_on: Date,
 }
 
 /// Row `index` of `field` as its schema states it, or the field of it that breaks the schema.
@@ -179,39 +166,6 @@ pub struct OrderView {
     pub created_at: Instant,
 }
 
-fn store_orders(
-    connection: &mut DbConnection,
-    caller: &zhidu_store::audit::Actor,
-    partner_id: &str,
-    lines: Vec<Line>,
-) -> Result<Vec<PartnerOrder>, ApiError> {
-    if partners::find_partner(connection, partner_id)?.is_none() {
-        return Err(ApiError::field_refused(
-            "partner_id",
-            format!("no partner {partner_id}"),
-        ));
-    }
-    let now = caller.at.stored();
-    let orders: Vec<PartnerOrder> = lines
-        .into_iter()
-        .map(|line| PartnerOrder {
-            id: new_id(),
-            partner_id: partner_id.to_owned(),
-            reference: line.reference,
-            amount_fen: line.amount.fen(),
-            occurred_on: line.occurred_on,
-            created_at: now,
-        })
-        .collect();
-    statements::insert_orders(connection, caller, &new_id(), &orders).map_err(|e| match e {
-        zhidu_store::StoreError::Conflict(_) => ApiError::conflict(
-            "a reference is already recorded for this partner; nothing was stored",
-        ),
-        other => other.into(),
-    })?;
-    Ok(orders)
-}
-
 /// Record one of our expected amounts for a partner (finance): the record a statement line is
 /// reconciled against.
 #[utoipa::path(
@@ -231,11 +185,18 @@ async fn record_order(
         amount: request.amount,
         occurred_on: request.occurred_on.0,
     };
-    let actor = caller.actor;
-    let mut stored = state
-        .write(move |connection| store_orders(connection, &actor, &request.partner_id, vec![line]))
+    let mut recorded = state
+        .write(move |connection| {
+            Ok(statements::record_orders(
+                connection,
+                &caller,
+                &request.partner_id,
+                vec![line],
+            )?)
+        })
         .await?;
-    let order = stored
+    let order = recorded
+        .orders
         .pop()
         .ok_or_else(|| ApiError::internal("no order stored"))?;
     Ok(HttpResponse::Created().json(OrderView {
@@ -276,14 +237,19 @@ async fn record_orders(
     Json(request): Json<OrderBatch, BULK_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     let lines = parse_lines("orders", request.orders.into_vec(), None)?;
-    let actor = caller.actor;
-    let stored = state
-        .write(move |connection| store_orders(connection, &actor, &request.partner_id, lines))
+    let recorded = state
+        .write(move |connection| {
+            Ok(statements::record_orders(
+                connection,
+                &caller,
+                &request.partner_id,
+                lines,
+            )?)
+        })
         .await?;
-    let total = stored.iter().map(|o| o.amount_fen).sum();
     Ok(HttpResponse::Created().json(BatchReceipt {
-        recorded: stored.len(),
-        total: Money::from_fen(total),
+        recorded: recorded.orders.len(),
+        total: recorded.total,
     }))
 }
 
@@ -357,59 +323,14 @@ async fn submit_statement(
     let caller = std::sync::Arc::new(caller);
     let lines = std::sync::Arc::new(lines);
     let outcome = idempotency::once(&state, at, scope, key, fingerprint, move |connection| {
-        let partner_id = partner_scope(connection, &caller)?
-            .ok_or_else(|| ApiError::forbidden("only a partner posts its statement"))?;
-        let previous = statements::current_statement(connection, &partner_id, &month.to_string())?;
-        let statement = Statement {
-            id: new_id(),
-            partner_id,
-            month: month.to_string(),
-            revision: previous.as_ref().map_or(1, |p| p.revision + 1),
-            line_count: i32::try_from(lines.len()).unwrap_or(i32::MAX),
-            total_fen: lines.iter().map(|l| l.amount.fen()).sum(),
-            superseded_by: None,
-            submitted_by: caller.claims.sub.clone(),
-            created_at: caller.actor.at.stored(),
-        };
-        let rows: Vec<StatementLine> = lines
-            .iter()
-            .zip(1..)
-            .map(|(line, line_no)| StatementLine {
-                statement_id: statement.id.clone(),
-                line_no,
-                reference: line.reference.clone(),
-                amount_fen: line.amount.fen(),
-                occurred_on: line.occurred_on,
-            })
-            .collect();
-        statements::insert_statement(
-            connection,
-            &caller.actor,
-            &statement,
-            &rows,
-            previous.as_ref(),
-        )?;
+        let statement =
+            statements::submit_statement(connection, &caller, month.first_day(), &lines)?;
         let body =
             serde_json::to_string(&StatementView::from(statement)).map_err(ApiError::internal)?;
         Ok((StatusCode::CREATED, body))
     })
     .await?;
     Ok(outcome.into_response())
-}
-
-/// Statement `id` if the caller may see it (finance, or the partner that posted it);
-/// otherwise 404.
-fn visible_statement<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<Statement, ApiError> {
-    let not_found = || ApiError::not_found(format!("no statement {id}"));
-    let statement = statements::find_statement(connection, id)?.ok_or_else(not_found)?;
-    match partner_scope(connection, caller)? {
-        Some(own) if own != statement.partner_id => Err(not_found()),
-        _ => Ok(statement),
-    }
 }
 
 /// One statement (finance, or the partner that posted it).
@@ -427,7 +348,7 @@ async fn get_statement(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let statement = state
-        .read(move |connection| visible_statement(connection, &caller, &id))
+        .read(move |connection| Ok(statements::find_statement(connection, &caller, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(StatementView::from(statement)))
 }
@@ -442,13 +363,24 @@ pub enum LineStatus {
     MissingInTheirs,
 }
 
-impl LineStatus {
-    fn text(self) -> &'static str {
-        match self {
-            LineStatus::Matched => "matched",
-            LineStatus::AmountMismatch => "amount_mismatch",
-            LineStatus::MissingInOurs => "missing_in_ours",
-            LineStatus::MissingInTheirs => "missing_in_theirs",
+impl From<LineVerdict> for LineStatus {
+    fn from(verdict: LineVerdict) -> Self {
+        match verdict {
+            LineVerdict::Matched => LineStatus::Matched,
+            LineVerdict::AmountMismatch => LineStatus::AmountMismatch,
+            LineVerdict::MissingInOurs => LineStatus::MissingInOurs,
+            LineVerdict::MissingInTheirs => LineStatus::MissingInTheirs,
+        }
+    }
+}
+
+impl From<LineStatus> for LineVerdict {
+    fn from(status: LineStatus) -> Self {
+        match status {
+            LineStatus::Matched => LineVerdict::Matched,
+            LineStatus::AmountMismatch => LineVerdict::AmountMismatch,
+            LineStatus::MissingInOurs => LineVerdict::MissingInOurs,
+            LineStatus::MissingInTheirs => LineVerdict::MissingInTheirs,
         }
     }
 }
@@ -479,22 +411,13 @@ pub struct LineView {
     pub ours: Option<Money>,
 }
 
-fn status_of(text: &str) -> LineStatus {
-    match text {
-        "matched" => LineStatus::Matched,
-        "amount_mismatch" => LineStatus::AmountMismatch,
-        "missing_in_ours" => LineStatus::MissingInOurs,
-        _ => LineStatus::MissingInTheirs,
-    }
-}
-
-impl From<ReconciledLine> for LineView {
-    fn from(line: ReconciledLine) -> Self {
+impl From<VerdictLine> for LineView {
+    fn from(line: VerdictLine) -> Self {
         LineView {
-            status: status_of(&line.status),
+            status: line.verdict.into(),
             reference: line.reference,
-            theirs: line.theirs_fen.map(Money::from_fen),
-            ours: line.ours_fen.map(Money::from_fen),
+            theirs: line.theirs,
+            ours: line.ours,
         }
     }
 }
@@ -507,13 +430,13 @@ pub struct TotalView {
     pub ours: Money,
 }
 
-impl From<ReconciliationTotal> for TotalView {
-    fn from(total: ReconciliationTotal) -> Self {
+impl From<VerdictTotal> for TotalView {
+    fn from(total: VerdictTotal) -> Self {
         TotalView {
-            status: status_of(&total.status),
+            status: total.verdict.into(),
             lines: total.lines,
-            theirs: Money::from_fen(total.theirs_fen),
-            ours: Money::from_fen(total.ours_fen),
+            theirs: total.theirs,
+            ours: total.ours,
         }
     }
 }
@@ -556,24 +479,19 @@ async fn reconcile(
     let after = page.after_id();
     let csv = params.format == Some(ExportFormat::Csv);
     let limit = params.limit.map_or(100, Bounded::get);
-    let status = params.status.map(LineStatus::text);
-    let (statement, totals, lines) = state
+    let verdict = params.status.map(LineVerdict::from);
+    let reconciliation = state
         .read(move |connection| {
-            let statement = visible_statement(connection, &caller, &id)?;
-            let month = YearMonth::parse(&statement.month).map_err(ApiError::internal)?;
-            let bounds = (month.first_day(), month.last_day());
-            let totals = statements::reconciliation_totals(connection, &statement, bounds)?;
-            let lines = statements::reconciliation(
-                connection,
-                &statement,
-                bounds,
-                status,
-                after.as_deref(),
-                (!csv).then_some(limit + 1),
-            )?;
-            Ok((statement, totals, lines))
+            let query = LineQuery {
+                verdict,
+                after_reference: after.as_deref(),
+                limit: (!csv).then_some(limit + 1),
+            };
+            Ok(statements::reconcile(connection, &caller, &id, query)?)
         })
         .await?;
+    let statement = reconciliation.statement;
+    let lines = reconciliation.lines;
     if csv {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -586,17 +504,21 @@ async fn reconcile(
             ))
             .body(csv_of(&lines)));
     }
-    let page = crate::page::Page::from_rows(lines, limit, |l: &ReconciledLine| &l.reference);
+    let page = crate::page::Page::from_rows(lines, limit, |l: &VerdictLine| &l.reference);
     Ok(HttpResponse::Ok().json(ReconciliationView {
         statement: statement.into(),
-        totals: totals.into_iter().map(TotalView::from).collect(),
+        totals: reconciliation
+            .totals
+            .into_iter()
+            .map(TotalView::from)
+            .collect(),
         items: page.items.into_iter().map(LineView::from).collect(),
         next_cursor: page.next_cursor,
     }))
 }
 
 /// RFC 4180 CSV: a header row, then one row per line; amounts as decimal strings.
-fn csv_of(lines: &[ReconciledLine]) -> String {
+fn csv_of(lines: &[VerdictLine]) -> String {
     let quoted = |text: &str| {
         if text.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", text.replace('"', "\"\""))
@@ -604,18 +526,15 @@ fn csv_of(lines: &[ReconciledLine]) -> String {
             text.to_owned()
         }
     };
-    let amount = |fen: Option<i64>| {
-        fen.map(|f| Money::from_fen(f).to_string())
-            .unwrap_or_default()
-    };
+    let amount = |money: Option<Money>| money.map(|m| m.to_string()).unwrap_or_default();
     let mut out = String::from("reference,status,theirs,ours\r\n");
     for line in lines {
         out.push_str(&format!(
             "{},{},{},{}\r\n",
             quoted(&line.reference),
-            line.status,
-            amount(line.theirs_fen),
-            amount(line.ours_fen)
+            line.verdict,
+            amount(line.theirs),
+            amount(line.ours)
         ));
     }
     out
@@ -671,32 +590,12 @@ async fn comment_on_line(
     Json(request): Json<CommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, reference) = path.into_inner();
+    let body = request.body.trim().to_owned();
     let comment = state
         .write(move |connection| {
-            let statement = visible_statement(connection, &caller, &id)?;
-            if !statements::has_line(connection, &statement.id, &reference)?
-                && !statements::has_order(connection, &statement.partner_id, &reference)?
-            {
-                return Err(ApiError::not_found(format!(
-                    "no line {reference} in statement {id} or in our records"
-                )));
-            }
-            let comment = LineComment {
-                id: new_id(),
-                statement_id: statement.id,
-                reference,
-                author_kind: if caller.has_any(&[Role::Partner]) {
-                    "partner"
-                } else {
-                    "staff"
-                }
-                .into(),
-                author: caller.claims.sub.clone(),
-                body: request.body.trim().to_owned(),
-                created_at: caller.actor.at.stored(),
-            };
-            statements::insert_comment(connection, &caller.actor, &comment)?;
-            Ok(comment)
+            Ok(statements::comment_on_line(
+                connection, &caller, &id, &reference, body,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(CommentView::from(comment)))
@@ -721,11 +620,8 @@ async fn line_comments(
     let (id, reference) = path.into_inner();
     let comments = state
         .read(move |connection| {
-            let statement = visible_statement(connection, &caller, &id)?;
-            Ok(statements::comments_on(
-                connection,
-                &statement.id,
-                &reference,
+            Ok(statements::line_comments(
+                connection, &caller, &id, &reference,
             )?)
         })
         .await?;

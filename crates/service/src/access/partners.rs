@@ -4,6 +4,7 @@
 use zhidu_domain::role::Role;
 use zhidu_store::db::DbConnection;
 use zhidu_store::partners::{self, Partner};
+use zhidu_store::statements::{self, Statement};
 
 use super::Identity;
 use crate::error::{ServiceError, ServiceResult};
@@ -37,4 +38,19 @@ pub fn visible_partner(
         return Err(not_found());
     }
     partners::find_partner(connection, id)?.ok_or_else(not_found)
+}
+
+/// SET-1, SET-5: statement `id` if the caller may see it (staff, or the partner that posted
+/// it); another partner's statement is not found, like an id that does not exist.
+pub fn visible_statement(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<Statement> {
+    let not_found = || ServiceError::not_found(format!("no statement {id}"));
+    let statement = statements::find_statement(connection, id)?.ok_or_else(not_found)?;
+    match partner_scope(connection, caller)? {
+        Some(own) if own != statement.partner_id => Err(not_found()),
+        _ => Ok(statement),
+    }
 }
