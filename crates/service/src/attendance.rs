@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use time::{Date, PrimitiveDateTime};
+use zhidu_domain::approval::ApplicationStatus;
 use zhidu_domain::attendance::{
     ApprovedLeave, AttendancePolicy, MonthInput, MonthResult, evaluate_month,
 };
@@ -57,7 +58,7 @@ pub fn evaluate_employees(
         Some(&ids),
         month_start,
         month_end,
-        &["approved"],
+        &[ApplicationStatus::Approved.as_str()],
     )? {
         leave
             .entry(row.employee_id.clone())
@@ -70,7 +71,7 @@ pub fn evaluate_employees(
         Some(&ids),
         month_start,
         month_end,
-        &["approved"],
+        &[ApplicationStatus::Approved.as_str()],
     )? {
         excused
             .entry(form.employee_id)

@@ -4,6 +4,7 @@
 //! answers.
 
 pub mod access;
+pub mod approvals;
 pub mod attendance;
 pub mod customers;
 pub mod departures;

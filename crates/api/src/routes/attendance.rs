@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::approval::ApplicationStatus;
 use zhidu_domain::approval::StepKind;
 use zhidu_domain::attendance::{
     AbsenceTotals, LeaveTotals, MonthResult, exception_may_be_filed, make_up_may_be_requested,
@@ -22,12 +23,12 @@ use zhidu_store::attendance::{self, ExceptionForm, MakeUpRequest, Punch};
 use zhidu_store::audit;
 use zhidu_store::clock::Moment;
 use zhidu_store::people::{self, Employee, EmployeeScope};
-use zhidu_store::{approvals as approval_store, new_id};
+use zhidu_store::{StoreError, approvals as approval_store, new_id};
 
 use zhidu_service::access::employees::{filing_employee, readable_employee};
 use zhidu_service::people::shift_of;
 
-use crate::approvals::{self, DecisionRequest, StepView, chain_view, department_head_for};
+use crate::approvals::{DecisionRequest, StepView, chain_view};
 use crate::auth::{Authorized, PeopleAdmins, PeopleOverseers, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Unavailable,
@@ -37,6 +38,7 @@ use crate::input::{Bounded, Items, Text};
 use crate::page::{Cursor, Page};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth, stored_utc};
+use zhidu_service::approvals::{self, Decidable, StepDecision, department_head_for};
 use zhidu_service::attendance::evaluate_employees;
 
 /// Under `/attendance`.
@@ -331,38 +333,24 @@ pub struct MakeUpView {
     pub created_at: Instant,
 }
 
-fn make_up_view(request: MakeUpRequest, chain: &[approval_store::ApprovalStep]) -> MakeUpView {
-    MakeUpView {
+fn make_up_view(
+    request: MakeUpRequest,
+    chain: &[approval_store::ApprovalStep],
+) -> Result<MakeUpView, StoreError> {
+    Ok(MakeUpView {
         id: request.id,
         employee_id: request.employee_id,
         punched_at: Instant::from_utc(request.punched_at),
         reason: request.reason,
         status: request.status,
-        chain: chain_view(chain),
+        chain: chain_view(chain)?,
         version: request.version,
         created_at: Instant::from_utc(request.created_at),
-    }
+    })
 }
 
-const MAKE_UP: &str = "make_up_punch";
-const EXCEPTION: &str = "attendance_exception";
-
-approvals::decidable!(
-    MakeUpRequest,
-    MAKE_UP,
-    "make-up request",
-    "make_up_punch.decide",
-    attendance::find_make_up_request,
-    attendance::update_make_up_request
-);
-approvals::decidable!(
-    ExceptionForm,
-    EXCEPTION,
-    "exception form",
-    "attendance_exception.decide",
-    attendance::find_exception_form,
-    attendance::update_exception_form
-);
+const MAKE_UP: &str = <MakeUpRequest as Decidable>::SUBJECT;
+const EXCEPTION: &str = <ExceptionForm as Decidable>::SUBJECT;
 
 /// Request a make-up punch (ATT-5): one per employment, signed by the supervisor.
 #[utoipa::path(
@@ -396,7 +384,7 @@ async fn request_make_up(
                 employee_id: employee.id,
                 punched_at: stored_punch_time(body.punched_at.0),
                 reason: body.reason.trim().to_owned(),
-                status: "pending".into(),
+                status: ApplicationStatus::Pending.as_str().into(),
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -408,7 +396,7 @@ async fn request_make_up(
             );
             attendance::insert_make_up_request(connection, &caller.actor, &request)?;
             approval_store::insert_chain(connection, &chain)?;
-            Ok(make_up_view(request, &chain))
+            Ok(make_up_view(request, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -432,9 +420,13 @@ async fn decide_make_up(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let (after, chain) =
-                approvals::decide_request::<MakeUpRequest, _>(connection, &caller, &id, &body)?;
-            if after.status == "approved" {
+            let (after, chain) = approvals::decide_request::<MakeUpRequest>(
+                connection,
+                &caller,
+                &id,
+                &StepDecision::from(&body),
+            )?;
+            if after.status()? == ApplicationStatus::Approved {
                 let punch = Punch {
                     id: new_id(),
                     employee_id: after.employee_id.clone(),
@@ -445,7 +437,7 @@ async fn decide_make_up(
                 };
                 attendance::insert_new_punches(connection, std::slice::from_ref(&punch))?;
             }
-            Ok(make_up_view(after, &chain))
+            Ok(make_up_view(after, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -494,18 +486,21 @@ pub struct ExceptionView {
     pub created_at: Instant,
 }
 
-fn exception_view(form: ExceptionForm, chain: &[approval_store::ApprovalStep]) -> ExceptionView {
-    ExceptionView {
+fn exception_view(
+    form: ExceptionForm,
+    chain: &[approval_store::ApprovalStep],
+) -> Result<ExceptionView, StoreError> {
+    Ok(ExceptionView {
         id: form.id,
         employee_id: form.employee_id,
         occurred_on: IsoDate(form.occurred_on),
         cause: form.cause,
         reason: form.reason,
         status: form.status,
-        chain: chain_view(chain),
+        chain: chain_view(chain)?,
         version: form.version,
         created_at: Instant::from_utc(form.created_at),
-    }
+    })
 }
 
 /// File an exception form excusing a day's lateness (ATT-4): within 24 hours, at most one a
@@ -537,7 +532,10 @@ async fn file_exception(
                 Some(std::slice::from_ref(&employee.id)),
                 month.first_day(),
                 month.last_day(),
-                &["pending", "approved"],
+                &[
+                    ApplicationStatus::Pending.as_str(),
+                    ApplicationStatus::Approved.as_str(),
+                ],
             )?;
             exception_may_be_filed(
                 &policy,
@@ -554,7 +552,7 @@ async fn file_exception(
                 occurred_on: day,
                 cause: body.cause.text().to_owned(),
                 reason: body.reason.trim().to_owned(),
-                status: "pending".into(),
+                status: ApplicationStatus::Pending.as_str().into(),
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -566,7 +564,7 @@ async fn file_exception(
             );
             attendance::insert_exception_form(connection, &caller.actor, &form)?;
             approval_store::insert_chain(connection, &chain)?;
-            Ok(exception_view(form, &chain))
+            Ok(exception_view(form, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -590,9 +588,13 @@ async fn decide_exception(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let (after, chain) =
-                approvals::decide_request::<ExceptionForm, _>(connection, &caller, &id, &body)?;
-            Ok(exception_view(after, &chain))
+            let (after, chain) = approvals::decide_request::<ExceptionForm>(
+                connection,
+                &caller,
+                &id,
+                &StepDecision::from(&body),
+            )?;
+            Ok(exception_view(after, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -8,6 +8,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::employment::ResignationStatus;
 use zhidu_domain::employment::{earliest_leaving_date, on_probation, outstanding_items};
 use zhidu_domain::person::{ChecklistItem, EmploymentPolicy, LeavingReason};
 use zhidu_store::clock::Moment;
@@ -175,7 +176,7 @@ async fn submit_resignation(
                 earliest_last_day: earliest,
                 requested_last_day: body.requested_last_day.0,
                 reason: body.reason.trim().to_owned(),
-                status: "pending".into(),
+                status: ResignationStatus::Pending.as_str().into(),
                 decided_by: None,
                 decided_at: None,
                 version: 1,
@@ -304,7 +305,7 @@ async fn accept_resignation(
     let view = state
         .write(move |connection| {
             let (before, employee) = readable_resignation(connection, &caller, &id)?;
-            if before.status != "pending" {
+            if read_stored::<ResignationStatus>(&before.status)? != ResignationStatus::Pending {
                 return Err(ApiError::conflict(format!(
                     "the resignation is already {}",
                     before.status
@@ -316,7 +317,7 @@ async fn accept_resignation(
             ensure_employed(&employee)?;
             let now = caller.actor.at.stored();
             let after = Resignation {
-                status: "accepted".into(),
+                status: ResignationStatus::Accepted.as_str().into(),
                 decided_by: Some(caller.claims.sub.clone()),
                 decided_at: Some(now),
                 version: before.version + 1,
@@ -383,7 +384,7 @@ async fn withdraw_resignation(
                     "only the employee (or HR) withdraws a resignation",
                 ));
             }
-            if before.status != "pending" {
+            if read_stored::<ResignationStatus>(&before.status)? != ResignationStatus::Pending {
                 return Err(ApiError::conflict(format!(
                     "an {} resignation cannot be withdrawn",
                     before.status
@@ -393,7 +394,7 @@ async fn withdraw_resignation(
                 return Err(ApiError::stale("the resignation changed since you read it"));
             }
             let after = Resignation {
-                status: "withdrawn".into(),
+                status: ResignationStatus::Withdrawn.as_str().into(),
                 version: before.version + 1,
                 updated_at: caller.actor.at.stored(),
                 ..before.clone()

@@ -23,15 +23,15 @@ use zhidu_store::db::DbConnection;
 use zhidu_store::employment::{
     self as store, PerformanceRecord, ProbationExtension, RegularizationApplication,
 };
-use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
+use zhidu_store::{StoreError, new_id};
 
 use zhidu_service::access::employees::{
     filing_employee, may_read_employee, readable_employee, reading_scope,
 };
 use zhidu_service::people::{ensure_employed, hr_facts};
 
-use crate::approvals::{self, DecisionRequest, StepView, chain_view};
+use crate::approvals::{DecisionRequest, StepView, chain_view, page_with_chains};
 use crate::auth::{Authorized, PeopleAdmins, PerformanceRecorders, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
@@ -43,6 +43,7 @@ use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 use zhidu_domain::approval::ApplicationStatus;
 use zhidu_service::access::{Identity, roles};
+use zhidu_service::approvals::{self, Decidable, StepDecision};
 
 /// Under `/employees`.
 pub fn configure_per_employee(config: &mut ServiceConfig) {
@@ -64,20 +65,16 @@ pub fn configure_regularization(config: &mut ServiceConfig) {
         .service(withdraw_application);
 }
 
-const REGULARIZATION: &str = "regularization_application";
-
-approvals::decidable!(
-    RegularizationApplication,
-    REGULARIZATION,
-    "regularization application",
-    "regularization_application.decide",
-    store::find_regularization_application,
-    store::update_regularization_application
-);
+const REGULARIZATION: &str = <RegularizationApplication as Decidable>::SUBJECT;
 
 /// Whether an approved regularization (EMP-2) is on record for the employee.
 fn regularized(connection: &mut DbConnection, employee_id: &str) -> Result<bool, ApiError> {
-    Ok(!store::regularization_applications_of(connection, employee_id, &["approved"])?.is_empty())
+    Ok(!store::regularization_applications_of(
+        connection,
+        employee_id,
+        &[ApplicationStatus::Approved.as_str()],
+    )?
+    .is_empty())
 }
 
 /// Whether the employee's department is customer service (EMP-2, EMP-5).
@@ -512,17 +509,20 @@ pub struct ApplicationView {
     pub version: i64,
 }
 
-fn application_view(row: RegularizationApplication, chain: &[ApprovalStep]) -> ApplicationView {
-    ApplicationView {
+fn application_view(
+    row: RegularizationApplication,
+    chain: &[ApprovalStep],
+) -> Result<ApplicationView, StoreError> {
+    Ok(ApplicationView {
         id: row.id,
         employee_id: row.employee_id,
         statement: row.statement,
         performance: Money::from_fen(row.performance_fen),
         status: row.status,
-        chain: chain_view(chain),
+        chain: chain_view(chain)?,
         created_at: Instant::from_utc(row.created_at),
         version: row.version,
-    }
+    })
 }
 
 /// EMP-2: who decides each step: the employee's supervisor (their superior), then the
@@ -585,7 +585,7 @@ async fn file_application(
             let open = store::regularization_applications_of(
                 connection,
                 &employee.id,
-                &["pending", "approved"],
+                &[ApplicationStatus::Pending.as_str(), ApplicationStatus::Approved.as_str()],
             )?;
             if let Some(open) = open.first() {
                 return Err(ApiError::conflict(format!(
@@ -617,7 +617,7 @@ async fn file_application(
                 employee_id: employee.id.clone(),
                 statement: body.statement.trim().to_owned(),
                 performance_fen: recorded.fen(),
-                status: "pending".into(),
+                status: ApplicationStatus::Pending.as_str().into(),
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -625,7 +625,7 @@ async fn file_application(
             let chain = approvals::new_chain(REGULARIZATION, &application.id, &steps);
             store::insert_regularization_application(connection, &caller.actor, &application)?;
             approval_store::insert_chain(connection, &chain)?;
-            Ok(application_view(application, &chain))
+            Ok(application_view(application, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -673,7 +673,7 @@ async fn get_application(
     let view = state
         .read(move |connection| {
             let (row, chain) = readable_application(connection, &caller, &id)?;
-            Ok(application_view(row, &chain))
+            Ok(application_view(row, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -731,12 +731,12 @@ async fn list_applications(
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &RegularizationApplication| &r.id);
-            approvals::page_with_chains(
+            page_with_chains(
                 connection,
                 REGULARIZATION,
                 page,
                 |r| &r.id,
-                |r, c| Ok::<_, ApiError>(application_view(r, c)),
+                |r, c| Ok::<_, ApiError>(application_view(r, c)?),
             )
         })
         .await?;
@@ -763,10 +763,13 @@ async fn decide_application(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let (after, chain) = approvals::decide_request::<RegularizationApplication, _>(
-                connection, &caller, &id, &body,
+            let (after, chain) = approvals::decide_request::<RegularizationApplication>(
+                connection,
+                &caller,
+                &id,
+                &StepDecision::from(&body),
             )?;
-            if after.status == "approved" {
+            if after.status()? == ApplicationStatus::Approved {
                 let before = people::find_employee(connection, &after.employee_id)?
                     .ok_or_else(|| ApiError::internal("application without employee"))?;
                 ensure_employed(&before)?;
@@ -787,7 +790,7 @@ async fn decide_application(
                     &regular,
                 )?;
             }
-            Ok(application_view(after, &chain))
+            Ok(application_view(after, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -819,7 +822,7 @@ async fn withdraw_application(
                     "only the employee (or HR) withdraws an application",
                 ));
             }
-            if before.status != "pending" {
+            if before.status()? != ApplicationStatus::Pending {
                 return Err(ApiError::conflict(format!(
                     "a {} application cannot be withdrawn",
                     before.status
@@ -828,7 +831,8 @@ async fn withdraw_application(
             if before.version != body.version {
                 return Err(ApiError::stale("the application changed since you read it"));
             }
-            let after = approvals::Decidable::with_status(&before, "withdrawn", caller.actor.at);
+            let after =
+                Decidable::with_status(&before, ApplicationStatus::Withdrawn, caller.actor.at);
             store::update_regularization_application(
                 connection,
                 &caller.actor,
@@ -836,7 +840,7 @@ async fn withdraw_application(
                 &before,
                 &after,
             )?;
-            Ok(application_view(after, &chain))
+            Ok(application_view(after, &chain)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -29,9 +29,7 @@ use zhidu_service::access::employees::{
 };
 use zhidu_service::people::{hr_facts, roster_of, shift_of};
 
-use crate::approvals::{
-    self, Decidable, DecisionRequest, StepView, chain_view, department_head_for,
-};
+use crate::approvals::{DecisionRequest, StepView, chain_view, page_with_chains};
 use crate::auth::{Authorized, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
@@ -43,6 +41,7 @@ use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 use zhidu_domain::approval::ApplicationStatus;
 use zhidu_service::access::{Identity, roles};
+use zhidu_service::approvals::{self, Decidable, StepDecision, department_head_for};
 use zhidu_service::leave::{
     assessment_document, facts_of, kept_assessment, leave_type_of, span_of,
 };
@@ -63,16 +62,7 @@ pub fn configure_per_employee(config: &mut ServiceConfig) {
     config.service(balances);
 }
 
-const LEAVE: &str = "leave_request";
-
-approvals::decidable!(
-    LeaveRequest,
-    LEAVE,
-    "leave request",
-    "leave_request.decide",
-    leave_store::find_leave_request,
-    leave_store::update_leave_request
-);
+const LEAVE: &str = <LeaveRequest as Decidable>::SUBJECT;
 
 fn existing_leave(row: &LeaveRequest) -> Result<ExistingLeave, ApiError> {
     let facts = facts_of(row)?;
@@ -212,7 +202,7 @@ fn leave_view(row: LeaveRequest, chain: &[ApprovalStep]) -> Result<LeaveView, Ap
         reason: row.reason,
         status: row.status,
         certified: row.certified,
-        chain: chain_view(chain),
+        chain: chain_view(chain)?,
         filed_at: Instant::from_utc(row.filed_at),
         version: row.version,
     })
@@ -283,7 +273,7 @@ async fn file_leave(
                 assessment: serde_json::to_string(&assessment).map_err(ApiError::internal)?,
                 certified: application.leave_type == LeaveType::Sick
                     && application.facts.certificate.is_some(),
-                status: "pending".into(),
+                status: ApplicationStatus::Pending.as_str().into(),
                 filed_at: caller.actor.at.stored(),
                 version: 1,
                 created_at: caller.actor.at.stored(),
@@ -413,7 +403,7 @@ async fn list_leave(
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &LeaveRequest| &r.id);
-            approvals::page_with_chains(connection, LEAVE, page, |r| &r.id, leave_view)
+            page_with_chains(connection, LEAVE, page, |r| &r.id, leave_view)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -439,9 +429,13 @@ async fn decide_leave(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let (after, chain) =
-                approvals::decide_request::<LeaveRequest, _>(connection, &caller, &id, &body)?;
-            if after.status == "approved" {
+            let (after, chain) = approvals::decide_request::<LeaveRequest>(
+                connection,
+                &caller,
+                &id,
+                &StepDecision::from(&body),
+            )?;
+            if after.status()? == ApplicationStatus::Approved {
                 extend_probation(connection, &caller, &after)?;
             }
             leave_view(after, &chain)
@@ -507,7 +501,7 @@ async fn withdraw_leave(
                     "only the employee (or HR) withdraws a request",
                 ));
             }
-            if before.status != "pending" {
+            if before.status()? != ApplicationStatus::Pending {
                 return Err(ApiError::conflict(format!(
                     "a {} request cannot be withdrawn",
                     before.status
@@ -516,7 +510,7 @@ async fn withdraw_leave(
             if before.version != body.version {
                 return Err(ApiError::stale("the request changed since you read it"));
             }
-            let after = before.with_status("withdrawn", caller.actor.at);
+            let after = before.with_status(ApplicationStatus::Withdrawn, caller.actor.at);
             leave_store::update_leave_request(
                 connection,
                 &caller.actor,
@@ -566,7 +560,7 @@ async fn attach_certificate(
             if before.certified {
                 return Err(ApiError::conflict("the certificate is already on file"));
             }
-            if !matches!(before.status.as_str(), "pending" | "approved") {
+            if !matches!(before.status()?, ApplicationStatus::Pending | ApplicationStatus::Approved) {
                 return Err(ApiError::conflict(format!(
                     "a {} request takes no certificate",
                     before.status

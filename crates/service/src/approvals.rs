@@ -1,0 +1,308 @@
+//! Deciding a step of any approval chain (leave, attendance exceptions, make-up punches,
+//! regularizations): who may decide it, in what order, and what the chain says afterwards.
+//! A request kind joins by implementing [`Decidable`] (usually through [`decidable!`]).
+
+use zhidu_domain::approval::{
+    ApplicationStatus, ChainOutcome, Decision, StepKind, chain_outcome, may_decide,
+};
+use zhidu_domain::role::Role;
+use zhidu_store::approvals::{self, ApprovalStep};
+use zhidu_store::audit::Actor;
+use zhidu_store::clock::Moment;
+use zhidu_store::db::DbConnection;
+use zhidu_store::people::{self, Employee};
+use zhidu_store::{StoreResult, read_stored};
+
+use crate::access::Identity;
+use crate::error::{ServiceError, ServiceResult};
+
+pub fn step_kind_of(step: &ApprovalStep) -> StoreResult<StepKind> {
+    read_stored(&step.step)
+}
+
+pub fn decision_of(step: &ApprovalStep) -> StoreResult<Option<Decision>> {
+    step.decision.as_deref().map(read_stored).transpose()
+}
+
+fn decisions_of(chain: &[ApprovalStep]) -> StoreResult<Vec<Option<Decision>>> {
+    chain.iter().map(decision_of).collect()
+}
+
+/// Where a stored chain stands.
+pub fn outcome_of(chain: &[ApprovalStep]) -> StoreResult<ChainOutcome> {
+    Ok(chain_outcome(&decisions_of(chain)?))
+}
+
+/// The status a request takes from its chain.
+pub fn status_after(chain: &[ApprovalStep]) -> StoreResult<ApplicationStatus> {
+    Ok(ApplicationStatus::of_chain(outcome_of(chain)?))
+}
+
+/// The rows of a new chain: each step with the employee who must decide it (named steps).
+pub fn new_chain(
+    subject_type: &str,
+    subject_id: &str,
+    steps: &[(StepKind, Option<String>)],
+) -> Vec<ApprovalStep> {
+    steps
+        .iter()
+        .zip(0..)
+        .map(|((kind, approver), position)| ApprovalStep {
+            subject_type: subject_type.to_owned(),
+            subject_id: subject_id.to_owned(),
+            position,
+            step: kind.as_str().to_owned(),
+            approver_id: approver.clone(),
+            decision: None,
+            decided_by: None,
+            decided_at: None,
+            comment: None,
+        })
+        .collect()
+}
+
+/// The employee who decides a named step for `employee`: the department head, or — for a
+/// head's own request, or a department without one — the superior.
+pub fn department_head_for(
+    connection: &mut DbConnection,
+    employee: &Employee,
+) -> ServiceResult<String> {
+    let department = people::find_department(connection, &employee.department_id)?;
+    department
+        .and_then(|d| d.manager_id)
+        .filter(|head| *head != employee.id)
+        .or_else(|| employee.superior_id.clone())
+        .ok_or_else(|| {
+            ServiceError::refused(
+                "LEAVE-1",
+                "the employee's department has no head and the employee no superior to approve",
+            )
+        })
+}
+
+/// A decision on one step of a chain.
+#[derive(Debug, Clone)]
+pub struct StepDecision {
+    /// The step decided; `None` for the step now waiting.
+    pub step: Option<StepKind>,
+    pub decision: Decision,
+    pub comment: Option<String>,
+}
+
+/// Whether the caller holds the authority a step names.
+fn may_act(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    step: &ApprovalStep,
+) -> ServiceResult<bool> {
+    Ok(match step_kind_of(step)? {
+        StepKind::Hr => caller.has_any(&[Role::Hr]),
+        StepKind::GeneralManager => caller.has_any(&[Role::GeneralManager]),
+        StepKind::Supervisor | StepKind::DepartmentHead => {
+            let me = people::employee_of_user(connection, caller.subject())?;
+            me.is_some_and(|me| step.approver_id.as_deref() == Some(me.id.as_str()))
+        }
+    })
+}
+
+/// Decides one step of the chain of `subject` (filed by `requester_id`): in order only
+/// (conflict otherwise, and for a step already decided), by its holder only (forbidden), never
+/// on one's own request (forbidden). Returns the chain after the decision.
+pub fn decide(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    (subject_type, subject_id): (&str, &str),
+    requester_id: &str,
+    request: &StepDecision,
+) -> ServiceResult<Vec<ApprovalStep>> {
+    let mut chain = approvals::chain_of(connection, subject_type, subject_id)?;
+    let decisions = decisions_of(&chain)?;
+    let position = match request.step {
+        Some(kind) => chain
+            .iter()
+            .position(|step| step.step == kind.as_str())
+            .ok_or_else(|| {
+                ServiceError::field_refused(
+                    "step",
+                    format!("this request's chain has no {} step", kind.as_str()),
+                )
+            })?,
+        None => match chain_outcome(&decisions) {
+            ChainOutcome::AwaitingStep(position) => position,
+            ChainOutcome::Approved | ChainOutcome::Rejected => {
+                return Err(ServiceError::conflict(
+                    "the request has already been decided",
+                ));
+            }
+        },
+    };
+    may_decide(&decisions, position)
+        .map_err(|refusal| ServiceError::conflict(refusal.to_string()))?;
+    let me = people::employee_of_user(connection, caller.subject())?;
+    if me.is_some_and(|me| me.id == requester_id) {
+        return Err(ServiceError::forbidden("nobody decides their own request"));
+    }
+    let step = &mut chain[position];
+    if !may_act(connection, caller, step)? {
+        return Err(ServiceError::forbidden(format!(
+            "the {} step is not yours to decide",
+            step.step
+        )));
+    }
+    step.decision = Some(request.decision.as_str().to_owned());
+    step.decided_by = Some(caller.subject().to_owned());
+    step.decided_at = Some(caller.actor().at.stored());
+    step.comment.clone_from(&request.comment);
+    approvals::record_decision(connection, step)?;
+    Ok(chain)
+}
+
+/// A request decided through an approval chain.
+pub trait Decidable: Sized {
+    /// The `subject_type` of its chain rows.
+    const SUBJECT: &'static str;
+    /// How a problem names it ("leave request").
+    const NOUN: &'static str;
+    /// The audit action of a decision.
+    const DECIDE_ACTION: &'static str;
+
+    fn load(connection: &mut DbConnection, id: &str) -> StoreResult<Option<Self>>;
+    /// The employee who filed it.
+    fn requester(&self) -> &str;
+    /// The status as stored.
+    fn status_text(&self) -> &str;
+    /// The next version of the request with `status`, changed at `at`.
+    fn with_status(&self, status: ApplicationStatus, at: Moment) -> Self;
+    fn save(
+        connection: &mut DbConnection,
+        actor: &Actor,
+        action: &str,
+        before: &Self,
+        after: &Self,
+    ) -> StoreResult<()>;
+
+    fn status(&self) -> StoreResult<ApplicationStatus> {
+        read_stored(self.status_text())
+    }
+}
+
+/// Implements [`Decidable`] for a stored request row with `employee_id`, `status`, `version`
+/// and `updated_at`, given its chain's subject type, its name, the audit action of a decision,
+/// and the store's find and update functions.
+#[macro_export]
+macro_rules! decidable {
+    ($row:ty, $subject:expr, $noun:literal, $action:literal, $find:path, $update:path) => {
+        impl $crate::approvals::Decidable for $row {
+            const SUBJECT: &'static str = $subject;
+            const NOUN: &'static str = $noun;
+            const DECIDE_ACTION: &'static str = $action;
+
+            fn load(
+                connection: &mut zhidu_store::db::DbConnection,
+                id: &str,
+            ) -> zhidu_store::StoreResult<Option<Self>> {
+                $find(connection, id)
+            }
+
+            fn requester(&self) -> &str {
+                &self.employee_id
+            }
+
+            fn status_text(&self) -> &str {
+                &self.status
+            }
+
+            fn with_status(
+                &self,
+                status: zhidu_domain::approval::ApplicationStatus,
+                at: zhidu_store::clock::Moment,
+            ) -> Self {
+                Self {
+                    status: status.as_str().to_owned(),
+                    version: self.version + 1,
+                    updated_at: at.stored(),
+                    ..self.clone()
+                }
+            }
+
+            fn save(
+                connection: &mut zhidu_store::db::DbConnection,
+                actor: &zhidu_store::audit::Actor,
+                action: &str,
+                before: &Self,
+                after: &Self,
+            ) -> zhidu_store::StoreResult<()> {
+                $update(connection, actor, action, before, after)
+            }
+        }
+    };
+}
+
+// The request kinds decided through chains.
+decidable!(
+    zhidu_store::attendance::MakeUpRequest,
+    "make_up_punch",
+    "make-up request",
+    "make_up_punch.decide",
+    zhidu_store::attendance::find_make_up_request,
+    zhidu_store::attendance::update_make_up_request
+);
+decidable!(
+    zhidu_store::attendance::ExceptionForm,
+    "attendance_exception",
+    "exception form",
+    "attendance_exception.decide",
+    zhidu_store::attendance::find_exception_form,
+    zhidu_store::attendance::update_exception_form
+);
+decidable!(
+    zhidu_store::employment::RegularizationApplication,
+    "regularization_application",
+    "regularization application",
+    "regularization_application.decide",
+    zhidu_store::employment::find_regularization_application,
+    zhidu_store::employment::update_regularization_application
+);
+decidable!(
+    zhidu_store::leave::LeaveRequest,
+    "leave_request",
+    "leave request",
+    "leave_request.decide",
+    zhidu_store::leave::find_leave_request,
+    zhidu_store::leave::update_leave_request
+);
+
+/// Decides a step of request `id`'s chain (see [`decide`]) and stores the status the chain
+/// gives it, with its audit row. A request no longer pending takes no decision (conflict).
+pub fn decide_request<S: Decidable>(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    request: &StepDecision,
+) -> ServiceResult<(S, Vec<ApprovalStep>)> {
+    let before = S::load(connection, id)?
+        .ok_or_else(|| ServiceError::not_found(format!("no {} {id}", S::NOUN)))?;
+    if before.status()? != ApplicationStatus::Pending {
+        return Err(ServiceError::conflict(format!(
+            "the {} is already {}",
+            S::NOUN,
+            before.status_text()
+        )));
+    }
+    let chain = decide(
+        connection,
+        caller,
+        (S::SUBJECT, id),
+        before.requester(),
+        request,
+    )?;
+    let after = before.with_status(status_after(&chain)?, caller.actor().at);
+    S::save(
+        connection,
+        caller.actor(),
+        S::DECIDE_ACTION,
+        &before,
+        &after,
+    )?;
+    Ok((after, chain))
+}
