@@ -3556,8 +3556,11 @@ export interface components {
             visited_by: string;
             visited_at: components["schemas"]["Instant"];
         };
-        /** @enum {string} */
-        CaseStatus: "candidate" | "open" | "decided";
+        /**
+         * @description ACC-2: where an accountability case stands; stored as its text.
+         * @enum {string}
+         */
+        CaseStatus: "candidate" | "open" | "decided" | "dismissed";
         CaseSummary: {
             id: string;
             employee_id: string;
@@ -5127,7 +5130,10 @@ export interface components {
             occurred_on: components["schemas"]["IsoDate"];
             created_at: components["schemas"]["Instant"];
         };
-        /** @enum {string} */
+        /**
+         * @description Where an outbox message stands; stored as its text.
+         * @enum {string}
+         */
         OutboxStatus: "pending" | "sent" | "failed";
         OutboxView: {
             id: string;

@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::accountability::CaseStatus;
 use zhidu_domain::accountability::{
     AggravatingFactor, DecisionError, MitigatingFactor, Severity, decide_severity,
 };
 use zhidu_store::accountability::{self, AccountabilityCase, CaseFilter};
 use zhidu_store::db::DbConnection;
 use zhidu_store::people;
+use zhidu_store::read_stored;
 
 use zhidu_service::people::existing_employee;
 
@@ -112,7 +114,7 @@ fn case_at_version(
     version: i64,
 ) -> Result<AccountabilityCase, ApiError> {
     let case = at_version(find_case(connection, id)?, version)?;
-    if case.status == "decided" {
+    if read_stored::<CaseStatus>(&case.status)? == CaseStatus::Decided {
         return Err(ApiError::conflict(format!("case {id} is decided")));
     }
     Ok(case)
@@ -158,20 +160,12 @@ async fn open_case(
                 request.summary.trim().to_owned(),
                 actor.at.stored(),
             );
-            case.status = "open".into();
+            case.status = CaseStatus::Open.as_str().into();
             accountability::insert(connection, &actor, &case)?;
             Ok(case)
         })
         .await?;
     Ok(HttpResponse::Created().json(CaseView::from(case)))
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    Candidate,
-    Open,
-    Decided,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -202,11 +196,7 @@ async fn list_cases(
         cursor: params.cursor,
     };
     let filter = CaseFilter {
-        status: params.status.map(|s| match s {
-            CaseStatus::Candidate => "candidate".to_owned(),
-            CaseStatus::Open => "open".to_owned(),
-            CaseStatus::Decided => "decided".to_owned(),
-        }),
+        status: params.status.map(|s| s.as_str().to_owned()),
         employee_id: params.employee_id,
         work_order_id: params.work_order_id,
         after_id: page.after_id(),
@@ -285,8 +275,8 @@ async fn record_statement(
             let mut after = before.bumped(actor.at.stored());
             after.statement = Some(request.statement.trim().to_owned());
             after.statement_recorded_at = Some(after.updated_at);
-            if after.status == "candidate" {
-                after.status = "open".into();
+            if read_stored::<CaseStatus>(&after.status)? == CaseStatus::Candidate {
+                after.status = CaseStatus::Open.as_str().into();
             }
             accountability::save(
                 connection,
@@ -343,7 +333,7 @@ async fn decide(
             )
             .map_err(|e: DecisionError| ApiError::rule_refused("ACC-3", e.to_string()))?;
             let mut after = before.bumped(actor.at.stored());
-            after.status = "decided".into();
+            after.status = CaseStatus::Decided.as_str().into();
             after.assessed_severity = Some(severity_text(request.assessed_severity).into());
             after.aggravating =
                 serde_json::to_string(&request.aggravating).unwrap_or_else(|_| "[]".into());

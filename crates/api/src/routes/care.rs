@@ -17,6 +17,7 @@ use zhidu_domain::care::{
     contract_submission_missing_fields, renewal_reminder_due, renewal_reminder_on,
     visit_days_overdue, visit_questionnaire_problems, visit_schedule,
 };
+use zhidu_domain::care::{ServiceStatus, VisitTaskStatus};
 use zhidu_domain::money::Money;
 use zhidu_store::care::{
     self, CareVisit, CustomerOrder, CustomerService, NonRenewal, ServiceOfCustomer, ServiceRenewal,
@@ -596,7 +597,7 @@ async fn record_visit(
         .write(move |connection| {
             let task = care::find_visit_task(connection, &request.task_id)?
                 .ok_or_else(|| ApiError::not_found(format!("no visit task {}", request.task_id)))?;
-            if task.status != "due" {
+            if read_stored::<VisitTaskStatus>(&task.status)? != VisitTaskStatus::Due {
                 return Err(ApiError::conflict(format!(
                     "visit task {} is already done",
                     task.id
@@ -966,7 +967,7 @@ fn active_service(
 ) -> Result<CustomerService, ApiError> {
     let service = care::find_service(connection, id)?
         .ok_or_else(|| ApiError::not_found(format!("no service {id}")))?;
-    if service.status != "active" {
+    if read_stored::<ServiceStatus>(&service.status)? != ServiceStatus::Active {
         return Err(ApiError::conflict(format!(
             "service {id} is {}; it can no longer be renewed or refused",
             service.status

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::domain_transfer::DomainTransferStatus;
 use zhidu_domain::domain_transfer::{TransferEvidence, TransferRequirement, transfer_missing};
 use zhidu_store::domain_transfers::{self as store, DomainTransfer};
-use zhidu_store::new_id;
+use zhidu_store::{new_id, read_stored};
 
 use zhidu_service::access::Identity;
 use zhidu_service::customers::existing_customer;
@@ -299,7 +300,7 @@ fn changeable(
             transfer.version
         )));
     }
-    if transfer.status != "requested" {
+    if read_stored::<DomainTransferStatus>(&transfer.status)? != DomainTransferStatus::Requested {
         return Err(ApiError::conflict(format!(
             "domain transfer {id} is already {}",
             transfer.status

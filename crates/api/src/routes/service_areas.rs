@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::customer::AreaType;
+use zhidu_domain::sla::WorkOrderKind;
 use zhidu_domain::sla::{
     Kpi, complaint_rate_kpi, maintainer_overloaded, reply_rate_kpi, satisfaction_kpi,
 };
@@ -390,7 +391,7 @@ async fn area_kpis(
     for order in &orders {
         let tally = tallies.entry(order.service_area_id.clone()).or_default();
         tally.orders += 1;
-        if order.kind == "complaint" {
+        if read_stored::<WorkOrderKind>(&order.kind)? == WorkOrderKind::Complaint {
             tally.complaints += 1;
         }
         if order

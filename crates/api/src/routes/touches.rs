@@ -6,9 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::calendar::SHANGHAI;
+use zhidu_domain::touch::OutboxStatus;
 use zhidu_domain::touch::touch_overdue_days;
-use zhidu_store::new_id;
 use zhidu_store::touches::{self, OutboxMessage, Touch, UntouchedCustomer};
+use zhidu_store::{new_id, read_stored};
 
 use crate::auth::{Admins, Authorized, CustomerEditors};
 use crate::error::{
@@ -355,24 +356,6 @@ async fn overdue_customers(
     Ok(HttpResponse::Ok().json(page))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxStatus {
-    Pending,
-    Sent,
-    Failed,
-}
-
-impl OutboxStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            OutboxStatus::Pending => "pending",
-            OutboxStatus::Sent => "sent",
-            OutboxStatus::Failed => "failed",
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxListParams {
@@ -441,7 +424,7 @@ async fn retry_message(
                     before.version, request.version
                 )));
             }
-            if before.status != "failed" {
+            if read_stored::<OutboxStatus>(&before.status)? != OutboxStatus::Failed {
                 return Err(ApiError::conflict(format!(
                     "message {id} is {}; only a failed message is retried by hand",
                     before.status
