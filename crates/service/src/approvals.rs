@@ -184,14 +184,23 @@ pub trait Decidable: Sized {
     fn status(&self) -> StoreResult<ApplicationStatus> {
         read_stored(self.status_text())
     }
+
+    /// What the final approval sets in motion, in the same transaction (a punch recorded, a
+    /// probation moved, an employee made regular); nothing unless the kind says so.
+    fn on_approved(&self, _connection: &mut DbConnection, _actor: &Actor) -> ServiceResult<()> {
+        Ok(())
+    }
 }
 
 /// Implements [`Decidable`] for a stored request row with `employee_id`, `status`, `version`
 /// and `updated_at`, given its chain's subject type, its name, the audit action of a decision,
-/// and the store's find and update functions.
+/// the store's find and update functions, and optionally what its approval sets in motion.
 #[macro_export]
 macro_rules! decidable {
-    ($row:ty, $subject:expr, $noun:literal, $action:literal, $find:path, $update:path) => {
+    (
+        $row:ty, $subject:expr, $noun:literal, $action:literal, $find:path, $update:path
+        $(, approved => $on_approved:path)? $(,)?
+    ) => {
         impl $crate::approvals::Decidable for $row {
             const SUBJECT: &'static str = $subject;
             const NOUN: &'static str = $noun;
@@ -234,6 +243,16 @@ macro_rules! decidable {
             ) -> zhidu_store::StoreResult<()> {
                 $update(connection, actor, action, before, after)
             }
+
+            $(
+                fn on_approved(
+                    &self,
+                    connection: &mut zhidu_store::db::DbConnection,
+                    actor: &zhidu_store::audit::Actor,
+                ) -> $crate::ServiceResult<()> {
+                    $on_approved(self, connection, actor)
+                }
+            )?
         }
     };
 }
@@ -245,7 +264,8 @@ decidable!(
     "make-up request",
     "make_up_punch.decide",
     zhidu_store::attendance::find_make_up_request,
-    zhidu_store::attendance::update_make_up_request
+    zhidu_store::attendance::update_make_up_request,
+    approved => crate::attendance::record_make_up_punch
 );
 decidable!(
     zhidu_store::attendance::ExceptionForm,
@@ -261,7 +281,8 @@ decidable!(
     "regularization application",
     "regularization_application.decide",
     zhidu_store::employment::find_regularization_application,
-    zhidu_store::employment::update_regularization_application
+    zhidu_store::employment::update_regularization_application,
+    approved => crate::people::regularize
 );
 decidable!(
     zhidu_store::leave::LeaveRequest,
@@ -269,11 +290,12 @@ decidable!(
     "leave request",
     "leave_request.decide",
     zhidu_store::leave::find_leave_request,
-    zhidu_store::leave::update_leave_request
+    zhidu_store::leave::update_leave_request,
+    approved => crate::leave::extend_probation
 );
 
 /// Decides a step of request `id`'s chain (see [`decide`]) and stores the status the chain
-/// gives it, with its audit row. A request no longer pending takes no decision (conflict).
+/// gives it, with its audit row, and what a final approval sets in motion. A request no longer pending takes no decision (conflict).
 pub fn decide_request<S: Decidable>(
     connection: &mut DbConnection,
     caller: &impl Identity,
@@ -296,7 +318,8 @@ pub fn decide_request<S: Decidable>(
         before.requester(),
         request,
     )?;
-    let after = before.with_status(status_after(&chain)?, caller.actor().at);
+    let status = status_after(&chain)?;
+    let after = before.with_status(status, caller.actor().at);
     S::save(
         connection,
         caller.actor(),
@@ -304,5 +327,8 @@ pub fn decide_request<S: Decidable>(
         &before,
         &after,
     )?;
+    if status == ApplicationStatus::Approved {
+        after.on_approved(connection, caller.actor())?;
+    }
     Ok((after, chain))
 }

@@ -9,11 +9,13 @@ use zhidu_domain::attendance::{
     ApprovedLeave, AttendancePolicy, MonthInput, MonthResult, evaluate_month,
 };
 use zhidu_domain::calendar::SHANGHAI;
-use zhidu_store::attendance;
+use zhidu_store::attendance::{self, MakeUpRequest, Punch};
+use zhidu_store::audit::Actor;
 use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::local_midnight_utc;
 use zhidu_store::db::DbConnection;
 use zhidu_store::leave as leave_store;
+use zhidu_store::new_id;
 use zhidu_store::people::{self, Employee};
 
 use crate::error::ServiceResult;
@@ -105,4 +107,22 @@ pub fn evaluate_employees(
             }))
         })
         .collect())
+}
+
+/// ATT-5: an approved make-up request becomes the punch it asked for.
+pub fn record_make_up_punch(
+    request: &MakeUpRequest,
+    connection: &mut DbConnection,
+    actor: &Actor,
+) -> ServiceResult<()> {
+    let punch = Punch {
+        id: new_id(),
+        employee_id: request.employee_id.clone(),
+        punched_at: request.punched_at,
+        source: "make_up".into(),
+        device_id: None,
+        created_at: actor.at.stored(),
+    };
+    attendance::insert_new_punches(connection, std::slice::from_ref(&punch))?;
+    Ok(())
 }

@@ -5,8 +5,13 @@ use time::{Date, OffsetDateTime};
 use zhidu_domain::attendance::ApprovedLeave;
 use zhidu_domain::leave::{LeaveFacts, LeaveSpan, LeaveType};
 use zhidu_domain::roster::HalfDays;
+use zhidu_store::audit::Actor;
+use zhidu_store::db::DbConnection;
 use zhidu_store::leave::LeaveRequest;
+use zhidu_store::people::{self, Employee};
 use zhidu_store::{StoreError, StoreResult, read_stored};
+
+use crate::error::ServiceResult;
 
 pub fn leave_type_of(row: &LeaveRequest) -> StoreResult<LeaveType> {
     read_stored(&row.leave_type)
@@ -84,4 +89,36 @@ fn stored_json<T: serde::de::DeserializeOwned>(
 ) -> StoreResult<T> {
     serde_json::from_str(json)
         .map_err(|error| StoreError::Corrupt(format!("leave request {} {column}: {error}", row.id)))
+}
+
+/// LEAVE-4, EMP-1: an approved personal leave that exceeded the probation limits moves the
+/// probation end as assessed (already capped at six months).
+pub fn extend_probation(
+    request: &LeaveRequest,
+    connection: &mut DbConnection,
+    actor: &Actor,
+) -> ServiceResult<()> {
+    let Some(new_end) = kept_assessment(request)?.consequences.probation_end_after else {
+        return Ok(());
+    };
+    let employee = people::find_employee(connection, &request.employee_id)?.ok_or_else(|| {
+        StoreError::Corrupt(format!("leave request {} without employee", request.id))
+    })?;
+    if employee.probation_end.is_some_and(|end| end >= new_end) {
+        return Ok(());
+    }
+    let after = Employee {
+        probation_end: Some(new_end),
+        version: employee.version + 1,
+        updated_at: actor.at.stored(),
+        ..employee.clone()
+    };
+    people::update_employee(
+        connection,
+        actor,
+        "employee.extend_probation",
+        &employee,
+        &after,
+    )?;
+    Ok(())
 }

@@ -1,12 +1,15 @@
 //! Employees and departments as the rules read them.
 
 use time::Date;
+use zhidu_domain::employment::regularized_probation_end;
 use zhidu_domain::person::Gender;
 use zhidu_domain::roster::{DayOfWeek, Roster, Shift};
 use zhidu_domain::sla::Rank;
+use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
+use zhidu_store::employment::RegularizationApplication;
 use zhidu_store::people::{self, Department, Employee};
-use zhidu_store::{StoreResult, read_stored};
+use zhidu_store::{StoreError, StoreResult, read_stored};
 
 use crate::error::{ServiceError, ServiceResult};
 
@@ -83,4 +86,31 @@ pub fn ensure_employed(employee: &Employee) -> ServiceResult<()> {
         ))),
         None => Ok(()),
     }
+}
+
+/// EMP-2: the final approval of a regularization makes the employee regular: a probation
+/// planned to end later ends on the approval day.
+pub fn regularize(
+    application: &RegularizationApplication,
+    connection: &mut DbConnection,
+    actor: &Actor,
+) -> ServiceResult<()> {
+    let before = people::find_employee(connection, &application.employee_id)?.ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "regularization application {} without employee",
+            application.id
+        ))
+    })?;
+    ensure_employed(&before)?;
+    let regular = Employee {
+        probation_end: Some(regularized_probation_end(
+            before.probation_end,
+            actor.at.today(),
+        )),
+        version: before.version + 1,
+        updated_at: actor.at.stored(),
+        ..before.clone()
+    };
+    people::update_employee(connection, actor, "employee.regularize", &before, &regular)?;
+    Ok(())
 }

@@ -107,6 +107,16 @@ both_backends!(
         );
         assert!(matches!(own, Err(ServiceError::Forbidden(_))));
 
+        let punches = |connection: &mut DbConnection| {
+            let at = test_moment().stored();
+            attendance::punches_between(
+                connection,
+                Some(std::slice::from_ref(&employee.id)),
+                at - time::Duration::minutes(1),
+                at + time::Duration::minutes(1),
+            )
+            .unwrap()
+        };
         let (after_first, chain) = decide(
             &mut connection,
             &caller_of(&supervisor, vec![]),
@@ -114,6 +124,8 @@ both_backends!(
         )
         .unwrap();
         assert_eq!(after_first.status().unwrap(), ApplicationStatus::Pending);
+        // ATT-5: nothing is punched until the last step approves.
+        assert!(punches(&mut connection).is_empty());
         assert_eq!(after_first.version, 2);
         assert_eq!(chain[0].decision.as_deref(), Some("approved"));
         assert_eq!(chain[0].decided_by, supervisor.user_id);
@@ -121,6 +133,10 @@ both_backends!(
         let (approved, _) = decide(&mut connection, &hr, approve(None)).unwrap();
         assert_eq!(approved.status().unwrap(), ApplicationStatus::Approved);
         assert_eq!(approved.version, 3);
+        assert_eq!(
+            punches(&mut connection),
+            vec![(employee.id.clone(), approved.punched_at)]
+        );
         // A decided request takes no further decision.
         let again = decide(&mut connection, &hr, approve(Some(StepKind::Hr)));
         assert!(matches!(again, Err(ServiceError::Conflict(_))));

@@ -426,17 +426,6 @@ async fn decide_make_up(
                 &id,
                 &StepDecision::from(&body),
             )?;
-            if after.status()? == ApplicationStatus::Approved {
-                let punch = Punch {
-                    id: new_id(),
-                    employee_id: after.employee_id.clone(),
-                    punched_at: after.punched_at,
-                    source: "make_up".into(),
-                    device_id: None,
-                    created_at: caller.actor.at.stored(),
-                };
-                attendance::insert_new_punches(connection, std::slice::from_ref(&punch))?;
-            }
             Ok(make_up_view(after, &chain)?)
         })
         .await?;

@@ -13,7 +13,6 @@ use zhidu_domain::approval::StepKind;
 use zhidu_domain::employment::{
     Extension, ExtensionRefusal, PromotionEligibility, REGULARIZATION_CHAIN,
     extended_probation_end, promotion_eligibility, regularization_performance_check,
-    regularized_probation_end,
 };
 use zhidu_domain::leave::probation_last_possible_day;
 use zhidu_domain::money::Money;
@@ -769,27 +768,6 @@ async fn decide_application(
                 &id,
                 &StepDecision::from(&body),
             )?;
-            if after.status()? == ApplicationStatus::Approved {
-                let before = people::find_employee(connection, &after.employee_id)?
-                    .ok_or_else(|| ApiError::internal("application without employee"))?;
-                ensure_employed(&before)?;
-                let regular = Employee {
-                    probation_end: Some(regularized_probation_end(
-                        before.probation_end,
-                        caller.actor.at.today(),
-                    )),
-                    version: before.version + 1,
-                    updated_at: caller.actor.at.stored(),
-                    ..before.clone()
-                };
-                people::update_employee(
-                    connection,
-                    &caller.actor,
-                    "employee.regularize",
-                    &before,
-                    &regular,
-                )?;
-            }
             Ok(application_view(after, &chain)?)
         })
         .await?;

@@ -435,44 +435,10 @@ async fn decide_leave(
                 &id,
                 &StepDecision::from(&body),
             )?;
-            if after.status()? == ApplicationStatus::Approved {
-                extend_probation(connection, &caller, &after)?;
-            }
             leave_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// LEAVE-4, EMP-1: an approved personal leave that exceeded the probation limits moves the
-/// probation end as assessed (already capped at six months).
-fn extend_probation<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    request: &LeaveRequest,
-) -> Result<(), ApiError> {
-    let Some(new_end) = kept_assessment(request)?.consequences.probation_end_after else {
-        return Ok(());
-    };
-    let employee = people::find_employee(connection, &request.employee_id)?
-        .ok_or_else(|| ApiError::internal("leave request without employee"))?;
-    if employee.probation_end.is_some_and(|end| end >= new_end) {
-        return Ok(());
-    }
-    let after = Employee {
-        probation_end: Some(new_end),
-        version: employee.version + 1,
-        updated_at: caller.actor.at.stored(),
-        ..employee.clone()
-    };
-    people::update_employee(
-        connection,
-        &caller.actor,
-        "employee.extend_probation",
-        &employee,
-        &after,
-    )?;
-    Ok(())
 }
 
 /// Withdraw a request before its final approval (the employee, or HR).
