@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod customers;
 pub mod departures;
 pub mod discipline;
+pub mod domain_transfers;
 pub mod error;
 pub mod leave;
 pub mod partners;

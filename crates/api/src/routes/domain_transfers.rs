@@ -7,23 +7,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::domain_transfer::DomainTransferStatus;
-use zhidu_domain::domain_transfer::{TransferEvidence, TransferRequirement, transfer_missing};
-use zhidu_store::domain_transfers::{self as store, DomainTransfer};
-use zhidu_store::{new_id, read_stored};
+use zhidu_domain::domain_transfer::TransferRequirement;
+use zhidu_service::domain_transfers::{self as transfers, Evidence, missing_of};
+use zhidu_store::domain_transfers::DomainTransfer;
 
-use zhidu_service::access::Identity;
-use zhidu_service::customers::existing_customer;
-
-use crate::auth::{Authorized, CustomerEditors, CustomerService, Managers, Role};
-use crate::error::{
-    ApiError, AuthErrors, BodyErrors, Conflict, FieldError, NotFound, Stale, Unavailable,
-};
+use crate::auth::{Authorized, CustomerEditors, Managers};
+use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::Text;
 use crate::page::VersionOnly;
 use crate::state::AppState;
-use crate::wire::{Instant, stored_utc};
+use crate::wire::Instant;
 
 /// Under `/domain-transfers`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -78,16 +72,8 @@ pub struct TransferView {
     pub created_at: Instant,
 }
 
-fn evidence_of(transfer: &DomainTransfer) -> TransferEvidence {
-    TransferEvidence {
-        proof_document: transfer.proof_document.is_some(),
-        general_manager_signature: transfer.signature_document.is_some(),
-        confirmation_call: transfer.call_at.is_some(),
-    }
-}
-
 fn transfer_view(transfer: DomainTransfer) -> TransferView {
-    let missing = transfer_missing(evidence_of(&transfer));
+    let missing = missing_of(&transfer);
     TransferView {
         general_manager_signature: transfer.signatory.zip(transfer.signature_document).map(
             |(signatory, document)| Signature {
@@ -131,28 +117,12 @@ async fn request_transfer(
 ) -> Result<HttpResponse, ApiError> {
     let transfer = state
         .write(move |connection| {
-            let customer = existing_customer(connection, "customer_id", &request.customer_id)?;
-            let now = caller.actor.at.stored();
-            let transfer = DomainTransfer {
-                id: new_id(),
-                customer_id: customer.id,
-                domain_name: request.domain_name.trim().to_lowercase(),
-                status: "requested".into(),
-                proof_document: None,
-                signatory: None,
-                signature_document: None,
-                call_at: None,
-                call_note: None,
-                called_by: None,
-                requested_by: caller.claims.sub.clone(),
-                approved_by: None,
-                approved_at: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert_transfer(connection, &caller.actor, &transfer)?;
-            Ok(transfer)
+            Ok(transfers::request_transfer(
+                connection,
+                &caller,
+                &request.customer_id,
+                &request.domain_name,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(transfer_view(transfer)))
@@ -173,10 +143,7 @@ async fn get_transfer(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let transfer = state
-        .read(move |connection| {
-            store::find_transfer(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no domain transfer {id}")))
-        })
+        .read(move |connection| Ok(transfers::find_transfer(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(transfer_view(transfer)))
 }
@@ -226,87 +193,31 @@ async fn record_evidence(
     id: web::Path<String>,
     Json(request): Json<EvidenceUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.proof_document.is_none()
-        && request.general_manager_signature.is_none()
-        && request.confirmation_call.is_none()
-    {
-        return Err(ApiError::field_refused(
-            "body",
-            "give proof_document, general_manager_signature or confirmation_call",
-        ));
-    }
-    if let Some(call) = &request.confirmation_call {
-        let customer_service = <CustomerService as crate::auth::Policy>::ROLES;
-        if !caller.has_any(customer_service) {
-            return Err(ApiError::forbidden(format!(
-                "CARE-6: the confirming call is made by customer service ({}, {} or {})",
-                Role::CsAgent.as_str(),
-                Role::CsManager.as_str(),
-                Role::Admin.as_str()
-            )));
-        }
-        if call.called_at.0 > caller.actor.at.instant() {
-            return Err(ApiError::field_refused(
-                "confirmation_call.called_at",
-                "must not be in the future",
-            ));
-        }
-    }
     let id = id.into_inner();
+    let version = request.version;
+    let evidence = Evidence {
+        proof_document: request.proof_document.map(String::from),
+        signature: request
+            .general_manager_signature
+            .map(|signature| transfers::Signature {
+                signatory: signature.signatory.into(),
+                document: signature.document.into(),
+            }),
+        call: request
+            .confirmation_call
+            .map(|call| transfers::ConfirmationCall {
+                called_at: call.called_at.0,
+                note: call.note.map(String::from).unwrap_or_default(),
+            }),
+    };
     let transfer = state
         .write(move |connection| {
-            let before = changeable(connection, &id, request.version)?;
-            let mut after = DomainTransfer {
-                version: before.version + 1,
-                updated_at: caller.actor.at.stored(),
-                ..before.clone()
-            };
-            if let Some(document) = request.proof_document {
-                after.proof_document = Some(document.trim().to_owned());
-            }
-            if let Some(signature) = request.general_manager_signature {
-                after.signatory = Some(signature.signatory.trim().to_owned());
-                after.signature_document = Some(signature.document.trim().to_owned());
-            }
-            if let Some(call) = request.confirmation_call {
-                after.call_at = Some(stored_utc(call.called_at.0));
-                after.call_note = Some(call.note.as_deref().map_or("", str::trim).to_owned());
-                after.called_by = Some(caller.claims.sub.clone());
-            }
-            store::save_transfer(
-                connection,
-                &caller.actor,
-                "domain_transfer.evidence",
-                &before,
-                &after,
-            )?;
-            Ok(after)
+            Ok(transfers::record_evidence(
+                connection, &caller, &id, version, evidence,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(transfer_view(transfer)))
-}
-
-/// The transfer at `version`, still open to change.
-fn changeable(
-    connection: &mut zhidu_store::db::DbConnection,
-    id: &str,
-    version: i64,
-) -> Result<DomainTransfer, ApiError> {
-    let transfer = store::find_transfer(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no domain transfer {id}")))?;
-    if transfer.version != version {
-        return Err(ApiError::stale(format!(
-            "domain transfer {id} is at version {}, not {version}",
-            transfer.version
-        )));
-    }
-    if read_stored::<DomainTransferStatus>(&transfer.status)? != DomainTransferStatus::Requested {
-        return Err(ApiError::conflict(format!(
-            "domain transfer {id} is already {}",
-            transfer.status
-        )));
-    }
-    Ok(transfer)
 }
 
 /// CARE-6: approve the transfer — refused (422, rule CARE-6) naming every requirement still
@@ -328,39 +239,12 @@ async fn approve_transfer(
     let id = id.into_inner();
     let transfer = state
         .write(move |connection| {
-            let before = changeable(connection, &id, request.version)?;
-            let missing = transfer_missing(evidence_of(&before));
-            if !missing.is_empty() {
-                let names: Vec<&str> = missing.iter().map(|m| m.as_str()).collect();
-                return Err(ApiError::rule_refused(
-                    "CARE-6",
-                    format!(
-                        "a domain transfer needs the proof document, the general manager's signature and the confirming call; missing: {}",
-                        names.join(", ")
-                    ),
-                )
-                .with_errors(
-                    names
-                        .iter()
-                        .map(|name| FieldError {
-                            field: (*name).to_owned(),
-                            message: "must be recorded before approval (CARE-6)".into(),
-                        })
-                        .collect(),
-                )
-                .with("missing", &missing));
-            }
-            let now = caller.actor.at.stored();
-            let after = DomainTransfer {
-                status: "approved".into(),
-                approved_by: Some(caller.claims.sub.clone()),
-                approved_at: Some(now),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            store::save_transfer(connection, &caller.actor, "domain_transfer.approve", &before, &after)?;
-            Ok(after)
+            Ok(transfers::approve_transfer(
+                connection,
+                &caller,
+                &id,
+                request.version,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(transfer_view(transfer)))
