@@ -14,7 +14,8 @@ use zhidu_store::discipline::{self as store, DisciplineRecord, StoredOffense};
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{StoreError, new_id};
 
-use crate::access::Identity;
+use crate::access::employees::may_read_employee;
+use crate::access::{Identity, roles};
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::existing_employee;
 
@@ -24,11 +25,6 @@ pub const AWAITING_CONFIRMATION: &str = "awaiting_confirmation";
 pub const CONFIRMED: &str = "confirmed";
 pub const WITHDRAWN: &str = "withdrawn";
 
-/// Roles that read and decide every employee's discipline: the customer-service department's
-/// manager oversees its rules, HR and the general manager everyone's.
-pub const DECIDES_FOR_EVERYONE: &[Role] =
-    &[Role::Admin, Role::Hr, Role::GeneralManager, Role::CsManager];
-
 /// Whether the caller may record or confirm discipline for `employee`: the roles above, or a
 /// manager who manages them (head of their department or their superior).
 pub fn may_decide_for(
@@ -36,7 +32,7 @@ pub fn may_decide_for(
     caller: &impl Identity,
     employee: &Employee,
 ) -> ServiceResult<bool> {
-    if caller.has_any(DECIDES_FOR_EVERYONE) {
+    if caller.has_any(roles::DISCIPLINE_FOR_EVERYONE) {
         return Ok(true);
     }
     if !caller.has_any(&[Role::Manager]) {
@@ -48,6 +44,40 @@ pub fn may_decide_for(
             None => false,
         },
     )
+}
+
+/// Whether the caller may read `record`: the roles that decide for everyone, or whoever may
+/// read its employee.
+fn may_read_record(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    record: &DisciplineRecord,
+) -> ServiceResult<bool> {
+    if caller.has_any(roles::DISCIPLINE_FOR_EVERYONE) {
+        return Ok(true);
+    }
+    let employee = people::find_employee(connection, &record.employee_id)?.ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "discipline record {} without its employee",
+            record.id
+        ))
+    })?;
+    may_read_employee(connection, caller, &employee)
+}
+
+/// The record `id` if the caller may read it; otherwise not found, so ids cannot be probed.
+pub fn readable_record(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<DisciplineRecord> {
+    let not_found = || ServiceError::not_found(format!("no discipline record {id}"));
+    let record = store::find_record(connection, id)?.ok_or_else(not_found)?;
+    if may_read_record(connection, caller, &record)? {
+        Ok(record)
+    } else {
+        Err(not_found())
+    }
 }
 
 pub fn offense_of(stored: &str) -> ServiceResult<Offense> {

@@ -18,17 +18,15 @@ use zhidu_store::new_id;
 use zhidu_store::people;
 use zhidu_store::versioned::Versioned;
 
-use zhidu_service::access::Identity;
-use zhidu_service::access::employees::{listing_subject, may_read_employee};
+use zhidu_service::access::employees::listing_subject;
+use zhidu_service::access::{Identity, roles};
 use zhidu_service::discipline::{
-    DECIDES_FOR_EVERYONE, NewRecord, decide_penalty, facts_of, may_decide_for, offense_of,
+    NewRecord, decide_penalty, facts_of, may_decide_for, offense_of, readable_record,
     record_offense, with_penalty,
 };
 use zhidu_service::versioned::at_version;
 
-use crate::auth::{
-    Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Role, Staff,
-};
+use crate::auth::{Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
 };
@@ -80,34 +78,6 @@ pub fn seed_catalog(connection: &mut DbConnection, actor: &Actor) -> Result<(), 
         .collect::<Result<Vec<_>, ApiError>>()?;
     store::seed_missing_offenses(connection, actor, &rows)?;
     Ok(())
-}
-
-fn may_read_record<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    record: &DisciplineRecord,
-) -> Result<bool, ApiError> {
-    if caller.has_any(DECIDES_FOR_EVERYONE) {
-        return Ok(true);
-    }
-    let employee = people::find_employee(connection, &record.employee_id)?
-        .ok_or_else(|| ApiError::internal("discipline record without its employee"))?;
-    Ok(may_read_employee(connection, caller, &employee)?)
-}
-
-/// The record `id` if the caller may read it; otherwise 404, so ids cannot be probed.
-fn readable_record<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<DisciplineRecord, ApiError> {
-    let not_found = || ApiError::not_found(format!("no discipline record {id}"));
-    let record = store::find_record(connection, id)?.ok_or_else(not_found)?;
-    if may_read_record(connection, caller, &record)? {
-        Ok(record)
-    } else {
-        Err(not_found())
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -332,7 +302,7 @@ async fn list_records(
                 connection,
                 &caller,
                 params.employee,
-                caller.has_any(DECIDES_FOR_EVERYONE),
+                caller.has_any(roles::DISCIPLINE_FOR_EVERYONE),
                 "employee",
             )?;
             let filter = RecordFilter {
@@ -373,7 +343,7 @@ async fn get_record(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let record = state
-        .read(move |connection| readable_record(connection, &caller, &id))
+        .read(move |connection| Ok(readable_record(connection, &caller, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(record_view(record)?))
 }
@@ -418,7 +388,7 @@ async fn record_statement(
                 .map(str::trim)
                 .filter(|n| !n.is_empty());
             if !own {
-                if !caller.has_any(&[Role::Admin, Role::Hr]) {
+                if !caller.has_any(roles::PEOPLE_ADMINS) {
                     return Err(ApiError::forbidden(
                         "only the employee, or HR on their behalf, records the statement",
                     ));
@@ -568,8 +538,7 @@ async fn withdraw_record(
     let record = state
         .write(move |connection| {
             let before = readable_record(connection, &caller, &id)?;
-            if before.recorded_by != caller.claims.sub && !caller.has_any(&[Role::Admin, Role::Hr])
-            {
+            if before.recorded_by != caller.claims.sub && !caller.has_any(roles::PEOPLE_ADMINS) {
                 return Err(ApiError::forbidden(
                     "only the recorder or HR withdraws a discipline record",
                 ));

@@ -123,3 +123,7 @@ pub const READ_EVERYONES_PAY_INPUTS: &[Role] = &[Finance];
 
 /// Department managers enter the performance bonus of the people they manage.
 pub const ENTER_BONUSES_FOR_REPORTS: &[Role] = &[Manager, CsManager];
+
+/// Read and decide every employee's discipline: the customer-service department's manager
+/// oversees its rules, HR and the general manager everyone's.
+pub const DISCIPLINE_FOR_EVERYONE: &[Role] = &[Admin, Hr, GeneralManager, CsManager];
