@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod attendance;
+pub mod complaints;
 pub mod customers;
 pub mod departures;
 pub mod discipline;

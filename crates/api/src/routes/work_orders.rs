@@ -10,24 +10,18 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::sla::{
-    ContactChannel, Satisfaction, WorkOrderKind, is_breached, may_deem_met, missing_materials,
-    needs_return_visit, queue_key, return_visit_due,
+    ContactChannel, Satisfaction, WorkOrderKind, WorkOrderStatus, is_breached, missing_materials,
+    return_visit_due,
 };
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::versioned::Versioned;
-use zhidu_store::work_orders::{
-    self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
-};
-use zhidu_store::{StoreError, new_id, read_stored};
+use zhidu_store::work_orders::{self, Extension, QueueFilter, WorkOrder};
+use zhidu_store::{StoreError, read_stored};
 
-use zhidu_service::customers::find_customer;
-use zhidu_service::people::existing_employee;
 use zhidu_service::work_orders::{
-    AWAITING_MATERIALS, AWAITING_NETWORK, DEEMED_MET, NewWorkOrder, OPEN, RESOLVED, find_order,
-    items, items_json, kind_of, listed_once, open_order, order_at_version, resolve_order,
-    start_clock_if_ready, unknown_provided, wrong_state,
+    self as desk, NewContactAttempt, NewReturnVisit, NewWorkOrder, find_order, items, kind_of,
+    open_order, resolve_order,
 };
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
@@ -340,28 +334,6 @@ async fn create_work_order(
         .json(detail))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrderStatus {
-    AwaitingMaterials,
-    AwaitingNetwork,
-    Open,
-    Resolved,
-    DeemedMet,
-}
-
-impl WorkOrderStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            WorkOrderStatus::AwaitingMaterials => AWAITING_MATERIALS,
-            WorkOrderStatus::AwaitingNetwork => AWAITING_NETWORK,
-            WorkOrderStatus::Open => OPEN,
-            WorkOrderStatus::Resolved => RESOLVED,
-            WorkOrderStatus::DeemedMet => DEEMED_MET,
-        }
-    }
-}
-
 /// `PT4H`, `PT30M`, `P1D`, `P1DT12H`: days, hours, minutes and seconds of ISO 8601.
 fn parse_iso_duration(text: &str) -> Option<Duration> {
     let rest = text.strip_prefix('P')?;
@@ -535,42 +507,26 @@ async fn supply_materials(
     id: web::Path<String>,
     Json(request): Json<SupplyMaterials>,
 ) -> Result<HttpResponse, ApiError> {
-    listed_once(&request.provided, "provided")?;
     let id = id.into_inner();
     let actor = caller.actor;
     let policy = state.sla_policy.clone();
+    let provided: Vec<String> = request
+        .provided
+        .into_vec()
+        .into_iter()
+        .map(Material::into_string)
+        .collect();
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if before.status != AWAITING_MATERIALS {
-                return Err(wrong_state(&before, "its materials are complete").into());
-            }
-            let required = items(&before.required_materials)?;
-            unknown_provided(&required, &request.provided, "provided")?;
-            let mut provided = items(&before.provided_materials)?;
-            for item in &request.provided {
-                if !provided.iter().any(|p| p.trim() == item.trim()) {
-                    provided.push(item.trim().to_owned());
-                }
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.provided_materials = items_json(&provided);
-            let customer = find_customer(connection, &before.customer_id)?;
-            start_clock_if_ready(
-                &mut after,
-                read_stored(&customer.area_type)?,
-                connection,
-                &policy,
-                actor.at,
-            )?;
-            work_orders::save(
+            let order = desk::supply_materials(
                 connection,
                 &actor,
-                "work_order.supply_materials",
-                &before,
-                &after,
+                &policy,
+                &id,
+                request.version,
+                &provided,
             )?;
-            detail(connection, after, actor.at)
+            detail(connection, order, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -596,33 +552,8 @@ async fn mark_network_ready(
     let policy = state.sla_policy.clone();
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if kind_of(&before)? != WorkOrderKind::Installation {
-                return Err(ApiError::rule_refused(
-                    "SLA-1",
-                    "only an installation waits for the network",
-                ));
-            }
-            if before.network_ready || before.clock_started_at.is_some() {
-                return Err(wrong_state(&before, "the network is already marked ready").into());
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.network_ready = true;
-            let customer = find_customer(connection, &before.customer_id)?;
-            start_clock_if_ready(
-                &mut after,
-                read_stored(&customer.area_type)?,
-                connection,
-                &policy,
-                actor.at,
-            )?;
-            work_orders::save(
-                connection,
-                &actor,
-                "work_order.network_ready",
-                &before,
-                &after,
-            )?;
+            let after =
+                desk::mark_network_ready(connection, &actor, &policy, &id, request.version)?;
             detail(connection, after, actor.at)
         })
         .await?;
@@ -656,28 +587,15 @@ async fn record_contact_attempt(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    if request.attempted_at.0 > actor.at.instant() + Duration::minutes(5) {
-        return Err(ApiError::field_refused("attempted_at", "is in the future"));
-    }
+    let attempt = NewContactAttempt {
+        channel: request.channel,
+        reached: request.reached,
+        attempted_at: request.attempted_at.0,
+        note: request.note.map(String::from).unwrap_or_default(),
+    };
     let detail = state
         .write(move |connection| {
-            let order = find_order(connection, &id)?;
-            if order.status == RESOLVED || order.status == DEEMED_MET {
-                return Err(wrong_state(&order, "it is closed").into());
-            }
-            let attempt = ContactAttempt {
-                id: new_id(),
-                work_order_id: order.id.clone(),
-                channel: request.channel.as_str().into(),
-                reached: request.reached,
-                attempted_at: stored_utc(request.attempted_at.0),
-                note: request.note.map(String::from).unwrap_or_default(),
-                recorded_by: actor.subject.clone(),
-            };
-            work_orders::insert_contact_attempt(connection, &actor, &attempt)?;
-            if attempt.reached {
-                work_orders::note_first_answer(connection, &order.id, attempt.attempted_at)?;
-            }
+            let order = desk::record_contact_attempt(connection, &actor, &id, &attempt)?;
             detail(connection, order, actor.at)
         })
         .await?;
@@ -711,33 +629,13 @@ async fn request_extension(
     let actor = caller.actor;
     let extension = state
         .write(move |connection| {
-            let order = find_order(connection, &id)?;
-            let Some(due_at) = order.due_at.filter(|_| order.status == OPEN) else {
-                return Err(wrong_state(
-                    &order,
-                    "only an open order with a running clock can be extended",
-                )
-                .into());
-            };
-            if stored_utc(request.requested_due_at.0) <= due_at {
-                return Err(ApiError::field_refused(
-                    "requested_due_at",
-                    "must be later than the current deadline",
-                ));
-            }
-            let extension = Extension {
-                id: new_id(),
-                work_order_id: order.id.clone(),
-                reason: request.reason.trim().to_owned(),
-                requested_due_at: stored_utc(request.requested_due_at.0),
-                status: "pending".into(),
-                requested_by: actor.subject.clone(),
-                requested_at: actor.at.stored(),
-                decided_by: None,
-                decided_at: None,
-            };
-            work_orders::insert_extension(connection, &actor, &extension)?;
-            Ok(extension)
+            Ok(desk::request_extension(
+                connection,
+                &actor,
+                &id,
+                &request.reason,
+                request.requested_due_at.0,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(ExtensionView::from(extension)))
@@ -772,42 +670,8 @@ async fn decide_extension(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let order = find_order(connection, &id)?;
-            let extension = work_orders::find_extension(connection, &id, &extension_id)?
-                .ok_or_else(|| {
-                    ApiError::not_found(format!("no extension {extension_id} on work order {id}"))
-                })?;
-            if extension.status != "pending" {
-                return Err(ApiError::conflict(format!(
-                    "extension {extension_id} was already {}",
-                    extension.status
-                )));
-            }
-            let decided = Extension {
-                status: if request.approved {
-                    "approved"
-                } else {
-                    "rejected"
-                }
-                .into(),
-                decided_by: Some(actor.subject.clone()),
-                decided_at: Some(actor.at.stored()),
-                ..extension.clone()
-            };
-            work_orders::decide_extension(connection, &actor, &extension, &decided)?;
-            let order = if request.approved && order.status == OPEN {
-                let mut after = order.bumped(actor.at.stored());
-                after.due_at = Some(extension.requested_due_at);
-                after.queue_key = queue_key(
-                    after.urgent,
-                    after.due_at.map(|d| d.assume_utc()),
-                    &after.id,
-                );
-                work_orders::save(connection, &actor, "work_order.extend", &order, &after)?;
-                after
-            } else {
-                order
-            };
+            let order =
+                desk::decide_extension(connection, &actor, &id, &extension_id, request.approved)?;
             detail(connection, order, actor.at)
         })
         .await?;
@@ -844,36 +708,15 @@ async fn hand_over(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if before.status == RESOLVED || before.status == DEEMED_MET {
-                return Err(wrong_state(&before, "it is closed").into());
-            }
-            let receiver =
-                existing_employee(connection, "to_employee_id", &request.to_employee_id)?;
-            if receiver.id == before.assignee_id {
-                return Err(ApiError::field_refused(
-                    "to_employee_id",
-                    "the order is already assigned to them",
-                ));
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.assignee_id = receiver.id.clone();
-            if request.accepted_by_owner {
-                after.accountable_id = receiver.id.clone();
-            }
-            work_orders::save(connection, &actor, "work_order.assign", &before, &after)?;
-            work_orders::insert_handover(
+            let after = desk::hand_over(
                 connection,
                 &actor,
-                &Handover {
-                    id: new_id(),
-                    work_order_id: before.id.clone(),
-                    from_employee_id: before.assignee_id.clone(),
-                    to_employee_id: receiver.id,
+                &id,
+                request.version,
+                &desk::HandOver {
+                    to_employee_id: request.to_employee_id,
                     accepted_by_owner: request.accepted_by_owner,
                     note: request.note.map(String::from).unwrap_or_default(),
-                    recorded_by: actor.subject.clone(),
-                    handed_over_at: after.updated_at,
                 },
             )?;
             detail(connection, after, actor.at)
@@ -908,7 +751,7 @@ async fn resolve(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
+            let before = desk::order_at_version(connection, &id, request.version)?;
             let after = resolve_order(connection, &actor, &before, &request.resolution)?;
             detail(connection, after, actor.at)
         })
@@ -936,27 +779,7 @@ async fn close_deemed_met(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if before.status == RESOLVED || before.status == DEEMED_MET {
-                return Err(wrong_state(&before, "it is closed").into());
-            }
-            let attempts = work_orders::contact_attempts(connection, &id)?;
-            let failed = |channel: ContactChannel| {
-                attempts
-                    .iter()
-                    .filter(|a| a.channel == channel.as_str() && !a.reached)
-                    .count()
-            };
-            if !may_deem_met(failed(ContactChannel::Phone), failed(ContactChannel::Visit)) {
-                return Err(ApiError::rule_refused(
-                    "SLA-2",
-                    "record a failed phone attempt and a failed visit before closing as deemed met",
-                ));
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.status = DEEMED_MET.into();
-            after.resolved_at = Some(after.updated_at);
-            work_orders::save(connection, &actor, "work_order.deemed_met", &before, &after)?;
+            let after = desk::close_deemed_met(connection, &actor, &id, request.version)?;
             detail(connection, after, actor.at)
         })
         .await?;
@@ -1005,69 +828,17 @@ async fn record_return_visit(
     let policy = state.sla_policy.clone();
     let visit = state
         .write(move |connection| {
-            let notes = request.notes.as_deref().unwrap_or_default();
-            let order = find_order(connection, &id)?;
-            if !needs_return_visit(kind_of(&order)?) {
-                return Err(ApiError::rule_refused(
-                    "SLA-6",
-                    "installations get no return visit",
-                ));
-            }
-            if order.status != RESOLVED {
-                return Err(
-                    wrong_state(&order, "only a resolved order gets its return visit").into(),
-                );
-            }
-            if work_orders::return_visit(connection, &id)?.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "work order {id} already has its return visit"
-                )));
-            }
-            let follow_up_order_id = if request.solved {
-                None
-            } else {
-                let now = actor.at.stored();
-                let mut follow_up = WorkOrder {
-                    id: new_id(),
-                    description: format!("Follow-up of {id}: {}", notes.trim()),
-                    status: AWAITING_MATERIALS.into(),
-                    required_materials: "[]".into(),
-                    provided_materials: "[]".into(),
-                    clock_started_at: None,
-                    due_at: None,
-                    calendar_provisional: false,
-                    breached: false,
-                    resolved_at: None,
-                    resolution: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                    follow_up_of: Some(order.id.clone()),
-                    first_answered_at: None,
-                    ..order.clone()
-                };
-                let customer = find_customer(connection, &order.customer_id)?;
-                start_clock_if_ready(
-                    &mut follow_up,
-                    read_stored(&customer.area_type)?,
-                    connection,
-                    &policy,
-                    actor.at,
-                )?;
-                work_orders::insert(connection, &actor, &follow_up)?;
-                Some(follow_up.id)
-            };
-            let visit = ReturnVisit {
-                id: new_id(),
-                work_order_id: order.id,
-                satisfaction: request.satisfaction.as_str().into(),
-                solved: request.solved,
-                notes: notes.trim().to_owned(),
-                follow_up_order_id,
-                visited_by: actor.subject.clone(),
-                visited_at: actor.at.stored(),
-            };
-            work_orders::insert_return_visit(connection, &actor, &visit)?;
+            let visit = desk::record_return_visit(
+                connection,
+                &actor,
+                &policy,
+                &id,
+                &NewReturnVisit {
+                    satisfaction: request.satisfaction,
+                    solved: request.solved,
+                    notes: request.notes.map(String::from).unwrap_or_default(),
+                },
+            )?;
             Ok(visit)
         })
         .await?;
