@@ -17,14 +17,25 @@ use zhidu_store::complaints::{self, Complaint, Dispatch};
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee};
 use zhidu_store::versioned::Versioned;
-use zhidu_store::{StoreResult, new_id, read_stored};
+use zhidu_store::{StoreError, StoreResult, new_id, read_stored};
 
+use crate::access::{Identity, roles};
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::{existing_employee, rank_of};
 use crate::versioned::at_version;
 use crate::work_orders::{
     NewWorkOrder, find_order, items_json, open_order, resolve_order, stored_utc,
 };
+
+/// The receipt references a dispatch keeps as a JSON list.
+pub fn receipts_of(dispatch: &Dispatch) -> StoreResult<Vec<String>> {
+    serde_json::from_str(&dispatch.receipts).map_err(|error| {
+        StoreError::Corrupt(format!(
+            "dispatch {} receipts {:?}: {error}",
+            dispatch.id, dispatch.receipts
+        ))
+    })
+}
 
 pub fn status_of(complaint: &Complaint) -> StoreResult<ComplaintStatus> {
     read_stored(&complaint.status)
@@ -112,7 +123,8 @@ pub struct NewComplaint {
     pub accused_employee_id: Option<String>,
     /// SLA-4: a major complaint is urgent.
     pub flagged_major: bool,
-    /// CMP-2: whether an accused manager is told (the caller checked who may say no).
+    /// CMP-2: whether an accused manager is told; only the customer-service manager may say
+    /// no.
     pub inform_accused: bool,
 }
 
@@ -121,10 +133,16 @@ pub struct NewComplaint {
 /// opens an accountability-case candidate about them (ACC-2).
 pub fn file_complaint(
     connection: &mut DbConnection,
-    actor: &Actor,
+    caller: &impl Identity,
     policy: &SlaPolicy,
     request: &NewComplaint,
 ) -> ServiceResult<Complaint> {
+    if !request.inform_accused && !caller.has_any(roles::CS_MANAGERS) {
+        return Err(ServiceError::forbidden(
+            "only the customer-service manager may keep the accused uninformed (CMP-2)",
+        ));
+    }
+    let actor = caller.actor();
     let accused = request
         .accused_employee_id
         .as_deref()

@@ -9,8 +9,10 @@
 
 use time::OffsetDateTime;
 use time::macros::datetime;
+use zhidu_domain::role::Role;
 use zhidu_domain::sla::{SlaPolicy, WorkOrderKind, WorkOrderStatus};
 use zhidu_service::ServiceError;
+use zhidu_service::access::Caller;
 use zhidu_service::complaints::{NewComplaint, file_complaint};
 use zhidu_service::work_orders::{
     HandOver, NewWorkOrder, decide_extension, find_order, hand_over, open_order, request_extension,
@@ -33,6 +35,13 @@ fn desk_actor() -> Actor {
         subject: "desk-agent".into(),
         request_id: None,
         at: Moment::new(NOW, COMPANY_ZONE),
+    }
+}
+
+fn desk_agent() -> Caller {
+    Caller {
+        roles: vec![Role::CsAgent],
+        actor: desk_actor(),
     }
 }
 
@@ -250,18 +259,31 @@ both_backends!(
         let office = department(&mut connection);
         let agent = staff(&mut connection, &office, "staff");
         let customer = customer(&mut connection);
+        let filing = |inform_accused: bool| NewComplaint {
+            customer_id: customer.clone(),
+            description: " 装维人员态度差 ".into(),
+            received_by: vec![agent.clone()],
+            accused_employee_id: None,
+            flagged_major: true,
+            inform_accused,
+        };
+        // CMP-2: only the customer-service manager may keep the accused uninformed.
+        let withheld = file_complaint(
+            &mut connection,
+            &desk_agent(),
+            &SlaPolicy::default(),
+            &filing(false),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(withheld, ServiceError::Forbidden(_)),
+            "{withheld:?}"
+        );
         let complaint = file_complaint(
             &mut connection,
-            &desk_actor(),
+            &desk_agent(),
             &SlaPolicy::default(),
-            &NewComplaint {
-                customer_id: customer.clone(),
-                description: " 装维人员态度差 ".into(),
-                received_by: vec![agent.clone()],
-                accused_employee_id: None,
-                flagged_major: true,
-                inform_accused: true,
-            },
+            &filing(true),
         )
         .unwrap();
         assert_eq!(complaint.route, "customer_service");

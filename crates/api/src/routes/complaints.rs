@@ -7,12 +7,13 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
+use zhidu_store::StoreError;
 use zhidu_store::complaints::{self, Complaint};
 use zhidu_store::db::DbConnection;
 
 use zhidu_service::complaints::{self as cmp, NewComplaint, NewDispatch, find_complaint};
 
-use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
+use crate::auth::{Authorized, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::{Amount, Items, Text};
@@ -75,15 +76,17 @@ fn complaint_view(
 ) -> Result<ComplaintView, ApiError> {
     let dispatches = complaints::dispatches(connection, &complaint.id)?
         .into_iter()
-        .map(|d| DispatchView {
-            employee_id: d.employee_id,
-            reason: d.reason,
-            dispatched_at: Instant::from_utc(d.dispatched_at),
-            expenses: Money::from_fen(d.expenses_fen),
-            receipts: serde_json::from_str(&d.receipts).unwrap_or_default(),
-            recorded_by: d.recorded_by,
+        .map(|d| {
+            Ok(DispatchView {
+                receipts: cmp::receipts_of(&d)?,
+                employee_id: d.employee_id,
+                reason: d.reason,
+                dispatched_at: Instant::from_utc(d.dispatched_at),
+                expenses: Money::from_fen(d.expenses_fen),
+                recorded_by: d.recorded_by,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     Ok(ComplaintView {
         id: complaint.id,
         work_order_id: complaint.work_order_id,
@@ -135,23 +138,12 @@ async fn file_complaint(
     caller: Authorized<ServiceDesk>,
     Json(request): Json<FileComplaint>,
 ) -> Result<HttpResponse, ApiError> {
-    let may_withhold = caller
-        .claims
-        .roles
-        .iter()
-        .any(|role| CsManagers::ROLES.contains(role));
-    if !request.inform_accused && !may_withhold {
-        return Err(ApiError::forbidden(
-            "only the customer-service manager may keep the accused uninformed (CMP-2)",
-        ));
-    }
-    let actor = caller.actor;
     let policy = state.sla_policy.clone();
     let view = state
         .write(move |connection| {
             let complaint = cmp::file_complaint(
                 connection,
-                &actor,
+                &caller,
                 &policy,
                 &NewComplaint {
                     customer_id: request.customer_id,
