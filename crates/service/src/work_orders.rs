@@ -4,23 +4,26 @@
 //! resolve theirs the same way.
 
 use serde::Serialize;
-use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{Duration, OffsetDateTime};
 use zhidu_domain::complaint::complaint_reply_deadline;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{
     ContactChannel, ExtensionStatus, Responsibility, Satisfaction, SlaPolicy, WorkOrderKind,
     WorkOrderStatus, check_extension_deadline, deadline_to_extend, decide_extension as decide,
     is_breached, is_urgent, may_deem_met, missing_materials, needs_return_visit, queue_key,
-    readiness_status, responsibility_after_hand_over, responsibility_at_opening,
+    readiness_status, responsibility_after_hand_over, responsibility_at_opening, return_visit_due,
     work_order_deadline,
 };
 use zhidu_domain::tier::Tier;
 use zhidu_store::audit::Actor;
 use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::Moment;
+pub use zhidu_store::clock::stored_utc;
 use zhidu_store::db::DbConnection;
 use zhidu_store::versioned::Versioned;
-use zhidu_store::work_orders::{self, ContactAttempt, Extension, Handover, ReturnVisit, WorkOrder};
+use zhidu_store::work_orders::{
+    self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
+};
 use zhidu_store::{StoreError, StoreResult, new_id, read_stored};
 
 use crate::customers::find_customer;
@@ -80,12 +83,6 @@ pub fn unknown_provided(
         )),
         None => Ok(()),
     }
-}
-
-/// An instant as the database stores it: UTC without an offset.
-pub fn stored_utc(instant: OffsetDateTime) -> PrimitiveDateTime {
-    let utc = instant.to_offset(UtcOffset::UTC);
-    PrimitiveDateTime::new(utc.date(), utc.time())
 }
 
 /// SLA-1: starts the clock when the order is ready (materials complete, and for an
@@ -641,4 +638,89 @@ pub fn record_return_visit(
     };
     work_orders::insert_return_visit(connection, actor, &visit)?;
     Ok(visit)
+}
+
+/// Resolves the order as the client last read it (SLA-5).
+pub fn resolve(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    resolution: &str,
+) -> ServiceResult<WorkOrder> {
+    let before = order_at_version(connection, id, version)?;
+    resolve_order(connection, actor, &before, resolution)
+}
+
+/// Which orders of the queue to list.
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    pub status: Option<WorkOrderStatus>,
+    pub kind: Option<WorkOrderKind>,
+    pub assignee_id: Option<String>,
+    pub breached: Option<bool>,
+    pub urgent: Option<bool>,
+    /// Open orders due within this much of now.
+    pub due_within: Option<Duration>,
+    /// The `queue_key` of the last order of the previous page.
+    pub after_key: Option<String>,
+    pub limit: i64,
+}
+
+/// SLA-4: the queue, urgent orders first, then by deadline, filtered.
+pub fn queue(
+    connection: &mut DbConnection,
+    at: Moment,
+    query: Queue,
+) -> ServiceResult<Vec<WorkOrder>> {
+    let filter = QueueFilter {
+        status: query.status.map(|s| s.as_str().to_owned()),
+        kind: query.kind.map(|k| k.as_str().to_owned()),
+        assignee_id: query.assignee_id,
+        breached: query.breached,
+        urgent: query.urgent,
+        due_before: query
+            .due_within
+            .map(|within| stored_utc(at.instant() + within)),
+        after_key: query.after_key,
+        limit: query.limit,
+    };
+    Ok(work_orders::queue(connection, &filter)?)
+}
+
+/// A resolved order still waiting for its return visit (SLA-6).
+#[derive(Debug, Clone)]
+pub struct DueVisit {
+    pub order: WorkOrder,
+    pub resolved_at: OffsetDateTime,
+    /// 72 hours after resolution.
+    pub visit_due_at: OffsetDateTime,
+    pub overdue: bool,
+}
+
+/// SLA-6: resolved orders without their return visit, by id after `after_id`, each with its
+/// deadline as it stands at `at`.
+pub fn due_return_visits(
+    connection: &mut DbConnection,
+    policy: &SlaPolicy,
+    at: Moment,
+    after_id: Option<&str>,
+    limit: i64,
+) -> ServiceResult<Vec<DueVisit>> {
+    let now = at.instant();
+    Ok(
+        work_orders::awaiting_return_visit(connection, after_id, limit)?
+            .into_iter()
+            .map(|order| {
+                let resolved_at = order.resolved_at.unwrap_or(order.updated_at).assume_utc();
+                let visit_due_at = return_visit_due(resolved_at, policy);
+                DueVisit {
+                    order,
+                    resolved_at,
+                    visit_due_at,
+                    overdue: now > visit_due_at,
+                }
+            })
+            .collect(),
+    )
 }

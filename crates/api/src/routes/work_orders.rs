@@ -11,17 +11,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::sla::{
     ContactChannel, Satisfaction, WorkOrderKind, WorkOrderStatus, is_breached, missing_materials,
-    return_visit_due,
 };
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::work_orders::{self, Extension, QueueFilter, WorkOrder};
+use zhidu_store::work_orders::{self, Extension, WorkOrder};
 use zhidu_store::{StoreError, read_stored};
 
 use zhidu_service::work_orders::{
-    self as desk, NewContactAttempt, NewReturnVisit, NewWorkOrder, find_order, items, kind_of,
-    open_order, resolve_order,
+    self as desk, DueVisit, NewContactAttempt, NewReturnVisit, NewWorkOrder, find_order, items,
+    kind_of, open_order,
 };
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
@@ -32,7 +31,7 @@ use crate::extract::{Json, Query};
 use crate::input::{Items, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
-use crate::wire::{Instant, Shape, stored_utc};
+use crate::wire::{Instant, Shape};
 
 /// Under `/work-orders`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -434,26 +433,23 @@ async fn list_work_orders(
     Query(params): Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let at = caller.actor.at;
-    let due_before = params
-        .due_within
-        .map(|DueWithin(within)| stored_utc(at.instant() + within));
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit();
-    let filter = QueueFilter {
-        status: params.status.map(|s| s.as_str().to_owned()),
-        kind: params.kind.map(|k| k.as_str().to_owned()),
+    let query = desk::Queue {
+        status: params.status,
+        kind: params.kind,
         assignee_id: params.assignee,
         breached: params.breached,
         urgent: params.urgent,
-        due_before,
+        due_within: params.due_within.map(|DueWithin(within)| within),
         after_key: page.after_id(),
         limit,
     };
     let rows = state
-        .read(move |connection| Ok(work_orders::queue(connection, &filter)?))
+        .read(move |connection| Ok(desk::queue(connection, at, query)?))
         .await?;
     let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.queue_key)
         .try_map(|o| WorkOrderView::at(o, at))?;
@@ -751,8 +747,13 @@ async fn resolve(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = desk::order_at_version(connection, &id, request.version)?;
-            let after = resolve_order(connection, &actor, &before, &request.resolution)?;
+            let after = desk::resolve(
+                connection,
+                &actor,
+                &id,
+                request.version,
+                &request.resolution,
+            )?;
             detail(connection, after, actor.at)
         })
         .await?;
@@ -878,30 +879,30 @@ async fn return_visits_due(
     caller: Authorized<Staff>,
     Query(page): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = caller.actor.at.instant();
+    let at = caller.actor.at;
     let after = page.after_id();
     let limit = page.limit();
+    let policy = state.sla_policy.clone();
     let rows = state
         .read(move |connection| {
-            Ok(work_orders::awaiting_return_visit(
+            Ok(desk::due_return_visits(
                 connection,
+                &policy,
+                at,
                 after.as_deref(),
                 limit,
             )?)
         })
         .await?;
-    let policy = state.sla_policy.clone();
-    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.id).try_map(|order| {
-        let resolved_at = order.resolved_at.unwrap_or(order.updated_at).assume_utc();
-        let due = return_visit_due(resolved_at, &policy);
+    let page = Page::from_rows(rows, limit, |due: &DueVisit| &due.order.id).try_map(|due| {
         Ok::<_, StoreError>(DueReturnVisit {
-            kind: kind_of(&order)?,
-            work_order_id: order.id,
-            customer_id: order.customer_id,
-            assignee_id: order.assignee_id,
-            resolved_at: Instant(resolved_at),
-            visit_due_at: Instant(due),
-            overdue: now > due,
+            kind: kind_of(&due.order)?,
+            work_order_id: due.order.id,
+            customer_id: due.order.customer_id,
+            assignee_id: due.order.assignee_id,
+            resolved_at: Instant(due.resolved_at),
+            visit_due_at: Instant(due.visit_due_at),
+            overdue: due.overdue,
         })
     })?;
     Ok(HttpResponse::Ok().json(page))
