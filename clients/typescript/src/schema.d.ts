@@ -6952,7 +6952,10 @@ export interface components {
          * @enum {string}
          */
         WorkOrderKind: "general_fault" | "major_fault" | "installation" | "restoration" | "complaint";
-        /** @enum {string} */
+        /**
+         * @description Where a work order stands; stored as its text.
+         * @enum {string}
+         */
         WorkOrderStatus: "awaiting_materials" | "awaiting_network" | "open" | "resolved" | "deemed_met";
         /** @description A work order as the desk sees it. */
         WorkOrderView: {

@@ -66,7 +66,7 @@ fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> 
         entry::<zhidu_domain::approval::ApplicationStatus>(),
         entry::<routes::statements::ExportFormat>(),
         entry::<zhidu_domain::touch::OutboxStatus>(),
-        entry::<routes::work_orders::WorkOrderStatus>(),
+        entry::<zhidu_domain::sla::WorkOrderStatus>(),
         entry::<routes::work_orders::DueWithin>(),
         entry::<crate::input::Year>(),
         entry::<Bounded<1, 2000>>(),

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod approvals;
 pub mod attendance;
+pub mod complaints;
 pub mod customers;
 pub mod departures;
 pub mod discipline;

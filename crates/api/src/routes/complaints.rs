@@ -6,26 +6,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::complaint::{ComplaintRoute, route_complaint};
 use zhidu_domain::money::Money;
-use zhidu_domain::sla::WorkOrderKind;
-use zhidu_store::accountability::{self, AccountabilityCase};
-use zhidu_store::complaints::{self, Complaint, Dispatch};
+use zhidu_store::StoreError;
+use zhidu_store::complaints::{self, Complaint};
 use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
-use zhidu_store::people::{self, Employee};
-use zhidu_store::versioned::Versioned;
 
-use zhidu_service::people::{existing_employee, rank_of};
-use zhidu_service::work_orders::{NewWorkOrder, find_order, open_order, resolve_order};
+use zhidu_service::complaints::{self as cmp, NewComplaint, NewDispatch, find_complaint};
 
-use crate::auth::{Authorized, CsManagers, Policy, ServiceDesk, Staff};
+use crate::auth::{Authorized, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::{Amount, Items, Text};
 use crate::page::VersionOnly;
 use crate::state::AppState;
-use crate::wire::{Instant, stored_utc};
+use crate::wire::Instant;
 
 /// Under `/complaints`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -41,19 +35,6 @@ pub fn configure(config: &mut ServiceConfig) {
 /// Under `/meetings`.
 pub fn configure_meetings(config: &mut ServiceConfig) {
     config.service(next_agenda);
-}
-
-const MANAGERS_MEETING: &str = "managers_meeting";
-const CUSTOMER_SERVICE: &str = "customer_service";
-const DEPARTMENT_MANAGER: &str = "department_manager";
-
-fn route_text(route: ComplaintRoute) -> &'static str {
-    match route {
-        ComplaintRoute::CustomerService => CUSTOMER_SERVICE,
-        ComplaintRoute::DepartmentManager => DEPARTMENT_MANAGER,
-        ComplaintRoute::Superior { .. } => "superior",
-        ComplaintRoute::ManagersMeeting => MANAGERS_MEETING,
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,15 +76,17 @@ fn complaint_view(
 ) -> Result<ComplaintView, ApiError> {
     let dispatches = complaints::dispatches(connection, &complaint.id)?
         .into_iter()
-        .map(|d| DispatchView {
-            employee_id: d.employee_id,
-            reason: d.reason,
-            dispatched_at: Instant::from_utc(d.dispatched_at),
-            expenses: Money::from_fen(d.expenses_fen),
-            receipts: serde_json::from_str(&d.receipts).unwrap_or_default(),
-            recorded_by: d.recorded_by,
+        .map(|d| {
+            Ok(DispatchView {
+                receipts: cmp::receipts_of(&d)?,
+                employee_id: d.employee_id,
+                reason: d.reason,
+                dispatched_at: Instant::from_utc(d.dispatched_at),
+                expenses: Money::from_fen(d.expenses_fen),
+                recorded_by: d.recorded_by,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     Ok(ComplaintView {
         id: complaint.id,
         work_order_id: complaint.work_order_id,
@@ -118,65 +101,6 @@ fn complaint_view(
         version: complaint.version,
         created_at: Instant::from_utc(complaint.created_at),
     })
-}
-
-/// CMP-1..3: who handles a complaint about `accused` first.
-fn first_handler(
-    connection: &mut DbConnection,
-    accused: &Employee,
-    route: ComplaintRoute,
-) -> Result<Option<String>, ApiError> {
-    match route {
-        ComplaintRoute::DepartmentManager => {
-            let department = people::find_department(connection, &accused.department_id)?;
-            let manager = department.and_then(|d| d.manager_id);
-            manager.map(Some).ok_or_else(|| {
-                ApiError::rule_refused(
-                    "CMP-1",
-                    format!(
-                        "department {} has no manager to route the complaint to; name one first",
-                        accused.department_id
-                    ),
-                )
-            })
-        }
-        ComplaintRoute::Superior { .. } => accused.superior_id.clone().map(Some).ok_or_else(|| {
-            ApiError::rule_refused(
-                "CMP-2",
-                format!(
-                    "employee {} has no superior on record; record one first",
-                    accused.id
-                ),
-            )
-        }),
-        ComplaintRoute::CustomerService | ComplaintRoute::ManagersMeeting => Ok(None),
-    }
-}
-
-fn find_complaint(connection: &mut DbConnection, id: &str) -> Result<Complaint, ApiError> {
-    complaints::find(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no complaint {id}")))
-}
-
-fn open_complaint_at(
-    connection: &mut DbConnection,
-    id: &str,
-    version: i64,
-) -> Result<Complaint, ApiError> {
-    let complaint = find_complaint(connection, id)?;
-    if complaint.version != version {
-        return Err(ApiError::stale(format!(
-            "complaint {id} is at version {}, not {version}",
-            complaint.version
-        )));
-    }
-    if complaint.status != "open" {
-        return Err(ApiError::conflict(format!(
-            "complaint {id} is {}",
-            complaint.status
-        )));
-    }
-    Ok(complaint)
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -214,78 +138,22 @@ async fn file_complaint(
     caller: Authorized<ServiceDesk>,
     Json(request): Json<FileComplaint>,
 ) -> Result<HttpResponse, ApiError> {
-    let may_withhold = caller
-        .claims
-        .roles
-        .iter()
-        .any(|role| CsManagers::ROLES.contains(role));
-    if !request.inform_accused && !may_withhold {
-        return Err(ApiError::forbidden(
-            "only the customer-service manager may keep the accused uninformed (CMP-2)",
-        ));
-    }
-    let actor = caller.actor;
     let policy = state.sla_policy.clone();
     let view = state
         .write(move |connection| {
-            let accused = request
-                .accused_employee_id
-                .as_deref()
-                .map(|id| existing_employee(connection, "accused_employee_id", id))
-                .transpose()?;
-            let route = route_complaint(
-                accused.as_ref().map(rank_of).transpose()?,
-                request.inform_accused,
-            );
-            let handler = match &accused {
-                Some(accused) => first_handler(connection, accused, route)?,
-                None => None,
-            };
-            let order = open_order(
+            let complaint = cmp::file_complaint(
                 connection,
-                &actor,
+                &caller,
                 &policy,
-                &NewWorkOrder {
-                    customer_id: request.customer_id.clone(),
-                    kind: WorkOrderKind::Complaint,
-                    description: request.description.to_string(),
-                    received_by: request.received_by.to_vec(),
-                    required_materials: Vec::new(),
-                    provided_materials: Vec::new(),
-                    network_ready: false,
+                &NewComplaint {
+                    customer_id: request.customer_id,
+                    description: request.description.into_string(),
+                    received_by: request.received_by.into_vec(),
+                    accused_employee_id: request.accused_employee_id,
                     flagged_major: request.flagged_major,
+                    inform_accused: request.inform_accused,
                 },
             )?;
-            let now = actor.at.stored();
-            let complaint = Complaint {
-                id: new_id(),
-                work_order_id: order.id,
-                accused_employee_id: accused.map(|a| a.id),
-                route: route_text(route).into(),
-                handler_employee_id: handler,
-                inform_accused: match route {
-                    ComplaintRoute::Superior { inform_accused } => inform_accused,
-                    _ => true,
-                },
-                status: "open".into(),
-                escalations: 0,
-                result: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            complaints::insert(connection, &actor, &complaint)?;
-            if let Some(accused) = &complaint.accused_employee_id {
-                // ACC-2: a complaint about someone opens a case candidate about them.
-                let case = AccountabilityCase::candidate(
-                    "complaint",
-                    Some(complaint.work_order_id.clone()),
-                    accused.clone(),
-                    format!("complaint {}: {}", complaint.id, request.description.trim()),
-                    now,
-                );
-                accountability::insert(connection, &actor, &case)?;
-            }
             complaint_view(connection, complaint)
         })
         .await?;
@@ -337,16 +205,8 @@ async fn delegate_to_customer_service(
     let actor = caller.actor;
     let view = state
         .write(move |connection| {
-            let before = open_complaint_at(connection, &id, request.version)?;
-            if before.route != DEPARTMENT_MANAGER {
-                return Err(ApiError::rule_refused(
-                    "CMP-1",
-                    "only a department manager hands a complaint to customer service",
-                ));
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.route = CUSTOMER_SERVICE.into();
-            complaints::save(connection, &actor, "complaint.delegate", &before, &after)?;
+            let after =
+                cmp::delegate_to_customer_service(connection, &actor, &id, request.version)?;
             complaint_view(connection, after)
         })
         .await?;
@@ -380,30 +240,7 @@ async fn escalate(
     let actor = caller.actor;
     let view = state
         .write(move |connection| {
-            let before = open_complaint_at(connection, &id, request.version)?;
-            let handler_id = before.handler_employee_id.clone().ok_or_else(|| {
-                ApiError::rule_refused(
-                    "CMP-1",
-                    "only a complaint with a handling manager escalates to a superior",
-                )
-            })?;
-            let mut after = before.bumped(actor.at.stored());
-            after.escalations += 1;
-            if before.route == CUSTOMER_SERVICE {
-                // Customer service could not resolve what the manager delegated: the manager must.
-                after.route = DEPARTMENT_MANAGER.into();
-            } else {
-                let handler = existing_employee(connection, "handler_employee_id", &handler_id)?;
-                let superior = handler.superior_id.ok_or_else(|| {
-                    ApiError::rule_refused(
-                        "CMP-1",
-                        format!("{} has no superior on record to escalate to", handler.id),
-                    )
-                })?;
-                after.handler_employee_id = Some(superior);
-                after.route = "superior".into();
-            }
-            complaints::save(connection, &actor, "complaint.escalate", &before, &after)?;
+            let after = cmp::escalate(connection, &actor, &id, request.version)?;
             complaint_view(connection, after)
         })
         .await?;
@@ -438,13 +275,8 @@ async fn record_result(
     let actor = caller.actor;
     let view = state
         .write(move |connection| {
-            let before = open_complaint_at(connection, &id, request.version)?;
-            let order = find_order(connection, &before.work_order_id)?;
-            resolve_order(connection, &actor, &order, &request.result)?;
-            let mut after = before.bumped(actor.at.stored());
-            after.status = "resolved".into();
-            after.result = Some(request.result.trim().to_owned());
-            complaints::save(connection, &actor, "complaint.result", &before, &after)?;
+            let after =
+                cmp::record_result(connection, &actor, &id, request.version, &request.result)?;
             complaint_view(connection, after)
         })
         .await?;
@@ -479,45 +311,18 @@ async fn dispatch(
     id: web::Path<String>,
     Json(request): Json<DispatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let receipts = request.receipts.map(Items::into_vec).unwrap_or_default();
-    if request.expenses.get() > Money::ZERO && receipts.is_empty() {
-        return Err(ApiError::rule_refused(
-            "CMP-5",
-            "expenses are reimbursed against receipts: list them",
-        ));
-    }
-    if request.dispatched_at.0 > caller.actor.at.instant() + time::Duration::days(1) {
-        return Err(ApiError::field_refused(
-            "dispatched_at",
-            "is more than a day ahead",
-        ));
-    }
+    let dispatch = NewDispatch {
+        employee_id: request.employee_id,
+        reason: request.reason.into_string(),
+        dispatched_at: request.dispatched_at.0,
+        expenses: request.expenses.get(),
+        receipts: request.receipts.map(Items::into_vec).unwrap_or_default(),
+    };
     let id = id.into_inner();
     let actor = caller.actor;
     let view = state
         .write(move |connection| {
-            let complaint = find_complaint(connection, &id)?;
-            if complaint.status != "open" {
-                return Err(ApiError::conflict(format!(
-                    "complaint {id} is {}",
-                    complaint.status
-                )));
-            }
-            let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
-            complaints::insert_dispatch(
-                connection,
-                &actor,
-                &Dispatch {
-                    id: new_id(),
-                    complaint_id: complaint.id.clone(),
-                    employee_id: employee.id,
-                    reason: request.reason.trim().to_owned(),
-                    dispatched_at: stored_utc(request.dispatched_at.0),
-                    expenses_fen: request.expenses.get().fen(),
-                    receipts: serde_json::to_string(&receipts).unwrap_or_else(|_| "[]".into()),
-                    recorded_by: actor.subject.clone(),
-                },
-            )?;
+            let complaint = cmp::dispatch(connection, &actor, &id, &dispatch)?;
             complaint_view(connection, complaint)
         })
         .await?;
@@ -544,7 +349,7 @@ async fn next_agenda(
 ) -> Result<HttpResponse, ApiError> {
     let complaints = state
         .read(|connection| {
-            complaints::open_on_route(connection, MANAGERS_MEETING)?
+            cmp::meeting_agenda(connection)?
                 .into_iter()
                 .map(|c| complaint_view(connection, c))
                 .collect::<Result<Vec<_>, _>>()

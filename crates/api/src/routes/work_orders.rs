@@ -10,24 +10,17 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::sla::{
-    ContactChannel, Satisfaction, WorkOrderKind, is_breached, may_deem_met, missing_materials,
-    needs_return_visit, queue_key, return_visit_due,
+    ContactChannel, Satisfaction, WorkOrderKind, WorkOrderStatus, is_breached, missing_materials,
 };
 use zhidu_store::accountability::{self, CaseFilter};
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
-use zhidu_store::versioned::Versioned;
-use zhidu_store::work_orders::{
-    self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
-};
-use zhidu_store::{StoreError, new_id, read_stored};
+use zhidu_store::work_orders::{self, Extension, WorkOrder};
+use zhidu_store::{StoreError, read_stored};
 
-use zhidu_service::customers::find_customer;
-use zhidu_service::people::existing_employee;
 use zhidu_service::work_orders::{
-    AWAITING_MATERIALS, AWAITING_NETWORK, DEEMED_MET, NewWorkOrder, OPEN, RESOLVED, find_order,
-    items, items_json, kind_of, listed_once, open_order, order_at_version, resolve_order,
-    start_clock_if_ready, unknown_provided, wrong_state,
+    self as desk, DueVisit, NewContactAttempt, NewReturnVisit, NewWorkOrder, find_order, items,
+    kind_of, open_order,
 };
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
@@ -38,7 +31,7 @@ use crate::extract::{Json, Query};
 use crate::input::{Items, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
-use crate::wire::{Instant, Shape, stored_utc};
+use crate::wire::{Instant, Shape};
 
 /// Under `/work-orders`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -340,28 +333,6 @@ async fn create_work_order(
         .json(detail))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrderStatus {
-    AwaitingMaterials,
-    AwaitingNetwork,
-    Open,
-    Resolved,
-    DeemedMet,
-}
-
-impl WorkOrderStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            WorkOrderStatus::AwaitingMaterials => AWAITING_MATERIALS,
-            WorkOrderStatus::AwaitingNetwork => AWAITING_NETWORK,
-            WorkOrderStatus::Open => OPEN,
-            WorkOrderStatus::Resolved => RESOLVED,
-            WorkOrderStatus::DeemedMet => DEEMED_MET,
-        }
-    }
-}
-
 /// `PT4H`, `PT30M`, `P1D`, `P1DT12H`: days, hours, minutes and seconds of ISO 8601.
 fn parse_iso_duration(text: &str) -> Option<Duration> {
     let rest = text.strip_prefix('P')?;
@@ -462,26 +433,23 @@ async fn list_work_orders(
     Query(params): Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let at = caller.actor.at;
-    let due_before = params
-        .due_within
-        .map(|DueWithin(within)| stored_utc(at.instant() + within));
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit();
-    let filter = QueueFilter {
-        status: params.status.map(|s| s.as_str().to_owned()),
-        kind: params.kind.map(|k| k.as_str().to_owned()),
+    let query = desk::Queue {
+        status: params.status,
+        kind: params.kind,
         assignee_id: params.assignee,
         breached: params.breached,
         urgent: params.urgent,
-        due_before,
+        due_within: params.due_within.map(|DueWithin(within)| within),
         after_key: page.after_id(),
         limit,
     };
     let rows = state
-        .read(move |connection| Ok(work_orders::queue(connection, &filter)?))
+        .read(move |connection| Ok(desk::queue(connection, at, query)?))
         .await?;
     let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.queue_key)
         .try_map(|o| WorkOrderView::at(o, at))?;
@@ -535,42 +503,26 @@ async fn supply_materials(
     id: web::Path<String>,
     Json(request): Json<SupplyMaterials>,
 ) -> Result<HttpResponse, ApiError> {
-    listed_once(&request.provided, "provided")?;
     let id = id.into_inner();
     let actor = caller.actor;
     let policy = state.sla_policy.clone();
+    let provided: Vec<String> = request
+        .provided
+        .into_vec()
+        .into_iter()
+        .map(Material::into_string)
+        .collect();
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if before.status != AWAITING_MATERIALS {
-                return Err(wrong_state(&before, "its materials are complete").into());
-            }
-            let required = items(&before.required_materials)?;
-            unknown_provided(&required, &request.provided, "provided")?;
-            let mut provided = items(&before.provided_materials)?;
-            for item in &request.provided {
-                if !provided.iter().any(|p| p.trim() == item.trim()) {
-                    provided.push(item.trim().to_owned());
-                }
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.provided_materials = items_json(&provided);
-            let customer = find_customer(connection, &before.customer_id)?;
-            start_clock_if_ready(
-                &mut after,
-                read_stored(&customer.area_type)?,
-                connection,
-                &policy,
-                actor.at,
-            )?;
-            work_orders::save(
+            let order = desk::supply_materials(
                 connection,
                 &actor,
-                "work_order.supply_materials",
-                &before,
-                &after,
+                &policy,
+                &id,
+                request.version,
+                &provided,
             )?;
-            detail(connection, after, actor.at)
+            detail(connection, order, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -596,33 +548,8 @@ async fn mark_network_ready(
     let policy = state.sla_policy.clone();
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if kind_of(&before)? != WorkOrderKind::Installation {
-                return Err(ApiError::rule_refused(
-                    "SLA-1",
-                    "only an installation waits for the network",
-                ));
-            }
-            if before.network_ready || before.clock_started_at.is_some() {
-                return Err(wrong_state(&before, "the network is already marked ready").into());
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.network_ready = true;
-            let customer = find_customer(connection, &before.customer_id)?;
-            start_clock_if_ready(
-                &mut after,
-                read_stored(&customer.area_type)?,
-                connection,
-                &policy,
-                actor.at,
-            )?;
-            work_orders::save(
-                connection,
-                &actor,
-                "work_order.network_ready",
-                &before,
-                &after,
-            )?;
+            let after =
+                desk::mark_network_ready(connection, &actor, &policy, &id, request.version)?;
             detail(connection, after, actor.at)
         })
         .await?;
@@ -656,28 +583,15 @@ async fn record_contact_attempt(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    if request.attempted_at.0 > actor.at.instant() + Duration::minutes(5) {
-        return Err(ApiError::field_refused("attempted_at", "is in the future"));
-    }
+    let attempt = NewContactAttempt {
+        channel: request.channel,
+        reached: request.reached,
+        attempted_at: request.attempted_at.0,
+        note: request.note.map(String::from).unwrap_or_default(),
+    };
     let detail = state
         .write(move |connection| {
-            let order = find_order(connection, &id)?;
-            if order.status == RESOLVED || order.status == DEEMED_MET {
-                return Err(wrong_state(&order, "it is closed").into());
-            }
-            let attempt = ContactAttempt {
-                id: new_id(),
-                work_order_id: order.id.clone(),
-                channel: request.channel.as_str().into(),
-                reached: request.reached,
-                attempted_at: stored_utc(request.attempted_at.0),
-                note: request.note.map(String::from).unwrap_or_default(),
-                recorded_by: actor.subject.clone(),
-            };
-            work_orders::insert_contact_attempt(connection, &actor, &attempt)?;
-            if attempt.reached {
-                work_orders::note_first_answer(connection, &order.id, attempt.attempted_at)?;
-            }
+            let order = desk::record_contact_attempt(connection, &actor, &id, &attempt)?;
             detail(connection, order, actor.at)
         })
         .await?;
@@ -711,33 +625,13 @@ async fn request_extension(
     let actor = caller.actor;
     let extension = state
         .write(move |connection| {
-            let order = find_order(connection, &id)?;
-            let Some(due_at) = order.due_at.filter(|_| order.status == OPEN) else {
-                return Err(wrong_state(
-                    &order,
-                    "only an open order with a running clock can be extended",
-                )
-                .into());
-            };
-            if stored_utc(request.requested_due_at.0) <= due_at {
-                return Err(ApiError::field_refused(
-                    "requested_due_at",
-                    "must be later than the current deadline",
-                ));
-            }
-            let extension = Extension {
-                id: new_id(),
-                work_order_id: order.id.clone(),
-                reason: request.reason.trim().to_owned(),
-                requested_due_at: stored_utc(request.requested_due_at.0),
-                status: "pending".into(),
-                requested_by: actor.subject.clone(),
-                requested_at: actor.at.stored(),
-                decided_by: None,
-                decided_at: None,
-            };
-            work_orders::insert_extension(connection, &actor, &extension)?;
-            Ok(extension)
+            Ok(desk::request_extension(
+                connection,
+                &actor,
+                &id,
+                &request.reason,
+                request.requested_due_at.0,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(ExtensionView::from(extension)))
@@ -772,42 +666,8 @@ async fn decide_extension(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let order = find_order(connection, &id)?;
-            let extension = work_orders::find_extension(connection, &id, &extension_id)?
-                .ok_or_else(|| {
-                    ApiError::not_found(format!("no extension {extension_id} on work order {id}"))
-                })?;
-            if extension.status != "pending" {
-                return Err(ApiError::conflict(format!(
-                    "extension {extension_id} was already {}",
-                    extension.status
-                )));
-            }
-            let decided = Extension {
-                status: if request.approved {
-                    "approved"
-                } else {
-                    "rejected"
-                }
-                .into(),
-                decided_by: Some(actor.subject.clone()),
-                decided_at: Some(actor.at.stored()),
-                ..extension.clone()
-            };
-            work_orders::decide_extension(connection, &actor, &extension, &decided)?;
-            let order = if request.approved && order.status == OPEN {
-                let mut after = order.bumped(actor.at.stored());
-                after.due_at = Some(extension.requested_due_at);
-                after.queue_key = queue_key(
-                    after.urgent,
-                    after.due_at.map(|d| d.assume_utc()),
-                    &after.id,
-                );
-                work_orders::save(connection, &actor, "work_order.extend", &order, &after)?;
-                after
-            } else {
-                order
-            };
+            let order =
+                desk::decide_extension(connection, &actor, &id, &extension_id, request.approved)?;
             detail(connection, order, actor.at)
         })
         .await?;
@@ -844,36 +704,15 @@ async fn hand_over(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if before.status == RESOLVED || before.status == DEEMED_MET {
-                return Err(wrong_state(&before, "it is closed").into());
-            }
-            let receiver =
-                existing_employee(connection, "to_employee_id", &request.to_employee_id)?;
-            if receiver.id == before.assignee_id {
-                return Err(ApiError::field_refused(
-                    "to_employee_id",
-                    "the order is already assigned to them",
-                ));
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.assignee_id = receiver.id.clone();
-            if request.accepted_by_owner {
-                after.accountable_id = receiver.id.clone();
-            }
-            work_orders::save(connection, &actor, "work_order.assign", &before, &after)?;
-            work_orders::insert_handover(
+            let after = desk::hand_over(
                 connection,
                 &actor,
-                &Handover {
-                    id: new_id(),
-                    work_order_id: before.id.clone(),
-                    from_employee_id: before.assignee_id.clone(),
-                    to_employee_id: receiver.id,
+                &id,
+                request.version,
+                &desk::HandOver {
+                    to_employee_id: request.to_employee_id,
                     accepted_by_owner: request.accepted_by_owner,
                     note: request.note.map(String::from).unwrap_or_default(),
-                    recorded_by: actor.subject.clone(),
-                    handed_over_at: after.updated_at,
                 },
             )?;
             detail(connection, after, actor.at)
@@ -908,8 +747,13 @@ async fn resolve(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            let after = resolve_order(connection, &actor, &before, &request.resolution)?;
+            let after = desk::resolve(
+                connection,
+                &actor,
+                &id,
+                request.version,
+                &request.resolution,
+            )?;
             detail(connection, after, actor.at)
         })
         .await?;
@@ -936,27 +780,7 @@ async fn close_deemed_met(
     let actor = caller.actor;
     let detail = state
         .write(move |connection| {
-            let before = order_at_version(connection, &id, request.version)?;
-            if before.status == RESOLVED || before.status == DEEMED_MET {
-                return Err(wrong_state(&before, "it is closed").into());
-            }
-            let attempts = work_orders::contact_attempts(connection, &id)?;
-            let failed = |channel: ContactChannel| {
-                attempts
-                    .iter()
-                    .filter(|a| a.channel == channel.as_str() && !a.reached)
-                    .count()
-            };
-            if !may_deem_met(failed(ContactChannel::Phone), failed(ContactChannel::Visit)) {
-                return Err(ApiError::rule_refused(
-                    "SLA-2",
-                    "record a failed phone attempt and a failed visit before closing as deemed met",
-                ));
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.status = DEEMED_MET.into();
-            after.resolved_at = Some(after.updated_at);
-            work_orders::save(connection, &actor, "work_order.deemed_met", &before, &after)?;
+            let after = desk::close_deemed_met(connection, &actor, &id, request.version)?;
             detail(connection, after, actor.at)
         })
         .await?;
@@ -1005,69 +829,17 @@ async fn record_return_visit(
     let policy = state.sla_policy.clone();
     let visit = state
         .write(move |connection| {
-            let notes = request.notes.as_deref().unwrap_or_default();
-            let order = find_order(connection, &id)?;
-            if !needs_return_visit(kind_of(&order)?) {
-                return Err(ApiError::rule_refused(
-                    "SLA-6",
-                    "installations get no return visit",
-                ));
-            }
-            if order.status != RESOLVED {
-                return Err(
-                    wrong_state(&order, "only a resolved order gets its return visit").into(),
-                );
-            }
-            if work_orders::return_visit(connection, &id)?.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "work order {id} already has its return visit"
-                )));
-            }
-            let follow_up_order_id = if request.solved {
-                None
-            } else {
-                let now = actor.at.stored();
-                let mut follow_up = WorkOrder {
-                    id: new_id(),
-                    description: format!("Follow-up of {id}: {}", notes.trim()),
-                    status: AWAITING_MATERIALS.into(),
-                    required_materials: "[]".into(),
-                    provided_materials: "[]".into(),
-                    clock_started_at: None,
-                    due_at: None,
-                    calendar_provisional: false,
-                    breached: false,
-                    resolved_at: None,
-                    resolution: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                    follow_up_of: Some(order.id.clone()),
-                    first_answered_at: None,
-                    ..order.clone()
-                };
-                let customer = find_customer(connection, &order.customer_id)?;
-                start_clock_if_ready(
-                    &mut follow_up,
-                    read_stored(&customer.area_type)?,
-                    connection,
-                    &policy,
-                    actor.at,
-                )?;
-                work_orders::insert(connection, &actor, &follow_up)?;
-                Some(follow_up.id)
-            };
-            let visit = ReturnVisit {
-                id: new_id(),
-                work_order_id: order.id,
-                satisfaction: request.satisfaction.as_str().into(),
-                solved: request.solved,
-                notes: notes.trim().to_owned(),
-                follow_up_order_id,
-                visited_by: actor.subject.clone(),
-                visited_at: actor.at.stored(),
-            };
-            work_orders::insert_return_visit(connection, &actor, &visit)?;
+            let visit = desk::record_return_visit(
+                connection,
+                &actor,
+                &policy,
+                &id,
+                &NewReturnVisit {
+                    satisfaction: request.satisfaction,
+                    solved: request.solved,
+                    notes: request.notes.map(String::from).unwrap_or_default(),
+                },
+            )?;
             Ok(visit)
         })
         .await?;
@@ -1107,30 +879,30 @@ async fn return_visits_due(
     caller: Authorized<Staff>,
     Query(page): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = caller.actor.at.instant();
+    let at = caller.actor.at;
     let after = page.after_id();
     let limit = page.limit();
+    let policy = state.sla_policy.clone();
     let rows = state
         .read(move |connection| {
-            Ok(work_orders::awaiting_return_visit(
+            Ok(desk::due_return_visits(
                 connection,
+                &policy,
+                at,
                 after.as_deref(),
                 limit,
             )?)
         })
         .await?;
-    let policy = state.sla_policy.clone();
-    let page = Page::from_rows(rows, limit, |o: &WorkOrder| &o.id).try_map(|order| {
-        let resolved_at = order.resolved_at.unwrap_or(order.updated_at).assume_utc();
-        let due = return_visit_due(resolved_at, &policy);
+    let page = Page::from_rows(rows, limit, |due: &DueVisit| &due.order.id).try_map(|due| {
         Ok::<_, StoreError>(DueReturnVisit {
-            kind: kind_of(&order)?,
-            work_order_id: order.id,
-            customer_id: order.customer_id,
-            assignee_id: order.assignee_id,
-            resolved_at: Instant(resolved_at),
-            visit_due_at: Instant(due),
-            overdue: now > due,
+            kind: kind_of(&due.order)?,
+            work_order_id: due.order.id,
+            customer_id: due.order.customer_id,
+            assignee_id: due.order.assignee_id,
+            resolved_at: Instant(due.resolved_at),
+            visit_due_at: Instant(due.visit_due_at),
+            overdue: due.overdue,
         })
     })?;
     Ok(HttpResponse::Ok().json(page))
