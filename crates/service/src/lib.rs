@@ -17,6 +17,7 @@ pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod receivables;
+pub mod service_areas;
 pub mod statements;
 pub mod tiers;
 pub mod versioned;

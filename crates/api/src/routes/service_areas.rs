@@ -1,22 +1,17 @@
 //! SLA-8, SLA-9: service areas with their maintainers, maintainer loads, and monthly KPIs.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
-use time::Duration;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::customer::AreaType;
-use zhidu_domain::sla::WorkOrderKind;
-use zhidu_domain::sla::{
-    Kpi, complaint_rate_kpi, maintainer_overloaded, reply_rate_kpi, satisfaction_kpi,
-};
+use zhidu_domain::sla::Kpi;
 use zhidu_store::service_areas::{self, ServiceArea};
 use zhidu_store::{StoreError, new_id, read_stored};
 
 use zhidu_service::people::existing_employee;
+use zhidu_service::service_areas::{self as area_service, MonthKpis};
 
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
@@ -213,6 +208,18 @@ pub struct MaintainerLoad {
     pub overloaded: bool,
 }
 
+impl From<area_service::MaintainerLoad> for MaintainerLoad {
+    fn from(load: area_service::MaintainerLoad) -> Self {
+        MaintainerLoad {
+            maintainer_id: load.maintainer_id,
+            urban_households: load.urban_households,
+            rural_households: load.rural_households,
+            service_area_ids: load.service_area_ids,
+            overloaded: load.overloaded,
+        }
+    }
+}
+
 /// Each maintainer's households against the standard load (SLA-8), overloaded first.
 #[utoipa::path(
     tag = "service-areas",
@@ -224,40 +231,13 @@ async fn maintainer_loads(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
-    let areas = state
-        .read(|connection| Ok(service_areas::list(connection)?))
-        .await?;
-    let mut by_maintainer: BTreeMap<String, Vec<(AreaType, ServiceArea)>> = BTreeMap::new();
-    for area in areas {
-        by_maintainer
-            .entry(area.maintainer_id.clone())
-            .or_default()
-            .push((read_stored(&area.area_type)?, area));
-    }
-    let mut loads: Vec<MaintainerLoad> = by_maintainer
+    let policy = state.sla_policy.clone();
+    let loads: Vec<MaintainerLoad> = state
+        .read(move |connection| Ok(area_service::maintainer_loads(connection, &policy)?))
+        .await?
         .into_iter()
-        .map(|(maintainer_id, areas)| {
-            let sized: Vec<(AreaType, u64)> = areas
-                .iter()
-                .map(|(kind, a)| (*kind, u64::try_from(a.households).unwrap_or(0)))
-                .collect();
-            let sum = |wanted: AreaType| {
-                areas
-                    .iter()
-                    .filter(|(kind, _)| *kind == wanted)
-                    .map(|(_, a)| a.households)
-                    .sum()
-            };
-            MaintainerLoad {
-                overloaded: maintainer_overloaded(&sized, &state.sla_policy),
-                urban_households: sum(AreaType::Urban),
-                rural_households: sum(AreaType::Rural),
-                service_area_ids: areas.into_iter().map(|(_, a)| a.id).collect(),
-                maintainer_id,
-            }
-        })
+        .map(MaintainerLoad::from)
         .collect();
-    loads.sort_by_key(|load| !load.overloaded);
     Ok(HttpResponse::Ok().json(loads))
 }
 
@@ -337,27 +317,11 @@ pub struct KpiReport {
     pub maintainers: Vec<MaintainerKpis>,
 }
 
-/// Counts of one area (or one maintainer's areas) in the month.
-#[derive(Debug, Default, Clone, Copy)]
-struct Tally {
-    complaints: u64,
-    orders: u64,
-    answered_in_time: u64,
-    visits: u64,
-    satisfied: u64,
-}
-
-fn kpi_set(tally: Tally, households: i64) -> KpiSet {
+fn kpi_set(kpis: MonthKpis) -> KpiSet {
     KpiSet {
-        complaint_rate: kpi_view(
-            complaint_rate_kpi(tally.complaints, u64::try_from(households).unwrap_or(0)),
-            "< 0.0015%",
-        ),
-        reply_rate_24h: kpi_view(
-            reply_rate_kpi(tally.answered_in_time, tally.orders),
-            "= 100%",
-        ),
-        satisfaction: kpi_view(satisfaction_kpi(tally.satisfied, tally.visits), "> 99%"),
+        complaint_rate: kpi_view(kpis.complaint_rate, "< 0.0015%"),
+        reply_rate_24h: kpi_view(kpis.reply_rate, "= 100%"),
+        satisfaction: kpi_view(kpis.satisfaction, "> 99%"),
     }
 }
 
@@ -377,66 +341,26 @@ async fn area_kpis(
     Query(params): Query<KpiParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (from, to) = params.month.utc_bounds();
-    let (areas, orders, visits) = state
-        .read(move |connection| {
-            Ok((
-                service_areas::list(connection)?,
-                service_areas::orders_created_between(connection, from, to)?,
-                service_areas::visits_between(connection, from, to)?,
-            ))
-        })
+    let policy = state.sla_policy.clone();
+    let (areas, maintainers) = state
+        .read(move |connection| Ok(area_service::month_kpis(connection, from, to, &policy)?))
         .await?;
-    let reply_window = Duration::hours(i64::from(state.sla_policy.reply_within_hours));
-    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    for order in &orders {
-        let tally = tallies.entry(order.service_area_id.clone()).or_default();
-        tally.orders += 1;
-        if read_stored::<WorkOrderKind>(&order.kind)? == WorkOrderKind::Complaint {
-            tally.complaints += 1;
-        }
-        if order
-            .first_answered_at
-            .is_some_and(|answered| answered <= order.created_at + reply_window)
-        {
-            tally.answered_in_time += 1;
-        }
-    }
-    for (area, satisfaction) in &visits {
-        let tally = tallies.entry(area.clone()).or_default();
-        tally.visits += 1;
-        if satisfaction == "satisfied" {
-            tally.satisfied += 1;
-        }
-    }
-    let mut per_maintainer: BTreeMap<String, (Tally, i64)> = BTreeMap::new();
     let service_areas = areas
         .into_iter()
-        .map(|area| {
-            let tally = tallies.get(&area.id).copied().unwrap_or_default();
-            let (sum, households) = per_maintainer
-                .entry(area.maintainer_id.clone())
-                .or_default();
-            sum.complaints += tally.complaints;
-            sum.orders += tally.orders;
-            sum.answered_in_time += tally.answered_in_time;
-            sum.visits += tally.visits;
-            sum.satisfied += tally.satisfied;
-            *households += area.households;
-            AreaKpis {
-                kpis: kpi_set(tally, area.households),
-                service_area_id: area.id,
-                name: area.name,
-                maintainer_id: area.maintainer_id,
-                households: area.households,
-            }
+        .map(|month| AreaKpis {
+            kpis: kpi_set(month.kpis),
+            service_area_id: month.area.id,
+            name: month.area.name,
+            maintainer_id: month.area.maintainer_id,
+            households: month.area.households,
         })
         .collect();
-    let maintainers = per_maintainer
+    let maintainers = maintainers
         .into_iter()
-        .map(|(maintainer_id, (tally, households))| MaintainerKpis {
-            maintainer_id,
-            households,
-            kpis: kpi_set(tally, households),
+        .map(|month| MaintainerKpis {
+            maintainer_id: month.maintainer_id,
+            households: month.households,
+            kpis: kpi_set(month.kpis),
         })
         .collect();
     Ok(HttpResponse::Ok().json(KpiReport {
