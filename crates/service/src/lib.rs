@@ -16,6 +16,7 @@ pub mod leave;
 pub mod partners;
 pub mod payroll;
 pub mod people;
+pub mod points;
 pub mod receivables;
 pub mod statements;
 pub mod tiers;
