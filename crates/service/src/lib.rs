@@ -20,6 +20,7 @@ pub mod points;
 pub mod receivables;
 pub mod statements;
 pub mod tiers;
+pub mod touches;
 pub mod versioned;
 pub mod work_orders;
 
