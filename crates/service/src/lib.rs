@@ -16,10 +16,12 @@ pub mod leave;
 pub mod partners;
 pub mod payroll;
 pub mod people;
+pub mod points;
 pub mod receivables;
 pub mod service_areas;
 pub mod statements;
 pub mod tiers;
+pub mod touches;
 pub mod versioned;
 pub mod work_orders;
 

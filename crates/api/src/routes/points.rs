@@ -10,12 +10,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::approval::Decision;
 use zhidu_domain::money::{Money, MoneyInput};
-use zhidu_domain::points::{
-    RedemptionStatus, RedemptionStep, next_redemption_status, points_earned,
-};
-use zhidu_store::db::DbConnection;
-use zhidu_store::points::{self, PointEntry, Redemption, Setting};
-use zhidu_store::{StoreError, customers, new_id, read_stored};
+use zhidu_domain::points::RedemptionStatus;
+use zhidu_service::points::{self as service, Balance, Earned, Rate, Transfer};
+use zhidu_store::points::{PointEntry, Redemption};
+use zhidu_store::{StoreError, read_stored};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
@@ -48,23 +46,21 @@ pub fn configure_redemptions(config: &mut ServiceConfig) {
         .service(transfer);
 }
 
-const RATE_KEY: &str = "points.yuan_per_point";
-
-fn configured_rate(connection: &mut DbConnection) -> Result<Option<(Setting, Money)>, ApiError> {
-    points::find_setting(connection, RATE_KEY)?
-        .map(|setting| {
-            let rate = setting.value.parse::<Money>().map_err(ApiError::internal)?;
-            Ok((setting, rate))
-        })
-        .transpose()
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RateView {
     /// Yuan spent per point earned; absent until finance configures it.
     pub yuan_per_point: Option<Money>,
     /// Send it back when changing the rate; absent before the first setting.
     pub version: Option<i64>,
+}
+
+impl From<Option<Rate>> for RateView {
+    fn from(rate: Option<Rate>) -> Self {
+        RateView {
+            yuan_per_point: rate.map(|r| r.yuan_per_point),
+            version: rate.map(|r| r.version),
+        }
+    }
 }
 
 /// The earning rate (SET-7).
@@ -78,11 +74,10 @@ async fn get_rate(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
-    let rate = state.read(configured_rate).await?;
-    Ok(HttpResponse::Ok().json(RateView {
-        version: rate.as_ref().map(|(s, _)| s.version),
-        yuan_per_point: rate.map(|(_, r)| r),
-    }))
+    let rate = state
+        .read(|connection| Ok(service::earning_rate(connection)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(RateView::from(rate)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -109,40 +104,17 @@ async fn set_rate(
     Json(request): Json<RateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let rate = request.yuan_per_point.get();
-    let actor = caller.actor;
     let saved = state
         .write(move |connection| {
-            let before = configured_rate(connection)?.map(|(s, _)| s);
-            if before.as_ref().map(|s| s.version) != request.version {
-                return Err(ApiError::stale(
-                    "send the rate's current version (none before the first setting)",
-                ));
-            }
-            let after = Setting {
-                key: RATE_KEY.into(),
-                value: rate.to_string(),
-                version: before.as_ref().map_or(1, |s| s.version + 1),
-                updated_at: actor.at.stored(),
-            };
-            points::save_setting(connection, &actor, before.as_ref(), &after)?;
-            Ok(after)
+            Ok(service::set_rate(
+                connection,
+                &caller.actor,
+                rate,
+                request.version,
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(RateView {
-        yuan_per_point: Some(rate),
-        version: Some(saved.version),
-    }))
-}
-
-fn existing_customer(connection: &mut DbConnection, id: &str) -> Result<(), ApiError> {
-    if customers::exists(connection, id)? {
-        Ok(())
-    } else {
-        Err(ApiError::field_refused(
-            "customer_id",
-            format!("no customer {id}"),
-        ))
-    }
+    Ok(HttpResponse::Ok().json(RateView::from(Some(saved))))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -164,6 +136,17 @@ pub struct EarnedView {
     pub balance: i64,
 }
 
+impl From<Earned> for EarnedView {
+    fn from(e: Earned) -> Self {
+        EarnedView {
+            customer_id: e.customer_id,
+            reference: e.reference,
+            points_earned: e.points_earned,
+            balance: e.balance,
+        }
+    }
+}
+
 /// An app order earns its points (SET-7): one per configured spend; refused (422) until the
 /// rate is configured; an order already counted is 409.
 #[utoipa::path(
@@ -178,37 +161,18 @@ async fn earn(
     caller: Authorized<CustomerEditors>,
     Json(request): Json<AppOrderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.actor;
-    let view = state
+    let earned = state
         .write(move |connection| {
-            existing_customer(connection, &request.customer_id)?;
-            let rate = configured_rate(connection)?.map(|(_, rate)| rate);
-            let earned = points_earned(request.amount, rate)
-                .map_err(|e| ApiError::rule_refused("SET-7", e.to_string()))?;
-            let new_balance = points::apply_points(
+            Ok(service::earn(
                 connection,
-                &actor,
+                &caller.actor,
                 &request.customer_id,
-                "earned",
-                &format!("app-order:{}", request.reference),
-                earned,
-            )
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    ApiError::conflict("this app order has already earned its points")
-                }
-                other => other.into(),
-            })?
-            .ok_or_else(|| ApiError::internal("an earning cannot overdraw"))?;
-            Ok(EarnedView {
-                customer_id: request.customer_id,
-                reference: request.reference.into_string(),
-                points_earned: earned,
-                balance: new_balance,
-            })
+                &request.reference,
+                request.amount,
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(HttpResponse::Created().json(EarnedView::from(earned)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -239,6 +203,16 @@ pub struct BalanceView {
     pub entries: Vec<EntryView>,
 }
 
+impl From<Balance> for BalanceView {
+    fn from(b: Balance) -> Self {
+        BalanceView {
+            customer_id: b.customer_id,
+            balance: b.balance,
+            entries: b.entries.into_iter().map(EntryView::from).collect(),
+        }
+    }
+}
+
 /// A customer's points and their history.
 #[utoipa::path(
     tag = "points",
@@ -253,22 +227,10 @@ async fn customer_points(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = state
-        .read(move |connection| {
-            if !customers::exists(connection, &id)? {
-                return Err(ApiError::not_found(format!("no customer {id}")));
-            }
-            Ok(BalanceView {
-                balance: points::balance_of(connection, &id)?,
-                entries: points::entries_of(connection, &id)?
-                    .into_iter()
-                    .map(EntryView::from)
-                    .collect(),
-                customer_id: id,
-            })
-        })
+    let balance = state
+        .read(move |connection| Ok(service::customer_points(connection, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(BalanceView::from(balance)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -330,97 +292,18 @@ async fn request_redemption(
     caller: Authorized<CustomerEditors>,
     Json(request): Json<RedemptionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.actor;
     let redemption = state
         .write(move |connection| {
-            existing_customer(connection, &request.customer_id)?;
-            let now = actor.at.stored();
-            let redemption = Redemption {
-                id: new_id(),
-                customer_id: request.customer_id,
-                points: request.points.get(),
-                alipay_account: request.alipay_account.trim().to_owned(),
-                status: RedemptionStatus::PendingReview.as_str().into(),
-                reviewed_by: None,
-                approved_by: None,
-                transfer_reference: None,
-                transferred_fen: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            points::apply_points(
+            Ok(service::request_redemption(
                 connection,
-                &actor,
-                &redemption.customer_id,
-                "redeemed",
-                &redemption.id,
-                -redemption.points,
-            )?
-            .ok_or_else(|| {
-                ApiError::rule_refused(
-                    "SET-7",
-                    format!("the balance does not cover {} points", redemption.points),
-                )
-            })?;
-            points::insert_redemption(connection, &actor, &redemption)?;
-            Ok(redemption)
+                &caller.actor,
+                &request.customer_id,
+                request.points.get(),
+                &request.alipay_account,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(RedemptionView::try_from(redemption)?))
-}
-
-/// Takes `step` on redemption `id` (read at `version`) and, on a rejection, gives its points
-/// back once.
-async fn take_step<P: 'static>(
-    state: &AppState,
-    caller: Authorized<P>,
-    id: String,
-    version: i64,
-    step: RedemptionStep,
-    change: impl FnOnce(&mut Redemption, &str) + Send + 'static,
-) -> Result<Redemption, ApiError> {
-    state
-        .write(move |connection| {
-            let before = points::find_redemption(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no redemption {id}")))?;
-            if before.version != version {
-                return Err(ApiError::stale("the redemption changed since you read it"));
-            }
-            let status = next_redemption_status(read_stored(&before.status)?, step)
-                .map_err(|e| ApiError::conflict(e.to_string()))?;
-            let mut after = Redemption {
-                status: status.as_str().into(),
-                version: before.version + 1,
-                updated_at: caller.actor.at.stored(),
-                ..before.clone()
-            };
-            change(&mut after, &caller.claims.sub);
-            if after.reviewed_by.is_some() && after.reviewed_by == after.approved_by {
-                return Err(ApiError::forbidden(
-                    "the leader who approves cannot be the finance reviewer",
-                ));
-            }
-            points::update_redemption(
-                connection,
-                &caller.actor,
-                &format!("point_redemption.{}", after.status),
-                &before,
-                &after,
-            )?;
-            if status == RedemptionStatus::Rejected {
-                points::apply_points(
-                    connection,
-                    &caller.actor,
-                    &after.customer_id,
-                    "returned",
-                    &after.id,
-                    after.points,
-                )?;
-            }
-            Ok(after)
-        })
-        .await
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -449,20 +332,18 @@ async fn review(
     id: web::Path<String>,
     Json(body): Json<StepDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let step = RedemptionStep::Review {
-        approve: approves(body.decision),
-    };
-    let redemption = take_step(
-        &state,
-        caller,
-        id.into_inner(),
-        body.version,
-        step,
-        |r, who| {
-            r.reviewed_by = Some(who.to_owned());
-        },
-    )
-    .await?;
+    let id = id.into_inner();
+    let redemption = state
+        .write(move |connection| {
+            Ok(service::review_redemption(
+                connection,
+                &caller,
+                &id,
+                body.version,
+                approves(body.decision),
+            )?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(RedemptionView::try_from(redemption)?))
 }
 
@@ -481,20 +362,18 @@ async fn approve(
     id: web::Path<String>,
     Json(body): Json<StepDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let step = RedemptionStep::Approval {
-        approve: approves(body.decision),
-    };
-    let redemption = take_step(
-        &state,
-        caller,
-        id.into_inner(),
-        body.version,
-        step,
-        |r, who| {
-            r.approved_by = Some(who.to_owned());
-        },
-    )
-    .await?;
+    let id = id.into_inner();
+    let redemption = state
+        .write(move |connection| {
+            Ok(service::approve_redemption(
+                connection,
+                &caller,
+                &id,
+                body.version,
+                approves(body.decision),
+            )?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(RedemptionView::try_from(redemption)?))
 }
 
@@ -523,19 +402,21 @@ async fn transfer(
     id: web::Path<String>,
     Json(body): Json<TransferRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let reference = body.transaction_reference.trim().to_owned();
-    let amount = body.amount.get().fen();
-    let redemption = take_step(
-        &state,
-        caller,
-        id.into_inner(),
-        body.version,
-        RedemptionStep::Transfer,
-        move |r, _| {
-            r.transfer_reference = Some(reference);
-            r.transferred_fen = Some(amount);
-        },
-    )
-    .await?;
+    let id = id.into_inner();
+    let transfer = Transfer {
+        transaction_reference: body.transaction_reference.into_string(),
+        amount: body.amount.get(),
+    };
+    let redemption = state
+        .write(move |connection| {
+            Ok(service::record_transfer(
+                connection,
+                &caller,
+                &id,
+                body.version,
+                transfer,
+            )?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(RedemptionView::try_from(redemption)?))
 }

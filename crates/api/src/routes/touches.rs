@@ -5,11 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
-use zhidu_domain::touch::OutboxStatus;
-use zhidu_domain::touch::touch_overdue_days;
-use zhidu_store::touches::{self, OutboxMessage, Touch, UntouchedCustomer};
-use zhidu_store::{new_id, read_stored};
+use zhidu_domain::touch::{self, OutboxStatus};
+use zhidu_service::touches::{self as service, Overdue};
+use zhidu_store::touches::{OutboxMessage, Touch};
+use zhidu_store::{StoreError, read_stored};
 
 use crate::auth::{Admins, Authorized, CustomerEditors};
 use crate::error::{
@@ -19,8 +18,7 @@ use crate::extract::{Json, Query};
 use crate::input::Text;
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
-use crate::wire::{Instant, IsoDate, local_midnight_utc, stored_utc};
-use zhidu_service::customers::existing_customer;
+use crate::wire::{Instant, IsoDate};
 
 /// Under `/care-touches`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -42,11 +40,20 @@ pub enum Channel {
     Email,
 }
 
-impl Channel {
-    fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
+impl From<Channel> for touch::Channel {
+    fn from(channel: Channel) -> Self {
+        match channel {
+            Channel::Sms => touch::Channel::Sms,
+            Channel::Email => touch::Channel::Email,
+        }
+    }
+}
+
+impl From<touch::Channel> for Channel {
+    fn from(channel: touch::Channel) -> Self {
+        match channel {
+            touch::Channel::Sms => Channel::Sms,
+            touch::Channel::Email => Channel::Email,
         }
     }
 }
@@ -88,17 +95,14 @@ pub struct OutboxView {
     pub created_at: Instant,
 }
 
-fn channel_of(text: &str) -> Channel {
-    if text == "email" {
-        Channel::Email
-    } else {
-        Channel::Sms
-    }
+/// A stored channel no variant names is corrupt, never an SMS by default.
+fn channel_of(text: &str) -> Result<Channel, StoreError> {
+    Ok(read_stored::<touch::Channel>(text)?.into())
 }
 
-fn outbox_view(message: OutboxMessage) -> OutboxView {
-    OutboxView {
-        channel: channel_of(&message.channel),
+fn outbox_view(message: OutboxMessage) -> Result<OutboxView, StoreError> {
+    Ok(OutboxView {
+        channel: channel_of(&message.channel)?,
         id: message.id,
         recipient: message.recipient,
         subject: message.subject,
@@ -110,7 +114,7 @@ fn outbox_view(message: OutboxMessage) -> OutboxView {
         sent_at: message.sent_at.map(Instant::from_utc),
         version: message.version,
         created_at: Instant::from_utc(message.created_at),
-    }
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -130,9 +134,9 @@ pub struct TouchView {
     pub created_at: Instant,
 }
 
-fn touch_view(touch: Touch, message: Option<OutboxMessage>) -> TouchView {
-    TouchView {
-        channel: channel_of(&touch.channel),
+fn touch_view(touch: Touch, message: Option<OutboxMessage>) -> Result<TouchView, StoreError> {
+    Ok(TouchView {
+        channel: channel_of(&touch.channel)?,
         id: touch.id,
         customer_id: touch.customer_id,
         template: touch.template,
@@ -140,62 +144,10 @@ fn touch_view(touch: Touch, message: Option<OutboxMessage>) -> TouchView {
         subject: touch.subject,
         body: touch.body,
         sent_at: touch.sent_at.map(Instant::from_utc),
-        outbox: message.map(outbox_view),
+        outbox: message.map(outbox_view).transpose()?,
         recorded_by: touch.recorded_by,
         created_at: Instant::from_utc(touch.created_at),
-    }
-}
-
-/// Checks what the channel needs: an email has a subject and an address, an SMS neither a
-/// subject nor anything but a phone number.
-fn addressed(request: &NewTouch, customer_phone: &str) -> Result<String, ApiError> {
-    match request.channel {
-        Channel::Email => {
-            if request.subject.is_none() {
-                return Err(ApiError::field_refused(
-                    "subject",
-                    "an email needs a subject",
-                ));
-            }
-            match request.recipient.as_deref().map(str::trim) {
-                Some(address) if address.contains('@') => Ok(address.to_owned()),
-                Some(_) => Err(ApiError::field_refused(
-                    "recipient",
-                    "must be an email address",
-                )),
-                None => Err(ApiError::field_refused(
-                    "recipient",
-                    "an email needs the customer's address",
-                )),
-            }
-        }
-        Channel::Sms => {
-            if request.subject.is_some() {
-                return Err(ApiError::field_refused("subject", "an SMS has no subject"));
-            }
-            let phone = request
-                .recipient
-                .as_deref()
-                .unwrap_or(customer_phone)
-                .trim();
-            if phone.is_empty() {
-                return Err(ApiError::field_refused(
-                    "recipient",
-                    "the customer has no phone on file; give the number",
-                ));
-            }
-            if !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
-            {
-                return Err(ApiError::field_refused(
-                    "recipient",
-                    "must be a phone number",
-                ));
-            }
-            Ok(phone.to_owned())
-        }
-    }
+    })
 }
 
 /// CARE-2: record a touch already sent (`sent_at`), or queue one for sending: the message
@@ -212,53 +164,19 @@ async fn record_touch(
     caller: Authorized<CustomerEditors>,
     Json(request): Json<NewTouch>,
 ) -> Result<HttpResponse, ApiError> {
-    if request
-        .sent_at
-        .is_some_and(|sent_at| sent_at.0 > caller.actor.at.instant())
-    {
-        return Err(ApiError::field_refused(
-            "sent_at",
-            "must not be in the future",
-        ));
-    }
+    let new_touch = service::NewTouch {
+        customer_id: request.customer_id,
+        channel: request.channel.into(),
+        template: request.template.into_string(),
+        subject: request.subject.map(String::from),
+        body: request.body.into_string(),
+        recipient: request.recipient.map(String::from),
+        sent_at: request.sent_at.map(|at| at.0),
+    };
     let (touch, message) = state
-        .write(move |connection| {
-            let customer = existing_customer(connection, "customer_id", &request.customer_id)?;
-            let recipient = addressed(&request, &customer.phone)?;
-            let now = caller.actor.at.stored();
-            let message = request.sent_at.is_none().then(|| OutboxMessage {
-                id: new_id(),
-                channel: request.channel.as_str().into(),
-                recipient: recipient.clone(),
-                subject: request.subject.clone().map(String::from),
-                body: request.body.as_str().to_owned(),
-                status: "pending".into(),
-                attempts: 0,
-                last_error: None,
-                next_attempt_at: now,
-                sent_at: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            });
-            let touch = Touch {
-                id: new_id(),
-                customer_id: customer.id,
-                channel: request.channel.as_str().into(),
-                template: request.template.trim().to_owned(),
-                recipient,
-                subject: request.subject.map(String::from),
-                body: request.body.into_string(),
-                sent_at: request.sent_at.map(|at| stored_utc(at.0)),
-                outbox_id: message.as_ref().map(|m| m.id.clone()),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: now,
-            };
-            touches::insert_touch(connection, &caller.actor, &touch, message.as_ref())?;
-            Ok((touch, message))
-        })
+        .write(move |connection| Ok(service::record_touch(connection, &caller, new_touch)?))
         .await?;
-    Ok(HttpResponse::Created().json(touch_view(touch, message)))
+    Ok(HttpResponse::Created().json(touch_view(touch, message)?))
 }
 
 /// One touch with its outbox message.
@@ -275,15 +193,10 @@ async fn get_touch(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = state
-        .read(move |connection| {
-            let touch = touches::find_touch(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no touch {id}")))?;
-            let message = touches::message_of(connection, &touch)?;
-            Ok(touch_view(touch, message))
-        })
+    let (touch, message) = state
+        .read(move |connection| Ok(service::find_touch(connection, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(touch_view(touch, message)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -329,30 +242,25 @@ async fn overdue_customers(
     let limit = page.limit();
     let as_of = params.as_of.0;
     let policy = state.touch_policy.clone();
-    let last_overdue_day = policy.overdue_if_last_touched_on_or_before(as_of);
-    let before = local_midnight_utc(last_overdue_day.next_day().unwrap_or(last_overdue_day));
     let rows = state
         .read(move |connection| {
-            Ok(touches::untouched_since(
+            Ok(service::overdue_customers(
                 connection,
-                before,
+                &policy,
+                as_of,
                 after_id.as_deref(),
                 limit,
             )?)
         })
         .await?;
-    let page = Page::from_rows(rows, limit, |row: &UntouchedCustomer| &row.id).map(|row| {
-        let since = row.last_touched_at.unwrap_or(row.created_at);
-        let since_day = since.assume_utc().to_offset(SHANGHAI).date();
-        OverdueCustomer {
-            days_since_last_touch: touch_overdue_days(since_day, as_of, &policy)
-                .unwrap_or(policy.max_days_between_touches),
-            customer_id: row.id,
-            full_name: row.full_name,
-            owner_id: row.owner_id,
-            last_touched_at: row.last_touched_at.map(Instant::from_utc),
-        }
-    });
+    let page =
+        Page::from_rows(rows, limit, |row: &Overdue| &row.customer.id).map(|row| OverdueCustomer {
+            days_since_last_touch: row.days_since_last_touch,
+            customer_id: row.customer.id,
+            full_name: row.customer.full_name,
+            owner_id: row.customer.owner_id,
+            last_touched_at: row.customer.last_touched_at.map(Instant::from_utc),
+        });
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -385,15 +293,15 @@ async fn list_outbox(
     let limit = page.limit();
     let rows = state
         .read(move |connection| {
-            Ok(touches::list_messages(
+            Ok(service::outbox(
                 connection,
-                params.status.map(OutboxStatus::as_str),
+                params.status,
                 after_id.as_deref(),
                 limit,
             )?)
         })
         .await?;
-    let page = Page::from_rows(rows, limit, |m: &OutboxMessage| &m.id).map(outbox_view);
+    let page = Page::from_rows(rows, limit, |m: &OutboxMessage| &m.id).try_map(outbox_view)?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -416,32 +324,13 @@ async fn retry_message(
     let id = id.into_inner();
     let message = state
         .write(move |connection| {
-            let before = touches::find_message(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no outbox message {id}")))?;
-            if before.version != request.version {
-                return Err(ApiError::stale(format!(
-                    "message {id} is at version {}, not {}",
-                    before.version, request.version
-                )));
-            }
-            if read_stored::<OutboxStatus>(&before.status)? != OutboxStatus::Failed {
-                return Err(ApiError::conflict(format!(
-                    "message {id} is {}; only a failed message is retried by hand",
-                    before.status
-                )));
-            }
-            let now = caller.actor.at.stored();
-            let after = OutboxMessage {
-                status: "pending".into(),
-                attempts: 0,
-                next_attempt_at: now,
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            touches::save_message(connection, &caller.actor, "outbox.retry", &before, &after)?;
-            Ok(after)
+            Ok(service::retry_message(
+                connection,
+                &caller.actor,
+                &id,
+                request.version,
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(outbox_view(message)))
+    Ok(HttpResponse::Ok().json(outbox_view(message)?))
 }
