@@ -4,6 +4,7 @@
 //! answers.
 
 pub mod access;
+pub mod accountability;
 pub mod approvals;
 pub mod attendance;
 pub mod complaints;

@@ -6,17 +6,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::accountability::CaseStatus;
-use zhidu_domain::accountability::{
-    AggravatingFactor, DecisionError, MitigatingFactor, Severity, decide_severity,
-};
+use zhidu_domain::accountability::{AggravatingFactor, MitigatingFactor, Severity};
+use zhidu_store::StoreError;
 use zhidu_store::accountability::{self, AccountabilityCase, CaseFilter};
-use zhidu_store::db::DbConnection;
-use zhidu_store::people;
-use zhidu_store::read_stored;
 
-use zhidu_service::people::existing_employee;
+use zhidu_service::accountability::{self as cases, facts_of};
 
-use crate::auth::{AccountabilityOfficers, Authorized, Policy, Staff};
+use crate::auth::{AccountabilityOfficers, Authorized, Staff};
 use crate::error::{
     ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
@@ -25,8 +21,6 @@ use crate::input::{Distinct, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
-use zhidu_service::versioned::at_version;
-use zhidu_store::versioned::Versioned;
 
 /// Under `/accountability-cases`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -36,23 +30,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_case)
         .service(record_statement)
         .service(decide);
-}
-
-fn severity_text(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Light => "light",
-        Severity::Heavy => "heavy",
-        Severity::Severe => "severe",
-    }
-}
-
-fn severity_of(text: &str) -> Option<Severity> {
-    match text {
-        "light" => Some(Severity::Light),
-        "heavy" => Some(Severity::Heavy),
-        "severe" => Some(Severity::Severe),
-        _ => None,
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,13 +56,16 @@ pub struct CaseView {
     pub created_at: Instant,
 }
 
-impl From<AccountabilityCase> for CaseView {
-    fn from(c: AccountabilityCase) -> Self {
-        CaseView {
-            assessed_severity: c.assessed_severity.as_deref().and_then(severity_of),
-            decided_severity: c.decided_severity.as_deref().and_then(severity_of),
-            aggravating: serde_json::from_str(&c.aggravating).unwrap_or_default(),
-            mitigating: serde_json::from_str(&c.mitigating).unwrap_or_default(),
+impl TryFrom<AccountabilityCase> for CaseView {
+    type Error = StoreError;
+
+    fn try_from(c: AccountabilityCase) -> Result<Self, StoreError> {
+        let facts = facts_of(&c)?;
+        Ok(CaseView {
+            assessed_severity: facts.assessed_severity,
+            decided_severity: facts.decided_severity,
+            aggravating: facts.aggravating.into_iter().collect(),
+            mitigating: facts.mitigating.into_iter().collect(),
             id: c.id,
             source: c.source,
             work_order_id: c.work_order_id,
@@ -98,26 +78,8 @@ impl From<AccountabilityCase> for CaseView {
             decided_at: c.decided_at.map(Instant::from_utc),
             version: c.version,
             created_at: Instant::from_utc(c.created_at),
-        }
+        })
     }
-}
-
-fn find_case(connection: &mut DbConnection, id: &str) -> Result<AccountabilityCase, ApiError> {
-    accountability::find(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no accountability case {id}")))
-}
-
-/// The case as the client read it, still open to a decision.
-fn case_at_version(
-    connection: &mut DbConnection,
-    id: &str,
-    version: i64,
-) -> Result<AccountabilityCase, ApiError> {
-    let case = at_version(find_case(connection, id)?, version)?;
-    if read_stored::<CaseStatus>(&case.status)? == CaseStatus::Decided {
-        return Err(ApiError::conflict(format!("case {id} is decided")));
-    }
-    Ok(case)
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -141,31 +103,18 @@ async fn open_case(
     caller: Authorized<AccountabilityOfficers>,
     Json(request): Json<OpenCase>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.actor;
     let case = state
         .write(move |connection| {
-            let employee = existing_employee(connection, "employee_id", &request.employee_id)?;
-            if let Some(order) = &request.work_order_id
-                && zhidu_store::work_orders::find(connection, order)?.is_none()
-            {
-                return Err(ApiError::field_refused(
-                    "work_order_id",
-                    format!("no work order {order}"),
-                ));
-            }
-            let mut case = AccountabilityCase::candidate(
-                "manual",
+            Ok(cases::open_case(
+                connection,
+                &caller,
+                &request.employee_id,
+                &request.summary,
                 request.work_order_id,
-                employee.id,
-                request.summary.trim().to_owned(),
-                actor.at.stored(),
-            );
-            case.status = CaseStatus::Open.as_str().into();
-            accountability::insert(connection, &actor, &case)?;
-            Ok(case)
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(CaseView::from(case)))
+    Ok(HttpResponse::Created().json(CaseView::try_from(case)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -206,7 +155,8 @@ async fn list_cases(
         .read(move |connection| Ok(accountability::list(connection, &filter)?))
         .await?;
     Ok(HttpResponse::Ok().json(
-        Page::from_rows(rows, page.limit(), |c: &AccountabilityCase| &c.id).map(CaseView::from),
+        Page::from_rows(rows, page.limit(), |c: &AccountabilityCase| &c.id)
+            .try_map(CaseView::try_from)?,
     ))
 }
 
@@ -225,9 +175,9 @@ async fn get_case(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let case = state
-        .read(move |connection| find_case(connection, &id))
+        .read(move |connection| Ok(cases::find_case(connection, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(CaseView::from(case)))
+    Ok(HttpResponse::Ok().json(CaseView::try_from(case)?))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -254,41 +204,18 @@ async fn record_statement(
     Json(request): Json<Statement>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let officer = caller
-        .claims
-        .roles
-        .iter()
-        .any(|role| <AccountabilityOfficers as Policy>::ROLES.contains(role));
-    let user_id = caller.claims.sub.clone();
-    let actor = caller.actor;
     let case = state
         .write(move |connection| {
-            let before = case_at_version(connection, &id, request.version)?;
-            let own_case = people::find_employee(connection, &before.employee_id)?
-                .and_then(|e| e.user_id)
-                .is_some_and(|linked| linked == user_id);
-            if !officer && !own_case {
-                return Err(ApiError::forbidden(
-                    "only the person concerned or an accountability officer records the statement",
-                ));
-            }
-            let mut after = before.bumped(actor.at.stored());
-            after.statement = Some(request.statement.trim().to_owned());
-            after.statement_recorded_at = Some(after.updated_at);
-            if read_stored::<CaseStatus>(&after.status)? == CaseStatus::Candidate {
-                after.status = CaseStatus::Open.as_str().into();
-            }
-            accountability::save(
+            Ok(cases::record_statement(
                 connection,
-                &actor,
-                "accountability_case.statement",
-                &before,
-                &after,
-            )?;
-            Ok(after)
+                &caller,
+                &id,
+                request.version,
+                &request.statement,
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CaseView::from(case)))
+    Ok(HttpResponse::Ok().json(CaseView::try_from(case)?))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -321,36 +248,18 @@ async fn decide(
     Json(request): Json<Decision>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let actor = caller.actor;
     let case = state
         .write(move |connection| {
-            let before = case_at_version(connection, &id, request.version)?;
-            let decided = decide_severity(
+            Ok(cases::decide_case(
+                connection,
+                &caller,
+                &id,
+                request.version,
                 request.assessed_severity,
                 &request.aggravating,
                 &request.mitigating,
-                before.statement.is_some(),
-            )
-            .map_err(|e: DecisionError| ApiError::rule_refused("ACC-3", e.to_string()))?;
-            let mut after = before.bumped(actor.at.stored());
-            after.status = CaseStatus::Decided.as_str().into();
-            after.assessed_severity = Some(severity_text(request.assessed_severity).into());
-            after.aggravating =
-                serde_json::to_string(&request.aggravating).unwrap_or_else(|_| "[]".into());
-            after.mitigating =
-                serde_json::to_string(&request.mitigating).unwrap_or_else(|_| "[]".into());
-            after.decided_severity = Some(severity_text(decided).into());
-            after.decided_by = Some(actor.subject.clone());
-            after.decided_at = Some(after.updated_at);
-            accountability::save(
-                connection,
-                &actor,
-                "accountability_case.decide",
-                &before,
-                &after,
-            )?;
-            Ok(after)
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CaseView::from(case)))
+    Ok(HttpResponse::Ok().json(CaseView::try_from(case)?))
 }
