@@ -109,13 +109,8 @@ both_backends!(
             month(date!(2026 - 04 - 01), 20_000),
         )
         .unwrap();
-        let (_, records, totals) = employment::performance(
-            &mut connection,
-            &finance,
-            &report,
-            Some(2026),
-        )
-        .unwrap();
+        let (_, records, totals) =
+            employment::performance(&mut connection, &finance, &report, Some(2026)).unwrap();
         assert_eq!(records.len(), 2);
         assert_eq!(totals.performance, Money::from_fen(5_000_000));
         assert_eq!(totals.company_funded_spend, Money::from_fen(50_000));
