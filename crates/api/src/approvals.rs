@@ -6,10 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 use zhidu_domain::approval::{Decision, StepKind};
-use zhidu_service::approvals::{StepDecision, decision_of, step_kind_of};
+use zhidu_service::approvals::{ApprovalStep, StepDecision, decision_of, step_kind_of};
 use zhidu_store::StoreError;
-use zhidu_store::approvals::{self, ApprovalStep};
-use zhidu_store::db::DbConnection;
 
 use crate::input::Text;
 use crate::page::Page;
@@ -67,17 +65,14 @@ pub fn chain_view(chain: &[ApprovalStep]) -> Result<Vec<StepView>, StoreError> {
     chain.iter().map(StepView::try_from).collect()
 }
 
-/// A page of chained subjects (leave requests, applications) as views with their chains: one
-/// query loads every chain of the page.
-pub fn page_with_chains<T, V, E: From<StoreError>>(
-    connection: &mut DbConnection,
-    subject_type: &str,
+/// A page of chained subjects (leave requests, applications) as views with their chains;
+/// `steps` holds the chains of the page's rows (loaded in one query).
+pub fn page_with_chains<T, V, E>(
     page: Page<T>,
+    steps: &[ApprovalStep],
     id_of: impl Fn(&T) -> &str,
     view: impl Fn(T, &[ApprovalStep]) -> Result<V, E>,
 ) -> Result<Page<V>, E> {
-    let ids: Vec<String> = page.items.iter().map(|row| id_of(row).to_owned()).collect();
-    let steps = approvals::chains_of(connection, subject_type, &ids)?;
     page.try_map(|row| {
         let chain: Vec<ApprovalStep> = steps
             .iter()

@@ -276,6 +276,21 @@ impl From<ServiceError> for ApiError {
             ServiceError::FieldRefused { field, message } => {
                 ApiError::field_refused(field, message)
             }
+            ServiceError::FieldsRefused(notes) => {
+                let errors: Vec<FieldError> = notes
+                    .into_iter()
+                    .map(|note| FieldError {
+                        field: note.field,
+                        message: note.message,
+                    })
+                    .collect();
+                match errors.first() {
+                    Some(first) => {
+                        ApiError::field_refused(&first.field, &first.message).with_errors(errors)
+                    }
+                    None => ApiError::internal("a refusal without fields"),
+                }
+            }
             ServiceError::Refused {
                 rule,
                 detail,

@@ -35,6 +35,7 @@ use crate::calendar::BusinessCalendar;
 use crate::leave::LeaveType;
 use crate::money::Money;
 use crate::roster::{Half, HalfDays, Roster, ScheduleReason, ScheduledDay, Shift, scheduled_day};
+use crate::text_enum::text_enum;
 
 /// The smallest unit of absence (ATT-6) and of leave.
 const HALF_DAY: HalfDays = HalfDays(1);
@@ -265,6 +266,17 @@ pub enum FilingRefusal {
     ExceptionMonthFull { allowed: u32, filed: u32 },
     #[error("ATT-5: {allowed} make-up punch per employment; {filed} already filed")]
     MakeUpUsed { allowed: u32, filed: u32 },
+}
+
+text_enum! {
+    /// ATT-4's causes of excusable lateness.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExceptionCause {
+        RoadWorks = "road_works",
+        TrafficAccident = "traffic_accident",
+    }
 }
 
 impl FilingRefusal {
@@ -1311,6 +1323,13 @@ mod tests {
     use crate::roster::scheduled_days;
 
     use super::month_fixture::*;
+
+    #[test]
+    fn att_4_exception_causes_are_stored_as_their_wire_names() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&ExceptionCause::ALL, ExceptionCause::as_str);
+        assert_serde_names_match(&ExceptionCause::ALL, ExceptionCause::as_str);
+    }
 
     fn yuan(text: &str) -> Money {
         text.parse().unwrap()

@@ -6,7 +6,7 @@ use zhidu_domain::approval::{
     ApplicationStatus, ChainOutcome, Decision, StepKind, chain_outcome, may_decide,
 };
 use zhidu_domain::role::Role;
-use zhidu_store::approvals::{self, ApprovalStep};
+use zhidu_store::approvals;
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
@@ -14,7 +14,9 @@ use zhidu_store::people::{self, Employee};
 use zhidu_store::{StoreResult, read_stored};
 
 use crate::access::Identity;
+
 use crate::error::{ServiceError, ServiceResult};
+pub use zhidu_store::approvals::ApprovalStep;
 
 pub fn step_kind_of(step: &ApprovalStep) -> StoreResult<StepKind> {
     read_stored(&step.step)
@@ -59,6 +61,66 @@ pub fn new_chain(
             comment: None,
         })
         .collect()
+}
+
+/// Stores the chain of a request just filed (after the request itself) and returns it.
+pub fn open_chain(
+    connection: &mut DbConnection,
+    subject_type: &str,
+    subject_id: &str,
+    steps: &[(StepKind, Option<String>)],
+) -> ServiceResult<Vec<ApprovalStep>> {
+    let chain = new_chain(subject_type, subject_id, steps);
+    approvals::insert_chain(connection, &chain)?;
+    Ok(chain)
+}
+
+/// Withdraws a request before its final decision: only the employee who filed it, or HR;
+/// only while pending; at the `version` the client read (`stored_version` is the request's).
+/// `what` names the request in answers ("request", "application").
+pub fn withdraw<S: Decidable>(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    before: &S,
+    (stored_version, version): (i64, i64),
+    what: &str,
+    action: &str,
+) -> ServiceResult<S> {
+    let own = people::employee_of_user(connection, caller.subject())?
+        .is_some_and(|me| me.id == before.requester());
+    if !own && !caller.has_any(crate::access::roles::PEOPLE_ADMINS) {
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        return Err(ServiceError::forbidden(format!(
+            "only the employee (or HR) withdraws {article} {what}"
+        )));
+    }
+    if before.status()? != ApplicationStatus::Pending {
+        return Err(ServiceError::conflict(format!(
+            "a {} {what} cannot be withdrawn",
+            before.status_text()
+        )));
+    }
+    if stored_version != version {
+        return Err(ServiceError::Stale(format!(
+            "the {what} changed since you read it"
+        )));
+    }
+    let after = before.with_status(ApplicationStatus::Withdrawn, caller.actor().at);
+    S::save(connection, caller.actor(), action, before, &after)?;
+    Ok(after)
+}
+
+/// The chains of the `subject_type` requests `ids`, in one query.
+pub fn chains_of(
+    connection: &mut DbConnection,
+    subject_type: &str,
+    ids: &[String],
+) -> ServiceResult<Vec<ApprovalStep>> {
+    Ok(approvals::chains_of(connection, subject_type, ids)?)
 }
 
 /// The employee who decides a named step for `employee`: the department head, or — for a

@@ -24,6 +24,10 @@ pub enum ServiceError {
     /// another field.
     #[error("{field}: {message}")]
     FieldRefused { field: String, message: String },
+    /// Like [`ServiceError::FieldRefused`], for several fields at once (rows of a batch); the
+    /// first one is the answer's detail.
+    #[error("{} fields were refused", .0.len())]
+    FieldsRefused(Vec<FieldNote>),
     /// A business rule refused the request; `context` adds rule-specific members to the
     /// answer (the missing field, the fields concerned).
     #[error("{detail}")]

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod departures;
 pub mod discipline;
 pub mod domain_transfers;
+pub mod employment;
 pub mod error;
 pub mod leave;
 pub mod partners;

@@ -1,32 +1,16 @@
 //! Attendance (ATT-1..7): clock punches one by one and in device batches, make-up punch
 //! requests (ATT-5), exception forms (ATT-4), and the month's evaluation per employee and for
-//! HR. The month is computed by `zhidu_domain::attendance::evaluate_month`; this module only
-//! loads its inputs and stores what people file.
-
-use std::collections::HashSet;
+//! HR. The month is computed by `zhidu_domain::attendance::evaluate_month`; the use cases are
+//! `zhidu_service::attendance`.
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::approval::ApplicationStatus;
-use zhidu_domain::approval::StepKind;
-use zhidu_domain::attendance::{
-    AbsenceTotals, LeaveTotals, MonthResult, exception_may_be_filed, make_up_may_be_requested,
-};
-use zhidu_domain::calendar::SHANGHAI;
+use zhidu_domain::attendance::{AbsenceTotals, ExceptionCause, LeaveTotals, MonthResult};
 use zhidu_domain::money::Money;
 use zhidu_domain::roster::HalfDays;
-use zhidu_store::attendance::{self, ExceptionForm, MakeUpRequest, Punch};
-use zhidu_store::audit;
-use zhidu_store::clock::Moment;
-use zhidu_store::people::{self, Employee, EmployeeScope};
-use zhidu_store::{StoreError, approvals as approval_store, new_id};
-
-use zhidu_service::access::employees::{filing_employee, readable_employee};
-use zhidu_service::people::shift_of;
 
 use crate::approvals::{DecisionRequest, StepView, chain_view};
 use crate::auth::{Authorized, PeopleAdmins, PeopleOverseers, Staff};
@@ -37,9 +21,10 @@ use crate::extract::{Json, Query};
 use crate::input::{Bounded, Items, Text};
 use crate::page::{Cursor, Page};
 use crate::state::AppState;
-use crate::wire::{Instant, IsoDate, YearMonth, stored_utc};
-use zhidu_service::approvals::{self, Decidable, StepDecision, department_head_for};
-use zhidu_service::attendance::evaluate_employees;
+use crate::wire::{Instant, IsoDate, YearMonth};
+use zhidu_service::approvals::{self, ApprovalStep, StepDecision};
+use zhidu_service::attendance::{self as service, DevicePunch, ExceptionForm, MakeUpRequest};
+use zhidu_service::people::Employee;
 
 /// Under `/attendance`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -63,25 +48,6 @@ pub const MAX_PUNCHES_PER_IMPORT: usize = 10_000;
 
 /// A batch of 10,000 punches is about 1 MiB of JSON; this leaves room for long ids.
 const IMPORT_BODY_LIMIT: usize = 4 * 1024 * 1024;
-
-/// How far ahead of the server's clock a device's clock may run.
-const CLOCK_SKEW_ALLOWED: Duration = Duration::minutes(5);
-
-/// A punch as stored: UTC, whole seconds, so the same punch resent is recognised.
-fn stored_punch_time(instant: OffsetDateTime) -> PrimitiveDateTime {
-    let utc = stored_utc(instant);
-    utc.replace_nanosecond(0).unwrap_or(utc)
-}
-
-fn check_not_in_future(field: &str, instant: OffsetDateTime, at: Moment) -> Result<(), FieldError> {
-    if instant > at.instant() + CLOCK_SKEW_ALLOWED {
-        return Err(FieldError {
-            field: field.to_owned(),
-            message: "lies in the future".into(),
-        });
-    }
-    Ok(())
-}
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -122,38 +88,15 @@ async fn record_punch(
     caller: Authorized<PeopleAdmins>,
     Json(request): Json<PunchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    check_not_in_future("punched_at", request.punched_at.0, caller.actor.at)
-        .map_err(|e| ApiError::field_refused(e.field, e.message))?;
-    let punch = Punch {
-        id: new_id(),
-        employee_id: request.employee_id,
-        punched_at: stored_punch_time(request.punched_at.0),
-        source: "manual".into(),
-        device_id: request.device_id.map(Text::into_string),
-        created_at: caller.actor.at.stored(),
-    };
-    let actor = caller.actor;
     let (punch, inserted) = state
         .write(move |connection| {
-            if people::find_employee(connection, &punch.employee_id)?.is_none() {
-                return Err(ApiError::field_refused(
-                    "employee_id",
-                    format!("no employee {}", punch.employee_id),
-                ));
-            }
-            let inserted =
-                attendance::insert_new_punches(connection, std::slice::from_ref(&punch))?;
-            if inserted > 0 {
-                audit::record(
-                    connection,
-                    &actor,
-                    "attendance.punch",
-                    ("punch", &punch.id),
-                    None::<&()>,
-                    Some(&punch),
-                )?;
-            }
-            Ok((punch, inserted > 0))
+            Ok(service::record_punch(
+                connection,
+                &caller,
+                request.employee_id,
+                request.punched_at.0,
+                request.device_id.map(Text::into_string),
+            )?)
         })
         .await?;
     let receipt = PunchReceipt {
@@ -198,45 +141,29 @@ pub struct ImportReceipt {
     pub duplicates: usize,
 }
 
-/// Parses every row, naming each bad one by its index: first every instant not written as
-/// the schema states, then every one in the future.
-fn parse_import(rows: Vec<ImportedPunch>, at: Moment) -> Result<Vec<Punch>, ApiError> {
-    let field = |index: usize| format!("punches[{index}].punched_at");
+/// Parses every row, naming each bad one by its index: every instant not written as the
+/// schema states.
+fn parse_import(rows: Vec<ImportedPunch>) -> Result<Vec<DevicePunch>, ApiError> {
     let mut malformed = Vec::new();
-    let mut instants = Vec::with_capacity(rows.len());
-    for (index, row) in rows.iter().enumerate() {
-        match serde_json::from_value::<Instant>(serde_json::Value::String(row.punched_at.clone())) {
-            Ok(instant) => instants.push(instant.0),
+    let mut parsed = Vec::with_capacity(rows.len());
+    for (index, row) in rows.into_iter().enumerate() {
+        match serde_json::from_value::<Instant>(serde_json::Value::String(row.punched_at)) {
+            Ok(instant) => parsed.push(DevicePunch {
+                employee_id: row.employee_id,
+                punched_at: instant.0,
+                device_id: row.device_id.map(Text::into_string),
+            }),
             Err(e) => malformed.push(FieldError {
-                field: field(index),
+                field: format!("punches[{index}].punched_at"),
                 message: e.to_string(),
             }),
         }
     }
-    if !malformed.is_empty() {
-        return Err(ApiError::validation(malformed));
+    if malformed.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(ApiError::validation(malformed))
     }
-    let future: Vec<FieldError> = instants
-        .iter()
-        .enumerate()
-        .filter_map(|(index, instant)| check_not_in_future(&field(index), *instant, at).err())
-        .collect();
-    if let Some(first) = future.first() {
-        return Err(ApiError::field_refused(&first.field, &first.message).with_errors(future));
-    }
-    let now = at.stored();
-    Ok(rows
-        .into_iter()
-        .zip(instants)
-        .map(|(row, instant)| Punch {
-            id: new_id(),
-            employee_id: row.employee_id,
-            punched_at: stored_punch_time(instant),
-            source: "device".into(),
-            device_id: row.device_id.map(Text::into_string),
-            created_at: now,
-        })
-        .collect())
 }
 
 /// Import a clock device's batch (admin, HR): up to 10,000 punches, all or nothing. Every bad
@@ -256,51 +183,9 @@ async fn import_punches(
     Json(request): Json<PunchImport, IMPORT_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     let received = request.punches.len();
-    let mut punches = parse_import(request.punches.into_vec(), caller.actor.at)?;
-    let mut seen = HashSet::with_capacity(punches.len());
-    punches.retain(|p| seen.insert((p.employee_id.clone(), p.punched_at)));
-    let actor = caller.actor;
+    let punches = parse_import(request.punches.into_vec())?;
     let inserted = state
-        .write(move |connection| {
-            let ids: Vec<String> = punches
-                .iter()
-                .map(|p| p.employee_id.clone())
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
-            let known: HashSet<String> = people::find_employees(connection, &ids)?
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
-            let unknown: Vec<FieldError> = punches
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| !known.contains(&p.employee_id))
-                .map(|(index, p)| FieldError {
-                    field: format!("punches[{index}].employee_id"),
-                    message: format!("no employee {}", p.employee_id),
-                })
-                .collect();
-            if let Some(first) = unknown.first() {
-                return Err(
-                    ApiError::field_refused(&first.field, &first.message).with_errors(unknown)
-                );
-            }
-            let inserted = attendance::insert_new_punches(connection, &punches)?;
-            audit::record(
-                connection,
-                &actor,
-                "attendance.import",
-                ("punch_import", &new_id()),
-                None::<&()>,
-                Some(&serde_json::json!({
-                    "received": received,
-                    "inserted": inserted,
-                    "employees": ids.len(),
-                })),
-            )?;
-            Ok(inserted)
-        })
+        .write(move |connection| Ok(service::import_punches(connection, &caller, punches)?))
         .await?;
     Ok(HttpResponse::Ok().json(ImportReceipt {
         received,
@@ -333,10 +218,7 @@ pub struct MakeUpView {
     pub created_at: Instant,
 }
 
-fn make_up_view(
-    request: MakeUpRequest,
-    chain: &[approval_store::ApprovalStep],
-) -> Result<MakeUpView, StoreError> {
+fn make_up_view(request: MakeUpRequest, chain: &[ApprovalStep]) -> Result<MakeUpView, ApiError> {
     Ok(MakeUpView {
         id: request.id,
         employee_id: request.employee_id,
@@ -348,9 +230,6 @@ fn make_up_view(
         created_at: Instant::from_utc(request.created_at),
     })
 }
-
-const MAKE_UP: &str = <MakeUpRequest as Decidable>::SUBJECT;
-const EXCEPTION: &str = <ExceptionForm as Decidable>::SUBJECT;
 
 /// Request a make-up punch (ATT-5): one per employment, signed by the supervisor.
 #[utoipa::path(
@@ -365,38 +244,18 @@ async fn request_make_up(
     caller: Authorized<Staff>,
     Json(body): Json<MakeUpBody>,
 ) -> Result<HttpResponse, ApiError> {
-    check_not_in_future("punched_at", body.punched_at.0, caller.actor.at)
-        .map_err(|e| ApiError::field_refused(e.field, e.message))?;
     let policy = state.attendance_policy.clone();
     let view = state
         .write(move |connection| {
-            let employee = filing_employee(connection, &caller, body.employee_id.as_deref())?;
-            let live = attendance::live_make_up_requests(connection, &employee.id)?;
-            make_up_may_be_requested(&policy, u32::try_from(live).unwrap_or(u32::MAX))
-                .map_err(|refusal| ApiError::rule_refused(refusal.rule(), refusal.to_string()))?;
-            let supervisor = match employee.superior_id.clone() {
-                Some(superior) => superior,
-                None => department_head_for(connection, &employee)?,
-            };
-            let now = caller.actor.at.stored();
-            let request = MakeUpRequest {
-                id: new_id(),
-                employee_id: employee.id,
-                punched_at: stored_punch_time(body.punched_at.0),
-                reason: body.reason.trim().to_owned(),
-                status: ApplicationStatus::Pending.as_str().into(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            let chain = approvals::new_chain(
-                MAKE_UP,
-                &request.id,
-                &[(StepKind::Supervisor, Some(supervisor))],
-            );
-            attendance::insert_make_up_request(connection, &caller.actor, &request)?;
-            approval_store::insert_chain(connection, &chain)?;
-            Ok(make_up_view(request, &chain)?)
+            let (request, chain) = service::request_make_up(
+                connection,
+                &caller,
+                &policy,
+                body.employee_id.as_deref(),
+                body.punched_at.0,
+                &body.reason,
+            )?;
+            make_up_view(request, &chain)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -426,27 +285,10 @@ async fn decide_make_up(
                 &id,
                 &StepDecision::from(&body),
             )?;
-            Ok(make_up_view(after, &chain)?)
+            make_up_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// ATT-4's causes of excusable lateness.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ExceptionCause {
-    RoadWorks,
-    TrafficAccident,
-}
-
-impl ExceptionCause {
-    fn text(self) -> &'static str {
-        match self {
-            ExceptionCause::RoadWorks => "road_works",
-            ExceptionCause::TrafficAccident => "traffic_accident",
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -475,10 +317,7 @@ pub struct ExceptionView {
     pub created_at: Instant,
 }
 
-fn exception_view(
-    form: ExceptionForm,
-    chain: &[approval_store::ApprovalStep],
-) -> Result<ExceptionView, StoreError> {
+fn exception_view(form: ExceptionForm, chain: &[ApprovalStep]) -> Result<ExceptionView, ApiError> {
     Ok(ExceptionView {
         id: form.id,
         employee_id: form.employee_id,
@@ -509,51 +348,16 @@ async fn file_exception(
     let policy = state.attendance_policy.clone();
     let view = state
         .write(move |connection| {
-            let employee = filing_employee(connection, &caller, body.employee_id.as_deref())?;
-            let department = people::find_department(connection, &employee.department_id)?
-                .ok_or_else(|| ApiError::internal("employee without department"))?;
-            let day = body.occurred_on.0;
-            let shift_start =
-                PrimitiveDateTime::new(day, shift_of(&department).start).assume_offset(SHANGHAI);
-            let month = YearMonth::containing(day);
-            let live = attendance::exception_forms_between(
+            let (form, chain) = service::file_exception(
                 connection,
-                Some(std::slice::from_ref(&employee.id)),
-                month.first_day(),
-                month.last_day(),
-                &[
-                    ApplicationStatus::Pending.as_str(),
-                    ApplicationStatus::Approved.as_str(),
-                ],
-            )?;
-            exception_may_be_filed(
+                &caller,
                 &policy,
-                shift_start,
-                caller.actor.at.instant(),
-                u32::try_from(live.len()).unwrap_or(u32::MAX),
-            )
-            .map_err(|refusal| ApiError::rule_refused(refusal.rule(), refusal.to_string()))?;
-            let head = department_head_for(connection, &employee)?;
-            let now = caller.actor.at.stored();
-            let form = ExceptionForm {
-                id: new_id(),
-                employee_id: employee.id,
-                occurred_on: day,
-                cause: body.cause.text().to_owned(),
-                reason: body.reason.trim().to_owned(),
-                status: ApplicationStatus::Pending.as_str().into(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            let chain = approvals::new_chain(
-                EXCEPTION,
-                &form.id,
-                &[(StepKind::DepartmentHead, Some(head)), (StepKind::Hr, None)],
-            );
-            attendance::insert_exception_form(connection, &caller.actor, &form)?;
-            approval_store::insert_chain(connection, &chain)?;
-            Ok(exception_view(form, &chain)?)
+                body.employee_id.as_deref(),
+                body.occurred_on.0,
+                body.cause,
+                &body.reason,
+            )?;
+            exception_view(form, &chain)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -583,7 +387,7 @@ async fn decide_exception(
                 &id,
                 &StepDecision::from(&body),
             )?;
-            Ok(exception_view(after, &chain)?)
+            exception_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -625,19 +429,8 @@ async fn employee_month(
     let month = params.month;
     let view = state
         .read(move |connection| {
-            let employee = readable_employee(connection, &caller, &id)?;
-            let result = evaluate_employees(
-                connection,
-                &policy,
-                std::slice::from_ref(&employee),
-                month.first_day(),
-                caller.actor.at.today(),
-            )?
-            .pop()
-            .ok_or_else(|| ApiError::internal("no evaluation"))?
-            .map_err(|missing| {
-                ApiError::rule_refused("EMP-1", missing).with("missing_field", "hired_on")
-            })?;
+            let (employee, result) =
+                service::employee_month(connection, &caller, &policy, &id, month.first_day())?;
             Ok(EmployeeMonth {
                 employee_id: employee.id,
                 month,
@@ -724,19 +517,18 @@ async fn summary(
     let policy = state.attendance_policy.clone();
     let month = params.month;
     let department = params.department;
-    let today = caller.actor.at.today();
     let page = state
         .read(move |connection| {
-            let employees = people::list_employees(
+            let (employees, results) = service::month_summary(
                 connection,
-                &EmployeeScope::Everyone,
+                &caller,
+                &policy,
                 department.as_deref(),
                 after.as_deref(),
                 limit,
+                month.first_day(),
             )?;
             let page = Page::from_rows(employees, limit, |e: &Employee| &e.id);
-            let results =
-                evaluate_employees(connection, &policy, &page.items, month.first_day(), today)?;
             Ok(Page {
                 items: page
                     .items

@@ -1,6 +1,7 @@
 //! Leaving: resignations with their notice (EMP-3), the hand-back checklist that holds back
 //! the leaving certificate and final pay (EMP-4), and the customer hand-over tasks of a
-//! departure (CARE-4). The rules live in `zhidu_domain::employment`.
+//! departure (CARE-4). The rules live in `zhidu_domain::employment`, the use cases in
+//! `zhidu_service::departures`.
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
@@ -8,31 +9,23 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::employment::ResignationStatus;
-use zhidu_domain::employment::{earliest_leaving_date, on_probation, outstanding_items};
+use zhidu_domain::care::HandoverTaskStatus;
+use zhidu_domain::employment::outstanding_items;
 use zhidu_domain::person::{ChecklistItem, EmploymentPolicy, LeavingReason};
-use zhidu_store::clock::Moment;
-use zhidu_store::db::DbConnection;
-use zhidu_store::employment::{
-    self as store, CustomerHandoverTask, DepartureChecklist, Resignation,
-};
-use zhidu_store::people::{self, Employee};
-use zhidu_store::{new_id, read_stored};
 
-use zhidu_service::access::employees::{filing_employee, listing_subject, readable_employee};
-use zhidu_service::people::ensure_employed;
+use zhidu_service::departures::{
+    self as service, CustomerHandoverTask, DepartureChecklist, Resignation, ResignationNotice,
+};
 
 use crate::auth::{Authorized, PeopleAdmins, Staff};
 use crate::error::{
-    ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
+    ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::Text;
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
-use zhidu_service::access::{Identity, roles};
-use zhidu_service::departures::open_departure;
 
 /// Under `/resignations`.
 pub fn configure_resignations(config: &mut ServiceConfig) {
@@ -113,13 +106,6 @@ impl From<Resignation> for ResignationView {
     }
 }
 
-fn notice_refused(detail: String, field: &str) -> ApiError {
-    ApiError::rule_refused("EMP-3", detail.clone()).with_errors(vec![FieldError {
-        field: field.to_owned(),
-        message: format!("EMP-3: {detail}"),
-    }])
-}
-
 /// Submit a resignation (the employee, or HR for them). The notice runs from today: 3 days on
 /// probation (or leave at once with 3 days' pay in lieu), 30 days after (EMP-3); a requested
 /// last day before the earliest is refused (422, rule EMP-3, with `earliest_last_day`).
@@ -138,70 +124,21 @@ async fn submit_resignation(
     let policy = state.employment_policy;
     let view = state
         .write(move |connection| {
-            let employee = filing_employee(connection, &caller, body.employee_id.as_deref())?;
-            ensure_employed(&employee)?;
-            if store::has_pending_resignation(connection, &employee.id)? {
-                return Err(ApiError::conflict(format!(
-                    "employee {} already has a resignation waiting for HR",
-                    employee.id
-                )));
-            }
-            let submitted_on = caller.actor.at.today();
-            let probation = on_probation(employee.probation_end, submitted_on);
-            let earliest = earliest_leaving_date(&policy, submitted_on, probation, body.pay_in_lieu)
-                .map_err(|refused| notice_refused(refused.to_string(), "pay_in_lieu"))?;
-            if body.requested_last_day.0 < earliest {
-                return Err(notice_refused(
-                    format!(
-                        "the notice ends on {earliest}: the last day may not be earlier ({} requested)",
-                        body.requested_last_day.0
-                    ),
-                    "requested_last_day",
-                )
-                .with("earliest_last_day", IsoDate(earliest)));
-            }
-            let now = caller.actor.at.stored();
-            let resignation = Resignation {
-                id: new_id(),
-                employee_id: employee.id,
-                submitted_at: now,
-                submitted_on,
-                on_probation: probation,
-                pay_in_lieu: body.pay_in_lieu,
-                pay_in_lieu_days: if body.pay_in_lieu {
-                    i32::try_from(policy.pay_in_lieu_days).unwrap_or(i32::MAX)
-                } else {
-                    0
+            let resignation = service::submit_resignation(
+                connection,
+                &caller,
+                &policy,
+                body.employee_id.as_deref(),
+                ResignationNotice {
+                    requested_last_day: body.requested_last_day.0,
+                    pay_in_lieu: body.pay_in_lieu,
+                    reason: body.reason.to_string(),
                 },
-                earliest_last_day: earliest,
-                requested_last_day: body.requested_last_day.0,
-                reason: body.reason.trim().to_owned(),
-                status: ResignationStatus::Pending.as_str().into(),
-                decided_by: None,
-                decided_at: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert_resignation(connection, &caller.actor, &resignation)?;
+            )?;
             Ok(ResignationView::from(resignation))
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
-}
-
-/// Resignation `id` with its employee if the caller may read the employee's records;
-/// otherwise 404.
-fn readable_resignation<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<(Resignation, Employee), ApiError> {
-    let not_found = || ApiError::not_found(format!("no resignation {id}"));
-    let row = store::find_resignation(connection, id)?.ok_or_else(not_found)?;
-    let employee =
-        readable_employee(connection, caller, &row.employee_id).map_err(|_| not_found())?;
-    Ok((row, employee))
 }
 
 /// One resignation.
@@ -220,7 +157,7 @@ async fn get_resignation(
     let id = id.into_inner();
     let view = state
         .read(move |connection| {
-            let (row, _) = readable_resignation(connection, &caller, &id)?;
+            let (row, _) = service::readable_resignation(connection, &caller, &id)?;
             Ok(ResignationView::from(row))
         })
         .await?;
@@ -304,55 +241,24 @@ async fn accept_resignation(
     let policy = state.employment_policy;
     let view = state
         .write(move |connection| {
-            let (before, employee) = readable_resignation(connection, &caller, &id)?;
-            if read_stored::<ResignationStatus>(&before.status)? != ResignationStatus::Pending {
-                return Err(ApiError::conflict(format!(
-                    "the resignation is already {}",
-                    before.status
-                )));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the resignation changed since you read it"));
-            }
-            ensure_employed(&employee)?;
-            let now = caller.actor.at.stored();
-            let after = Resignation {
-                status: ResignationStatus::Accepted.as_str().into(),
-                decided_by: Some(caller.claims.sub.clone()),
-                decided_at: Some(now),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            store::update_resignation(
+            let accepted = service::accept_resignation(
                 connection,
-                &caller.actor,
-                "resignation.accept",
-                &before,
-                &after,
+                &caller,
+                &policy,
+                &id,
+                body.version,
+                body.successor_id.as_deref(),
             )?;
-            let leaver = Employee {
-                left_on: Some(before.requested_last_day),
-                leaving_reason: Some(LeavingReason::Resignation.name().to_owned()),
-                version: employee.version + 1,
-                updated_at: now,
-                ..employee.clone()
-            };
-            people::update_employee(
-                connection,
-                &caller.actor,
-                "employee.leave",
-                &employee,
-                &leaver,
-            )?;
-            let (checklist, tasks) =
-                open_departure(connection, &caller, &employee, body.successor_id.as_deref())?;
             Ok(AcceptedResignation {
-                resignation: after.into(),
-                left_on: IsoDate(before.requested_last_day),
+                resignation: accepted.resignation.into(),
+                left_on: IsoDate(accepted.left_on),
                 leaving_reason: LeavingReason::Resignation,
-                outstanding_items: outstanding_items(&policy, &checklist.returned_items()),
-                handover_tasks: tasks.into_iter().map(HandoverTaskView::from).collect(),
+                outstanding_items: accepted.outstanding_items,
+                handover_tasks: accepted
+                    .handover_tasks
+                    .into_iter()
+                    .map(HandoverTaskView::from)
+                    .collect(),
             })
         })
         .await?;
@@ -377,35 +283,7 @@ async fn withdraw_resignation(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let (before, employee) = readable_resignation(connection, &caller, &id)?;
-            let own = employee.user_id.as_deref() == Some(caller.claims.sub.as_str());
-            if !own && !caller.has_any(roles::PEOPLE_ADMINS) {
-                return Err(ApiError::forbidden(
-                    "only the employee (or HR) withdraws a resignation",
-                ));
-            }
-            if read_stored::<ResignationStatus>(&before.status)? != ResignationStatus::Pending {
-                return Err(ApiError::conflict(format!(
-                    "an {} resignation cannot be withdrawn",
-                    before.status
-                )));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the resignation changed since you read it"));
-            }
-            let after = Resignation {
-                status: ResignationStatus::Withdrawn.as_str().into(),
-                version: before.version + 1,
-                updated_at: caller.actor.at.stored(),
-                ..before.clone()
-            };
-            store::update_resignation(
-                connection,
-                &caller.actor,
-                "resignation.withdraw",
-                &before,
-                &after,
-            )?;
+            let after = service::withdraw_resignation(connection, &caller, &id, body.version)?;
             Ok(ResignationView::from(after))
         })
         .await?;
@@ -430,38 +308,6 @@ pub struct ChecklistView {
     pub complete: bool,
     /// 0 until the first item is recorded for a departure entered without a resignation.
     pub version: i64,
-}
-
-/// A leaver's checklist as stored (`None` for a departure recorded without a resignation)
-/// and as it stands (empty, version 0, when not stored), with the last day.
-struct Departure {
-    left_on: Date,
-    stored: Option<DepartureChecklist>,
-    current: DepartureChecklist,
-}
-
-/// The departure of `employee` as of `at`; 409 for an employee who has not left.
-fn departure_of(
-    connection: &mut DbConnection,
-    employee: &Employee,
-    at: Moment,
-) -> Result<Departure, ApiError> {
-    let Some(left_on) = employee.left_on else {
-        return Err(ApiError::conflict(format!(
-            "employee {} has not left; there is no departure checklist",
-            employee.id
-        )));
-    };
-    let stored = store::find_checklist(connection, &employee.id)?;
-    let current = stored.clone().unwrap_or_else(|| DepartureChecklist {
-        version: 0,
-        ..DepartureChecklist::empty(&employee.id, at.stored())
-    });
-    Ok(Departure {
-        left_on,
-        stored,
-        current,
-    })
 }
 
 fn checklist_view(
@@ -508,8 +354,7 @@ async fn get_checklist(
     let policy = state.employment_policy;
     let view = state
         .read(move |connection| {
-            let employee = readable_employee(connection, &caller, &id)?;
-            let departure = departure_of(connection, &employee, caller.actor.at)?;
+            let departure = service::departure(connection, &caller, &id)?;
             Ok(checklist_view(
                 &policy,
                 departure.left_on,
@@ -546,36 +391,12 @@ async fn return_item(
     let policy = state.employment_policy;
     let view = state
         .write(move |connection| {
-            let employee = people::find_employee(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?;
-            let Departure {
-                left_on,
-                stored,
-                current,
-            } = departure_of(connection, &employee, caller.actor.at)?;
-            if current.version != body.version {
-                return Err(ApiError::stale("the checklist changed since you read it"));
-            }
-            if current.item(item).0.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "{} has already been handed back",
-                    item.name()
-                )));
-            }
-            let now = caller.actor.at.stored();
-            let after = DepartureChecklist {
-                version: current.version + 1,
-                updated_at: now,
-                ..current.with_item(item, (Some(now), Some(caller.claims.sub.clone())))
-            };
-            store::save_checklist(
-                connection,
-                &caller.actor,
-                "departure_checklist.return_item",
-                stored.as_ref(),
-                &after,
-            )?;
-            Ok(checklist_view(&policy, left_on, &after))
+            let departure = service::return_item(connection, &caller, &id, item, body.version)?;
+            Ok(checklist_view(
+                &policy,
+                departure.left_on,
+                &departure.current,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -616,27 +437,22 @@ async fn leaving_certificate(
     let policy = state.employment_policy;
     let view = state
         .read(move |connection| {
-            let employee = readable_employee(connection, &caller, &id)?;
-            let departure = departure_of(connection, &employee, caller.actor.at)?;
-            let outstanding = outstanding_items(&policy, &departure.current.returned_items());
-            if !outstanding.is_empty() {
-                let names: Vec<&str> = outstanding.iter().map(|item| item.name()).collect();
-                return Err(ApiError::conflict(format!(
-                    "EMP-4: the leaving certificate is withheld until everything is handed back; outstanding: {}",
-                    names.join(", ")
-                ))
-                .with("rule", "EMP-4")
-                .with("outstanding", &outstanding));
-            }
-            let department = people::find_department(connection, &employee.department_id)?
-                .ok_or_else(|| ApiError::internal("employee without department"))?;
+            let facts = match service::leaving_certificate(connection, &caller, &policy, &id)? {
+                Ok(facts) => facts,
+                Err(outstanding) => {
+                    let names: Vec<&str> = outstanding.iter().map(|item| item.name()).collect();
+                    return Err(ApiError::conflict(format!(
+                        "EMP-4: the leaving certificate is withheld until everything is handed back; outstanding: {}",
+                        names.join(", ")
+                    ))
+                    .with("rule", "EMP-4")
+                    .with("outstanding", &outstanding));
+                }
+            };
+            let (employee, department) = (facts.employee, facts.department);
             Ok(LeavingCertificate {
-                left_on: IsoDate(departure.left_on),
-                leaving_reason: employee
-                    .leaving_reason
-                    .as_deref()
-                    .map(read_stored)
-                    .transpose()?,
+                left_on: IsoDate(facts.left_on),
+                leaving_reason: facts.leaving_reason,
                 hired_on: employee.hired_on.map(IsoDate),
                 employee_id: employee.id,
                 name: employee.name,
@@ -669,12 +485,11 @@ pub enum TaskStatus {
     Done,
 }
 
-impl TaskStatus {
-    /// As stored.
-    fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Open => "open",
-            TaskStatus::Done => "done",
+impl From<TaskStatus> for HandoverTaskStatus {
+    fn from(status: TaskStatus) -> Self {
+        match status {
+            TaskStatus::Open => HandoverTaskStatus::Open,
+            TaskStatus::Done => HandoverTaskStatus::Done,
         }
     }
 }
@@ -700,17 +515,11 @@ async fn list_tasks(
     let limit = page.limit();
     let page = state
         .read(move |connection| {
-            let assignee = listing_subject(
+            let rows = service::list_tasks(
                 connection,
                 &caller,
                 params.assignee,
-                caller.has_any(roles::PEOPLE_OVERSEERS),
-                "assignee",
-            )?;
-            let rows = store::list_handover_tasks(
-                connection,
-                assignee.as_deref(),
-                params.status.map(TaskStatus::as_str),
+                params.status.map(HandoverTaskStatus::from),
                 after.as_deref(),
                 limit,
             )?;
@@ -751,39 +560,12 @@ async fn complete_task(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let not_found = || ApiError::not_found(format!("no hand-over task {id}"));
-            let before = store::find_handover_task(connection, &id)?.ok_or_else(not_found)?;
-            let mine = people::employee_of_user(connection, &caller.claims.sub)?
-                .is_some_and(|me| me.id == before.successor_id);
-            if !mine && !caller.has_any(roles::PEOPLE_ADMINS) {
-                readable_employee(connection, &caller, &before.successor_id)
-                    .map_err(|_| not_found())?;
-                return Err(ApiError::forbidden(
-                    "only the successor (or HR) completes a hand-over task",
-                ));
-            }
-            if before.status != TaskStatus::Open.as_str() {
-                return Err(ApiError::conflict("the hand-over task is already done"));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the task changed since you read it"));
-            }
-            let now = caller.actor.at.stored();
-            let after = CustomerHandoverTask {
-                status: TaskStatus::Done.as_str().into(),
-                promised_services: Some(body.promised_services.trim().to_owned()),
-                completed_by: Some(caller.claims.sub.clone()),
-                completed_at: Some(now),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            store::update_handover_task(
+            let after = service::complete_task(
                 connection,
-                &caller.actor,
-                "customer_handover_task.complete",
-                &before,
-                &after,
+                &caller,
+                &id,
+                body.version,
+                &body.promised_services,
             )?;
             Ok(HandoverTaskView::from(after))
         })

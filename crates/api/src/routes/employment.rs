@@ -1,34 +1,21 @@
 //! The employment lifecycle before a departure: probation extensions (EMP-1), recorded
 //! performance and company-funded spend (EMP-2, EMP-5), regularization applications decided
 //! on the shared approval chain (EMP-2), and promotion eligibility (EMP-5). The rules live in
-//! `zhidu_domain::employment`; departures are in `routes::departures`.
+//! `zhidu_domain::employment`, the use cases in `zhidu_service::employment`; departures are in
+//! `routes::departures`.
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::approval::StepKind;
-use zhidu_domain::employment::{
-    Extension, ExtensionRefusal, PromotionEligibility, REGULARIZATION_CHAIN,
-    extended_probation_end, promotion_eligibility, regularization_performance_check,
-};
-use zhidu_domain::leave::probation_last_possible_day;
+use zhidu_domain::employment::{Extension, PromotionEligibility};
 use zhidu_domain::money::Money;
-use zhidu_domain::person::default_probation_end;
-use zhidu_store::approvals::{self as approval_store, ApprovalStep};
-use zhidu_store::db::DbConnection;
-use zhidu_store::employment::{
-    self as store, PerformanceRecord, ProbationExtension, RegularizationApplication,
-};
-use zhidu_store::people::{self, Employee};
-use zhidu_store::{StoreError, new_id};
 
-use zhidu_service::access::employees::{
-    filing_employee, may_read_employee, readable_employee, reading_scope,
+use zhidu_service::employment::{
+    self as service, MonthPerformance, PerformanceRecord, ProbationExtension,
+    RegularizationApplication,
 };
-use zhidu_service::people::{ensure_employed, hr_facts};
 
 use crate::approvals::{DecisionRequest, StepView, chain_view, page_with_chains};
 use crate::auth::{Authorized, PeopleAdmins, PerformanceRecorders, Staff};
@@ -41,8 +28,7 @@ use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
 use zhidu_domain::approval::ApplicationStatus;
-use zhidu_service::access::{Identity, roles};
-use zhidu_service::approvals::{self, Decidable, StepDecision};
+use zhidu_service::approvals::{self, ApprovalStep, StepDecision};
 
 /// Under `/employees`.
 pub fn configure_per_employee(config: &mut ServiceConfig) {
@@ -62,26 +48,6 @@ pub fn configure_regularization(config: &mut ServiceConfig) {
         .service(get_application)
         .service(decide_application)
         .service(withdraw_application);
-}
-
-const REGULARIZATION: &str = <RegularizationApplication as Decidable>::SUBJECT;
-
-/// Whether an approved regularization (EMP-2) is on record for the employee.
-fn regularized(connection: &mut DbConnection, employee_id: &str) -> Result<bool, ApiError> {
-    Ok(!store::regularization_applications_of(
-        connection,
-        employee_id,
-        &[ApplicationStatus::Approved.as_str()],
-    )?
-    .is_empty())
-}
-
-/// Whether the employee's department is customer service (EMP-2, EMP-5).
-fn customer_service(connection: &mut DbConnection, employee: &Employee) -> Result<bool, ApiError> {
-    Ok(
-        people::find_department(connection, &employee.department_id)?
-            .is_some_and(|department| department.customer_service),
-    )
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -168,61 +134,20 @@ async fn extend_probation(
     let leave_policy = state.leave_policy.clone();
     let view = state
         .write(move |connection| {
-            let before = people::find_employee(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?;
-            ensure_employed(&before)?;
-            if regularized(connection, &before.id)? {
-                return Err(ApiError::conflict(format!(
-                    "employee {id} has been regularized; there is no probation to extend"
-                )));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the employee changed since you read it"));
-            }
-            let hired_on = hr_facts(&before)?.hired_on;
-            let current_end = before
-                .probation_end
-                .unwrap_or_else(|| default_probation_end(&employment_policy, hired_on));
-            let last_possible_day = probation_last_possible_day(&leave_policy, hired_on);
-            let new_end = extended_probation_end(last_possible_day, current_end, extension)
-                .map_err(|refusal| match refusal {
-                    ExtensionRefusal::NotLater { .. } => {
-                        ApiError::field_refused("until", refusal.to_string())
-                    }
-                    ExtensionRefusal::PastCap { last_possible_day } => {
-                        ApiError::rule_refused("EMP-1", refusal.to_string())
-                            .with("last_possible_day", IsoDate(last_possible_day))
-                    }
-                })?;
-            let now = caller.actor.at.stored();
-            let after = Employee {
-                probation_end: Some(new_end),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            people::update_employee(
+            let granted = service::extend_probation(
                 connection,
-                &caller.actor,
-                "employee.extend_probation",
-                &before,
-                &after,
+                &caller,
+                (&employment_policy, &leave_policy),
+                &id,
+                body.version,
+                extension,
+                &body.reason,
             )?;
-            let extension = ProbationExtension {
-                id: new_id(),
-                employee_id: before.id.clone(),
-                previous_end: current_end,
-                new_end,
-                reason: body.reason.trim().to_owned(),
-                granted_by: caller.claims.sub.clone(),
-                created_at: now,
-            };
-            store::insert_probation_extension(connection, &caller.actor, &extension)?;
             Ok(ExtendedProbation {
-                extension: extension.into(),
-                probation_end: IsoDate(new_end),
-                last_possible_day: IsoDate(last_possible_day),
-                employee_version: after.version,
+                extension: granted.extension.into(),
+                probation_end: IsoDate(granted.probation_end),
+                last_possible_day: IsoDate(granted.last_possible_day),
+                employee_version: granted.employee_version,
             })
         })
         .await?;
@@ -245,8 +170,7 @@ async fn list_extensions(
     let id = id.into_inner();
     let views = state
         .read(move |connection| {
-            let employee = readable_employee(connection, &caller, &id)?;
-            Ok(store::probation_extensions_of(connection, &employee.id)?
+            Ok(service::probation_extensions(connection, &caller, &id)?
                 .into_iter()
                 .map(ExtensionView::from)
                 .collect::<Vec<_>>())
@@ -293,25 +217,6 @@ impl From<PerformanceRecord> for PerformanceView {
     }
 }
 
-/// The employee the caller records performance for: HR, finance and admin record anyone's;
-/// a manager only for the people they manage (404 otherwise, as for reading).
-fn recordable_employee(
-    connection: &mut DbConnection,
-    caller: &Authorized<PerformanceRecorders>,
-    id: &str,
-) -> Result<Employee, ApiError> {
-    if caller.has_any(roles::RECORD_ANYONES_PERFORMANCE) {
-        return people::find_employee(connection, id)?
-            .ok_or_else(|| ApiError::not_found(format!("no employee {id}")));
-    }
-    let employee = readable_employee(connection, caller, id)?;
-    let me = people::employee_of_user(connection, &caller.claims.sub)?;
-    if me.is_some_and(|me| me.id == employee.id) {
-        return Err(ApiError::forbidden("nobody records their own performance"));
-    }
-    Ok(employee)
-}
-
 /// Record an employee's performance and company-funded spend for one month (manager, HR,
 /// finance, admin); one record per month (409 for a second).
 #[utoipa::path(
@@ -332,23 +237,15 @@ async fn record_performance(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let employee = recordable_employee(connection, &caller, &id)?;
-            let record = PerformanceRecord {
-                employee_id: employee.id,
-                month: body.month.first_day(),
-                performance_fen: body.performance.get().fen(),
-                company_funded_spend_fen: spend.fen(),
-                note: body.note.as_deref().unwrap_or_default().trim().to_owned(),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: caller.actor.at.stored(),
-            };
-            store::insert_performance_record(connection, &caller.actor, &record).map_err(
-                |error| match ApiError::from(error) {
-                    conflict if conflict.is_conflict() => ApiError::conflict(format!(
-                        "performance for {} is already recorded",
-                        body.month
-                    )),
-                    other => other,
+            let record = service::record_performance(
+                connection,
+                &caller,
+                &id,
+                MonthPerformance {
+                    month: body.month.first_day(),
+                    performance: body.performance.get(),
+                    company_funded_spend: spend,
+                    note: body.note.as_deref().unwrap_or_default().to_owned(),
                 },
             )?;
             Ok(PerformanceView::from(record))
@@ -373,22 +270,6 @@ pub struct PerformanceList {
     pub total_company_funded_spend: Money,
 }
 
-/// Totals of performance and company-funded spend, exact in fen.
-fn totals(records: &[PerformanceRecord]) -> (Money, Money) {
-    let performance = records.iter().map(|r| r.performance_fen).sum();
-    let spend = records.iter().map(|r| r.company_funded_spend_fen).sum();
-    (Money::from_fen(performance), Money::from_fen(spend))
-}
-
-/// The year's first and last day, or no bounds.
-fn year_bounds(year: Option<i32>) -> (Option<Date>, Option<Date>) {
-    let bound = |month, day| year.and_then(|y| Date::from_calendar_date(y, month, day).ok());
-    (
-        bound(time::Month::January, 1),
-        bound(time::Month::December, 31),
-    )
-}
-
 /// An employee's recorded performance by month, with totals (whoever may read the
 /// employee's records, and finance).
 #[utoipa::path(
@@ -407,20 +288,13 @@ async fn list_performance(
     let id = id.into_inner();
     let view = state
         .read(move |connection| {
-            let employee = if caller.has_any(roles::READ_EVERYONES_PAY_INPUTS) {
-                people::find_employee(connection, &id)?
-                    .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?
-            } else {
-                readable_employee(connection, &caller, &id)?
-            };
-            let (first, last) = year_bounds(params.year.map(calendar_year));
-            let records = store::performance_records_of(connection, &employee.id, first, last)?;
-            let (total_performance, total_company_funded_spend) = totals(&records);
+            let (employee, records, totals) =
+                service::performance(connection, &caller, &id, params.year.map(calendar_year))?;
             Ok(PerformanceList {
                 employee_id: employee.id,
                 records: records.into_iter().map(PerformanceView::from).collect(),
-                total_performance,
-                total_company_funded_spend,
+                total_performance: totals.performance,
+                total_company_funded_spend: totals.company_funded_spend,
             })
         })
         .await?;
@@ -465,19 +339,15 @@ async fn promotion(
     let policy = state.employment_policy;
     let view = state
         .read(move |connection| {
-            let employee = readable_employee(connection, &caller, &id)?;
-            let customer_service = customer_service(connection, &employee)?;
             let year = calendar_year(params.year);
-            let (first, last) = year_bounds(Some(year));
-            let records = store::performance_records_of(connection, &employee.id, first, last)?;
-            let (performance, spend) = totals(&records);
+            let promotion = service::promotion(connection, &caller, &policy, &id, year)?;
             Ok(PromotionView {
-                employee_id: employee.id,
+                employee_id: promotion.employee_id,
                 year,
-                customer_service,
-                performance,
-                company_funded_spend: spend,
-                eligibility: promotion_eligibility(&policy, customer_service, performance, spend),
+                customer_service: promotion.customer_service,
+                performance: promotion.totals.performance,
+                company_funded_spend: promotion.totals.company_funded_spend,
+                eligibility: promotion.eligibility,
             })
         })
         .await?;
@@ -511,7 +381,7 @@ pub struct ApplicationView {
 fn application_view(
     row: RegularizationApplication,
     chain: &[ApprovalStep],
-) -> Result<ApplicationView, StoreError> {
+) -> Result<ApplicationView, ApiError> {
     Ok(ApplicationView {
         id: row.id,
         employee_id: row.employee_id,
@@ -522,43 +392,6 @@ fn application_view(
         created_at: Instant::from_utc(row.created_at),
         version: row.version,
     })
-}
-
-/// EMP-2: who decides each step: the employee's supervisor (their superior), then the
-/// manager — the department head, or, when the supervisor is the head, the head's own
-/// superior, so that two different people sign.
-fn regularization_approvers(
-    connection: &mut DbConnection,
-    employee: &Employee,
-) -> Result<Vec<(StepKind, Option<String>)>, ApiError> {
-    let missing = |what: &str| {
-        ApiError::rule_refused(
-            "EMP-2",
-            format!(
-                "employee {} has no {what} to approve the regularization",
-                employee.id
-            ),
-        )
-    };
-    let supervisor = employee
-        .superior_id
-        .clone()
-        .ok_or_else(|| missing("supervisor (superior)"))?;
-    let head = people::find_department(connection, &employee.department_id)?
-        .and_then(|department| department.manager_id)
-        .filter(|head| *head != employee.id && *head != supervisor);
-    let manager = match head {
-        Some(head) => head,
-        None => people::find_employee(connection, &supervisor)?
-            .and_then(|supervisor| supervisor.superior_id)
-            .filter(|manager| *manager != employee.id)
-            .ok_or_else(|| missing("manager above the supervisor"))?,
-    };
-    Ok(REGULARIZATION_CHAIN
-        .iter()
-        .zip([supervisor, manager])
-        .map(|(kind, approver)| (*kind, Some(approver)))
-        .collect())
 }
 
 /// File a regularization application (转正申请; the employee, or HR for them). Customer-service
@@ -579,80 +412,17 @@ async fn file_application(
     let policy = state.employment_policy;
     let view = state
         .write(move |connection| {
-            let employee = filing_employee(connection, &caller, body.employee_id.as_deref())?;
-            ensure_employed(&employee)?;
-            let open = store::regularization_applications_of(
+            let (application, chain) = service::file_application(
                 connection,
-                &employee.id,
-                &[ApplicationStatus::Pending.as_str(), ApplicationStatus::Approved.as_str()],
+                &caller,
+                &policy,
+                body.employee_id.as_deref(),
+                &body.statement,
             )?;
-            if let Some(open) = open.first() {
-                return Err(ApiError::conflict(format!(
-                    "employee {} already has a regularization application {} ({})",
-                    employee.id, open.id, open.status
-                )));
-            }
-            let records = store::performance_records_of(connection, &employee.id, None, None)?;
-            let (recorded, _) = totals(&records);
-            let customer_service = customer_service(connection, &employee)?;
-            regularization_performance_check(&policy, customer_service, recorded).map_err(
-                |shortfall| {
-                    ApiError::rule_refused(
-                        "EMP-2",
-                        format!(
-                            "customer-service staff need {} of recorded performance to be regularized; {} is recorded, {} short",
-                            shortfall.required, shortfall.recorded, shortfall.shortfall
-                        ),
-                    )
-                    .with("required", shortfall.required)
-                    .with("recorded", shortfall.recorded)
-                    .with("shortfall", shortfall.shortfall)
-                },
-            )?;
-            let steps = regularization_approvers(connection, &employee)?;
-            let now = caller.actor.at.stored();
-            let application = RegularizationApplication {
-                id: new_id(),
-                employee_id: employee.id.clone(),
-                statement: body.statement.trim().to_owned(),
-                performance_fen: recorded.fen(),
-                status: ApplicationStatus::Pending.as_str().into(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            let chain = approvals::new_chain(REGULARIZATION, &application.id, &steps);
-            store::insert_regularization_application(connection, &caller.actor, &application)?;
-            approval_store::insert_chain(connection, &chain)?;
-            Ok(application_view(application, &chain)?)
+            application_view(application, &chain)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
-}
-
-/// Application `id` if the caller may read it: whoever may read the employee's records, and
-/// the approvers on its chain; otherwise 404.
-fn readable_application<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<(RegularizationApplication, Vec<ApprovalStep>), ApiError> {
-    let not_found = || ApiError::not_found(format!("no regularization application {id}"));
-    let row = store::find_regularization_application(connection, id)?.ok_or_else(not_found)?;
-    let employee = people::find_employee(connection, &row.employee_id)?.ok_or_else(not_found)?;
-    let chain = approval_store::chain_of(connection, REGULARIZATION, id)?;
-    if may_read_employee(connection, caller, &employee)? {
-        return Ok((row, chain));
-    }
-    let me = people::employee_of_user(connection, &caller.claims.sub)?.ok_or_else(not_found)?;
-    if chain
-        .iter()
-        .any(|step| step.approver_id.as_deref() == Some(me.id.as_str()))
-    {
-        Ok((row, chain))
-    } else {
-        Err(not_found())
-    }
 }
 
 /// One regularization application with its chain.
@@ -671,8 +441,8 @@ async fn get_application(
     let id = id.into_inner();
     let view = state
         .read(move |connection| {
-            let (row, chain) = readable_application(connection, &caller, &id)?;
-            Ok(application_view(row, &chain)?)
+            let (row, chain) = service::readable_application(connection, &caller, &id)?;
+            application_view(row, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -709,34 +479,16 @@ async fn list_applications(
     let limit = page.limit();
     let page = state
         .read(move |connection| {
-            let employees: Option<Vec<String>> = match params.employee_id {
-                Some(id) => Some(vec![readable_employee(connection, &caller, &id)?.id]),
-                None => match reading_scope(connection, &caller)? {
-                    Some(people::EmployeeScope::Everyone) => None,
-                    Some(scope) => Some(
-                        people::list_employees(connection, &scope, None, None, i64::MAX - 1)?
-                            .into_iter()
-                            .map(|e| e.id)
-                            .collect(),
-                    ),
-                    None => Some(Vec::new()),
-                },
-            };
-            let rows = store::list_regularization_applications(
+            let (rows, steps) = service::list_applications(
                 connection,
-                employees.as_deref(),
-                params.status.map(ApplicationStatus::as_str),
+                &caller,
+                params.employee_id.as_deref(),
+                params.status,
                 before.as_deref(),
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &RegularizationApplication| &r.id);
-            page_with_chains(
-                connection,
-                REGULARIZATION,
-                page,
-                |r| &r.id,
-                |r, c| Ok::<_, ApiError>(application_view(r, c)?),
-            )
+            page_with_chains(page, &steps, |r| &r.id, application_view)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -768,7 +520,7 @@ async fn decide_application(
                 &id,
                 &StepDecision::from(&body),
             )?;
-            Ok(application_view(after, &chain)?)
+            application_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -792,33 +544,9 @@ async fn withdraw_application(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let (before, chain) = readable_application(connection, &caller, &id)?;
-            let own = people::employee_of_user(connection, &caller.claims.sub)?
-                .is_some_and(|me| me.id == before.employee_id);
-            if !own && !caller.has_any(roles::PEOPLE_ADMINS) {
-                return Err(ApiError::forbidden(
-                    "only the employee (or HR) withdraws an application",
-                ));
-            }
-            if before.status()? != ApplicationStatus::Pending {
-                return Err(ApiError::conflict(format!(
-                    "a {} application cannot be withdrawn",
-                    before.status
-                )));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the application changed since you read it"));
-            }
-            let after =
-                Decidable::with_status(&before, ApplicationStatus::Withdrawn, caller.actor.at);
-            store::update_regularization_application(
-                connection,
-                &caller.actor,
-                "regularization_application.withdraw",
-                &before,
-                &after,
-            )?;
-            Ok(application_view(after, &chain)?)
+            let (after, chain) =
+                service::withdraw_application(connection, &caller, &id, body.version)?;
+            application_view(after, &chain)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

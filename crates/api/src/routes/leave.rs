@@ -9,25 +9,12 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::approval::StepKind;
 use zhidu_domain::calendar::{FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR};
 use zhidu_domain::leave::{
-    Applicant, ExistingLeave, HospitalGrade, LeaveApplication, LeaveAssessment, LeaveBalance,
-    LeaveFacts, LeaveRefusal, LeaveSpan, LeaveStatus, LeaveType, SickCertificate, assess_leave,
-    leave_balances,
+    HospitalGrade, LeaveApplication, LeaveAssessment, LeaveBalance, LeaveFacts, LeaveSpan,
+    LeaveType,
 };
 use zhidu_domain::roster::{Half, HalfDays};
-use zhidu_store::approvals::{self as approval_store, ApprovalStep};
-use zhidu_store::calendar::load_calendar;
-use zhidu_store::db::DbConnection;
-use zhidu_store::leave::{self as leave_store, LeaveRequest};
-use zhidu_store::people::{self, Employee};
-use zhidu_store::{new_id, read_stored};
-
-use zhidu_service::access::employees::{
-    filing_employee, listing_subject, may_read_employee, readable_employee,
-};
-use zhidu_service::people::{hr_facts, roster_of, shift_of};
 
 use crate::approvals::{DecisionRequest, StepView, chain_view, page_with_chains};
 use crate::auth::{Authorized, Staff};
@@ -40,10 +27,9 @@ use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 use zhidu_domain::approval::ApplicationStatus;
-use zhidu_service::access::{Identity, roles};
-use zhidu_service::approvals::{self, Decidable, StepDecision, department_head_for};
+use zhidu_service::approvals::{self, ApprovalStep, StepDecision};
 use zhidu_service::leave::{
-    assessment_document, facts_of, kept_assessment, leave_type_of, span_of,
+    self as service, LeaveRequest, assessment_document, facts_of, leave_type_of, span_of,
 };
 
 /// Under `/leave-requests`.
@@ -60,41 +46,6 @@ pub fn configure(config: &mut ServiceConfig) {
 /// Under `/employees`.
 pub fn configure_per_employee(config: &mut ServiceConfig) {
     config.service(balances);
-}
-
-const LEAVE: &str = <LeaveRequest as Decidable>::SUBJECT;
-
-fn existing_leave(row: &LeaveRequest) -> Result<ExistingLeave, ApiError> {
-    let facts = facts_of(row)?;
-    Ok(ExistingLeave {
-        id: row.id.clone(),
-        leave_type: leave_type_of(row)?,
-        status: match read_stored(&row.status)? {
-            ApplicationStatus::Pending => LeaveStatus::Pending,
-            ApplicationStatus::Approved => LeaveStatus::Approved,
-            ApplicationStatus::Rejected | ApplicationStatus::Withdrawn => {
-                return Err(ApiError::internal(format!(
-                    "leave request {} is {}: not in force",
-                    row.id, row.status
-                )));
-            }
-        },
-        span: span_of(row)?,
-        duration: HalfDays(u32::try_from(row.duration_half_days).unwrap_or(0)),
-        expected_delivery_on: facts.expected_delivery_on,
-        entitlement: kept_assessment(row)?.entitlement(),
-    })
-}
-
-fn applicant(employee: &Employee) -> Result<Applicant, ApiError> {
-    let facts = hr_facts(employee)?;
-    Ok(Applicant {
-        gender: facts.gender,
-        birth_date: facts.birth_date,
-        hired_on: facts.hired_on,
-        left_on: employee.left_on,
-        probation_end: employee.probation_end,
-    })
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -138,26 +89,6 @@ fn check_fact_dates(facts: &LeaveFacts) -> Result<(), ApiError> {
             Err(ApiError::field_refused(&first.field, &first.message).with_errors(errors))
         }
     }
-}
-
-/// Every refusal as a field error, with the rules' codes alongside.
-fn refused(refusals: Vec<LeaveRefusal>) -> ApiError {
-    let errors: Vec<FieldError> = refusals
-        .iter()
-        .map(|r| FieldError {
-            field: r.field.unwrap_or("leave_type").to_owned(),
-            message: format!("{}: {}", r.rule, r.detail),
-        })
-        .collect();
-    let detail = refusals
-        .iter()
-        .map(|r| r.detail.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let rule = refusals.first().map_or("LEAVE", |r| r.rule);
-    ApiError::rule_refused(rule, detail)
-        .with_errors(errors)
-        .with("refusals", &refusals)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -236,101 +167,18 @@ async fn file_leave(
     let policy = state.leave_policy.clone();
     let view = state
         .write(move |connection| {
-            let employee = filing_employee(connection, &caller, body.employee_id.as_deref())?;
-            let applicant = applicant(&employee)?;
-            let department = people::find_department(connection, &employee.department_id)?
-                .ok_or_else(|| ApiError::internal("employee without department"))?;
-            let calendar = load_calendar(connection)?;
-            let existing: Vec<ExistingLeave> =
-                leave_store::live_leave_of(connection, &employee.id)?
-                    .iter()
-                    .map(existing_leave)
-                    .collect::<Result<_, _>>()?;
-            let now = caller.actor.at.instant();
-            let assessment = assess_leave(
+            let (request, chain) = service::file_leave(
+                connection,
+                &caller,
                 &policy,
-                &calendar,
-                shift_of(&department),
-                roster_of(&employee)?,
-                &applicant,
-                &application,
-                &existing,
-                now,
-            )
-            .map_err(refused)?;
-            let request = LeaveRequest {
-                id: new_id(),
-                employee_id: employee.id.clone(),
-                leave_type: application.leave_type.as_str().to_owned(),
-                first_day: application.span.first_day,
-                first_half: application.span.first_half.as_str().to_owned(),
-                last_day: application.span.last_day,
-                last_half: application.span.last_half.as_str().to_owned(),
-                duration_half_days: i32::try_from(assessment.duration.half_days())
-                    .unwrap_or(i32::MAX),
-                reason: body.reason.trim().to_owned(),
-                facts: serde_json::to_string(&application.facts).map_err(ApiError::internal)?,
-                assessment: serde_json::to_string(&assessment).map_err(ApiError::internal)?,
-                certified: application.leave_type == LeaveType::Sick
-                    && application.facts.certificate.is_some(),
-                status: ApplicationStatus::Pending.as_str().into(),
-                filed_at: caller.actor.at.stored(),
-                version: 1,
-                created_at: caller.actor.at.stored(),
-                updated_at: caller.actor.at.stored(),
-            };
-            let steps = chain_steps(connection, &employee, &assessment)?;
-            let chain = approvals::new_chain(LEAVE, &request.id, &steps);
-            leave_store::insert_leave_request(connection, &caller.actor, &request)?;
-            approval_store::insert_chain(connection, &chain)?;
+                body.employee_id.as_deref(),
+                application,
+                &body.reason,
+            )?;
             leave_view(request, &chain)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
-}
-
-/// LEAVE-1: the chain's steps with the person who decides the named ones.
-fn chain_steps(
-    connection: &mut DbConnection,
-    employee: &Employee,
-    assessment: &LeaveAssessment,
-) -> Result<Vec<(StepKind, Option<String>)>, ApiError> {
-    assessment
-        .chain
-        .iter()
-        .map(|kind| match kind {
-            StepKind::DepartmentHead | StepKind::Supervisor => {
-                Ok((*kind, Some(department_head_for(connection, employee)?)))
-            }
-            StepKind::Hr | StepKind::GeneralManager => Ok((*kind, None)),
-        })
-        .collect()
-}
-
-/// Leave request `id` if the caller may read it: whoever may read the employee's records, and
-/// the approvers named on its chain; otherwise 404.
-fn readable_request<P>(
-    connection: &mut DbConnection,
-    caller: &Authorized<P>,
-    id: &str,
-) -> Result<LeaveRequest, ApiError> {
-    let not_found = || ApiError::not_found(format!("no leave request {id}"));
-    let row = leave_store::find_leave_request(connection, id)?.ok_or_else(not_found)?;
-    let employee = people::find_employee(connection, &row.employee_id)?.ok_or_else(not_found)?;
-    if may_read_employee(connection, caller, &employee)? {
-        return Ok(row);
-    }
-    let Some(me) = people::employee_of_user(connection, &caller.claims.sub)? else {
-        return Err(not_found());
-    };
-    let named_approver = approval_store::chain_of(connection, LEAVE, id)?
-        .iter()
-        .any(|step| step.approver_id.as_deref() == Some(me.id.as_str()));
-    if named_approver {
-        Ok(row)
-    } else {
-        Err(not_found())
-    }
 }
 
 /// One leave request with its chain (the employee, their managers, its approvers, HR).
@@ -349,8 +197,7 @@ async fn get_leave(
     let id = id.into_inner();
     let view = state
         .read(move |connection| {
-            let row = readable_request(connection, &caller, &id)?;
-            let chain = approval_store::chain_of(connection, LEAVE, &id)?;
+            let (row, chain) = service::readable_request(connection, &caller, &id)?;
             leave_view(row, &chain)
         })
         .await?;
@@ -388,22 +235,16 @@ async fn list_leave(
     let limit = page.limit();
     let page = state
         .read(move |connection| {
-            let employee = listing_subject(
+            let (rows, steps) = service::list_leave(
                 connection,
                 &caller,
                 params.employee_id,
-                caller.has_any(roles::PEOPLE_OVERSEERS),
-                "employee_id",
-            )?;
-            let rows = leave_store::list_leave_requests(
-                connection,
-                employee.as_deref(),
-                params.status.map(ApplicationStatus::as_str),
+                params.status,
                 before.as_deref(),
                 limit,
             )?;
             let page = Page::from_rows(rows, limit, |r: &LeaveRequest| &r.id);
-            page_with_chains(connection, LEAVE, page, |r| &r.id, leave_view)
+            page_with_chains(page, &steps, |r| &r.id, leave_view)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -459,32 +300,7 @@ async fn withdraw_leave(
     let id = id.into_inner();
     let view = state
         .write(move |connection| {
-            let before = readable_request(connection, &caller, &id)?;
-            let own = people::employee_of_user(connection, &caller.claims.sub)?
-                .is_some_and(|me| me.id == before.employee_id);
-            if !own && !caller.has_any(roles::PEOPLE_ADMINS) {
-                return Err(ApiError::forbidden(
-                    "only the employee (or HR) withdraws a request",
-                ));
-            }
-            if before.status()? != ApplicationStatus::Pending {
-                return Err(ApiError::conflict(format!(
-                    "a {} request cannot be withdrawn",
-                    before.status
-                )));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the request changed since you read it"));
-            }
-            let after = before.with_status(ApplicationStatus::Withdrawn, caller.actor.at);
-            leave_store::update_leave_request(
-                connection,
-                &caller.actor,
-                "leave_request.withdraw",
-                &before,
-                &after,
-            )?;
-            let chain = approval_store::chain_of(connection, LEAVE, &id)?;
+            let (after, chain) = service::withdraw_leave(connection, &caller, &id, body.version)?;
             leave_view(after, &chain)
         })
         .await?;
@@ -519,55 +335,15 @@ async fn attach_certificate(
     let policy = state.leave_policy.clone();
     let view = state
         .write(move |connection| {
-            let before = readable_request(connection, &caller, &id)?;
-            if before.leave_type != "sick" {
-                return Err(ApiError::conflict("only sick leave takes a certificate"));
-            }
-            if before.certified {
-                return Err(ApiError::conflict("the certificate is already on file"));
-            }
-            if !matches!(before.status()?, ApplicationStatus::Pending | ApplicationStatus::Approved) {
-                return Err(ApiError::conflict(format!(
-                    "a {} request takes no certificate",
-                    before.status
-                )));
-            }
-            if before.version != body.version {
-                return Err(ApiError::stale("the request changed since you read it"));
-            }
-            if body.hospital_grade < policy.minimum_hospital_grade {
-                return Err(ApiError::rule_refused(
-                    "LEAVE-5",
-                    "the certificate must come from a hospital of grade 2A or higher",
-                ));
-            }
-            let due = kept_assessment(&before)?.certificate_due_by;
-            if due.is_some_and(|due| caller.actor.at.instant() > due) {
-                return Err(ApiError::rule_refused(
-                    "LEAVE-2",
-                    "the certificate was due within 24 hours after the leave ended; the days count as personal leave",
-                ));
-            }
-            let mut facts = facts_of(&before)?;
-            facts.certificate = Some(SickCertificate {
-                reference: body.reference.trim().to_owned(),
-                hospital_grade: body.hospital_grade,
-            });
-            let after = LeaveRequest {
-                facts: serde_json::to_string(&facts).map_err(ApiError::internal)?,
-                certified: true,
-                version: before.version + 1,
-                updated_at: caller.actor.at.stored(),
-                ..before.clone()
-            };
-            leave_store::update_leave_request(
+            let (after, chain) = service::attach_certificate(
                 connection,
-                &caller.actor,
-                "leave_request.certify",
-                &before,
-                &after,
+                &caller,
+                &policy,
+                &id,
+                body.version,
+                &body.reference,
+                body.hospital_grade,
             )?;
-            let chain = approval_store::chain_of(connection, LEAVE, &id)?;
             leave_view(after, &chain)
         })
         .await?;
@@ -607,24 +383,10 @@ async fn balances(
     let policy = state.leave_policy.clone();
     let view = state
         .read(move |connection| {
-            let employee = readable_employee(connection, &caller, &id)?;
-            let applicant = applicant(&employee)?;
-            let calendar = load_calendar(connection)?;
-            let existing: Vec<ExistingLeave> =
-                leave_store::live_leave_of(connection, &employee.id)?
-                    .iter()
-                    .map(existing_leave)
-                    .collect::<Result<_, _>>()?;
             let year = calendar_year(params.year);
+            let (employee, balances) = service::balances(connection, &caller, &policy, &id, year)?;
             Ok(BalancesView {
-                balances: leave_balances(
-                    &policy,
-                    &applicant,
-                    &existing,
-                    year,
-                    &calendar,
-                    roster_of(&employee)?,
-                ),
+                balances,
                 employee_id: employee.id,
                 year,
             })

@@ -7,22 +7,18 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
-use zhidu_domain::person::{Gender, LeavingReason, default_probation_end};
+use zhidu_domain::person::{Gender, LeavingReason};
 use zhidu_domain::roster::{DayOfWeek, Shift};
 use zhidu_domain::sla::Rank;
-use zhidu_store::audit::Actor;
-use zhidu_store::clock::Moment;
-use zhidu_store::db::DbConnection;
-use zhidu_store::people::{self, Department, Employee};
-use zhidu_store::{StoreError, new_id, read_stored, users};
 
-use zhidu_service::access::employees::{readable_employee, reading_scope};
-use zhidu_service::people::{existing_employee, gender_of, rank_of, shift_of};
+use zhidu_service::people::{
+    self as service, Department, Employee, EmployeeChanges, NewEmployee, gender_of, rank_of,
+    shift_of,
+};
 
 use crate::auth::{Authorized, PeopleAdmins, Staff};
 use crate::error::{
@@ -33,7 +29,6 @@ use crate::input::{Amount, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{ClockTime, Instant, IsoDate};
-use zhidu_service::departures::open_departure;
 
 /// Under `/departments`.
 pub fn configure_departments(config: &mut ServiceConfig) {
@@ -52,14 +47,6 @@ pub fn configure_employees(config: &mut ServiceConfig) {
         .service(list_employees)
         .service(get_employee)
         .service(update_employee);
-}
-
-fn rank_text(rank: Rank) -> &'static str {
-    match rank {
-        Rank::Staff => "staff",
-        Rank::Manager => "manager",
-        Rank::GeneralManager => "general_manager",
-    }
 }
 
 /// CAL-3: a department's office hours with its lunch and rest breaks (local times).
@@ -103,18 +90,6 @@ impl From<Shift> for ShiftTimes {
             rest_start: ClockTime(shift.rest_start),
             rest_end: ClockTime(shift.rest_end),
         }
-    }
-}
-
-fn with_shift(department: Department, shift: Shift) -> Department {
-    Department {
-        shift_start: shift.start,
-        shift_end: shift.end,
-        lunch_start: shift.lunch_start,
-        lunch_end: shift.lunch_end,
-        rest_start: shift.rest_start,
-        rest_end: shift.rest_end,
-        ..department
     }
 }
 
@@ -173,27 +148,16 @@ async fn create_department(
         Some(times) => times.shift("shift")?,
         None => Shift::default(),
     };
-    let now = caller.actor.at.stored();
-    let department = Department {
-        id: new_id(),
-        name: request.name.trim().to_owned(),
-        manager_id: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        shift_start: shift.start,
-        shift_end: shift.end,
-        lunch_start: shift.lunch_start,
-        lunch_end: shift.lunch_end,
-        rest_start: shift.rest_start,
-        rest_end: shift.rest_end,
-        customer_service: request.customer_service.unwrap_or(false),
-    };
-    let actor = caller.actor;
+    let customer_service = request.customer_service.unwrap_or(false);
     let created = state
         .write(move |connection| {
-            people::insert_department(connection, &actor, &department)?;
-            Ok(department)
+            Ok(service::create_department(
+                connection,
+                &caller,
+                &request.name,
+                shift,
+                customer_service,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(DepartmentView::from(created)))
@@ -211,7 +175,7 @@ async fn list_departments(
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
     let departments = state
-        .read(|connection| Ok(people::list_departments(connection)?))
+        .read(|connection| Ok(service::list_departments(connection)?))
         .await?;
     let views: Vec<DepartmentView> = departments.into_iter().map(DepartmentView::from).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -240,56 +204,19 @@ async fn set_manager(
     id: web::Path<String>,
     Json(request): Json<SetManager>,
 ) -> Result<HttpResponse, ApiError> {
-    let department = change_department(
-        &state,
-        caller.actor,
-        id.into_inner(),
-        request.version,
-        "department.set_manager",
-        move |connection, department| {
-            let manager = existing_employee(connection, "employee_id", &request.employee_id)?;
-            if rank_of(&manager)? == Rank::Staff {
-                return Err(ApiError::field_refused(
-                    "employee_id",
-                    "a department manager must rank manager or above",
-                ));
-            }
-            Ok(Department {
-                manager_id: Some(manager.id),
-                ..department
-            })
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
-}
-
-/// Loads department `id`, checks the version the client read, applies `change` and stores
-/// the next version with its audit row.
-async fn change_department(
-    state: &AppState,
-    actor: Actor,
-    id: String,
-    version: i64,
-    action: &'static str,
-    change: impl FnOnce(&mut DbConnection, Department) -> Result<Department, ApiError> + Send + 'static,
-) -> Result<Department, ApiError> {
-    state
+    let id = id.into_inner();
+    let department = state
         .write(move |connection| {
-            let before = people::find_department(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no department {id}")))?;
-            if before.version != version {
-                return Err(ApiError::stale("the department changed since you read it"));
-            }
-            let after = Department {
-                version: before.version + 1,
-                updated_at: actor.at.stored(),
-                ..change(connection, before.clone())?
-            };
-            people::update_department(connection, &actor, action, &before, &after)?;
-            Ok(after)
+            Ok(service::set_manager(
+                connection,
+                &caller,
+                &id,
+                request.version,
+                &request.employee_id,
+            )?)
         })
-        .await
+        .await?;
+    Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -316,15 +243,18 @@ async fn set_shift(
     Json(request): Json<SetShift>,
 ) -> Result<HttpResponse, ApiError> {
     let shift = request.shift.shift("shift")?;
-    let department = change_department(
-        &state,
-        caller.actor,
-        id.into_inner(),
-        request.version,
-        "department.set_shift",
-        move |_, department| Ok(with_shift(department, shift)),
-    )
-    .await?;
+    let id = id.into_inner();
+    let department = state
+        .write(move |connection| {
+            Ok(service::set_shift(
+                connection,
+                &caller,
+                &id,
+                request.version,
+                shift,
+            )?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
 }
 
@@ -352,28 +282,19 @@ async fn set_customer_service(
     id: web::Path<String>,
     Json(request): Json<SetCustomerService>,
 ) -> Result<HttpResponse, ApiError> {
-    let department = change_department(
-        &state,
-        caller.actor,
-        id.into_inner(),
-        request.version,
-        "department.set_customer_service",
-        move |_, department| {
-            Ok(Department {
-                customer_service: request.customer_service,
-                ..department
-            })
-        },
-    )
-    .await?;
+    let id = id.into_inner();
+    let department = state
+        .write(move |connection| {
+            Ok(service::set_customer_service(
+                connection,
+                &caller,
+                &id,
+                request.version,
+                request.customer_service,
+            )?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(DepartmentView::from(department)))
-}
-
-fn gender_text(gender: Gender) -> &'static str {
-    match gender {
-        Gender::Male => "male",
-        Gender::Female => "female",
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -403,13 +324,14 @@ pub struct EmployeeView {
 }
 
 impl TryFrom<Employee> for EmployeeView {
-    type Error = StoreError;
+    type Error = ApiError;
 
-    fn try_from(e: Employee) -> Result<Self, StoreError> {
+    fn try_from(e: Employee) -> Result<Self, ApiError> {
         Ok(EmployeeView {
             rank: rank_of(&e)?,
             gender: gender_of(&e)?,
-            rest_day: read_stored(&e.rest_day)?,
+            rest_day: service::rest_day_of(&e)?,
+            leaving_reason: service::leaving_reason_of(&e)?,
             id: e.id,
             name: e.name,
             department_id: e.department_id,
@@ -419,7 +341,6 @@ impl TryFrom<Employee> for EmployeeView {
             hired_on: e.hired_on.map(IsoDate),
             probation_end: e.probation_end.map(IsoDate),
             left_on: e.left_on.map(IsoDate),
-            leaving_reason: e.leaving_reason.as_deref().map(read_stored).transpose()?,
             base_salary: Money::from_fen(e.base_salary_fen),
             version: e.version,
             created_at: Instant::from_utc(e.created_at),
@@ -447,66 +368,6 @@ pub struct CreateEmployee {
     pub rest_day: Option<DayOfWeek>,
 }
 
-/// Checks that refer to other records: the department, the superior and the staff account.
-fn check_references(connection: &mut DbConnection, employee: &Employee) -> Result<(), ApiError> {
-    if people::find_department(connection, &employee.department_id)?.is_none() {
-        return Err(ApiError::field_refused(
-            "department_id",
-            format!("no department {}", employee.department_id),
-        ));
-    }
-    if let Some(superior) = &employee.superior_id {
-        if *superior == employee.id {
-            return Err(ApiError::field_refused(
-                "superior_id",
-                "an employee cannot be their own superior",
-            ));
-        }
-        existing_employee(connection, "superior_id", superior)?;
-    }
-    if let Some(user) = &employee.user_id
-        && !users::exists(connection, user)?
-    {
-        return Err(ApiError::field_refused(
-            "user_id",
-            format!("no staff account {user}"),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks the dates of an employment against each other.
-fn check_employment_dates(employee: &Employee) -> Result<(), ApiError> {
-    if employee.left_on.is_some() != employee.leaving_reason.is_some() {
-        return Err(ApiError::field_refused(
-            "leaving_reason",
-            "is given exactly when left_on is set",
-        ));
-    }
-    let (Some(hired_on), Some(birth_date)) = (employee.hired_on, employee.birth_date) else {
-        return Ok(());
-    };
-    if birth_date >= hired_on {
-        return Err(ApiError::field_refused(
-            "birth_date",
-            "must be before hired_on",
-        ));
-    }
-    if employee.probation_end.is_some_and(|end| end < hired_on) {
-        return Err(ApiError::field_refused(
-            "probation_end",
-            "must not be before hired_on",
-        ));
-    }
-    if employee.left_on.is_some_and(|left| left < hired_on) {
-        return Err(ApiError::field_refused(
-            "left_on",
-            "must not be before hired_on",
-        ));
-    }
-    Ok(())
-}
-
 /// Create an employee (admin, HR).
 #[utoipa::path(
     tag = "people",
@@ -520,42 +381,22 @@ async fn create_employee(
     caller: Authorized<PeopleAdmins>,
     Json(request): Json<CreateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = caller.actor.at.stored();
-    let hired_on = request.hired_on.0;
-    let employee = Employee {
-        id: new_id(),
-        name: request.name.trim().to_owned(),
+    let policy = state.employment_policy;
+    let new = NewEmployee {
+        name: request.name.to_string(),
         department_id: request.department_id,
-        rank: rank_text(request.rank).to_owned(),
+        rank: request.rank,
         superior_id: request.superior_id,
         user_id: request.user_id,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        gender: Some(gender_text(request.gender).to_owned()),
-        birth_date: Some(request.birth_date.0),
-        hired_on: Some(hired_on),
-        probation_end: Some(request.probation_end.map_or_else(
-            || default_probation_end(&state.employment_policy, hired_on),
-            |end| end.0,
-        )),
-        left_on: None,
-        leaving_reason: None,
-        base_salary_fen: request.base_salary.get().fen(),
-        rest_day: request
-            .rest_day
-            .unwrap_or(DayOfWeek::Sunday)
-            .name()
-            .to_owned(),
+        gender: request.gender,
+        birth_date: request.birth_date.0,
+        hired_on: request.hired_on.0,
+        probation_end: request.probation_end.map(|end| end.0),
+        base_salary: request.base_salary.get(),
+        rest_day: request.rest_day,
     };
-    check_employment_dates(&employee)?;
-    let actor = caller.actor;
     let created = state
-        .write(move |connection| {
-            check_references(connection, &employee)?;
-            people::insert_employee(connection, &actor, &employee)?;
-            Ok(employee)
-        })
+        .write(move |connection| Ok(service::create_employee(connection, &caller, &policy, new)?))
         .await?;
     Ok(HttpResponse::Created().json(EmployeeView::try_from(created)?))
 }
@@ -595,46 +436,23 @@ pub struct UpdateEmployee {
     pub version: i64,
 }
 
-impl UpdateEmployee {
-    fn apply(self, before: &Employee, at: Moment) -> Employee {
-        let or_keep = |new: Option<IsoDate>, old: Option<Date>| new.map(|d| d.0).or(old);
-        Employee {
-            name: self
-                .name
-                .map_or_else(|| before.name.clone(), |n| n.trim().to_owned()),
-            department_id: self
-                .department_id
-                .unwrap_or_else(|| before.department_id.clone()),
-            rank: self
-                .rank
-                .map_or_else(|| before.rank.clone(), |r| rank_text(r).to_owned()),
-            superior_id: self
-                .superior_id
-                .unwrap_or_else(|| before.superior_id.clone()),
-            user_id: self.user_id.unwrap_or_else(|| before.user_id.clone()),
-            gender: self
-                .gender
-                .map(|g| gender_text(g).to_owned())
-                .or_else(|| before.gender.clone()),
-            birth_date: or_keep(self.birth_date, before.birth_date),
-            hired_on: or_keep(self.hired_on, before.hired_on),
-            probation_end: or_keep(self.probation_end, before.probation_end),
-            left_on: self
-                .left_on
-                .map_or(before.left_on, |left| left.map(|d| d.0)),
-            leaving_reason: self.leaving_reason.map_or_else(
-                || before.leaving_reason.clone(),
-                |reason| reason.map(|r| r.name().to_owned()),
-            ),
-            base_salary_fen: self
-                .base_salary
-                .map_or(before.base_salary_fen, |salary| salary.get().fen()),
-            rest_day: self
-                .rest_day
-                .map_or_else(|| before.rest_day.clone(), |d| d.name().to_owned()),
-            version: before.version + 1,
-            updated_at: at.stored(),
-            ..before.clone()
+impl From<UpdateEmployee> for EmployeeChanges {
+    fn from(request: UpdateEmployee) -> Self {
+        let date = |d: Option<IsoDate>| d.map(|d| d.0);
+        EmployeeChanges {
+            name: request.name.map(|n| n.to_string()),
+            department_id: request.department_id,
+            rank: request.rank,
+            superior_id: request.superior_id,
+            user_id: request.user_id,
+            gender: request.gender,
+            birth_date: date(request.birth_date),
+            hired_on: date(request.hired_on),
+            probation_end: date(request.probation_end),
+            left_on: request.left_on.map(date),
+            leaving_reason: request.leaving_reason,
+            base_salary: request.base_salary.map(Amount::get),
+            rest_day: request.rest_day,
         }
     }
 }
@@ -658,30 +476,18 @@ async fn update_employee(
     Json(request): Json<UpdateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let version = request.version;
+    let successor = request.successor_id.clone();
     let employee = state
         .write(move |connection| {
-            let before = people::find_employee(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))?;
-            if before.version != request.version {
-                return Err(ApiError::stale(
-                    "the employee record changed since you read it",
-                ));
-            }
-            let successor = request.successor_id.clone();
-            let after = request.apply(&before, caller.actor.at);
-            check_employment_dates(&after)?;
-            check_references(connection, &after)?;
-            people::update_employee(
+            Ok(service::update_employee(
                 connection,
-                &caller.actor,
-                "employee.update",
-                &before,
-                &after,
-            )?;
-            if before.left_on.is_none() && after.left_on.is_some() {
-                open_departure(connection, &caller, &after, successor.as_deref())?;
-            }
-            Ok(after)
+                &caller,
+                &id,
+                version,
+                request.into(),
+                successor.as_deref(),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(EmployeeView::try_from(employee)?))
@@ -718,12 +524,9 @@ async fn list_employees(
     let department = params.department_id;
     let rows = state
         .read(move |connection| {
-            let Some(scope) = reading_scope(connection, &caller)? else {
-                return Ok(Vec::new());
-            };
-            Ok(people::list_employees(
+            Ok(service::list_employees(
                 connection,
-                &scope,
+                &caller,
                 department.as_deref(),
                 after.as_deref(),
                 limit,
@@ -750,7 +553,7 @@ async fn get_employee(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let employee = state
-        .read(move |connection| Ok(readable_employee(connection, &caller, &id)?))
+        .read(move |connection| Ok(service::find_readable_employee(connection, &caller, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(EmployeeView::try_from(employee)?))
 }

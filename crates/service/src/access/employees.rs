@@ -1,10 +1,14 @@
 //! Row-level access to employees' records (attendance, leave, payslips, discipline, …).
 
+use zhidu_store::approvals::ApprovalStep;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee, EmployeeScope};
 
 use super::Identity;
-use super::roles::{PAYROLL_DESK, PEOPLE_ADMINS, PEOPLE_OVERSEERS};
+use super::roles::{
+    PAYROLL_DESK, PEOPLE_ADMINS, PEOPLE_OVERSEERS, READ_EVERYONES_PAY_INPUTS,
+    RECORD_ANYONES_PERFORMANCE,
+};
 use crate::error::{ServiceError, ServiceResult};
 
 /// Whose records the caller may read: everyone's for the people overseers, else their own and
@@ -34,6 +38,28 @@ pub fn may_read_employee(
         }
         None => false,
     })
+}
+
+/// Whether the caller may read a request on an approval chain (leave, regularization, …):
+/// whoever may read `employee_id`'s records, and the approvers named on its `chain`.
+pub fn may_read_chained(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    employee_id: &str,
+    chain: &[ApprovalStep],
+) -> ServiceResult<bool> {
+    let Some(employee) = people::find_employee(connection, employee_id)? else {
+        return Ok(false);
+    };
+    if may_read_employee(connection, caller, &employee)? {
+        return Ok(true);
+    }
+    let Some(me) = people::employee_of_user(connection, caller.subject())? else {
+        return Ok(false);
+    };
+    Ok(chain
+        .iter()
+        .any(|step| step.approver_id.as_deref() == Some(me.id.as_str())))
 }
 
 /// The employee `id` if the caller may read their records; otherwise not found, so that ids
@@ -122,5 +148,55 @@ pub fn reads_everyones_pay(
         _ => Err(ServiceError::forbidden(
             "a payslip is read by its employee and payroll staff only",
         )),
+    }
+}
+
+/// Employee `id` if it exists at all, for callers holding `roles`; else as
+/// [`readable_employee`].
+fn employee_for(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    roles: &[zhidu_domain::role::Role],
+) -> ServiceResult<Option<Employee>> {
+    if caller.has_any(roles) {
+        return people::find_employee(connection, id)?
+            .map(Some)
+            .ok_or_else(|| ServiceError::not_found(format!("no employee {id}")));
+    }
+    Ok(None)
+}
+
+/// The employee the caller records performance for (EMP-2, EMP-5): HR, finance and admin
+/// record anyone's; a manager only for the people they manage (not found otherwise, as for
+/// reading); nobody their own.
+pub fn recordable_employee(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<Employee> {
+    if let Some(anyone) = employee_for(connection, caller, id, RECORD_ANYONES_PERFORMANCE)? {
+        return Ok(anyone);
+    }
+    let employee = readable_employee(connection, caller, id)?;
+    let me = people::employee_of_user(connection, caller.subject())?;
+    if me.is_some_and(|me| me.id == employee.id) {
+        return Err(ServiceError::forbidden(
+            "nobody records their own performance",
+        ));
+    }
+    Ok(employee)
+}
+
+/// The employee whose pay inputs (performance records) the caller reads: finance reads
+/// everyone's; anyone else as [`readable_employee`].
+pub fn pay_inputs_readable_employee(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<Employee> {
+    match employee_for(connection, caller, id, READ_EVERYONES_PAY_INPUTS)? {
+        Some(employee) => Ok(employee),
+        None => readable_employee(connection, caller, id),
     }
 }
