@@ -22,6 +22,7 @@ pub mod people;
 pub mod points;
 pub mod receivables;
 pub mod service_areas;
+pub mod settlement;
 pub mod sla;
 pub mod statements;
 pub mod tiers;
