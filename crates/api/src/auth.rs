@@ -24,14 +24,6 @@ use crate::state::AppState;
 pub use zhidu_domain::role::Role;
 
 /// Roles as stored on a user row: space-separated names.
-pub fn roles_to_text(roles: &[Role]) -> String {
-    roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 pub fn roles_from_text(text: &str) -> Vec<Role> {
     text.split_whitespace()
         .filter_map(|r| r.parse().ok())

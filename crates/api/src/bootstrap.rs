@@ -8,8 +8,8 @@ use zhidu_store::{calendar, users};
 use crate::auth::{self, Role};
 use crate::error::ApiError;
 use crate::extract::parse_json;
-use crate::routes::calendar::{HolidaySchedule, schedule_from_file};
-use crate::routes::users::new_user;
+use crate::routes::calendar::{HolidaySchedule, schedule_refused};
+use zhidu_service::users::new_user;
 
 /// The official schedules shipped with the service (holiday-cn, MIT), loaded on the first
 /// migration (CAL-1). Later years are imported with `PUT /api/v1/calendar/years/{year}`.
@@ -46,8 +46,10 @@ pub fn prepare(
             && calendar::load_schedules(connection)?.is_empty()
         {
             for (year, file) in SHIPPED_SCHEDULES {
+                let file = parse_json::<HolidaySchedule>(file.as_bytes())?;
                 let (schedule, papers) =
-                    schedule_from_file(year, parse_json::<HolidaySchedule>(file.as_bytes())?)?;
+                    zhidu_service::calendar::schedule_from_file(year, file.into())
+                        .map_err(schedule_refused)?;
                 calendar::replace_year(connection, &actor, &schedule, &papers)?;
                 prepared.calendar_years_loaded.push(year);
             }

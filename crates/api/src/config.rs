@@ -283,7 +283,7 @@ impl Config {
         };
         let admin_password = var("ZHIDU_ADMIN_PASSWORD");
         if let Some(password) = &admin_password {
-            crate::routes::users::check_password_strength(password).map_err(|message| {
+            zhidu_service::users::check_password_strength(password).map_err(|message| {
                 ConfigError {
                     name: "ZHIDU_ADMIN_PASSWORD",
                     message,

@@ -3,8 +3,8 @@
 use clap::{Parser, Subcommand};
 use zhidu_api::auth::{self, Role};
 use zhidu_api::config::{Config, random_secret};
-use zhidu_api::routes::users::new_user;
 use zhidu_api::{Fatal, bootstrap, openapi, server};
+use zhidu_service::users::new_user;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::write_transaction;
 use zhidu_store::users;

@@ -224,6 +224,37 @@ pub fn period_containing(
         .find(|period| period.covers(date))
 }
 
+/// SET-2, SET-3, SET-6: the period of `partner_type` due on `due_on`; `None` when `due_on` is
+/// not one of its due dates, so a payment cannot name it.
+pub fn period_due_on(
+    policy: &SettlementPolicy,
+    partner_type: PartnerType,
+    due_on: Date,
+) -> Option<SettlementPeriod> {
+    period_containing(policy, partner_type, due_on).filter(|period| period.due_on == due_on)
+}
+
+/// SET-4: whether the period due on `due_on` is overdue as of `as_of`, given the partner's
+/// expected amounts by business day and its payments by due date.
+pub fn period_overdue(
+    policy: &SettlementPolicy,
+    partner_type: PartnerType,
+    expected_by_day: &[(Date, Money)],
+    paid_by_due_date: &[(Date, Money)],
+    due_on: Date,
+    as_of: Date,
+) -> bool {
+    period_accounts(
+        policy,
+        partner_type,
+        expected_by_day,
+        paid_by_due_date,
+        as_of,
+    )
+    .iter()
+    .any(|account| account.period.due_on == due_on && account.overdue)
+}
+
 /// SET-4: a payment not received in full by the end of its due date is overdue, so it turns
 /// overdue on the day after the due date.
 pub fn is_overdue(due_on: Date, paid_in_full: bool, as_of: Date) -> bool {
@@ -265,9 +296,7 @@ pub fn period_accounts(
         }
     }
     for &(due_on, amount) in paid_by_due_date {
-        if let Some(period) =
-            period_containing(policy, partner_type, due_on).filter(|period| period.due_on == due_on)
-        {
+        if let Some(period) = period_due_on(policy, partner_type, due_on) {
             sums.push((period, Money::ZERO, amount));
         }
     }
@@ -354,6 +383,21 @@ pub enum SplitError {
 impl SplitError {
     pub fn rule(&self) -> &'static str {
         "SET-6"
+    }
+}
+
+/// SET-6: why a contract split given to a partner is refused, if it is: only a franchisee has
+/// a profit split, and its company and franchisee parts add up to 100.
+pub fn contract_split_refusal(
+    partner_type: PartnerType,
+    (company, franchisee): (u32, u32),
+) -> Option<&'static str> {
+    if partner_type != PartnerType::Franchisee {
+        Some("only a franchisee has a profit split (SET-6)")
+    } else if company + franchisee != 100 {
+        Some("the company and franchisee parts must add up to 100")
+    } else {
+        None
     }
 }
 
@@ -1145,6 +1189,65 @@ mod tests {
             let listed = periods(partner_type, period.covers_to.year(), period.covers_to.month());
             prop_assert!(listed.contains(&period));
         }
+    }
+
+    #[test]
+    fn set_6_only_a_franchisee_has_a_contract_split_adding_up_to_100() {
+        assert_eq!(
+            contract_split_refusal(PartnerType::Franchisee, (55, 45)),
+            None
+        );
+        assert_eq!(
+            contract_split_refusal(PartnerType::Franchisee, (100, 0)),
+            None
+        );
+        assert_eq!(
+            contract_split_refusal(PartnerType::Franchisee, (60, 30)),
+            Some("the company and franchisee parts must add up to 100")
+        );
+        for other in [PartnerType::Insurer, PartnerType::Carrier] {
+            assert_eq!(
+                contract_split_refusal(other, (60, 40)),
+                Some("only a franchisee has a profit split (SET-6)")
+            );
+        }
+    }
+
+    #[test]
+    fn set_2_3_a_payment_names_a_due_date_of_its_partner_type() {
+        let policy = SettlementPolicy::default();
+        let insurer = period_due_on(&policy, PartnerType::Insurer, date!(2026 - 03 - 20)).unwrap();
+        assert_eq!(insurer.due_on, date!(2026 - 03 - 20));
+        assert_eq!(
+            period_due_on(&policy, PartnerType::Insurer, date!(2026 - 02 - 28)).map(|p| p.due_on),
+            Some(date!(2026 - 02 - 28))
+        );
+        assert!(period_due_on(&policy, PartnerType::Insurer, date!(2026 - 03 - 15)).is_none());
+        assert!(period_due_on(&policy, PartnerType::Carrier, date!(2026 - 03 - 30)).is_none());
+        assert!(period_due_on(&policy, PartnerType::Carrier, date!(2026 - 03 - 31)).is_some());
+    }
+
+    #[test]
+    fn set_4_only_an_unpaid_period_past_its_due_date_is_overdue() {
+        let policy = SettlementPolicy::default();
+        let expected = [(date!(2026 - 03 - 02), Money::from_yuan(100))];
+        let paid = [(date!(2026 - 03 - 10), Money::from_yuan(100))];
+        let due = date!(2026 - 03 - 10);
+        let overdue = |paid: &[(Date, Money)], as_of| {
+            period_overdue(&policy, PartnerType::Insurer, &expected, paid, due, as_of)
+        };
+        assert!(!overdue(&[], due));
+        assert!(overdue(&[], date!(2026 - 03 - 11)));
+        assert!(!overdue(&paid, date!(2026 - 03 - 11)));
+        // Another period's due date is never overdue on this one's account.
+        assert!(!period_overdue(
+            &policy,
+            PartnerType::Insurer,
+            &expected,
+            &[],
+            date!(2026 - 03 - 20),
+            date!(2026 - 03 - 25)
+        ));
     }
 
     #[test]

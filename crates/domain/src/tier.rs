@@ -318,6 +318,17 @@ pub fn tier_a_minimum_price(unit_cost: Money, policy: &TierPolicy) -> Result<Mon
         .map_err(|_| PriceError::OutOfRange)
 }
 
+/// TIER-5: the lowest price a customer of `tier` may be quoted: tier A down to the tier-A
+/// minimum price; tiers B and C get no discount (their benefits are blank in the policy), so
+/// their floor is the list price.
+pub fn quote_floor(tier: Tier, min_price: Money, list_price: Money) -> Money {
+    if tier == Tier::A {
+        min_price
+    } else {
+        list_price
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,6 +585,14 @@ mod tests {
             tenure_years(date!(2024 - 02 - 29), date!(2028 - 02 - 29)),
             4
         );
+    }
+
+    #[test]
+    fn tier_5_only_tier_a_is_quoted_under_the_list_price() {
+        let (min_price, list_price) = (money("105.27"), money("150.00"));
+        assert_eq!(quote_floor(Tier::A, min_price, list_price), min_price);
+        assert_eq!(quote_floor(Tier::B, min_price, list_price), list_price);
+        assert_eq!(quote_floor(Tier::C, min_price, list_price), list_price);
     }
 
     #[test]

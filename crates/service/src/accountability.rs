@@ -7,15 +7,18 @@ use serde::Serialize;
 use zhidu_domain::accountability::{
     AggravatingFactor, CaseStatus, MitigatingFactor, Severity, decide_severity,
 };
-use zhidu_store::accountability::{self, AccountabilityCase};
+use zhidu_store::accountability;
 use zhidu_store::db::DbConnection;
 use zhidu_store::versioned::Versioned;
-use zhidu_store::{StoreError, StoreResult, people, read_stored, work_orders};
+use zhidu_store::{StoreResult, people, read_stored, work_orders};
 
 use crate::access::{Identity, roles};
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::existing_employee;
 use crate::versioned::at_version;
+
+pub use zhidu_store::StoreError;
+pub use zhidu_store::accountability::{AccountabilityCase, CaseFilter};
 
 /// A case's stored facts as the rules read them.
 #[derive(Debug, Clone)]
@@ -48,6 +51,14 @@ pub fn facts_of(case: &AccountabilityCase) -> StoreResult<CaseFacts> {
             .map(read_stored)
             .transpose()?,
     })
+}
+
+/// Cases in the order they were opened, one page of them.
+pub fn list_cases(
+    connection: &mut DbConnection,
+    filter: &CaseFilter,
+) -> ServiceResult<Vec<AccountabilityCase>> {
+    Ok(accountability::list(connection, filter)?)
 }
 
 pub fn find_case(connection: &mut DbConnection, id: &str) -> ServiceResult<AccountabilityCase> {

@@ -13,11 +13,11 @@ use zhidu_domain::money::Money;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_store::accountability::{self, AccountabilityCase};
 use zhidu_store::audit::Actor;
-use zhidu_store::complaints::{self, Complaint, Dispatch};
+use zhidu_store::complaints;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::{self, Employee};
 use zhidu_store::versioned::Versioned;
-use zhidu_store::{StoreError, StoreResult, new_id, read_stored};
+use zhidu_store::{StoreResult, new_id, read_stored};
 
 use crate::access::{Identity, roles};
 use crate::error::{ServiceError, ServiceResult};
@@ -26,6 +26,28 @@ use crate::versioned::at_version;
 use crate::work_orders::{
     NewWorkOrder, find_order, items_json, open_order, resolve_order, stored_utc,
 };
+
+pub use zhidu_store::StoreError;
+pub use zhidu_store::complaints::{Complaint, Dispatch};
+
+/// A complaint with its on-site dispatches (CMP-5), as it is shown.
+#[derive(Debug, Clone)]
+pub struct ComplaintRecord {
+    pub complaint: Complaint,
+    pub dispatches: Vec<Dispatch>,
+}
+
+/// `complaint` with the dispatches recorded against it.
+pub fn with_dispatches(
+    connection: &mut DbConnection,
+    complaint: Complaint,
+) -> ServiceResult<ComplaintRecord> {
+    let dispatches = complaints::dispatches(connection, &complaint.id)?;
+    Ok(ComplaintRecord {
+        complaint,
+        dispatches,
+    })
+}
 
 /// The receipt references a dispatch keeps as a JSON list.
 pub fn receipts_of(dispatch: &Dispatch) -> StoreResult<Vec<String>> {

@@ -9,12 +9,14 @@ use zhidu_domain::domain_transfer::{
 use zhidu_domain::role::Role;
 use zhidu_store::clock::stored_utc;
 use zhidu_store::db::DbConnection;
-use zhidu_store::domain_transfers::{self as store, DomainTransfer};
+use zhidu_store::domain_transfers as store;
 use zhidu_store::{new_id, read_stored};
 
 use crate::access::{Identity, roles};
 use crate::customers::existing_customer;
 use crate::error::{ServiceError, ServiceResult};
+
+pub use zhidu_store::domain_transfers::DomainTransfer;
 
 /// What approval still waits for.
 pub fn missing_of(transfer: &DomainTransfer) -> Vec<TransferRequirement> {

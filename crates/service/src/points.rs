@@ -10,12 +10,20 @@ use zhidu_domain::points::{
 use zhidu_domain::role::Role;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
-use zhidu_store::points::{self as store, PointEntry, Redemption, Setting};
-use zhidu_store::{StoreError, new_id, read_stored};
+use zhidu_store::points::{self as store, Setting};
+use zhidu_store::{StoreResult, new_id, read_stored};
 
 use crate::access::{Identity, roles};
 use crate::customers::{existing_customer, find_customer};
 use crate::error::{ServiceError, ServiceResult};
+
+pub use zhidu_store::StoreError;
+pub use zhidu_store::points::{PointEntry, Redemption};
+
+/// The stored status of a redemption; an unknown one is corrupt data.
+pub fn status_of(redemption: &Redemption) -> StoreResult<RedemptionStatus> {
+    read_stored(&redemption.status)
+}
 
 const RATE_KEY: &str = "points.yuan_per_point";
 
@@ -292,7 +300,7 @@ fn take_step(
             "the redemption changed since you read it".into(),
         ));
     }
-    let status = next_redemption_status(read_stored(&before.status)?, step)
+    let status = next_redemption_status(status_of(&before)?, step)
         .map_err(|e| ServiceError::conflict(e.to_string()))?;
     let mut after = Redemption {
         status: status.as_str().into(),

@@ -8,11 +8,96 @@ use zhidu_domain::sla::{
     Kpi, Satisfaction, SlaPolicy, WorkOrderKind, complaint_rate_kpi, maintainer_overloaded,
     reply_rate_kpi, satisfaction_kpi,
 };
+use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
-use zhidu_store::read_stored;
-use zhidu_store::service_areas::{self, ServiceArea};
+use zhidu_store::service_areas;
+use zhidu_store::{StoreResult, new_id, read_stored};
 
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
+use crate::people::existing_employee;
+
+pub use zhidu_store::StoreError;
+pub use zhidu_store::service_areas::ServiceArea;
+
+/// The stored area type; an unknown one is corrupt data, never urban by default.
+pub fn area_type_of(area: &ServiceArea) -> StoreResult<AreaType> {
+    read_stored(&area.area_type)
+}
+
+/// A service area as it is created or changed; `None` keeps what is stored.
+#[derive(Debug, Clone, Default)]
+pub struct AreaFields {
+    pub name: Option<String>,
+    pub area_type: Option<AreaType>,
+    pub households: Option<i64>,
+    pub maintainer_id: Option<String>,
+}
+
+/// A new service area with its one maintainer (an existing employee).
+pub fn create_area(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    name: &str,
+    area_type: AreaType,
+    households: i64,
+    maintainer_id: &str,
+) -> ServiceResult<ServiceArea> {
+    let now = actor.at.stored();
+    let area = ServiceArea {
+        id: new_id(),
+        name: name.trim().to_owned(),
+        area_type: area_type.as_str().into(),
+        households,
+        maintainer_id: maintainer_id.to_owned(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    existing_employee(connection, "maintainer_id", &area.maintainer_id)?;
+    service_areas::insert(connection, actor, &area)?;
+    Ok(area)
+}
+
+/// Every service area, by name.
+pub fn list_areas(connection: &mut DbConnection) -> ServiceResult<Vec<ServiceArea>> {
+    Ok(service_areas::list(connection)?)
+}
+
+/// Changes service area `id` as read at `version`.
+pub fn update_area(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    change: AreaFields,
+) -> ServiceResult<ServiceArea> {
+    let before = service_areas::find(connection, id)?
+        .ok_or_else(|| ServiceError::not_found(format!("no service area {id}")))?;
+    if before.version != version {
+        return Err(ServiceError::Stale(format!(
+            "service area {id} is at version {}",
+            before.version
+        )));
+    }
+    if let Some(maintainer) = &change.maintainer_id {
+        existing_employee(connection, "maintainer_id", maintainer)?;
+    }
+    let after = ServiceArea {
+        name: change
+            .name
+            .map_or(before.name.clone(), |n| n.trim().to_owned()),
+        area_type: change
+            .area_type
+            .map_or(before.area_type.clone(), |a| a.as_str().into()),
+        households: change.households.unwrap_or(before.households),
+        maintainer_id: change.maintainer_id.unwrap_or(before.maintainer_id.clone()),
+        version: before.version + 1,
+        updated_at: actor.at.stored(),
+        ..before.clone()
+    };
+    service_areas::save(connection, actor, &before, &after)?;
+    Ok(after)
+}
 
 /// One maintainer's households against the standard load.
 #[derive(Debug, Clone)]

@@ -10,14 +10,15 @@ use zhidu_domain::role::Role;
 use zhidu_domain::settlement::{LineVerdict, reconcile_line};
 use zhidu_store::db::DbConnection;
 use zhidu_store::statements::{
-    self as store, LineComment, PartnerOrder, ReconciledLine, ReconciliationTotal, Statement,
-    StatementLine,
+    self as store, PartnerOrder, ReconciledLine, ReconciliationTotal, StatementLine,
 };
 use zhidu_store::{StoreError, StoreResult, new_id, partners, read_stored};
 
 use crate::access::Identity;
 use crate::access::partners::{partner_scope, visible_statement};
 use crate::error::{ServiceError, ServiceResult};
+
+pub use zhidu_store::statements::{LineComment, Statement};
 
 /// One line of our records or of a statement, as parsed from the request.
 #[derive(Debug, Clone, PartialEq, Eq)]

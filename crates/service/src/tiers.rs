@@ -6,18 +6,21 @@ use zhidu_domain::money::Money;
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{
     OverrideShown, Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, current_tier_quarter,
-    evaluate_tier, may_close_quarter, override_shown, owner_gap, tenure_years, tier_in_force,
+    evaluate_tier, may_close_quarter, override_shown, owner_gap, quote_floor, tenure_years,
+    tier_a_minimum_price, tier_in_force,
 };
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::customers::Customer;
 use zhidu_store::db::DbConnection;
 use zhidu_store::new_id;
-use zhidu_store::tiers::{self, CustomerTier, TierOverride, TierRun};
+use zhidu_store::tiers::{self, CustomerTier, TierOverride};
 use zhidu_store::{StoreError, StoreResult, read_stored};
 
 use crate::customers::{find_customer, flags_from_text};
 use crate::error::{ServiceError, ServiceResult};
+
+pub use zhidu_store::tiers::TierRun;
 
 /// One matched clause of an evaluation as a closed quarter keeps it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -246,6 +249,80 @@ pub fn current_quarter_of(customer: &Customer, at: Moment) -> Quarter {
         .as_deref()
         .and_then(|q| q.parse().ok());
     current_tier_quarter(latest_closed, at.today())
+}
+
+/// Customer `id`'s standing in `quarter`, or in the quarter `current_quarter_of` picks.
+pub fn standing_of(
+    connection: &mut DbConnection,
+    id: &str,
+    quarter: Option<Quarter>,
+    policy: &TierPolicy,
+    at: Moment,
+) -> ServiceResult<TierStanding> {
+    let customer = find_customer(connection, id)?;
+    let quarter = quarter.unwrap_or_else(|| current_quarter_of(&customer, at));
+    standing(connection, &customer, quarter, policy, at)
+}
+
+/// A quote a customer may be offered (TIER-5), with the floor it was checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteCheck {
+    pub tier: Tier,
+    pub floor: Money,
+    pub min_price: Money,
+}
+
+/// TIER-5: the tier-A minimum price of `unit_cost`; a cost it cannot be computed for is
+/// refused on `unit_cost`.
+pub fn minimum_price(unit_cost: Money, policy: &TierPolicy) -> ServiceResult<Money> {
+    tier_a_minimum_price(unit_cost, policy)
+        .map_err(|e| ServiceError::field_refused("unit_cost", e.to_string()))
+}
+
+/// TIER-5: checks `price` for customer `id` at its current tier: tier A may be discounted down
+/// to the minimum price, tiers B and C not under the list price. A price under the floor is
+/// refused with the floor, the minimum price and the tier.
+pub fn check_quote(
+    connection: &mut DbConnection,
+    policy: &TierPolicy,
+    id: &str,
+    unit_cost: Money,
+    list_price: Money,
+    price: Money,
+    at: Moment,
+) -> ServiceResult<QuoteCheck> {
+    let min_price = minimum_price(unit_cost, policy)?;
+    let customer = find_customer(connection, id)?;
+    let tier = current_standing(connection, &customer, policy, at)?.tier;
+    let floor = quote_floor(tier, min_price, list_price);
+    if price < floor {
+        return Err(ServiceError::refused(
+            "TIER-5",
+            format!(
+                "a tier {} customer cannot be quoted under {floor} (offered {price})",
+                tier.as_str(),
+            ),
+        )
+        .with("min_price", min_price.to_string())
+        .with("floor", floor.to_string())
+        .with("tier", tier.as_str()));
+    }
+    Ok(QuoteCheck {
+        tier,
+        floor,
+        min_price,
+    })
+}
+
+/// The run that closed `quarter`, if it has been closed.
+pub fn find_run(connection: &mut DbConnection, quarter: Quarter) -> ServiceResult<Option<TierRun>> {
+    Ok(tiers::find_run(connection, &quarter.to_string())?)
+}
+
+/// The run that closed `quarter`; not found while it is open.
+pub fn closed_run(connection: &mut DbConnection, quarter: Quarter) -> ServiceResult<TierRun> {
+    find_run(connection, quarter)?
+        .ok_or_else(|| ServiceError::not_found(format!("{quarter} has not been closed")))
 }
 
 /// The standing in force for customer `id` at `at`.

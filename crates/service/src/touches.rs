@@ -6,12 +6,20 @@ use zhidu_domain::touch::{Channel, OutboxStatus, TouchPolicy, touch_overdue_days
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::{local_midnight_utc, stored_utc};
 use zhidu_store::db::DbConnection;
-use zhidu_store::touches::{self as store, OutboxMessage, Touch, UntouchedCustomer};
-use zhidu_store::{new_id, read_stored};
+use zhidu_store::touches::{self as store, UntouchedCustomer};
+use zhidu_store::{StoreResult, new_id, read_stored};
 
 use crate::access::Identity;
 use crate::customers::existing_customer;
 use crate::error::{ServiceError, ServiceResult};
+
+pub use zhidu_store::StoreError;
+pub use zhidu_store::touches::{OutboxMessage, Touch};
+
+/// A stored channel no variant names is corrupt, never an SMS by default.
+pub fn channel_of(text: &str) -> StoreResult<Channel> {
+    read_stored(text)
+}
 
 /// A touch to record or queue, as the caller gave it.
 #[derive(Debug, Clone)]

@@ -21,15 +21,55 @@ use zhidu_store::clock::Moment;
 pub use zhidu_store::clock::stored_utc;
 use zhidu_store::db::DbConnection;
 use zhidu_store::versioned::Versioned;
-use zhidu_store::work_orders::{
-    self, ContactAttempt, Extension, Handover, QueueFilter, ReturnVisit, WorkOrder,
-};
-use zhidu_store::{StoreError, StoreResult, new_id, read_stored};
+use zhidu_store::work_orders::{self, QueueFilter, ReturnVisit};
+use zhidu_store::{StoreResult, new_id, read_stored};
 
 use crate::customers::find_customer;
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::{existing_employee, rank_of};
 use crate::versioned::at_version;
+
+pub use zhidu_store::StoreError;
+pub use zhidu_store::accountability::AccountabilityCase;
+pub use zhidu_store::work_orders::{ContactAttempt, Extension, Handover, WorkOrder};
+
+/// A work order with everything recorded against it, as the desk shows it.
+#[derive(Debug, Clone)]
+pub struct OrderRecord {
+    pub order: WorkOrder,
+    pub handovers: Vec<Handover>,
+    pub contact_attempts: Vec<ContactAttempt>,
+    pub extensions: Vec<Extension>,
+    /// SLA-5: the accountability-case candidates its breach opened.
+    pub accountability_cases: Vec<AccountabilityCase>,
+}
+
+/// `order` with its hand-overs, contact attempts, extensions and accountability cases.
+pub fn with_records(connection: &mut DbConnection, order: WorkOrder) -> ServiceResult<OrderRecord> {
+    let handovers = work_orders::handovers(connection, &order.id)?;
+    let contact_attempts = work_orders::contact_attempts(connection, &order.id)?;
+    let extensions = work_orders::extensions(connection, &order.id)?;
+    let accountability_cases = zhidu_store::accountability::list(
+        connection,
+        &zhidu_store::accountability::CaseFilter {
+            work_order_id: Some(order.id.clone()),
+            limit: 100,
+            ..Default::default()
+        },
+    )?;
+    Ok(OrderRecord {
+        order,
+        handovers,
+        contact_attempts,
+        extensions,
+        accountability_cases,
+    })
+}
+
+/// The channel a contact attempt went through.
+pub fn channel_of(attempt: &ContactAttempt) -> StoreResult<ContactChannel> {
+    read_stored(&attempt.channel)
+}
 
 pub fn kind_of(order: &WorkOrder) -> StoreResult<WorkOrderKind> {
     read_stored(&order.kind)

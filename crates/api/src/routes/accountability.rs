@@ -7,10 +7,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::accountability::CaseStatus;
 use zhidu_domain::accountability::{AggravatingFactor, MitigatingFactor, Severity};
-use zhidu_store::StoreError;
-use zhidu_store::accountability::{self, AccountabilityCase, CaseFilter};
-
-use zhidu_service::accountability::{self as cases, facts_of};
+use zhidu_service::accountability::{
+    self as cases, AccountabilityCase, CaseFilter, StoreError, facts_of,
+};
 
 use crate::auth::{AccountabilityOfficers, Authorized, Staff};
 use crate::error::{
@@ -152,7 +151,7 @@ async fn list_cases(
         limit: page.limit(),
     };
     let rows = state
-        .read(move |connection| Ok(accountability::list(connection, &filter)?))
+        .read(move |connection| Ok(cases::list_cases(connection, &filter)?))
         .await?;
     Ok(HttpResponse::Ok().json(
         Page::from_rows(rows, page.limit(), |c: &AccountabilityCase| &c.id)

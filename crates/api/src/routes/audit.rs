@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_store::audit::{self, AuditRecord};
+use zhidu_service::audit::{self, AuditRecord};
 
 use crate::auth::{Auditors, Authorized};
 use crate::error::{ApiError, AuthErrors, Invalid, Unavailable};
@@ -84,7 +84,7 @@ async fn audit_trail(
     let limit = page.limit();
     let records = state
         .read(move |connection| {
-            Ok(audit::for_entity(
+            Ok(audit::trail(
                 connection,
                 &params.entity_type,
                 &params.entity_id,

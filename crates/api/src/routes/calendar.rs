@@ -7,11 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::calendar::{
-    DayKind, FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, ScheduleDay, YearSchedule,
-    validate_year_schedule,
+    DayKind, FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR, ScheduleDay, ScheduleProblem,
 };
-use zhidu_store::StoreError;
-use zhidu_store::calendar::{self as calendar_store, load_calendar};
+use zhidu_service::calendar::{self as service, ScheduleFile, StoreError, StoredYear};
 
 use crate::auth::{Admins, Authorized, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, FieldError, Invalid, Unavailable};
@@ -62,10 +60,7 @@ pub struct CalendarYearView {
 }
 
 impl CalendarYearView {
-    fn from_stored(
-        year: i32,
-        stored: Option<calendar_store::StoredYear>,
-    ) -> Result<Self, StoreError> {
+    fn from_stored(year: i32, stored: Option<StoredYear>) -> Result<Self, StoreError> {
         Ok(match stored {
             None => CalendarYearView {
                 year,
@@ -110,38 +105,39 @@ impl YearPath {
     }
 }
 
-/// CAL-1: checks a holiday-cn file sent for `year`, naming each bad entry.
-pub fn schedule_from_file(
-    year: i32,
-    file: HolidaySchedule,
-) -> Result<(YearSchedule, Vec<String>), ApiError> {
-    let days = file
-        .days
+impl From<HolidaySchedule> for ScheduleFile {
+    fn from(file: HolidaySchedule) -> Self {
+        ScheduleFile {
+            year: file.year,
+            papers: file.papers.map(Items::into_vec).unwrap_or_default(),
+            days: file
+                .days
+                .into_iter()
+                .map(|d| ScheduleDay {
+                    date: d.date.0,
+                    name: d.name,
+                    is_off_day: d.is_off_day,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// CAL-1's refusal of a schedule file as problem+json. Each problem is between entries, or
+/// between the file and the year it is sent for: all are named, the first leads.
+pub fn schedule_refused(problems: Vec<ScheduleProblem>) -> ApiError {
+    let errors: Vec<FieldError> = problems
         .into_iter()
-        .map(|d| ScheduleDay {
-            date: d.date.0,
-            name: d.name,
-            is_off_day: d.is_off_day,
+        .map(|p| FieldError {
+            field: p.field,
+            message: p.message,
         })
         .collect();
-    let schedule = validate_year_schedule(year, file.year, days).map_err(|problems| {
-        let errors: Vec<FieldError> = problems
-            .into_iter()
-            .map(|p| FieldError {
-                field: p.field,
-                message: p.message,
-            })
-            .collect();
-        // Each problem is between entries, or between the file and the year it is sent for:
-        // all are named, the first leads.
-        let refusal = match errors.first() {
-            Some(first) => ApiError::field_refused(first.field.clone(), first.message.clone()),
-            None => ApiError::field_refused("year", "the schedule is refused"),
-        };
-        refusal.with_errors(errors)
-    })?;
-    let papers = file.papers.map(Items::into_vec).unwrap_or_default();
-    Ok((schedule, papers))
+    let refusal = match errors.first() {
+        Some(first) => ApiError::field_refused(first.field.clone(), first.message.clone()),
+        None => ApiError::field_refused("year", "the schedule is refused"),
+    };
+    refusal.with_errors(errors)
 }
 
 /// Import or replace a year's official schedule (admin, CAL-1).
@@ -163,11 +159,12 @@ async fn import_year(
     Json(schedule): Json<HolidaySchedule>,
 ) -> Result<HttpResponse, ApiError> {
     let year = path.year();
-    let (validated, papers) = schedule_from_file(year, schedule)?;
+    let (validated, papers) =
+        service::schedule_from_file(year, schedule.into()).map_err(schedule_refused)?;
     let actor = caller.actor;
     let stored = state
         .write(move |connection| {
-            Ok(calendar_store::replace_year(
+            Ok(service::import_year(
                 connection, &actor, &validated, &papers,
             )?)
         })
@@ -190,7 +187,7 @@ async fn get_year(
 ) -> Result<HttpResponse, ApiError> {
     let year = path.year();
     let stored = state
-        .read(move |connection| Ok(calendar_store::find_year(connection, year)?))
+        .read(move |connection| Ok(service::find_year(connection, year)?))
         .await?;
     Ok(HttpResponse::Ok().json(CalendarYearView::from_stored(year, stored)?))
 }
@@ -220,10 +217,9 @@ async fn get_day(
     date: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let date = IsoDate::parse(&date).map_err(|message| ApiError::invalid_field("date", message))?;
-    let calendar = state
-        .read(|connection| Ok(load_calendar(connection)?))
+    let day = state
+        .read(move |connection| Ok(service::day(connection, date.0)?))
         .await?;
-    let day = calendar.day(date.0);
     Ok(HttpResponse::Ok().json(CalendarDayView {
         date,
         working: day.working,
@@ -269,12 +265,10 @@ async fn add_working_days(
 ) -> Result<HttpResponse, ApiError> {
     // 1–3660 always fits.
     let days = u32::try_from(params.days.get()).unwrap_or(u32::MAX);
-    let calendar = state
-        .read(|connection| Ok(load_calendar(connection)?))
+    let from = params.from.0;
+    let due = state
+        .read(move |connection| Ok(service::add_working_days(connection, from, days)?))
         .await?;
-    let due = calendar
-        .add_working_days(params.from.0, days)
-        .map_err(|e| ApiError::field_refused("days", e.to_string()))?;
     Ok(HttpResponse::Ok().json(WorkingDayResult {
         from: params.from,
         days,

@@ -7,11 +7,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
-use zhidu_store::StoreError;
-use zhidu_store::complaints::{self, Complaint};
-use zhidu_store::db::DbConnection;
-
-use zhidu_service::complaints::{self as cmp, NewComplaint, NewDispatch, find_complaint};
+use zhidu_service::complaints::{
+    self as cmp, ComplaintRecord, NewComplaint, NewDispatch, StoreError, find_complaint,
+};
 
 use crate::auth::{Authorized, ServiceDesk, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
@@ -71,10 +69,12 @@ pub struct ComplaintView {
 }
 
 fn complaint_view(
-    connection: &mut DbConnection,
-    complaint: Complaint,
+    ComplaintRecord {
+        complaint,
+        dispatches,
+    }: ComplaintRecord,
 ) -> Result<ComplaintView, ApiError> {
-    let dispatches = complaints::dispatches(connection, &complaint.id)?
+    let dispatches = dispatches
         .into_iter()
         .map(|d| {
             Ok(DispatchView {
@@ -154,7 +154,7 @@ async fn file_complaint(
                     inform_accused: request.inform_accused,
                 },
             )?;
-            complaint_view(connection, complaint)
+            complaint_view(cmp::with_dispatches(connection, complaint)?)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -179,7 +179,7 @@ async fn get_complaint(
     let view = state
         .read(move |connection| {
             let complaint = find_complaint(connection, &id)?;
-            complaint_view(connection, complaint)
+            complaint_view(cmp::with_dispatches(connection, complaint)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -207,7 +207,7 @@ async fn delegate_to_customer_service(
         .write(move |connection| {
             let after =
                 cmp::delegate_to_customer_service(connection, &actor, &id, request.version)?;
-            complaint_view(connection, after)
+            complaint_view(cmp::with_dispatches(connection, after)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -241,7 +241,7 @@ async fn escalate(
     let view = state
         .write(move |connection| {
             let after = cmp::escalate(connection, &actor, &id, request.version)?;
-            complaint_view(connection, after)
+            complaint_view(cmp::with_dispatches(connection, after)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -277,7 +277,7 @@ async fn record_result(
         .write(move |connection| {
             let after =
                 cmp::record_result(connection, &actor, &id, request.version, &request.result)?;
-            complaint_view(connection, after)
+            complaint_view(cmp::with_dispatches(connection, after)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -323,7 +323,7 @@ async fn dispatch(
     let view = state
         .write(move |connection| {
             let complaint = cmp::dispatch(connection, &actor, &id, &dispatch)?;
-            complaint_view(connection, complaint)
+            complaint_view(cmp::with_dispatches(connection, complaint)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -351,7 +351,7 @@ async fn next_agenda(
         .read(|connection| {
             cmp::meeting_agenda(connection)?
                 .into_iter()
-                .map(|c| complaint_view(connection, c))
+                .map(|c| complaint_view(cmp::with_dispatches(connection, c)?))
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;

@@ -9,10 +9,10 @@ use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::money::Money;
 use zhidu_domain::tier::{Tier, TierFlag};
-use zhidu_store::customers::{self, Customer, CustomerChangeset, CustomerFilter};
-use zhidu_store::db::DbConnection;
-use zhidu_store::tiers::{self, QuarterMetrics, Referral};
-use zhidu_store::{StoreError, new_id, read_stored, users};
+use zhidu_service::customers::{
+    self as service, Customer, CustomerFields, CustomerFilter, QuarterMetrics, StoreError,
+    find_customer, flags_from_text,
+};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Staff};
 use crate::error::{
@@ -23,7 +23,6 @@ use crate::input::{Amount, Distinct, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{self, Instant, IsoDate, QuarterParam};
-use zhidu_service::customers::{find_customer, flags_from_text, flags_to_text};
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -69,9 +68,9 @@ impl TryFrom<Customer> for CustomerView {
 
     fn try_from(c: Customer) -> Result<Self, StoreError> {
         Ok(CustomerView {
-            area_type: read_stored(&c.area_type)?,
+            area_type: service::area_type_of(&c)?,
             flags: flags_from_text(&c.flags)?.into_iter().collect(),
-            tier: c.current_tier.as_deref().map(read_stored).transpose()?,
+            tier: service::tier_of(&c)?,
             tier_quarter: c.current_tier_quarter,
             tier_overridden: c.tier_overridden,
             service_area_id: c.service_area_id,
@@ -140,31 +139,6 @@ pub struct UpdateCustomer {
     pub service_area_id: Option<Option<String>>,
 }
 
-fn ensure_area_exists(
-    connection: &mut DbConnection,
-    area_id: Option<&str>,
-) -> Result<(), ApiError> {
-    match area_id {
-        Some(area) if zhidu_store::service_areas::find(connection, area)?.is_none() => Err(
-            ApiError::field_refused("service_area_id", format!("no service area {area}")),
-        ),
-        _ => Ok(()),
-    }
-}
-
-fn ensure_owner_exists(
-    connection: &mut DbConnection,
-    owner_id: Option<&str>,
-) -> Result<(), ApiError> {
-    match owner_id {
-        Some(owner) if !users::exists(connection, owner)? => Err(ApiError::field_refused(
-            "owner_id",
-            format!("no staff account {owner}"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// Create a customer.
 #[utoipa::path(
     tag = "customers",
@@ -178,38 +152,28 @@ async fn create_customer(
     caller: Authorized<CustomerEditors>,
     Json(request): Json<CreateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = caller.actor.at.stored();
-    let customer = Customer {
-        id: new_id(),
-        full_name: request.full_name.trim().to_owned(),
-        address: request.address.map(String::from).unwrap_or_default(),
-        postcode: request.postcode.map(String::from).unwrap_or_default(),
-        phone: request.phone.map(String::from).unwrap_or_default(),
-        bank_account: request.bank_account.map(String::from).unwrap_or_default(),
-        bank_name: request.bank_name.map(String::from).unwrap_or_default(),
-        legal_representative: request
-            .legal_representative
-            .map(String::from)
-            .unwrap_or_default(),
-        area_type: request.area_type.as_str().to_owned(),
-        owner_id: request.owner_id,
-        first_contract_on: request.first_contract_on.map(|d| d.0),
-        flags: flags_to_text(&request.flags),
-        current_tier: None,
-        current_tier_quarter: None,
-        tier_overridden: false,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        service_area_id: request.service_area_id,
+    let full_name = request.full_name.into_string();
+    let area_type = request.area_type;
+    let fields = CustomerFields {
+        full_name: None,
+        address: request.address.map(String::from),
+        postcode: request.postcode.map(String::from),
+        phone: request.phone.map(String::from),
+        bank_account: request.bank_account.map(String::from),
+        bank_name: request.bank_name.map(String::from),
+        legal_representative: request.legal_representative.map(String::from),
+        area_type: None,
+        owner_id: Some(request.owner_id),
+        first_contract_on: Some(request.first_contract_on.map(|d| d.0)),
+        flags: Some(request.flags.into_set()),
+        service_area_id: Some(request.service_area_id),
     };
     let actor = caller.actor;
     let created = state
         .write(move |connection| {
-            ensure_owner_exists(connection, customer.owner_id.as_deref())?;
-            ensure_area_exists(connection, customer.service_area_id.as_deref())?;
-            customers::insert(connection, &actor, &customer)?;
-            Ok(customer)
+            Ok(service::create_customer(
+                connection, &actor, &full_name, area_type, fields,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -252,7 +216,7 @@ async fn list_customers(
         limit: page.limit(),
     };
     let rows = state
-        .read(move |connection| Ok(customers::list(connection, &filter)?))
+        .read(move |connection| Ok(service::list_customers(connection, &filter)?))
         .await?;
     let views = rows
         .into_iter()
@@ -301,32 +265,26 @@ async fn update_customer(
     Json(request): Json<UpdateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let changes = CustomerChangeset {
-        full_name: request.full_name.map(|n| n.trim().to_owned()),
+    let fields = CustomerFields {
+        full_name: request.full_name.map(Text::into_string),
         address: request.address.map(String::from),
         postcode: request.postcode.map(String::from),
         phone: request.phone.map(String::from),
         bank_account: request.bank_account.map(String::from),
         bank_name: request.bank_name.map(String::from),
         legal_representative: request.legal_representative.map(String::from),
-        area_type: request.area_type.map(|a| a.as_str().to_owned()),
+        area_type: request.area_type,
         owner_id: request.owner_id,
         first_contract_on: request.first_contract_on.map(|d| d.map(|d| d.0)),
-        flags: request.flags.as_deref().map(flags_to_text),
+        flags: request.flags.map(Distinct::into_set),
         service_area_id: request.service_area_id,
     };
     let actor = caller.actor;
     let version = request.version;
     let updated = state
         .write(move |connection| {
-            find_customer(connection, &id)?;
-            ensure_owner_exists(connection, changes.owner_id.clone().flatten().as_deref())?;
-            ensure_area_exists(
-                connection,
-                changes.service_area_id.clone().flatten().as_deref(),
-            )?;
-            Ok(customers::update(
-                connection, &actor, &id, version, &changes,
+            Ok(service::update_customer(
+                connection, &actor, &id, version, fields,
             )?)
         })
         .await?;
@@ -385,18 +343,12 @@ async fn put_quarter_metrics(
 ) -> Result<HttpResponse, ApiError> {
     let (id, QuarterParam(quarter)) = path.into_inner();
     let actor = caller.actor;
-    let metrics = QuarterMetrics {
-        customer_id: id,
-        quarter: quarter.to_string(),
-        revenue_fen: request.revenue.get().fen(),
-        payments_fen: request.payments.get().fen(),
-        updated_at: actor.at.stored(),
-    };
+    let (revenue, payments) = (request.revenue.get(), request.payments.get());
     let (created, metrics) = state
         .write(move |connection| {
-            find_customer(connection, &metrics.customer_id)?;
-            let created = tiers::put_quarter_metrics(connection, &actor, &metrics)?;
-            Ok((created, metrics))
+            Ok(service::put_quarter_metrics(
+                connection, &actor, &id, quarter, revenue, payments,
+            )?)
         })
         .await?;
     let view = QuarterMetricsView::from(metrics);
@@ -424,13 +376,8 @@ async fn get_quarter_metrics(
     path: web::Path<(String, QuarterParam)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, QuarterParam(quarter)) = path.into_inner();
-    let quarter = quarter.to_string();
     let metrics = state
-        .read(move |connection| {
-            find_customer(connection, &id)?;
-            tiers::quarter_metrics(connection, &id, &quarter)?
-                .ok_or_else(|| ApiError::not_found(format!("no metrics for {id} in {quarter}")))
-        })
+        .read(move |connection| Ok(service::quarter_metrics(connection, &id, quarter)?))
         .await?;
     Ok(HttpResponse::Ok().json(QuarterMetricsView::from(metrics)))
 }
@@ -469,37 +416,16 @@ async fn create_referral(
     Json(request): Json<CreateReferral>,
 ) -> Result<HttpResponse, ApiError> {
     let referrer_id = id.into_inner();
-    if referrer_id == request.referred_customer_id {
-        return Err(ApiError::field_refused(
-            "referred_customer_id",
-            "a customer cannot refer itself",
-        ));
-    }
     let actor = caller.actor;
-    let referral = Referral {
-        referred_id: request.referred_customer_id,
-        referrer_id,
-        referred_on: request.referred_on.0,
-        recorded_by: actor.subject.clone(),
-        created_at: actor.at.stored(),
-    };
     let referral = state
         .write(move |connection| {
-            find_customer(connection, &referral.referrer_id)?;
-            if !customers::exists(connection, &referral.referred_id)? {
-                return Err(ApiError::field_refused(
-                    "referred_customer_id",
-                    format!("no customer {}", referral.referred_id),
-                ));
-            }
-            if let Some(existing) = tiers::find_referral(connection, &referral.referred_id)? {
-                return Err(ApiError::conflict(format!(
-                    "customer {} was already referred by {}",
-                    existing.referred_id, existing.referrer_id
-                )));
-            }
-            tiers::insert_referral(connection, &actor, &referral)?;
-            Ok(referral)
+            Ok(service::record_referral(
+                connection,
+                &actor,
+                &referrer_id,
+                &request.referred_customer_id,
+                request.referred_on.0,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(ReferralView {

@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::domain_transfer::TransferRequirement;
-use zhidu_service::domain_transfers::{self as transfers, Evidence, missing_of};
-use zhidu_store::domain_transfers::DomainTransfer;
+use zhidu_service::domain_transfers::{self as transfers, DomainTransfer, Evidence, missing_of};
 
 use crate::auth::{Authorized, CustomerEditors, Managers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};

@@ -36,8 +36,11 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
         .read(|connection| {
-            zhidu_store::db::ping(connection)
-                .map_err(|_| ApiError::unavailable("the database does not answer"))
+            if zhidu_service::health::database_answers(connection) {
+                Ok(())
+            } else {
+                Err(ApiError::unavailable("the database does not answer"))
+            }
         })
         .await?;
     Ok(HttpResponse::Ok().json(Health {

@@ -8,10 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::settlement::PartnerType;
-use zhidu_store::new_id;
-use zhidu_store::partners::{self, Credential, Partner};
-
-use zhidu_service::access::partners::{partner_scope, visible_partner};
+use zhidu_service::access::partners::visible_partner;
+use zhidu_service::partners::{self as service, Credential, NewPartner, Partner, partner_type};
 
 use crate::auth::{self, Authorized, PartnerAdmins, PartnerReaders};
 use crate::config::random_secret;
@@ -21,7 +19,6 @@ use crate::input::{ContractSplit, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::Instant;
-use zhidu_service::partners::partner_type;
 
 /// Under `/partners`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -101,38 +98,15 @@ async fn create_partner(
     caller: Authorized<PartnerAdmins>,
     Json(request): Json<CreatePartner>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(split) = request.contract_split {
-        if request.partner_type != PartnerType::Franchisee {
-            return Err(ApiError::field_refused(
-                "contract_split",
-                "only a franchisee has a profit split (SET-6)",
-            ));
-        }
-        if split.company.get() + split.franchisee.get() != 100 {
-            return Err(ApiError::field_refused(
-                "contract_split",
-                "the company and franchisee parts must add up to 100",
-            ));
-        }
-    }
-    let now = caller.actor.at.stored();
-    let partner = Partner {
-        id: new_id(),
-        partner_type: request.partner_type.as_str().to_owned(),
-        name: request.name.trim().to_owned(),
-        region: request.region.trim().to_owned(),
-        split_company_part: request.contract_split.map(|s| s.stored().0),
-        split_franchisee_part: request.contract_split.map(|s| s.stored().1),
-        version: 1,
-        created_at: now,
-        updated_at: now,
+    let partner = NewPartner {
+        partner_type: request.partner_type,
+        name: request.name.into_string(),
+        region: request.region.into_string(),
+        contract_split: request.contract_split.map(ContractSplit::parts),
     };
     let actor = caller.actor;
     let created = state
-        .write(move |connection| {
-            partners::insert_partner(connection, &actor, &partner)?;
-            Ok(partner)
-        })
+        .write(move |connection| Ok(service::create_partner(connection, &actor, &partner)?))
         .await?;
     Ok(HttpResponse::Created().json(PartnerView::try_from(created)?))
 }
@@ -164,19 +138,12 @@ async fn list_partners(
     };
     let after = page.after_id();
     let limit = page.limit();
-    let kind = params.partner_type.map(PartnerType::as_str);
+    let kind = params.partner_type;
     let rows = state
         .read(move |connection| {
-            if let Some(own) = partner_scope(connection, &caller)? {
-                let own = partners::find_partner(connection, &own)?;
-                return Ok(own
-                    .into_iter()
-                    .filter(|p| kind.is_none_or(|k| p.partner_type == k))
-                    .filter(|p| after.as_deref().is_none_or(|a| p.id.as_str() > a))
-                    .collect());
-            }
-            Ok(partners::list_partners(
+            Ok(service::list_partners(
                 connection,
+                &caller,
                 kind,
                 after.as_deref(),
                 limit,
@@ -259,24 +226,13 @@ async fn issue_credential(
     })
     .await
     .map_err(ApiError::internal)??;
-    let credential = Credential {
-        client_id: format!("partner-{}", random_secret(12)),
-        partner_id: id,
-        secret_hash: hash,
-        created_at: caller.actor.at.stored(),
-        revoked_at: None,
-    };
+    let client_id = format!("partner-{}", random_secret(12));
     let actor = caller.actor;
     let credential = state
         .write(move |connection| {
-            if partners::find_partner(connection, &credential.partner_id)?.is_none() {
-                return Err(ApiError::not_found(format!(
-                    "no partner {}",
-                    credential.partner_id
-                )));
-            }
-            partners::insert_credential(connection, &actor, &credential)?;
-            Ok(credential)
+            Ok(service::issue_credential(
+                connection, &actor, &id, client_id, hash,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(IssuedCredential {
@@ -302,12 +258,7 @@ async fn list_credentials(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let credentials = state
-        .read(move |connection| {
-            if partners::find_partner(connection, &id)?.is_none() {
-                return Err(ApiError::not_found(format!("no partner {id}")));
-            }
-            Ok(partners::credentials_of(connection, &id)?)
-        })
+        .read(move |connection| Ok(service::credentials_of(connection, &id)?))
         .await?;
     let views: Vec<CredentialView> = credentials.into_iter().map(CredentialView::from).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -334,14 +285,8 @@ async fn revoke_credential(
     let actor = caller.actor;
     let revoked = state
         .write(move |connection| {
-            let credential = partners::find_credential(connection, &client_id)?
-                .filter(|c| c.partner_id == id)
-                .ok_or_else(|| ApiError::not_found(format!("no credential {client_id}")))?;
-            Ok(partners::revoke_credential(
-                connection,
-                &actor,
-                &credential,
-                actor.at.stored(),
+            Ok(service::revoke_credential(
+                connection, &actor, &id, &client_id,
             )?)
         })
         .await?;

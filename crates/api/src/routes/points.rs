@@ -11,9 +11,9 @@ use validator::Validate;
 use zhidu_domain::approval::Decision;
 use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_domain::points::RedemptionStatus;
-use zhidu_service::points::{self as service, Balance, Earned, Rate, Transfer};
-use zhidu_store::points::{PointEntry, Redemption};
-use zhidu_store::{StoreError, read_stored};
+use zhidu_service::points::{
+    self as service, Balance, Earned, PointEntry, Rate, Redemption, StoreError, Transfer,
+};
 
 use crate::auth::{Authorized, CustomerEditors, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unavailable};
@@ -253,7 +253,7 @@ impl TryFrom<Redemption> for RedemptionView {
 
     fn try_from(r: Redemption) -> Result<Self, StoreError> {
         Ok(RedemptionView {
-            status: read_stored(&r.status)?,
+            status: service::status_of(&r)?,
             id: r.id,
             customer_id: r.customer_id,
             points: r.points,

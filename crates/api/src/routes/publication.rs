@@ -8,11 +8,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::{Money, MoneyInput};
-use zhidu_domain::publication::{lists_service_hotline, star_is_published};
-use zhidu_store::StoreError;
-use zhidu_store::publication::{self as store, CURRENT, ServiceInfo};
-
-use zhidu_service::people::existing_employee;
+use zhidu_service::publication::{
+    self as service, PageDraft, PublishedPage, StaffEntry, StarEntry,
+};
 
 use crate::auth::{Admins, Authorized};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Stale, Unavailable};
@@ -62,6 +60,45 @@ pub struct Branch {
     pub phone: String,
 }
 
+impl From<service::Hotline> for Hotline {
+    fn from(h: service::Hotline) -> Self {
+        Hotline {
+            name: h.name,
+            number: h.number,
+        }
+    }
+}
+
+impl From<service::Fee> for Fee {
+    fn from(f: service::Fee) -> Self {
+        Fee {
+            item: f.item,
+            amount: f.amount,
+            unit: f.unit,
+            note: f.note,
+        }
+    }
+}
+
+impl From<service::Procedure> for Procedure {
+    fn from(p: service::Procedure) -> Self {
+        Procedure {
+            name: p.name,
+            steps: p.steps,
+        }
+    }
+}
+
+impl From<service::Branch> for Branch {
+    fn from(b: service::Branch) -> Self {
+        Branch {
+            name: b.name,
+            address: b.address,
+            phone: b.phone,
+        }
+    }
+}
+
 // The inputs are apart from what is served, so a page stored under earlier limits is still
 // served as it was stored.
 
@@ -74,9 +111,9 @@ pub struct HotlineInput {
     pub number: Text<3, 30>,
 }
 
-impl From<HotlineInput> for Hotline {
+impl From<HotlineInput> for service::Hotline {
     fn from(input: HotlineInput) -> Self {
-        Hotline {
+        service::Hotline {
             name: input.name.into_string(),
             number: input.number.into_string(),
         }
@@ -94,9 +131,9 @@ pub struct FeeInput {
     pub note: Option<Text<0, 1000>>,
 }
 
-impl From<FeeInput> for Fee {
+impl From<FeeInput> for service::Fee {
     fn from(input: FeeInput) -> Self {
-        Fee {
+        service::Fee {
             item: input.item.into_string(),
             amount: input.amount,
             unit: input.unit.map(String::from).unwrap_or_default(),
@@ -112,9 +149,9 @@ pub struct ProcedureInput {
     pub steps: Items<String, 1, 50>,
 }
 
-impl From<ProcedureInput> for Procedure {
+impl From<ProcedureInput> for service::Procedure {
     fn from(input: ProcedureInput) -> Self {
-        Procedure {
+        service::Procedure {
             name: input.name.into_string(),
             steps: input.steps.into_vec(),
         }
@@ -129,9 +166,9 @@ pub struct BranchInput {
     pub phone: Text<3, 30>,
 }
 
-impl From<BranchInput> for Branch {
+impl From<BranchInput> for service::Branch {
     fn from(input: BranchInput) -> Self {
-        Branch {
+        service::Branch {
             name: input.name.into_string(),
             address: input.address.into_string(),
             phone: input.phone.into_string(),
@@ -205,33 +242,47 @@ pub struct PublicServiceInfo {
     pub updated_at: Instant,
 }
 
-/// What is stored: the public page as it will be served (names resolved at publication),
-/// so serving it reads one row and can show nothing it was not given.
-#[derive(Debug, Serialize, Deserialize)]
-struct StoredPage {
-    commitments: Vec<String>,
-    hotlines: Vec<Hotline>,
-    fees: Vec<Fee>,
-    procedures: Vec<Procedure>,
-    branches: Vec<Branch>,
-    staff: Vec<PublicStaff>,
-    service_star: Option<PublicStar>,
+impl From<service::PublicStaff> for PublicStaff {
+    fn from(s: service::PublicStaff) -> Self {
+        PublicStaff {
+            name: s.name,
+            job_number: s.job_number,
+            photo_url: s.photo_url,
+        }
+    }
 }
 
-fn public_page(row: &ServiceInfo) -> Result<PublicServiceInfo, ApiError> {
-    let page: StoredPage = serde_json::from_str(&row.content)
-        .map_err(|e| ApiError::from(StoreError::Corrupt(format!("service info: {e}"))))?;
-    Ok(PublicServiceInfo {
-        commitments: page.commitments,
-        hotlines: page.hotlines,
-        fees: page.fees,
-        procedures: page.procedures,
-        branches: page.branches,
-        staff: page.staff,
-        service_star: page.service_star,
-        version: row.version,
-        updated_at: Instant::from_utc(row.updated_at),
-    })
+impl TryFrom<service::PublicStar> for PublicStar {
+    type Error = ApiError;
+
+    fn try_from(s: service::PublicStar) -> Result<Self, ApiError> {
+        Ok(PublicStar {
+            month: YearMonth::parse(&s.month).map_err(ApiError::internal)?,
+            name: s.name,
+            job_number: s.job_number,
+            photo_url: s.photo_url,
+            citation: s.citation,
+        })
+    }
+}
+
+impl TryFrom<PublishedPage> for PublicServiceInfo {
+    type Error = ApiError;
+
+    fn try_from(published: PublishedPage) -> Result<Self, ApiError> {
+        let page = published.page;
+        Ok(PublicServiceInfo {
+            commitments: page.commitments,
+            hotlines: page.hotlines.into_iter().map(Hotline::from).collect(),
+            fees: page.fees.into_iter().map(Fee::from).collect(),
+            procedures: page.procedures.into_iter().map(Procedure::from).collect(),
+            branches: page.branches.into_iter().map(Branch::from).collect(),
+            staff: page.staff.into_iter().map(PublicStaff::from).collect(),
+            service_star: page.service_star.map(PublicStar::try_from).transpose()?,
+            version: published.version,
+            updated_at: Instant::from_utc(published.updated_at),
+        })
+    }
 }
 
 fn etag(version: i64) -> String {
@@ -254,10 +305,7 @@ async fn public_service_info(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
-        .read(|connection| {
-            store::find_service_info(connection)?
-                .ok_or_else(|| ApiError::not_found("the service page has not been published yet"))
-        })
+        .read(|connection| Ok(service::published_page(connection)?))
         .await?;
     let tag = etag(row.version);
     let cache = format!("public, max-age={CACHE_SECONDS}");
@@ -275,7 +323,7 @@ async fn public_service_info(
     Ok(HttpResponse::Ok()
         .insert_header((ETAG, tag))
         .insert_header((CACHE_CONTROL, cache))
-        .json(public_page(&row)?))
+        .json(PublicServiceInfo::try_from(row)?))
 }
 
 /// PUB-1: publish the service page (admin). It must list the 96766 hotline; staff are named
@@ -293,93 +341,34 @@ async fn publish_service_info(
     Json(request): Json<ServiceInfoUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let policy = state.publication_policy.clone();
-    if !lists_service_hotline(request.hotlines.iter().map(|h| h.number.as_str()), &policy) {
-        return Err(ApiError::rule_refused(
-            "PUB-1",
-            format!("the page must list the {} hotline", policy.service_hotline),
-        )
-        .with_errors(vec![crate::error::FieldError {
-            field: "hotlines".into(),
-            message: format!("must include {}", policy.service_hotline),
-        }]));
-    }
-    if let Some(star) = &request.service_star
-        && !star_is_published(
-            &star.employee_id,
-            request.staff.iter().map(|s| s.employee_id.as_str()),
-        )
-    {
-        return Err(ApiError::field_refused(
-            "service_star.employee_id",
-            "must be one of the published staff",
-        ));
-    }
+    let draft = PageDraft {
+        version: request.version,
+        commitments: request.commitments.into_vec(),
+        hotlines: request.hotlines.into_iter().map(Into::into).collect(),
+        fees: request.fees.into_iter().map(Into::into).collect(),
+        procedures: request.procedures.into_iter().map(Into::into).collect(),
+        branches: request.branches.into_iter().map(Into::into).collect(),
+        staff: request
+            .staff
+            .into_iter()
+            .map(|entry| StaffEntry {
+                employee_id: entry.employee_id,
+                job_number: entry.job_number.into_string(),
+                photo_url: entry.photo_url.into_string(),
+            })
+            .collect(),
+        service_star: request.service_star.map(|star| StarEntry {
+            employee_id: star.employee_id,
+            month: star.month.to_string(),
+            citation: star.citation.map(String::from),
+        }),
+    };
+    let actor = caller.actor;
     let row = state
-        .write(move |connection| {
-            let before = store::find_service_info(connection)?;
-            let expected = before.as_ref().map(|row| row.version);
-            if request.version != expected {
-                return Err(ApiError::stale(match expected {
-                    Some(version) => format!("the service page is at version {version}"),
-                    None => "the service page is not published yet: omit version".into(),
-                }));
-            }
-            let mut staff = Vec::with_capacity(request.staff.len());
-            let mut star = None;
-            for (index, entry) in request.staff.iter().enumerate() {
-                let employee = existing_employee(
-                    connection,
-                    &format!("staff[{index}].employee_id"),
-                    &entry.employee_id,
-                )?;
-                let shown = PublicStaff {
-                    name: employee.name,
-                    job_number: entry.job_number.trim().to_owned(),
-                    photo_url: entry.photo_url.trim().to_owned(),
-                };
-                if let Some(input) = request
-                    .service_star
-                    .as_ref()
-                    .filter(|s| s.employee_id == entry.employee_id)
-                {
-                    star = Some(PublicStar {
-                        name: shown.name.clone(),
-                        job_number: shown.job_number.clone(),
-                        photo_url: shown.photo_url.clone(),
-                        month: input.month,
-                        citation: input
-                            .citation
-                            .as_deref()
-                            .map_or_else(String::new, |c| c.trim().to_owned()),
-                    });
-                }
-                staff.push(shown);
-            }
-            let page = StoredPage {
-                commitments: request.commitments.into_vec(),
-                hotlines: request.hotlines.into_iter().map(Hotline::from).collect(),
-                fees: request.fees.into_iter().map(Fee::from).collect(),
-                procedures: request
-                    .procedures
-                    .into_iter()
-                    .map(Procedure::from)
-                    .collect(),
-                branches: request.branches.into_iter().map(Branch::from).collect(),
-                staff,
-                service_star: star,
-            };
-            let after = ServiceInfo {
-                id: CURRENT.into(),
-                content: serde_json::to_string(&page).map_err(ApiError::internal)?,
-                version: expected.unwrap_or(0) + 1,
-                updated_by: caller.claims.sub.clone(),
-                updated_at: caller.actor.at.stored(),
-            };
-            store::save_service_info(connection, &caller.actor, before.as_ref(), &after)?;
-            Ok(after)
-        })
+        .write(move |connection| Ok(service::publish(connection, &actor, &policy, draft)?))
         .await?;
+    let tag = etag(row.version);
     Ok(HttpResponse::Ok()
-        .insert_header((ETAG, etag(row.version)))
-        .json(public_page(&row)?))
+        .insert_header((ETAG, tag))
+        .json(PublicServiceInfo::try_from(row)?))
 }

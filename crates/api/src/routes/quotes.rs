@@ -6,10 +6,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
-use zhidu_domain::tier::{PriceError, Tier, TierPolicy, tier_a_minimum_price};
+use zhidu_domain::tier::{Tier, TierPolicy};
 
-use zhidu_service::customers::find_customer;
-use zhidu_service::tiers::current_standing;
+use zhidu_service::tiers as service;
 
 use crate::auth::{Authorized, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Unavailable};
@@ -25,11 +24,6 @@ pub fn configure(config: &mut ServiceConfig) {
 /// Under `/customers`.
 pub fn configure_per_customer(config: &mut ServiceConfig) {
     config.service(check_quote);
-}
-
-fn minimum_for(unit_cost: Money, policy: &TierPolicy) -> Result<Money, ApiError> {
-    tier_a_minimum_price(unit_cost, policy)
-        .map_err(|e: PriceError| ApiError::field_refused("unit_cost", e.to_string()))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -66,7 +60,7 @@ async fn minimum_price(
     Json(request): Json<MinimumPriceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let unit_cost = request.unit_cost.get();
-    let min_price = minimum_for(unit_cost, &state.tier_policy)?;
+    let min_price = service::minimum_price(unit_cost, &state.tier_policy)?;
     Ok(HttpResponse::Ok().json(MinimumPriceResponse {
         unit_cost,
         min_price,
@@ -113,39 +107,22 @@ async fn check_quote(
     Json(request): Json<QuoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let min_price = minimum_for(request.unit_cost.get(), &state.tier_policy)?;
     let price = request.price.get();
+    let (unit_cost, list_price) = (request.unit_cost.get(), request.list_price.get());
     let policy = state.tier_policy.clone();
     let at = caller.actor.at;
-    let tier = state
+    let checked = state
         .read(move |connection| {
-            let customer = find_customer(connection, &id)?;
-            Ok(current_standing(connection, &customer, &policy, at)?.tier)
+            Ok(service::check_quote(
+                connection, &policy, &id, unit_cost, list_price, price, at,
+            )?)
         })
         .await?;
-    let floor = if tier == Tier::A {
-        min_price
-    } else {
-        request.list_price.get()
-    };
-    if price < floor {
-        return Err(ApiError::rule_refused(
-            "TIER-5",
-            format!(
-                "a tier {} customer cannot be quoted under {floor} (offered {})",
-                tier.as_str(),
-                price
-            ),
-        )
-        .with("min_price", min_price)
-        .with("floor", floor)
-        .with("tier", tier));
-    }
     Ok(HttpResponse::Ok().json(QuoteResponse {
         accepted: true,
-        tier,
+        tier: checked.tier,
         price,
-        floor,
-        min_price,
+        floor: checked.floor,
+        min_price: checked.min_price,
     }))
 }

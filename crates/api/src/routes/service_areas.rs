@@ -7,11 +7,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::Kpi;
-use zhidu_store::service_areas::{self, ServiceArea};
-use zhidu_store::{StoreError, new_id, read_stored};
-
-use zhidu_service::people::existing_employee;
-use zhidu_service::service_areas::{self as area_service, MonthKpis};
+use zhidu_service::service_areas::{
+    self as area_service, AreaFields, MonthKpis, ServiceArea, StoreError,
+};
 
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
@@ -52,7 +50,7 @@ impl TryFrom<ServiceArea> for ServiceAreaView {
 
     fn try_from(a: ServiceArea) -> Result<Self, StoreError> {
         Ok(ServiceAreaView {
-            area_type: read_stored(&a.area_type)?,
+            area_type: area_service::area_type_of(&a)?,
             id: a.id,
             name: a.name,
             households: a.households,
@@ -90,23 +88,17 @@ async fn create_area(
     caller: Authorized<Managers>,
     Json(request): Json<CreateServiceArea>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = caller.actor.at.stored();
-    let area = ServiceArea {
-        id: new_id(),
-        name: request.name.trim().to_owned(),
-        area_type: request.area_type.as_str().into(),
-        households: request.households.get(),
-        maintainer_id: request.maintainer_id,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
     let actor = caller.actor;
     let area = state
         .write(move |connection| {
-            existing_employee(connection, "maintainer_id", &area.maintainer_id)?;
-            service_areas::insert(connection, &actor, &area)?;
-            Ok(area)
+            Ok(area_service::create_area(
+                connection,
+                &actor,
+                &request.name,
+                request.area_type,
+                request.households.get(),
+                &request.maintainer_id,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(ServiceAreaView::try_from(area)?))
@@ -124,7 +116,7 @@ async fn list_areas(
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
     let areas = state
-        .read(|connection| Ok(service_areas::list(connection)?))
+        .read(|connection| Ok(area_service::list_areas(connection)?))
         .await?;
     let views = areas
         .into_iter()
@@ -162,36 +154,18 @@ async fn update_area(
     let actor = caller.actor;
     let area = state
         .write(move |connection| {
-            let before = service_areas::find(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no service area {id}")))?;
-            if before.version != request.version {
-                return Err(ApiError::stale(format!(
-                    "service area {id} is at version {}",
-                    before.version
-                )));
-            }
-            if let Some(maintainer) = &request.maintainer_id {
-                existing_employee(connection, "maintainer_id", maintainer)?;
-            }
-            let after = ServiceArea {
-                name: request
-                    .name
-                    .map_or(before.name.clone(), |n| n.trim().to_owned()),
-                area_type: request
-                    .area_type
-                    .map_or(before.area_type.clone(), |a| a.as_str().into()),
-                households: request
-                    .households
-                    .map_or(before.households, Households::get),
-                maintainer_id: request
-                    .maintainer_id
-                    .unwrap_or(before.maintainer_id.clone()),
-                version: before.version + 1,
-                updated_at: actor.at.stored(),
-                ..before.clone()
-            };
-            service_areas::save(connection, &actor, &before, &after)?;
-            Ok(after)
+            Ok(area_service::update_area(
+                connection,
+                &actor,
+                &id,
+                request.version,
+                AreaFields {
+                    name: request.name.map(Text::into_string),
+                    area_type: request.area_type,
+                    households: request.households.map(Households::get),
+                    maintainer_id: request.maintainer_id,
+                },
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ServiceAreaView::try_from(area)?))

@@ -1,23 +1,18 @@
 //! The settlement calendar (SET-2, SET-3), payments received and the overdue periods with
 //! their follow-up (SET-4), and the franchise profit split preview (SET-6).
 
-use std::collections::{BTreeSet, HashMap};
-
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_domain::settlement::{
-    FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, SplitBasis, franchise_split,
-    period_accounts, period_containing, settlement_periods,
+    FranchiseSplit, PartnerType, PeriodAccount, SettlementPeriod, settlement_periods,
 };
-use zhidu_store::payments::{self, DailySum, FollowUp, FranchiseSettlement, Payment};
-use zhidu_store::{new_id, partners};
-
-use zhidu_service::access::partners::partner_scope;
+use zhidu_service::settlement::{
+    self as service, FollowUp, FollowUpChange, FranchiseSettlement, NewPayment, OverdueAccount,
+};
 
 use crate::auth::{Authorized, FinanceDesk, PartnerReaders, SettlementDesk};
 use crate::error::{
@@ -27,7 +22,6 @@ use crate::extract::{Json, Query};
 use crate::input::{Amount, ContractSplit, Text};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate, YearMonth};
-use zhidu_service::partners::partner_type;
 
 /// Under `/settlement`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -123,13 +117,12 @@ async fn split_preview(
     Json(request): Json<SplitPreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let contract = request.contract_split.map(ContractSplit::parts);
-    let split = franchise_split(
+    let split = service::split_profit(
         &state.settlement_policy,
         request.region.as_str(),
         contract,
         request.operating_profit,
-    )
-    .map_err(|e| ApiError::rule_refused(e.rule(), e.to_string()).with("region", &request.region))?;
+    )?;
     Ok(HttpResponse::Ok().json(split))
 }
 
@@ -176,31 +169,18 @@ async fn record_payment(
     let actor = caller.actor;
     let (payment, period) = state
         .write(move |connection| {
-            let partner = partners::find_partner(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no partner {id}")))?;
-            let due_on = request.due_on.0;
-            let period = period_containing(&policy, partner_type(&partner)?, due_on)
-                .filter(|period| period.due_on == due_on)
-                .ok_or_else(|| {
-                    ApiError::field_refused(
-                        "due_on",
-                        format!(
-                            "{due_on} is not a due date of a {} (SET-2, SET-3)",
-                            partner.partner_type
-                        ),
-                    )
-                })?;
-            let payment = Payment {
-                id: new_id(),
-                partner_id: partner.id,
-                due_on,
-                amount_fen: request.amount.get().fen(),
-                received_on: request.received_on.0,
-                reference: request.reference.trim().to_owned(),
-                created_at: actor.at.stored(),
-            };
-            payments::insert_payment(connection, &actor, &payment)?;
-            Ok((payment, period))
+            Ok(service::record_payment(
+                connection,
+                &actor,
+                &policy,
+                &id,
+                &NewPayment {
+                    due_on: request.due_on.0,
+                    amount: request.amount.get(),
+                    received_on: request.received_on.0,
+                    reference: request.reference.into_string(),
+                },
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(PaymentView {
@@ -259,6 +239,18 @@ pub struct OverduePeriod {
     pub follow_up: Option<FollowUpView>,
 }
 
+impl From<OverdueAccount> for OverduePeriod {
+    fn from(o: OverdueAccount) -> Self {
+        OverduePeriod {
+            partner_id: o.partner_id,
+            partner_name: o.partner_name,
+            partner_type: o.partner_type,
+            account: o.account,
+            follow_up: o.follow_up.map(FollowUpView::from),
+        }
+    }
+}
+
 /// SET-4: every period past the end of its due date and not paid in full, oldest first, with
 /// what was expected, what was paid, and its follow-up (finance, general manager, marketing).
 #[utoipa::path(
@@ -278,57 +270,9 @@ async fn overdue(
         .map_or_else(|| caller.actor.at.today(), |d| d.0);
     let policy = state.settlement_policy.clone();
     let overdue = state
-        .read(move |connection| {
-            let expected = payments::expected_by_day(connection, as_of)?;
-            let paid = payments::paid_by_due_date(connection, as_of)?;
-            let mut follow_ups: HashMap<(String, Date), FollowUp> =
-                payments::follow_ups(connection)?
-                    .into_iter()
-                    .map(|f| ((f.partner_id.clone(), f.due_on), f))
-                    .collect();
-            let partner_ids: Vec<String> = expected
-                .iter()
-                .chain(&paid)
-                .map(|sum| sum.partner_id.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let mut overdue = Vec::new();
-            for partner_id in partner_ids {
-                let Some(partner) = partners::find_partner(connection, &partner_id)? else {
-                    continue;
-                };
-                let sums = |rows: &[DailySum]| -> Vec<(Date, Money)> {
-                    rows.iter()
-                        .filter(|r| r.partner_id == partner_id)
-                        .map(|r| (r.day, Money::from_fen(r.amount_fen)))
-                        .collect()
-                };
-                for account in period_accounts(
-                    &policy,
-                    partner_type(&partner)?,
-                    &sums(&expected),
-                    &sums(&paid),
-                    as_of,
-                ) {
-                    if !account.overdue {
-                        continue;
-                    }
-                    overdue.push(OverduePeriod {
-                        follow_up: follow_ups
-                            .remove(&(partner.id.clone(), account.period.due_on))
-                            .map(FollowUpView::from),
-                        partner_id: partner.id.clone(),
-                        partner_name: partner.name.clone(),
-                        partner_type: partner_type(&partner)?,
-                        account,
-                    });
-                }
-            }
-            overdue.sort_by_key(|o| (o.account.period.due_on, o.partner_id.clone()));
-            Ok(overdue)
-        })
+        .read(move |connection| Ok(service::overdue_periods(connection, &policy, as_of)?))
         .await?;
+    let overdue: Vec<OverduePeriod> = overdue.into_iter().map(OverduePeriod::from).collect();
     Ok(HttpResponse::Ok().json(overdue))
 }
 
@@ -373,68 +317,20 @@ async fn follow_up(
     let actor = caller.actor;
     let saved = state
         .write(move |connection| {
-            let partner = partners::find_partner(connection, &partner_id)?
-                .ok_or_else(|| ApiError::not_found(format!("no partner {partner_id}")))?;
-            let today = actor.at.today();
-            let expected: Vec<(Date, Money)> = payments::expected_by_day(connection, today)?
-                .into_iter()
-                .filter(|r| r.partner_id == partner.id)
-                .map(|r| (r.day, Money::from_fen(r.amount_fen)))
-                .collect();
-            let paid: Vec<(Date, Money)> = payments::paid_by_due_date(connection, today)?
-                .into_iter()
-                .filter(|r| r.partner_id == partner.id)
-                .map(|r| (r.day, Money::from_fen(r.amount_fen)))
-                .collect();
-            let is_overdue =
-                period_accounts(&policy, partner_type(&partner)?, &expected, &paid, today)
-                    .iter()
-                    .any(|a| a.period.due_on == due_on && a.overdue);
-            let before = payments::find_follow_up(connection, &partner.id, due_on)?;
-            if before.is_none() && !is_overdue {
-                return Err(ApiError::not_found(format!(
-                    "{} has no overdue period due on {due_on}",
-                    partner.name
-                )));
-            }
-            if before.as_ref().map(|b| b.version) != request.version {
-                return Err(ApiError::stale(
-                    "send the follow-up's current version (none when creating it)",
-                ));
-            }
-            let now = actor.at.stored();
-            let base = before.clone().unwrap_or(FollowUp {
-                partner_id: partner.id.clone(),
+            Ok(service::record_follow_up(
+                connection,
+                &actor,
+                &policy,
+                &partner_id,
                 due_on,
-                finance_notified_at: None,
-                marketing_contact: None,
-                partner_reason: None,
-                decision: None,
-                version: 0,
-                created_at: now,
-                updated_at: now,
-            });
-            let after = FollowUp {
-                finance_notified_at: match request.finance_notified {
-                    Some(true) => base.finance_notified_at.or(Some(now)),
-                    Some(false) => None,
-                    None => base.finance_notified_at,
+                FollowUpChange {
+                    finance_notified: request.finance_notified,
+                    marketing_contact: request.marketing_contact.map(String::from),
+                    partner_reason: request.partner_reason.map(String::from),
+                    decision: request.decision.map(String::from),
+                    version: request.version,
                 },
-                marketing_contact: request
-                    .marketing_contact
-                    .map(String::from)
-                    .or(base.marketing_contact.clone()),
-                partner_reason: request
-                    .partner_reason
-                    .map(String::from)
-                    .or(base.partner_reason.clone()),
-                decision: request.decision.map(String::from).or(base.decision.clone()),
-                version: base.version + 1,
-                updated_at: now,
-                ..base
-            };
-            payments::save_follow_up(connection, &actor, before.as_ref(), &after)?;
-            Ok(after)
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(FollowUpView::from(saved)))
@@ -503,43 +399,14 @@ async fn settle_franchise_month(
     let actor = caller.actor;
     let settled = state
         .write(move |connection| {
-            let partner = partners::find_partner(connection, &request.partner_id)?
-                .filter(|p| matches!(partner_type(p), Ok(PartnerType::Franchisee)))
-                .ok_or_else(|| {
-                    ApiError::field_refused(
-                        "partner_id",
-                        format!("no franchisee {}", request.partner_id),
-                    )
-                })?;
-            let contract = partner
-                .split_company_part
-                .zip(partner.split_franchisee_part)
-                .map(|(company, franchisee)| (company.unsigned_abs(), franchisee.unsigned_abs()));
-            let split =
-                franchise_split(&policy, &partner.region, contract, request.operating_profit)
-                    .map_err(|e| {
-                        ApiError::rule_refused(e.rule(), e.to_string())
-                            .with("region", &partner.region)
-                    })?;
-            let settlement = FranchiseSettlement {
-                id: new_id(),
-                partner_id: partner.id,
-                month: request.month.to_string(),
-                operating_profit_fen: request.operating_profit.fen(),
-                company_share_fen: split.company_share.fen(),
-                franchisee_share_fen: split.franchisee_share.fen(),
-                company_part: i32::try_from(split.company_part).unwrap_or(i32::MAX),
-                franchisee_part: i32::try_from(split.franchisee_part).unwrap_or(i32::MAX),
-                basis: match split.basis {
-                    SplitBasis::FixedRegion => "fixed_region",
-                    SplitBasis::Contract => "contract",
-                }
-                .into(),
-                created_by: actor.subject.clone(),
-                created_at: actor.at.stored(),
-            };
-            payments::insert_franchise_settlement(connection, &actor, &settlement)?;
-            Ok(settlement)
+            Ok(service::settle_franchise_month(
+                connection,
+                &actor,
+                &policy,
+                &request.partner_id,
+                &request.month.to_string(),
+                request.operating_profit,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(FranchiseSettlementView::from(settled)))
@@ -566,13 +433,10 @@ async fn franchise_months(
 ) -> Result<HttpResponse, ApiError> {
     let settled = state
         .read(move |connection| {
-            let partner = match partner_scope(connection, &caller)? {
-                Some(own) => Some(own),
-                None => params.partner_id,
-            };
-            Ok(payments::franchise_settlements_of(
+            Ok(service::franchise_months(
                 connection,
-                partner.as_deref(),
+                &caller,
+                params.partner_id,
             )?)
         })
         .await?;

@@ -7,10 +7,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::customer::AreaType;
-use zhidu_domain::sla::{Target, WorkOrderKind, work_order_deadline};
-use zhidu_store::audit::Actor;
-use zhidu_store::calendar::load_calendar;
-use zhidu_store::work_orders;
+use zhidu_domain::sla::{Target, WorkOrderKind};
+use zhidu_service::Actor;
+use zhidu_service::sla as sla_service;
 
 use crate::auth::{Authorized, CsManagers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Unavailable};
@@ -22,9 +21,6 @@ use crate::wire::Instant;
 pub fn configure(config: &mut ServiceConfig) {
     config.service(preview_deadline).service(run_sweep);
 }
-
-/// Orders marked per transaction, so a long sweep never holds the write lock for long.
-const SWEEP_BATCH: i64 = 5_000;
 
 /// How many sweepers share a sweep on PostgreSQL. One keeps one database backend busy and
 /// leaves the other cores idle (80,000 breaches took 5 s on two cores, one of them idle);
@@ -47,22 +43,13 @@ async fn sweep_in_batches(state: &AppState, actor: Actor) -> Result<Vec<String>,
     let mut after_key = String::new();
     loop {
         let actor = actor.clone();
-        let batch = state
-            .write(move |connection| {
-                Ok(work_orders::sweep_breaches(
-                    connection,
-                    &actor,
-                    actor.at.stored(),
-                    &after_key,
-                    SWEEP_BATCH,
-                )?)
-            })
+        let step = state
+            .write(move |connection| Ok(sla_service::sweep_batch(connection, &actor, &after_key)?))
             .await?;
-        let done = (batch.ids.len() as i64) < SWEEP_BATCH;
-        marked.extend(batch.ids);
-        match batch.last_key {
-            Some(last_key) if !done => after_key = last_key,
-            _ => return Ok(marked),
+        marked.extend(step.marked);
+        match step.next_key {
+            Some(next_key) => after_key = next_key,
+            None => return Ok(marked),
         }
     }
 }
@@ -128,33 +115,20 @@ async fn preview_deadline(
     _caller: Authorized<Staff>,
     Json(request): Json<DeadlinePreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let area_type = match (request.kind, request.area_type) {
-        (_, Some(area_type)) => area_type,
-        (WorkOrderKind::Installation, None) => {
-            return Err(ApiError::field_refused(
-                "area_type",
-                "is required for an installation: urban and rural targets differ",
-            ));
-        }
-        // The area type changes no other kind's target.
-        (_, None) => AreaType::Urban,
-    };
-    let calendar = state
-        .read(|connection| Ok(load_calendar(connection)?))
+    let policy = state.sla_policy.clone();
+    let (kind, area_type, started_at) = (request.kind, request.area_type, request.started_at.0);
+    let preview = state
+        .read(move |connection| {
+            Ok(sla_service::preview_deadline(
+                connection, &policy, kind, area_type, started_at,
+            )?)
+        })
         .await?;
-    let due = work_order_deadline(
-        request.kind,
-        area_type,
-        request.started_at.0,
-        &calendar,
-        &state.sla_policy,
-    )
-    .map_err(|e| ApiError::field_refused("started_at", e.to_string()))?;
     Ok(HttpResponse::Ok().json(DeadlinePreview {
         kind: request.kind,
         started_at: request.started_at,
-        due_at: Instant(due.value),
-        target: state.sla_policy.target(request.kind, area_type),
-        calendar_provisional: due.provisional,
+        due_at: Instant(preview.due_at),
+        target: preview.target,
+        calendar_provisional: preview.calendar_provisional,
     }))
 }

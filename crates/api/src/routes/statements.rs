@@ -13,9 +13,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_domain::settlement::LineVerdict;
-use zhidu_store::statements::{LineComment, Statement};
 
-use zhidu_service::statements::{self, Line, LineQuery, VerdictLine, VerdictTotal};
+use zhidu_service::statements::{
+    self, Line, LineComment, LineQuery, Statement, VerdictLine, VerdictTotal,
+};
 
 use crate::auth::{Authorized, FinanceDesk, PartnerCallers, PartnerReaders};
 use crate::error::{

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_store::clock::{ClockError, Moment};
+use zhidu_service::Moment;
 
 use crate::auth::{Admins, Authorized};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Invalid, NotFound};
@@ -57,7 +57,7 @@ fn test_clock_only(state: &AppState) -> Result<(), ApiError> {
     }
 }
 
-fn refused(error: ClockError) -> ApiError {
+fn refused(error: impl std::fmt::Display) -> ApiError {
     ApiError::field_refused("now", error.to_string())
 }
 

@@ -6,12 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::tier::{Tier, TierCriterion, TierFlag, TierMetrics, evaluate_tier};
-use zhidu_store::tiers::{self, TierRun};
-
-use zhidu_service::customers::find_customer;
-use zhidu_service::tiers::{
-    self as tier_service, KeptOverride, KeptReason, TierStanding, current_quarter_of, standing,
-};
+use zhidu_service::tiers::{self as tier_service, KeptOverride, KeptReason, TierRun, TierStanding};
 
 use crate::auth::{Authorized, FinanceDesk, Managers, Staff};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
@@ -175,9 +170,8 @@ async fn close_quarter(
     let (created, run) = match outcome {
         // A concurrent close of the same quarter won the race: answer with its result.
         Err(error) if error.status_code() == actix_web::http::StatusCode::CONFLICT => {
-            let quarter_text = quarter.to_string();
             let run = state
-                .read(move |connection| tiers::find_run(connection, &quarter_text)?.ok_or(error))
+                .read(move |connection| tier_service::find_run(connection, quarter)?.ok_or(error))
                 .await?;
             (false, run)
         }
@@ -205,12 +199,9 @@ async fn get_run(
     _caller: Authorized<Staff>,
     quarter: web::Path<QuarterParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let quarter = quarter.into_inner().0.to_string();
+    let quarter = quarter.into_inner().0;
     let run = state
-        .read(move |connection| {
-            tiers::find_run(connection, &quarter)?
-                .ok_or_else(|| ApiError::not_found(format!("{quarter} has not been closed")))
-        })
+        .read(move |connection| Ok(tier_service::closed_run(connection, quarter)?))
         .await?;
     Ok(HttpResponse::Ok().json(TierRunView::from(run)))
 }
@@ -295,11 +286,10 @@ async fn customer_tier(
     let at = caller.actor.at;
     let view = state
         .read(move |connection| {
-            let customer = find_customer(connection, &id)?;
-            let quarter = params
-                .quarter
-                .map_or_else(|| current_quarter_of(&customer, at), |q| q.0);
-            Ok(standing(connection, &customer, quarter, &policy, at)?)
+            let quarter = params.quarter.map(|q| q.0);
+            Ok(tier_service::standing_of(
+                connection, &id, quarter, &policy, at,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(CustomerTierView::from(view)))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_store::{partners, users};
+use zhidu_service::{partners, users};
 
 use crate::auth::{self, Role, roles_from_text};
 use crate::error::{ApiError, BodyErrors, Unavailable};
@@ -108,7 +108,7 @@ async fn staff_token(
     password: String,
 ) -> Result<String, ApiError> {
     let user = state
-        .read(move |connection| Ok(users::find_by_username(connection, &username)?))
+        .read(move |connection| Ok(users::signing_in(connection, &username)?))
         .await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let verified = verified(state, password, hash).await?;
@@ -126,13 +126,7 @@ async fn partner_token(
     secret: String,
 ) -> Result<String, ApiError> {
     let found = state
-        .read(move |connection| {
-            let Some(credential) = partners::find_credential(connection, &client_id)? else {
-                return Ok(None);
-            };
-            let partner = partners::find_partner(connection, &credential.partner_id)?;
-            Ok(partner.map(|p| (credential, p)))
-        })
+        .read(move |connection| Ok(partners::signing_in(connection, &client_id)?))
         .await?;
     let hash = found.as_ref().map(|(c, _)| c.secret_hash.clone());
     let wrong = || ApiError::unauthorized("wrong client_id or client_secret");

@@ -6,9 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::touch::{self, OutboxStatus};
-use zhidu_service::touches::{self as service, Overdue};
-use zhidu_store::touches::{OutboxMessage, Touch};
-use zhidu_store::{StoreError, read_stored};
+use zhidu_service::touches::{self as service, OutboxMessage, Overdue, StoreError, Touch};
 
 use crate::auth::{Admins, Authorized, CustomerEditors};
 use crate::error::{
@@ -95,9 +93,8 @@ pub struct OutboxView {
     pub created_at: Instant,
 }
 
-/// A stored channel no variant names is corrupt, never an SMS by default.
 fn channel_of(text: &str) -> Result<Channel, StoreError> {
-    Ok(read_stored::<touch::Channel>(text)?.into())
+    Ok(service::channel_of(text)?.into())
 }
 
 fn outbox_view(message: OutboxMessage) -> Result<OutboxView, StoreError> {

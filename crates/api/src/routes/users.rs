@@ -7,11 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_store::clock::Moment;
-use zhidu_store::new_id;
-use zhidu_store::users::{self, User};
+use zhidu_service::users::{self as service, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, User};
 
-use crate::auth::{self, Admins, Authorized, Role, Staff, roles_from_text, roles_to_text};
+use crate::auth::{self, Admins, Authorized, Role, Staff, roles_from_text};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, NotFound, Unavailable};
 use crate::extract::Json;
 use crate::input::{Items, Text};
@@ -26,11 +24,7 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// A password as an account accepts it, wherever it is given.
-pub type Password = Text<12, 256>;
-
-pub fn check_password_strength(password: &str) -> Result<(), String> {
-    Password::check(password)
-}
+pub type Password = Text<MIN_PASSWORD_CHARS, MAX_PASSWORD_CHARS>;
 
 /// A sign-in name: 3–64 of a–z, 0–9, `.`, `_` and `-`, checked and stated by one pattern.
 #[derive(Debug, Clone)]
@@ -94,28 +88,6 @@ impl From<User> for UserView {
     }
 }
 
-/// Builds a new active account row created at `at`; the caller stores it.
-pub fn new_user(
-    username: &str,
-    display_name: &str,
-    password_hash: String,
-    roles: &[Role],
-    at: Moment,
-) -> User {
-    let now = at.stored();
-    User {
-        id: new_id(),
-        username: username.to_owned(),
-        display_name: display_name.to_owned(),
-        password_hash,
-        roles: roles_to_text(roles),
-        active: true,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
 /// Create a staff account (admin).
 #[utoipa::path(
     tag = "users",
@@ -129,28 +101,22 @@ async fn create_user(
     caller: Authorized<Admins>,
     Json(request): Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    if request.roles.contains(&Role::Partner) {
-        return Err(ApiError::field_refused(
-            "roles",
-            "partner is not a staff role; partners get credentials instead",
-        ));
-    }
+    service::staff_roles_only(&request.roles)?;
     let password = request.password.clone();
     let hash = web::block(move || auth::hash_password(&password))
         .await
         .map_err(ApiError::internal)??;
-    let user = new_user(
-        &request.username.0,
-        &request.display_name,
-        hash,
-        &request.roles,
-        caller.actor.at,
-    );
     let actor = caller.actor;
     let created = state
         .write(move |connection| {
-            users::insert(connection, &actor, &user)?;
-            Ok(user)
+            Ok(service::create_user(
+                connection,
+                &actor,
+                &request.username.0,
+                &request.display_name,
+                hash,
+                &request.roles,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(UserView::from(created)))
@@ -169,7 +135,7 @@ async fn current_user(
 ) -> Result<HttpResponse, ApiError> {
     let id = caller.claims.sub.clone();
     let user = state
-        .read(move |connection| Ok(users::find(connection, &id)?))
+        .read(move |connection| Ok(service::account(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }
@@ -189,12 +155,7 @@ async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let user = state
-        .read(move |connection| match users::find(connection, &id) {
-            Err(zhidu_store::StoreError::NotFound) => {
-                Err(ApiError::not_found(format!("no user {id}")))
-            }
-            other => Ok(other?),
-        })
+        .read(move |connection| Ok(service::find_user(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }

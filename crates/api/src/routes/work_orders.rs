@@ -12,15 +12,10 @@ use validator::Validate;
 use zhidu_domain::sla::{
     ContactChannel, Satisfaction, WorkOrderKind, WorkOrderStatus, is_breached, missing_materials,
 };
-use zhidu_store::accountability::{self, CaseFilter};
-use zhidu_store::clock::Moment;
-use zhidu_store::db::DbConnection;
-use zhidu_store::work_orders::{self, Extension, WorkOrder};
-use zhidu_store::{StoreError, read_stored};
-
+use zhidu_service::Moment;
 use zhidu_service::work_orders::{
-    self as desk, DueVisit, NewContactAttempt, NewReturnVisit, NewWorkOrder, find_order, items,
-    kind_of, open_order,
+    self as desk, DueVisit, Extension, NewContactAttempt, NewReturnVisit, NewWorkOrder,
+    OrderRecord, StoreError, WorkOrder, channel_of, find_order, items, kind_of, open_order,
 };
 
 use crate::auth::{Authorized, CsManagers, ServiceDesk, Staff};
@@ -202,11 +197,16 @@ pub struct WorkOrderDetail {
 }
 
 fn detail(
-    connection: &mut DbConnection,
-    order: WorkOrder,
+    OrderRecord {
+        order,
+        handovers,
+        contact_attempts,
+        extensions,
+        accountability_cases,
+    }: OrderRecord,
     at: Moment,
 ) -> Result<WorkOrderDetail, ApiError> {
-    let handovers = work_orders::handovers(connection, &order.id)?
+    let handovers = handovers
         .into_iter()
         .map(|h| HandoverView {
             from_employee_id: h.from_employee_id,
@@ -217,11 +217,11 @@ fn detail(
             handed_over_at: Instant::from_utc(h.handed_over_at),
         })
         .collect();
-    let contact_attempts = work_orders::contact_attempts(connection, &order.id)?
+    let contact_attempts = contact_attempts
         .into_iter()
         .map(|a| {
             Ok(ContactAttemptView {
-                channel: read_stored(&a.channel)?,
+                channel: channel_of(&a)?,
                 reached: a.reached,
                 attempted_at: Instant::from_utc(a.attempted_at),
                 note: a.note,
@@ -229,19 +229,8 @@ fn detail(
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    let extensions = work_orders::extensions(connection, &order.id)?
-        .into_iter()
-        .map(ExtensionView::from)
-        .collect();
-    let cases = accountability::list(
-        connection,
-        &CaseFilter {
-            work_order_id: Some(order.id.clone()),
-            limit: 100,
-            ..CaseFilter::default()
-        },
-    )?;
-    let accountability_cases = cases
+    let extensions = extensions.into_iter().map(ExtensionView::from).collect();
+    let accountability_cases = accountability_cases
         .into_iter()
         .map(|case| CaseSummary {
             id: case.id,
@@ -322,7 +311,7 @@ async fn create_work_order(
     let detail = state
         .write(move |connection| {
             let order = open_order(connection, &actor, &policy, &request.into())?;
-            detail(connection, order, actor.at)
+            detail(desk::with_records(connection, order)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -474,7 +463,7 @@ async fn get_work_order(
     let detail = state
         .read(move |connection| {
             let order = find_order(connection, &id)?;
-            detail(connection, order, at)
+            detail(desk::with_records(connection, order)?, at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -522,7 +511,7 @@ async fn supply_materials(
                 request.version,
                 &provided,
             )?;
-            detail(connection, order, actor.at)
+            detail(desk::with_records(connection, order)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -550,7 +539,7 @@ async fn mark_network_ready(
         .write(move |connection| {
             let after =
                 desk::mark_network_ready(connection, &actor, &policy, &id, request.version)?;
-            detail(connection, after, actor.at)
+            detail(desk::with_records(connection, after)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -592,7 +581,7 @@ async fn record_contact_attempt(
     let detail = state
         .write(move |connection| {
             let order = desk::record_contact_attempt(connection, &actor, &id, &attempt)?;
-            detail(connection, order, actor.at)
+            detail(desk::with_records(connection, order)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Created().json(detail))
@@ -668,7 +657,7 @@ async fn decide_extension(
         .write(move |connection| {
             let order =
                 desk::decide_extension(connection, &actor, &id, &extension_id, request.approved)?;
-            detail(connection, order, actor.at)
+            detail(desk::with_records(connection, order)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -715,7 +704,7 @@ async fn hand_over(
                     note: request.note.map(String::from).unwrap_or_default(),
                 },
             )?;
-            detail(connection, after, actor.at)
+            detail(desk::with_records(connection, after)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -754,7 +743,7 @@ async fn resolve(
                 request.version,
                 &request.resolution,
             )?;
-            detail(connection, after, actor.at)
+            detail(desk::with_records(connection, after)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -781,7 +770,7 @@ async fn close_deemed_met(
     let detail = state
         .write(move |connection| {
             let after = desk::close_deemed_met(connection, &actor, &id, request.version)?;
-            detail(connection, after, actor.at)
+            detail(desk::with_records(connection, after)?, actor.at)
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))

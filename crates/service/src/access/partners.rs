@@ -26,6 +26,30 @@ pub fn partner_scope(
     Ok(Some(credential.partner_id))
 }
 
+/// SET-1: the partner a listing is about: a partner token's own, whatever it asks for; for
+/// staff, the partner asked for (`None`: every partner).
+pub fn listing_partner(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    asked: Option<String>,
+) -> ServiceResult<Option<String>> {
+    Ok(partner_scope(connection, caller)?.or(asked))
+}
+
+/// A row that belongs to one partner.
+pub trait PartnerOwned {
+    fn partner_id(&self) -> &str;
+}
+
+/// SET-1: the rows among `rows` that belong to partner `partner_id`, none of another's.
+pub fn rows_of<'a, R: PartnerOwned>(
+    rows: &'a [R],
+    partner_id: &'a str,
+) -> impl Iterator<Item = &'a R> + 'a {
+    rows.iter()
+        .filter(move |row| row.partner_id() == partner_id)
+}
+
 /// SET-1: partner `id` if the caller may see it (staff, or the partner itself); otherwise not
 /// found.
 pub fn visible_partner(
