@@ -23,22 +23,16 @@ use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::testing::TestDatabase;
 use zhidu_store::testing::fixtures::actor;
 
-fn money(text: &str) -> Money {
-    text.parse().unwrap()
+fn yuan(amount: i64) -> Money {
+    Money::from_yuan(amount)
 }
 
-fn caller(subject: &str, role: Role) -> Caller {
-    Caller {
-        roles: vec![role],
-        actor: Actor {
-            subject: subject.to_owned(),
-            ..actor()
-        },
-    }
-}
-
+/// Finance staff: reads every partner.
 fn finance() -> Caller {
-    caller("qian.caiwu", Role::Finance)
+    Caller {
+        roles: vec![Role::Finance],
+        actor: actor(),
+    }
 }
 
 /// A partner registered through the service, with a live credential: (id, its token's caller).
@@ -67,17 +61,24 @@ fn partner(
         String::new(),
     )
     .unwrap();
-    (partner.id, caller(&credential.client_id, Role::Partner))
+    let token = Caller {
+        roles: vec![Role::Partner],
+        actor: Actor {
+            subject: credential.client_id,
+            ..actor()
+        },
+    };
+    (partner.id, token)
 }
 
-fn record(connection: &mut DbConnection, partner_id: &str, reference: &str, amount: &str) {
+fn record(connection: &mut DbConnection, partner_id: &str, reference: &str, amount: i64) {
     statements::record_orders(
         connection,
         &finance(),
         partner_id,
         vec![Line {
             reference: reference.into(),
-            amount: money(amount),
+            amount: yuan(amount),
             occurred_on: date!(2026 - 11 - 02),
         }],
     )
@@ -92,13 +93,13 @@ both_backends!(
         let policy = SettlementPolicy::default();
         let (a, _) = partner(&mut connection, PartnerType::Insurer, "四川", None);
         let (b, _) = partner(&mut connection, PartnerType::Insurer, "河北", None);
-        record(&mut connection, &a, "A1", "100.00");
-        record(&mut connection, &b, "B1", "300.00");
+        record(&mut connection, &a, "A1", 100);
+        record(&mut connection, &b, "B1", 300);
 
         // SET-2: the 15th is no insurer's due date; the 10th is.
-        let pay = |due_on, amount: &str| NewPayment {
+        let pay = |due_on, amount: i64| NewPayment {
             due_on,
-            amount: money(amount),
+            amount: yuan(amount),
             received_on: date!(2026 - 11 - 12),
             reference: " TX-1 ".into(),
         };
@@ -107,7 +108,7 @@ both_backends!(
             &actor(),
             &policy,
             &a,
-            &pay(date!(2026 - 11 - 15), "40.00"),
+            &pay(date!(2026 - 11 - 15), 40),
         );
         assert!(
             matches!(&refused, Err(ServiceError::FieldRefused { field, .. }) if field == "due_on"),
@@ -118,7 +119,7 @@ both_backends!(
             &actor(),
             &policy,
             &a,
-            &pay(date!(2026 - 11 - 10), "40.00"),
+            &pay(date!(2026 - 11 - 10), 40),
         )
         .unwrap();
         assert_eq!(period.due_on, date!(2026 - 11 - 10));
@@ -130,47 +131,28 @@ both_backends!(
             settlement::overdue_periods(&mut connection, &policy, date!(2026 - 12 - 09)).unwrap();
         assert_eq!(overdue.len(), 2);
         let of = |id: &str| overdue.iter().find(|o| o.partner_id == id).unwrap();
-        assert_eq!(of(&a).account.expected, money("100.00"));
-        assert_eq!(of(&a).account.paid, money("40.00"));
-        assert_eq!(of(&a).account.outstanding, money("60.00"));
-        assert_eq!(of(&b).account.expected, money("300.00"));
+        assert_eq!(of(&a).account.expected, yuan(100));
+        assert_eq!(of(&a).account.paid, yuan(40));
+        assert_eq!(of(&a).account.outstanding, yuan(60));
+        assert_eq!(of(&b).account.expected, yuan(300));
         assert_eq!(of(&b).account.paid, Money::ZERO);
         assert!(overdue.iter().all(|o| o.account.overdue));
 
         // SET-4: only an overdue period takes a follow-up; then it is changed at its version.
-        let change = |version| FollowUpChange {
-            finance_notified: Some(true),
-            version,
-            ..FollowUpChange::default()
+        let follow_up = |connection: &mut DbConnection, due_on, version| {
+            let change = FollowUpChange {
+                finance_notified: Some(true),
+                version,
+                ..FollowUpChange::default()
+            };
+            settlement::record_follow_up(connection, &actor(), &policy, &a, due_on, change)
         };
-        let none = settlement::record_follow_up(
-            &mut connection,
-            &actor(),
-            &policy,
-            &a,
-            date!(2026 - 11 - 20),
-            change(None),
-        );
+        let none = follow_up(&mut connection, date!(2026 - 11 - 20), None);
         assert!(matches!(none, Err(ServiceError::NotFound(_))), "{none:?}");
-        let first = settlement::record_follow_up(
-            &mut connection,
-            &actor(),
-            &policy,
-            &a,
-            date!(2026 - 11 - 10),
-            change(None),
-        )
-        .unwrap();
+        let first = follow_up(&mut connection, date!(2026 - 11 - 10), None).unwrap();
         assert_eq!(first.version, 1);
         assert!(first.finance_notified_at.is_some());
-        let stale = settlement::record_follow_up(
-            &mut connection,
-            &actor(),
-            &policy,
-            &a,
-            date!(2026 - 11 - 10),
-            change(None),
-        );
+        let stale = follow_up(&mut connection, date!(2026 - 11 - 10), None);
         assert!(matches!(stale, Err(ServiceError::Stale(_))), "{stale:?}");
         let overdue =
             settlement::overdue_periods(&mut connection, &policy, date!(2026 - 12 - 09)).unwrap();
@@ -203,14 +185,14 @@ both_backends!(
                 &policy,
                 id,
                 "2026-11",
-                money("1000.00"),
+                yuan(1000),
             )
         };
         let fixed = settle(&mut connection, &hebei).unwrap();
-        assert_eq!(fixed.company_share_fen, money("600.00").fen());
+        assert_eq!(fixed.company_share_fen, yuan(600).fen());
         assert_eq!(fixed.basis, "fixed_region");
         let contract = settle(&mut connection, &sichuan).unwrap();
-        assert_eq!(contract.company_share_fen, money("550.00").fen());
+        assert_eq!(contract.company_share_fen, yuan(550).fen());
         assert_eq!(contract.basis, "contract");
         let not_franchisee = settle(&mut connection, &insurer);
         assert!(
