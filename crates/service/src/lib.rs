@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accountability;
+pub mod after_sales;
 pub mod approvals;
 pub mod attendance;
 pub mod complaints;
