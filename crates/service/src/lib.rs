@@ -19,6 +19,7 @@ pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod prospects;
 pub mod receivables;
 pub mod service_areas;
 pub mod statements;
