@@ -8,6 +8,7 @@ pub mod accountability;
 pub mod after_sales;
 pub mod approvals;
 pub mod attendance;
+pub mod care;
 pub mod complaints;
 pub mod customers;
 pub mod departures;
