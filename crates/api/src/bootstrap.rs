@@ -54,7 +54,7 @@ pub fn prepare(
                 prepared.calendar_years_loaded.push(year);
             }
         }
-        crate::routes::discipline::seed_catalog(connection, &actor)?;
+        zhidu_service::discipline::seed_catalog(connection, &actor)?;
         if users::count(connection)? == 0 {
             let (password, generated) = match admin_password {
                 Some(password) => (password.to_owned(), false),

@@ -265,6 +265,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
+fn field_errors(notes: Vec<zhidu_service::error::FieldNote>) -> Vec<FieldError> {
+    notes
+        .into_iter()
+        .map(|note| FieldError {
+            field: note.field,
+            message: note.message,
+        })
+        .collect()
+}
+
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
@@ -272,22 +282,18 @@ impl From<ServiceError> for ApiError {
             ServiceError::Unauthorized(detail) => ApiError::unauthorized(detail),
             ServiceError::Forbidden(detail) => ApiError::forbidden(detail),
             ServiceError::Conflict(detail) => ApiError::conflict(detail),
+            ServiceError::RuleConflict { rule, detail } => {
+                ApiError::conflict(detail).with("rule", rule)
+            }
             ServiceError::Stale(detail) => ApiError::stale(detail),
             ServiceError::FieldRefused { field, message } => {
                 ApiError::field_refused(field, message)
             }
             ServiceError::FieldsRefused(notes) => {
-                let errors: Vec<FieldError> = notes
-                    .into_iter()
-                    .map(|note| FieldError {
-                        field: note.field,
-                        message: note.message,
-                    })
-                    .collect();
+                let errors = field_errors(notes);
                 match errors.first() {
-                    Some(first) => {
-                        ApiError::field_refused(&first.field, &first.message).with_errors(errors)
-                    }
+                    Some(first) => ApiError::field_refused(&first.field, &first.message)
+                        .with_errors(errors.clone()),
                     None => ApiError::internal("a refusal without fields"),
                 }
             }
@@ -299,15 +305,7 @@ impl From<ServiceError> for ApiError {
             } => {
                 let mut error = ApiError::rule_refused(rule, detail);
                 if !fields.is_empty() {
-                    error = error.with_errors(
-                        fields
-                            .into_iter()
-                            .map(|note| FieldError {
-                                field: note.field,
-                                message: note.message,
-                            })
-                            .collect(),
-                    );
+                    error = error.with_errors(field_errors(fields));
                 }
                 context
                     .into_iter()

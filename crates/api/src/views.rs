@@ -5,11 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zhidu_domain::discipline::Penalty;
 use zhidu_domain::money::Money;
-use zhidu_service::discipline::{
-    self as discipline_service, AWAITING_CONFIRMATION, CONFIRMED, PENDING_STATEMENT, WITHDRAWN,
-};
-use zhidu_store::StoreError;
+use zhidu_service::discipline as discipline_service;
 use zhidu_store::discipline::DisciplineRecord;
+use zhidu_store::{StoreError, read_stored};
 
 use crate::error::ApiError;
 use crate::wire::Instant;
@@ -31,37 +29,7 @@ impl From<RecordFlags> for discipline_service::RecordFlags {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordStatus {
-    PendingStatement,
-    AwaitingConfirmation,
-    Confirmed,
-    Withdrawn,
-}
-
-impl RecordStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordStatus::PendingStatement => PENDING_STATEMENT,
-            RecordStatus::AwaitingConfirmation => AWAITING_CONFIRMATION,
-            RecordStatus::Confirmed => CONFIRMED,
-            RecordStatus::Withdrawn => WITHDRAWN,
-        }
-    }
-
-    pub fn of(text: &str) -> Result<Self, ApiError> {
-        [
-            RecordStatus::PendingStatement,
-            RecordStatus::AwaitingConfirmation,
-            RecordStatus::Confirmed,
-            RecordStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == text)
-        .ok_or_else(|| ApiError::from(StoreError::Corrupt(format!("record status {text}"))))
-    }
-}
+pub use zhidu_domain::discipline::RecordStatus;
 
 // The discipline desk and CARE-3 both answer with it. A plain comment: a doc comment would
 // become the schema's description and change the contract.
@@ -103,7 +71,7 @@ pub fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
     Ok(RecordView {
         penalty: serde_json::from_str(&record.penalty).map_err(|e| corrupt("penalty", e))?,
         flags: serde_json::from_str(&record.flags).map_err(|e| corrupt("flags", e))?,
-        status: RecordStatus::of(&record.status)?,
+        status: read_stored(&record.status)?,
         fine: Money::from_fen(record.fine_fen),
         id: record.id,
         employee_id: record.employee_id,

@@ -526,6 +526,31 @@ impl Default for OffenseCatalog {
     }
 }
 
+// ACC-3: where a discipline record stands — heard, then confirmed, or withdrawn before that;
+// stored as its text. (Plain comments: a doc comment would become the schema's description.)
+crate::text_enum::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum RecordStatus {
+        PendingStatement = "pending_statement",
+        AwaitingConfirmation = "awaiting_confirmation",
+        Confirmed = "confirmed",
+        Withdrawn = "withdrawn",
+    }
+}
+
+// An HR case a dismissal step opens: open until HR closes it with a note; stored as its text.
+crate::text_enum::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum HrCaseStatus {
+        Open = "open",
+        Closed = "closed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -833,5 +858,27 @@ mod tests {
                 prop_assert!(!offense.step_at(n).fine.is_negative());
             }
         }
+    }
+
+    #[test]
+    fn acc_3_record_and_hr_case_statuses_are_stored_as_their_texts() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&RecordStatus::ALL, RecordStatus::as_str);
+        assert_serde_names_match(&RecordStatus::ALL, RecordStatus::as_str);
+        assert_eq!(
+            RecordStatus::ALL.map(RecordStatus::as_str),
+            [
+                "pending_statement",
+                "awaiting_confirmation",
+                "confirmed",
+                "withdrawn"
+            ]
+        );
+        assert_round_trips(&HrCaseStatus::ALL, HrCaseStatus::as_str);
+        assert_serde_names_match(&HrCaseStatus::ALL, HrCaseStatus::as_str);
+        assert_eq!(
+            HrCaseStatus::ALL.map(HrCaseStatus::as_str),
+            ["open", "closed"]
+        );
     }
 }

@@ -1,8 +1,49 @@
 //! LEAD: who owns a prospect (LEAD-1), how a deal two staff claim is settled (LEAD-2), and who
 //! follows up an unconverted prospect after the interview (LEAD-3).
 
-use serde::Serialize;
-use time::{Duration, OffsetDateTime};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
+
+use crate::text_enum::text_enum;
+
+text_enum! {
+    /// LEAD-1, computed by the service.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum Ownership {
+        /// No confirmed invitation yet.
+        Unclaimed = "unclaimed",
+        /// Every agreed visit is more than 3 days after its confirmation: anyone may work it.
+        Shared = "shared",
+        /// Belongs to whoever first confirmed an invitation with a visit within 3 days.
+        Owned = "owned",
+    }
+}
+
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum DealStatus {
+        /// One member of staff claims it.
+        Won = "won",
+        /// Two or more claim it (撞单): to be agreed or voided.
+        Contested = "contested",
+        Agreed = "agreed",
+        Void = "void",
+    }
+}
+
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum FollowUpResult {
+        Success = "success",
+        Failure = "failure",
+    }
+}
 
 /// The LEAD parameters; `Default` holds the values of RULES.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,6 +114,28 @@ pub fn deal_is_contested(claimants: &[String]) -> bool {
     distinct.len() > 1
 }
 
+/// LEAD-1: the prospect's ownership once it has confirmed invitations — owned by whoever
+/// first confirmed a claiming one, shared while every one leaves it open — and the owner.
+pub fn prospect_ownership<'a>(
+    policy: &LeadPolicy,
+    invitations: &'a [Invitation],
+) -> (Ownership, Option<&'a str>) {
+    match prospect_owner(policy, invitations) {
+        Some(owner) => (Ownership::Owned, Some(owner)),
+        None => (Ownership::Shared, None),
+    }
+}
+
+/// LEAD-2: a recorded deal's status and owner — won by its only claimant, contested (no
+/// owner yet) when two or more distinct members of staff claim it.
+pub fn recorded_deal(claimants: &[String]) -> (DealStatus, Option<&str>) {
+    if deal_is_contested(claimants) {
+        (DealStatus::Contested, None)
+    } else {
+        (DealStatus::Won, claimants.first().map(String::as_str))
+    }
+}
+
 /// How a contested deal is settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DealSettlement {
@@ -104,6 +167,14 @@ pub fn settle_contested_deal(
             Err(SettlementRefusal::NotAClaimant(owner_id.clone()))
         }
         DealSettlement::Agreed { .. } | DealSettlement::Void => Ok(()),
+    }
+}
+
+/// LEAD-2: the status a settlement gives a contested deal: agreed on one owner, or void.
+pub fn settled_deal_status(settlement: &DealSettlement) -> DealStatus {
+    match settlement {
+        DealSettlement::Agreed { .. } => DealStatus::Agreed,
+        DealSettlement::Void | DealSettlement::Split { .. } => DealStatus::Void,
     }
 }
 
@@ -162,6 +233,18 @@ pub fn barred_from_follow_ups(policy: &LeadPolicy, failures: u64, outcomes: u64)
     outcomes > 0
         && u128::from(failures) * 10_000
             >= u128::from(policy.follow_up_failure_bar_bp) * u128::from(outcomes)
+}
+
+/// LEAD-3: the month whose follow-up outcomes decide who may own follow-ups in the month
+/// starting `month_start`: the month before it. Returns that month's first day.
+pub fn follow_up_counted_month(month_start: Date) -> Date {
+    let last_of_previous = month_start.previous_day().unwrap_or(month_start);
+    last_of_previous.replace_day(1).unwrap_or(last_of_previous)
+}
+
+/// LEAD-3: failed follow-ups per 10,000 outcomes (3990 = 39.9%); no outcomes, no failures.
+pub fn follow_up_failure_rate_bp(failures: u64, outcomes: u64) -> u64 {
+    failures * 10_000 / outcomes.max(1)
 }
 
 #[cfg(test)]
@@ -357,5 +440,67 @@ mod tests {
             let claims = invitation_claims_prospect(&policy, &invitation("a", T0, Duration::minutes(minutes)));
             prop_assert_eq!(claims, minutes <= 72 * 60);
         }
+    }
+
+    #[test]
+    fn lead_1_a_claiming_invitation_owns_and_others_leave_it_shared() {
+        let at = time::macros::datetime!(2026-03-02 09:00 UTC);
+        let shared = [invitation("s-1", at, Duration::hours(73))];
+        assert_eq!(
+            prospect_ownership(&LeadPolicy::default(), &shared),
+            (Ownership::Shared, None)
+        );
+        let owned = [
+            invitation("s-1", at, Duration::hours(73)),
+            invitation("s-2", at + Duration::hours(1), Duration::hours(72)),
+        ];
+        assert_eq!(
+            prospect_ownership(&LeadPolicy::default(), &owned),
+            (Ownership::Owned, Some("s-2"))
+        );
+    }
+
+    #[test]
+    fn lead_2_a_deal_is_won_by_one_claimant_and_contested_by_two() {
+        let one = ["s-1".to_owned(), "s-1".to_owned()];
+        assert_eq!(recorded_deal(&one), (DealStatus::Won, Some("s-1")));
+        let two = ["s-1".to_owned(), "s-2".to_owned()];
+        assert_eq!(recorded_deal(&two), (DealStatus::Contested, None));
+        let agreed = DealSettlement::Agreed {
+            owner_id: "s-2".into(),
+        };
+        assert_eq!(settled_deal_status(&agreed), DealStatus::Agreed);
+        assert_eq!(settled_deal_status(&DealSettlement::Void), DealStatus::Void);
+    }
+
+    #[test]
+    fn lead_3_last_months_outcomes_decide_and_the_rate_is_in_basis_points() {
+        use time::macros::date;
+        assert_eq!(
+            follow_up_counted_month(date!(2026 - 03 - 01)),
+            date!(2026 - 02 - 01)
+        );
+        assert_eq!(
+            follow_up_counted_month(date!(2026 - 01 - 01)),
+            date!(2025 - 12 - 01)
+        );
+        assert_eq!(follow_up_failure_rate_bp(399, 1000), 3990);
+        assert_eq!(follow_up_failure_rate_bp(2, 5), 4000);
+        assert_eq!(follow_up_failure_rate_bp(0, 0), 0);
+    }
+
+    #[test]
+    fn lead_statuses_are_stored_as_their_texts() {
+        use crate::text_enum::{assert_round_trips, assert_serde_names_match};
+        assert_round_trips(&Ownership::ALL, Ownership::as_str);
+        assert_serde_names_match(&Ownership::ALL, Ownership::as_str);
+        assert_round_trips(&DealStatus::ALL, DealStatus::as_str);
+        assert_serde_names_match(&DealStatus::ALL, DealStatus::as_str);
+        assert_eq!(
+            DealStatus::ALL.map(DealStatus::as_str),
+            ["won", "contested", "agreed", "void"]
+        );
+        assert_round_trips(&FollowUpResult::ALL, FollowUpResult::as_str);
+        assert_serde_names_match(&FollowUpResult::ALL, FollowUpResult::as_str);
     }
 }

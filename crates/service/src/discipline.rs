@@ -6,24 +6,26 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, PrimitiveDateTime, UtcOffset};
 use zhidu_domain::calendar::SHANGHAI;
-use zhidu_domain::discipline::{Offense, Penalty, RecordFacts, counting_window, penalty_for};
+use zhidu_domain::discipline::{
+    HrCaseStatus, Offense, OffenseCatalog, Penalty, RecordFacts, RecordStatus, counting_window,
+    penalty_for,
+};
 use zhidu_domain::role::Role;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
-use zhidu_store::discipline::{self as store, DisciplineRecord, StoredOffense};
+use zhidu_store::discipline::{self as store, RecordFilter};
 use zhidu_store::people::{self, Employee};
-use zhidu_store::{StoreError, new_id};
+use zhidu_store::versioned::Versioned;
+use zhidu_store::{new_id, read_stored};
 
-use crate::access::employees::may_read_employee;
+pub use zhidu_store::StoreError;
+pub use zhidu_store::discipline::{DisciplineRecord, HrCase, StoredOffense};
+
+use crate::access::employees::{listing_subject, may_read_employee};
 use crate::access::{Identity, roles};
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::existing_employee;
-
-/// A record's statuses as stored: heard (ACC-3), then confirmed, or withdrawn before that.
-pub const PENDING_STATEMENT: &str = "pending_statement";
-pub const AWAITING_CONFIRMATION: &str = "awaiting_confirmation";
-pub const CONFIRMED: &str = "confirmed";
-pub const WITHDRAWN: &str = "withdrawn";
+use crate::versioned::at_version;
 
 /// Whether the caller may record or confirm discipline for `employee`: the roles above, or a
 /// manager who manages them (head of their department or their superior).
@@ -270,7 +272,7 @@ pub fn open_record(
             occurrence: 1,
             penalty: String::new(),
             fine_fen: 0,
-            status: PENDING_STATEMENT.into(),
+            status: RecordStatus::PendingStatement.as_str().into(),
             statement: None,
             statement_note: None,
             statement_at: None,
@@ -286,4 +288,325 @@ pub fn open_record(
     )?;
     store::insert_record(connection, actor, &record)?;
     Ok(record)
+}
+
+/// Stores each offense of the RULES.md catalog whose code is not stored yet (at start-up);
+/// offenses an administrator edited are left as they are.
+pub fn seed_catalog(connection: &mut DbConnection, actor: &Actor) -> ServiceResult<()> {
+    let now = actor.at.stored();
+    let rows = OffenseCatalog::default()
+        .offenses
+        .iter()
+        .map(|offense| {
+            Ok(StoredOffense {
+                code: offense.code.clone(),
+                definition: definition_text(offense)?,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    store::seed_missing_offenses(connection, actor, &rows)?;
+    Ok(())
+}
+
+fn definition_text(offense: &Offense) -> ServiceResult<String> {
+    serde_json::to_string(offense)
+        .map_err(|e| StoreError::Corrupt(format!("offense definition: {e}")).into())
+}
+
+/// The offense catalog, by code.
+pub fn list_offenses(connection: &mut DbConnection) -> ServiceResult<Vec<StoredOffense>> {
+    Ok(store::list_offenses(connection)?)
+}
+
+/// The stored offense `code`.
+pub fn existing_offense(connection: &mut DbConnection, code: &str) -> ServiceResult<StoredOffense> {
+    store::find_offense(connection, code)?
+        .ok_or_else(|| ServiceError::not_found(format!("no offense {code}")))
+}
+
+/// An administrator's new ladder for the offense `code`, as the next version of the one they
+/// read. Records already made keep the ladder they were made with.
+pub fn update_offense(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    definition: &Offense,
+    version: i64,
+) -> ServiceResult<StoredOffense> {
+    let before = existing_offense(connection, code)?;
+    if before.version != version {
+        return Err(ServiceError::Stale(format!(
+            "offense {code} is at version {}, not {version}",
+            before.version
+        )));
+    }
+    let after = StoredOffense {
+        definition: definition_text(definition)?,
+        version: before.version + 1,
+        updated_at: actor.at.stored(),
+        ..before.clone()
+    };
+    store::save_offense(connection, actor, &before, &after)?;
+    Ok(after)
+}
+
+/// Which records to list, as the caller asked.
+#[derive(Debug, Clone, Default)]
+pub struct RecordQuery {
+    /// Whose records; the caller's own when `None`, unless they read everyone's.
+    pub employee: Option<String>,
+    pub status: Option<RecordStatus>,
+    pub offense_code: Option<String>,
+    pub after_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Discipline records in the order they were made: an employee reads only their own; the
+/// roles that decide for everyone read anyone's.
+pub fn list_records(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    query: RecordQuery,
+) -> ServiceResult<Vec<DisciplineRecord>> {
+    let employee_id = listing_subject(
+        connection,
+        caller,
+        query.employee,
+        caller.has_any(roles::DISCIPLINE_FOR_EVERYONE),
+        "employee",
+    )?;
+    let filter = RecordFilter {
+        employee_id,
+        status: query.status.map(|s| s.as_str().to_owned()),
+        offense_code: query.offense_code,
+        after_id: query.after_id,
+        limit: query.limit,
+    };
+    Ok(store::list_records(connection, &filter)?)
+}
+
+/// ACC-3: the employee's own statement, recorded by the employee through their own account or
+/// by HR on their behalf with a note saying how it was taken; the record then awaits
+/// confirmation.
+pub fn record_statement(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    version: i64,
+    statement: &str,
+    note: Option<&str>,
+) -> ServiceResult<DisciplineRecord> {
+    let before = readable_record(connection, caller, id)?;
+    let own = people::find_employee(connection, &before.employee_id)?
+        .and_then(|e| e.user_id)
+        .is_some_and(|user| user == caller.subject());
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if !own {
+        if !caller.has_any(roles::PEOPLE_ADMINS) {
+            return Err(ServiceError::forbidden(
+                "only the employee, or HR on their behalf, records the statement",
+            ));
+        }
+        if note.is_none() {
+            return Err(ServiceError::field_refused(
+                "note",
+                "say how the statement was taken when recording it on the employee's behalf",
+            ));
+        }
+    }
+    let before = at_version(before, version)?;
+    if read_stored::<RecordStatus>(&before.status)? != RecordStatus::PendingStatement {
+        return Err(ServiceError::conflict(format!(
+            "record {id} is {}; a statement is recorded only while pending_statement",
+            before.status
+        )));
+    }
+    let actor = caller.actor();
+    let mut after = before.bumped(actor.at.stored());
+    after.statement = Some(statement.trim().to_owned());
+    after.statement_note = if own { None } else { note.map(str::to_owned) };
+    after.statement_at = Some(after.updated_at);
+    after.statement_by = Some(caller.subject().to_owned());
+    after.status = RecordStatus::AwaitingConfirmation.as_str().into();
+    store::save_record(
+        connection,
+        actor,
+        "discipline_record.statement",
+        &before,
+        &after,
+    )?;
+    Ok(after)
+}
+
+/// Confirms the penalty (a manager of the employee or the roles that decide for everyone);
+/// refused (ACC-3) until the statement is recorded. The occurrence is recounted now, from the
+/// ladder the record was made with; a dismissal step opens an HR case in the same transaction.
+pub fn confirm_record(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    version: i64,
+) -> ServiceResult<DisciplineRecord> {
+    let before = readable_record(connection, caller, id)?;
+    let employee = people::find_employee(connection, &before.employee_id)?.ok_or_else(|| {
+        StoreError::Corrupt(format!("discipline record {id} without its employee"))
+    })?;
+    if !may_decide_for(connection, caller, &employee)? {
+        return Err(ServiceError::forbidden(
+            "a manager confirms discipline only for the employees they manage",
+        ));
+    }
+    let before = at_version(before, version)?;
+    match read_stored::<RecordStatus>(&before.status)? {
+        RecordStatus::AwaitingConfirmation => {}
+        RecordStatus::PendingStatement => {
+            return Err(ServiceError::RuleConflict {
+                rule: "ACC-3",
+                detail: "the employee's own statement must be recorded before the penalty is confirmed (ACC-3)".into(),
+            });
+        }
+        other => {
+            return Err(ServiceError::conflict(format!(
+                "record {id} is {}",
+                other.as_str()
+            )));
+        }
+    }
+    store::lock_employee(connection, &before.employee_id)?;
+    let offense = offense_of(&before.offense_definition)?;
+    let facts = facts_of(&before)?;
+    let penalty = decide_penalty(
+        connection,
+        &before.employee_id,
+        &offense,
+        before.occurred_at,
+        &facts,
+    )?;
+    let actor = caller.actor();
+    let mut after = with_penalty(before.bumped(actor.at.stored()), &penalty)?;
+    after.status = RecordStatus::Confirmed.as_str().into();
+    after.confirmed_by = Some(caller.subject().to_owned());
+    after.confirmed_at = Some(after.updated_at);
+    store::save_record(
+        connection,
+        actor,
+        "discipline_record.confirm",
+        &before,
+        &after,
+    )?;
+    if penalty.dismissal {
+        let case = HrCase {
+            id: new_id(),
+            employee_id: after.employee_id.clone(),
+            kind: "dismissal".into(),
+            source_type: "discipline_record".into(),
+            source_id: after.id.clone(),
+            status: HrCaseStatus::Open.as_str().into(),
+            note: format!(
+                "DISC {}: occurrence {} confirmed — dismissal",
+                after.offense_code, penalty.occurrence
+            ),
+            closing_note: None,
+            closed_by: None,
+            closed_at: None,
+            version: 1,
+            created_at: after.updated_at,
+            updated_at: after.updated_at,
+        };
+        store::insert_hr_case(connection, actor, &case)?;
+    }
+    Ok(after)
+}
+
+/// Withdraws a record made in error (its recorder, or HR), only before confirmation.
+pub fn withdraw_record(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    version: i64,
+) -> ServiceResult<DisciplineRecord> {
+    let before = readable_record(connection, caller, id)?;
+    if before.recorded_by != caller.subject() && !caller.has_any(roles::PEOPLE_ADMINS) {
+        return Err(ServiceError::forbidden(
+            "only the recorder or HR withdraws a discipline record",
+        ));
+    }
+    let before = at_version(before, version)?;
+    if !matches!(
+        read_stored::<RecordStatus>(&before.status)?,
+        RecordStatus::PendingStatement | RecordStatus::AwaitingConfirmation
+    ) {
+        return Err(ServiceError::conflict(format!(
+            "record {id} is {}; only an unconfirmed record is withdrawn",
+            before.status
+        )));
+    }
+    let actor = caller.actor();
+    let mut after = before.bumped(actor.at.stored());
+    after.status = RecordStatus::Withdrawn.as_str().into();
+    store::save_record(
+        connection,
+        actor,
+        "discipline_record.withdraw",
+        &before,
+        &after,
+    )?;
+    Ok(after)
+}
+
+/// The HR case `id`.
+pub fn existing_hr_case(connection: &mut DbConnection, id: &str) -> ServiceResult<HrCase> {
+    store::find_hr_case(connection, id)?
+        .ok_or_else(|| ServiceError::not_found(format!("no HR case {id}")))
+}
+
+/// HR cases in the order they were opened.
+pub fn list_hr_cases(
+    connection: &mut DbConnection,
+    status: Option<HrCaseStatus>,
+    after_id: Option<&str>,
+    limit: i64,
+) -> ServiceResult<Vec<HrCase>> {
+    Ok(store::list_hr_cases(
+        connection,
+        status.map(HrCaseStatus::as_str),
+        after_id,
+        limit,
+    )?)
+}
+
+/// Closes an open HR case with a note saying what was done.
+pub fn close_hr_case(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    version: i64,
+    note: &str,
+) -> ServiceResult<HrCase> {
+    let before = existing_hr_case(connection, id)?;
+    if before.version != version {
+        return Err(ServiceError::Stale(format!(
+            "HR case {id} is at version {}, not {version}",
+            before.version
+        )));
+    }
+    if read_stored::<HrCaseStatus>(&before.status)? != HrCaseStatus::Open {
+        return Err(ServiceError::conflict(format!("HR case {id} is closed")));
+    }
+    let actor = caller.actor();
+    let now = actor.at.stored();
+    let after = HrCase {
+        status: HrCaseStatus::Closed.as_str().into(),
+        closing_note: Some(note.trim().to_owned()),
+        closed_by: Some(caller.subject().to_owned()),
+        closed_at: Some(now),
+        version: before.version + 1,
+        updated_at: now,
+        ..before.clone()
+    };
+    store::save_hr_case(connection, actor, "hr_case.close", &before, &after)?;
+    Ok(after)
 }

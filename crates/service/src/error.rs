@@ -17,6 +17,10 @@ pub enum ServiceError {
     /// The state changed under the request (a key taken meanwhile, a step already decided).
     #[error("{0}")]
     Conflict(String),
+    /// A conflict a rule names: the thing is not yet in the state the rule requires (ACC-3's
+    /// statement before a confirmation).
+    #[error("{detail}")]
+    RuleConflict { rule: &'static str, detail: String },
     /// The caller's version of the resource is not the current one.
     #[error("{0}")]
     Stale(String),
@@ -24,9 +28,8 @@ pub enum ServiceError {
     /// another field.
     #[error("{field}: {message}")]
     FieldRefused { field: String, message: String },
-    /// Like [`ServiceError::FieldRefused`], for several fields at once (rows of a batch); the
-    /// first one is the answer's detail.
-    #[error("{} fields were refused", .0.len())]
+    /// Several fields refused at once, the first one first (never empty).
+    #[error("{}", .0.first().map_or("", |note| note.message.as_str()))]
     FieldsRefused(Vec<FieldNote>),
     /// A business rule refused the request; `context` adds rule-specific members to the
     /// answer (the missing field, the fields concerned).

@@ -5,10 +5,12 @@
 
 pub mod access;
 pub mod accountability;
+pub mod after_sales;
 pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
+pub mod care;
 pub mod complaints;
 pub mod customers;
 pub mod departures;
@@ -22,6 +24,7 @@ pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod prospects;
 pub mod publication;
 pub mod receivables;
 pub mod service_areas;

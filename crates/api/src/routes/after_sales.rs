@@ -1,26 +1,12 @@
 //! CARE-3: training deals, their after-sales visits, the obligations missed, and the DISC
 //! record a missed obligation becomes.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::macros::time;
-use time::{Date, PrimitiveDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::after_sales::{
-    AfterSalesPolicy, Obligation, VisitWindow, missed_visits, visit_obligations,
-};
-use zhidu_domain::calendar::SHANGHAI;
-use zhidu_store::after_sales::{self as store, AfterSalesVisit, MissedRecord, TrainingDeal};
-use zhidu_store::db::DbConnection;
-use zhidu_store::new_id;
-
-use zhidu_service::customers::existing_customer;
-use zhidu_service::discipline::{NewRecord, RecordFlags, record_offense};
-use zhidu_service::people::existing_employee;
+use zhidu_service::after_sales::{self as service, MissedObligation as Missed, TrainingDeal};
 
 use crate::auth::{Authorized, CustomerEditors, DisciplineOfficers};
 use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Unavailable};
@@ -43,9 +29,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(missed_obligations)
         .service(discipline_missed);
 }
-
-/// The DISC offense a missed visit is.
-const OFFENSE: &str = "after_sales_visit_missed";
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -106,20 +89,16 @@ async fn create_deal(
     }
     let deal = state
         .write(move |connection| {
-            let customer = existing_customer(connection, "customer_id", &request.customer_id)?;
-            let employee =
-                existing_employee(connection, "responsible_id", &request.responsible_id)?;
-            let deal = TrainingDeal {
-                id: new_id(),
-                customer_id: customer.id,
-                responsible_id: employee.id,
-                deal_on: request.deal_on.0,
-                ends_on: request.ends_on.map(|d| d.0),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: caller.actor.at.stored(),
-            };
-            store::insert_deal(connection, &caller.actor, &deal)?;
-            Ok(deal)
+            Ok(service::create_deal(
+                connection,
+                &caller,
+                service::NewDeal {
+                    customer_id: request.customer_id,
+                    responsible_id: request.responsible_id,
+                    deal_on: request.deal_on.0,
+                    ends_on: request.ends_on.map(|d| d.0),
+                },
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(deal_view(deal)))
@@ -169,26 +148,16 @@ async fn record_visit(
     }
     let visit = state
         .write(move |connection| {
-            let deal = store::find_deal(connection, &request.deal_id)?.ok_or_else(|| {
-                ApiError::field_refused("deal_id", format!("no training deal {}", request.deal_id))
-            })?;
-            if request.visited_on.0 < deal.deal_on {
-                return Err(ApiError::field_refused(
-                    "visited_on",
-                    format!("must not be before the deal ({})", deal.deal_on),
-                ));
-            }
-            let visit = AfterSalesVisit {
-                id: new_id(),
-                deal_id: deal.id,
-                visited_on: request.visited_on.0,
-                screenshot: request.screenshot.trim().to_owned(),
-                notes: request.notes.as_deref().map_or("", str::trim).to_owned(),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: caller.actor.at.stored(),
-            };
-            store::insert_visit(connection, &caller.actor, &visit)?;
-            Ok(visit)
+            Ok(service::record_visit(
+                connection,
+                &caller,
+                service::NewVisit {
+                    deal_id: request.deal_id,
+                    visited_on: request.visited_on.0,
+                    screenshot: request.screenshot.into_string(),
+                    notes: request.notes.map(Text::into_string),
+                },
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(VisitView {
@@ -220,51 +189,21 @@ pub struct MissedObligation {
     pub discipline_record_id: Option<String>,
 }
 
-fn visits_within(visits: &[&AfterSalesVisit], obligation: &Obligation) -> u32 {
-    let count = visits
-        .iter()
-        .filter(|v| (obligation.first_day..=obligation.last_day).contains(&v.visited_on))
-        .count();
-    u32::try_from(count).unwrap_or(u32::MAX)
-}
-
-/// The missed obligations of `deals` judged on `as_of`.
-fn missed_of(
-    connection: &mut DbConnection,
-    deals: &[TrainingDeal],
-    as_of: Date,
-    policy: &AfterSalesPolicy,
-) -> Result<Vec<MissedObligation>, ApiError> {
-    let ids: Vec<String> = deals.iter().map(|d| d.id.clone()).collect();
-    let visits = store::visits_of(connection, &ids)?;
-    let records: HashMap<(String, String), String> = store::missed_records_of(connection, &ids)?
-        .into_iter()
-        .map(|r| ((r.deal_id, r.visit_window), r.discipline_record_id))
-        .collect();
-    let mut missed = Vec::new();
-    for deal in deals {
-        let of_deal: Vec<&AfterSalesVisit> =
-            visits.iter().filter(|v| v.deal_id == deal.id).collect();
-        for obligation in visit_obligations(deal.deal_on, deal.ends_on, as_of, policy) {
-            let made = visits_within(&of_deal, &obligation);
-            if let Some(count) = missed_visits(&obligation, made, as_of) {
-                let window = obligation.window.to_string();
-                missed.push(MissedObligation {
-                    discipline_record_id: records.get(&(deal.id.clone(), window.clone())).cloned(),
-                    deal_id: deal.id.clone(),
-                    customer_id: deal.customer_id.clone(),
-                    responsible_id: deal.responsible_id.clone(),
-                    window,
-                    first_day: IsoDate(obligation.first_day),
-                    last_day: IsoDate(obligation.last_day),
-                    required: obligation.required,
-                    visits_made: made,
-                    missed: count,
-                });
-            }
+impl From<Missed> for MissedObligation {
+    fn from(missed: Missed) -> Self {
+        MissedObligation {
+            deal_id: missed.deal_id,
+            customer_id: missed.customer_id,
+            responsible_id: missed.responsible_id,
+            window: missed.window,
+            first_day: IsoDate(missed.first_day),
+            last_day: IsoDate(missed.last_day),
+            required: missed.required,
+            visits_made: missed.visits_made,
+            missed: missed.missed,
+            discipline_record_id: missed.discipline_record_id,
         }
     }
-    Ok(missed)
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -298,23 +237,22 @@ async fn missed_obligations(
     let limit = page.limit();
     let as_of = params.as_of.0;
     let policy = state.after_sales_policy.clone();
-    let page = state
+    let (deals, missed) = state
         .read(move |connection| {
-            let deals = store::deals_made_by(connection, as_of, after_id.as_deref(), limit)?;
-            let deals = Page::from_rows(deals, limit, |d: &TrainingDeal| &d.id);
-            Ok(Page {
-                items: missed_of(connection, &deals.items, as_of, &policy)?,
-                next_cursor: deals.next_cursor,
-            })
+            Ok(service::missed_obligations(
+                connection,
+                as_of,
+                &policy,
+                after_id.as_deref(),
+                limit,
+            )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
-}
-
-/// The moment a window closed: its last second, local time.
-fn window_end(last_day: Date) -> PrimitiveDateTime {
-    let end = PrimitiveDateTime::new(last_day, time!(23:59:59));
-    crate::wire::stored_utc(end.assume_offset(SHANGHAI))
+    let deals = Page::from_rows(deals, limit, |d: &TrainingDeal| &d.id);
+    Ok(HttpResponse::Ok().json(Page {
+        items: missed.into_iter().map(MissedObligation::from).collect(),
+        next_cursor: deals.next_cursor,
+    }))
 }
 
 /// CARE-3 → DISC: turn a missed obligation into an `after_sales_visit_missed` record for the
@@ -343,56 +281,13 @@ async fn discipline_missed(
     let policy = state.after_sales_policy.clone();
     let (record, created) = state
         .write(move |connection| {
-            let not_found =
-                || ApiError::not_found(format!("no obligation {window_text} of training deal {deal_id}"));
-            let window = VisitWindow::parse(&window_text).ok_or_else(not_found)?;
-            let deal = store::find_deal(connection, &deal_id)?.ok_or_else(not_found)?;
-            let as_of = caller.actor.at.today();
-            let missed = missed_of(connection, std::slice::from_ref(&deal), as_of, &policy)?;
-            let Some(obligation) = missed.into_iter().find(|m| m.window == window.to_string())
-            else {
-                return Err(ApiError::conflict(format!(
-                    "obligation {window_text} of training deal {deal_id} is not missed on {as_of} (CARE-3)"
-                )));
-            };
-            if let Some(existing) = &obligation.discipline_record_id {
-                let record = zhidu_store::discipline::find_record(connection, existing)?
-                    .ok_or_else(not_found)?;
-                return Ok((record, false));
-            }
-            let details = format!(
-                "CARE-3: {} of {} after-sales visits missed for training deal {} (customer {}), {} {}..{}",
-                obligation.missed,
-                obligation.required,
-                deal.id,
-                deal.customer_id,
-                obligation.window,
-                obligation.first_day,
-                obligation.last_day
-            );
-            let record = record_offense(
+            Ok(service::discipline_missed(
                 connection,
                 &caller,
-                NewRecord {
-                    employee_id: deal.responsible_id.clone(),
-                    offense_code: OFFENSE.into(),
-                    occurred_at: window_end(obligation.last_day.0),
-                    details,
-                    count: Some(i32::try_from(obligation.missed).unwrap_or(1)),
-                    flags: RecordFlags::default(),
-                },
-            )?;
-            store::insert_missed_record(
-                connection,
-                &caller.actor,
-                &MissedRecord {
-                    deal_id: deal.id,
-                    visit_window: obligation.window,
-                    discipline_record_id: record.id.clone(),
-                    created_at: caller.actor.at.stored(),
-                },
-            )?;
-            Ok((record, true))
+                &policy,
+                &deal_id,
+                &window_text,
+            )?)
         })
         .await?;
     let view = record_view(record)?;

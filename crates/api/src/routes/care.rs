@@ -13,18 +13,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::care::{
-    CarePolicy, ResponsiblePerson, ServiceKind, VisitAnswers, VisitKind,
-    contract_submission_missing_fields, renewal_reminder_due, renewal_reminder_on,
-    visit_days_overdue, visit_questionnaire_problems, visit_schedule,
+    ResponsiblePerson, ServiceKind, VisitKind, contract_submission_missing_fields,
 };
-use zhidu_domain::care::{ServiceStatus, VisitTaskStatus};
 use zhidu_domain::money::Money;
-use zhidu_store::care::{
-    self, CareVisit, CustomerOrder, CustomerService, NonRenewal, ServiceOfCustomer, ServiceRenewal,
-    VisitTask,
+
+use zhidu_service::care::{
+    self as service, CareVisit, CustomerService, NonRenewal, OrderRecords, ServiceOfCustomer,
+    StoreError, VisitTask, read_stored,
 };
-use zhidu_store::db::DbConnection;
-use zhidu_store::{StoreError, customers, new_id, read_stored, users};
 
 use crate::auth::{Authorized, CareStaff, RenewalDirectors};
 use crate::error::{
@@ -206,12 +202,15 @@ pub struct OrderView {
     pub visit_tasks: Option<Vec<VisitTaskView>>,
 }
 
-impl OrderView {
-    fn new(
-        o: CustomerOrder,
-        services: Vec<CustomerService>,
-        tasks: Option<Vec<VisitTask>>,
-    ) -> Result<Self, StoreError> {
+impl TryFrom<OrderRecords> for OrderView {
+    type Error = StoreError;
+
+    fn try_from(records: OrderRecords) -> Result<Self, StoreError> {
+        let OrderRecords {
+            order: o,
+            services,
+            tasks,
+        } = records;
         Ok(OrderView {
             ordered_on: IsoDate(o.ordered_on),
             created_at: Instant::from_utc(o.created_at),
@@ -281,62 +280,6 @@ fn check_service_dates(services: &[ServiceInput]) -> Result<(), ApiError> {
     }
 }
 
-/// The customer's owner when that account is active, else the submitter.
-fn responsible_salesperson(
-    connection: &mut DbConnection,
-    owner_id: Option<&str>,
-    submitter: &str,
-) -> Result<String, ApiError> {
-    match owner_id {
-        Some(owner) if users::find(connection, owner)?.active => Ok(owner.to_owned()),
-        _ => Ok(submitter.to_owned()),
-    }
-}
-
-fn order_parts(
-    request: &SubmitOrder,
-    order: &CustomerOrder,
-    policy: &CarePolicy,
-) -> (Vec<CustomerService>, Vec<VisitTask>) {
-    let now = order.created_at;
-    let services = request
-        .services
-        .iter()
-        .map(|s| CustomerService {
-            id: new_id(),
-            order_id: order.id.clone(),
-            customer_id: order.customer_id.clone(),
-            kind: s.kind.as_str().to_owned(),
-            description: s.description.trim().to_owned(),
-            amount_fen: s.amount.get().fen(),
-            starts_on: s.starts_on.0,
-            expires_on: s.expires_on.0,
-            remind_on: renewal_reminder_on(s.kind, s.expires_on.0, policy),
-            status: "active".to_owned(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        })
-        .collect();
-    let tasks = visit_schedule(order.ordered_on, policy)
-        .into_iter()
-        .map(|(kind, due_on)| VisitTask {
-            id: new_id(),
-            order_id: order.id.clone(),
-            customer_id: order.customer_id.clone(),
-            agent_id: order.salesperson_id.clone(),
-            kind: kind.as_str().to_owned(),
-            due_on,
-            status: "due".to_owned(),
-            visit_id: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        })
-        .collect();
-    (services, tasks)
-}
-
 /// Submit a contract (提单) with its services. CARE-7: refused (422, rule `CARE-7`) when the
 /// responsible person's name, phone, mobile or email is missing or blank, each one named in
 /// `errors[]`; nothing is written. CARE-1: schedules the initial phone visit on today's
@@ -356,39 +299,34 @@ async fn submit_order(
 ) -> Result<HttpResponse, ApiError> {
     check_responsible_person(&request)?;
     check_service_dates(&request.services)?;
-    let actor = caller.actor;
     let policy = state.care_policy.clone();
-    let (order, services, tasks) = state
-        .write(move |connection| {
-            let customer_id = request.customer_id.clone();
-            let customer = customers::find(connection, &customer_id).map_err(|e| match e {
-                zhidu_store::StoreError::NotFound => {
-                    ApiError::field_refused("customer_id", format!("no customer {customer_id}"))
-                }
-                other => other.into(),
-            })?;
-            let salesperson_id =
-                responsible_salesperson(connection, customer.owner_id.as_deref(), &actor.subject)?;
-            let order = CustomerOrder {
-                id: new_id(),
-                customer_id: customer.id,
-                salesperson_id,
-                responsible_name: responsible(&request.responsible_name).trim().to_owned(),
-                responsible_phone: responsible(&request.responsible_phone).trim().to_owned(),
-                responsible_mobile: responsible(&request.responsible_mobile).trim().to_owned(),
-                responsible_email: responsible(&request.responsible_email).trim().to_owned(),
-                ordered_on: actor.at.today(),
-                submitted_by: actor.subject.clone(),
-                created_at: actor.at.stored(),
-            };
-            let (services, tasks) = order_parts(&request, &order, &policy);
-            care::insert_order(connection, &actor, &order, &services, &tasks)?;
-            Ok((order, services, tasks))
-        })
+    let new = service::NewOrder {
+        responsible_name: responsible(&request.responsible_name).to_owned(),
+        responsible_phone: responsible(&request.responsible_phone).to_owned(),
+        responsible_mobile: responsible(&request.responsible_mobile).to_owned(),
+        responsible_email: responsible(&request.responsible_email).to_owned(),
+        customer_id: request.customer_id,
+        services: request
+            .services
+            .iter()
+            .map(|s| service::NewService {
+                kind: s.kind,
+                description: s.description.to_string(),
+                amount: s.amount.get(),
+                starts_on: s.starts_on.0,
+                expires_on: s.expires_on.0,
+            })
+            .collect(),
+    };
+    let records = state
+        .write(move |connection| Ok(service::submit_order(connection, &caller, &policy, new)?))
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/customer-orders/{}", order.id)))
-        .json(OrderView::new(order, services, Some(tasks))?))
+        .insert_header((
+            "Location",
+            format!("/api/v1/customer-orders/{}", records.order.id),
+        ))
+        .json(OrderView::try_from(records)?))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -419,26 +357,20 @@ async fn list_orders(
     };
     let after = page.after_id();
     let limit = page.limit();
-    let views = state
+    let orders = state
         .read(move |connection| {
-            let orders = care::list_orders(
+            Ok(service::list_orders(
                 connection,
                 params.customer_id.as_deref(),
                 after.as_deref(),
                 limit,
-            )?;
-            let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
-            let mut services = care::services_of_orders(connection, &ids)?;
-            Ok(orders
-                .into_iter()
-                .map(|order| {
-                    let (mine, rest) = services.drain(..).partition(|s| s.order_id == order.id);
-                    services = rest;
-                    OrderView::new(order, mine, None)
-                })
-                .collect::<Result<Vec<_>, _>>()?)
+            )?)
         })
         .await?;
+    let views = orders
+        .into_iter()
+        .map(OrderView::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(Page::from_rows(views, limit, |o: &OrderView| &o.id)))
 }
 
@@ -456,16 +388,10 @@ async fn get_order(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = state
-        .read(move |connection| {
-            let order = care::find_order(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no customer order {id}")))?;
-            let services = care::services_of_orders(connection, std::slice::from_ref(&order.id))?;
-            let tasks = care::visit_tasks_of_order(connection, &order.id)?;
-            Ok(OrderView::new(order, services, Some(tasks))?)
-        })
+    let records = state
+        .read(move |connection| Ok(service::find_order(connection, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(OrderView::try_from(records)?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,46 +462,6 @@ impl TryFrom<CareVisit> for VisitView {
     }
 }
 
-fn trimmed(text: Option<Text<0, 2000>>) -> Option<String> {
-    text.map(|t| t.trim().to_owned())
-}
-
-/// CARE-1: the answers of `request` checked against the questionnaire of `kind`.
-fn check_answers(kind: VisitKind, request: &RecordVisit) -> Result<(), ApiError> {
-    let problems = visit_questionnaire_problems(
-        kind,
-        &VisitAnswers {
-            satisfaction: request.satisfaction,
-            chose_us_because: request.chose_us_because.as_deref(),
-            shortcomings: request.shortcomings.as_deref(),
-            wishes: request.wishes.as_deref(),
-            staff_contacted: request.staff_contacted,
-            effect_reached: request.effect_reached,
-            explanation: request.explanation.as_deref(),
-            solution: request.solution.as_deref(),
-        },
-    );
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(ApiError::rule_refused(
-        "CARE-1",
-        format!(
-            "the answers do not fit the questionnaire of a {} visit",
-            kind.as_str()
-        ),
-    )
-    .with_errors(
-        problems
-            .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.to_owned(),
-                message,
-            })
-            .collect(),
-    ))
-}
-
 /// Record a phone visit against a due task (CARE-1). 404 for an unknown task, 409 when the
 /// task is already done or not due before its day, 412 on a stale task version, 422 (rule
 /// `CARE-1`) naming every answer missing or not asked for the task's kind.
@@ -592,58 +478,21 @@ async fn record_visit(
     caller: Authorized<CareStaff>,
     Json(request): Json<RecordVisit>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.actor;
+    let text = |t: Option<Text<0, 2000>>| t.map(Text::into_string);
+    let record = service::VisitRecord {
+        task_id: request.task_id,
+        version: request.version,
+        satisfaction: request.satisfaction,
+        chose_us_because: text(request.chose_us_because),
+        shortcomings: text(request.shortcomings),
+        wishes: text(request.wishes),
+        staff_contacted: request.staff_contacted,
+        effect_reached: request.effect_reached,
+        explanation: text(request.explanation),
+        solution: text(request.solution),
+    };
     let visit = state
-        .write(move |connection| {
-            let task = care::find_visit_task(connection, &request.task_id)?
-                .ok_or_else(|| ApiError::not_found(format!("no visit task {}", request.task_id)))?;
-            if read_stored::<VisitTaskStatus>(&task.status)? != VisitTaskStatus::Due {
-                return Err(ApiError::conflict(format!(
-                    "visit task {} is already done",
-                    task.id
-                )));
-            }
-            let today = actor.at.today();
-            if task.due_on > today {
-                return Err(ApiError::conflict(format!(
-                    "visit task {} is not due until {}",
-                    task.id,
-                    IsoDate(task.due_on)
-                )));
-            }
-            if task.version != request.version {
-                return Err(zhidu_store::StoreError::StaleVersion.into());
-            }
-            let kind = read_stored(&task.kind)?;
-            check_answers(kind, &request)?;
-            let now = actor.at.stored();
-            let visit = CareVisit {
-                id: new_id(),
-                task_id: task.id.clone(),
-                order_id: task.order_id.clone(),
-                customer_id: task.customer_id.clone(),
-                kind: task.kind.clone(),
-                satisfaction: request.satisfaction,
-                chose_us_because: trimmed(request.chose_us_because),
-                shortcomings: trimmed(request.shortcomings),
-                wishes: trimmed(request.wishes),
-                staff_contacted: request.staff_contacted,
-                effect_reached: request.effect_reached,
-                explanation: trimmed(request.explanation),
-                solution: trimmed(request.solution),
-                visited_by: actor.subject.clone(),
-                visited_at: now,
-            };
-            let done = VisitTask {
-                status: "done".to_owned(),
-                visit_id: Some(visit.id.clone()),
-                version: task.version + 1,
-                updated_at: now,
-                ..task.clone()
-            };
-            care::record_visit(connection, &actor, &task, &done, &visit)?;
-            Ok(visit)
-        })
+        .write(move |connection| Ok(service::record_visit(connection, &caller, record)?))
         .await?;
     Ok(HttpResponse::Created().json(VisitView::try_from(visit)?))
 }
@@ -708,7 +557,7 @@ async fn due_visits(
     let agent = params.agent;
     let tasks = state
         .read(move |connection| {
-            Ok(care::due_visit_tasks(
+            Ok(service::due_visits(
                 connection,
                 as_of,
                 agent.as_deref(),
@@ -719,8 +568,7 @@ async fn due_visits(
         .await?;
     let views = tasks
         .into_iter()
-        .map(|task| {
-            let days_overdue = visit_days_overdue(task.due_on, as_of);
+        .map(|(task, days_overdue)| {
             Ok(DueVisitView {
                 cursor_key: due_cursor_key(&task),
                 overdue: days_overdue > 0,
@@ -799,7 +647,7 @@ async fn unowned_renewals(
     let month = params.month;
     let rows = state
         .read(move |connection| {
-            Ok(care::unowned_services_expiring(
+            Ok(service::unowned_renewals(
                 connection,
                 month.first_day(),
                 month.last_day(),
@@ -853,10 +701,12 @@ async fn renewal_reminders(
     let limit = page.limit();
     let as_of = params.as_of.0;
     let agent = params.agent;
+    let policy = state.care_policy.clone();
     let rows = state
         .read(move |connection| {
-            Ok(care::services_reminding(
+            Ok(service::renewal_reminders(
                 connection,
+                &policy,
                 as_of,
                 agent.as_deref(),
                 after.as_deref(),
@@ -864,15 +714,9 @@ async fn renewal_reminders(
             )?)
         })
         .await?;
-    let policy = &state.care_policy;
     let items = rows
         .into_iter()
         .map(RenewalItem::try_from)
-        .filter(|item| {
-            item.as_ref().map_or(true, |item| {
-                renewal_reminder_due(item.service.kind, item.service.expires_on.0, as_of, policy)
-            })
-        })
         .collect::<Result<_, _>>()?;
     Ok(
         HttpResponse::Ok().json(Page::from_rows(items, limit, |i: &RenewalItem| {
@@ -926,7 +770,7 @@ async fn non_renewals(
     let month = params.month;
     let rows = state
         .read(move |connection| {
-            Ok(care::non_renewals_expiring(
+            Ok(service::non_renewals(
                 connection,
                 month.first_day(),
                 month.last_day(),
@@ -958,27 +802,6 @@ pub struct RefuseRenewal {
     pub reason: Text<1, 2000>,
 }
 
-/// An active service at the version the client read: 404 unknown, 409 no longer active,
-/// 412 stale.
-fn active_service(
-    connection: &mut DbConnection,
-    id: &str,
-    version: i64,
-) -> Result<CustomerService, ApiError> {
-    let service = care::find_service(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no service {id}")))?;
-    if read_stored::<ServiceStatus>(&service.status)? != ServiceStatus::Active {
-        return Err(ApiError::conflict(format!(
-            "service {id} is {}; it can no longer be renewed or refused",
-            service.status
-        )));
-    }
-    if service.version != version {
-        return Err(zhidu_store::StoreError::StaleVersion.into());
-    }
-    Ok(service)
-}
-
 /// CARE-5: the customer renewed a service: its expiry moves to `new_expires_on` (after the
 /// current one) and its reminder day follows.
 #[utoipa::path(
@@ -996,40 +819,17 @@ async fn renew_service(
     Json(request): Json<RenewService>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let actor = caller.actor;
     let policy = state.care_policy.clone();
     let renewed = state
         .write(move |connection| {
-            let before = active_service(connection, &id, request.version)?;
-            let new_expiry = request.new_expires_on.0;
-            if new_expiry <= before.expires_on {
-                return Err(ApiError::field_refused(
-                    "new_expires_on",
-                    format!(
-                        "must be after the current expiry {}",
-                        IsoDate(before.expires_on)
-                    ),
-                ));
-            }
-            let kind = read_stored(&before.kind)?;
-            let now = actor.at.stored();
-            let after = CustomerService {
-                expires_on: new_expiry,
-                remind_on: renewal_reminder_on(kind, new_expiry, &policy),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            let renewal = ServiceRenewal {
-                id: new_id(),
-                service_id: before.id.clone(),
-                previous_expires_on: before.expires_on,
-                new_expires_on: new_expiry,
-                renewed_by: actor.subject.clone(),
-                created_at: now,
-            };
-            care::renew_service(connection, &actor, &before, &after, &renewal)?;
-            Ok(after)
+            Ok(service::renew_service(
+                connection,
+                &caller,
+                &policy,
+                &id,
+                request.version,
+                request.new_expires_on.0,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ServiceView::try_from(renewed)?))
@@ -1052,28 +852,15 @@ async fn refuse_renewal(
     Json(request): Json<RefuseRenewal>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let actor = caller.actor;
     let recorded = state
         .write(move |connection| {
-            let before = active_service(connection, &id, request.version)?;
-            let now = actor.at.stored();
-            let after = CustomerService {
-                status: "not_renewed".to_owned(),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            let non_renewal = NonRenewal {
-                id: new_id(),
-                service_id: before.id.clone(),
-                customer_id: before.customer_id.clone(),
-                expires_on: before.expires_on,
-                reason: request.reason.trim().to_owned(),
-                recorded_by: actor.subject.clone(),
-                created_at: now,
-            };
-            care::record_non_renewal(connection, &actor, &before, &after, &non_renewal)?;
-            Ok(non_renewal)
+            Ok(service::refuse_renewal(
+                connection,
+                &caller,
+                &id,
+                request.version,
+                &request.reason,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(NonRenewalView::from(recorded)))

@@ -1,6 +1,6 @@
 //! DISC: the offense catalog, discipline records heard (ACC-3) before they are confirmed, and
 //! the HR cases a dismissal step opens. Confirmed fines reach payroll through
-//! `zhidu_store::discipline::fines_for_payroll`: the month they occurred in, or the next month
+//! the store's `fines_for_payroll`: the month they occurred in, or the next month
 //! computed when that one is already approved.
 
 use actix_web::{HttpResponse, get, post, put, web};
@@ -8,23 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::discipline::{Offense, OffenseCatalog, definition_problems};
-use zhidu_store::audit::Actor;
-use zhidu_store::db::DbConnection;
-use zhidu_store::discipline::{
-    self as store, DisciplineRecord, HrCase, RecordFilter, StoredOffense,
-};
-use zhidu_store::new_id;
-use zhidu_store::people;
-use zhidu_store::versioned::Versioned;
+use zhidu_domain::discipline::{Offense, definition_problems};
 
-use zhidu_service::access::employees::listing_subject;
-use zhidu_service::access::{Identity, roles};
 use zhidu_service::discipline::{
-    NewRecord, decide_penalty, facts_of, may_decide_for, offense_of, readable_record,
-    record_offense, with_penalty,
+    self as service, DisciplineRecord, HrCase, NewRecord, RecordQuery, StoredOffense, offense_of,
+    readable_record, record_offense,
 };
-use zhidu_service::versioned::at_version;
 
 use crate::auth::{Admins, Authorized, DisciplineOfficers, PeopleAdmins, PeopleOverseers, Staff};
 use crate::error::{
@@ -59,27 +48,6 @@ pub fn configure_hr_cases(config: &mut ServiceConfig) {
         .service(close_hr_case);
 }
 
-/// Stores each offense of the RULES.md catalog whose code is not stored yet (at start-up);
-/// offenses an administrator edited are left as they are.
-pub fn seed_catalog(connection: &mut DbConnection, actor: &Actor) -> Result<(), ApiError> {
-    let now = actor.at.stored();
-    let rows = OffenseCatalog::default()
-        .offenses
-        .iter()
-        .map(|offense| {
-            Ok(StoredOffense {
-                code: offense.code.clone(),
-                definition: serde_json::to_string(offense).map_err(ApiError::internal)?,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    store::seed_missing_offenses(connection, actor, &rows)?;
-    Ok(())
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OffenseView {
     pub code: String,
@@ -98,11 +66,6 @@ fn offense_view(stored: StoredOffense) -> Result<OffenseView, ApiError> {
     })
 }
 
-fn existing_offense(connection: &mut DbConnection, code: &str) -> Result<StoredOffense, ApiError> {
-    store::find_offense(connection, code)?
-        .ok_or_else(|| ApiError::not_found(format!("no offense {code}")))
-}
-
 /// The offense catalog (DISC), by code.
 #[utoipa::path(
     tag = "discipline",
@@ -116,7 +79,7 @@ async fn list_offenses(
 ) -> Result<HttpResponse, ApiError> {
     let views = state
         .read(|connection| {
-            store::list_offenses(connection)?
+            service::list_offenses(connection)?
                 .into_iter()
                 .map(offense_view)
                 .collect::<Result<Vec<_>, _>>()
@@ -140,7 +103,7 @@ async fn get_offense(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let view = state
-        .read(move |connection| offense_view(existing_offense(connection, &code)?))
+        .read(move |connection| offense_view(service::existing_offense(connection, &code)?))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -186,25 +149,15 @@ async fn update_offense(
     if let Some(first) = errors.first() {
         return Err(ApiError::field_refused(&first.field, &first.message).with_errors(errors));
     }
-    let actor = caller.actor;
     let saved = state
         .write(move |connection| {
-            let before = existing_offense(connection, &code)?;
-            if before.version != request.version {
-                return Err(ApiError::stale(format!(
-                    "offense {code} is at version {}, not {}",
-                    before.version, request.version
-                )));
-            }
-            let after = StoredOffense {
-                definition: serde_json::to_string(&request.definition)
-                    .map_err(ApiError::internal)?,
-                version: before.version + 1,
-                updated_at: actor.at.stored(),
-                ..before.clone()
-            };
-            store::save_offense(connection, &actor, &before, &after)?;
-            Ok(after)
+            Ok(service::update_offense(
+                connection,
+                &caller.actor,
+                &code,
+                &request.definition,
+                request.version,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(offense_view(saved)?))
@@ -294,38 +247,27 @@ async fn list_records(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let after_id = page.after_id();
     let limit = page.limit();
-    let page = state
-        .read(move |connection| {
-            let employee_id = listing_subject(
-                connection,
-                &caller,
-                params.employee,
-                caller.has_any(roles::DISCIPLINE_FOR_EVERYONE),
-                "employee",
-            )?;
-            let filter = RecordFilter {
-                employee_id,
-                status: params.status.map(|s| s.as_str().to_owned()),
-                offense_code: params.offense,
-                after_id,
-                limit,
-            };
-            let rows = store::list_records(connection, &filter)?;
-            let page = Page::from_rows(rows, limit, |r: &DisciplineRecord| &r.id);
-            let items = page
-                .items
-                .into_iter()
-                .map(record_view)
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Page {
-                items,
-                next_cursor: page.next_cursor,
-            })
-        })
+    let query = RecordQuery {
+        employee: params.employee,
+        status: params.status,
+        offense_code: params.offense,
+        after_id: page.after_id(),
+        limit,
+    };
+    let rows = state
+        .read(move |connection| Ok(service::list_records(connection, &caller, query)?))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let page = Page::from_rows(rows, limit, |r: &DisciplineRecord| &r.id);
+    let items = page
+        .items
+        .into_iter()
+        .map(record_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One discipline record (404 for a record the caller may not read).
@@ -378,49 +320,14 @@ async fn record_statement(
     let id = id.into_inner();
     let record = state
         .write(move |connection| {
-            let before = readable_record(connection, &caller, &id)?;
-            let own = people::find_employee(connection, &before.employee_id)?
-                .and_then(|e| e.user_id)
-                .is_some_and(|user| user == caller.claims.sub);
-            let note = request
-                .note
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty());
-            if !own {
-                if !caller.has_any(roles::PEOPLE_ADMINS) {
-                    return Err(ApiError::forbidden(
-                        "only the employee, or HR on their behalf, records the statement",
-                    ));
-                }
-                if note.is_none() {
-                    return Err(ApiError::field_refused(
-                        "note",
-                        "say how the statement was taken when recording it on the employee's behalf",
-                    ));
-                }
-            }
-            let before = at_version(before, request.version)?;
-            if before.status != RecordStatus::PendingStatement.as_str() {
-                return Err(ApiError::conflict(format!(
-                    "record {id} is {}; a statement is recorded only while pending_statement",
-                    before.status
-                )));
-            }
-            let mut after = before.bumped(caller.actor.at.stored());
-            after.statement = Some(request.statement.trim().to_owned());
-            after.statement_note = if own { None } else { note.map(str::to_owned) };
-            after.statement_at = Some(after.updated_at);
-            after.statement_by = Some(caller.claims.sub.clone());
-            after.status = RecordStatus::AwaitingConfirmation.as_str().into();
-            store::save_record(
+            Ok(service::record_statement(
                 connection,
-                &caller.actor,
-                "discipline_record.statement",
-                &before,
-                &after,
-            )?;
-            Ok(after)
+                &caller,
+                &id,
+                request.version,
+                &request.statement,
+                request.note.as_deref(),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(record_view(record)?))
@@ -447,73 +354,12 @@ async fn confirm_record(
     let id = id.into_inner();
     let record = state
         .write(move |connection| {
-            let before = readable_record(connection, &caller, &id)?;
-            let employee = people::find_employee(connection, &before.employee_id)?
-                .ok_or_else(|| ApiError::internal("discipline record without its employee"))?;
-            if !may_decide_for(connection, &caller, &employee)? {
-                return Err(ApiError::forbidden(
-                    "a manager confirms discipline only for the employees they manage",
-                ));
-            }
-            let before = at_version(before, request.version)?;
-            match RecordStatus::of(&before.status)? {
-                RecordStatus::AwaitingConfirmation => {}
-                RecordStatus::PendingStatement => {
-                    return Err(ApiError::conflict(
-                        "the employee's own statement must be recorded before the penalty is confirmed (ACC-3)",
-                    )
-                    .with("rule", "ACC-3"));
-                }
-                other => {
-                    return Err(ApiError::conflict(format!(
-                        "record {id} is {}",
-                        other.as_str()
-                    )));
-                }
-            }
-            store::lock_employee(connection, &before.employee_id)?;
-            let offense = offense_of(&before.offense_definition)?;
-            let facts = facts_of(&before)?;
-            let penalty = decide_penalty(
+            Ok(service::confirm_record(
                 connection,
-                &before.employee_id,
-                &offense,
-                before.occurred_at,
-                &facts,
-            )?;
-            let mut after = with_penalty(before.bumped(caller.actor.at.stored()), &penalty)?;
-            after.status = RecordStatus::Confirmed.as_str().into();
-            after.confirmed_by = Some(caller.claims.sub.clone());
-            after.confirmed_at = Some(after.updated_at);
-            store::save_record(
-                connection,
-                &caller.actor,
-                "discipline_record.confirm",
-                &before,
-                &after,
-            )?;
-            if penalty.dismissal {
-                let case = HrCase {
-                    id: new_id(),
-                    employee_id: after.employee_id.clone(),
-                    kind: "dismissal".into(),
-                    source_type: "discipline_record".into(),
-                    source_id: after.id.clone(),
-                    status: "open".into(),
-                    note: format!(
-                        "DISC {}: occurrence {} confirmed — dismissal",
-                        after.offense_code, penalty.occurrence
-                    ),
-                    closing_note: None,
-                    closed_by: None,
-                    closed_at: None,
-                    version: 1,
-                    created_at: after.updated_at,
-                    updated_at: after.updated_at,
-                };
-                store::insert_hr_case(connection, &caller.actor, &case)?;
-            }
-            Ok(after)
+                &caller,
+                &id,
+                request.version,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(record_view(record)?))
@@ -537,52 +383,18 @@ async fn withdraw_record(
     let id = id.into_inner();
     let record = state
         .write(move |connection| {
-            let before = readable_record(connection, &caller, &id)?;
-            if before.recorded_by != caller.claims.sub && !caller.has_any(roles::PEOPLE_ADMINS) {
-                return Err(ApiError::forbidden(
-                    "only the recorder or HR withdraws a discipline record",
-                ));
-            }
-            let before = at_version(before, request.version)?;
-            if !matches!(
-                RecordStatus::of(&before.status)?,
-                RecordStatus::PendingStatement | RecordStatus::AwaitingConfirmation
-            ) {
-                return Err(ApiError::conflict(format!(
-                    "record {id} is {}; only an unconfirmed record is withdrawn",
-                    before.status
-                )));
-            }
-            let mut after = before.bumped(caller.actor.at.stored());
-            after.status = RecordStatus::Withdrawn.as_str().into();
-            store::save_record(
+            Ok(service::withdraw_record(
                 connection,
-                &caller.actor,
-                "discipline_record.withdraw",
-                &before,
-                &after,
-            )?;
-            Ok(after)
+                &caller,
+                &id,
+                request.version,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(record_view(record)?))
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HrCaseStatus {
-    Open,
-    Closed,
-}
-
-impl HrCaseStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            HrCaseStatus::Open => "open",
-            HrCaseStatus::Closed => "closed",
-        }
-    }
-}
+pub use zhidu_domain::discipline::HrCaseStatus;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HrCaseView {
@@ -622,11 +434,6 @@ impl From<HrCase> for HrCaseView {
     }
 }
 
-fn existing_hr_case(connection: &mut DbConnection, id: &str) -> Result<HrCase, ApiError> {
-    store::find_hr_case(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no HR case {id}")))
-}
-
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HrCaseListParams {
@@ -656,9 +463,9 @@ async fn list_hr_cases(
     let limit = page.limit();
     let rows = state
         .read(move |connection| {
-            Ok(store::list_hr_cases(
+            Ok(service::list_hr_cases(
                 connection,
-                params.status.map(HrCaseStatus::as_str),
+                params.status,
                 after_id.as_deref(),
                 limit,
             )?)
@@ -683,7 +490,7 @@ async fn get_hr_case(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let case = state
-        .read(move |connection| existing_hr_case(connection, &id))
+        .read(move |connection| Ok(service::existing_hr_case(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(HrCaseView::from(case)))
 }
@@ -714,28 +521,13 @@ async fn close_hr_case(
     let id = id.into_inner();
     let case = state
         .write(move |connection| {
-            let before = existing_hr_case(connection, &id)?;
-            if before.version != request.version {
-                return Err(ApiError::stale(format!(
-                    "HR case {id} is at version {}, not {}",
-                    before.version, request.version
-                )));
-            }
-            if before.status != HrCaseStatus::Open.as_str() {
-                return Err(ApiError::conflict(format!("HR case {id} is closed")));
-            }
-            let now = caller.actor.at.stored();
-            let after = HrCase {
-                status: HrCaseStatus::Closed.as_str().into(),
-                closing_note: Some(request.note.trim().to_owned()),
-                closed_by: Some(caller.claims.sub.clone()),
-                closed_at: Some(now),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            store::save_hr_case(connection, &caller.actor, "hr_case.close", &before, &after)?;
-            Ok(after)
+            Ok(service::close_hr_case(
+                connection,
+                &caller,
+                &id,
+                request.version,
+                &request.note,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(HrCaseView::from(case)))

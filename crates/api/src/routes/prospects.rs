@@ -8,45 +8,28 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::calendar::SHANGHAI;
-use zhidu_domain::lead::{
-    DealSettlement, FollowUpClaim, FollowUpRefusal, Invitation, LeadPolicy, SettlementRefusal,
-    barred_from_follow_ups, deal_is_contested, duplicate_invitation_of, follow_up_owner,
-    follow_up_passed_to_other, invitation_claims_prospect, prospect_owner, settle_contested_deal,
-};
+use zhidu_domain::lead::{DealSettlement, DealStatus, FollowUpResult, Ownership};
 use zhidu_domain::money::Money;
-use zhidu_store::clock::Moment;
-use zhidu_store::db::DbConnection;
-use zhidu_store::discipline as discipline_store;
-use zhidu_store::people;
-use zhidu_store::prospects::{
-    self as store, Prospect, ProspectDeal, ProspectDeposit, ProspectFilter, ProspectFollowUp,
-    ProspectInvitation,
-};
-use zhidu_store::versioned::Versioned;
-use zhidu_store::{StoreError, new_id};
 
-use zhidu_service::discipline::{NewOffenseRecord, RecordFlags, open_record};
-use zhidu_service::people::existing_employee;
+use zhidu_service::prospects::{
+    self as service, FollowUpState, InvitationOutcome, Prospect, ProspectDeal, ProspectDeposit,
+    ProspectFollowUp, ProspectInvitation, claimants_of, deal_status_of, follow_up_at,
+    follow_up_result_of, ownership_of,
+};
 
 use crate::auth::{Authorized, Managers, Staff};
 use crate::error::{
-    ApiError, AuthErrors, BodyErrors, Conflict, FieldError, Invalid, NotFound, Stale, Unavailable,
+    ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound, Stale, Unavailable,
 };
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Items, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth, stored_utc};
-
-/// DISC offense a refused LEAD-1 invitation is recorded as.
-const DUPLICATE_INVITATION: &str = "intentional_duplicate_invitation";
-/// DISC offense of each party to a quarrel over a contested deal.
-const DEAL_QUARREL: &str = "deal_collision_quarrel";
 
 /// Under `/prospects`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -67,44 +50,11 @@ pub fn configure_eligibility(config: &mut ServiceConfig) {
     config.service(follow_up_eligibility);
 }
 
-fn utc(stored: PrimitiveDateTime) -> OffsetDateTime {
-    stored.assume_utc()
-}
-
-fn not_in_future(field: &str, at: Instant, now: Moment) -> Result<(), ApiError> {
-    if at.0 > now.instant() {
+fn not_in_future(field: &str, at: Instant, now: OffsetDateTime) -> Result<(), ApiError> {
+    if at.0 > now {
         return Err(ApiError::field_refused(field, "must not be in the future"));
     }
     Ok(())
-}
-
-/// LEAD-1, computed by the service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Ownership {
-    /// No confirmed invitation yet.
-    Unclaimed,
-    /// Every agreed visit is more than 3 days after its confirmation: anyone may work it.
-    Shared,
-    /// Belongs to whoever first confirmed an invitation with a visit within 3 days.
-    Owned,
-}
-
-impl Ownership {
-    fn as_str(self) -> &'static str {
-        match self {
-            Ownership::Unclaimed => "unclaimed",
-            Ownership::Shared => "shared",
-            Ownership::Owned => "owned",
-        }
-    }
-
-    fn of(text: &str) -> Result<Self, ApiError> {
-        [Ownership::Unclaimed, Ownership::Shared, Ownership::Owned]
-            .into_iter()
-            .find(|ownership| ownership.as_str() == text)
-            .ok_or_else(|| ApiError::from(StoreError::Corrupt(format!("ownership {text}"))))
-    }
 }
 
 /// LEAD-3: who follows the prospect up after the interview, as of the response.
@@ -140,46 +90,24 @@ pub struct ProspectView {
     pub updated_at: Instant,
 }
 
-/// LEAD-3: the follow-up owner at `at` — the assigned one, or the other party after a week
-/// without a successful result.
-fn follow_up_owner_at(
-    policy: &LeadPolicy,
-    prospect: &Prospect,
-    at: OffsetDateTime,
-) -> Option<(String, bool)> {
-    let (owner, other, since) = match (
-        &prospect.follow_up_owner_id,
-        &prospect.follow_up_other_id,
-        prospect.follow_up_since,
-    ) {
-        (Some(owner), Some(other), Some(since)) => (owner, other, since),
-        _ => return None,
-    };
-    let succeeded_by = prospect.converted_at.map(utc).filter(|done| *done <= at);
-    let passed = follow_up_passed_to_other(policy, utc(since), succeeded_by.is_some(), at);
-    Some((if passed { other } else { owner }.clone(), passed))
+impl From<FollowUpState> for FollowUpView {
+    fn from(state: FollowUpState) -> Self {
+        FollowUpView {
+            owner_id: state.owner_id,
+            assigned_owner_id: state.assigned_owner_id,
+            other_id: state.other_id,
+            since: Instant::from_utc(state.since),
+            passes_at: Instant(state.passes_at),
+            passed_to_other: state.passed_to_other,
+        }
+    }
 }
 
 /// The prospect as of `now` (the follow-up owner depends on it).
-fn prospect_view(prospect: Prospect, now: Moment) -> Result<ProspectView, ApiError> {
-    let policy = LeadPolicy::default();
-    let follow_up = follow_up_owner_at(&policy, &prospect, now.instant()).and_then(
-        |(owner_id, passed_to_other)| {
-            Some(FollowUpView {
-                owner_id,
-                assigned_owner_id: prospect.follow_up_owner_id.clone()?,
-                other_id: prospect.follow_up_other_id.clone()?,
-                since: Instant::from_utc(prospect.follow_up_since?),
-                passes_at: Instant(
-                    utc(prospect.follow_up_since?) + policy.follow_up_hand_over_after,
-                ),
-                passed_to_other,
-            })
-        },
-    );
+fn prospect_view(prospect: Prospect, now: OffsetDateTime) -> Result<ProspectView, ApiError> {
     Ok(ProspectView {
-        ownership: Ownership::of(&prospect.ownership)?,
-        follow_up,
+        ownership: ownership_of(&prospect)?,
+        follow_up: follow_up_at(&prospect, now).map(FollowUpView::from),
         id: prospect.id,
         company_name: prospect.company_name,
         contact_name: prospect.contact_name,
@@ -191,11 +119,6 @@ fn prospect_view(prospect: Prospect, now: Moment) -> Result<ProspectView, ApiErr
         created_at: Instant::from_utc(prospect.created_at),
         updated_at: Instant::from_utc(prospect.updated_at),
     })
-}
-
-fn existing_prospect(connection: &mut DbConnection, id: &str) -> Result<Prospect, ApiError> {
-    store::find_prospect_for_update(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no prospect {id}")))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -224,31 +147,15 @@ async fn create_prospect(
     caller: Authorized<Staff>,
     Json(request): Json<NewProspect>,
 ) -> Result<HttpResponse, ApiError> {
-    let at = caller.actor.at;
-    let now = at.stored();
-    let prospect = Prospect {
-        id: new_id(),
-        company_name: request.company_name.trim().to_owned(),
-        contact_name: request.contact_name.trim().to_owned(),
-        phone: request.phone.trim().to_owned(),
-        source: request.source.trim().to_owned(),
-        ownership: Ownership::Unclaimed.as_str().into(),
-        owner_id: None,
-        follow_up_owner_id: None,
-        follow_up_other_id: None,
-        follow_up_since: None,
-        converted_at: None,
-        created_by: caller.claims.sub.clone(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
+    let at = caller.actor.at.instant();
+    let new = service::NewProspect {
+        company_name: request.company_name.into_string(),
+        contact_name: request.contact_name.into_string(),
+        phone: request.phone.into_string(),
+        source: request.source.into_string(),
     };
-    let actor = caller.actor;
     let prospect = state
-        .write(move |connection| {
-            store::insert_prospect(connection, &actor, &prospect)?;
-            Ok(prospect)
-        })
+        .write(move |connection| Ok(service::create_prospect(connection, &caller, new)?))
         .await?;
     Ok(HttpResponse::Created().json(prospect_view(prospect, at)?))
 }
@@ -282,17 +189,21 @@ async fn list_prospects(
         cursor: params.cursor,
     };
     let limit = page.limit();
-    let filter = ProspectFilter {
-        owner_id: params.owner,
-        ownership: params.status.map(|s| s.as_str().to_owned()),
-        after_id: page.after_id(),
-        limit,
-    };
+    let after_id = page.after_id();
+    let at = caller.actor.at.instant();
     let rows = state
-        .read(move |connection| Ok(store::list_prospects(connection, &filter)?))
+        .read(move |connection| {
+            Ok(service::list_prospects(
+                connection,
+                params.owner,
+                params.status,
+                after_id,
+                limit,
+            )?)
+        })
         .await?;
     let page = Page::from_rows(rows, limit, |p| &p.id);
-    let page = page.map(|prospect| prospect_view(prospect, caller.actor.at));
+    let page = page.map(|prospect| prospect_view(prospect, at));
     Ok(HttpResponse::Ok().json(Page {
         items: page.items.into_iter().collect::<Result<Vec<_>, _>>()?,
         next_cursor: page.next_cursor,
@@ -346,51 +257,10 @@ pub struct DealView {
     pub created_at: Instant,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DealStatus {
-    /// One member of staff claims it.
-    Won,
-    /// Two or more claim it (撞单): to be agreed or voided.
-    Contested,
-    Agreed,
-    Void,
-}
-
-impl DealStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            DealStatus::Won => "won",
-            DealStatus::Contested => "contested",
-            DealStatus::Agreed => "agreed",
-            DealStatus::Void => "void",
-        }
-    }
-
-    fn of(text: &str) -> Result<Self, ApiError> {
-        [
-            DealStatus::Won,
-            DealStatus::Contested,
-            DealStatus::Agreed,
-            DealStatus::Void,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == text)
-        .ok_or_else(|| ApiError::from(StoreError::Corrupt(format!("deal status {text}"))))
-    }
-}
-
-fn claimants_of(deal: &ProspectDeal) -> Vec<String> {
-    deal.claimant_ids
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
-}
-
 fn deal_view(deal: ProspectDeal) -> Result<DealView, ApiError> {
     Ok(DealView {
         claimant_ids: claimants_of(&deal),
-        status: DealStatus::of(&deal.status)?,
+        status: deal_status_of(&deal)?,
         amount: Money::from_fen(deal.amount_fen),
         closed_at: Instant::from_utc(deal.closed_at),
         resolved_at: deal.resolved_at.map(Instant::from_utc),
@@ -428,29 +298,6 @@ impl From<ProspectDeposit> for DepositView {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUpResult {
-    Success,
-    Failure,
-}
-
-impl FollowUpResult {
-    fn as_str(self) -> &'static str {
-        match self {
-            FollowUpResult::Success => "success",
-            FollowUpResult::Failure => "failure",
-        }
-    }
-
-    fn of(text: &str) -> Result<Self, ApiError> {
-        [FollowUpResult::Success, FollowUpResult::Failure]
-            .into_iter()
-            .find(|result| result.as_str() == text)
-            .ok_or_else(|| ApiError::from(StoreError::Corrupt(format!("follow-up result {text}"))))
-    }
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FollowUpOutcomeView {
     pub id: String,
@@ -465,7 +312,7 @@ pub struct FollowUpOutcomeView {
 
 fn follow_up_view(f: ProspectFollowUp) -> Result<FollowUpOutcomeView, ApiError> {
     Ok(FollowUpOutcomeView {
-        result: FollowUpResult::of(&f.result)?,
+        result: follow_up_result_of(&f)?,
         id: f.id,
         owner_id: f.owner_id,
         occurred_at: Instant::from_utc(f.occurred_at),
@@ -501,25 +348,21 @@ async fn get_prospect(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (prospect, invitations, deals, deposits, follow_ups) = state
-        .read(move |connection| {
-            let prospect = store::find_prospect(connection, &id)?
-                .ok_or_else(|| ApiError::not_found(format!("no prospect {id}")))?;
-            Ok((
-                prospect,
-                store::invitations_of(connection, &id)?,
-                store::deals_of(connection, &id)?,
-                store::deposits_of(connection, &id)?,
-                store::follow_ups_of(connection, &id)?,
-            ))
-        })
+    let at = caller.actor.at.instant();
+    let records = state
+        .read(move |connection| Ok(service::prospect_records(connection, &id)?))
         .await?;
     Ok(HttpResponse::Ok().json(ProspectDetail {
-        prospect: prospect_view(prospect, caller.actor.at)?,
-        invitations: invitations.into_iter().map(Into::into).collect(),
-        deals: deals.into_iter().map(deal_view).collect::<Result<_, _>>()?,
-        deposits: deposits.into_iter().map(Into::into).collect(),
-        follow_ups: follow_ups
+        prospect: prospect_view(records.prospect, at)?,
+        invitations: records.invitations.into_iter().map(Into::into).collect(),
+        deals: records
+            .deals
+            .into_iter()
+            .map(deal_view)
+            .collect::<Result<_, _>>()?,
+        deposits: records.deposits.into_iter().map(Into::into).collect(),
+        follow_ups: records
+            .follow_ups
             .into_iter()
             .map(follow_up_view)
             .collect::<Result<_, _>>()?,
@@ -545,13 +388,6 @@ pub struct InvitationRecorded {
     pub prospect: ProspectView,
 }
 
-/// What recording an invitation came to: the recorded invitation, or the LEAD-1 refusal
-/// with the discipline record it left.
-enum InvitationOutcome {
-    Recorded(Box<InvitationRecorded>),
-    Duplicate { owner_id: String, record_id: String },
-}
-
 /// Record a confirmed invitation (LEAD-1). A visit within 3 days (72 hours) of the
 /// confirmation claims the prospect for whoever confirmed first; a later one leaves it shared
 /// and others may help. A claiming invitation by anyone else while the prospect is owned is
@@ -572,7 +408,11 @@ async fn create_invitation(
     id: web::Path<String>,
     Json(request): Json<NewInvitation>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("confirmed_at", request.confirmed_at, caller.actor.at)?;
+    not_in_future(
+        "confirmed_at",
+        request.confirmed_at,
+        caller.actor.at.instant(),
+    )?;
     if request.appointment_at.0 < request.confirmed_at.0 {
         return Err(ApiError::field_refused(
             "appointment_at",
@@ -580,72 +420,29 @@ async fn create_invitation(
         ));
     }
     let id = id.into_inner();
-    let policy = LeadPolicy::default();
+    let at = caller.actor.at.instant();
     let outcome = state
         .write(move |connection| {
-            let before = existing_prospect(connection, &id)?;
-            let staff = existing_employee(connection, "staff_id", &request.staff_id)?;
-            let new = Invitation {
-                staff_id: staff.id.clone(),
-                confirmed_at: request.confirmed_at.0,
-                appointment_at: request.appointment_at.0,
-            };
-            let existing: Vec<Invitation> = store::invitations_of(connection, &id)?
-                .into_iter()
-                .map(|i| Invitation {
-                    staff_id: i.staff_id,
-                    confirmed_at: utc(i.confirmed_at),
-                    appointment_at: utc(i.appointment_at),
-                })
-                .collect();
-            if let Some(owner_id) = duplicate_invitation_of(&policy, &existing, &new) {
-                let offense = duplicate_invitation_record(connection, &before, owner_id, &new)?;
-                let record = open_record(connection, &caller.actor, &caller.claims.sub, offense)?;
-                return Ok(InvitationOutcome::Duplicate {
-                    owner_id: owner_id.to_owned(),
-                    record_id: record.id,
-                });
-            }
-            let invitation = ProspectInvitation {
-                id: new_id(),
-                prospect_id: id,
-                staff_id: staff.id,
-                confirmed_at: stored_utc(new.confirmed_at),
-                appointment_at: stored_utc(new.appointment_at),
-                place: request.place.trim().to_owned(),
-                claims: invitation_claims_prospect(&policy, &new),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: caller.actor.at.stored(),
-            };
-            store::insert_invitation(connection, &caller.actor, &invitation)?;
-            let mut all = existing;
-            all.push(new);
-            let owner_id = prospect_owner(&policy, &all).map(str::to_owned);
-            let ownership = if owner_id.is_some() {
-                Ownership::Owned
-            } else {
-                Ownership::Shared
-            };
-            let after = Prospect {
-                ownership: ownership.as_str().into(),
-                owner_id,
-                ..before.bumped(caller.actor.at.stored())
-            };
-            store::save_prospect(
+            Ok(service::record_invitation(
                 connection,
-                &caller.actor,
-                "prospect.invitation",
-                &before,
-                &after,
-            )?;
-            Ok(InvitationOutcome::Recorded(Box::new(InvitationRecorded {
-                invitation: invitation.into(),
-                prospect: prospect_view(after, caller.actor.at)?,
-            })))
+                &caller,
+                &id,
+                service::NewInvitation {
+                    staff_id: request.staff_id,
+                    confirmed_at: request.confirmed_at.0,
+                    appointment_at: request.appointment_at.0,
+                    place: request.place.into_string(),
+                },
+            )?)
         })
         .await?;
     match outcome {
-        InvitationOutcome::Recorded(recorded) => Ok(HttpResponse::Created().json(recorded)),
+        InvitationOutcome::Recorded(recorded) => {
+            Ok(HttpResponse::Created().json(InvitationRecorded {
+                invitation: recorded.invitation.into(),
+                prospect: prospect_view(recorded.prospect, at)?,
+            }))
+        }
         InvitationOutcome::Duplicate {
             owner_id,
             record_id,
@@ -658,28 +455,6 @@ async fn create_invitation(
         .with("owner_id", owner_id)
         .with("discipline_record_id", record_id)),
     }
-}
-
-/// LEAD-1 → DISC: the intentional-duplicate-invitation record for the second inviter.
-fn duplicate_invitation_record(
-    connection: &mut DbConnection,
-    prospect: &Prospect,
-    owner_id: &str,
-    new: &Invitation,
-) -> Result<NewOffenseRecord, ApiError> {
-    let stored = discipline_store::find_offense(connection, DUPLICATE_INVITATION)?
-        .ok_or_else(|| ApiError::internal(format!("offense {DUPLICATE_INVITATION} missing")))?;
-    Ok(NewOffenseRecord {
-        employee_id: new.staff_id.clone(),
-        stored,
-        occurred_at: stored_utc(new.confirmed_at),
-        details: format!(
-            "LEAD-1: invitation of prospect {} ({}) confirmed while it belongs to {owner_id}",
-            prospect.id, prospect.company_name
-        ),
-        count: 1,
-        flags: RecordFlags::default(),
-    })
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -708,60 +483,18 @@ async fn create_deal(
     id: web::Path<String>,
     Json(request): Json<NewDeal>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("closed_at", request.closed_at, caller.actor.at)?;
+    not_in_future("closed_at", request.closed_at, caller.actor.at.instant())?;
     let id = id.into_inner();
     let deal = state
         .write(move |connection| {
-            existing_prospect(connection, &id)?;
-            let mut unknown = Vec::new();
-            let mut claimants: Vec<String> = Vec::new();
-            for (index, claimant) in request.claimant_ids.iter().enumerate() {
-                if people::find_employee(connection, claimant)?.is_none() {
-                    unknown.push(FieldError {
-                        field: format!("claimant_ids[{index}]"),
-                        message: format!("no employee {claimant}"),
-                    });
-                } else if !claimants.contains(claimant) {
-                    claimants.push(claimant.clone());
-                }
-            }
-            if let Some(first) = unknown.first() {
-                return Err(
-                    ApiError::field_refused(first.field.clone(), first.message.clone())
-                        .with_errors(unknown),
-                );
-            }
-            let contested = deal_is_contested(&claimants);
-            let now = caller.actor.at.stored();
-            let deal = ProspectDeal {
-                id: new_id(),
-                prospect_id: id,
-                owner_id: if contested {
-                    None
-                } else {
-                    claimants.first().cloned()
-                },
-                claimant_ids: claimants.join(" "),
-                amount_fen: request.amount.get().fen(),
-                closed_at: stored_utc(request.closed_at.0),
-                status: if contested {
-                    DealStatus::Contested
-                } else {
-                    DealStatus::Won
-                }
-                .as_str()
-                .into(),
-                reported_to: None,
-                resolution_note: None,
-                resolved_by: None,
-                resolved_at: None,
-                recorded_by: caller.claims.sub.clone(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert_deal(connection, &caller.actor, &deal)?;
-            Ok(deal)
+            Ok(service::record_deal(
+                connection,
+                &caller,
+                &id,
+                &request.claimant_ids,
+                request.amount.get(),
+                stored_utc(request.closed_at.0),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(deal_view(deal)?))
@@ -851,89 +584,18 @@ async fn resolve_deal(
     };
     let (deal, records) = state
         .write(move |connection| {
-            existing_prospect(connection, &prospect_id)?;
-            let before = store::find_deal(connection, &prospect_id, &deal_id)?
-                .ok_or_else(|| ApiError::not_found(format!("no deal {deal_id}")))?;
-            let claimants = claimants_of(&before);
-            match settle_contested_deal(&claimants, &settlement) {
-                Err(SettlementRefusal::Split) => {
-                    return Err(ApiError::rule_refused(
-                        "LEAD-2",
-                        "a deal is never split: the claimants agree on one owner, or it is void",
-                    ));
-                }
-                Err(SettlementRefusal::NotAClaimant(owner)) => {
-                    return Err(ApiError::field_refused(
-                        "owner_id",
-                        format!("{owner} does not claim this deal"),
-                    ));
-                }
-                Ok(()) => {}
-            }
-            if before.status != DealStatus::Contested.as_str() {
-                return Err(ApiError::conflict(format!(
-                    "deal {deal_id} is {}, not contested",
-                    before.status
-                )));
-            }
-            if before.version != request.version {
-                return Err(ApiError::stale(format!(
-                    "deal {deal_id} is at version {}, not {}",
-                    before.version, request.version
-                )));
-            }
-            let (status, owner_id, reported_to) = match settlement {
-                DealSettlement::Agreed { owner_id } => {
-                    let owner = existing_employee(connection, "owner_id", &owner_id)?;
-                    (DealStatus::Agreed, Some(owner.id), owner.superior_id)
-                }
-                DealSettlement::Void | DealSettlement::Split { .. } => {
-                    (DealStatus::Void, None, None)
-                }
-            };
-            let now = caller.actor.at.stored();
-            let after = ProspectDeal {
-                status: status.as_str().into(),
-                owner_id,
-                reported_to,
-                resolution_note: Some(request.note.trim().to_owned()),
-                resolved_by: Some(caller.claims.sub.clone()),
-                resolved_at: Some(now),
-                version: before.version + 1,
-                updated_at: now,
-                ..before.clone()
-            };
-            store::save_deal(
+            Ok(service::resolve_deal(
                 connection,
-                &caller.actor,
-                "prospect_deal.resolve",
-                &before,
-                &after,
-            )?;
-            let mut records = Vec::new();
-            if request.quarrel {
-                let stored = discipline_store::find_offense(connection, DEAL_QUARREL)?
-                    .ok_or_else(|| ApiError::internal(format!("offense {DEAL_QUARREL} missing")))?;
-                for claimant in claimants {
-                    let record = open_record(
-                        connection,
-                        &caller.actor,
-                        &caller.claims.sub,
-                        NewOffenseRecord {
-                            employee_id: claimant,
-                            stored: stored.clone(),
-                            occurred_at: now,
-                            details: format!(
-                                "LEAD-2: quarrel over the contested deal {deal_id} of prospect {prospect_id}"
-                            ),
-                            count: 1,
-                            flags: RecordFlags::default(),
-                        },
-                    )?;
-                    records.push(record.id);
-                }
-            }
-            Ok((after, records))
+                &caller,
+                &prospect_id,
+                &deal_id,
+                service::DealResolution {
+                    settlement,
+                    quarrel: request.quarrel,
+                    note: request.note.into_string(),
+                    version: request.version,
+                },
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(DealResolved {
@@ -968,23 +630,22 @@ async fn create_deposit(
     id: web::Path<String>,
     Json(request): Json<NewDeposit>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("collected_at", request.collected_at, caller.actor.at)?;
+    not_in_future(
+        "collected_at",
+        request.collected_at,
+        caller.actor.at.instant(),
+    )?;
     let id = id.into_inner();
     let deposit = state
         .write(move |connection| {
-            existing_prospect(connection, &id)?;
-            let collector = existing_employee(connection, "collector_id", &request.collector_id)?;
-            let deposit = ProspectDeposit {
-                id: new_id(),
-                prospect_id: id,
-                collector_id: collector.id,
-                amount_fen: request.amount.get().fen(),
-                collected_at: stored_utc(request.collected_at.0),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: caller.actor.at.stored(),
-            };
-            store::insert_deposit(connection, &caller.actor, &deposit)?;
-            Ok(deposit)
+            Ok(service::record_deposit(
+                connection,
+                &caller,
+                &id,
+                &request.collector_id,
+                request.amount.get(),
+                stored_utc(request.collected_at.0),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(DepositView::from(deposit)))
@@ -1003,32 +664,6 @@ pub struct FollowUpAssignment {
     /// When the interview ended and the follow-up starts; not in the future.
     pub interviewed_at: Instant,
     pub version: i64,
-}
-
-/// LEAD-3: whether `employee_id`'s failed follow-ups in the month before `at`'s (Shanghai)
-/// month reached the bar.
-fn barred_at(
-    connection: &mut DbConnection,
-    policy: &LeadPolicy,
-    employee_id: &str,
-    at: OffsetDateTime,
-) -> Result<bool, ApiError> {
-    let month = YearMonth::containing(at.to_offset(SHANGHAI).date());
-    let (from, to) = previous_month(month).utc_bounds();
-    Ok(
-        store::follow_up_tallies(connection, from, to, Some(employee_id))?
-            .first()
-            .is_some_and(|tally| barred_from_follow_ups(policy, tally.failures, tally.outcomes)),
-    )
-}
-
-fn previous_month(month: YearMonth) -> YearMonth {
-    YearMonth::containing(
-        month
-            .first_day()
-            .previous_day()
-            .unwrap_or(month.first_day()),
-    )
 }
 
 /// Name the follow-up owner of an unconverted prospect after the interview (LEAD-3): the one
@@ -1050,76 +685,27 @@ async fn assign_follow_up(
     id: web::Path<String>,
     Json(request): Json<FollowUpAssignment>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("interviewed_at", request.interviewed_at, caller.actor.at)?;
-    let at = caller.actor.at;
+    not_in_future(
+        "interviewed_at",
+        request.interviewed_at,
+        caller.actor.at.instant(),
+    )?;
+    let at = caller.actor.at.instant();
     let id = id.into_inner();
-    let policy = LeadPolicy::default();
     let prospect = state
         .write(move |connection| {
-            let before = existing_prospect(connection, &id)?;
-            let inviter = existing_employee(connection, "inviter_id", &request.inviter_id)?;
-            let closer = existing_employee(connection, "closer_id", &request.closer_id)?;
-            if before.converted_at.is_some() {
-                return Err(ApiError::conflict(format!("prospect {id} is converted")));
-            }
-            if before.follow_up_owner_id.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "prospect {id} already has a follow-up owner"
-                )));
-            }
-            if before.version != request.version {
-                return Err(ApiError::stale(format!(
-                    "prospect {id} is at version {}, not {}",
-                    before.version, request.version
-                )));
-            }
-            let deposit_collector_id = store::deposits_of(connection, &id)?
-                .into_iter()
-                .map(|deposit| deposit.collector_id)
-                .find(|collector| *collector == inviter.id || *collector == closer.id);
-            let claim = FollowUpClaim {
-                inviter_id: inviter.id,
-                closer_id: closer.id,
-                agreed_owner_id: request.agreed_owner_id,
-                deposit_collector_id,
-            };
-            let (owner_id, other_id) =
-                follow_up_owner(&claim).map_err(|refusal| match refusal {
-                    FollowUpRefusal::NotAParty(owner) => ApiError::field_refused(
-                        "agreed_owner_id",
-                        format!("{owner} is neither the inviter nor the closer"),
-                    ),
-                    FollowUpRefusal::Undecided => ApiError::rule_refused(
-                        "LEAD-3",
-                        "inviter and closer both want the follow-up and neither collected a \
-                     deposit: name the owner they agreed on",
-                    ),
-                })?;
-            if barred_at(connection, &policy, &owner_id, request.interviewed_at.0)? {
-                return Err(ApiError::rule_refused(
-                    "LEAD-3",
-                    format!(
-                        "{owner_id}'s failed follow-ups reached {}% last month: they may not \
-                         own follow-ups this month",
-                        f64::from(policy.follow_up_failure_bar_bp) / 100.0
-                    ),
-                )
-                .with("owner_id", owner_id));
-            }
-            let after = Prospect {
-                follow_up_owner_id: Some(owner_id),
-                follow_up_other_id: Some(other_id),
-                follow_up_since: Some(stored_utc(request.interviewed_at.0)),
-                ..before.bumped(caller.actor.at.stored())
-            };
-            store::save_prospect(
+            Ok(service::assign_follow_up(
                 connection,
-                &caller.actor,
-                "prospect.follow_up_owner",
-                &before,
-                &after,
-            )?;
-            Ok(after)
+                &caller,
+                &id,
+                service::FollowUpAssignment {
+                    inviter_id: request.inviter_id,
+                    closer_id: request.closer_id,
+                    agreed_owner_id: request.agreed_owner_id,
+                    interviewed_at: request.interviewed_at.0,
+                    version: request.version,
+                },
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(prospect_view(prospect, at)?))
@@ -1151,52 +737,22 @@ async fn create_follow_up(
     id: web::Path<String>,
     Json(request): Json<NewFollowUp>,
 ) -> Result<HttpResponse, ApiError> {
-    not_in_future("occurred_at", request.occurred_at, caller.actor.at)?;
+    not_in_future(
+        "occurred_at",
+        request.occurred_at,
+        caller.actor.at.instant(),
+    )?;
     let id = id.into_inner();
-    let policy = LeadPolicy::default();
     let follow_up = state
         .write(move |connection| {
-            let before = existing_prospect(connection, &id)?;
-            if before.converted_at.is_some() {
-                return Err(ApiError::conflict(format!("prospect {id} is converted")));
-            }
-            let since = before.follow_up_since.ok_or_else(|| {
-                ApiError::conflict(format!("prospect {id} has no follow-up owner yet"))
-            })?;
-            if request.occurred_at.0 < utc(since) {
-                return Err(ApiError::field_refused(
-                    "occurred_at",
-                    "must not be before the follow-up started",
-                ));
-            }
-            let (owner_id, _) = follow_up_owner_at(&policy, &before, request.occurred_at.0)
-                .ok_or_else(|| ApiError::internal("follow-up without its owner"))?;
-            let occurred_at = stored_utc(request.occurred_at.0);
-            let follow_up = ProspectFollowUp {
-                id: new_id(),
-                prospect_id: id,
-                owner_id,
-                result: request.result.as_str().into(),
-                occurred_at,
-                note: request.note.as_deref().map_or("", str::trim).to_owned(),
-                recorded_by: caller.claims.sub.clone(),
-                created_at: caller.actor.at.stored(),
-            };
-            store::insert_follow_up(connection, &caller.actor, &follow_up)?;
-            if request.result == FollowUpResult::Success {
-                let after = Prospect {
-                    converted_at: Some(occurred_at),
-                    ..before.bumped(caller.actor.at.stored())
-                };
-                store::save_prospect(
-                    connection,
-                    &caller.actor,
-                    "prospect.convert",
-                    &before,
-                    &after,
-                )?;
-            }
-            Ok(follow_up)
+            Ok(service::record_follow_up(
+                connection,
+                &caller,
+                &id,
+                request.result,
+                request.occurred_at.0,
+                request.note.as_deref(),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(follow_up_view(follow_up)?))
@@ -1245,22 +801,21 @@ async fn follow_up_eligibility(
     _caller: Authorized<Staff>,
     Query(params): Query<EligibilityParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let policy = LeadPolicy::default();
-    let counted_month = previous_month(params.month);
-    let (from, to) = counted_month.utc_bounds();
-    let tallies = state
-        .read(move |connection| Ok(store::follow_up_tallies(connection, from, to, None)?))
+    let month_start = params.month.first_day();
+    let (counted, staff) = state
+        .read(move |connection| Ok(service::follow_up_eligibility(connection, month_start)?))
         .await?;
-    let staff = tallies
+    let staff = staff
         .into_iter()
-        .map(|tally| FollowUpEligibility {
-            failure_rate_bp: tally.failures * 10_000 / tally.outcomes.max(1),
-            eligible: !barred_from_follow_ups(&policy, tally.failures, tally.outcomes),
-            employee_id: tally.owner_id,
-            outcomes: tally.outcomes,
-            failures: tally.failures,
+        .map(|e| FollowUpEligibility {
+            employee_id: e.employee_id,
+            outcomes: e.outcomes,
+            failures: e.failures,
+            failure_rate_bp: e.failure_rate_bp,
+            eligible: e.eligible,
         })
         .collect();
+    let counted_month = YearMonth::containing(counted);
     Ok(HttpResponse::Ok().json(EligibilityReport {
         month: params.month,
         counted_month,
