@@ -4,6 +4,8 @@
 //!   replaces the first, so a client generated from the spec gets the wrong shape for one);
 //! - a route module imports no other route module: what two resources share lives in
 //!   `zhidu-service` or in the API's shared modules (issue 16);
+//! - a route module reaches the database only through `zhidu-service`: it names neither
+//!   `zhidu_store` nor `diesel` (issue 16);
 //! - a rule ID cited in the API or the service has a function in the domain that cites it
 //!   (or, for the two rules that are not business decisions, in its own home: who may see a
 //!   partner's records in `zhidu_service::access`, the audit trail in `zhidu_store::audit`).
@@ -159,6 +161,42 @@ fn the_route_scan_finds_imports_of_other_routes() {
     assert_eq!(imports_of_other_routes(top, source).len(), 2);
     assert_eq!(imports_of_other_routes(nested, source).len(), 1);
     assert!(imports_of_other_routes(nested, "use super::super::leave::x;").len() == 1);
+}
+
+/// The lines of a route module that reach past the service into the store or the database.
+fn reaches_below_the_service(path: &Path, source: &str) -> Vec<String> {
+    without_tests(source)
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim_start().starts_with("//"))
+        .filter(|(_, line)| line.contains("zhidu_store") || line.contains("diesel"))
+        .map(|(index, line)| format!("{}:{}: {}", path.display(), index + 1, line.trim()))
+        .collect()
+}
+
+#[test]
+fn route_modules_reach_the_database_only_through_the_service() {
+    let offending: Vec<String> = sources_under("crates/api/src/routes")
+        .iter()
+        .flat_map(|path| reaches_below_the_service(path, &std::fs::read_to_string(path).unwrap()))
+        .collect();
+    assert!(
+        offending.is_empty(),
+        "route modules using zhidu_store or diesel (call a zhidu_service function instead):\n{}",
+        offending.join("\n")
+    );
+}
+
+#[test]
+fn the_store_scan_finds_store_and_diesel_uses() {
+    let path = Path::new("crates/api/src/routes/care.rs");
+    let source = "use zhidu_store::care::CareVisit;\n// zhidu_store is not named here\n\
+                  let x = zhidu_service::care::find(c)?;\n    diesel::sql_query(\"\");\n\
+                  #[cfg(test)]\nmod tests {\n    use zhidu_store::testing;\n}\n";
+    let found = reaches_below_the_service(path, source);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].ends_with(":1: use zhidu_store::care::CareVisit;"));
+    assert!(found[1].ends_with(":4: diesel::sql_query(\"\");"));
 }
 
 /// The rule IDs of `docs/rules.md` (its `### ID` headings).

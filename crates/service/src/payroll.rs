@@ -15,13 +15,16 @@ use zhidu_store::audit::Actor;
 use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::local_midnight_utc;
 use zhidu_store::db::DbConnection;
-use zhidu_store::payroll::{self as payroll_store, PayrollRun, StoredPayslip};
+use zhidu_store::payroll::{self as payroll_store};
+pub use zhidu_store::payroll::{PayrollRun, PerformanceBonus, StoredPayslip};
 use zhidu_store::people::{self, Employee};
 use zhidu_store::versioned::Versioned;
 use zhidu_store::{StoreError, discipline, employment, new_id, read_stored};
 
 use crate::access::Identity;
-use crate::access::employees::reads_everyones_pay;
+use crate::access::employees::{
+    bonus_enterable_employee, bonus_readable_employee, reads_everyones_pay,
+};
 use crate::attendance::evaluate_employees;
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::hr_facts;
@@ -212,6 +215,77 @@ fn deducted_fines(slips: &[StoredPayslip]) -> ServiceResult<Vec<String>> {
         );
     }
     Ok(records)
+}
+
+/// Payroll runs in id order after `after_id`, of one month (`YYYY-MM`) if given.
+pub fn list_runs(
+    connection: &mut DbConnection,
+    month: Option<&str>,
+    after_id: Option<&str>,
+    limit: i64,
+) -> ServiceResult<Vec<PayrollRun>> {
+    Ok(payroll_store::list_runs(
+        connection, month, after_id, limit,
+    )?)
+}
+
+/// Run `id` with up to `limit` of its payslips in employee order after `after_employee`.
+pub fn run_with_payslips(
+    connection: &mut DbConnection,
+    id: &str,
+    after_employee: Option<&str>,
+    limit: i64,
+) -> ServiceResult<(PayrollRun, Vec<StoredPayslip>)> {
+    let run = find_run(connection, id)?;
+    let slips = payroll_store::payslips_of_run(connection, id, after_employee, limit)?;
+    Ok((run, slips))
+}
+
+/// PAY-2: the performance bonus entered for employee `id`'s month (`YYYY-MM`), as the caller
+/// may read it.
+pub fn find_bonus(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    month: &str,
+) -> ServiceResult<PerformanceBonus> {
+    bonus_readable_employee(connection, caller, id)?;
+    payroll_store::find_performance_bonus(connection, id, month)?
+        .ok_or_else(|| ServiceError::not_found(format!("no bonus of {month} for {id}")))
+}
+
+/// PAY-2: enters or changes employee `id`'s performance bonus for `month` (`YYYY-MM`); the
+/// caller sends the version read, none before the month's first entry.
+pub fn set_bonus(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+    month: &str,
+    amount: Money,
+    note: Option<String>,
+    version: Option<i64>,
+) -> ServiceResult<PerformanceBonus> {
+    bonus_enterable_employee(connection, caller, id)?;
+    let before = payroll_store::find_performance_bonus(connection, id, month)?;
+    if before.as_ref().map(|b| b.version) != version {
+        return Err(ServiceError::Stale(
+            "send the bonus's current version (none before the first entry)".into(),
+        ));
+    }
+    let actor = caller.actor();
+    let now = actor.at.stored();
+    let after = PerformanceBonus {
+        employee_id: id.to_owned(),
+        month: month.to_owned(),
+        amount_fen: amount.fen(),
+        note,
+        entered_by: actor.subject.clone(),
+        version: before.as_ref().map_or(1, |b| b.version + 1),
+        created_at: before.as_ref().map_or(now, |b| b.created_at),
+        updated_at: now,
+    };
+    payroll_store::save_performance_bonus(connection, actor, before.as_ref(), &after)?;
+    Ok(after)
 }
 
 /// The payroll run `id`.

@@ -1,7 +1,8 @@
 //! Performance records and regularization through `zhidu_service::employment`, on both
 //! backends: who records whose performance (and that nobody records their own), the totals
 //! the EMP-2 and EMP-5 rules read, and EMP-2's refusal of a customer-service employee short
-//! of the recorded performance required.
+//! of the recorded performance required. Beside them the other pay input, PAY-2's monthly
+//! performance bonus (`zhidu_service::payroll`): who enters and who reads it.
 
 #![allow(
     clippy::unwrap_used,
@@ -15,6 +16,7 @@ use zhidu_domain::role::Role;
 use zhidu_service::ServiceError;
 use zhidu_service::access::Caller;
 use zhidu_service::employment::{self, MonthPerformance};
+use zhidu_service::payroll;
 use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
 use zhidu_store::db::{DbConnection, run_migrations};
@@ -167,5 +169,61 @@ both_backends!(
             .map(|s| s.approver_id.clone().unwrap())
             .collect();
         assert_eq!(approvers, [supervisor, boss]);
+    }
+);
+
+both_backends!(
+    pay_2_a_bonus_is_entered_by_the_manager_or_hr_and_read_by_finance,
+    |db: &TestDatabase| {
+        let mut connection = db.url.connect().unwrap();
+        run_migrations(&mut connection).unwrap();
+        let office = department(&mut connection);
+        let (boss, boss_caller) = staff(&mut connection, &office, None, &[Role::Manager]);
+        let (report, report_caller) =
+            staff(&mut connection, &office, Some(&boss), &[Role::Employee]);
+        let finance = caller(&user(&mut connection, "finance"), &[Role::Finance]);
+        let hr = caller(&user(&mut connection, "hr"), &[Role::Hr]);
+        let enter = |connection: &mut DbConnection, who: &Caller, whose: &str, fen, version| {
+            payroll::set_bonus(
+                connection,
+                who,
+                whose,
+                "2026-03",
+                Money::from_fen(fen),
+                None,
+                version,
+            )
+        };
+
+        let first = enter(&mut connection, &boss_caller, &report, 80_000, None).unwrap();
+        assert_eq!((first.amount_fen, first.version), (80_000, 1));
+        let unread = enter(&mut connection, &hr, &report, 90_000, None);
+        assert!(matches!(unread, Err(ServiceError::Stale(_))), "{unread:?}");
+        let changed = enter(&mut connection, &hr, &report, 90_000, Some(1)).unwrap();
+        assert_eq!((changed.amount_fen, changed.version), (90_000, 2));
+        for (who, whose) in [
+            (&boss_caller, &boss),
+            (&report_caller, &report),
+            (&finance, &report),
+        ] {
+            let refused = enter(&mut connection, who, whose, 1, Some(2));
+            assert!(
+                matches!(refused, Err(ServiceError::Forbidden(_))),
+                "{who:?} entering for {whose}: {refused:?}"
+            );
+        }
+
+        let read = payroll::find_bonus(&mut connection, &finance, &report, "2026-03").unwrap();
+        assert_eq!(read.amount_fen, 90_000);
+        let not_theirs = payroll::find_bonus(&mut connection, &report_caller, &report, "2026-03");
+        assert!(
+            matches!(not_theirs, Err(ServiceError::Forbidden(_))),
+            "{not_theirs:?}"
+        );
+        let no_month = payroll::find_bonus(&mut connection, &boss_caller, &report, "2026-04");
+        assert!(
+            matches!(no_month, Err(ServiceError::NotFound(_))),
+            "{no_month:?}"
+        );
     }
 );

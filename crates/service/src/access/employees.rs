@@ -6,8 +6,8 @@ use zhidu_store::people::{self, Employee, EmployeeScope};
 
 use super::Identity;
 use super::roles::{
-    PAYROLL_DESK, PEOPLE_ADMINS, PEOPLE_OVERSEERS, READ_EVERYONES_PAY_INPUTS,
-    RECORD_ANYONES_PERFORMANCE,
+    ENTER_BONUSES_FOR_REPORTS, PAYROLL_DESK, PEOPLE_ADMINS, PEOPLE_OVERSEERS,
+    READ_EVERYONES_PAY_INPUTS, RECORD_ANYONES_PERFORMANCE,
 };
 use crate::error::{ServiceError, ServiceResult};
 
@@ -198,5 +198,47 @@ pub fn pay_inputs_readable_employee(
     match employee_for(connection, caller, id, READ_EVERYONES_PAY_INPUTS)? {
         Some(employee) => Ok(employee),
         None => readable_employee(connection, caller, id),
+    }
+}
+
+/// The employee whose performance bonus (PAY-2) the caller enters: HR, the general manager and
+/// admin enter anyone's; a manager the bonus of the people they manage, never their own.
+pub fn bonus_enterable_employee(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<Employee> {
+    let employee = people::find_employee(connection, id)?
+        .ok_or_else(|| ServiceError::not_found(format!("no employee {id}")))?;
+    if caller.has_any(PEOPLE_OVERSEERS) {
+        return Ok(employee);
+    }
+    let manages = match people::employee_of_user(connection, caller.subject())? {
+        Some(me) => {
+            caller.has_any(ENTER_BONUSES_FOR_REPORTS)
+                && me.id != employee.id
+                && people::manages(connection, &me.id, &employee)?
+        }
+        None => false,
+    };
+    if manages {
+        Ok(employee)
+    } else {
+        Err(ServiceError::forbidden(
+            "a bonus is entered by the employee's manager, HR or the general manager",
+        ))
+    }
+}
+
+/// The employee whose performance bonus the caller reads: finance reads everyone's; anyone
+/// else as [`bonus_enterable_employee`].
+pub fn bonus_readable_employee(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    id: &str,
+) -> ServiceResult<Employee> {
+    match employee_for(connection, caller, id, READ_EVERYONES_PAY_INPUTS)? {
+        Some(employee) => Ok(employee),
+        None => bonus_enterable_employee(connection, caller, id),
     }
 }

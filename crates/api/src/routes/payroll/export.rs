@@ -4,7 +4,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use zhidu_domain::money::Money;
 use zhidu_domain::payroll::PayLineKind;
-use zhidu_store::clock::Moment;
+use zhidu_service::Moment;
 
 use super::PayslipView;
 use crate::error::ApiError;

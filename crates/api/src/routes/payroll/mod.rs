@@ -13,9 +13,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::money::Money;
 use zhidu_domain::payroll::{PayDate, Payslip};
-use zhidu_store::db::DbConnection;
-use zhidu_store::payroll::{self as payroll_store, PayrollRun, PerformanceBonus, StoredPayslip};
-use zhidu_store::people::{self, Employee};
 
 use self::export::{csv_export, xlsx_export};
 use crate::auth::{Authorized, PayrollApprovers, PayrollComputers, PayrollDesk, Staff};
@@ -27,8 +24,7 @@ use crate::input::{Amount, Bounded, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
 use crate::state::AppState;
 use crate::wire::{Instant, YearMonth};
-use zhidu_service::access::{Identity, roles};
-use zhidu_service::payroll;
+use zhidu_service::payroll::{self, PayrollRun, PerformanceBonus, StoredPayslip};
 
 /// Under `/payroll-runs`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -230,7 +226,7 @@ async fn list_runs(
     let month = params.month.map(|m| m.to_string());
     let runs = state
         .read(move |connection| {
-            Ok(payroll_store::list_runs(
+            Ok(payroll::list_runs(
                 connection,
                 month.as_deref(),
                 after.as_deref(),
@@ -326,9 +322,8 @@ async fn run_payslips(
     let limit = params.limit.map_or(200, Bounded::get);
     let page = state
         .read(move |connection| {
-            let run = payroll::find_run(connection, &id)?;
-            let slips =
-                payroll_store::payslips_of_run(connection, &id, after.as_deref(), limit + 1)?;
+            let (run, slips) =
+                payroll::run_with_payslips(connection, &id, after.as_deref(), limit + 1)?;
             let page = Page::from_rows(slips, limit, |slip| &slip.employee_id);
             Ok(Page {
                 items: page
@@ -343,13 +338,11 @@ async fn run_payslips(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// The run and all its payslips, for an export.
-fn whole_run(
-    connection: &mut DbConnection,
-    id: &str,
+/// The run with all its payslips as views, for an export.
+fn run_views(
+    run: PayrollRun,
+    slips: Vec<StoredPayslip>,
 ) -> Result<(PayrollRun, Vec<PayslipView>), ApiError> {
-    let run = payroll::find_run(connection, id)?;
-    let slips = payroll_store::payslips_of_run(connection, id, None, i64::MAX)?;
     let views = slips
         .into_iter()
         .map(|slip| payslip_view(&run, slip))
@@ -394,8 +387,9 @@ async fn export_csv(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (run, slips) = state
-        .read(move |connection| whole_run(connection, &id))
+        .read(move |connection| Ok(payroll::run_with_payslips(connection, &id, None, i64::MAX)?))
         .await?;
+    let (run, slips) = run_views(run, slips)?;
     let body = csv_export(&slips)?;
     Ok(attachment(&run, "csv", "text/csv; charset=utf-8", body))
 }
@@ -422,8 +416,9 @@ async fn export_xlsx(
     let id = id.into_inner();
     let at = caller.actor.at;
     let (run, slips) = state
-        .read(move |connection| whole_run(connection, &id))
+        .read(move |connection| Ok(payroll::run_with_payslips(connection, &id, None, i64::MAX)?))
         .await?;
+    let (run, slips) = run_views(run, slips)?;
     let body = web::block(move || xlsx_export(&slips, at))
         .await
         .map_err(ApiError::internal)??;
@@ -500,36 +495,6 @@ pub struct BonusRequest {
     pub version: Option<i64>,
 }
 
-/// Who enters `employee`'s bonus: HR, the general manager and admin, or a manager of the
-/// employee.
-fn may_enter_bonus(
-    connection: &mut DbConnection,
-    caller: &Authorized<Staff>,
-    employee: &Employee,
-) -> Result<(), ApiError> {
-    if caller.has_any(roles::PEOPLE_OVERSEERS) {
-        return Ok(());
-    }
-    let me = people::employee_of_user(connection, &caller.claims.sub)?;
-    match me {
-        Some(me)
-            if caller.has_any(roles::ENTER_BONUSES_FOR_REPORTS)
-                && me.id != employee.id
-                && people::manages(connection, &me.id, employee)? =>
-        {
-            Ok(())
-        }
-        _ => Err(ApiError::forbidden(
-            "a bonus is entered by the employee's manager, HR or the general manager",
-        )),
-    }
-}
-
-fn existing_employee(connection: &mut DbConnection, id: &str) -> Result<Employee, ApiError> {
-    people::find_employee(connection, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no employee {id}")))
-}
-
 /// The performance bonus entered for an employee's month (payroll staff and the employee's
 /// managers).
 #[utoipa::path(
@@ -550,12 +515,12 @@ async fn get_bonus(
     let EmployeeMonthPath { id, month } = path.into_inner();
     let bonus = state
         .read(move |connection| {
-            let employee = existing_employee(connection, &id)?;
-            if !caller.has_any(roles::READ_EVERYONES_PAY_INPUTS) {
-                may_enter_bonus(connection, &caller, &employee)?;
-            }
-            payroll_store::find_performance_bonus(connection, &id, &month.to_string())?
-                .ok_or_else(|| ApiError::not_found(format!("no bonus of {month} for {id}")))
+            Ok(payroll::find_bonus(
+                connection,
+                &caller,
+                &id,
+                &month.to_string(),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(BonusView::from(bonus)))
@@ -583,33 +548,15 @@ async fn set_bonus(
     let EmployeeMonthPath { id, month } = path.into_inner();
     let saved = state
         .write(move |connection| {
-            let employee = existing_employee(connection, &id)?;
-            may_enter_bonus(connection, &caller, &employee)?;
-            let month = month.to_string();
-            let before = payroll_store::find_performance_bonus(connection, &id, &month)?;
-            if before.as_ref().map(|b| b.version) != request.version {
-                return Err(ApiError::stale(
-                    "send the bonus's current version (none before the first entry)",
-                ));
-            }
-            let now = caller.actor.at.stored();
-            let after = PerformanceBonus {
-                employee_id: id,
-                month,
-                amount_fen: request.amount.get().fen(),
-                note: request.note.map(String::from),
-                entered_by: caller.actor.subject.clone(),
-                version: before.as_ref().map_or(1, |b| b.version + 1),
-                created_at: before.as_ref().map_or(now, |b| b.created_at),
-                updated_at: now,
-            };
-            payroll_store::save_performance_bonus(
+            Ok(payroll::set_bonus(
                 connection,
-                &caller.actor,
-                before.as_ref(),
-                &after,
-            )?;
-            Ok(after)
+                &caller,
+                &id,
+                &month.to_string(),
+                request.amount.get(),
+                request.note.map(String::from),
+                request.version,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(BonusView::from(saved)))
