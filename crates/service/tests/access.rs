@@ -8,47 +8,20 @@
 
 use zhidu_domain::role::Role;
 use zhidu_service::ServiceError;
-use zhidu_service::access::Caller;
 use zhidu_service::access::employees::{
     filing_employee, listing_subject, readable_employee, reading_scope,
 };
 use zhidu_service::access::partners::{partner_scope, visible_partner};
-use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
 use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::new_id;
 use zhidu_store::partners::{self, Credential, Partner};
-use zhidu_store::people::{self, EmployeeScope};
-use zhidu_store::testing::fixtures::{actor, department, employee_row, user};
+use zhidu_store::people::EmployeeScope;
+use zhidu_store::testing::fixtures::{actor, department, user};
 use zhidu_store::testing::{TestDatabase, test_moment};
 
-fn caller(subject: &str, roles: &[Role]) -> Caller {
-    Caller {
-        roles: roles.to_vec(),
-        actor: Actor {
-            subject: subject.to_owned(),
-            request_id: None,
-            at: test_moment(),
-        },
-    }
-}
-
-/// An employee of `department` with an account of `roles`, reporting to `superior`; returns
-/// (employee id, the account's caller).
-fn staff(
-    connection: &mut DbConnection,
-    department: &str,
-    superior: Option<&str>,
-    roles: &[Role],
-) -> (String, Caller) {
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let account = user(connection, &names.join(" "));
-    let mut row = employee_row(department, false);
-    row.user_id = Some(account.clone());
-    row.superior_id = superior.map(str::to_owned);
-    people::insert_employee(connection, &actor(), &row).unwrap();
-    (row.id, caller(&account, roles))
-}
+mod support;
+use support::{caller, staff};
 
 fn is_not_found<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> bool {
     matches!(result, Err(ServiceError::NotFound(_)))

@@ -12,31 +12,14 @@ use std::collections::BTreeSet;
 use zhidu_domain::accountability::{AggravatingFactor, MitigatingFactor, Severity};
 use zhidu_domain::role::Role;
 use zhidu_service::ServiceError;
-use zhidu_service::access::Caller;
 use zhidu_service::accountability::{decide_case, facts_of, open_case, record_statement};
-use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
-use zhidu_store::db::{DbConnection, run_migrations};
-use zhidu_store::people::{self, Employee};
+use zhidu_store::db::run_migrations;
 use zhidu_store::testing::TestDatabase;
-use zhidu_store::testing::fixtures::{actor, department, employee_row, user};
+use zhidu_store::testing::fixtures::department;
 
-fn staff(connection: &mut DbConnection, department: &str) -> Employee {
-    let mut row = employee_row(department, false);
-    row.user_id = Some(user(connection, "employee"));
-    people::insert_employee(connection, &actor(), &row).unwrap();
-    row
-}
-
-fn as_caller(employee: &Employee, roles: Vec<Role>) -> Caller {
-    Caller {
-        roles,
-        actor: Actor {
-            subject: employee.user_id.clone().unwrap(),
-            ..actor()
-        },
-    }
-}
+mod support;
+use support::{as_caller, staff_member};
 
 both_backends!(
     acc_3_no_decision_unheard_and_acc_2_factors_move_one_level,
@@ -44,10 +27,10 @@ both_backends!(
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
         let office = department(&mut connection);
-        let officer_employee = staff(&mut connection, &office);
-        let person = staff(&mut connection, &office);
-        let colleague = staff(&mut connection, &office);
-        let officer = as_caller(&officer_employee, vec![Role::Hr]);
+        let officer_employee = staff_member(&mut connection, &office, None);
+        let person = staff_member(&mut connection, &office, None);
+        let colleague = staff_member(&mut connection, &office, None);
+        let officer = as_caller(&officer_employee, &[Role::Hr]);
 
         let case = open_case(&mut connection, &officer, &person.id, " 回复超时 ", None).unwrap();
         assert_eq!(case.summary, "回复超时");
@@ -82,7 +65,7 @@ both_backends!(
         // A colleague may not speak for the person; the person may.
         let stranger = record_statement(
             &mut connection,
-            &as_caller(&colleague, vec![]),
+            &as_caller(&colleague, &[]),
             &case.id,
             1,
             "不是我",
@@ -90,7 +73,7 @@ both_backends!(
         assert!(matches!(stranger, Err(ServiceError::Forbidden(_))));
         let heard = record_statement(
             &mut connection,
-            &as_caller(&person, vec![]),
+            &as_caller(&person, &[]),
             &case.id,
             1,
             " 客户电话打不通 ",

@@ -20,12 +20,8 @@ use zhidu_store::people;
 use zhidu_store::testing::fixtures::{actor, department, employee, employee_row, user};
 use zhidu_store::testing::{TestDatabase, test_moment};
 
-fn hr() -> Caller {
-    Caller {
-        roles: vec![Role::Hr],
-        actor: actor(),
-    }
-}
+mod support;
+use support::acting_as;
 
 fn punch(employee_id: &str, hours_ago: i64) -> DevicePunch {
     DevicePunch {
@@ -52,27 +48,36 @@ both_backends!(
 
         let future = vec![punch(&staff, 2), punch(&staff, -1), punch(&staff, -2)];
         assert_eq!(
-            refused_fields(attendance::import_punches(&mut connection, &hr(), future)),
+            refused_fields(attendance::import_punches(
+                &mut connection,
+                &acting_as(&[Role::Hr]),
+                future
+            )),
             ["punches[1].punched_at", "punches[2].punched_at"]
         );
         let unknown = vec![punch(&staff, 2), punch("nobody", 2)];
         assert_eq!(
-            refused_fields(attendance::import_punches(&mut connection, &hr(), unknown)),
+            refused_fields(attendance::import_punches(
+                &mut connection,
+                &acting_as(&[Role::Hr]),
+                unknown
+            )),
             ["punches[1].employee_id"]
         );
         // The same punch twice in the batch, and the batch again: stored once.
         let batch = vec![punch(&staff, 2), punch(&staff, 2), punch(&staff, 1)];
         assert_eq!(
-            attendance::import_punches(&mut connection, &hr(), batch.clone()).unwrap(),
+            attendance::import_punches(&mut connection, &acting_as(&[Role::Hr]), batch.clone())
+                .unwrap(),
             2
         );
         assert_eq!(
-            attendance::import_punches(&mut connection, &hr(), batch).unwrap(),
+            attendance::import_punches(&mut connection, &acting_as(&[Role::Hr]), batch).unwrap(),
             0
         );
         let (_, inserted) = attendance::record_punch(
             &mut connection,
-            &hr(),
+            &acting_as(&[Role::Hr]),
             staff.clone(),
             test_moment().instant() - Duration::hours(1),
             None,

@@ -21,12 +21,8 @@ use zhidu_store::db::run_migrations;
 use zhidu_store::testing::TestDatabase;
 use zhidu_store::testing::fixtures::{actor, customer, user};
 
-fn refused_field<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::FieldRefused { field, .. }) => field,
-        other => panic!("expected a refused field, got {other:?}"),
-    }
-}
+mod support;
+use support::refused_field;
 
 both_backends!(
     a_customers_owner_and_service_area_must_exist,

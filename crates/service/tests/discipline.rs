@@ -12,35 +12,19 @@ use zhidu_domain::discipline::{HrCaseStatus, RecordStatus};
 use zhidu_domain::money::Money;
 use zhidu_domain::role::Role;
 use zhidu_service::ServiceError;
-use zhidu_service::access::Caller;
 use zhidu_service::discipline::{
     NewRecord, RecordFlags, RecordQuery, close_hr_case, confirm_record, existing_hr_case,
     list_hr_cases, list_records, readable_record, record_offense, record_statement, seed_catalog,
     withdraw_record,
 };
-use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
-use zhidu_store::db::{DbConnection, run_migrations};
-use zhidu_store::people::{self, Employee};
+use zhidu_store::db::run_migrations;
+use zhidu_store::people::Employee;
 use zhidu_store::testing::TestDatabase;
-use zhidu_store::testing::fixtures::{actor, department, employee_row, user};
+use zhidu_store::testing::fixtures::{actor, department};
 
-fn staff(connection: &mut DbConnection, department: &str) -> Employee {
-    let mut row = employee_row(department, false);
-    row.user_id = Some(user(connection, "employee"));
-    people::insert_employee(connection, &actor(), &row).unwrap();
-    row
-}
-
-fn as_caller(employee: &Employee, roles: Vec<Role>) -> Caller {
-    Caller {
-        roles,
-        actor: Actor {
-            subject: employee.user_id.clone().unwrap(),
-            ..actor()
-        },
-    }
-}
+mod support;
+use support::{as_caller, staff_member};
 
 fn offense(employee: &Employee, code: &str, days_ago: i64) -> NewRecord {
     NewRecord {
@@ -60,12 +44,12 @@ both_backends!(
         run_migrations(&mut connection).unwrap();
         seed_catalog(&mut connection, &actor()).unwrap();
         let office = department(&mut connection);
-        let hr_employee = staff(&mut connection, &office);
-        let person = staff(&mut connection, &office);
-        let colleague = staff(&mut connection, &office);
-        let hr = as_caller(&hr_employee, vec![Role::Hr]);
-        let own = as_caller(&person, vec![]);
-        let other = as_caller(&colleague, vec![]);
+        let hr_employee = staff_member(&mut connection, &office, None);
+        let person = staff_member(&mut connection, &office, None);
+        let colleague = staff_member(&mut connection, &office, None);
+        let hr = as_caller(&hr_employee, &[Role::Hr]);
+        let own = as_caller(&person, &[]);
+        let other = as_caller(&colleague, &[]);
 
         let record = record_offense(
             &mut connection,
@@ -135,10 +119,10 @@ both_backends!(
         // Seeding twice leaves the catalog as it is.
         seed_catalog(&mut connection, &actor()).unwrap();
         let office = department(&mut connection);
-        let hr_employee = staff(&mut connection, &office);
-        let person = staff(&mut connection, &office);
-        let hr = as_caller(&hr_employee, vec![Role::Hr]);
-        let own = as_caller(&person, vec![]);
+        let hr_employee = staff_member(&mut connection, &office, None);
+        let person = staff_member(&mut connection, &office, None);
+        let hr = as_caller(&hr_employee, &[Role::Hr]);
+        let own = as_caller(&person, &[]);
 
         let mut last = None;
         for days_ago in [3, 2, 1] {

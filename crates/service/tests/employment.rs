@@ -17,39 +17,13 @@ use zhidu_service::ServiceError;
 use zhidu_service::access::Caller;
 use zhidu_service::employment::{self, MonthPerformance};
 use zhidu_service::payroll;
-use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
 use zhidu_store::db::{DbConnection, run_migrations};
-use zhidu_store::people;
-use zhidu_store::testing::fixtures::{actor, department, employee_row, user};
-use zhidu_store::testing::{TestDatabase, test_moment};
+use zhidu_store::testing::TestDatabase;
+use zhidu_store::testing::fixtures::{department, user};
 
-fn caller(subject: &str, roles: &[Role]) -> Caller {
-    Caller {
-        roles: roles.to_vec(),
-        actor: Actor {
-            subject: subject.to_owned(),
-            request_id: None,
-            at: test_moment(),
-        },
-    }
-}
-
-/// An employee of `office` with an account of `roles`, reporting to `superior`.
-fn staff(
-    connection: &mut DbConnection,
-    office: &str,
-    superior: Option<&str>,
-    roles: &[Role],
-) -> (String, Caller) {
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    let account = user(connection, &names.join(" "));
-    let mut row = employee_row(office, false);
-    row.user_id = Some(account.clone());
-    row.superior_id = superior.map(str::to_owned);
-    people::insert_employee(connection, &actor(), &row).unwrap();
-    (row.id, caller(&account, roles))
-}
+mod support;
+use support::{caller, staff};
 
 fn month(first_day: time::Date, yuan: i64) -> MonthPerformance {
     MonthPerformance {

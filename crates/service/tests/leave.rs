@@ -13,35 +13,16 @@ use zhidu_domain::leave::{LeaveApplication, LeaveFacts, LeavePolicy, LeaveSpan, 
 use zhidu_domain::role::Role;
 use zhidu_domain::roster::Half;
 use zhidu_service::ServiceError;
-use zhidu_service::access::Caller;
 use zhidu_service::approvals::new_chain;
 use zhidu_service::leave::{self, LEAVE, LeaveRequest};
-use zhidu_store::audit::Actor;
 use zhidu_store::both_backends;
 use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::testing::fixtures::{actor, department, employee_row, user};
 use zhidu_store::testing::{TestDatabase, test_moment};
 use zhidu_store::{approvals, leave as leave_store, new_id, people};
 
-fn caller(subject: &str, roles: &[Role]) -> Caller {
-    Caller {
-        roles: roles.to_vec(),
-        actor: Actor {
-            subject: subject.to_owned(),
-            request_id: None,
-            at: test_moment(),
-        },
-    }
-}
-
-/// A staff member of `office` with an account; (employee id, caller).
-fn staff(connection: &mut DbConnection, office: &str) -> (String, Caller) {
-    let account = user(connection, "employee");
-    let mut row = employee_row(office, false);
-    row.user_id = Some(account.clone());
-    people::insert_employee(connection, &actor(), &row).unwrap();
-    (row.id, caller(&account, &[Role::Employee]))
-}
+mod support;
+use support::{caller, staff};
 
 /// A pending personal leave of `employee`, its chain naming `approver`.
 fn pending_leave(connection: &mut DbConnection, employee: &str, approver: &str) -> String {
@@ -81,9 +62,10 @@ both_backends!(
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
         let office = department(&mut connection);
-        let (applicant, applicant_caller) = staff(&mut connection, &office);
-        let (approver, approver_caller) = staff(&mut connection, &office);
-        let (_, stranger) = staff(&mut connection, &office);
+        let (applicant, applicant_caller) =
+            staff(&mut connection, &office, None, &[Role::Employee]);
+        let (approver, approver_caller) = staff(&mut connection, &office, None, &[Role::Employee]);
+        let (_, stranger) = staff(&mut connection, &office, None, &[Role::Employee]);
         let id = pending_leave(&mut connection, &applicant, &approver);
 
         let (own, chain) =
@@ -107,8 +89,9 @@ both_backends!(
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
         let office = department(&mut connection);
-        let (applicant, applicant_caller) = staff(&mut connection, &office);
-        let (approver, approver_caller) = staff(&mut connection, &office);
+        let (applicant, applicant_caller) =
+            staff(&mut connection, &office, None, &[Role::Employee]);
+        let (approver, approver_caller) = staff(&mut connection, &office, None, &[Role::Employee]);
         let id = pending_leave(&mut connection, &applicant, &approver);
 
         let by_approver = leave::withdraw_leave(&mut connection, &approver_caller, &id, 1);

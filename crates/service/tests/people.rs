@@ -13,20 +13,15 @@ use zhidu_domain::person::{EmploymentPolicy, Gender, LeavingReason};
 use zhidu_domain::role::Role;
 use zhidu_domain::sla::Rank;
 use zhidu_service::ServiceError;
-use zhidu_service::access::Caller;
 use zhidu_service::people::{self, EmployeeChanges, NewEmployee};
 use zhidu_store::both_backends;
 use zhidu_store::db::run_migrations;
 use zhidu_store::employment::find_checklist;
 use zhidu_store::testing::TestDatabase;
-use zhidu_store::testing::fixtures::{actor, department, employee};
+use zhidu_store::testing::fixtures::{department, employee};
 
-fn hr() -> Caller {
-    Caller {
-        roles: vec![Role::Hr],
-        actor: actor(),
-    }
-}
+mod support;
+use support::{acting_as, refused_field};
 
 fn hire(department_id: &str) -> NewEmployee {
     NewEmployee {
@@ -44,13 +39,6 @@ fn hire(department_id: &str) -> NewEmployee {
     }
 }
 
-fn refused_field<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::FieldRefused { field, .. }) => field,
-        other => panic!("expected a field refusal, got {other:?}"),
-    }
-}
-
 both_backends!(
     emp_1_a_new_employee_is_on_probation_for_a_month_by_default,
     |db: &TestDatabase| {
@@ -59,8 +47,13 @@ both_backends!(
         let office = department(&mut connection);
         let policy = EmploymentPolicy::default();
 
-        let hired =
-            people::create_employee(&mut connection, &hr(), &policy, hire(&office)).unwrap();
+        let hired = people::create_employee(
+            &mut connection,
+            &acting_as(&[Role::Hr]),
+            &policy,
+            hire(&office),
+        )
+        .unwrap();
         assert_eq!(hired.name, "李雷");
         assert_eq!(hired.gender.as_deref(), Some("male"));
         assert_eq!(hired.rest_day, "sunday");
@@ -71,13 +64,19 @@ both_backends!(
             department_id: "no-such-department".into(),
             ..hire(&office)
         };
-        let refused = people::create_employee(&mut connection, &hr(), &policy, unknown);
+        let refused =
+            people::create_employee(&mut connection, &acting_as(&[Role::Hr]), &policy, unknown);
         assert_eq!(refused_field(refused), "department_id");
         let born_after_hiring = NewEmployee {
             birth_date: date!(2026 - 02 - 01),
             ..hire(&office)
         };
-        let refused = people::create_employee(&mut connection, &hr(), &policy, born_after_hiring);
+        let refused = people::create_employee(
+            &mut connection,
+            &acting_as(&[Role::Hr]),
+            &policy,
+            born_after_hiring,
+        );
         assert_eq!(refused_field(refused), "birth_date");
     }
 );
@@ -95,7 +94,14 @@ both_backends!(
             left_on: Some(Some(date!(2026 - 07 - 31))),
             ..EmployeeChanges::default()
         };
-        let refused = people::update_employee(&mut connection, &hr(), &staff, 1, no_reason, None);
+        let refused = people::update_employee(
+            &mut connection,
+            &acting_as(&[Role::Hr]),
+            &staff,
+            1,
+            no_reason,
+            None,
+        );
         assert_eq!(refused_field(refused), "leaving_reason");
         assert!(find_checklist(&mut connection, &staff).unwrap().is_none());
 
@@ -104,11 +110,24 @@ both_backends!(
             leaving_reason: Some(Some(LeavingReason::Dismissal)),
             ..EmployeeChanges::default()
         };
-        let stale =
-            people::update_employee(&mut connection, &hr(), &staff, 7, leaving.clone(), None);
+        let stale = people::update_employee(
+            &mut connection,
+            &acting_as(&[Role::Hr]),
+            &staff,
+            7,
+            leaving.clone(),
+            None,
+        );
         assert!(matches!(stale, Err(ServiceError::Stale(_))), "{stale:?}");
-        let left =
-            people::update_employee(&mut connection, &hr(), &staff, 1, leaving, None).unwrap();
+        let left = people::update_employee(
+            &mut connection,
+            &acting_as(&[Role::Hr]),
+            &staff,
+            1,
+            leaving,
+            None,
+        )
+        .unwrap();
         assert_eq!(left.version, 2);
         assert_eq!(left.leaving_reason.as_deref(), Some("dismissal"));
         assert!(find_checklist(&mut connection, &staff).unwrap().is_some());
@@ -123,11 +142,12 @@ both_backends!(
         let office = department(&mut connection);
         let staff = employee(&mut connection, &office, false);
 
-        let refused = people::set_manager(&mut connection, &hr(), &office, 1, &staff);
+        let refused =
+            people::set_manager(&mut connection, &acting_as(&[Role::Hr]), &office, 1, &staff);
         assert_eq!(refused_field(refused), "employee_id");
         people::update_employee(
             &mut connection,
-            &hr(),
+            &acting_as(&[Role::Hr]),
             &staff,
             1,
             EmployeeChanges {
@@ -137,7 +157,9 @@ both_backends!(
             None,
         )
         .unwrap();
-        let managed = people::set_manager(&mut connection, &hr(), &office, 1, &staff).unwrap();
+        let managed =
+            people::set_manager(&mut connection, &acting_as(&[Role::Hr]), &office, 1, &staff)
+                .unwrap();
         assert_eq!(managed.manager_id.as_deref(), Some(staff.as_str()));
         assert_eq!(managed.version, 2);
     }

@@ -13,7 +13,6 @@ use zhidu_domain::lead::{DealSettlement, DealStatus, FollowUpResult, Ownership};
 use zhidu_domain::money::Money;
 use zhidu_domain::role::Role;
 use zhidu_service::ServiceError;
-use zhidu_service::access::Caller;
 use zhidu_service::discipline::seed_catalog;
 use zhidu_service::prospects::{
     DealResolution, FollowUpAssignment, InvitationOutcome, NewInvitation, NewProspect,
@@ -26,19 +25,15 @@ use zhidu_store::discipline as discipline_store;
 use zhidu_store::testing::TestDatabase;
 use zhidu_store::testing::fixtures::{actor, department, employee};
 
-const NOW: OffsetDateTime = datetime!(2026-12-09 10:00 +8);
+mod support;
+use support::acting_as;
 
-fn manager() -> Caller {
-    Caller {
-        roles: vec![Role::Manager],
-        actor: actor(),
-    }
-}
+const NOW: OffsetDateTime = datetime!(2026-12-09 10:00 +8);
 
 fn prospect(connection: &mut DbConnection) -> String {
     create_prospect(
         connection,
-        &manager(),
+        &acting_as(&[Role::Manager]),
         NewProspect {
             company_name: " 上海某某贸易 ".into(),
             contact_name: "张".into(),
@@ -72,7 +67,7 @@ both_backends!(
 
         let first = record_invitation(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             invitation(&a, Duration::days(2), Duration::hours(72)),
         )
@@ -86,7 +81,7 @@ both_backends!(
 
         let second = record_invitation(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             invitation(&b, Duration::days(1), Duration::hours(24)),
         )
@@ -109,7 +104,7 @@ both_backends!(
         // A visit more than 3 days away only helps: recorded, the prospect stays a's.
         let helper = record_invitation(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             invitation(&b, Duration::days(1), Duration::hours(73)),
         )
@@ -137,7 +132,7 @@ both_backends!(
         let mut deal_of = |claimants: &[String]| {
             record_deal(
                 &mut connection,
-                &manager(),
+                &acting_as(&[Role::Manager]),
                 &id,
                 claimants,
                 Money::from_yuan(10),
@@ -167,7 +162,7 @@ both_backends!(
         };
         let split = resolve_deal(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             &deal.id,
             resolution(DealSettlement::Split {
@@ -180,7 +175,7 @@ both_backends!(
         ));
         let stranger = resolve_deal(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             &deal.id,
             resolution(DealSettlement::Agreed {
@@ -193,7 +188,7 @@ both_backends!(
         ));
         let (agreed, quarrels) = resolve_deal(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             &deal.id,
             resolution(DealSettlement::Agreed {
@@ -207,7 +202,7 @@ both_backends!(
         assert_eq!(quarrels.len(), 2);
         let again = resolve_deal(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             &deal.id,
             DealResolution {
@@ -240,7 +235,7 @@ both_backends!(
 
         let undecided = assign_follow_up(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             assignment(1, NOW - Duration::days(2)),
         );
@@ -250,7 +245,7 @@ both_backends!(
         ));
         record_deposit(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             &closer,
             Money::from_yuan(500),
@@ -259,7 +254,7 @@ both_backends!(
         .unwrap();
         let assigned = assign_follow_up(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             assignment(1, NOW - Duration::days(2)),
         )
@@ -275,7 +270,7 @@ both_backends!(
 
         let failed = record_follow_up(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &id,
             FollowUpResult::Failure,
             NOW - Duration::days(1),
@@ -299,7 +294,7 @@ both_backends!(
         let next = prospect(&mut connection);
         record_deposit(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &next,
             &closer,
             Money::from_yuan(500),
@@ -308,7 +303,7 @@ both_backends!(
         .unwrap();
         let barred = assign_follow_up(
             &mut connection,
-            &manager(),
+            &acting_as(&[Role::Manager]),
             &next,
             assignment(1, datetime!(2027-01-05 10:00 +8)),
         );

@@ -23,16 +23,11 @@ use zhidu_store::db::{DbConnection, run_migrations};
 use zhidu_store::testing::TestDatabase;
 use zhidu_store::testing::fixtures::actor;
 
+mod support;
+use support::acting_as;
+
 fn yuan(amount: i64) -> Money {
     Money::from_yuan(amount)
-}
-
-/// Finance staff: reads every partner.
-fn finance() -> Caller {
-    Caller {
-        roles: vec![Role::Finance],
-        actor: actor(),
-    }
 }
 
 /// A partner registered through the service, with a live credential: (id, its token's caller).
@@ -74,7 +69,7 @@ fn partner(
 fn record(connection: &mut DbConnection, partner_id: &str, reference: &str, amount: i64) {
     statements::record_orders(
         connection,
-        &finance(),
+        &acting_as(&[Role::Finance]),
         partner_id,
         vec![Line {
             reference: reference.into(),
@@ -211,11 +206,16 @@ both_backends!(
         let own = settlement::franchise_months(&mut connection, &sichuan_token, None).unwrap();
         assert_eq!(partners_of(own), vec![sichuan.clone()]);
         // Finance reads the partner it asks for, or every one.
-        let asked =
-            settlement::franchise_months(&mut connection, &finance(), Some(sichuan.clone()))
-                .unwrap();
+        let asked = settlement::franchise_months(
+            &mut connection,
+            &acting_as(&[Role::Finance]),
+            Some(sichuan.clone()),
+        )
+        .unwrap();
         assert_eq!(partners_of(asked), vec![sichuan.clone()]);
-        let every = settlement::franchise_months(&mut connection, &finance(), None).unwrap();
+        let every =
+            settlement::franchise_months(&mut connection, &acting_as(&[Role::Finance]), None)
+                .unwrap();
         assert_eq!(every.len(), 2);
     }
 );
