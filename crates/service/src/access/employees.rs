@@ -190,14 +190,25 @@ pub fn recordable_employee(
 
 /// The employee whose pay inputs (performance records) the caller reads: finance reads
 /// everyone's; anyone else as [`readable_employee`].
-pub fn pay_inputs_readable_employee(
+pub fn pay_inputs_readable_employee<C: Identity>(
     connection: &mut DbConnection,
-    caller: &impl Identity,
+    caller: &C,
     id: &str,
+) -> ServiceResult<Employee> {
+    finance_or(connection, caller, id, readable_employee)
+}
+
+/// Employee `id` for finance, who reads everyone's pay inputs; for anyone else as `otherwise`
+/// decides.
+fn finance_or<C: Identity>(
+    connection: &mut DbConnection,
+    caller: &C,
+    id: &str,
+    otherwise: fn(&mut DbConnection, &C, &str) -> ServiceResult<Employee>,
 ) -> ServiceResult<Employee> {
     match employee_for(connection, caller, id, READ_EVERYONES_PAY_INPUTS)? {
         Some(employee) => Ok(employee),
-        None => readable_employee(connection, caller, id),
+        None => otherwise(connection, caller, id),
     }
 }
 
@@ -232,13 +243,10 @@ pub fn bonus_enterable_employee(
 
 /// The employee whose performance bonus the caller reads: finance reads everyone's; anyone
 /// else as [`bonus_enterable_employee`].
-pub fn bonus_readable_employee(
+pub fn bonus_readable_employee<C: Identity>(
     connection: &mut DbConnection,
-    caller: &impl Identity,
+    caller: &C,
     id: &str,
 ) -> ServiceResult<Employee> {
-    match employee_for(connection, caller, id, READ_EVERYONES_PAY_INPUTS)? {
-        Some(employee) => Ok(employee),
-        None => bonus_enterable_employee(connection, caller, id),
-    }
+    finance_or(connection, caller, id, bonus_enterable_employee)
 }
