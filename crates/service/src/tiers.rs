@@ -213,7 +213,7 @@ pub fn standing(
         };
     let shown = override_shown(
         quarter,
-        current_quarter_of(customer, at),
+        current_quarter_of(customer, at)?,
         customer.tier_overridden,
         closed,
     );
@@ -242,13 +242,15 @@ pub fn standing(
 }
 
 /// The quarter a customer's tier is read for when none is asked: the latest closed one it
-/// holds, else the quarter in progress at `at`.
-pub fn current_quarter_of(customer: &Customer, at: Moment) -> Quarter {
+/// holds, else the quarter in progress at `at`. A stored quarter that does not parse is
+/// corrupt, not "never closed".
+pub fn current_quarter_of(customer: &Customer, at: Moment) -> ServiceResult<Quarter> {
     let latest_closed = customer
         .current_tier_quarter
         .as_deref()
-        .and_then(|q| q.parse().ok());
-    current_tier_quarter(latest_closed, at.today())
+        .map(read_stored)
+        .transpose()?;
+    Ok(current_tier_quarter(latest_closed, at.today()))
 }
 
 /// Customer `id`'s standing in `quarter`, or in the quarter `current_quarter_of` picks.
@@ -260,7 +262,10 @@ pub fn standing_of(
     at: Moment,
 ) -> ServiceResult<TierStanding> {
     let customer = find_customer(connection, id)?;
-    let quarter = quarter.unwrap_or_else(|| current_quarter_of(&customer, at));
+    let quarter = match quarter {
+        Some(quarter) => quarter,
+        None => current_quarter_of(&customer, at)?,
+    };
     standing(connection, &customer, quarter, policy, at)
 }
 
@@ -332,13 +337,8 @@ pub fn current_standing(
     policy: &TierPolicy,
     at: Moment,
 ) -> ServiceResult<TierStanding> {
-    standing(
-        connection,
-        customer,
-        current_quarter_of(customer, at),
-        policy,
-        at,
-    )
+    let quarter = current_quarter_of(customer, at)?;
+    standing(connection, customer, quarter, policy, at)
 }
 
 /// TIER-4: a manager overrides customer `id`'s current tier until the next quarter close.

@@ -150,5 +150,14 @@ both_backends!(
         row.flags = "provincial_brand".into();
         let known = standing(&mut connection, &row, open, &policy, test_moment()).unwrap();
         assert_eq!(known.tier, Tier::A);
+
+        // The latest closed quarter decides which quarter is read when none is asked; one
+        // that does not parse must not read as "never closed" (the quarter in progress).
+        row.current_tier_quarter = Some("2026-Q5".into());
+        let unread = current_standing(&mut connection, &row, &policy, test_moment());
+        assert!(
+            matches!(unread, Err(ServiceError::Store(StoreError::Corrupt(ref detail))) if detail.contains("Q5")),
+            "{unread:?}"
+        );
     }
 );

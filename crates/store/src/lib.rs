@@ -53,5 +53,5 @@ where
     T::Err: std::fmt::Display,
 {
     text.parse()
-        .map_err(|error: T::Err| StoreError::Corrupt(error.to_string()))
+        .map_err(|error: T::Err| StoreError::Corrupt(format!("stored {text:?}: {error}")))
 }
