@@ -586,13 +586,7 @@ pub fn close_hr_case(
     version: i64,
     note: &str,
 ) -> ServiceResult<HrCase> {
-    let before = existing_hr_case(connection, id)?;
-    if before.version != version {
-        return Err(ServiceError::Stale(format!(
-            "HR case {id} is at version {}, not {version}",
-            before.version
-        )));
-    }
+    let before = at_version(existing_hr_case(connection, id)?, version)?;
     if read_stored::<HrCaseStatus>(&before.status)? != HrCaseStatus::Open {
         return Err(ServiceError::conflict(format!("HR case {id} is closed")));
     }
@@ -603,9 +597,7 @@ pub fn close_hr_case(
         closing_note: Some(note.trim().to_owned()),
         closed_by: Some(caller.subject().to_owned()),
         closed_at: Some(now),
-        version: before.version + 1,
-        updated_at: now,
-        ..before.clone()
+        ..before.bumped(now)
     };
     store::save_hr_case(connection, actor, "hr_case.close", &before, &after)?;
     Ok(after)

@@ -39,6 +39,7 @@ versioned!(
     crate::accountability::AccountabilityCase => "case",
     crate::complaints::Complaint => "complaint",
     crate::discipline::DisciplineRecord => "discipline record",
+    crate::discipline::HrCase => "HR case",
     crate::payroll::PayrollRun => "run",
     crate::prospects::Prospect => "prospect",
     crate::work_orders::WorkOrder => "work order",
