@@ -19,7 +19,7 @@ fn is_working(app: &TestApp, date: Date) -> bool {
 }
 
 /// The first working day on or after `date`, by the server's calendar.
-fn working_day_from(app: &TestApp, date: Date) -> Date {
+pub(crate) fn working_day_from(app: &TestApp, date: Date) -> Date {
     let before = date.previous_day().unwrap();
     let reply = app.get(
         &format!("/api/v1/calendar/working-days/add?from={before}&days=1"),
@@ -47,19 +47,19 @@ fn ten_on(date: Date) -> OffsetDateTime {
 /// A small office: a general manager, a department head (with an account), a staff member
 /// (with an account) reporting to the head, another staff member, an HR officer account and a
 /// general-manager account.
-struct Office {
-    department: String,
-    head: String,
-    staff: String,
-    colleague: String,
-    head_token: String,
-    staff_token: String,
-    colleague_token: String,
-    hr_token: String,
-    gm_token: String,
+pub(crate) struct Office {
+    pub(crate) department: String,
+    pub(crate) head: String,
+    pub(crate) staff: String,
+    pub(crate) colleague: String,
+    pub(crate) head_token: String,
+    pub(crate) staff_token: String,
+    pub(crate) colleague_token: String,
+    pub(crate) hr_token: String,
+    pub(crate) gm_token: String,
 }
 
-fn office(app: &TestApp) -> Office {
+pub(crate) fn office(app: &TestApp) -> Office {
     let department = app.create_department("客户服务中心");
     let (head_user, head_token) = app.user_with_roles("wang.jingli", &["manager"]);
     let (staff_user, staff_token) = app.user_with_roles("li.kefu", &["employee"]);

@@ -2,14 +2,18 @@
 //! regularizations): who may decide it, in what order, and what the chain says afterwards.
 //! A request kind joins by implementing [`Decidable`] (usually through [`decidable!`]).
 
+use std::collections::HashSet;
+
 use zhidu_domain::approval::{
     ApplicationStatus, ChainOutcome, Decision, StepKind, chain_outcome, may_decide,
 };
+use zhidu_domain::inbox::{StepHolder, acting_position};
 use zhidu_domain::role::Role;
 use zhidu_store::approvals;
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::db::DbConnection;
+use zhidu_store::leave;
 use zhidu_store::people::{self, Employee};
 use zhidu_store::{StoreResult, read_stored};
 
@@ -151,20 +155,86 @@ pub struct StepDecision {
     pub comment: Option<String>,
 }
 
-/// Whether the caller holds the authority a step names.
-fn may_act(
-    connection: &mut DbConnection,
-    caller: &impl Identity,
-    step: &ApprovalStep,
-) -> ServiceResult<bool> {
+/// Who holds a stored step: its named employee, or its role.
+pub fn holder_of(step: &ApprovalStep) -> ServiceResult<StepHolder<'_>> {
     Ok(match step_kind_of(step)? {
-        StepKind::Hr => caller.has_any(&[Role::Hr]),
-        StepKind::GeneralManager => caller.has_any(&[Role::GeneralManager]),
+        kind @ (StepKind::Hr | StepKind::GeneralManager) => StepHolder::Role(kind),
         StepKind::Supervisor | StepKind::DepartmentHead => {
-            let me = people::employee_of_user(connection, caller.subject())?;
-            me.is_some_and(|me| step.approver_id.as_deref() == Some(me.id.as_str()))
+            StepHolder::Person(step.approver_id.as_deref().unwrap_or_default())
         }
     })
+}
+
+/// Whether the caller (employee `me`, if they are one) is `holder`.
+pub fn holds(caller: &impl Identity, me: Option<&str>, holder: StepHolder<'_>) -> bool {
+    match holder {
+        StepHolder::Person(employee) => me == Some(employee),
+        StepHolder::Role(StepKind::Hr) => caller.has_any(&[Role::Hr]),
+        StepHolder::Role(StepKind::GeneralManager) => caller.has_any(&[Role::GeneralManager]),
+        StepHolder::Role(StepKind::Supervisor | StepKind::DepartmentHead) => false,
+    }
+}
+
+/// INBOX-2: the named holders of some chains who are on approved leave today.
+pub struct AbsenceToday {
+    absent: HashSet<String>,
+}
+
+impl AbsenceToday {
+    /// Of the named holders of `steps`.
+    pub fn of_steps<'a>(
+        connection: &mut DbConnection,
+        steps: impl IntoIterator<Item = &'a ApprovalStep>,
+        at: Moment,
+    ) -> ServiceResult<AbsenceToday> {
+        let named: Vec<String> = steps
+            .into_iter()
+            .filter_map(|step| step.approver_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let today = at.today();
+        let absent = if named.is_empty() {
+            HashSet::new()
+        } else {
+            leave::leave_touching(
+                connection,
+                Some(&named),
+                today,
+                today,
+                &[ApplicationStatus::Approved.as_str()],
+            )?
+            .into_iter()
+            .map(|leave| leave.employee_id)
+            .collect()
+        };
+        Ok(AbsenceToday { absent })
+    }
+
+    /// The position whose holder decides the step waiting at `waiting` today.
+    pub fn acting_position(&self, holders: &[StepHolder<'_>], waiting: usize) -> usize {
+        acting_position(holders, waiting, |employee| self.absent.contains(employee))
+    }
+}
+
+/// Whether the caller may decide the step at `position`: they hold it, or (INBOX-2) its holder
+/// is on approved leave today and the step waits on them as the next holder of the chain.
+fn may_act(
+    connection: &mut DbConnection,
+    (caller, me): (&impl Identity, Option<&str>),
+    chain: &[ApprovalStep],
+    position: usize,
+) -> ServiceResult<bool> {
+    let holders = chain
+        .iter()
+        .map(holder_of)
+        .collect::<ServiceResult<Vec<_>>>()?;
+    if holds(caller, me, holders[position]) {
+        return Ok(true);
+    }
+    let absence = AbsenceToday::of_steps(connection, chain, caller.actor().at)?;
+    let acting = absence.acting_position(&holders, position);
+    Ok(holds(caller, me, holders[acting]))
 }
 
 /// Decides one step of the chain of `subject` (filed by `requester_id`): in order only
@@ -200,17 +270,17 @@ pub fn decide(
     };
     may_decide(&decisions, position)
         .map_err(|refusal| ServiceError::conflict(refusal.to_string()))?;
-    let me = people::employee_of_user(connection, caller.subject())?;
-    if me.is_some_and(|me| me.id == requester_id) {
+    let me = people::employee_of_user(connection, caller.subject())?.map(|me| me.id);
+    if me.as_deref() == Some(requester_id) {
         return Err(ServiceError::forbidden("nobody decides their own request"));
     }
-    let step = &mut chain[position];
-    if !may_act(connection, caller, step)? {
+    if !may_act(connection, (caller, me.as_deref()), &chain, position)? {
         return Err(ServiceError::forbidden(format!(
             "the {} step is not yours to decide",
-            step.step
+            chain[position].step
         )));
     }
+    let step = &mut chain[position];
     step.decision = Some(request.decision.as_str().to_owned());
     step.decided_by = Some(caller.subject().to_owned());
     step.decided_at = Some(caller.actor().at.stored());

@@ -14,6 +14,7 @@ pub mod discipline;
 pub mod domain_transfers;
 pub mod employment;
 pub mod health;
+pub mod inbox;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
@@ -112,6 +113,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/training-deals").configure(after_sales::configure_deals))
             .service(scope("/after-sales-visits").configure(after_sales::configure))
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
+            .service(scope("/approvals").configure(inbox::configure))
             .service(scope("/public").configure(publication::configure))
             .service(scope("/test-clock").configure(test_clock::configure)),
     );
