@@ -12,6 +12,7 @@ pub mod customer;
 pub mod discipline;
 pub mod domain_transfer;
 pub mod employment;
+pub mod inspection;
 pub mod lead;
 pub mod leave;
 pub mod money;
