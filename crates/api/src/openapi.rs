@@ -42,6 +42,7 @@ use crate::routes;
         (name = "care", description = "CARE: orders (提单) and their services, phone visits, renewals, touches and their outbox, after-sales visits, domain transfers"),
         (name = "public", description = "PUB-1: the public service page"),
         (name = "audit", description = "ACC-1: the audit trail"),
+        (name = "inspections", description = "INSP: service supervision (服务监督检查管理制度) — service points, inspections, findings, rectification, escalation, the monthly report"),
         (name = "test-clock", description = "The test clock: only on a server started with --test-clock (ZHIDU_TEST_CLOCK=1); elsewhere every path here answers 404")
     )
 )]
@@ -73,6 +74,7 @@ fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> 
         entry::<Bounded<1, 3660>>(),
         entry::<Bounded<1, 5000>>(),
         entry::<Text<1, 64>>(),
+        entry::<zhidu_domain::inspection::FindingStatus>(),
     ]
 }
 

@@ -119,10 +119,9 @@ pub fn point_reference_problem(
             "service_area_id",
             "a service_area point names its service area",
         )),
-        ServicePointKind::ServiceArea if names_department => Some((
-            "department_id",
-            "a service_area point names no department",
-        )),
+        ServicePointKind::ServiceArea if names_department => {
+            Some(("department_id", "a service_area point names no department"))
+        }
         ServicePointKind::Department if !names_department => {
             Some(("department_id", "a department point names its department"))
         }

@@ -34,9 +34,11 @@ pub fn configure(config: &mut ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
     pub id: String,
-    /// `sla_breach`, `complaint` or `manual`.
+    /// `sla_breach`, `complaint`, `manual` or `inspection`.
     pub source: String,
     pub work_order_id: Option<String>,
+    /// INSP-3: the inspection finding this case was escalated from (source `inspection`).
+    pub inspection_finding_id: Option<String>,
     pub employee_id: String,
     /// `candidate`, `open` or `decided`.
     pub status: String,
@@ -68,6 +70,7 @@ impl TryFrom<AccountabilityCase> for CaseView {
             id: c.id,
             source: c.source,
             work_order_id: c.work_order_id,
+            inspection_finding_id: c.inspection_finding_id,
             employee_id: c.employee_id,
             status: c.status,
             summary: c.summary,

@@ -14,6 +14,7 @@ pub mod discipline;
 pub mod domain_transfers;
 pub mod employment;
 pub mod health;
+pub mod inspections;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
@@ -113,6 +114,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/after-sales-visits").configure(after_sales::configure))
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
             .service(scope("/public").configure(publication::configure))
-            .service(scope("/test-clock").configure(test_clock::configure)),
+            .service(scope("/test-clock").configure(test_clock::configure))
+            .service(scope("/service-points").configure(inspections::configure_points))
+            .service(scope("/inspections").configure(inspections::configure))
+            .service(scope("/inspection-findings").configure(inspections::configure_findings)),
     );
 }
