@@ -24,8 +24,8 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::input::{Items, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams, VersionOnly};
-use crate::routes::accountability::CaseView;
 use crate::state::AppState;
+use crate::views::CaseView;
 use crate::wire::{Instant, IsoDate, YearMonth};
 
 /// Under `/service-points`.
