@@ -6,7 +6,7 @@ use time::macros::datetime;
 use zhidu_store::both_backends;
 use zhidu_store::testing::TestDatabase;
 
-use crate::support::{TestApp, spawn_app_at};
+use crate::support::{Reply, TestApp, spawn_app_at};
 
 /// A supervisor, the responsible person (with a user account), a colleague, and a point.
 struct Scene {
@@ -69,6 +69,11 @@ fn finding_path(finding: &Value, action: &str) -> String {
         "/api/v1/inspection-findings/{}{action}",
         finding["id"].as_str().unwrap()
     )
+}
+
+/// Posts `body` to a finding's `action` as `token`.
+fn post_step(app: &TestApp, finding: &Value, action: &str, token: &str, body: &Value) -> Reply {
+    app.post(&finding_path(finding, action), token, body)
 }
 
 fn overdue_ids(app: &TestApp, token: &str) -> Vec<String> {
@@ -221,47 +226,41 @@ both_backends!(
         app.get(&finding_path(serious, ""), &s.colleague)
             .problem(403);
         let note = json!({"version": 1, "note": "已补贴公示"});
-        app.post(
-            &finding_path(serious, "/rectification"),
-            &s.colleague,
-            &note,
-        )
-        .problem(403);
-        app.post(
-            &finding_path(serious, "/verification"),
+        post_step(&app, serious, "/rectification", &s.colleague, &note).problem(403);
+        post_step(
+            &app,
+            serious,
+            "/verification",
             &s.supervisor,
             &json!({"version": 1}),
         )
         .problem(409);
-        let rectified = app.post(
-            &finding_path(serious, "/rectification"),
-            &s.responsible_token,
-            &note,
-        );
+        let rectified = post_step(&app, serious, "/rectification", &s.responsible_token, &note);
         let rectified = rectified.ok(200).clone();
         assert_eq!(rectified["status"], "rectified");
         assert_eq!(rectified["rectification"]["note"], "已补贴公示");
         assert_eq!(rectified["overdue"], false);
-        app.post(
-            &finding_path(serious, "/rectification"),
-            &s.responsible_token,
-            &note,
-        )
-        .problem(412);
-        app.post(
-            &finding_path(serious, "/verification"),
+        post_step(&app, serious, "/rectification", &s.responsible_token, &note).problem(412);
+        post_step(
+            &app,
+            serious,
+            "/verification",
             &s.responsible_token,
             &json!({"version": 2}),
         )
         .problem(403);
-        let verified = app.post(
-            &finding_path(serious, "/verification"),
+        let verified = post_step(
+            &app,
+            serious,
+            "/verification",
             &s.supervisor,
             &json!({"version": 2, "note": "复查合格"}),
         );
         assert_eq!(verified.ok(200)["status"], "verified");
-        app.post(
-            &finding_path(serious, "/reopening"),
+        post_step(
+            &app,
+            serious,
+            "/reopening",
             &s.supervisor,
             &json!({"version": 3, "note": "x"}),
         )
@@ -349,8 +348,10 @@ both_backends!(
         assert_eq!(on_time.problem(422)["rule"], "INSP-3");
 
         app.set_clock(datetime!(2026-12-08 00:00 +08:00));
-        let unreminded_refusal = app.post(
-            &finding_path(&unreminded, "/escalation"),
+        let unreminded_refusal = post_step(
+            &app,
+            &unreminded,
+            "/escalation",
             &s.supervisor,
             &json!({"version": 1}),
         );
@@ -437,8 +438,10 @@ both_backends!(
         );
         let f: Vec<Value> = inspection["findings"].as_array().unwrap().clone();
         let rectify = |finding: &Value| {
-            app.post(
-                &finding_path(finding, "/rectification"),
+            post_step(
+                &app,
+                finding,
+                "/rectification",
                 &s.responsible_token,
                 &json!({"version": 1, "note": "已整改"}),
             )
