@@ -17,6 +17,7 @@ mod discipline;
 mod employment;
 mod hr;
 mod inbox;
+mod inspections;
 mod metrics;
 mod openapi;
 mod partners;

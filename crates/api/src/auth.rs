@@ -269,6 +269,7 @@ policy!(CareStaff => roles::CARE_STAFF);
 policy!(RenewalDirectors => roles::RENEWAL_DIRECTORS);
 policy!(CustomerService => roles::CUSTOMER_SERVICE);
 policy!(Auditors => roles::AUDITORS);
+policy!(Supervisors => roles::SUPERVISORS);
 
 #[cfg(test)]
 mod tests {

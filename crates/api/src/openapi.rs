@@ -43,6 +43,7 @@ use crate::routes;
         (name = "public", description = "PUB-1: the public service page"),
         (name = "audit", description = "ACC-1: the audit trail"),
         (name = "approvals", description = "INBOX-1, INBOX-2: every decision waiting on the caller, across the kinds decided on their own endpoints"),
+        (name = "inspections", description = "INSP: service supervision (服务监督检查管理制度) — service points, inspections, findings, rectification, escalation, the monthly report"),
         (name = "test-clock", description = "The test clock: only on a server started with --test-clock (ZHIDU_TEST_CLOCK=1); elsewhere every path here answers 404")
     )
 )]
@@ -74,6 +75,7 @@ fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> 
         entry::<Bounded<1, 3660>>(),
         entry::<Bounded<1, 5000>>(),
         entry::<Text<1, 64>>(),
+        entry::<zhidu_domain::inspection::FindingStatus>(),
     ]
 }
 

@@ -22,6 +22,7 @@ use zhidu_domain::after_sales::AfterSalesPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::inbox::InboxPolicy;
+use zhidu_domain::inspection::InspectionPolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
@@ -264,6 +265,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         after_sales_policy: AfterSalesPolicy::default(),
         publication_policy: PublicationPolicy::default(),
         inbox_policy: InboxPolicy::default(),
+        inspection_policy: InspectionPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

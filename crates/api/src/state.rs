@@ -9,6 +9,7 @@ use zhidu_domain::after_sales::AfterSalesPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::inbox::InboxPolicy;
+use zhidu_domain::inspection::InspectionPolicy;
 use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub after_sales_policy: AfterSalesPolicy,
     pub publication_policy: PublicationPolicy,
     pub inbox_policy: InboxPolicy,
+    pub inspection_policy: InspectionPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

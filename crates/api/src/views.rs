@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zhidu_domain::accountability::{AggravatingFactor, MitigatingFactor, Severity};
 use zhidu_domain::discipline::Penalty;
 use zhidu_domain::money::Money;
+use zhidu_service::accountability::{AccountabilityCase, facts_of};
 use zhidu_service::discipline as discipline_service;
 use zhidu_store::discipline::DisciplineRecord;
 use zhidu_store::{StoreError, read_stored};
@@ -91,4 +93,59 @@ pub fn record_view(record: DisciplineRecord) -> Result<RecordView, ApiError> {
         version: record.version,
         created_at: Instant::from_utc(record.created_at),
     })
+}
+
+// Accountability cases, and INSP-3's escalation that opens one. A plain comment: a doc
+// comment would become the schema's description and change the contract.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    /// `sla_breach`, `complaint`, `manual` or `inspection`.
+    pub source: String,
+    pub work_order_id: Option<String>,
+    /// INSP-3: the inspection finding this case was escalated from (source `inspection`).
+    pub inspection_finding_id: Option<String>,
+    pub employee_id: String,
+    /// `candidate`, `open` or `decided`.
+    pub status: String,
+    pub summary: String,
+    /// ACC-3: the person's own account; no decision before it.
+    pub statement: Option<String>,
+    pub statement_recorded_at: Option<Instant>,
+    pub assessed_severity: Option<Severity>,
+    pub aggravating: Vec<AggravatingFactor>,
+    pub mitigating: Vec<MitigatingFactor>,
+    /// ACC-2: the assessed severity moved by the factors.
+    pub decided_severity: Option<Severity>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Instant>,
+    pub version: i64,
+    pub created_at: Instant,
+}
+
+impl TryFrom<AccountabilityCase> for CaseView {
+    type Error = StoreError;
+
+    fn try_from(c: AccountabilityCase) -> Result<Self, StoreError> {
+        let facts = facts_of(&c)?;
+        Ok(CaseView {
+            assessed_severity: facts.assessed_severity,
+            decided_severity: facts.decided_severity,
+            aggravating: facts.aggravating.into_iter().collect(),
+            mitigating: facts.mitigating.into_iter().collect(),
+            id: c.id,
+            source: c.source,
+            work_order_id: c.work_order_id,
+            inspection_finding_id: c.inspection_finding_id,
+            employee_id: c.employee_id,
+            status: c.status,
+            summary: c.summary,
+            statement: c.statement,
+            statement_recorded_at: c.statement_recorded_at.map(Instant::from_utc),
+            decided_by: c.decided_by,
+            decided_at: c.decided_at.map(Instant::from_utc),
+            version: c.version,
+            created_at: Instant::from_utc(c.created_at),
+        })
+    }
 }

@@ -82,6 +82,8 @@ text_enum! {
         /// A complaint about the person.
         Complaint = "complaint",
         Manual = "manual",
+        /// INSP-3: an inspection finding left unrectified after a reminder.
+        Inspection = "inspection",
     }
 }
 
@@ -183,7 +185,7 @@ mod tests {
         assert_serde_names_match(&CaseSource::ALL, CaseSource::as_str);
         assert_eq!(
             CaseSource::ALL.map(CaseSource::as_str),
-            ["sla_breach", "complaint", "manual"]
+            ["sla_breach", "complaint", "manual", "inspection"]
         );
         assert_round_trips(&CaseStatus::ALL, CaseStatus::as_str);
         assert_serde_names_match(&CaseStatus::ALL, CaseStatus::as_str);

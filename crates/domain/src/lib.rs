@@ -13,6 +13,7 @@ pub mod discipline;
 pub mod domain_transfer;
 pub mod employment;
 pub mod inbox;
+pub mod inspection;
 pub mod lead;
 pub mod leave;
 pub mod money;

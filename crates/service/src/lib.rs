@@ -20,6 +20,7 @@ pub mod employment;
 pub mod error;
 pub mod health;
 pub mod inbox;
+pub mod inspections;
 pub mod leave;
 pub mod partners;
 pub mod payroll;

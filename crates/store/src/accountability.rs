@@ -17,7 +17,7 @@ use crate::{StoreResult, new_id};
 )]
 pub struct AccountabilityCase {
     pub id: String,
-    /// `sla_breach`, `complaint` or `manual`.
+    /// `sla_breach`, `complaint`, `manual` or `inspection`.
     pub source: String,
     pub work_order_id: Option<String>,
     pub employee_id: String,
@@ -37,6 +37,8 @@ pub struct AccountabilityCase {
     pub version: i64,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// INSP-3: the inspection finding escalated into this case (source `inspection`).
+    pub inspection_finding_id: Option<String>,
 }
 
 impl AccountabilityCase {
@@ -66,6 +68,7 @@ impl AccountabilityCase {
             version: 1,
             created_at: now,
             updated_at: now,
+            inspection_finding_id: None,
         }
     }
 }
@@ -99,7 +102,7 @@ pub fn insert(
 
 /// Inserts many cases in a few statements (their audit rows are the caller's).
 pub fn insert_all(connection: &mut DbConnection, cases: &[AccountabilityCase]) -> StoreResult<()> {
-    // 17 columns: 1,500 rows stay under the SQLite limit of 32,766 bind parameters.
+    // 18 columns: 1,500 rows stay under the SQLite limit of 32,766 bind parameters.
     Ok(bulk_insert!(
         connection,
         accountability_cases::table,

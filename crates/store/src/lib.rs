@@ -18,6 +18,7 @@ pub mod domain_transfers;
 pub mod employment;
 mod error;
 pub mod inbox;
+pub mod inspections;
 pub mod leave;
 pub mod partners;
 pub mod payments;

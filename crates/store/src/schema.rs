@@ -252,6 +252,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        inspection_finding_id -> Nullable<Text>,
     }
 }
 
@@ -1088,6 +1089,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_points (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        service_area_id -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        service_point_id -> Text,
+        inspected_on -> Date,
+        supervisor -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_findings (id) {
+        id -> Text,
+        inspection_id -> Text,
+        service_point_id -> Text,
+        scope -> Text,
+        severity -> Text,
+        description -> Text,
+        responsible_employee_id -> Text,
+        found_on -> Date,
+        due_at -> Timestamp,
+        due_provisional -> Bool,
+        status -> Text,
+        rectification_note -> Nullable<Text>,
+        rectified_at -> Nullable<Timestamp>,
+        rectified_by -> Nullable<Text>,
+        review_note -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        reminders -> BigInt,
+        last_reminded_at -> Nullable<Timestamp>,
+        accountability_case_id -> Nullable<Text>,
+        escalated_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -1189,4 +1242,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     care_visits,
     service_renewals,
     service_non_renewals,
+    service_points,
+    inspections,
+    inspection_findings,
 );

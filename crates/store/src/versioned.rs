@@ -43,4 +43,5 @@ versioned!(
     crate::payroll::PayrollRun => "run",
     crate::prospects::Prospect => "prospect",
     crate::work_orders::WorkOrder => "work order",
+    crate::inspections::InspectionFinding => "finding",
 );

@@ -1,15 +1,13 @@
 //! ACC-1..3: accountability cases — the person's statement, the factors, the decided severity.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::accountability::CaseStatus;
 use zhidu_domain::accountability::{AggravatingFactor, MitigatingFactor, Severity};
-use zhidu_service::accountability::{
-    self as cases, AccountabilityCase, CaseFilter, StoreError, facts_of,
-};
+use zhidu_service::accountability::{self as cases, AccountabilityCase, CaseFilter};
 
 use crate::auth::{AccountabilityOfficers, Authorized, Staff};
 use crate::error::{
@@ -19,7 +17,7 @@ use crate::extract::{Json, Query};
 use crate::input::{Distinct, Text};
 use crate::page::{Cursor, Page, PageLimit, PageParams};
 use crate::state::AppState;
-use crate::wire::Instant;
+use crate::views::CaseView;
 
 /// Under `/accountability-cases`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -29,56 +27,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_case)
         .service(record_statement)
         .service(decide);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CaseView {
-    pub id: String,
-    /// `sla_breach`, `complaint` or `manual`.
-    pub source: String,
-    pub work_order_id: Option<String>,
-    pub employee_id: String,
-    /// `candidate`, `open` or `decided`.
-    pub status: String,
-    pub summary: String,
-    /// ACC-3: the person's own account; no decision before it.
-    pub statement: Option<String>,
-    pub statement_recorded_at: Option<Instant>,
-    pub assessed_severity: Option<Severity>,
-    pub aggravating: Vec<AggravatingFactor>,
-    pub mitigating: Vec<MitigatingFactor>,
-    /// ACC-2: the assessed severity moved by the factors.
-    pub decided_severity: Option<Severity>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<Instant>,
-    pub version: i64,
-    pub created_at: Instant,
-}
-
-impl TryFrom<AccountabilityCase> for CaseView {
-    type Error = StoreError;
-
-    fn try_from(c: AccountabilityCase) -> Result<Self, StoreError> {
-        let facts = facts_of(&c)?;
-        Ok(CaseView {
-            assessed_severity: facts.assessed_severity,
-            decided_severity: facts.decided_severity,
-            aggravating: facts.aggravating.into_iter().collect(),
-            mitigating: facts.mitigating.into_iter().collect(),
-            id: c.id,
-            source: c.source,
-            work_order_id: c.work_order_id,
-            employee_id: c.employee_id,
-            status: c.status,
-            summary: c.summary,
-            statement: c.statement,
-            statement_recorded_at: c.statement_recorded_at.map(Instant::from_utc),
-            decided_by: c.decided_by,
-            decided_at: c.decided_at.map(Instant::from_utc),
-            version: c.version,
-            created_at: Instant::from_utc(c.created_at),
-        })
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -15,6 +15,7 @@ pub mod domain_transfers;
 pub mod employment;
 pub mod health;
 pub mod inbox;
+pub mod inspections;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
@@ -115,6 +116,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
             .service(scope("/approvals").configure(inbox::configure))
             .service(scope("/public").configure(publication::configure))
-            .service(scope("/test-clock").configure(test_clock::configure)),
+            .service(scope("/test-clock").configure(test_clock::configure))
+            .service(scope("/service-points").configure(inspections::configure_points))
+            .service(scope("/inspections").configure(inspections::configure))
+            .service(scope("/inspection-findings").configure(inspections::configure_findings)),
     );
 }

@@ -127,3 +127,7 @@ pub const ENTER_BONUSES_FOR_REPORTS: &[Role] = &[Manager, CsManager];
 /// Read and decide every employee's discipline: the customer-service department's manager
 /// oversees its rules, HR and the general manager everyone's.
 pub const DISCIPLINE_FOR_EVERYONE: &[Role] = &[Admin, Hr, GeneralManager, CsManager];
+
+/// INSP: service supervision — keeping the service points, recording inspections and their
+/// findings, verifying or reopening a rectification, reminding and escalating.
+pub const SUPERVISORS: &[Role] = &[Admin, GeneralManager, Manager, CsManager];
