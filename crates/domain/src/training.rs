@@ -316,6 +316,19 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// TRAIN-4: a customer's request for a training; stored as its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    pub enum TrainingRequestStatus {
+        /// No training on or after the request day is recorded yet.
+        Open = "open",
+        /// A training on or after the request day was recorded.
+        Fulfilled = "fulfilled",
+    }
+}
+
 /// TRAIN-4: a customer's due training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrainingDue {
@@ -699,6 +712,8 @@ mod tests {
         assert_serde_names_match(&TrainingDueStatus::ALL, TrainingDueStatus::as_str);
         assert_round_trips(&TrainingDueReason::ALL, TrainingDueReason::as_str);
         assert_serde_names_match(&TrainingDueReason::ALL, TrainingDueReason::as_str);
+        assert_round_trips(&TrainingRequestStatus::ALL, TrainingRequestStatus::as_str);
+        assert_serde_names_match(&TrainingRequestStatus::ALL, TrainingRequestStatus::as_str);
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

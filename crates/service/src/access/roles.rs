@@ -127,3 +127,7 @@ pub const ENTER_BONUSES_FOR_REPORTS: &[Role] = &[Manager, CsManager];
 /// Read and decide every employee's discipline: the customer-service department's manager
 /// oversees its rules, HR and the general manager everyone's.
 pub const DISCIPLINE_FOR_EVERYONE: &[Role] = &[Admin, Hr, GeneralManager, CsManager];
+
+/// TRAIN-1..3: keeping courses, recording sessions, attendance and assessments, and reading
+/// who lacks a certificate — HR and the managers who train their staff.
+pub const TRAINERS: &[Role] = &[Admin, GeneralManager, Manager, CsManager, Hr];
