@@ -269,6 +269,7 @@ policy!(CareStaff => roles::CARE_STAFF);
 policy!(RenewalDirectors => roles::RENEWAL_DIRECTORS);
 policy!(CustomerService => roles::CUSTOMER_SERVICE);
 policy!(Auditors => roles::AUDITORS);
+policy!(Trainers => roles::TRAINERS);
 
 #[cfg(test)]
 mod tests {

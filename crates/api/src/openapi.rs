@@ -42,6 +42,7 @@ use crate::routes;
         (name = "care", description = "CARE: orders (提单) and their services, phone visits, renewals, touches and their outbox, after-sales visits, domain transfers"),
         (name = "public", description = "PUB-1: the public service page"),
         (name = "audit", description = "ACC-1: the audit trail"),
+        (name = "training", description = "TRAIN: staff training sessions, assessments and certificates; customers' periodic training"),
         (name = "test-clock", description = "The test clock: only on a server started with --test-clock (ZHIDU_TEST_CLOCK=1); elsewhere every path here answers 404")
     )
 )]

@@ -29,6 +29,7 @@ use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
+use zhidu_domain::training::TrainingPolicy;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DatabaseUrl;
 
@@ -262,6 +263,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         touch_policy: TouchPolicy::default(),
         after_sales_policy: AfterSalesPolicy::default(),
         publication_policy: PublicationPolicy::default(),
+        training_policy: TrainingPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,
