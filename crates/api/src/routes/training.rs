@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Deserializer, Serialize};
+use time::Date;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
@@ -468,13 +469,25 @@ async fn list_certificates(
     Ok(HttpResponse::Ok().json(views))
 }
 
+/// `?on=&limit=&cursor=` of the lists judged on a day (TRAIN-3 gaps, TRAIN-4 due trainings).
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct GapParams {
+pub struct DayListParams {
     /// The day judged, `YYYY-MM-DD`.
     pub on: IsoDate,
     pub limit: Option<PageLimit>,
     pub cursor: Option<Cursor>,
+}
+
+impl DayListParams {
+    /// The day, the sort key the page starts after, and the page size.
+    fn parts(self) -> (Date, Option<String>, i64) {
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        (self.on.0, page.after_id(), page.limit())
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -495,7 +508,7 @@ pub struct GapView {
 /// and who have none valid that day, or one whose last valid day is within 30 days.
 #[utoipa::path(
     tag = "training",
-    params(GapParams),
+    params(DayListParams),
     responses((status = 200, body = Page<GapView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
@@ -503,15 +516,9 @@ pub struct GapView {
 async fn certificate_gaps(
     state: web::Data<AppState>,
     _caller: Authorized<Trainers>,
-    Query(params): Query<GapParams>,
+    Query(params): Query<DayListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageParams {
-        limit: params.limit,
-        cursor: params.cursor,
-    };
-    let after_id = page.after_id();
-    let limit = page.limit();
-    let on = params.on.0;
+    let (on, after_id, limit) = params.parts();
     let policy = state.training_policy.clone();
     let rows = state
         .read(move |connection| {
@@ -672,15 +679,6 @@ async fn request_customer_training(
     }))
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct DueParams {
-    /// The day judged, `YYYY-MM-DD`.
-    pub on: IsoDate,
-    pub limit: Option<PageLimit>,
-    pub cursor: Option<Cursor>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DueView {
     pub customer_id: String,
@@ -703,7 +701,7 @@ pub struct DueView {
 /// with an open request (tier C only so), in customer id order.
 #[utoipa::path(
     tag = "training",
-    params(DueParams),
+    params(DayListParams),
     responses((status = 200, body = Page<DueView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
@@ -711,15 +709,9 @@ pub struct DueView {
 async fn trainings_due(
     state: web::Data<AppState>,
     _caller: Authorized<CareStaff>,
-    Query(params): Query<DueParams>,
+    Query(params): Query<DayListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageParams {
-        limit: params.limit,
-        cursor: params.cursor,
-    };
-    let after_id = page.after_id();
-    let limit = page.limit();
-    let on = params.on.0;
+    let (on, after_id, limit) = params.parts();
     let policy = state.training_policy.clone();
     let rows = state
         .read(move |connection| {
