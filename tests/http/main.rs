@@ -32,4 +32,5 @@ mod startup;
 mod statements;
 mod test_clock;
 mod tiers;
+mod training;
 mod work_orders;

@@ -270,6 +270,7 @@ policy!(RenewalDirectors => roles::RENEWAL_DIRECTORS);
 policy!(CustomerService => roles::CUSTOMER_SERVICE);
 policy!(Auditors => roles::AUDITORS);
 policy!(Supervisors => roles::SUPERVISORS);
+policy!(Trainers => roles::TRAINERS);
 
 #[cfg(test)]
 mod tests {

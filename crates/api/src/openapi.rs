@@ -44,6 +44,7 @@ use crate::routes;
         (name = "audit", description = "ACC-1: the audit trail"),
         (name = "approvals", description = "INBOX-1, INBOX-2: every decision waiting on the caller, across the kinds decided on their own endpoints"),
         (name = "inspections", description = "INSP: service supervision (服务监督检查管理制度) — service points, inspections, findings, rectification, escalation, the monthly report"),
+        (name = "training", description = "TRAIN: staff training sessions, assessments and certificates; customers' periodic training"),
         (name = "test-clock", description = "The test clock: only on a server started with --test-clock (ZHIDU_TEST_CLOCK=1); elsewhere every path here answers 404")
     )
 )]

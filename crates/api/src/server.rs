@@ -31,6 +31,7 @@ use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
+use zhidu_domain::training::TrainingPolicy;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DatabaseUrl;
 
@@ -266,6 +267,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         publication_policy: PublicationPolicy::default(),
         inbox_policy: InboxPolicy::default(),
         inspection_policy: InspectionPolicy::default(),
+        training_policy: TrainingPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

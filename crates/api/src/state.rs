@@ -18,6 +18,7 @@ use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
+use zhidu_domain::training::TrainingPolicy;
 use zhidu_store::clock::{Clock, Moment};
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
@@ -42,6 +43,7 @@ pub struct AppState {
     pub publication_policy: PublicationPolicy,
     pub inbox_policy: InboxPolicy,
     pub inspection_policy: InspectionPolicy,
+    pub training_policy: TrainingPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

@@ -30,6 +30,7 @@ pub mod sla;
 pub mod text_enum;
 pub mod tier;
 pub mod touch;
+pub mod training;
 
 pub use refusal::Refusal;
 

@@ -35,6 +35,7 @@ pub mod statements;
 pub mod testing;
 pub mod tiers;
 pub mod touches;
+pub mod training;
 pub mod users;
 pub mod versioned;
 pub mod work_orders;

@@ -1135,6 +1135,87 @@ diesel::table! {
         last_reminded_at -> Nullable<Timestamp>,
         accountability_case_id -> Nullable<Text>,
         escalated_at -> Nullable<Timestamp>,
+    training_courses (id) {
+        id -> Text,
+        name -> Text,
+        certification -> Bool,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> Text,
+        course_id -> Text,
+        trainer_id -> Text,
+        held_on -> Date,
+        hours_centi -> BigInt,
+        recorded_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_attendees (session_id, employee_id) {
+        session_id -> Text,
+        employee_id -> Text,
+        present -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    training_assessments (id) {
+        id -> Text,
+        session_id -> Text,
+        employee_id -> Text,
+        attempt -> Integer,
+        score -> Integer,
+        passed -> Bool,
+        assessed_on -> Date,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        number -> Text,
+        employee_id -> Text,
+        course_id -> Text,
+        assessment_id -> Text,
+        issued_on -> Date,
+        valid_through -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_trainings (id) {
+        id -> Text,
+        customer_id -> Text,
+        trained_on -> Date,
+        topic -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_training_requests (id) {
+        id -> Text,
+        customer_id -> Text,
+        requested_on -> Date,
+        note -> Text,
+        status -> Text,
+        training_id -> Nullable<Text>,
+        recorded_by -> Text,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -1166,6 +1247,11 @@ diesel::joinable!(prospect_follow_ups -> prospects (prospect_id));
 diesel::joinable!(customer_last_touches -> customers (customer_id));
 diesel::joinable!(after_sales_visits -> training_deals (deal_id));
 diesel::joinable!(customer_services -> customers (customer_id));
+diesel::joinable!(training_sessions -> training_courses (course_id));
+diesel::joinable!(training_attendees -> training_sessions (session_id));
+diesel::joinable!(training_assessments -> training_sessions (session_id));
+diesel::joinable!(certificates -> employees (employee_id));
+diesel::joinable!(customer_trainings -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -1245,4 +1331,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_points,
     inspections,
     inspection_findings,
+    training_courses,
+    training_sessions,
+    training_attendees,
+    training_assessments,
+    certificates,
+    customer_trainings,
+    customer_training_requests,
 );

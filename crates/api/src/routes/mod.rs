@@ -33,6 +33,7 @@ pub mod test_clock;
 pub mod tiers;
 pub mod tokens;
 pub mod touches;
+pub mod training;
 pub mod users;
 pub mod work_orders;
 
@@ -54,7 +55,8 @@ pub fn configure(config: &mut ServiceConfig) {
                     .configure(tiers::configure_per_customer)
                     .configure(quotes::configure_per_customer)
                     .configure(points::configure_per_customer)
-                    .configure(receivables::configure_per_customer),
+                    .configure(receivables::configure_per_customer)
+                    .configure(training::configure_per_customer),
             )
             .service(scope("/tiers").configure(tiers::configure))
             .service(scope("/tier-runs").configure(tiers::configure_runs))
@@ -120,5 +122,10 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/service-points").configure(inspections::configure_points))
             .service(scope("/inspections").configure(inspections::configure))
             .service(scope("/inspection-findings").configure(inspections::configure_findings)),
+            .service(scope("/training-courses").configure(training::configure_courses))
+            .service(scope("/training-sessions").configure(training::configure_sessions))
+            .service(scope("/certificates").configure(training::configure_certificates))
+            .service(scope("/customer-trainings").configure(training::configure_customer_trainings))
+            .service(scope("/test-clock").configure(test_clock::configure)),
     );
 }
