@@ -15,6 +15,7 @@ pub mod employment;
 pub mod lead;
 pub mod leave;
 pub mod money;
+pub mod monthly_target;
 pub mod payroll;
 pub mod person;
 pub mod points;
@@ -28,6 +29,7 @@ pub mod sla;
 pub mod text_enum;
 pub mod tier;
 pub mod touch;
+pub mod work_injury;
 
 pub use refusal::Refusal;
 

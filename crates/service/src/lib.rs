@@ -19,6 +19,7 @@ pub mod domain_transfers;
 pub mod employment;
 pub mod error;
 pub mod health;
+pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payroll;

@@ -17,6 +17,7 @@ pub mod discipline;
 pub mod domain_transfers;
 pub mod employment;
 mod error;
+pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payments;

@@ -1088,6 +1088,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    monthly_targets (id) {
+        id -> Text,
+        department_id -> Text,
+        month -> Date,
+        targets -> Text,
+        assessment_standard -> Text,
+        standard_changed -> Bool,
+        due_on -> Date,
+        late -> Bool,
+        status -> Text,
+        filed_by -> Text,
+        filed_at -> Timestamp,
+        acknowledged_by -> Nullable<Text>,
+        acknowledged_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    injury_reports (id) {
+        id -> Text,
+        employee_id -> Text,
+        department_id -> Text,
+        occurred_at -> Timestamp,
+        description -> Text,
+        due_at -> Timestamp,
+        late -> Bool,
+        status -> Text,
+        reported_by -> Text,
+        reported_at -> Timestamp,
+        investigation -> Nullable<Text>,
+        investigated_by -> Nullable<Text>,
+        investigated_at -> Nullable<Timestamp>,
+        review -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        informed_by -> Nullable<Text>,
+        informed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -1113,6 +1160,8 @@ diesel::joinable!(prospect_follow_ups -> prospects (prospect_id));
 diesel::joinable!(customer_last_touches -> customers (customer_id));
 diesel::joinable!(after_sales_visits -> training_deals (deal_id));
 diesel::joinable!(customer_services -> customers (customer_id));
+diesel::joinable!(monthly_targets -> departments (department_id));
+diesel::joinable!(injury_reports -> employees (employee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -1189,4 +1238,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     care_visits,
     service_renewals,
     service_non_renewals,
+    monthly_targets,
+    injury_reports,
 );

@@ -43,4 +43,6 @@ versioned!(
     crate::payroll::PayrollRun => "run",
     crate::prospects::Prospect => "prospect",
     crate::work_orders::WorkOrder => "work order",
+    crate::hr_reports::MonthlyTarget => "monthly target filing",
+    crate::hr_reports::InjuryReport => "injury report",
 );

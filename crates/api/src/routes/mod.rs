@@ -14,6 +14,7 @@ pub mod discipline;
 pub mod domain_transfers;
 pub mod employment;
 pub mod health;
+pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
@@ -113,6 +114,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/after-sales-visits").configure(after_sales::configure))
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
             .service(scope("/public").configure(publication::configure))
-            .service(scope("/test-clock").configure(test_clock::configure)),
+            .service(scope("/test-clock").configure(test_clock::configure))
+            .service(scope("/monthly-targets").configure(hr_reports::configure_monthly_targets))
+            .service(scope("/injury-reports").configure(hr_reports::configure_injury_reports)),
     );
 }
