@@ -16,6 +16,7 @@ mod customers;
 mod discipline;
 mod employment;
 mod hr;
+mod hr_reports;
 mod metrics;
 mod openapi;
 mod partners;
