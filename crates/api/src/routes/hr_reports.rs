@@ -135,7 +135,7 @@ pub struct MonthParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentRef {
+pub struct UnfiledDepartment {
     pub id: String,
     pub name: String,
 }
@@ -151,7 +151,7 @@ pub struct MonthReportView {
     pub overdue: bool,
     pub filings: Vec<TargetsView>,
     /// Departments without a filing for the month (with `late=true`: only once overdue).
-    pub not_filed: Vec<DepartmentRef>,
+    pub not_filed: Vec<UnfiledDepartment>,
 }
 
 impl From<MonthReport> for MonthReportView {
@@ -165,7 +165,7 @@ impl From<MonthReport> for MonthReportView {
             not_filed: report
                 .not_filed
                 .into_iter()
-                .map(|d| DepartmentRef {
+                .map(|d| UnfiledDepartment {
                     id: d.id,
                     name: d.name,
                 })
@@ -264,7 +264,7 @@ pub struct NewInjuryReport {
 
 /// One recorded step: who and when, with its note.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StepView {
+pub struct InjuryStepRecord {
     pub by: String,
     pub at: Instant,
     pub note: Option<String>,
@@ -287,20 +287,20 @@ pub struct InjuryReportView {
     pub reported_by: String,
     pub reported_at: Instant,
     /// The office's investigation.
-    pub investigation: Option<StepView>,
+    pub investigation: Option<InjuryStepRecord>,
     /// HR's review.
-    pub review: Option<StepView>,
+    pub review: Option<InjuryStepRecord>,
     /// The general manager informed.
-    pub general_manager_informed: Option<StepView>,
+    pub general_manager_informed: Option<InjuryStepRecord>,
     pub version: i64,
 }
 
-fn step_view(
+fn step_record(
     by: Option<String>,
     at: Option<time::PrimitiveDateTime>,
     note: Option<String>,
-) -> Option<StepView> {
-    by.zip(at).map(|(by, at)| StepView {
+) -> Option<InjuryStepRecord> {
+    by.zip(at).map(|(by, at)| InjuryStepRecord {
         by,
         at: Instant::from_utc(at),
         note,
@@ -310,9 +310,9 @@ fn step_view(
 impl From<InjuryReport> for InjuryReportView {
     fn from(r: InjuryReport) -> Self {
         InjuryReportView {
-            investigation: step_view(r.investigated_by, r.investigated_at, r.investigation),
-            review: step_view(r.reviewed_by, r.reviewed_at, r.review),
-            general_manager_informed: step_view(r.informed_by, r.informed_at, None),
+            investigation: step_record(r.investigated_by, r.investigated_at, r.investigation),
+            review: step_record(r.reviewed_by, r.reviewed_at, r.review),
+            general_manager_informed: step_record(r.informed_by, r.informed_at, None),
             id: r.id,
             employee_id: r.employee_id,
             department_id: r.department_id,
