@@ -150,7 +150,7 @@ both_backends!(
         let all = month_report(&app, "month=2026-08");
         assert_eq!(
             department_ids(&all["filings"], "department_id"),
-            [c.tech.clone()]
+            [c.tech.as_str()]
         );
         assert_eq!(all["not_filed"].as_array().unwrap().len(), 2);
 
@@ -167,17 +167,17 @@ both_backends!(
         assert_eq!(report["provisional"], false);
         assert_eq!(
             department_ids(&report["filings"], "department_id"),
-            [c.office.clone()]
+            [c.office.as_str()]
         );
         assert_eq!(
             department_ids(&report["not_filed"], "id"),
-            [c.sales.clone()]
+            [c.sales.as_str()]
         );
         assert_eq!(report["not_filed"][0]["name"], "销售部");
         let timely = month_report(&app, "month=2026-08&late=false");
         assert_eq!(
             department_ids(&timely["filings"], "department_id"),
-            [c.tech.clone()]
+            [c.tech.as_str()]
         );
         assert_eq!(timely["not_filed"], json!([]));
         app.get("/api/v1/monthly-targets?late=true", &app.admin_token)
@@ -351,13 +351,13 @@ both_backends!(
             .get("/api/v1/injury-reports?late=true", &c.hr_token)
             .ok(200)
             .clone();
-        assert_eq!(injury_ids(&late_page), [id_of(&late)]);
+        assert_eq!(injury_ids(&late_page), [id_of(&late).as_str()]);
         assert_eq!(late_page["items"][0]["late"], true);
         let timely = app
             .get("/api/v1/injury-reports?late=false", &c.gm_token)
             .ok(200)
             .clone();
-        assert_eq!(injury_ids(&timely), [id_of(&on_time)]);
+        assert_eq!(injury_ids(&timely), [id_of(&on_time).as_str()]);
         let every = app
             .get("/api/v1/injury-reports", &app.admin_token)
             .ok(200)
