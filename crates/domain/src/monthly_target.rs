@@ -110,23 +110,11 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-    use crate::calendar::{ScheduleDay, validate_year_schedule};
+    use crate::calendar::official_2026;
 
-    /// October 2026 as published: 1–7 October off, Saturday 10 October worked.
+    /// The official 2026 schedule: 1–7 October off, Saturday 10 October worked.
     fn calendar_2026() -> BusinessCalendar {
-        let mut days: Vec<ScheduleDay> = (1..=7)
-            .map(|day| ScheduleDay {
-                date: Date::from_calendar_date(2026, time::Month::October, day).unwrap(),
-                name: "国庆节".into(),
-                is_off_day: true,
-            })
-            .collect();
-        days.push(ScheduleDay {
-            date: date!(2026 - 10 - 10),
-            name: "国庆节".into(),
-            is_off_day: false,
-        });
-        BusinessCalendar::new([validate_year_schedule(2026, 2026, days).unwrap()])
+        official_2026()
     }
 
     #[test]
