@@ -18,6 +18,7 @@ mod employment;
 mod hr;
 mod inbox;
 mod inspections;
+mod hr_reports;
 mod metrics;
 mod openapi;
 mod partners;

@@ -17,6 +17,7 @@ pub mod inspection;
 pub mod lead;
 pub mod leave;
 pub mod money;
+pub mod monthly_target;
 pub mod payroll;
 pub mod person;
 pub mod points;
@@ -31,6 +32,7 @@ pub mod text_enum;
 pub mod tier;
 pub mod touch;
 pub mod training;
+pub mod work_injury;
 
 pub use refusal::Refusal;
 

@@ -48,7 +48,8 @@ pub fn age_on(birth_date: Date, on: Date) -> i32 {
     if birthday_reached { years } else { years - 1 }
 }
 
-/// EMP-1..5: probation, regularization, notice, the departure checklist and promotion.
+/// EMP-1..5: probation, regularization, notice, the departure checklist and promotion; EMP-7
+/// monthly targets; EMP-8 work-injury reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmploymentPolicy {
     /// EMP-1: the length of probation for a new hire.
@@ -70,6 +71,17 @@ pub struct EmploymentPolicy {
     /// EMP-5: company-funded spend above this share of the year's performance, in basis
     /// points (300 = 3.00%), rules a customer-service employee out of promotion.
     pub promotion_spend_limit_basis_points: i64,
+    /// EMP-7: a department head files the month's targets and assessment standard by this
+    /// working day of the month (the 1st working day is the month's first).
+    pub targets_due_working_day: u32,
+    /// EMP-7: how often a department's assessment standard may change within one calendar
+    /// quarter.
+    pub standard_changes_per_quarter: u32,
+    /// EMP-8: the department files a work-injury report within this many clock hours of the
+    /// incident.
+    pub injury_report_within_hours: u32,
+    /// EMP-8 (Reading of 办公室): the department whose head records the office's investigation.
+    pub office_department_name: &'static str,
 }
 
 impl Default for EmploymentPolicy {
@@ -83,6 +95,10 @@ impl Default for EmploymentPolicy {
             regular_notice_days: 30,
             checklist: &ChecklistItem::ALL,
             promotion_spend_limit_basis_points: 300,
+            targets_due_working_day: 3,
+            standard_changes_per_quarter: 1,
+            injury_report_within_hours: 12,
+            office_department_name: "办公室",
         }
     }
 }

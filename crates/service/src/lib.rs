@@ -21,6 +21,7 @@ pub mod error;
 pub mod health;
 pub mod inbox;
 pub mod inspections;
+pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payroll;

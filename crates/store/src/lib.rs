@@ -19,6 +19,7 @@ pub mod employment;
 mod error;
 pub mod inbox;
 pub mod inspections;
+pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payments;

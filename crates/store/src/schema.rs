@@ -1216,6 +1216,46 @@ diesel::table! {
         status -> Text,
         training_id -> Nullable<Text>,
         recorded_by -> Text,
+    monthly_targets (id) {
+        id -> Text,
+        department_id -> Text,
+        month -> Date,
+        targets -> Text,
+        assessment_standard -> Text,
+        standard_changed -> Bool,
+        due_on -> Date,
+        late -> Bool,
+        status -> Text,
+        filed_by -> Text,
+        filed_at -> Timestamp,
+        acknowledged_by -> Nullable<Text>,
+        acknowledged_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    injury_reports (id) {
+        id -> Text,
+        employee_id -> Text,
+        department_id -> Text,
+        occurred_at -> Timestamp,
+        description -> Text,
+        due_at -> Timestamp,
+        late -> Bool,
+        status -> Text,
+        reported_by -> Text,
+        reported_at -> Timestamp,
+        investigation -> Nullable<Text>,
+        investigated_by -> Nullable<Text>,
+        investigated_at -> Nullable<Timestamp>,
+        review -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        informed_by -> Nullable<Text>,
+        informed_at -> Nullable<Timestamp>,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -1252,6 +1292,8 @@ diesel::joinable!(training_attendees -> training_sessions (session_id));
 diesel::joinable!(training_assessments -> training_sessions (session_id));
 diesel::joinable!(certificates -> employees (employee_id));
 diesel::joinable!(customer_trainings -> customers (customer_id));
+diesel::joinable!(monthly_targets -> departments (department_id));
+diesel::joinable!(injury_reports -> employees (employee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -1338,4 +1380,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     customer_trainings,
     customer_training_requests,
+    monthly_targets,
+    injury_reports,
 );

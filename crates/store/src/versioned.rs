@@ -44,4 +44,6 @@ versioned!(
     crate::prospects::Prospect => "prospect",
     crate::work_orders::WorkOrder => "work order",
     crate::inspections::InspectionFinding => "finding",
+    crate::hr_reports::MonthlyTarget => "monthly target filing",
+    crate::hr_reports::InjuryReport => "injury report",
 );

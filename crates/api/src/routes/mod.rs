@@ -16,6 +16,7 @@ pub mod employment;
 pub mod health;
 pub mod inbox;
 pub mod inspections;
+pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
@@ -127,5 +128,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/certificates").configure(training::configure_certificates))
             .service(scope("/customer-trainings").configure(training::configure_customer_trainings))
             .service(scope("/test-clock").configure(test_clock::configure)),
+            .service(scope("/monthly-targets").configure(hr_reports::configure_monthly_targets))
+            .service(scope("/injury-reports").configure(hr_reports::configure_injury_reports)),
     );
 }

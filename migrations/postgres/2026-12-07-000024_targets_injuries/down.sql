@@ -1,0 +1,2 @@
+DROP TABLE injury_reports;
+DROP TABLE monthly_targets;
