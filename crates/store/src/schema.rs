@@ -1135,6 +1135,13 @@ diesel::table! {
         last_reminded_at -> Nullable<Timestamp>,
         accountability_case_id -> Nullable<Text>,
         escalated_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     training_courses (id) {
         id -> Text,
         name -> Text,
@@ -1216,6 +1223,13 @@ diesel::table! {
         status -> Text,
         training_id -> Nullable<Text>,
         recorded_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     monthly_targets (id) {
         id -> Text,
         department_id -> Text,

@@ -14,9 +14,9 @@ pub mod discipline;
 pub mod domain_transfers;
 pub mod employment;
 pub mod health;
+pub mod hr_reports;
 pub mod inbox;
 pub mod inspections;
-pub mod hr_reports;
 pub mod leave;
 pub mod partners;
 pub mod payroll;
@@ -119,16 +119,15 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
             .service(scope("/approvals").configure(inbox::configure))
             .service(scope("/public").configure(publication::configure))
-            .service(scope("/test-clock").configure(test_clock::configure))
             .service(scope("/service-points").configure(inspections::configure_points))
             .service(scope("/inspections").configure(inspections::configure))
-            .service(scope("/inspection-findings").configure(inspections::configure_findings)),
+            .service(scope("/inspection-findings").configure(inspections::configure_findings))
             .service(scope("/training-courses").configure(training::configure_courses))
             .service(scope("/training-sessions").configure(training::configure_sessions))
             .service(scope("/certificates").configure(training::configure_certificates))
             .service(scope("/customer-trainings").configure(training::configure_customer_trainings))
-            .service(scope("/test-clock").configure(test_clock::configure)),
             .service(scope("/monthly-targets").configure(hr_reports::configure_monthly_targets))
-            .service(scope("/injury-reports").configure(hr_reports::configure_injury_reports)),
+            .service(scope("/injury-reports").configure(hr_reports::configure_injury_reports))
+            .service(scope("/test-clock").configure(test_clock::configure)),
     );
 }

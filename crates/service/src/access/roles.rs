@@ -131,6 +131,7 @@ pub const DISCIPLINE_FOR_EVERYONE: &[Role] = &[Admin, Hr, GeneralManager, CsMana
 /// INSP: service supervision — keeping the service points, recording inspections and their
 /// findings, verifying or reopening a rectification, reminding and escalating.
 pub const SUPERVISORS: &[Role] = &[Admin, GeneralManager, Manager, CsManager];
+
 /// TRAIN-1..3: keeping courses, recording sessions, attendance and assessments, and reading
 /// who lacks a certificate — HR and the managers who train their staff.
 pub const TRAINERS: &[Role] = &[Admin, GeneralManager, Manager, CsManager, Hr];
