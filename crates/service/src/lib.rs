@@ -24,6 +24,7 @@ pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod promotions;
 pub mod prospects;
 pub mod publication;
 pub mod receivables;

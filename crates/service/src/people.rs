@@ -498,20 +498,20 @@ pub fn list_employees(
     let Some(scope) = reading_scope(connection, caller)? else {
         return Ok(Vec::new());
     };
-    Ok(people::list_employees(
-        connection,
-        &scope,
-        department_id,
-        after,
-        limit,
-    )?)
+    let rows = people::list_employees(connection, &scope, department_id, after, limit)?;
+    crate::promotions::as_of(connection, rows, caller.actor().at.today())
 }
 
-/// One employee, if the caller may read their record (else not found).
+/// One employee, if the caller may read their record (else not found), with the rank and base
+/// salary in force today (EMP-6).
 pub fn find_readable_employee(
     connection: &mut DbConnection,
     caller: &impl Identity,
     id: &str,
 ) -> ServiceResult<Employee> {
-    readable_employee(connection, caller, id)
+    let employee = readable_employee(connection, caller, id)?;
+    let mut today = crate::promotions::as_of(connection, vec![employee], caller.actor().at.today())?;
+    today
+        .pop()
+        .ok_or_else(|| ServiceError::not_found(format!("no employee {id}")))
 }

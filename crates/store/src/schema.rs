@@ -1088,6 +1088,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    promotions (id) {
+        id -> Text,
+        employee_id -> Text,
+        from_rank -> Text,
+        to_rank -> Text,
+        from_base_salary_fen -> BigInt,
+        to_base_salary_fen -> BigInt,
+        effective_on -> Date,
+        reason -> Text,
+        proposed_by -> Text,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_host_days (day) {
+        day -> Date,
+        employee_id -> Text,
+        set_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_host_duties (day) {
+        day -> Date,
+        employee_id -> Text,
+        discipline_record_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -1189,4 +1227,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     care_visits,
     service_renewals,
     service_non_renewals,
+    promotions,
+    meeting_host_days,
+    meeting_host_duties,
 );

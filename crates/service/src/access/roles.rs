@@ -127,3 +127,10 @@ pub const ENTER_BONUSES_FOR_REPORTS: &[Role] = &[Manager, CsManager];
 /// Read and decide every employee's discipline: the customer-service department's manager
 /// oversees its rules, HR and the general manager everyone's.
 pub const DISCIPLINE_FOR_EVERYONE: &[Role] = &[Admin, Hr, GeneralManager, CsManager];
+
+/// EMP-6: proposing a promotion (the chain then needs the department head, HR and the general
+/// manager); a manager proposes only for the employees they may read.
+pub const PROMOTION_PROPOSERS: &[Role] = &[Admin, Hr, GeneralManager, Manager, CsManager];
+
+/// DISC meeting host: setting who hosts the daily meeting on a day.
+pub const MEETING_HOST_SETTERS: &[Role] = &[Admin, Hr, GeneralManager, Manager, CsManager];
