@@ -269,6 +269,7 @@ policy!(CareStaff => roles::CARE_STAFF);
 policy!(RenewalDirectors => roles::RENEWAL_DIRECTORS);
 policy!(CustomerService => roles::CUSTOMER_SERVICE);
 policy!(Auditors => roles::AUDITORS);
+policy!(MeetingHostSetters => roles::MEETING_HOST_SETTERS);
 
 #[cfg(test)]
 mod tests {

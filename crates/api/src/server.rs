@@ -18,6 +18,7 @@ use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
+use zhidu_domain::meeting::MeetingPolicy;
 use zhidu_domain::after_sales::AfterSalesPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
@@ -262,6 +263,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         touch_policy: TouchPolicy::default(),
         after_sales_policy: AfterSalesPolicy::default(),
         publication_policy: PublicationPolicy::default(),
+        meeting_policy: MeetingPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

@@ -9,6 +9,7 @@ use zhidu_domain::after_sales::AfterSalesPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::meeting::MeetingPolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::publication::PublicationPolicy;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub touch_policy: TouchPolicy,
     pub after_sales_policy: AfterSalesPolicy,
     pub publication_policy: PublicationPolicy,
+    /// DISC meeting host: when a member's report is late.
+    pub meeting_policy: MeetingPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

@@ -20,6 +20,7 @@ pub mod employment;
 pub mod error;
 pub mod health;
 pub mod leave;
+pub mod meeting_hosts;
 pub mod partners;
 pub mod payroll;
 pub mod people;

@@ -19,9 +19,10 @@ use zhidu_store::approvals as approval_store;
 use zhidu_store::db::DbConnection;
 use zhidu_store::people::Employee;
 use zhidu_store::promotions as store;
-use zhidu_store::{new_id, read_stored};
+use zhidu_store::new_id;
 
 pub use zhidu_store::promotions::Promotion;
+pub use zhidu_store::read_stored;
 
 use crate::access::employees::{may_read_chained, readable_employee};
 use crate::access::{Identity, roles};

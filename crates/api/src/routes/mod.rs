@@ -15,10 +15,12 @@ pub mod domain_transfers;
 pub mod employment;
 pub mod health;
 pub mod leave;
+pub mod meeting_hosts;
 pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod promotions;
 pub mod prospects;
 pub mod publication;
 pub mod quotes;
@@ -113,6 +115,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/after-sales-visits").configure(after_sales::configure))
             .service(scope("/domain-transfers").configure(domain_transfers::configure))
             .service(scope("/public").configure(publication::configure))
-            .service(scope("/test-clock").configure(test_clock::configure)),
+            .service(scope("/test-clock").configure(test_clock::configure))
+            .service(scope("/promotions").configure(promotions::configure))
+            .service(scope("/meeting-hosts").configure(meeting_hosts::configure))
+            .service(scope("/meeting-reports").configure(meeting_hosts::configure_reports)),
     );
 }
