@@ -31,3 +31,5 @@ mod statements;
 mod test_clock;
 mod tiers;
 mod work_orders;
+mod promotions;
+mod meeting_hosts;
