@@ -229,7 +229,10 @@ both_backends!(
         )
         .ok(201)
         .clone();
-        assert_eq!(next["from_rank"], "manager", "the terms in force on its date");
+        assert_eq!(
+            next["from_rank"], "manager",
+            "the terms in force on its date"
+        );
         let withdrawal = format!(
             "/api/v1/promotions/{}/withdrawal",
             next["id"].as_str().unwrap()
@@ -313,7 +316,8 @@ both_backends!(
 
         // Not in force before approval: past its effective date, still pending, the old terms.
         let department = office.department.clone();
-        let version = app.get("/api/v1/departments", &app.admin_token).ok(200)[0]["version"].clone();
+        let version =
+            app.get("/api/v1/departments", &app.admin_token).ok(200)[0]["version"].clone();
         app.json(
             "PUT",
             &format!("/api/v1/departments/{department}/customer-service"),

@@ -842,7 +842,7 @@ mod tests {
     #[test]
     fn disc_the_default_catalog_is_valid_and_round_trips() {
         let catalog = OffenseCatalog::default();
-        assert_eq!(catalog.offenses.len(), 14);
+        assert_eq!(catalog.offenses.len(), 16);
         for offense in &catalog.offenses {
             assert_eq!(definition_problems(offense), vec![], "{}", offense.code);
             let json = serde_json::to_string(offense).unwrap();

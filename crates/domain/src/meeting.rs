@@ -168,10 +168,7 @@ mod tests {
     #[test]
     fn disc_meeting_host_an_owed_day_comes_before_the_base_host() {
         let calendar = BusinessCalendar::default();
-        let base = BTreeMap::from([
-            (date!(2026 - 03 - 06), "a"),
-            (date!(2026 - 03 - 09), "a"),
-        ]);
+        let base = BTreeMap::from([(date!(2026 - 03 - 06), "a"), (date!(2026 - 03 - 09), "a")]);
         let owed = BTreeMap::from([(date!(2026 - 03 - 09), ("b", "r1".to_owned()))]);
         let roster = host_roster(
             &calendar,

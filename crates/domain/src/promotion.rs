@@ -205,7 +205,10 @@ mod tests {
             promotion_problem(current, current).map(|p| p.field),
             Some("to_rank")
         );
-        assert_eq!(promotion_problem(current, terms(Rank::Manager, 8_001)), None);
+        assert_eq!(
+            promotion_problem(current, terms(Rank::Manager, 8_001)),
+            None
+        );
         assert_eq!(
             promotion_problem(current, terms(Rank::GeneralManager, 8_000)),
             None

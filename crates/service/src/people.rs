@@ -510,7 +510,8 @@ pub fn find_readable_employee(
     id: &str,
 ) -> ServiceResult<Employee> {
     let employee = readable_employee(connection, caller, id)?;
-    let mut today = crate::promotions::as_of(connection, vec![employee], caller.actor().at.today())?;
+    let mut today =
+        crate::promotions::as_of(connection, vec![employee], caller.actor().at.today())?;
     today
         .pop()
         .ok_or_else(|| ServiceError::not_found(format!("no employee {id}")))

@@ -11,15 +11,14 @@ use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::money::Money;
 use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::promotion::{
-    ApprovedPromotion, PROMOTION_CHAIN, PayTerms, in_force_from, promotion_problem,
-    terms_in_force,
+    ApprovedPromotion, PROMOTION_CHAIN, PayTerms, in_force_from, promotion_problem, terms_in_force,
 };
 use zhidu_domain::sla::Rank;
 use zhidu_store::approvals as approval_store;
 use zhidu_store::db::DbConnection;
+use zhidu_store::new_id;
 use zhidu_store::people::Employee;
 use zhidu_store::promotions as store;
-use zhidu_store::new_id;
 
 pub use zhidu_store::promotions::Promotion;
 pub use zhidu_store::read_stored;
@@ -206,8 +205,7 @@ pub fn propose(
     let steps: Vec<_> = PROMOTION_CHAIN
         .iter()
         .map(|kind| {
-            let approver = (*kind == StepKind::DepartmentHead)
-                .then(|| head.clone());
+            let approver = (*kind == StepKind::DepartmentHead).then(|| head.clone());
             (*kind, approver)
         })
         .collect();

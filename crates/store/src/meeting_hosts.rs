@@ -50,13 +50,9 @@ pub fn save_host_day(
     before: Option<&MeetingHostDay>,
     after: &MeetingHostDay,
 ) -> StoreResult<()> {
-    save_versioned!(
-        &mut *connection,
-        meeting_host_days,
-        before,
-        after,
-        |row| &row.day
-    )?;
+    save_versioned!(&mut *connection, meeting_host_days, before, after, |row| {
+        &row.day
+    })?;
     audit::record(
         connection,
         actor,

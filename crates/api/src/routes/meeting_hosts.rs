@@ -72,9 +72,12 @@ async fn roster(
         .map(|day| {
             let (employee_id, source, discipline_record_id) = match day.host {
                 Some((id, HostSource::Base)) => (Some(id), Some("base"), None),
-                Some((id, HostSource::Owed { discipline_record_id })) => {
-                    (Some(id), Some("owed"), Some(discipline_record_id))
-                }
+                Some((
+                    id,
+                    HostSource::Owed {
+                        discipline_record_id,
+                    },
+                )) => (Some(id), Some("owed"), Some(discipline_record_id)),
                 None => (None, None, None),
             };
             HostDayView {
