@@ -48,7 +48,7 @@ pub struct ProposePromotion {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PromotionView {
+pub struct PromotionProposalView {
     pub id: String,
     pub employee_id: String,
     /// The rank in force on the effective date when it was proposed.
@@ -68,8 +68,8 @@ pub struct PromotionView {
     pub version: i64,
 }
 
-fn promotion_view(row: Promotion, chain: &[ApprovalStep]) -> Result<PromotionView, ApiError> {
-    Ok(PromotionView {
+fn promotion_view(row: Promotion, chain: &[ApprovalStep]) -> Result<PromotionProposalView, ApiError> {
+    Ok(PromotionProposalView {
         from_rank: read_stored(&row.from_rank)?,
         to_rank: read_stored(&row.to_rank)?,
         status: read_stored(&row.status)?,
@@ -93,7 +93,7 @@ fn promotion_view(row: Promotion, chain: &[ApprovalStep]) -> Result<PromotionVie
 #[utoipa::path(
     tag = "employment",
     request_body = ProposePromotion,
-    responses((status = 201, body = PromotionView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    responses((status = 201, body = PromotionProposalView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
     security(("bearer" = []))
 )]
 #[post("")]
@@ -127,7 +127,7 @@ async fn propose(
 #[utoipa::path(
     tag = "employment",
     params(("id" = String, Path, description = "Promotion id")),
-    responses((status = 200, body = PromotionView), AuthErrors, NotFound, Unavailable),
+    responses((status = 200, body = PromotionProposalView), AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
 #[get("/{id}")]
@@ -160,7 +160,7 @@ pub struct PromotionListParams {
 #[utoipa::path(
     tag = "employment",
     params(PromotionListParams),
-    responses((status = 200, body = Page<PromotionView>), AuthErrors, Invalid, NotFound, Unavailable),
+    responses((status = 200, body = Page<PromotionProposalView>), AuthErrors, Invalid, NotFound, Unavailable),
     security(("bearer" = []))
 )]
 #[get("")]
@@ -201,7 +201,7 @@ async fn list_promotions(
     tag = "employment",
     params(("id" = String, Path, description = "Promotion id")),
     request_body = DecisionRequest,
-    responses((status = 200, body = PromotionView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
+    responses((status = 200, body = PromotionProposalView), BodyErrors, AuthErrors, NotFound, Conflict, Unavailable),
     security(("bearer" = []))
 )]
 #[post("/{id}/decisions")]
@@ -233,7 +233,7 @@ async fn decide_promotion(
     tag = "employment",
     params(("id" = String, Path, description = "Promotion id")),
     request_body = VersionOnly,
-    responses((status = 200, body = PromotionView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
+    responses((status = 200, body = PromotionProposalView), BodyErrors, AuthErrors, NotFound, Conflict, Stale, Unavailable),
     security(("bearer" = []))
 )]
 #[post("/{id}/withdrawal")]
