@@ -225,7 +225,8 @@ pub fn set_manager(
         "department.set_manager",
         |connection, department| {
             let manager = existing_employee(connection, "employee_id", employee_id)?;
-            if rank_of(&manager)? == Rank::Staff {
+            let today = caller.actor().at.today();
+            if crate::promotions::rank_on(connection, &manager, today)? == Rank::Staff {
                 return Err(ServiceError::field_refused(
                     "employee_id",
                     "a department manager must rank manager or above",

@@ -112,6 +112,27 @@ pub fn as_of(
         .collect())
 }
 
+/// EMP-6: the rank and base salary of `employee` in force on `on`.
+fn terms_of(
+    connection: &mut DbConnection,
+    employee: &Employee,
+    on: Date,
+) -> ServiceResult<PayTerms> {
+    terms_on(connection, std::slice::from_ref(employee), on)?
+        .remove(&employee.id)
+        .map_or_else(|| recorded_terms(employee), Ok)
+}
+
+/// EMP-6: the rank of `employee` in force on `on` (SLA-7, CMP and department managers read
+/// rank through here).
+pub fn rank_on(
+    connection: &mut DbConnection,
+    employee: &Employee,
+    on: Date,
+) -> ServiceResult<Rank> {
+    Ok(terms_of(connection, employee, on)?.rank)
+}
+
 /// A promotion as proposed.
 #[derive(Debug, Clone)]
 pub struct Proposal {
@@ -186,13 +207,7 @@ pub fn propose(
             employee.id, pending.id
         )));
     }
-    let current = terms_on(
-        connection,
-        std::slice::from_ref(&employee),
-        proposal.effective_on,
-    )?
-    .remove(&employee.id)
-    .map_or_else(|| recorded_terms(&employee), Ok)?;
+    let current = terms_of(connection, &employee, proposal.effective_on)?;
     let proposed = PayTerms {
         rank: proposal.to_rank,
         base_salary: proposal.base_salary,

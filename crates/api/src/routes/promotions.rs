@@ -68,7 +68,10 @@ pub struct PromotionProposalView {
     pub version: i64,
 }
 
-fn promotion_view(row: Promotion, chain: &[ApprovalStep]) -> Result<PromotionProposalView, ApiError> {
+fn promotion_view(
+    row: Promotion,
+    chain: &[ApprovalStep],
+) -> Result<PromotionProposalView, ApiError> {
     Ok(PromotionProposalView {
         from_rank: read_stored(&row.from_rank)?,
         to_rank: read_stored(&row.to_rank)?,
