@@ -194,6 +194,31 @@ both_backends!(
             ]
         );
 
+        // The fine flows to the month's payslip like every DISC fine.
+        app.set_clock(datetime!(2026-04-02 10:00 +8));
+        app.post(
+            "/api/v1/payroll-runs",
+            &app.admin_token,
+            &json!({"month": "2026-03"}),
+        )
+        .ok(201);
+        let slip = app
+            .get(
+                &format!("/api/v1/employees/{}/payslips/2026-03", desk.member),
+                &app.admin_token,
+            )
+            .ok(200)
+            .clone();
+        let fines: Vec<&Value> = slip["payslip"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|line| line["kind"] == "discipline_fine")
+            .collect();
+        assert_eq!(fines.len(), 1, "the warning costs nothing");
+        assert_eq!(fines[0]["amount"], "-100.00");
+        assert_eq!(fines[0]["reference"], second_id.as_str());
+
         // Bad spans name the field.
         let backwards = app.get(
             "/api/v1/meeting-hosts?from=2026-03-04&to=2026-03-03",
