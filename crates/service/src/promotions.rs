@@ -215,7 +215,13 @@ pub fn propose(
     if let Some(problem) = promotion_problem(current, proposed) {
         return Err(ServiceError::field_refused(problem.field, problem.message));
     }
-    let head = approvals::department_head_for(connection, &employee)?;
+    let head = approvals::department_head_for(connection, &employee).map_err(|error| match error {
+        ServiceError::Refused { .. } => ServiceError::refused(
+            "EMP-6",
+            "the employee's department has no head and the employee no superior to recommend the promotion",
+        ),
+        other => other,
+    })?;
     ensure_eligible(connection, policy, employee.clone(), today)?;
     let steps: Vec<_> = PROMOTION_CHAIN
         .iter()
