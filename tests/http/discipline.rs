@@ -367,7 +367,7 @@ both_backends!(
             .get("/api/v1/discipline/offenses", &desk.staff_token)
             .ok(200)
             .clone();
-        assert_eq!(offenses.as_array().unwrap().len(), 14);
+        assert_eq!(offenses.as_array().unwrap().len(), 16);
         let offense_path = "/api/v1/discipline/offenses/plan_wrong";
         let stored = app.get(offense_path, &desk.staff_token).ok(200).clone();
         assert_eq!(stored["version"], 1);

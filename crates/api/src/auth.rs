@@ -271,6 +271,7 @@ policy!(CustomerService => roles::CUSTOMER_SERVICE);
 policy!(Auditors => roles::AUDITORS);
 policy!(Supervisors => roles::SUPERVISORS);
 policy!(Trainers => roles::TRAINERS);
+policy!(MeetingHostSetters => roles::MEETING_HOST_SETTERS);
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,7 @@ use zhidu_domain::care::CarePolicy;
 use zhidu_domain::inbox::InboxPolicy;
 use zhidu_domain::inspection::InspectionPolicy;
 use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::meeting::MeetingPolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::publication::PublicationPolicy;
@@ -268,6 +269,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         inbox_policy: InboxPolicy::default(),
         inspection_policy: InspectionPolicy::default(),
         training_policy: TrainingPolicy::default(),
+        meeting_policy: MeetingPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),
         acquire_timeout: config.pool.acquire_timeout,

@@ -11,6 +11,7 @@ use zhidu_domain::care::CarePolicy;
 use zhidu_domain::inbox::InboxPolicy;
 use zhidu_domain::inspection::InspectionPolicy;
 use zhidu_domain::leave::LeavePolicy;
+use zhidu_domain::meeting::MeetingPolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::publication::PublicationPolicy;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub inbox_policy: InboxPolicy,
     pub inspection_policy: InspectionPolicy,
     pub training_policy: TrainingPolicy,
+    /// DISC meeting host: when a member's report is late.
+    pub meeting_policy: MeetingPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.
     pub decoy_hash: String,
     /// One permit per pooled connection: a request waits here, without holding a blocking

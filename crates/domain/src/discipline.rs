@@ -36,6 +36,9 @@ pub enum Consequence {
     PayNextMonthsFunding,
     /// Plan late: the month's data statistics for everyone fall to the employee.
     MonthsDataStatisticsDuty,
+    /// DISC meeting host: the employee hosts the daily meeting on this many more working days
+    /// (the next working days after the offense, queued after days already owed).
+    HostsNextWorkingDay { days: u32 },
 }
 
 impl Consequence {
@@ -44,6 +47,19 @@ impl Consequence {
             Consequence::NoCompanyFunding { months } => *months,
             _ => 0,
         }
+    }
+}
+
+impl Penalty {
+    /// DISC meeting host: the extra hosting days the penalty owes.
+    pub fn hosting_days(&self) -> u32 {
+        self.consequences
+            .iter()
+            .map(|consequence| match consequence {
+                Consequence::HostsNextWorkingDay { days } => *days,
+                _ => 0,
+            })
+            .sum()
     }
 }
 
@@ -332,6 +348,13 @@ pub fn definition_problems(offense: &Offense) -> Vec<DefinitionProblem> {
         {
             refuse(format!("{field}.consequences"), "months must be at least 1");
         }
+        if step
+            .consequences
+            .iter()
+            .any(|c| matches!(c, Consequence::HostsNextWorkingDay { days: 0 }))
+        {
+            refuse(format!("{field}.consequences"), "days must be at least 1");
+        }
         if *step == Step::default() {
             refuse(field, "a step must impose something");
         }
@@ -521,6 +544,29 @@ impl Default for OffenseCatalog {
                     Step::dismissal(),
                 ],
             ),
+            offense(
+                "meeting_call_forgotten",
+                "每日开会负责人忘记按时召集整点报数(每忘一次多负责一个工作日)",
+                "Meeting host forgot to call the hourly count (one more hosting day per call)",
+                vec![Step::only(Consequence::HostsNextWorkingDay { days: 1 })],
+            ),
+            offense(
+                "meeting_report_late",
+                "召集后10分钟仍未报数(第一次警告并负责次日开会,第二次起负责次日开会并罚款100元)",
+                "Not reported 10 minutes after the host's call",
+                vec![
+                    Step {
+                        warning: true,
+                        consequences: vec![Consequence::HostsNextWorkingDay { days: 1 }],
+                        ..Step::default()
+                    },
+                    Step {
+                        fine: yuan(100),
+                        consequences: vec![Consequence::HostsNextWorkingDay { days: 1 }],
+                        ..Step::default()
+                    },
+                ],
+            ),
         ];
         OffenseCatalog { offenses }
     }
@@ -690,6 +736,38 @@ mod tests {
     }
 
     #[test]
+    fn disc_meeting_host_each_forgotten_call_is_one_more_hosting_day() {
+        for n in [1, 2, 5] {
+            let penalty = nth("meeting_call_forgotten", n);
+            assert_eq!(penalty.hosting_days(), 1);
+            assert_eq!(penalty.fine, Money::ZERO);
+            assert!(!penalty.warning);
+        }
+    }
+
+    #[test]
+    fn disc_meeting_host_late_report_warning_then_100_each_with_a_hosting_day() {
+        let first = nth("meeting_report_late", 1);
+        assert!(first.warning);
+        assert_eq!(first.fine, Money::ZERO);
+        assert_eq!(first.hosting_days(), 1);
+        for n in [2, 3, 7] {
+            let later = nth("meeting_report_late", n);
+            assert!(!later.warning);
+            assert_eq!(later.fine, yuan(100));
+            assert_eq!(later.hosting_days(), 1);
+        }
+    }
+
+    #[test]
+    fn disc_meeting_host_an_edit_owing_zero_days_is_refused() {
+        let mut offense = catalog_offense("meeting_call_forgotten");
+        offense.steps[0].consequences = vec![Consequence::HostsNextWorkingDay { days: 0 }];
+        let problems = definition_problems(&offense);
+        assert_eq!(problems[0].field, "steps[0].consequences");
+    }
+
+    #[test]
     fn disc_plan_wrong_100_then_200() {
         assert_eq!(fine("plan_wrong", 1), yuan(100));
         assert_eq!(fine("plan_wrong", 2), yuan(200));
@@ -764,7 +842,7 @@ mod tests {
     #[test]
     fn disc_the_default_catalog_is_valid_and_round_trips() {
         let catalog = OffenseCatalog::default();
-        assert_eq!(catalog.offenses.len(), 14);
+        assert_eq!(catalog.offenses.len(), 16);
         for offense in &catalog.offenses {
             assert_eq!(definition_problems(offense), vec![], "{}", offense.code);
             let json = serde_json::to_string(offense).unwrap();
@@ -824,13 +902,13 @@ mod tests {
 
     proptest! {
         #[test]
-        fn disc_catalog_ladders_never_skip_back(index in 0usize..14, n in 1u32..500) {
+        fn disc_catalog_ladders_never_skip_back(index in 0usize..16, n in 1u32..500) {
             let offense = &OffenseCatalog::default().offenses[index];
             prop_assert!(offense.step_at(n + 1).weight() >= offense.step_at(n).weight());
         }
 
         #[test]
-        fn disc_fines_are_never_negative(index in 0usize..14, prior in 0u32..500, count in 1u32..50, discovered: bool) {
+        fn disc_fines_are_never_negative(index in 0usize..16, prior in 0u32..500, count in 1u32..50, discovered: bool) {
             let offense = &OffenseCatalog::default().offenses[index];
             let facts = RecordFacts { count, discovered_by_company: discovered };
             prop_assert!(!penalty_for(offense, prior, &facts).fine.is_negative());

@@ -21,7 +21,7 @@ use zhidu_store::{StoreResult, new_id, read_stored};
 
 use crate::access::{Identity, roles};
 use crate::error::{ServiceError, ServiceResult};
-use crate::people::{existing_employee, rank_of};
+use crate::people::existing_employee;
 use crate::versioned::at_version;
 use crate::work_orders::{
     NewWorkOrder, find_order, items_json, open_order, resolve_order, stored_utc,
@@ -170,10 +170,11 @@ pub fn file_complaint(
         .as_deref()
         .map(|id| existing_employee(connection, "accused_employee_id", id))
         .transpose()?;
-    let route = route_complaint(
-        accused.as_ref().map(rank_of).transpose()?,
-        request.inform_accused,
-    );
+    let accused_rank = accused
+        .as_ref()
+        .map(|accused| crate::promotions::rank_on(connection, accused, actor.at.today()))
+        .transpose()?;
+    let route = route_complaint(accused_rank, request.inform_accused);
     let handler = match &accused {
         Some(accused) => first_handler(connection, accused, route)?,
         None => None,

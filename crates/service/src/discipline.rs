@@ -443,7 +443,8 @@ pub fn record_statement(
 
 /// Confirms the penalty (a manager of the employee or the roles that decide for everyone);
 /// refused (ACC-3) until the statement is recorded. The occurrence is recounted now, from the
-/// ladder the record was made with; a dismissal step opens an HR case in the same transaction.
+/// ladder the record was made with; a dismissal step opens an HR case, and a meeting-host step
+/// owes its hosting days, in the same transaction.
 pub fn confirm_record(
     connection: &mut DbConnection,
     caller: &impl Identity,
@@ -518,6 +519,13 @@ pub fn confirm_record(
         };
         store::insert_hr_case(connection, actor, &case)?;
     }
+    crate::meeting_hosts::owe_hosting_days(
+        connection,
+        actor,
+        (&after.employee_id, &after.id),
+        after.occurred_at,
+        &penalty,
+    )?;
     Ok(after)
 }
 

@@ -257,6 +257,17 @@ pub fn promotion(
     year: i32,
 ) -> ServiceResult<Promotion> {
     let employee = readable_employee(connection, caller, id)?;
+    eligibility_of(connection, policy, employee, year)
+}
+
+/// EMP-5 for `employee` in `year`, whoever asks (EMP-6 checks it when a promotion is proposed
+/// and approved).
+pub fn eligibility_of(
+    connection: &mut DbConnection,
+    policy: &EmploymentPolicy,
+    employee: Employee,
+    year: i32,
+) -> ServiceResult<Promotion> {
     let customer_service = customer_service(connection, &employee)?;
     let (_, totals) = performance_in(connection, &employee.id, Some(year))?;
     Ok(Promotion {
@@ -385,17 +396,14 @@ pub fn readable_application(
     }
 }
 
-/// Regularization applications the caller may read, newest first, with their chains: the
-/// employee named, or everyone in the caller's reading scope.
-pub fn list_applications(
+/// Whose requests a listing covers: the employee named (if the caller may read them), or
+/// everyone in the caller's reading scope (`None`: everyone).
+pub fn listing_employees(
     connection: &mut DbConnection,
     caller: &impl Identity,
     employee_id: Option<&str>,
-    status: Option<ApplicationStatus>,
-    before: Option<&str>,
-    limit: i64,
-) -> ServiceResult<(Vec<RegularizationApplication>, Vec<ApprovalStep>)> {
-    let employees: Option<Vec<String>> = match employee_id {
+) -> ServiceResult<Option<Vec<String>>> {
+    Ok(match employee_id {
         Some(id) => Some(vec![readable_employee(connection, caller, id)?.id]),
         None => match reading_scope(connection, caller)? {
             Some(EmployeeScope::Everyone) => None,
@@ -407,7 +415,20 @@ pub fn list_applications(
             ),
             None => Some(Vec::new()),
         },
-    };
+    })
+}
+
+/// Regularization applications the caller may read, newest first, with their chains: the
+/// employee named, or everyone in the caller's reading scope.
+pub fn list_applications(
+    connection: &mut DbConnection,
+    caller: &impl Identity,
+    employee_id: Option<&str>,
+    status: Option<ApplicationStatus>,
+    before: Option<&str>,
+    limit: i64,
+) -> ServiceResult<(Vec<RegularizationApplication>, Vec<ApprovalStep>)> {
+    let employees = listing_employees(connection, caller, employee_id)?;
     let rows = store::list_regularization_applications(
         connection,
         employees.as_deref(),

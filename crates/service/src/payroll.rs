@@ -11,6 +11,7 @@ use zhidu_domain::payroll::{
     pay_date, run_action, visible_run_statuses,
 };
 use zhidu_domain::person::LeavingReason;
+use zhidu_domain::promotion::payroll_reading_day;
 use zhidu_store::audit::Actor;
 use zhidu_store::calendar::load_calendar;
 use zhidu_store::clock::local_midnight_utc;
@@ -78,6 +79,10 @@ fn compute_month(
     today: Date,
 ) -> ServiceResult<ComputedMonth> {
     let employees = people::employed_between(connection, month.first_day, month.last_day)?;
+    // EMP-6: a month is paid on the rank and base salary in force on its last day.
+    let reading_day = payroll_reading_day(month.first_day.year(), month.first_day.month())
+        .unwrap_or(month.last_day);
+    let employees = crate::promotions::as_of(connection, employees, reading_day)?;
     let months = evaluate_employees(
         connection,
         policies.attendance,

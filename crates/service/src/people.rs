@@ -225,7 +225,8 @@ pub fn set_manager(
         "department.set_manager",
         |connection, department| {
             let manager = existing_employee(connection, "employee_id", employee_id)?;
-            if rank_of(&manager)? == Rank::Staff {
+            let today = caller.actor().at.today();
+            if crate::promotions::rank_on(connection, &manager, today)? == Rank::Staff {
                 return Err(ServiceError::field_refused(
                     "employee_id",
                     "a department manager must rank manager or above",
@@ -498,20 +499,21 @@ pub fn list_employees(
     let Some(scope) = reading_scope(connection, caller)? else {
         return Ok(Vec::new());
     };
-    Ok(people::list_employees(
-        connection,
-        &scope,
-        department_id,
-        after,
-        limit,
-    )?)
+    let rows = people::list_employees(connection, &scope, department_id, after, limit)?;
+    crate::promotions::as_of(connection, rows, caller.actor().at.today())
 }
 
-/// One employee, if the caller may read their record (else not found).
+/// One employee, if the caller may read their record (else not found), with the rank and base
+/// salary in force today (EMP-6).
 pub fn find_readable_employee(
     connection: &mut DbConnection,
     caller: &impl Identity,
     id: &str,
 ) -> ServiceResult<Employee> {
-    readable_employee(connection, caller, id)
+    let employee = readable_employee(connection, caller, id)?;
+    let mut today =
+        crate::promotions::as_of(connection, vec![employee], caller.actor().at.today())?;
+    today
+        .pop()
+        .ok_or_else(|| ServiceError::not_found(format!("no employee {id}")))
 }

@@ -26,7 +26,7 @@ use zhidu_store::{StoreResult, new_id, read_stored};
 
 use crate::customers::find_customer;
 use crate::error::{ServiceError, ServiceResult};
-use crate::people::{existing_employee, rank_of};
+use crate::people::existing_employee;
 use crate::versioned::at_version;
 
 pub use zhidu_store::StoreError;
@@ -264,7 +264,8 @@ pub fn open_order(
     let mut receivers = Vec::with_capacity(request.received_by.len());
     for (index, id) in request.received_by.iter().enumerate() {
         let employee = existing_employee(connection, &format!("received_by[{index}]"), id)?;
-        receivers.push((employee.id.clone(), rank_of(&employee)?));
+        let rank = crate::promotions::rank_on(connection, &employee, actor.at.today())?;
+        receivers.push((employee.id.clone(), rank));
     }
     let Responsibility {
         first_responder,

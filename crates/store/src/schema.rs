@@ -1276,6 +1276,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    promotions (id) {
+        id -> Text,
+        employee_id -> Text,
+        from_rank -> Text,
+        to_rank -> Text,
+        from_base_salary_fen -> BigInt,
+        to_base_salary_fen -> BigInt,
+        effective_on -> Date,
+        reason -> Text,
+        proposed_by -> Text,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_host_days (day) {
+        day -> Date,
+        employee_id -> Text,
+        set_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_host_duties (day) {
+        day -> Date,
+        employee_id -> Text,
+        discipline_record_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -1396,4 +1434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_training_requests,
     monthly_targets,
     injury_reports,
+    promotions,
+    meeting_host_days,
+    meeting_host_duties,
 );

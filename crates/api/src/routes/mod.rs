@@ -18,10 +18,12 @@ pub mod hr_reports;
 pub mod inbox;
 pub mod inspections;
 pub mod leave;
+pub mod meeting_hosts;
 pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod promotions;
 pub mod prospects;
 pub mod publication;
 pub mod quotes;
@@ -128,6 +130,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/customer-trainings").configure(training::configure_customer_trainings))
             .service(scope("/monthly-targets").configure(hr_reports::configure_monthly_targets))
             .service(scope("/injury-reports").configure(hr_reports::configure_injury_reports))
+            .service(scope("/promotions").configure(promotions::configure))
+            .service(scope("/meeting-hosts").configure(meeting_hosts::configure))
+            .service(scope("/meeting-reports").configure(meeting_hosts::configure_reports))
             .service(scope("/test-clock").configure(test_clock::configure)),
     );
 }

@@ -135,3 +135,9 @@ pub const SUPERVISORS: &[Role] = &[Admin, GeneralManager, Manager, CsManager];
 /// TRAIN-1..3: keeping courses, recording sessions, attendance and assessments, and reading
 /// who lacks a certificate — HR and the managers who train their staff.
 pub const TRAINERS: &[Role] = &[Admin, GeneralManager, Manager, CsManager, Hr];
+/// EMP-6: proposing a promotion (the chain then needs the department head, HR and the general
+/// manager); a manager proposes only for the employees they may read.
+pub const PROMOTION_PROPOSERS: &[Role] = &[Admin, Hr, GeneralManager, Manager, CsManager];
+
+/// DISC meeting host: setting who hosts the daily meeting on a day.
+pub const MEETING_HOST_SETTERS: &[Role] = &[Admin, Hr, GeneralManager, Manager, CsManager];
