@@ -200,6 +200,9 @@ both_backends!(
                 &json!({"version": version}),
             )
         };
+        // INBOX-1: it waits in the general manager's inbox, and in nobody else's.
+        assert!(app.inbox_ids(&c.gm_token, "monthly_target").contains(&id));
+        assert!(app.inbox_ids(&c.hr_token, "monthly_target").is_empty());
         ack(&c.hr_token, 1).problem(403);
         ack(&c.tech_head_token, 1).problem(403);
         ack(&c.gm_token, 2).problem(412);
@@ -209,6 +212,7 @@ both_backends!(
         assert_eq!(acknowledged["acknowledged_at"], "2026-08-06T00:00:00+08:00");
         assert_eq!(acknowledged["version"], 2);
         ack(&c.gm_token, 2).problem(409);
+        assert!(!app.inbox_ids(&c.gm_token, "monthly_target").contains(&id));
         // The head reads their own department's filing; another head does not see it.
         app.get(&format!("/api/v1/monthly-targets/{id}"), &c.tech_head_token)
             .ok(200);

@@ -240,6 +240,15 @@ both_backends!(
         assert_eq!(rectified["status"], "rectified");
         assert_eq!(rectified["rectification"]["note"], "已补贴公示");
         assert_eq!(rectified["overdue"], false);
+        // INBOX-1: the rectified finding waits on the supervisors, not on whoever rectified it.
+        assert_eq!(
+            app.inbox_ids(&s.supervisor, "rectification_verification"),
+            [serious["id"].as_str().unwrap()]
+        );
+        assert!(
+            app.inbox_ids(&s.responsible_token, "rectification_verification")
+                .is_empty()
+        );
         post_step(&app, serious, "/rectification", &s.responsible_token, &note).problem(412);
         post_step(
             &app,
@@ -257,6 +266,10 @@ both_backends!(
             &json!({"version": 2, "note": "复查合格"}),
         );
         assert_eq!(verified.ok(200)["status"], "verified");
+        assert!(
+            app.inbox_ids(&s.supervisor, "rectification_verification")
+                .is_empty()
+        );
         post_step(
             &app,
             serious,

@@ -412,6 +412,20 @@ impl TestApp {
             }
         }
     }
+
+    /// INBOX-1: the ids of the items of `kind` waiting on the holder of `token` (first page).
+    pub fn inbox_ids(&self, token: &str, kind: &str) -> Vec<String> {
+        self.get(
+            &format!("/api/v1/approvals/inbox?kind={kind}&limit=500"),
+            token,
+        )
+        .ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }
 
 /// The `Content-Type` of a response, empty when absent.

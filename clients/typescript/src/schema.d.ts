@@ -154,6 +154,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * INBOX-1: every decision waiting on the caller, oldest request first. INBOX-2: a chain step
+         *     whose holder is on approved leave today waits on the next holder of its chain.
+         */
+        get: operations["list_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** INBOX-1: how many decisions of each kind wait on the caller. */
+        get: operations["inbox_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attendance/exceptions": {
         parameters: {
             query?: never;
@@ -481,6 +518,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An employee's certificates, in issue order. */
+        get: operations["list_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * TRAIN-3: on `on`, the employees whose role needs a certificate (`cs_agent`, `technician`)
+         *     and who have none valid that day, or one whose last valid day is within 30 days.
+         */
+        get: operations["certificate_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints": {
         parameters: {
             query?: never;
@@ -670,6 +744,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customer-trainings/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * TRAIN-4: on `on`, the customers due or overdue a training: tier A every quarter, tier B
+         *     every half year (a customer never trained is due in the current period), and any customer
+         *     with an open request (tier C only so), in customer id order.
+         */
+        get: operations["trainings_due"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -844,6 +939,46 @@ export interface paths {
         put?: never;
         /** Override the customer's current tier until the next quarter close (manager, TIER-4). */
         post: operations["override_tier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/training-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * TRAIN-4: record the customer's request for a training: due within 30 days whatever the
+         *     customer's tier (tier C is trained only on request).
+         */
+        post: operations["request_customer_training"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * TRAIN-4: record a training given to the customer; it fulfils the customer's open requests
+         *     made on or before that day.
+         */
+        post: operations["record_customer_training"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1466,6 +1601,287 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/injury-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** EMP-8: work-injury reports in the order they were filed (HR, the general manager, admin). */
+        get: operations["list_injury_reports"];
+        put?: never;
+        /**
+         * EMP-8: the injured employee's department head files the work-injury report (late when more
+         *     than 12 hours after the incident).
+         */
+        post: operations["file_injury_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/injury-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report (HR, the general manager, admin, the department's head, the office's head). */
+        get: operations["get_injury_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/injury-reports/{id}/general-manager-informed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * EMP-8: the general manager records being informed of the reviewed report (409 out of
+         *     order).
+         */
+        post: operations["inform_general_manager"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/injury-reports/{id}/investigation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * EMP-8: the office (办公室: its department head, or admin) records its investigation —
+         *     after the report, before HR's review (409 out of order).
+         */
+        post: operations["record_investigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/injury-reports/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** EMP-8: HR reviews the investigated report (409 out of order). */
+        post: operations["record_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** INSP-2: findings in the order they were recorded; `overdue=true` lists the overdue ones. */
+        get: operations["list_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One finding — for a supervisor or its responsible person. */
+        get: operations["get_finding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings/{id}/escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * INSP-3: escalate a finding still unrectified after its deadline and a reminder into an
+         *     accountability case against the responsible person — refused (422, rule INSP-3) before
+         *     that; at most once (409).
+         */
+        post: operations["escalate_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings/{id}/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** INSP-2: the responsible person reports the finding rectified, with a note (only them). */
+        post: operations["rectify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings/{id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * INSP-3: a supervisor records a reminder (说服劝阻) to the responsible person of an
+         *     unrectified finding.
+         */
+        post: operations["remind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings/{id}/reopening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * INSP-2: a supervisor finds the rectification wanting and reopens the finding, saying why;
+         *     its original deadline stands.
+         */
+        post: operations["reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-findings/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** INSP-2: a supervisor confirms a rectified finding (final). */
+        post: operations["verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * INSP-1, INSP-2: record a supervisor's inspection of a service point with its findings;
+         *     each finding gets its rectification deadline from its severity.
+         */
+        post: operations["record_inspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * INSP-4: the month's supervision — the points not inspected, the findings by scope and
+         *     severity, and the on-time rectification rate.
+         */
+        get: operations["monthly_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection with its findings. */
+        get: operations["get_inspection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kpis/service-areas": {
         parameters: {
             query?: never;
@@ -1583,6 +1999,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meeting-hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who hosts the daily meeting on each working day (business calendar) of a span: whoever
+         *     owes the day under DISC (a forgotten call, a late report), otherwise the host set for it.
+         */
+        get: operations["roster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meeting-hosts/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set who hosts the daily meeting on a working day (managers, HR); 422 naming `date` for a
+         *     day off, 412 for a stale version. A day someone owes under DISC stays theirs.
+         */
+        put: operations["set_host"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meeting-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A member's report on the host's call (DISC meeting host; those who record discipline for
+         *     the member). Up to 10:00 minutes after the call is on time and records nothing; later, or
+         *     no report, records `meeting_report_late` (1st: warning and a hosting day; 2nd and later:
+         *     100.00 and a hosting day, once confirmed).
+         */
+        post: operations["record_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/next/agenda": {
         parameters: {
             query?: never;
@@ -1594,6 +2072,64 @@ export interface paths {
         get: operations["next_agenda"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monthly-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * EMP-7: a month's filings and the departments that have not filed (HR, the general manager,
+         *     admin).
+         */
+        get: operations["month_report"];
+        put?: never;
+        /**
+         * EMP-7: a department head files the month's targets and assessment standard (late after the
+         *     3rd working day; a second change of the standard in a quarter is refused, 422 rule EMP-7).
+         */
+        post: operations["file_targets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monthly-targets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One month's filing (HR, the general manager, admin, or the department's head). */
+        get: operations["get_targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monthly-targets/{id}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** EMP-7: the general manager acknowledges a filing (versioned; 409 once acknowledged). */
+        post: operations["acknowledge_targets"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2078,6 +2614,86 @@ export interface paths {
          */
         put: operations["set_rate"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Promotions the caller may read, newest first. */
+        get: operations["list_promotions"];
+        put?: never;
+        /**
+         * Propose a promotion (EMP-6; managers for the employees they manage, HR, the general
+         *     manager). Refused (422, rule EMP-5) while the employee is not eligible this year; 422
+         *     naming the field for a lower rank or salary or an effective date in the past; 409 while
+         *     another promotion of theirs is pending.
+         */
+        post: operations["propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One promotion with its chain (whoever may read the employee, and its approvers). */
+        get: operations["get_promotion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide the next step of a promotion's chain: only its holder (403 otherwise) — the
+         *     department head, then HR, then the general manager — in order, once (409 out of order or
+         *     twice). The final approval is refused (422, rule EMP-5) while the employee is not eligible;
+         *     once approved, the new rank and base salary are in force from the effective date (or the
+         *     approval day, when later), and payroll pays a month on the terms in force on its last day.
+         */
+        post: operations["decide_promotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promotions/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a promotion before its final decision (the employee, or HR), at the version read. */
+        post: operations["withdraw_promotion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2763,6 +3379,44 @@ export interface paths {
         patch: operations["update_area"];
         trace?: never;
     };
+    "/api/v1/service-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service points in the order they were registered. */
+        get: operations["list_points"];
+        put?: never;
+        /**
+         * INSP-1: register a service point that inspections visit (and INSP-4 expects inspected
+         *     monthly).
+         */
+        post: operations["register_point"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-points/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One service point. */
+        get: operations["get_point"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/{id}/non-renewal": {
         parameters: {
             query?: never;
@@ -3003,6 +3657,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/training-courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The training courses, in the order they were added. */
+        get: operations["list_courses"];
+        put?: never;
+        /** TRAIN-1: add a training course (names are unique). */
+        post: operations["create_course"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/training-deals": {
         parameters: {
             query?: never;
@@ -3017,6 +3689,78 @@ export interface paths {
          *     two in every month after.
          */
         post: operations["create_training_deal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TRAIN-1: record a training session: course, trainer, day, hours and attendees. */
+        post: operations["create_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One session with its attendance and assessments. */
+        get: operations["get_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training-sessions/{id}/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * TRAIN-2: record an attendee's assessment attempt (assessed today); a pass of a
+         *     certification course issues a certificate (TRAIN-3). A fourth attempt, an attempt after a
+         *     pass, or one by someone not recorded present is refused (422, rule TRAIN-2).
+         */
+        post: operations["record_assessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training-sessions/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TRAIN-1: record attendance, from the session's day on (versioned). */
+        post: operations["record_attendance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3417,10 +4161,46 @@ export interface components {
          * @enum {string}
          */
         AreaType: "urban" | "rural";
+        AssessmentResult: {
+            assessment: components["schemas"]["AssessmentView"];
+            certificate?: components["schemas"]["CertificateView"] | null;
+        };
+        AssessmentView: {
+            id: string;
+            session_id: string;
+            employee_id: string;
+            /**
+             * Format: int32
+             * @description 1 for the first attempt; at most 3 (two retakes).
+             */
+            attempt: number;
+            /** Format: int32 */
+            score: number;
+            /** @description TRAIN-2: the score reached the pass mark (60). */
+            passed: boolean;
+            assessed_on: components["schemas"]["IsoDate"];
+            recorded_by: string;
+        };
         /** @description One clause that fired, for a frontend to show "why". */
         AttendanceReason: {
             rule: string;
             detail: string;
+        };
+        AttendanceUpdate: {
+            /**
+             * Format: int64
+             * @description The version the client read (412 when stale).
+             */
+            version: number;
+            /** @description Attendees' marks; each given replaces what was recorded. */
+            attendance: components["schemas"]["List_1_200_AttendanceMark"];
+        };
+        AttendeeView: {
+            employee_id: string;
+            /** @description `true` present, `false` absent; absent while attendance is not recorded. */
+            present?: boolean | null;
+            /** @description Their assessment attempts, first first. */
+            assessments: components["schemas"]["AssessmentView"][];
         };
         AuditEntryView: {
             id: string;
@@ -3568,9 +4348,11 @@ export interface components {
         };
         CaseView: {
             id: string;
-            /** @description `sla_breach`, `complaint` or `manual`. */
+            /** @description `sla_breach`, `complaint`, `manual` or `inspection`. */
             source: string;
             work_order_id?: string | null;
+            /** @description INSP-3: the inspection finding this case was escalated from (source `inspection`). */
+            inspection_finding_id?: string | null;
             employee_id: string;
             /** @description `candidate`, `open` or `decided`. */
             status: string;
@@ -3593,6 +4375,22 @@ export interface components {
             hospital_grade: components["schemas"]["HospitalGrade"];
             /** Format: int64 */
             version: number;
+        };
+        /**
+         * @description TRAIN-3: why an employee who needs a certificate is listed.
+         * @enum {string}
+         */
+        CertificateGap: "missing" | "expired" | "expiring";
+        CertificateView: {
+            id: string;
+            /** @example ZD-CERT-2026-00001 */
+            number: string;
+            employee_id: string;
+            course_id: string;
+            assessment_id: string;
+            issued_on: components["schemas"]["IsoDate"];
+            /** @description The last day it is valid: the day before the same date 12 months later. */
+            valid_through: components["schemas"]["IsoDate"];
         };
         /** @enum {string} */
         Channel: "sms" | "email";
@@ -3706,6 +4504,11 @@ export interface components {
         } | {
             /** @enum {string} */
             code: "months_data_statistics_duty";
+        } | {
+            /** Format: int32 */
+            days: number;
+            /** @enum {string} */
+            code: "hosts_next_working_day";
         };
         ContactAttemptView: {
             channel: components["schemas"]["ContactChannel"];
@@ -3742,6 +4545,15 @@ export interface components {
          * @enum {string}
          */
         CountingWindow: "calendar_year" | "unlimited";
+        CourseView: {
+            id: string;
+            name: string;
+            certification: boolean;
+            created_by: string;
+            /** Format: int64 */
+            version: number;
+            created_at: components["schemas"]["Instant"];
+        };
         CreateCustomer: {
             full_name: components["schemas"]["Text_1_200"];
             address?: components["schemas"]["Text_0_500"] | null;
@@ -3866,6 +4678,15 @@ export interface components {
             reasons: components["schemas"]["ReasonView"][];
             /** @description TIER-5: a tier-A customer must have an account owner; true when it has none. */
             owner_gap: boolean;
+        };
+        CustomerTrainingView: {
+            id: string;
+            customer_id: string;
+            trained_on: components["schemas"]["IsoDate"];
+            topic: string;
+            note: string;
+            recorded_by: string;
+            created_at: components["schemas"]["Instant"];
         };
         /** @description A customer as the API shows it. */
         CustomerView: {
@@ -4087,6 +4908,19 @@ export interface components {
             visit_due_at: components["schemas"]["Instant"];
             overdue: boolean;
         };
+        DueView: {
+            customer_id: string;
+            full_name: string;
+            /** @description The responsible salesperson (user id), if any. */
+            owner_id?: string | null;
+            tier?: components["schemas"]["Tier"] | null;
+            last_trained_on?: components["schemas"]["IsoDate"] | null;
+            open_request_on?: components["schemas"]["IsoDate"] | null;
+            /** @description The day the training is due by. */
+            due_by: components["schemas"]["IsoDate"];
+            status: components["schemas"]["TrainingDueStatus"];
+            reason: components["schemas"]["TrainingDueReason"];
+        };
         /** @description CARE-1: a visit due on or before the listed day. */
         DueVisitView: components["schemas"]["VisitTaskView"] & {
             /** @description Due before the listed day. */
@@ -4160,6 +4994,12 @@ export interface components {
             reason: components["schemas"]["Text_5_2000"];
             /** Format: int64 */
             version: number;
+        };
+        EscalationView: {
+            /** @description The finding, now naming its case. */
+            finding: components["schemas"]["FindingView"];
+            /** @description The accountability case opened against the responsible person. */
+            accountability_case: components["schemas"]["CaseView"];
         };
         EvaluateTierRequest: {
             quarterly_revenue: components["schemas"]["NonNegativeMoney"];
@@ -4310,6 +5150,51 @@ export interface components {
              */
             facts?: components["schemas"]["LeaveFacts"];
         };
+        /**
+         * @description INSP-2: how grave a finding is; decides its rectification deadline.
+         * @enum {string}
+         */
+        FindingSeverity: "minor" | "major" | "serious";
+        /**
+         * @description INSP-2: where a finding stands; stored as its text.
+         * @enum {string}
+         */
+        FindingStatus: "open" | "rectified" | "verified" | "reopened";
+        FindingView: {
+            id: string;
+            inspection_id: string;
+            service_point_id: string;
+            scope: components["schemas"]["InspectionScope"];
+            severity: components["schemas"]["FindingSeverity"];
+            description: string;
+            responsible_employee_id: string;
+            /** @description The inspection's day. */
+            found_on: components["schemas"]["IsoDate"];
+            /**
+             * @description INSP-2: 23:59:59 Shanghai time of the due day (serious: the day found; major: 1
+             *     working day after; minor: 3).
+             */
+            due_at: components["schemas"]["Instant"];
+            /** @description The due day was counted on a year without an official schedule (CAL-2). */
+            due_provisional: boolean;
+            status: components["schemas"]["FindingStatus"];
+            /** @description INSP-2: still open or reopened after its deadline, now. */
+            overdue: boolean;
+            rectification?: components["schemas"]["Rectification"] | null;
+            review?: components["schemas"]["Review"] | null;
+            /**
+             * Format: int64
+             * @description INSP-3: reminders given.
+             */
+            reminders: number;
+            last_reminded_at?: components["schemas"]["Instant"] | null;
+            /** @description INSP-3: the accountability case the finding was escalated into. */
+            accountability_case_id?: string | null;
+            escalated_at?: components["schemas"]["Instant"] | null;
+            /** Format: int64 */
+            version: number;
+            created_at: components["schemas"]["Instant"];
+        };
         FollowUpAssignment: {
             /** @description Who invited the prospect (an employee id). */
             inviter_id: string;
@@ -4416,6 +5301,18 @@ export interface components {
             loss?: components["schemas"]["Money"] | null;
             reasons: components["schemas"]["SettlementReason"][];
         };
+        GapView: {
+            employee_id: string;
+            name: string;
+            department_id: string;
+            /** @description The account's roles that need a certificate. */
+            roles: components["schemas"]["Role"][];
+            /** @description `missing`, `expired`, or `expiring` (within 30 days). */
+            reason: components["schemas"]["CertificateGap"];
+            /** @description The latest certificate issued on or before the day, if any. */
+            certificate_number?: string | null;
+            valid_through?: components["schemas"]["IsoDate"] | null;
+        };
         /** @enum {string} */
         Gender: "male" | "female";
         /**
@@ -4491,6 +5388,25 @@ export interface components {
          * @enum {string}
          */
         HospitalGrade: "grade_1" | "grade_2b" | "grade_2a" | "grade_3b" | "grade_3a" | "grade_3s";
+        /** @description Why someone hosts a day: `base` (set for the day) or `owed` (a confirmed DISC record). */
+        HostDayView: {
+            date: components["schemas"]["IsoDate"];
+            /** @description The employee hosting; absent while nobody is set. */
+            employee_id?: string | null;
+            /** @description `base` or `owed`; absent while nobody is set. */
+            source?: string | null;
+            /** @description For an owed day: the discipline record that owes it. */
+            discipline_record_id?: string | null;
+        };
+        HostSetView: {
+            date: components["schemas"]["IsoDate"];
+            employee_id: string;
+            /** @description The staff account that set it. */
+            set_by: string;
+            updated_at: components["schemas"]["Instant"];
+            /** Format: int64 */
+            version: number;
+        };
         /** @description A hotline as served. */
         Hotline: {
             /** @example Service hotline */
@@ -4530,6 +5446,85 @@ export interface components {
             inserted: number;
             /** @description Punches already on file (or repeated in the batch), ignored. */
             duplicates: number;
+        };
+        /** @description One decision waiting on the caller. */
+        InboxItemView: {
+            kind: components["schemas"]["InboxKind"];
+            /** @description The id of the resource to decide. */
+            id: string;
+            /** @example annual leave 2026-12-14 – 2026-12-15 (4 half-days) */
+            summary: string;
+            /**
+             * @description The employee who asked (leave, attendance, regularization, resignation, probation,
+             *     accountability), the user who asked (domain transfer, payroll run), the customer (point
+             *     redemption) or the receivable's handler (bad debt).
+             */
+            requested_by: string;
+            requested_at: components["schemas"]["Instant"];
+            due_by?: components["schemas"]["Instant"] | null;
+            /**
+             * @description Where to decide it (POST), on the resource's own endpoint.
+             * @example /api/v1/leave-requests/01JX.../decisions
+             */
+            path: string;
+            step?: components["schemas"]["StepKind"] | null;
+            /** @description INBOX-2: the employee on approved leave whose step waits on the caller meanwhile. */
+            on_behalf_of?: string | null;
+        };
+        /**
+         * @description INBOX-1: the kinds of decision the inbox collects. Each is decided on its own
+         *     resource's endpoint (the item's `path`).
+         * @enum {string}
+         */
+        InboxKind: "leave_request" | "attendance_exception" | "make_up_punch" | "regularization" | "promotion" | "probation_ending" | "resignation" | "domain_transfer" | "bad_debt_report" | "point_redemption" | "payroll_run" | "accountability_decision" | "monthly_target" | "rectification_verification";
+        InboxSummary: {
+            total: number;
+            /** @description Every kind, zero included. */
+            counts: components["schemas"]["KindCount"][];
+        };
+        InjuryReportView: {
+            id: string;
+            employee_id: string;
+            department_id: string;
+            occurred_at: components["schemas"]["Instant"];
+            description: string;
+            /** @description EMP-8: due 12 hours after the incident. */
+            due_at: components["schemas"]["Instant"];
+            /** @description Filed after `due_at`. */
+            late: boolean;
+            /**
+             * @description `reported`, `investigated`, `reviewed` or `informed`.
+             * @example reported
+             */
+            status: string;
+            reported_by: string;
+            reported_at: components["schemas"]["Instant"];
+            investigation?: components["schemas"]["InjuryStepRecord"] | null;
+            review?: components["schemas"]["InjuryStepRecord"] | null;
+            general_manager_informed?: components["schemas"]["InjuryStepRecord"] | null;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description One recorded step: who and when, with its note. */
+        InjuryStepRecord: {
+            by: string;
+            at: components["schemas"]["Instant"];
+            note?: string | null;
+        };
+        /**
+         * @description INSP-1: the five scopes of 第三条 (一)–(五) a finding is recorded under.
+         * @enum {string}
+         */
+        InspectionScope: "policy_compliance" | "daily_work" | "on_site_service" | "staff_training" | "branch_management";
+        InspectionView: {
+            id: string;
+            service_point_id: string;
+            inspected_on: components["schemas"]["IsoDate"];
+            /** @description The supervisor's user id. */
+            supervisor: string;
+            note: string;
+            findings: components["schemas"]["FindingView"][];
+            created_at: components["schemas"]["Instant"];
         };
         /**
          * Format: date-time
@@ -4590,6 +5585,11 @@ export interface components {
             client_secret: string;
             partner_id: string;
             created_at: components["schemas"]["Instant"];
+        };
+        /** @description How many items of one kind wait on the caller. */
+        KindCount: {
+            kind: components["schemas"]["InboxKind"];
+            count: number;
         };
         KpiReport: {
             month: string;
@@ -4787,6 +5787,14 @@ export interface components {
             job_number: components["schemas"]["Text_1_30"];
             photo_url: components["schemas"]["Text_1_1000"];
         }[];
+        List_0_100_FindingInput: {
+            /** @description Which of 第三条's five scopes the finding falls under. */
+            scope: components["schemas"]["InspectionScope"];
+            severity: components["schemas"]["FindingSeverity"];
+            description: components["schemas"]["Text_1_2000"];
+            /** @description An employee with a user account; they record the rectification. */
+            responsible_employee_id: string;
+        }[];
         List_0_100_ProcedureInput: {
             name: components["schemas"]["Text_1_200"];
             steps: components["schemas"]["List_1_50_String"];
@@ -4824,6 +5832,11 @@ export interface components {
         List_1_100_String: string[];
         List_1_100_Text_1_100: string[];
         List_1_10_String: string[];
+        List_1_200_AttendanceMark: {
+            employee_id: string;
+            present: boolean;
+        }[];
+        List_1_200_String: string[];
         List_1_20_Role: ("admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner")[];
         List_1_20_String: string[];
         List_1_50_HotlineInput: {
@@ -4875,6 +5888,22 @@ export interface components {
             /** Format: int64 */
             version: number;
             created_at: components["schemas"]["Instant"];
+        };
+        MeetingReport: {
+            /** @description The member who was to report. */
+            employee_id: string;
+            /** @description When the host called the count. */
+            called_at: components["schemas"]["Instant"];
+            reported_at?: components["schemas"]["Instant"] | null;
+        };
+        MeetingReportView: {
+            /** @description Reported more than 10 minutes after the call (or not at all). */
+            late: boolean;
+            /**
+             * @description The `meeting_report_late` discipline record made for a late report; it waits for the
+             *     member's statement (ACC-3) like every other record.
+             */
+            discipline_record_id?: string | null;
         };
         MemoLedger: {
             written_off: components["schemas"]["Money"];
@@ -4929,6 +5958,18 @@ export interface components {
          * @example 5000.00
          */
         MoneyInput: string;
+        MonthReportView: {
+            month: components["schemas"]["YearMonth"];
+            /** @description The month's due day (its 3rd working day). */
+            due_on: components["schemas"]["IsoDate"];
+            /** @description CAL-2: the due day rests on a year without an imported schedule. */
+            provisional: boolean;
+            /** @description The due day has passed. */
+            overdue: boolean;
+            filings: components["schemas"]["TargetsView"][];
+            /** @description Departments without a filing for the month (with `late=true`: only once overdue). */
+            not_filed: components["schemas"]["UnfiledDepartment"][];
+        };
         /** @description An employee's evaluated month. */
         MonthResult: {
             /** @description Every calendar day of the month, in date order. */
@@ -4956,6 +5997,52 @@ export interface components {
             full_attendance_breaks: components["schemas"]["AttendanceReason"][];
             reasons: components["schemas"]["AttendanceReason"][];
         };
+        MonthlyReportView: {
+            month: components["schemas"]["YearMonth"];
+            /**
+             * Format: int64
+             * @description Points registered by the month's end: each is due an inspection in the month.
+             */
+            points: number;
+            /**
+             * Format: int64
+             * @description Of those, the points inspected at least once in the month.
+             */
+            inspected: number;
+            /** @description INSP-4: every point was inspected in the month. */
+            every_point_inspected: boolean;
+            not_inspected: components["schemas"]["PointView"][];
+            /**
+             * Format: int64
+             * @description Findings of the month's inspections.
+             */
+            findings: number;
+            /** @description The month's findings by 第三条 scope and severity: all 15 cells, zeros included. */
+            findings_by_scope_and_severity: components["schemas"]["ScopeSeverityCount"][];
+            /** @description Rectifications due in the month (deadline within it), read now. */
+            on_time_rectification: components["schemas"]["OnTimeRate"];
+        };
+        NewAssessment: {
+            /** @description An attendee recorded present. */
+            employee_id: string;
+            /**
+             * Format: int64
+             * @description 0–100; 60 or more passes.
+             * @example 75
+             */
+            score: number;
+        };
+        NewCourse: {
+            name: components["schemas"]["Text_1_200"];
+            /** @description TRAIN-3: passing its assessment issues a certificate. */
+            certification: boolean;
+        };
+        NewCustomerTraining: {
+            /** @description The day the customer was trained; not in the future. */
+            trained_on: components["schemas"]["IsoDate"];
+            topic: components["schemas"]["Text_1_200"];
+            note?: components["schemas"]["Text_0_2000"] | null;
+        };
         NewDeal: {
             /** @description The staff claiming the deal (employee ids); two or more distinct ones contest it. */
             claimant_ids: components["schemas"]["List_1_10_String"];
@@ -4975,6 +6062,21 @@ export interface components {
             /** @description When it happened: not before the follow-up started, not in the future. */
             occurred_at: components["schemas"]["Instant"];
             note?: components["schemas"]["Text_0_2000"] | null;
+        };
+        NewInjuryReport: {
+            /** @description The injured employee. */
+            employee_id: string;
+            /** @description When the incident happened; not in the future. */
+            occurred_at: components["schemas"]["Instant"];
+            description: components["schemas"]["Text_1_4000"];
+        };
+        NewInspectionRequest: {
+            service_point_id: string;
+            /** @description The day of the visit; not in the future. */
+            inspected_on: components["schemas"]["IsoDate"];
+            note?: components["schemas"]["Text_0_4000"] | null;
+            /** @description What the visit found (none for a clean visit). */
+            findings: components["schemas"]["List_0_100_FindingInput"];
         };
         NewInvitation: {
             /** @description The member of staff who confirmed the invitation (an employee id). */
@@ -5003,6 +6105,34 @@ export interface components {
             count?: components["schemas"]["Integer_1_1000"] | null;
             flags?: components["schemas"]["RecordFlags"];
         };
+        /**
+         * @description A service point: a service area names its area, a department its department, a business
+         *     hall may name the department it belongs to.
+         */
+        NewServicePoint: {
+            kind: components["schemas"]["ServicePointKind"];
+            name: components["schemas"]["Text_1_200"];
+            service_area_id?: string | null;
+            department_id?: string | null;
+        };
+        NewSessionRequest: {
+            course_id: string;
+            /** @description The employee who trains. */
+            trainer_id: string;
+            held_on: components["schemas"]["IsoDate"];
+            hours: components["schemas"]["SessionHours"];
+            /** @description The employees expected to attend, each once. */
+            attendee_ids: components["schemas"]["List_1_200_String"];
+        };
+        NewTargets: {
+            department_id: string;
+            /** @description The month filed for: this month, an earlier one, or the next. */
+            month: components["schemas"]["YearMonth"];
+            /** @description The month's task targets. */
+            targets: components["schemas"]["Text_1_4000"];
+            /** @description The assessment standard; changes at most once a quarter (EMP-7). */
+            assessment_standard: components["schemas"]["Text_1_4000"];
+        };
         NewTouch: {
             customer_id: string;
             channel: components["schemas"]["Channel"];
@@ -5019,6 +6149,10 @@ export interface components {
             responsible_id: string;
             deal_on: components["schemas"]["IsoDate"];
             ends_on?: components["schemas"]["IsoDate"] | null;
+        };
+        NewTrainingRequest: {
+            requested_on?: components["schemas"]["IsoDate"] | null;
+            note?: components["schemas"]["Text_0_2000"] | null;
         };
         NewTransfer: {
             customer_id: string;
@@ -5055,6 +6189,15 @@ export interface components {
             kind?: components["schemas"]["NoteKind"] | null;
             note: components["schemas"]["Text_1_2000"];
             noted_on: components["schemas"]["IsoDate"];
+        };
+        /** @description A versioned step with a note. */
+        NotedStep: {
+            /**
+             * Format: int64
+             * @description The version the client read (412 when stale).
+             */
+            version: number;
+            note: components["schemas"]["Text_1_4000"];
         };
         /** @description ATT-2, ATT-3: one numbered late-band event of the month. */
         Occurrence: {
@@ -5107,10 +6250,48 @@ export interface components {
             /** @description The ladder as stored; send it back (edited) with `PUT`. */
             definition: components["schemas"]["Offense"];
         };
+        /** @description INSP-4: the on-time rectification rate of the findings due in a month. */
+        OnTimeRate: {
+            /**
+             * Format: int64
+             * @description Rectified at or before the deadline.
+             */
+            on_time: number;
+            /**
+             * Format: int64
+             * @description Rectified after the deadline.
+             */
+            late: number;
+            /**
+             * Format: int64
+             * @description Not rectified, and the deadline has passed: counts as not on time.
+             */
+            unrectified: number;
+            /**
+             * Format: int64
+             * @description Not rectified, the deadline still ahead: not counted yet.
+             */
+            pending: number;
+            /**
+             * Format: int64
+             * @description on_time ÷ (on_time + late + unrectified) in basis points (9950 = 99.50 %), rounded
+             *     down; `null` when nothing is counted.
+             */
+            rate_bp?: number | null;
+        };
         OpenCase: {
             employee_id: string;
             summary: components["schemas"]["Text_5_2000"];
             work_order_id?: string | null;
+        };
+        /** @description A versioned step whose note may be left out. */
+        OptionallyNotedStep: {
+            /**
+             * Format: int64
+             * @description The version the client read (412 when stale).
+             */
+            version: number;
+            note?: components["schemas"]["Text_0_4000"] | null;
         };
         OrderBatch: {
             partner_id: string;
@@ -5229,9 +6410,11 @@ export interface components {
         Page_CaseView: {
             items: {
                 id: string;
-                /** @description `sla_breach`, `complaint` or `manual`. */
+                /** @description `sla_breach`, `complaint`, `manual` or `inspection`. */
                 source: string;
                 work_order_id?: string | null;
+                /** @description INSP-3: the inspection finding this case was escalated from (source `inspection`). */
+                inspection_finding_id?: string | null;
                 employee_id: string;
                 /** @description `candidate`, `open` or `decided`. */
                 status: string;
@@ -5245,6 +6428,19 @@ export interface components {
                 decided_severity?: components["schemas"]["Severity"] | null;
                 decided_by?: string | null;
                 decided_at?: components["schemas"]["Instant"] | null;
+                /** Format: int64 */
+                version: number;
+                created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_CourseView: {
+            items: {
+                id: string;
+                name: string;
+                certification: boolean;
+                created_by: string;
                 /** Format: int64 */
                 version: number;
                 created_at: components["schemas"]["Instant"];
@@ -5321,6 +6517,23 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_DueView: {
+            items: {
+                customer_id: string;
+                full_name: string;
+                /** @description The responsible salesperson (user id), if any. */
+                owner_id?: string | null;
+                tier?: components["schemas"]["Tier"] | null;
+                last_trained_on?: components["schemas"]["IsoDate"] | null;
+                open_request_on?: components["schemas"]["IsoDate"] | null;
+                /** @description The day the training is due by. */
+                due_by: components["schemas"]["IsoDate"];
+                status: components["schemas"]["TrainingDueStatus"];
+                reason: components["schemas"]["TrainingDueReason"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
         Page_DueVisitView: {
             items: (components["schemas"]["VisitTaskView"] & {
                 /** @description Due before the listed day. */
@@ -5353,6 +6566,61 @@ export interface components {
                 /** Format: int64 */
                 version: number;
                 created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_FindingView: {
+            items: {
+                id: string;
+                inspection_id: string;
+                service_point_id: string;
+                scope: components["schemas"]["InspectionScope"];
+                severity: components["schemas"]["FindingSeverity"];
+                description: string;
+                responsible_employee_id: string;
+                /** @description The inspection's day. */
+                found_on: components["schemas"]["IsoDate"];
+                /**
+                 * @description INSP-2: 23:59:59 Shanghai time of the due day (serious: the day found; major: 1
+                 *     working day after; minor: 3).
+                 */
+                due_at: components["schemas"]["Instant"];
+                /** @description The due day was counted on a year without an official schedule (CAL-2). */
+                due_provisional: boolean;
+                status: components["schemas"]["FindingStatus"];
+                /** @description INSP-2: still open or reopened after its deadline, now. */
+                overdue: boolean;
+                rectification?: components["schemas"]["Rectification"] | null;
+                review?: components["schemas"]["Review"] | null;
+                /**
+                 * Format: int64
+                 * @description INSP-3: reminders given.
+                 */
+                reminders: number;
+                last_reminded_at?: components["schemas"]["Instant"] | null;
+                /** @description INSP-3: the accountability case the finding was escalated into. */
+                accountability_case_id?: string | null;
+                escalated_at?: components["schemas"]["Instant"] | null;
+                /** Format: int64 */
+                version: number;
+                created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_GapView: {
+            items: {
+                employee_id: string;
+                name: string;
+                department_id: string;
+                /** @description The account's roles that need a certificate. */
+                roles: components["schemas"]["Role"][];
+                /** @description `missing`, `expired`, or `expiring` (within 30 days). */
+                reason: components["schemas"]["CertificateGap"];
+                /** @description The latest certificate issued on or before the day, if any. */
+                certificate_number?: string | null;
+                valid_through?: components["schemas"]["IsoDate"] | null;
             }[];
             next_cursor?: string | null;
         };
@@ -5395,6 +6663,60 @@ export interface components {
                 /** Format: int64 */
                 version: number;
                 created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_InboxItemView: {
+            items: {
+                kind: components["schemas"]["InboxKind"];
+                /** @description The id of the resource to decide. */
+                id: string;
+                /** @example annual leave 2026-12-14 – 2026-12-15 (4 half-days) */
+                summary: string;
+                /**
+                 * @description The employee who asked (leave, attendance, regularization, resignation, probation,
+                 *     accountability), the user who asked (domain transfer, payroll run), the customer (point
+                 *     redemption) or the receivable's handler (bad debt).
+                 */
+                requested_by: string;
+                requested_at: components["schemas"]["Instant"];
+                due_by?: components["schemas"]["Instant"] | null;
+                /**
+                 * @description Where to decide it (POST), on the resource's own endpoint.
+                 * @example /api/v1/leave-requests/01JX.../decisions
+                 */
+                path: string;
+                step?: components["schemas"]["StepKind"] | null;
+                /** @description INBOX-2: the employee on approved leave whose step waits on the caller meanwhile. */
+                on_behalf_of?: string | null;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_InjuryReportView: {
+            items: {
+                id: string;
+                employee_id: string;
+                department_id: string;
+                occurred_at: components["schemas"]["Instant"];
+                description: string;
+                /** @description EMP-8: due 12 hours after the incident. */
+                due_at: components["schemas"]["Instant"];
+                /** @description Filed after `due_at`. */
+                late: boolean;
+                /**
+                 * @description `reported`, `investigated`, `reviewed` or `informed`.
+                 * @example reported
+                 */
+                status: string;
+                reported_by: string;
+                reported_at: components["schemas"]["Instant"];
+                investigation?: components["schemas"]["InjuryStepRecord"] | null;
+                review?: components["schemas"]["InjuryStepRecord"] | null;
+                general_manager_informed?: components["schemas"]["InjuryStepRecord"] | null;
+                /** Format: int64 */
+                version: number;
             }[];
             next_cursor?: string | null;
         };
@@ -5537,6 +6859,43 @@ export interface components {
                 /** @description Why the payslip could not be computed; `payslip` is then absent. */
                 problem?: string | null;
                 payslip?: components["schemas"]["Payslip"] | null;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_PointView: {
+            items: {
+                id: string;
+                kind: components["schemas"]["ServicePointKind"];
+                name: string;
+                service_area_id?: string | null;
+                department_id?: string | null;
+                created_by: string;
+                created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_PromotionProposalView: {
+            items: {
+                id: string;
+                employee_id: string;
+                /** @description The rank in force on the effective date when it was proposed. */
+                from_rank: components["schemas"]["Rank"];
+                to_rank: components["schemas"]["Rank"];
+                from_base_salary: components["schemas"]["Money"];
+                to_base_salary: components["schemas"]["Money"];
+                effective_on: components["schemas"]["IsoDate"];
+                reason: string;
+                /** @description The staff account that proposed it. */
+                proposed_by: string;
+                /** @description `pending`, `approved`, `rejected` or `withdrawn`. */
+                status: components["schemas"]["ApplicationStatus"];
+                /** @description EMP-6: the department head, then HR, then the general manager. */
+                chain: components["schemas"]["StepView"][];
+                created_at: components["schemas"]["Instant"];
+                /** Format: int64 */
+                version: number;
             }[];
             next_cursor?: string | null;
         };
@@ -5884,6 +7243,15 @@ export interface components {
             yearly_review_over: components["schemas"]["HalfDays"];
             yearly_review_flag: boolean;
         };
+        PointView: {
+            id: string;
+            kind: components["schemas"]["ServicePointKind"];
+            name: string;
+            service_area_id?: string | null;
+            department_id?: string | null;
+            created_by: string;
+            created_at: components["schemas"]["Instant"];
+        };
         /**
          * @description CNY amount as a decimal string, exact to the fen, more than 0.00
          * @example 5000.00
@@ -5933,6 +7301,26 @@ export interface components {
             threshold_percent: string;
             reasons: string[];
         };
+        PromotionProposalView: {
+            id: string;
+            employee_id: string;
+            /** @description The rank in force on the effective date when it was proposed. */
+            from_rank: components["schemas"]["Rank"];
+            to_rank: components["schemas"]["Rank"];
+            from_base_salary: components["schemas"]["Money"];
+            to_base_salary: components["schemas"]["Money"];
+            effective_on: components["schemas"]["IsoDate"];
+            reason: string;
+            /** @description The staff account that proposed it. */
+            proposed_by: string;
+            /** @description `pending`, `approved`, `rejected` or `withdrawn`. */
+            status: components["schemas"]["ApplicationStatus"];
+            /** @description EMP-6: the department head, then HR, then the general manager. */
+            chain: components["schemas"]["StepView"][];
+            created_at: components["schemas"]["Instant"];
+            /** Format: int64 */
+            version: number;
+        };
         PromotionView: components["schemas"]["PromotionEligibility"] & {
             employee_id: string;
             /** Format: int32 */
@@ -5941,6 +7329,16 @@ export interface components {
             customer_service: boolean;
             performance: components["schemas"]["Money"];
             company_funded_spend: components["schemas"]["Money"];
+        };
+        ProposePromotion: {
+            employee_id: string;
+            /** @description The rank from the effective date: `staff`, `manager` or `general_manager`. */
+            to_rank: components["schemas"]["Rank"];
+            /** @description The monthly base salary from the effective date. */
+            base_salary: components["schemas"]["NonNegativeMoney"];
+            /** @description The first day of the new rank and salary (today or later); never before the approval. */
+            effective_on: components["schemas"]["IsoDate"];
+            reason: components["schemas"]["Text_1_2000"];
         };
         /** @description A prospect with everything recorded for it. */
         ProspectDetail: components["schemas"]["ProspectView"] & {
@@ -6220,6 +7618,12 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        Rectification: {
+            note: string;
+            rectified_at: components["schemas"]["Instant"];
+            /** @description The responsible person's user id. */
+            rectified_by: string;
+        };
         RedemptionRequest: {
             customer_id: string;
             points: components["schemas"]["Integer_1_9223372036854775807"];
@@ -6333,6 +7737,12 @@ export interface components {
             visited_by: string;
             visited_at: components["schemas"]["Instant"];
         };
+        Review: {
+            note: string;
+            reviewed_at: components["schemas"]["Instant"];
+            /** @description The supervisor who verified or reopened. */
+            reviewed_by: string;
+        };
         /**
          * @description The roles of DESIGN.md. A token carries one or more.
          * @enum {string}
@@ -6383,6 +7793,13 @@ export interface components {
          * @enum {string}
          */
         Satisfaction: "satisfied" | "neutral" | "dissatisfied";
+        /** @description INSP-4: one cell of the scope × severity table. */
+        ScopeSeverityCount: {
+            scope: components["schemas"]["InspectionScope"];
+            severity: components["schemas"]["FindingSeverity"];
+            /** Format: int64 */
+            findings: number;
+        };
         ServiceAreaView: {
             id: string;
             name: string;
@@ -6415,6 +7832,11 @@ export interface components {
          * @enum {string}
          */
         ServiceKind: "hosting" | "domain" | "promotion" | "training" | "other";
+        /**
+         * @description INSP-1: what kind of service point is inspected; stored as its text.
+         * @enum {string}
+         */
+        ServicePointKind: "business_hall" | "service_area" | "department";
         ServiceView: {
             id: string;
             order_id: string;
@@ -6436,6 +7858,24 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description Hours as a decimal string with at most two decimals, more than 0 and at most 24
+         * @example 2.5
+         */
+        SessionHours: string;
+        SessionView: {
+            id: string;
+            course_id: string;
+            trainer_id: string;
+            held_on: components["schemas"]["IsoDate"];
+            /** @example 2.50 */
+            hours: string;
+            attendees: components["schemas"]["AttendeeView"][];
+            recorded_by: string;
+            /** Format: int64 */
+            version: number;
+            created_at: components["schemas"]["Instant"];
+        };
         SetClock: {
             /** @description Where the clock stands from now on; never earlier than it reads. */
             now: components["schemas"]["Instant"];
@@ -6444,6 +7884,14 @@ export interface components {
             customer_service: boolean;
             /** Format: int64 */
             version: number;
+        };
+        SetHost: {
+            employee_id: string;
+            /**
+             * Format: int64
+             * @description The day's current version; absent before its first host.
+             */
+            version?: number | null;
         };
         SetManager: {
             /** @description An employee of rank `manager` or `general_manager`. */
@@ -6593,6 +8041,15 @@ export interface components {
          * @enum {string}
          */
         StepKind: "supervisor" | "department_head" | "hr" | "general_manager";
+        StepNote: {
+            /**
+             * Format: int64
+             * @description The version the client read (412 when stale).
+             */
+            version: number;
+            /** @description The investigation's findings and opinion, or HR's review. */
+            note: components["schemas"]["Text_1_4000"];
+        };
         /** @description One step of a chain as the API shows it. */
         StepView: {
             step: components["schemas"]["StepKind"];
@@ -6658,6 +8115,30 @@ export interface components {
             /** @description How many orders this sweep marked breached. */
             breached_count: number;
             breached_work_order_ids: string[];
+        };
+        TargetsView: {
+            id: string;
+            department_id: string;
+            month: components["schemas"]["YearMonth"];
+            targets: string;
+            assessment_standard: string;
+            /** @description Whether this filing changed the department's assessment standard. */
+            standard_changed: boolean;
+            /** @description EMP-7: the last day to file on time (the 3rd working day of the month). */
+            due_on: components["schemas"]["IsoDate"];
+            /** @description Filed after `due_on`. */
+            late: boolean;
+            /**
+             * @description `filed` (waiting for the general manager) or `acknowledged`.
+             * @example filed
+             */
+            status: string;
+            filed_by: string;
+            filed_at: components["schemas"]["Instant"];
+            acknowledged_by?: string | null;
+            acknowledged_at?: components["schemas"]["Instant"] | null;
+            /** Format: int64 */
+            version: number;
         };
         /**
          * @description Where a CARE-4 hand-over task stands.
@@ -6798,6 +8279,33 @@ export interface components {
             recorded_by: string;
             created_at: components["schemas"]["Instant"];
         };
+        /**
+         * @description TRAIN-4: what makes a customer's training due.
+         * @enum {string}
+         */
+        TrainingDueReason: "cadence" | "request";
+        /**
+         * @description TRAIN-4: where a customer's training stands on the day judged.
+         * @enum {string}
+         */
+        TrainingDueStatus: "due" | "overdue";
+        TrainingRequestView: {
+            id: string;
+            customer_id: string;
+            requested_on: components["schemas"]["IsoDate"];
+            note: string;
+            /**
+             * @description `open` or `fulfilled`.
+             * @example open
+             */
+            status: string;
+            /** @description The training that fulfilled it. */
+            training_id?: string | null;
+            recorded_by: string;
+            /** Format: int64 */
+            version: number;
+            created_at: components["schemas"]["Instant"];
+        };
         TransferRequest: {
             /** @description The Alipay transfer's transaction reference. */
             transaction_reference: components["schemas"]["Text_1_100"];
@@ -6831,6 +8339,10 @@ export interface components {
             /** Format: int64 */
             version: number;
             created_at: components["schemas"]["Instant"];
+        };
+        UnfiledDepartment: {
+            id: string;
+            name: string;
         };
         /** @description Only the fields sent change; `null` clears `owner_id` or `first_contract_on`. */
         UpdateCustomer: {
@@ -8080,6 +9592,162 @@ export interface operations {
             };
             /** @description Invalid fields or refused by a rule; `errors` names the fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    list_inbox: {
+        parameters: {
+            query?: {
+                /** @description Only this kind. */
+                kind?: components["schemas"]["InboxKind"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InboxItemView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    inbox_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxSummary"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10081,6 +11749,189 @@ export interface operations {
             };
         };
     };
+    list_certificates: {
+        parameters: {
+            query: {
+                employee_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    certificate_gaps: {
+        parameters: {
+            query: {
+                /** @description The day judged, `YYYY-MM-DD`. */
+                on: components["schemas"]["IsoDate"];
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GapView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     file_complaint: {
         parameters: {
             query?: never;
@@ -11514,6 +13365,99 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    trainings_due: {
+        parameters: {
+            query: {
+                /** @description The day judged, `YYYY-MM-DD`. */
+                on: components["schemas"]["IsoDate"];
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DueView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13119,6 +15063,268 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    request_customer_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTrainingRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingRequestView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_customer_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCustomerTraining"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTrainingView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18438,6 +20644,2213 @@ export interface operations {
             };
         };
     };
+    list_injury_reports: {
+        parameters: {
+            query?: {
+                /** @description Only late reports (`false`: only timely ones). */
+                late?: boolean | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InjuryReportView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    file_injury_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInjuryReport"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InjuryReportView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_injury_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InjuryReportView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    inform_general_manager: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnly"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InjuryReportView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_investigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepNote"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InjuryReportView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepNote"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InjuryReportView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    list_findings: {
+        parameters: {
+            query?: {
+                /** @description INSP-2: only findings still open or reopened after their deadline. */
+                overdue?: boolean;
+                status?: components["schemas"]["FindingStatus"] | null;
+                responsible_employee_id?: string | null;
+                service_point_id?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FindingView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_finding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Finding id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    escalate_finding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Finding id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnly"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    rectify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Finding id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotedStep"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    remind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Finding id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnly"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Finding id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotedStep"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Finding id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptionallyNotedStep"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInspectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    monthly_report: {
+        parameters: {
+            query: {
+                /** @description The month, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyReportView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inspection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     area_kpis: {
         parameters: {
             query: {
@@ -19363,6 +23776,411 @@ export interface operations {
             };
         };
     };
+    roster: {
+        parameters: {
+            query: {
+                /** @description The first day (YYYY-MM-DD). */
+                from: components["schemas"]["IsoDate"];
+                /** @description The last day, inclusive; at most 366 days after `from`. */
+                to: components["schemas"]["IsoDate"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostDayView"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    set_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description YYYY-MM-DD
+                 * @example 2026-03-02
+                 */
+                date: components["schemas"]["IsoDate"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetHost"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostSetView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingReport"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingReportView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     next_agenda: {
         parameters: {
             query?: never;
@@ -19392,6 +24210,502 @@ export interface operations {
             };
             /** @description The token's roles do not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    month_report: {
+        parameters: {
+            query: {
+                /** @description The month, `YYYY-MM`. */
+                month: components["schemas"]["YearMonth"];
+                /**
+                 * @description Only late filings (and, once the due day has passed, the departments without one);
+                 *     `false`: only timely filings.
+                 */
+                late?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthReportView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    file_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTargets"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Filing id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    acknowledge_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Filing id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnly"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22986,6 +28300,706 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    list_promotions: {
+        parameters: {
+            query?: {
+                /** @description Whose promotions; defaults to everyone the caller may read. */
+                employee_id?: string | null;
+                status?: components["schemas"]["ApplicationStatus"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PromotionProposalView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposePromotion"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionProposalView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_promotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Promotion id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionProposalView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    decide_promotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Promotion id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionProposalView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    withdraw_promotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Promotion id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnly"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionProposalView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
                 };
             };
             /** @description Stale version: the resource changed since it was read */
@@ -27933,6 +33947,316 @@ export interface operations {
             };
         };
     };
+    list_points: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PointView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    register_point: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewServicePoint"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_point: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service point id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     refuse_renewal: {
         parameters: {
             query?: never;
@@ -29465,6 +35789,201 @@ export interface operations {
             };
         };
     };
+    list_courses: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50). */
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CourseView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    create_course: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCourse"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     create_training_deal: {
         parameters: {
             query?: never;
@@ -29512,6 +36031,512 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    create_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_assessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAssessment"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentResult"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
                 };
             };
             /** @description Body over the size limit */

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use time::{Date, Duration};
+
 use crate::approval::StepKind;
 use crate::text_enum::text_enum;
 
@@ -21,6 +23,8 @@ text_enum! {
         MakeUpPunch = "make_up_punch",
         /// EMP-2: a step of a regularization application's chain.
         Regularization = "regularization",
+        /// EMP-6: a step of a promotion's chain.
+        Promotion = "promotion",
         /// EMP-1: a probation ending soon with no regularization filed — regularize or extend.
         ProbationEnding = "probation_ending",
         /// EMP-3: a resignation waiting for HR's acceptance.
@@ -35,6 +39,11 @@ text_enum! {
         PayrollRun = "payroll_run",
         /// ACC-2/3: an accountability case heard and waiting for its decision.
         AccountabilityDecision = "accountability_decision",
+        /// EMP-7: a department's monthly targets waiting for the general manager's
+        /// acknowledgement.
+        MonthlyTarget = "monthly_target",
+        /// INSP-2: a rectified finding waiting for a supervisor's verification.
+        RectificationVerification = "rectification_verification",
     }
 }
 
@@ -83,6 +92,15 @@ impl Default for InboxPolicy {
     }
 }
 
+/// INBOX-1: whether a probation ending on `probation_end` waits on HR today — regularize or
+/// extend (EMP-1) — because it ends within `probation_notice_days` either side of `today`.
+/// Beyond that it is either not due yet or (continued employment having made it regular)
+/// no longer a decision.
+pub fn probation_awaits_decision(policy: &InboxPolicy, probation_end: Date, today: Date) -> bool {
+    let notice = Duration::days(policy.probation_notice_days);
+    (today - notice..=today + notice).contains(&probation_end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +141,24 @@ mod tests {
         let two_people = [Person("supervisor"), Person("head")];
         assert_eq!(acting_position(&two_people, 1, |_| true), 1);
         assert_eq!(acting_position(&two_people, 0, |_| true), 0);
+    }
+
+    #[test]
+    fn inbox_1_a_probation_waits_on_hr_within_the_notice_days_either_side() {
+        let policy = InboxPolicy::default();
+        let today = time::macros::date!(2026 - 12 - 07);
+        let waits = |end| probation_awaits_decision(&policy, end, today);
+        assert!(waits(time::macros::date!(2026 - 12 - 21)), "14 days ahead");
+        assert!(!waits(time::macros::date!(2026 - 12 - 22)), "15 days ahead");
+        assert!(
+            waits(time::macros::date!(2026 - 11 - 23)),
+            "ended 14 days ago"
+        );
+        assert!(
+            !waits(time::macros::date!(2026 - 11 - 22)),
+            "ended 15 days ago"
+        );
+        assert!(waits(today));
     }
 
     #[test]

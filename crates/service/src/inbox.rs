@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use time::{Duration, PrimitiveDateTime};
 use zhidu_domain::approval::{ChainOutcome, StepKind};
 use zhidu_domain::domain_transfer::DomainTransferStatus;
-use zhidu_domain::inbox::{InboxKind, InboxPolicy};
+use zhidu_domain::inbox::{InboxKind, InboxPolicy, probation_awaits_decision};
 use zhidu_domain::person::{EmploymentPolicy, default_probation_end};
 use zhidu_domain::points::RedemptionStatus;
 use zhidu_store::clock::local_midnight_utc;
@@ -80,7 +80,8 @@ pub fn inbox(
             InboxKind::LeaveRequest
             | InboxKind::AttendanceException
             | InboxKind::MakeUpPunch
-            | InboxKind::Regularization => chain_items(connection, &me, candidate)?,
+            | InboxKind::Regularization
+            | InboxKind::Promotion => chain_items(connection, &me, candidate)?,
             InboxKind::ProbationEnding => {
                 probation_items(connection, &me, inbox_policy, employment_policy)?
             }
@@ -90,6 +91,8 @@ pub fn inbox(
             InboxKind::PointRedemption => redemption_items(connection, &me)?,
             InboxKind::PayrollRun => payroll_items(connection, &me)?,
             InboxKind::AccountabilityDecision => accountability_items(connection, &me)?,
+            InboxKind::MonthlyTarget => monthly_target_items(connection, &me)?,
+            InboxKind::RectificationVerification => verification_items(connection, &me)?,
         });
     }
     items.sort_by_key(InboxItem::sort_key);
@@ -192,6 +195,23 @@ fn chain_items(
                 .collect(),
             |id| format!("/api/v1/regularization-applications/{id}/decisions"),
         ),
+        InboxKind::Promotion => (
+            "promotion",
+            store::pending_promotions(connection)?
+                .into_iter()
+                .map(|row| ChainRequest {
+                    summary: format!(
+                        "promotion {} → {} from {}",
+                        row.from_rank, row.to_rank, row.effective_on
+                    ),
+                    due_by: Some(local_midnight_utc(row.effective_on)),
+                    id: row.id,
+                    requester: row.employee_id,
+                    requested_at: row.created_at,
+                })
+                .collect(),
+            |id| format!("/api/v1/promotions/{id}/decisions"),
+        ),
         _ => return Ok(Vec::new()),
     };
     let requests: Vec<ChainRequest> = requests
@@ -242,8 +262,9 @@ fn chain_items(
     Ok(items)
 }
 
-/// EMP-1: a probation ending within the notice days either side of today with no
-/// regularization filed waits on HR, who regularizes or extends. Due the day after it ends.
+/// INBOX-1: a probation ending within the notice days either side of today with no
+/// regularization filed waits on HR, who regularizes or extends (EMP-1). Due the day after it
+/// ends.
 fn probation_items(
     connection: &mut DbConnection,
     me: &Approver<'_, impl Identity>,
@@ -268,7 +289,7 @@ fn probation_items(
         }) else {
             continue;
         };
-        if end < first || end > last || me.is(&employee.id) {
+        if !probation_awaits_decision(inbox_policy, end, today) || me.is(&employee.id) {
             continue;
         }
         let notice_from = end - Duration::days(inbox_policy.probation_notice_days);
@@ -448,6 +469,65 @@ fn accountability_items(
             requested_at: row.statement_recorded_at.unwrap_or(row.created_at),
             due_by: None,
             path: format!("/api/v1/accountability-cases/{}/decision", row.id),
+            step: None,
+            on_behalf_of: None,
+            id: row.id,
+        })
+        .collect())
+}
+
+/// EMP-7: a filing waits on the general manager's acknowledgement.
+fn monthly_target_items(
+    connection: &mut DbConnection,
+    me: &Approver<'_, impl Identity>,
+) -> ServiceResult<Vec<InboxItem>> {
+    if !me.caller.has_any(roles::GENERAL_MANAGERS) {
+        return Ok(Vec::new());
+    }
+    Ok(store::filed_monthly_targets(connection)?
+        .into_iter()
+        .map(|row| InboxItem {
+            kind: InboxKind::MonthlyTarget,
+            summary: format!(
+                "targets for {}-{:02}{}",
+                row.month.year(),
+                u8::from(row.month.month()),
+                if row.standard_changed {
+                    ", assessment standard changed"
+                } else {
+                    ""
+                }
+            ),
+            requested_by: row.filed_by,
+            requested_at: row.filed_at,
+            due_by: None,
+            path: format!("/api/v1/monthly-targets/{}/acknowledgement", row.id),
+            step: None,
+            on_behalf_of: None,
+            id: row.id,
+        })
+        .collect())
+}
+
+/// INSP-2: a rectified finding waits on a supervisor to verify or reopen it; never on the
+/// person who rectified it.
+fn verification_items(
+    connection: &mut DbConnection,
+    me: &Approver<'_, impl Identity>,
+) -> ServiceResult<Vec<InboxItem>> {
+    if !me.caller.has_any(roles::SUPERVISORS) {
+        return Ok(Vec::new());
+    }
+    Ok(store::rectified_findings(connection)?
+        .into_iter()
+        .filter(|row| !me.is(&row.responsible_employee_id))
+        .map(|row| InboxItem {
+            kind: InboxKind::RectificationVerification,
+            summary: format!("{} finding rectified: {}", row.severity, row.description),
+            requested_by: row.responsible_employee_id,
+            requested_at: row.rectified_at.unwrap_or(row.updated_at),
+            due_by: None,
+            path: format!("/api/v1/inspection-findings/{}/verification", row.id),
             step: None,
             on_behalf_of: None,
             id: row.id,

@@ -10,16 +10,18 @@ use crate::attendance::{ExceptionForm, MakeUpRequest};
 use crate::db::DbConnection;
 use crate::domain_transfers::DomainTransfer;
 use crate::employment::{RegularizationApplication, Resignation};
+use crate::hr_reports::MonthlyTarget;
+use crate::inspections::InspectionFinding;
 use crate::leave::LeaveRequest;
 use crate::payroll::PayrollRun;
 use crate::people::Employee;
 use crate::points::Redemption;
+use crate::promotions::Promotion;
 use crate::receivables::Receivable;
-use crate::schema::leave_requests;
 use crate::schema::{
-    accountability_cases, attendance_exceptions, domain_transfers, employees,
-    make_up_punch_requests, payroll_runs, point_redemptions, receivables,
-    regularization_applications, resignations,
+    accountability_cases, attendance_exceptions, domain_transfers, employees, inspection_findings,
+    leave_requests, make_up_punch_requests, monthly_targets, payroll_runs, point_redemptions,
+    promotions, receivables, regularization_applications, resignations,
 };
 
 /// The rows of `$table` in one of `$statuses`, oldest first.
@@ -68,6 +70,35 @@ pub fn pending_regularizations(
         regularization_applications,
         RegularizationApplication,
         ["pending"]
+    )?)
+}
+
+pub fn pending_promotions(connection: &mut DbConnection) -> StoreResult<Vec<Promotion>> {
+    Ok(rows_in_status!(
+        connection,
+        promotions,
+        Promotion,
+        ["pending"]
+    )?)
+}
+
+/// EMP-7: filings waiting for the general manager's acknowledgement.
+pub fn filed_monthly_targets(connection: &mut DbConnection) -> StoreResult<Vec<MonthlyTarget>> {
+    Ok(rows_in_status!(
+        connection,
+        monthly_targets,
+        MonthlyTarget,
+        ["filed"]
+    )?)
+}
+
+/// INSP-2: findings rectified and waiting for a supervisor's verification.
+pub fn rectified_findings(connection: &mut DbConnection) -> StoreResult<Vec<InspectionFinding>> {
+    Ok(rows_in_status!(
+        connection,
+        inspection_findings,
+        InspectionFinding,
+        ["rectified"]
     )?)
 }
 

@@ -53,7 +53,7 @@ pub fn configure_findings(config: &mut ServiceConfig) {
         .service(verify)
         .service(reopen)
         .service(remind)
-        .service(escalate);
+        .service(escalate_finding);
 }
 
 // INSP-1: service points
@@ -627,7 +627,7 @@ pub struct EscalationView {
     security(("bearer" = []))
 )]
 #[post("/{id}/escalation")]
-async fn escalate(
+async fn escalate_finding(
     state: web::Data<AppState>,
     caller: Authorized<Supervisors>,
     id: web::Path<String>,
