@@ -157,10 +157,9 @@ both_backends!(
         assert_eq!(steps, ["department_head", "hr", "general_manager"]);
         propose(&app, &office.hr_token, &body).problem(409);
         // INBOX-1: the department head's step waits on the head, not yet on HR.
-        let promotion_id = promotion["id"].as_str().unwrap().to_owned();
         assert_eq!(
             app.inbox_ids(&office.head_token, "promotion"),
-            [promotion_id.clone()]
+            [promotion["id"].as_str().unwrap()]
         );
         assert!(app.inbox_ids(&office.hr_token, "promotion").is_empty());
 

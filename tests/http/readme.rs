@@ -77,3 +77,32 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    the_readme_inspection_walkthrough_escalates_a_finding_and_fills_a_heads_inbox,
+    |db: &TestDatabase| {
+        let app = spawn_app(db);
+        let stdout = run_walkthrough(&app, "inspection-walkthrough");
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        // INSP-2, INSP-3: one second past the same-day deadline, reminded once.
+        assert_eq!(
+            lines[0],
+            serde_json::json!({"status": "open", "overdue": true, "reminders": 1})
+        );
+        let escalated = &lines[1];
+        assert_eq!(escalated["linked"], true);
+        assert_eq!(escalated["source"], "inspection");
+        assert_eq!(escalated["status"], "candidate");
+        assert!(escalated["finding"].is_string());
+        // INBOX-1: the agent's leave waits on the department head's step.
+        let inbox = lines[2].as_array().unwrap();
+        assert_eq!(inbox.len(), 1);
+        assert_eq!(inbox[0]["kind"], "leave_request");
+        assert_eq!(inbox[0]["step"], "department_head");
+        assert!(inbox[0]["path"].as_str().unwrap().ends_with("/decisions"));
+        assert_eq!(lines[3], 1);
+    }
+);
