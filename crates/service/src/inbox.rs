@@ -46,7 +46,21 @@ pub struct InboxItem {
 impl InboxItem {
     /// The order of the inbox, oldest request first; also the paging key.
     pub fn sort_key(&self) -> String {
-        format!("{}|{}|{}", self.requested_at, self.kind.as_str(), self.id)
+        // Zero-padded throughout, so the text sorts as the instant does (PrimitiveDateTime's
+        // Display leaves the hour unpadded).
+        let at = self.requested_at;
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}|{}|{}",
+            at.year(),
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second(),
+            at.nanosecond(),
+            self.kind.as_str(),
+            self.id
+        )
     }
 }
 
@@ -533,4 +547,39 @@ fn verification_items(
             id: row.id,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn item_at(requested_at: PrimitiveDateTime, id: &str) -> InboxItem {
+        InboxItem {
+            kind: InboxKind::LeaveRequest,
+            id: id.to_owned(),
+            summary: String::new(),
+            requested_by: String::new(),
+            requested_at,
+            due_by: None,
+            path: String::new(),
+            step: None,
+            on_behalf_of: None,
+        }
+    }
+
+    #[test]
+    fn inbox_1_the_paging_key_sorts_as_the_request_times_do() {
+        let nine = item_at(datetime!(2026-12-07 9:00:00), "b");
+        let ten = item_at(datetime!(2026-12-07 10:00:00), "a");
+        let half_a_second_later = item_at(datetime!(2026-12-07 10:00:00.5), "0");
+        assert!(nine.sort_key() < ten.sort_key());
+        assert!(ten.sort_key() < half_a_second_later.sort_key());
+        assert!(ten.sort_key() < item_at(datetime!(2026-12-07 10:00:00), "b").sort_key());
+        assert_eq!(
+            nine.sort_key(),
+            "2026-12-07T09:00:00.000000000|leave_request|b"
+        );
+    }
 }
