@@ -103,18 +103,12 @@ async fn list_inbox(
         })
         .await?;
     let after = page.after_id();
-    let rows: Vec<InboxItem> = items
-        .into_iter()
-        .filter(|item| {
-            after
-                .as_deref()
-                .is_none_or(|after| item.sort_key().as_str() > after)
-        })
-        .take(usize::try_from(page.limit()).unwrap_or(usize::MAX) + 1)
-        .collect();
-    let keyed: Vec<(String, InboxItem)> = rows
+    // Keyed once: the key both skips what earlier pages showed and names the next cursor.
+    let keyed: Vec<(String, InboxItem)> = items
         .into_iter()
         .map(|item| (item.sort_key(), item))
+        .filter(|(key, _)| after.as_deref().is_none_or(|after| key.as_str() > after))
+        .take(usize::try_from(page.limit()).unwrap_or(usize::MAX) + 1)
         .collect();
     Ok(HttpResponse::Ok().json(
         Page::from_rows(keyed, page.limit(), |(key, _)| key.as_str())
