@@ -6,6 +6,7 @@
 mod support;
 
 mod accountability;
+mod areas;
 mod auth;
 mod bad_input;
 mod calendar;

@@ -36,7 +36,7 @@ use crate::routes;
         (name = "discipline", description = "DISC: the offense catalog and discipline records (ACC-3: heard before confirmed)"),
         (name = "hr-cases", description = "DISC: HR cases opened by a dismissal step"),
         (name = "complaints", description = "CMP: complaints and the managers' meeting agenda"),
-        (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs"),
+        (name = "service-areas", description = "SLA-8, SLA-9: service areas, loads and KPIs; AREA-1..3: area contracting (客户服务承包制度) — monthly households, growth and stability, dated maintainer and boundary changes"),
         (name = "payroll", description = "PAY: payroll runs, payslips, bonuses and exports"),
         (name = "prospects", description = "LEAD: prospects, ownership by invitation, contested deals, follow-up ownership and its failure bar"),
         (name = "care", description = "CARE: orders (提单) and their services, phone visits, renewals, touches and their outbox, after-sales visits, domain transfers"),

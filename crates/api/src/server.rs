@@ -19,6 +19,7 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, Trac
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 use zhidu_domain::after_sales::AfterSalesPolicy;
+use zhidu_domain::area_contract::AreaPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::inbox::InboxPolicy;
@@ -257,6 +258,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
         tier_policy: TierPolicy::default(),
         sla_policy: SlaPolicy::default(),
+        area_policy: AreaPolicy::default(),
         employment_policy: EmploymentPolicy::default(),
         attendance_policy: AttendancePolicy::default(),
         leave_policy: LeavePolicy::default(),

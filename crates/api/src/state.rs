@@ -6,6 +6,7 @@ use std::time::Duration;
 use actix_web::web;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zhidu_domain::after_sales::AfterSalesPolicy;
+use zhidu_domain::area_contract::AreaPolicy;
 use zhidu_domain::attendance::AttendancePolicy;
 use zhidu_domain::care::CarePolicy;
 use zhidu_domain::inbox::InboxPolicy;
@@ -33,6 +34,7 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub tier_policy: TierPolicy,
     pub sla_policy: SlaPolicy,
+    pub area_policy: AreaPolicy,
     pub employment_policy: EmploymentPolicy,
     pub attendance_policy: AttendancePolicy,
     pub leave_policy: LeavePolicy,

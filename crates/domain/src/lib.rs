@@ -4,6 +4,7 @@
 pub mod accountability;
 pub mod after_sales;
 pub mod approval;
+pub mod area_contract;
 pub mod attendance;
 pub mod calendar;
 pub mod care;

@@ -2,16 +2,17 @@
 //! from their employee record and the service star among them; served as stored.
 
 use serde::{Deserialize, Serialize};
-use time::PrimitiveDateTime;
+use time::{Date, PrimitiveDateTime};
 use zhidu_domain::money::Money;
 use zhidu_domain::publication::{PublicationPolicy, lists_service_hotline, star_is_published};
+use zhidu_store::StoreError;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::publication::{self as store, CURRENT, ServiceInfo};
-use zhidu_store::{StoreError, StoreResult};
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::existing_employee;
+use crate::service_areas::{PublicArea, public_areas};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hotline {
@@ -77,6 +78,9 @@ pub struct PublishedPage {
     pub page: Page,
     pub version: i64,
     pub updated_at: PrimitiveDateTime,
+    /// AREA-3: every service area with its maintainer's job number in force on the day
+    /// served, and its next announced change.
+    pub service_areas: Vec<PublicArea>,
 }
 
 /// A member of staff as admin publishes them: which employee, and the job number and photo
@@ -111,21 +115,19 @@ pub struct PageDraft {
     pub service_star: Option<StarEntry>,
 }
 
-fn published(row: ServiceInfo) -> StoreResult<PublishedPage> {
+/// PUB-1: the page as published, with the service areas as they stand on `on` (AREA-3); not
+/// found before the first publication.
+pub fn published_page(connection: &mut DbConnection, on: Date) -> ServiceResult<PublishedPage> {
+    let row = store::find_service_info(connection)?
+        .ok_or_else(|| ServiceError::not_found("the service page has not been published yet"))?;
     let page = serde_json::from_str(&row.content)
         .map_err(|e| StoreError::Corrupt(format!("service info: {e}")))?;
     Ok(PublishedPage {
         page,
         version: row.version,
         updated_at: row.updated_at,
+        service_areas: public_areas(connection, on)?,
     })
-}
-
-/// PUB-1: the page as published; not found before the first publication.
-pub fn published_page(connection: &mut DbConnection) -> ServiceResult<PublishedPage> {
-    let row = store::find_service_info(connection)?
-        .ok_or_else(|| ServiceError::not_found("the service page has not been published yet"))?;
-    Ok(published(row)?)
 }
 
 /// PUB-1: publishes the page at the version read. It must list the service hotline; staff
@@ -218,5 +220,6 @@ pub fn publish(
         page,
         version: after.version,
         updated_at: after.updated_at,
+        service_areas: public_areas(connection, actor.at.today())?,
     })
 }

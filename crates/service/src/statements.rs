@@ -71,8 +71,9 @@ pub fn record_orders(
     Ok(RecordedOrders { orders, total })
 }
 
-/// `YYYY-MM`, as statements are stored by month.
-fn month_key(month_start: Date) -> String {
+/// `YYYY-MM` of the month of `month_start`, as monthly rows (statements, area figures) are
+/// stored.
+pub(crate) fn month_key(month_start: Date) -> String {
     format!(
         "{:04}-{:02}",
         month_start.year(),

@@ -279,6 +279,37 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        boundary -> Text,
+    }
+}
+
+diesel::table! {
+    area_month_figures (service_area_id, month) {
+        service_area_id -> Text,
+        month -> Text,
+        opening -> BigInt,
+        new_households -> BigInt,
+        lost -> BigInt,
+        growth_target -> BigInt,
+        target_set_by_company -> Bool,
+        recorded_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_area_changes (id) {
+        id -> Text,
+        service_area_id -> Text,
+        effective_on -> Date,
+        maintainer_id -> Text,
+        maintainer_job_number -> Text,
+        boundary -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -1349,6 +1380,8 @@ diesel::joinable!(injury_reports -> employees (employee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    area_month_figures,
+    service_area_changes,
     audit_log,
     calendar_years,
     calendar_days,

@@ -60,6 +60,25 @@ pub struct OutboxMessage {
     pub updated_at: PrimitiveDateTime,
 }
 
+/// Queues `message` in the outbox, in the caller's transaction; the dispatcher sends it.
+pub fn enqueue(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    message: &OutboxMessage,
+) -> StoreResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(message)
+        .execute(connection)?;
+    audit::record(
+        connection,
+        actor,
+        "outbox.enqueue",
+        ("outbox", &message.id),
+        None::<&()>,
+        Some(message),
+    )
+}
+
 /// Records a touch; a queued one with its outbox `message`, in the same transaction. A touch
 /// already sent counts at once as the customer's latest touch.
 pub fn insert_touch(
@@ -69,17 +88,7 @@ pub fn insert_touch(
     message: Option<&OutboxMessage>,
 ) -> StoreResult<()> {
     if let Some(message) = message {
-        diesel::insert_into(outbox::table)
-            .values(message)
-            .execute(connection)?;
-        audit::record(
-            connection,
-            actor,
-            "outbox.enqueue",
-            ("outbox", &message.id),
-            None::<&()>,
-            Some(message),
-        )?;
+        enqueue(connection, actor, message)?;
     }
     diesel::insert_into(care_touches::table)
         .values(touch)

@@ -1,5 +1,8 @@
 //! PUB-1: the public service page — served without authentication, kept by admin. Staff
-//! appear by name, job number and photo only.
+//! appear by name, job number and photo only; service areas (AREA-3) by their maintainers'
+//! job numbers only.
+
+use std::hash::{Hash, Hasher};
 
 use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
@@ -11,13 +14,14 @@ use zhidu_domain::money::{Money, MoneyInput};
 use zhidu_service::publication::{
     self as service, PageDraft, PublishedPage, StaffEntry, StarEntry,
 };
+use zhidu_service::service_areas;
 
 use crate::auth::{Admins, Authorized};
 use crate::error::{ApiError, AuthErrors, BodyErrors, NotFound, Stale, Unavailable};
 use crate::extract::Json;
 use crate::input::{Items, Text};
 use crate::state::AppState;
-use crate::wire::{Instant, YearMonth};
+use crate::wire::{Instant, IsoDate, YearMonth};
 
 /// Under `/public`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -228,6 +232,40 @@ pub struct PublicStar {
     pub citation: String,
 }
 
+/// AREA-3: a change announced for a service area.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Hash)]
+pub struct PublicAreaChange {
+    pub effective_on: IsoDate,
+    pub maintainer_job_number: String,
+    pub boundary: String,
+}
+
+/// AREA-3: a service area as the public sees it: its boundary and its maintainer by job
+/// number only, as in force today, and the next change announced.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Hash)]
+pub struct PublicServiceArea {
+    pub name: String,
+    pub boundary: String,
+    /// Absent until the area's maintainer has been published with a job number.
+    pub maintainer_job_number: Option<String>,
+    pub next_change: Option<PublicAreaChange>,
+}
+
+impl From<service_areas::PublicArea> for PublicServiceArea {
+    fn from(area: service_areas::PublicArea) -> Self {
+        PublicServiceArea {
+            name: area.name,
+            boundary: area.boundary,
+            maintainer_job_number: area.maintainer_job_number,
+            next_change: area.next_change.map(|change| PublicAreaChange {
+                effective_on: IsoDate(change.effective_on),
+                maintainer_job_number: change.maintainer_job_number,
+                boundary: change.boundary,
+            }),
+        }
+    }
+}
+
 /// The public page (PUB-1).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PublicServiceInfo {
@@ -238,6 +276,8 @@ pub struct PublicServiceInfo {
     pub branches: Vec<Branch>,
     pub staff: Vec<PublicStaff>,
     pub service_star: Option<PublicStar>,
+    /// AREA-3: the service areas with their maintainers' job numbers, as of today.
+    pub service_areas: Vec<PublicServiceArea>,
     pub version: i64,
     pub updated_at: Instant,
 }
@@ -279,14 +319,23 @@ impl TryFrom<PublishedPage> for PublicServiceInfo {
             branches: page.branches.into_iter().map(Branch::from).collect(),
             staff: page.staff.into_iter().map(PublicStaff::from).collect(),
             service_star: page.service_star.map(PublicStar::try_from).transpose()?,
+            service_areas: published
+                .service_areas
+                .into_iter()
+                .map(PublicServiceArea::from)
+                .collect(),
             version: published.version,
             updated_at: Instant::from_utc(published.updated_at),
         })
     }
 }
 
-fn etag(version: i64) -> String {
-    format!("\"service-info-{version}\"")
+/// The page's version, and a digest of its service areas: those change by date and by AREA-3
+/// changes without a new publication, and a cached page must not hide them.
+fn etag(page: &PublicServiceInfo) -> String {
+    let mut digest = std::hash::DefaultHasher::new();
+    page.service_areas.hash(&mut digest);
+    format!("\"service-info-{}-{:016x}\"", page.version, digest.finish())
 }
 
 /// PUB-1: the public service page — no authentication. Cacheable for 5 minutes; answers 304
@@ -304,10 +353,13 @@ async fn public_service_info(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let row = state
-        .read(|connection| Ok(service::published_page(connection)?))
-        .await?;
-    let tag = etag(row.version);
+    let today = state.now().today();
+    let page = PublicServiceInfo::try_from(
+        state
+            .read(move |connection| Ok(service::published_page(connection, today)?))
+            .await?,
+    )?;
+    let tag = etag(&page);
     let cache = format!("public, max-age={CACHE_SECONDS}");
     let unchanged = request
         .headers()
@@ -323,7 +375,7 @@ async fn public_service_info(
     Ok(HttpResponse::Ok()
         .insert_header((ETAG, tag))
         .insert_header((CACHE_CONTROL, cache))
-        .json(PublicServiceInfo::try_from(row)?))
+        .json(page))
 }
 
 /// PUB-1: publish the service page (admin). It must list the 96766 hotline; staff are named
@@ -367,8 +419,8 @@ async fn publish_service_info(
     let row = state
         .write(move |connection| Ok(service::publish(connection, &actor, &policy, draft)?))
         .await?;
-    let tag = etag(row.version);
+    let page = PublicServiceInfo::try_from(row)?;
     Ok(HttpResponse::Ok()
-        .insert_header((ETAG, tag))
-        .json(PublicServiceInfo::try_from(row)?))
+        .insert_header((ETAG, etag(&page)))
+        .json(page))
 }

@@ -1,14 +1,18 @@
-//! SLA-8, SLA-9: service areas with their maintainers, maintainer loads, and monthly KPIs.
+//! SLA-8, SLA-9: service areas with their maintainers, maintainer loads, and monthly KPIs;
+//! AREA-1..3: monthly household figures with growth and stability, and dated maintainer and
+//! boundary changes.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::area_contract::AreaPolicy;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::Kpi;
 use zhidu_service::service_areas::{
-    self as area_service, AreaFields, MonthKpis, ServiceArea, StoreError,
+    self as area_service, AreaChange, AreaFields, AreaMonthFigures, FiledFigures, HouseholdMonth,
+    MonthKpis, NewArea, NewChange, ReportMonth, ServiceArea, StoreError,
 };
 
 use crate::auth::{Authorized, Managers, Staff};
@@ -18,7 +22,7 @@ use crate::error::{
 use crate::extract::{Json, Query};
 use crate::input::{Bounded, Text};
 use crate::state::AppState;
-use crate::wire::{Instant, YearMonth};
+use crate::wire::{Instant, IsoDate, YearMonth};
 
 /// Under `/service-areas`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -26,7 +30,11 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(create_area)
         .service(list_areas)
         .service(maintainer_loads)
-        .service(update_area);
+        .service(update_area)
+        .service(file_month)
+        .service(area_months)
+        .service(schedule_change)
+        .service(area_changes);
 }
 
 /// Under `/kpis`.
@@ -40,7 +48,10 @@ pub struct ServiceAreaView {
     pub name: String,
     pub area_type: AreaType,
     pub households: i64,
+    /// The maintainer in force today (AREA-3).
     pub maintainer_id: String,
+    /// The boundary in force today (AREA-3).
+    pub boundary: String,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -55,6 +66,7 @@ impl TryFrom<ServiceArea> for ServiceAreaView {
             name: a.name,
             households: a.households,
             maintainer_id: a.maintainer_id,
+            boundary: a.boundary,
             version: a.version,
             created_at: Instant::from_utc(a.created_at),
         })
@@ -73,6 +85,13 @@ pub struct CreateServiceArea {
     pub households: Households,
     /// The one maintainer responsible for the area (an employee).
     pub maintainer_id: String,
+    /// The streets or villages the area covers.
+    #[schema(example = "建设北大街以东、和平路以北")]
+    pub boundary: Option<Text<0, 500>>,
+    /// The maintainer's job number: when given, the area is on the public service page from
+    /// today and the customer-service and call centers are told (AREA-3).
+    #[schema(example = "KF0217")]
+    pub maintainer_job_number: Option<Text<1, 30>>,
 }
 
 /// Create a service area (managers).
@@ -89,22 +108,22 @@ async fn create_area(
     Json(request): Json<CreateServiceArea>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor;
+    let policy = state.area_policy.clone();
+    let new = NewArea {
+        name: request.name.into_string(),
+        area_type: request.area_type,
+        households: request.households.get(),
+        maintainer_id: request.maintainer_id,
+        boundary: request.boundary.map(Text::into_string).unwrap_or_default(),
+        maintainer_job_number: request.maintainer_job_number.map(Text::into_string),
+    };
     let area = state
-        .write(move |connection| {
-            Ok(area_service::create_area(
-                connection,
-                &actor,
-                &request.name,
-                request.area_type,
-                request.households.get(),
-                &request.maintainer_id,
-            )?)
-        })
+        .write(move |connection| Ok(area_service::create_area(connection, &actor, &policy, new)?))
         .await?;
     Ok(HttpResponse::Created().json(ServiceAreaView::try_from(area)?))
 }
 
-/// Every service area, by name.
+/// Every service area as it stands today (AREA-3 changes in force), by name.
 #[utoipa::path(
     tag = "service-areas",
     responses((status = 200, body = Vec<ServiceAreaView>), AuthErrors, Unavailable),
@@ -115,8 +134,9 @@ async fn list_areas(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = state.now().today();
     let areas = state
-        .read(|connection| Ok(area_service::list_areas(connection)?))
+        .read(move |connection| Ok(area_service::list_areas(connection, today)?))
         .await?;
     let views = areas
         .into_iter()
@@ -132,10 +152,10 @@ pub struct UpdateServiceArea {
     pub name: Option<Text<1, 100>>,
     pub area_type: Option<AreaType>,
     pub households: Option<Households>,
-    pub maintainer_id: Option<String>,
 }
 
-/// Change a service area; send the `version` you read.
+/// Change a service area's name, type or households; send the `version` you read. The
+/// maintainer and boundary change by a dated change (`POST /service-areas/{id}/changes`).
 #[utoipa::path(
     tag = "service-areas",
     params(("id" = String, Path, description = "Service area id")),
@@ -163,7 +183,6 @@ async fn update_area(
                     name: request.name.map(Text::into_string),
                     area_type: request.area_type,
                     households: request.households.map(Households::get),
-                    maintainer_id: request.maintainer_id,
                 },
             )?)
         })
@@ -194,7 +213,7 @@ impl From<area_service::MaintainerLoad> for MaintainerLoad {
     }
 }
 
-/// Each maintainer's households against the standard load (SLA-8), overloaded first.
+/// Each maintainer's households against the standard load (SLA-8) today, overloaded first.
 #[utoipa::path(
     tag = "service-areas",
     responses((status = 200, body = Vec<MaintainerLoad>), AuthErrors, Unavailable),
@@ -206,8 +225,9 @@ async fn maintainer_loads(
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
     let policy = state.sla_policy.clone();
+    let today = state.now().today();
     let loads: Vec<MaintainerLoad> = state
-        .read(move |connection| Ok(area_service::maintainer_loads(connection, &policy)?))
+        .read(move |connection| Ok(area_service::maintainer_loads(connection, &policy, today)?))
         .await?
         .into_iter()
         .map(MaintainerLoad::from)
@@ -230,12 +250,12 @@ pub struct KpiView {
     /// The ratio in percent, six decimals; absent when there is nothing to divide by.
     pub value_percent: Option<String>,
     #[schema(example = "< 0.0015%")]
-    pub threshold: &'static str,
+    pub threshold: String,
     /// Absent when there is no denominator (no households, orders or visits).
     pub passed: Option<bool>,
 }
 
-fn kpi_view(kpi: Kpi, threshold: &'static str) -> KpiView {
+fn kpi_view(kpi: Kpi, threshold: impl Into<String>) -> KpiView {
     let value_percent = (kpi.denominator > 0).then(|| {
         let micro_percent = (u128::from(kpi.numerator) * 100_000_000 * 2
             + u128::from(kpi.denominator))
@@ -250,7 +270,7 @@ fn kpi_view(kpi: Kpi, threshold: &'static str) -> KpiView {
         numerator: kpi.numerator,
         denominator: kpi.denominator,
         value_percent,
-        threshold,
+        threshold: threshold.into(),
         passed: kpi.passed,
     }
 }
@@ -265,14 +285,51 @@ pub struct KpiSet {
     pub satisfaction: KpiView,
 }
 
+/// AREA-1, AREA-2: a month's household figures with the growth target and the stability rate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdFigures {
+    pub opening: i64,
+    pub new: i64,
+    pub lost: i64,
+    /// opening + new − lost.
+    pub closing: i64,
+    /// The closing households expected (AREA-1).
+    pub growth_target: i64,
+    /// closing ≥ growth_target.
+    pub growth_passed: bool,
+    /// (opening − lost) ÷ opening, passing at 99% or above (AREA-2); no verdict without an
+    /// opening.
+    pub stability: KpiView,
+}
+
+fn household_figures(month: HouseholdMonth, area_policy: &AreaPolicy) -> HouseholdFigures {
+    HouseholdFigures {
+        opening: month.opening,
+        new: month.new,
+        lost: month.lost,
+        closing: month.closing,
+        growth_target: month.growth_target,
+        growth_passed: month.growth_met,
+        stability: kpi_view(month.stability, stability_threshold(area_policy)),
+    }
+}
+
+fn stability_threshold(policy: &AreaPolicy) -> String {
+    let basis_points = policy.stability_pass_basis_points;
+    format!("≥ {}.{:02}%", basis_points / 100, basis_points % 100)
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AreaKpis {
     pub service_area_id: String,
     pub name: String,
+    /// The maintainer in force on the month's last day (AREA-3).
     pub maintainer_id: String,
     pub households: i64,
     #[serde(flatten)]
     pub kpis: KpiSet,
+    /// AREA-1, AREA-2: absent when no figures were filed for the month.
+    pub household_figures: Option<HouseholdFigures>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -281,11 +338,14 @@ pub struct MaintainerKpis {
     pub households: i64,
     #[serde(flatten)]
     pub kpis: KpiSet,
+    /// AREA-1, AREA-2 over the maintainer's areas with figures filed for the month.
+    pub household_figures: Option<HouseholdFigures>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KpiReport {
     pub month: String,
+    #[schema(example = "SLA-9, AREA-1, AREA-2")]
     pub rule: &'static str,
     pub service_areas: Vec<AreaKpis>,
     pub maintainers: Vec<MaintainerKpis>,
@@ -301,7 +361,9 @@ fn kpi_set(kpis: MonthKpis) -> KpiSet {
 
 /// SLA-9: per service area and per maintainer, the month's complaint rate, 24-hour reply
 /// rate and satisfaction, each with its threshold and verdict, from the stored orders and
-/// return visits (an order belongs to its customer's service area).
+/// return visits (an order belongs to its customer's service area); with AREA-1's growth and
+/// AREA-2's stability from the month's household figures. An area counts for the maintainer
+/// in force on the month's last day.
 #[utoipa::path(
     tag = "service-areas",
     params(KpiParams),
@@ -315,14 +377,29 @@ async fn area_kpis(
     Query(params): Query<KpiParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (from, to) = params.month.utc_bounds();
-    let policy = state.sla_policy.clone();
+    let month = ReportMonth {
+        first_day: params.month.first_day(),
+        last_day: params.month.last_day(),
+        from,
+        to,
+    };
+    let policies = (state.sla_policy.clone(), state.area_policy.clone());
     let (areas, maintainers) = state
-        .read(move |connection| Ok(area_service::month_kpis(connection, from, to, &policy)?))
+        .read(move |connection| {
+            Ok(area_service::month_kpis(
+                connection,
+                month,
+                &policies.0,
+                &policies.1,
+            )?)
+        })
         .await?;
+    let area_policy = &state.area_policy;
     let service_areas = areas
         .into_iter()
         .map(|month| AreaKpis {
             kpis: kpi_set(month.kpis),
+            household_figures: month.households.map(|f| household_figures(f, area_policy)),
             service_area_id: month.area.id,
             name: month.area.name,
             maintainer_id: month.area.maintainer_id,
@@ -335,12 +412,242 @@ async fn area_kpis(
             maintainer_id: month.maintainer_id,
             households: month.households,
             kpis: kpi_set(month.kpis),
+            household_figures: month.figures.map(|f| household_figures(f, area_policy)),
         })
         .collect();
     Ok(HttpResponse::Ok().json(KpiReport {
         month: params.month.to_string(),
-        rule: "SLA-9",
+        rule: "SLA-9, AREA-1, AREA-2",
         service_areas,
         maintainers,
     }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AreaMonthPath {
+    id: String,
+    month: YearMonth,
+}
+
+/// AREA-1: a month's household figures as filed.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileAreaMonth {
+    /// Households at the month's start; defaults to the previous month's closing, and must
+    /// equal it when that month was filed.
+    pub opening: Option<Households>,
+    /// Households gained in the month.
+    pub new: Households,
+    /// Households lost in the month (at most opening + new).
+    pub lost: Households,
+    /// The company's target for the closing households; the policy's default (+0.5% of the
+    /// opening, rounded up) when absent.
+    pub growth_target: Option<Households>,
+    /// The version read, to correct a month already filed (412 when stale); absent the first
+    /// time.
+    pub version: Option<i64>,
+}
+
+/// AREA-1, AREA-2: one area's month as filed and judged.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AreaMonthView {
+    pub service_area_id: String,
+    #[schema(value_type = String, example = "2026-11")]
+    pub month: String,
+    #[serde(flatten)]
+    pub figures: HouseholdFigures,
+    /// The company set the target; otherwise it is the policy's default.
+    pub target_set_by_company: bool,
+    pub recorded_by: String,
+    pub version: i64,
+    pub updated_at: Instant,
+}
+
+fn area_month_view(
+    (stored, judged): (AreaMonthFigures, HouseholdMonth),
+    policy: &AreaPolicy,
+) -> AreaMonthView {
+    AreaMonthView {
+        figures: household_figures(judged, policy),
+        service_area_id: stored.service_area_id,
+        month: stored.month,
+        target_set_by_company: stored.target_set_by_company,
+        recorded_by: stored.recorded_by,
+        version: stored.version,
+        updated_at: Instant::from_utc(stored.updated_at),
+    }
+}
+
+/// AREA-1, AREA-2: file or correct an area's household figures for a month (managers): the
+/// closing, the growth target and the stability rate are judged as filed. Not for a month
+/// after the current one.
+#[utoipa::path(
+    tag = "service-areas",
+    params(
+        ("id" = String, Path, description = "Service area id"),
+        ("month" = YearMonth, Path, description = "The month, YYYY-MM")
+    ),
+    request_body = FileAreaMonth,
+    responses((status = 200, body = AreaMonthView), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[put("/{id}/months/{month}")]
+async fn file_month(
+    state: web::Data<AppState>,
+    caller: Authorized<Managers>,
+    path: web::Path<AreaMonthPath>,
+    Json(request): Json<FileAreaMonth>,
+) -> Result<HttpResponse, ApiError> {
+    let AreaMonthPath { id, month } = path.into_inner();
+    let actor = caller.actor;
+    let policy = state.area_policy.clone();
+    let filed = FiledFigures {
+        opening: request.opening.map(Households::get),
+        new: request.new.get(),
+        lost: request.lost.get(),
+        growth_target: request.growth_target.map(Households::get),
+        version: request.version,
+    };
+    let month = state
+        .write(move |connection| {
+            Ok(area_service::file_month(
+                connection,
+                &actor,
+                &policy,
+                &id,
+                month.first_day(),
+                filed,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(area_month_view(month, &state.area_policy)))
+}
+
+/// AREA-1, AREA-2: every month filed for an area, the earliest first.
+#[utoipa::path(
+    tag = "service-areas",
+    params(("id" = String, Path, description = "Service area id")),
+    responses((status = 200, body = Vec<AreaMonthView>), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/months")]
+async fn area_months(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let policy = state.area_policy.clone();
+    let months = state
+        .read(move |connection| Ok(area_service::months_of(connection, &policy, &id)?))
+        .await?;
+    let views: Vec<AreaMonthView> = months
+        .into_iter()
+        .map(|month| area_month_view(month, &state.area_policy))
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// AREA-3: a change of an area's maintainer and boundary, in force from a date.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleAreaChange {
+    /// Today or later.
+    pub effective_on: IsoDate,
+    /// The maintainer from that day (an employee).
+    pub maintainer_id: String,
+    /// What the public service page shows of the maintainer.
+    #[schema(example = "KF0217")]
+    pub maintainer_job_number: Text<1, 30>,
+    /// The area's boundary from that day.
+    #[schema(example = "建设北大街以东、和平路以北")]
+    pub boundary: Text<0, 500>,
+    pub reason: Text<1, 500>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AreaChangeView {
+    pub id: String,
+    pub service_area_id: String,
+    pub effective_on: IsoDate,
+    pub maintainer_id: String,
+    pub maintainer_job_number: String,
+    pub boundary: String,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: Instant,
+}
+
+impl From<AreaChange> for AreaChangeView {
+    fn from(c: AreaChange) -> Self {
+        AreaChangeView {
+            id: c.id,
+            service_area_id: c.service_area_id,
+            effective_on: IsoDate(c.effective_on),
+            maintainer_id: c.maintainer_id,
+            maintainer_job_number: c.maintainer_job_number,
+            boundary: c.boundary,
+            reason: c.reason,
+            created_by: c.created_by,
+            created_at: Instant::from_utc(c.created_at),
+        }
+    }
+}
+
+/// AREA-3: schedule a change of an area's maintainer and boundary from a date, today or later
+/// (managers). The public service page shows it by job number, and the customer-service and
+/// call centers are told through the outbox in the same transaction.
+#[utoipa::path(
+    tag = "service-areas",
+    params(("id" = String, Path, description = "Service area id")),
+    request_body = ScheduleAreaChange,
+    responses((status = 201, body = AreaChangeView), BodyErrors, AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{id}/changes")]
+async fn schedule_change(
+    state: web::Data<AppState>,
+    caller: Authorized<Managers>,
+    id: web::Path<String>,
+    Json(request): Json<ScheduleAreaChange>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor;
+    let policy = state.area_policy.clone();
+    let new = NewChange {
+        effective_on: request.effective_on.0,
+        maintainer_id: request.maintainer_id,
+        maintainer_job_number: request.maintainer_job_number.into_string(),
+        boundary: request.boundary.into_string(),
+        reason: request.reason.into_string(),
+    };
+    let change = state
+        .write(move |connection| {
+            Ok(area_service::schedule_change(
+                connection, &actor, &policy, &id, new,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(AreaChangeView::from(change)))
+}
+
+/// AREA-3: an area's maintainer and boundary changes in the order they were recorded.
+#[utoipa::path(
+    tag = "service-areas",
+    params(("id" = String, Path, description = "Service area id")),
+    responses((status = 200, body = Vec<AreaChangeView>), AuthErrors, NotFound, Unavailable),
+    security(("bearer" = []))
+)]
+#[get("/{id}/changes")]
+async fn area_changes(
+    state: web::Data<AppState>,
+    _caller: Authorized<Staff>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let changes = state
+        .read(move |connection| Ok(area_service::changes_of(connection, &id)?))
+        .await?;
+    let views: Vec<AreaChangeView> = changes.into_iter().map(AreaChangeView::from).collect();
+    Ok(HttpResponse::Ok().json(views))
 }
