@@ -2,7 +2,6 @@
 //! figures, its growth target and stability rate, and who is told of a maintainer change.
 
 use serde::Serialize;
-use time::Date;
 
 use crate::sla::Kpi;
 
@@ -77,64 +76,10 @@ pub fn stability_kpi(opening: i64, lost: i64, policy: &AreaPolicy) -> Kpi {
     }
 }
 
-/// AREA-3: a maintainer or boundary change takes effect on a day not before today: what was
-/// in force is history, and a correction is a new change.
-pub fn change_may_take_effect(effective_on: Date, today: Date) -> bool {
-    effective_on >= today
-}
-
-/// AREA-3: of an area's changes as `(effective_on, change)` in the order they were recorded,
-/// the one in force on `on`: the latest to take effect on or before it, the later-recorded
-/// of two taking effect the same day. None before the first.
-pub fn change_in_force<T>(changes: &[(Date, T)], on: Date) -> Option<&T> {
-    changes
-        .iter()
-        .enumerate()
-        .filter(|(_, (effective_on, _))| *effective_on <= on)
-        .max_by_key(|(recorded, (effective_on, _))| (*effective_on, *recorded))
-        .map(|(_, (_, change))| change)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use time::macros::date;
-
-    #[test]
-    fn area_3_a_change_takes_effect_today_or_later_never_in_the_past() {
-        let today = date!(2026 - 12 - 07);
-        assert!(change_may_take_effect(today, today));
-        assert!(change_may_take_effect(date!(2027 - 01 - 01), today));
-        assert!(!change_may_take_effect(date!(2026 - 12 - 06), today));
-    }
-
-    #[test]
-    fn area_3_the_change_in_force_is_the_latest_effective_on_or_before_the_day() {
-        let changes = [
-            (date!(2026 - 11 - 01), "first"),
-            (date!(2027 - 01 - 01), "scheduled"),
-            (date!(2026 - 12 - 01), "december"),
-            (date!(2026 - 12 - 01), "december corrected"),
-        ];
-        assert_eq!(change_in_force(&changes, date!(2026 - 10 - 31)), None);
-        assert_eq!(
-            change_in_force(&changes, date!(2026 - 11 - 30)),
-            Some(&"first")
-        );
-        assert_eq!(
-            change_in_force(&changes, date!(2026 - 12 - 01)),
-            Some(&"december corrected")
-        );
-        assert_eq!(
-            change_in_force(&changes, date!(2026 - 12 - 31)),
-            Some(&"december corrected")
-        );
-        assert_eq!(
-            change_in_force(&changes, date!(2027 - 01 - 01)),
-            Some(&"scheduled")
-        );
-    }
 
     #[test]
     fn area_1_closing_is_opening_plus_new_minus_lost() {

@@ -12,6 +12,7 @@ pub mod complaint;
 pub mod customer;
 pub mod discipline;
 pub mod domain_transfer;
+pub mod effective;
 pub mod employment;
 pub mod inbox;
 pub mod inspection;

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use time::{Date, Duration, PrimitiveDateTime};
 use zhidu_domain::area_contract::{
-    AreaPolicy, change_in_force, change_may_take_effect, closing_households, default_growth_target,
-    growth_target_met, stability_kpi,
+    AreaPolicy, closing_households, default_growth_target, growth_target_met, stability_kpi,
 };
 use zhidu_domain::customer::AreaType;
+use zhidu_domain::effective::{in_force_on, may_take_effect};
 use zhidu_domain::sla::{
     Kpi, Satisfaction, SlaPolicy, WorkOrderKind, complaint_rate_kpi, maintainer_overloaded,
     reply_rate_kpi, satisfaction_kpi,
@@ -117,7 +117,7 @@ pub fn areas_on(connection: &mut DbConnection, on: Date) -> ServiceResult<Vec<Se
         .map(|area| {
             match changes
                 .get(&area.id)
-                .and_then(|dated| change_in_force(dated, on))
+                .and_then(|dated| in_force_on(dated, on))
             {
                 Some(change) => ServiceArea {
                     maintainer_id: change.maintainer_id.clone(),
@@ -561,7 +561,7 @@ pub fn schedule_change(
     new: NewChange,
 ) -> ServiceResult<AreaChange> {
     let area = find_area(connection, id)?;
-    if !change_may_take_effect(new.effective_on, actor.at.today()) {
+    if !may_take_effect(new.effective_on, actor.at.today()) {
         return Err(ServiceError::refused(
             "AREA-3",
             "a change takes effect today or later; what was in force is history",
@@ -654,13 +654,13 @@ pub fn public_areas(connection: &mut DbConnection, on: Date) -> ServiceResult<Ve
         .into_iter()
         .map(|area| {
             let dated = changes.remove(&area.id).unwrap_or_default();
-            let in_force = change_in_force(&dated, on);
+            let in_force = in_force_on(&dated, on);
             let next_change = dated
                 .iter()
                 .map(|(effective_on, _)| *effective_on)
                 .filter(|effective_on| *effective_on > on)
                 .min()
-                .and_then(|next_day| change_in_force(&dated, next_day))
+                .and_then(|next_day| in_force_on(&dated, next_day))
                 .cloned();
             PublicArea {
                 boundary: in_force.map_or(area.boundary.clone(), |c| c.boundary.clone()),
