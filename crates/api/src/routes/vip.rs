@@ -32,7 +32,7 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PlanView {
+pub struct VipPlanView {
     pub id: String,
     pub customer_id: String,
     pub customer_name: String,
@@ -54,9 +54,9 @@ pub struct PlanView {
     pub version: i64,
 }
 
-fn plan_view(row: PlanRow) -> PlanView {
+fn plan_view(row: PlanRow) -> VipPlanView {
     let plan = row.listing.plan;
-    PlanView {
+    VipPlanView {
         id: plan.id,
         customer_id: plan.customer_id,
         customer_name: row.listing.customer_name,
@@ -73,7 +73,7 @@ fn plan_view(row: PlanRow) -> PlanView {
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct PlanListParams {
+pub struct VipPlanListParams {
     /// `open` or `ended` plans only.
     pub status: Option<VipPlanStatus>,
     /// Only the plans of this owner's customers (a user id).
@@ -86,15 +86,15 @@ pub struct PlanListParams {
 /// and since when they are overdue, judged today; an ended plan stays listed.
 #[utoipa::path(
     tag = "vip",
-    params(PlanListParams),
-    responses((status = 200, body = Page<PlanView>), AuthErrors, Invalid, Unavailable),
+    params(VipPlanListParams),
+    responses((status = 200, body = Page<VipPlanView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
 #[get("")]
 async fn list_plans(
     state: web::Data<AppState>,
     caller: Authorized<Staff>,
-    Query(params): Query<PlanListParams>,
+    Query(params): Query<VipPlanListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams {
         limit: params.limit,
@@ -120,7 +120,7 @@ async fn list_plans(
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct OverdueParams {
+pub struct VipOverdueParams {
     /// The day judged, `YYYY-MM-DD`; today when not given.
     pub on: Option<IsoDate>,
     pub limit: Option<PageLimit>,
@@ -131,15 +131,15 @@ pub struct OverdueParams {
 /// the order they were opened.
 #[utoipa::path(
     tag = "vip",
-    params(OverdueParams),
-    responses((status = 200, body = Page<PlanView>), AuthErrors, Invalid, Unavailable),
+    params(VipOverdueParams),
+    responses((status = 200, body = Page<VipPlanView>), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
 #[get("/overdue")]
 async fn overdue_plans(
     state: web::Data<AppState>,
     caller: Authorized<Staff>,
-    Query(params): Query<OverdueParams>,
+    Query(params): Query<VipOverdueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let on = params.on.map_or(caller.actor.at.today(), |day| day.0);
     let page = PageParams {
@@ -162,7 +162,7 @@ async fn overdue_plans(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OwnerTallyView {
+pub struct VipOwnerTallyView {
     /// The account owner (a user id); `null` gathers the customers without one.
     pub owner_id: Option<String>,
     /// Periods of the owner's customers' plans due within the quarter.
@@ -175,12 +175,12 @@ pub struct OwnerTallyView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct QuarterReportView {
+pub struct VipQuarterReportView {
     #[schema(value_type = String, example = "2026Q4")]
     pub quarter: String,
     #[schema(example = "VIP-3")]
     pub rule: &'static str,
-    pub owners: Vec<OwnerTallyView>,
+    pub owners: Vec<VipOwnerTallyView>,
 }
 
 /// VIP-3: for a quarter, per owner of the plans' customers, the visit periods due within it,
@@ -188,7 +188,7 @@ pub struct QuarterReportView {
 #[utoipa::path(
     tag = "vip",
     params(("quarter" = QuarterParam, Path, description = "Quarter, e.g. 2026Q4")),
-    responses((status = 200, body = QuarterReportView), AuthErrors, Invalid, Unavailable),
+    responses((status = 200, body = VipQuarterReportView), AuthErrors, Invalid, Unavailable),
     security(("bearer" = []))
 )]
 #[get("/quarters/{quarter}")]
@@ -202,12 +202,12 @@ async fn quarter_report(
     let owners = state
         .read(move |connection| Ok(service::quarter_report(connection, quarter, today)?))
         .await?;
-    Ok(HttpResponse::Ok().json(QuarterReportView {
+    Ok(HttpResponse::Ok().json(VipQuarterReportView {
         quarter: quarter.to_string(),
         rule: "VIP-3",
         owners: owners
             .into_iter()
-            .map(|OwnerTally { owner_id, tally }| OwnerTallyView {
+            .map(|OwnerTally { owner_id, tally }| VipOwnerTallyView {
                 owner_id,
                 planned: tally.planned,
                 done: tally.done,
@@ -218,7 +218,7 @@ async fn quarter_report(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct IssueView {
+pub struct VipIssueView {
     pub id: String,
     #[schema(value_type = WorkOrderKind)]
     pub kind: String,
@@ -228,7 +228,7 @@ pub struct IssueView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VisitView {
+pub struct VipVisitView {
     pub id: String,
     pub plan_id: String,
     pub customer_id: String,
@@ -239,14 +239,14 @@ pub struct VisitView {
     #[schema(value_type = Satisfaction)]
     pub satisfaction: String,
     pub note: String,
-    pub issues: Vec<IssueView>,
+    pub issues: Vec<VipIssueView>,
     pub recorded_by: String,
     pub created_at: Instant,
 }
 
-fn visit_view(records: VisitRecords) -> VisitView {
+fn visit_view(records: VisitRecords) -> VipVisitView {
     let visit = records.visit;
-    VisitView {
+    VipVisitView {
         id: visit.id,
         plan_id: visit.plan_id,
         customer_id: visit.customer_id,
@@ -258,7 +258,7 @@ fn visit_view(records: VisitRecords) -> VisitView {
         issues: records
             .issues
             .into_iter()
-            .map(|listing| IssueView {
+            .map(|listing| VipIssueView {
                 id: listing.issue.id,
                 kind: listing.kind,
                 description: listing.issue.description,
@@ -271,11 +271,11 @@ fn visit_view(records: VisitRecords) -> VisitView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PlanDetailView {
+pub struct VipPlanDetailView {
     #[serde(flatten)]
-    pub plan: PlanView,
+    pub plan: VipPlanView,
     /// Every visit, by day.
-    pub visits: Vec<VisitView>,
+    pub visits: Vec<VipVisitView>,
 }
 
 /// VIP-1, VIP-3: one plan with all its visits and their issues, judged today; an ended plan
@@ -284,7 +284,7 @@ pub struct PlanDetailView {
     operation_id = "get_vip_plan",
     tag = "vip",
     params(("id" = String, Path, description = "Plan id")),
-    responses((status = 200, body = PlanDetailView), AuthErrors, NotFound, Unavailable),
+    responses((status = 200, body = VipPlanDetailView), AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
 #[get("/{id}")]
@@ -298,7 +298,7 @@ async fn get_plan(
     let PlanRecords { row, visits } = state
         .read(move |connection| Ok(service::find_plan(connection, &id, today)?))
         .await?;
-    Ok(HttpResponse::Ok().json(PlanDetailView {
+    Ok(HttpResponse::Ok().json(VipPlanDetailView {
         plan: plan_view(row),
         visits: visits.into_iter().map(visit_view).collect(),
     }))
@@ -306,7 +306,7 @@ async fn get_plan(
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct IssueInput {
+pub struct VipIssueInput {
     /// The kind of work order it opens.
     pub kind: WorkOrderKind,
     #[schema(example = "机房空调噪声大，需上门检修")]
@@ -315,7 +315,7 @@ pub struct IssueInput {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewVisitRequest {
+pub struct NewVipVisitRequest {
     /// The day of the visit: not in the future, not before the plan started, not after an
     /// ended plan's end.
     pub visited_on: IsoDate,
@@ -330,7 +330,7 @@ pub struct NewVisitRequest {
     /// VIP-2: each issue opens a work order for the customer, received by the visitor (`[]`
     /// when the visit raised none).
     #[validate(nested)]
-    pub issues: Items<IssueInput, 0, 20>,
+    pub issues: Items<VipIssueInput, 0, 20>,
 }
 
 /// VIP-2: record a visit to the plan's customer: date, visitor, contact, satisfaction and
@@ -338,8 +338,8 @@ pub struct NewVisitRequest {
 #[utoipa::path(
     tag = "vip",
     params(("id" = String, Path, description = "Plan id")),
-    request_body = NewVisitRequest,
-    responses((status = 201, body = VisitView), BodyErrors, AuthErrors, NotFound, Unavailable),
+    request_body = NewVipVisitRequest,
+    responses((status = 201, body = VipVisitView), BodyErrors, AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
 )]
 #[post("/{id}/visits")]
@@ -347,7 +347,7 @@ async fn record_visit(
     state: web::Data<AppState>,
     caller: Authorized<CareStaff>,
     id: web::Path<String>,
-    Json(request): Json<NewVisitRequest>,
+    Json(request): Json<NewVipVisitRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let visit = NewVisit {
