@@ -37,4 +37,5 @@ mod statements;
 mod test_clock;
 mod tiers;
 mod training;
+mod vip;
 mod work_orders;

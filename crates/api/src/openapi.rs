@@ -45,6 +45,7 @@ use crate::routes;
         (name = "approvals", description = "INBOX-1, INBOX-2: every decision waiting on the caller, across the kinds decided on their own endpoints"),
         (name = "inspections", description = "INSP: service supervision (服务监督检查管理制度) — service points, inspections, findings, rectification, escalation, the monthly report"),
         (name = "training", description = "TRAIN: staff training sessions, assessments and certificates; customers' periodic training"),
+        (name = "vip", description = "VIP: big-customer visit plans (客户回访制度 第五条) — a plan per tier-A customer, visits whose issues open work orders, overdue plans and the quarter's planned vs done per owner"),
         (name = "test-clock", description = "The test clock: only on a server started with --test-clock (ZHIDU_TEST_CLOCK=1); elsewhere every path here answers 404")
     )
 )]
@@ -77,6 +78,7 @@ fn parameter_schemas() -> Vec<(String, RefOr<utoipa::openapi::schema::Schema>)> 
         entry::<Bounded<1, 5000>>(),
         entry::<Text<1, 64>>(),
         entry::<zhidu_domain::inspection::FindingStatus>(),
+        entry::<zhidu_domain::vip::VipPlanStatus>(),
     ]
 }
 

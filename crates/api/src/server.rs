@@ -34,6 +34,7 @@ use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
 use zhidu_domain::training::TrainingPolicy;
+use zhidu_domain::vip::VipPolicy;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DatabaseUrl;
 
@@ -271,6 +272,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         inbox_policy: InboxPolicy::default(),
         inspection_policy: InspectionPolicy::default(),
         training_policy: TrainingPolicy::default(),
+        vip_policy: VipPolicy::default(),
         meeting_policy: MeetingPolicy::default(),
         decoy_hash: auth::decoy_hash(),
         db_permits: Arc::new(Semaphore::new(config.pool.max_size as usize)),

@@ -21,6 +21,7 @@ use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
 use zhidu_domain::training::TrainingPolicy;
+use zhidu_domain::vip::VipPolicy;
 use zhidu_store::clock::{Clock, Moment};
 use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
@@ -47,6 +48,8 @@ pub struct AppState {
     pub inbox_policy: InboxPolicy,
     pub inspection_policy: InspectionPolicy,
     pub training_policy: TrainingPolicy,
+    /// VIP: the visit cadence of big customers' plans.
+    pub vip_policy: VipPolicy,
     /// DISC meeting host: when a member's report is late.
     pub meeting_policy: MeetingPolicy,
     /// Verified against for unknown usernames, so a login takes as long either way.

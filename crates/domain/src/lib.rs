@@ -36,6 +36,7 @@ pub mod text_enum;
 pub mod tier;
 pub mod touch;
 pub mod training;
+pub mod vip;
 pub mod work_injury;
 
 pub use refusal::Refusal;

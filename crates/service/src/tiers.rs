@@ -9,6 +9,7 @@ use zhidu_domain::tier::{
     evaluate_tier, may_close_quarter, override_shown, owner_gap, quote_floor, tenure_years,
     tier_a_minimum_price, tier_in_force,
 };
+use zhidu_domain::vip::VipPolicy;
 use zhidu_store::audit::Actor;
 use zhidu_store::clock::Moment;
 use zhidu_store::customers::Customer;
@@ -160,17 +161,23 @@ fn close(
 }
 
 /// TIER-4: closes `quarter` once it has ended; closing a closed quarter answers its first
-/// close and changes nothing. `true` when this call closed it.
+/// close and changes nothing. `true` when this call closed it. A close that closed opens and
+/// ends the big customers' visit plans to match the tiers now current (VIP-1, VIP-3).
 pub fn close_quarter(
     connection: &mut DbConnection,
     actor: &Actor,
     quarter: Quarter,
     policy: &TierPolicy,
+    vip_policy: &VipPolicy,
 ) -> ServiceResult<(bool, TierRun)> {
     may_close_quarter(quarter, actor.at.today())?;
     match tiers::find_run(connection, &quarter.to_string())? {
         Some(existing) => Ok((false, existing)),
-        None => close(connection, actor, quarter, policy).map(|run| (true, run)),
+        None => {
+            let run = close(connection, actor, quarter, policy)?;
+            crate::vip::sync_plans(connection, actor, vip_policy, None)?;
+            Ok((true, run))
+        }
     }
 }
 
@@ -341,7 +348,8 @@ pub fn current_standing(
     standing(connection, customer, quarter, policy, at)
 }
 
-/// TIER-4: a manager overrides customer `id`'s current tier until the next quarter close.
+/// TIER-4: a manager overrides customer `id`'s current tier until the next quarter close;
+/// the customer's visit plan is opened or ended to match (VIP-1, VIP-3).
 pub fn override_tier(
     connection: &mut DbConnection,
     actor: &Actor,
@@ -349,6 +357,7 @@ pub fn override_tier(
     tier: Tier,
     reason: &str,
     policy: &TierPolicy,
+    vip_policy: &VipPolicy,
 ) -> ServiceResult<TierStanding> {
     let customer = find_customer(connection, id)?;
     let tier_override = TierOverride {
@@ -367,5 +376,6 @@ pub fn override_tier(
             ),
             other => other.into(),
         })?;
+    crate::vip::sync_plans(connection, actor, vip_policy, Some(&customer.id))?;
     current_standing(connection, &customer, policy, actor.at)
 }

@@ -9,6 +9,7 @@
 
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{Tier, TierPolicy};
+use zhidu_domain::vip::VipPolicy;
 use zhidu_service::ServiceError;
 use zhidu_service::customers::find_customer;
 use zhidu_service::tiers::{close_quarter, current_standing, override_tier, standing};
@@ -56,13 +57,26 @@ both_backends!(
         revenue(&mut connection, &at_threshold, q3, 500_000);
         revenue(&mut connection, &just_under, q3, 499_999);
 
-        let refused = close_quarter(&mut connection, &actor(), open, &policy);
+        let refused = close_quarter(
+            &mut connection,
+            &actor(),
+            open,
+            &policy,
+            &VipPolicy::default(),
+        );
         assert!(matches!(
             refused,
             Err(ServiceError::Refused { rule: "TIER-4", .. })
         ));
 
-        let (closed_now, run) = close_quarter(&mut connection, &actor(), q3, &policy).unwrap();
+        let (closed_now, run) = close_quarter(
+            &mut connection,
+            &actor(),
+            q3,
+            &policy,
+            &VipPolicy::default(),
+        )
+        .unwrap();
         assert!(closed_now);
         assert_eq!(
             (
@@ -74,7 +88,14 @@ both_backends!(
             (2, 1, 1, 0)
         );
         // Closing again answers the first close and changes nothing.
-        let (closed_again, again) = close_quarter(&mut connection, &actor(), q3, &policy).unwrap();
+        let (closed_again, again) = close_quarter(
+            &mut connection,
+            &actor(),
+            q3,
+            &policy,
+            &VipPolicy::default(),
+        )
+        .unwrap();
         assert!(!closed_again);
         assert_eq!(again.closed_at, run.closed_at);
 
@@ -97,10 +118,25 @@ both_backends!(
         let (_, q3) = open_and_last_quarter();
         let id = customer(&mut connection, "丙");
         revenue(&mut connection, &id, q3, 100_000);
-        close_quarter(&mut connection, &actor(), q3, &policy).unwrap();
+        close_quarter(
+            &mut connection,
+            &actor(),
+            q3,
+            &policy,
+            &VipPolicy::default(),
+        )
+        .unwrap();
 
-        let shown =
-            override_tier(&mut connection, &actor(), &id, Tier::A, "战略客户", &policy).unwrap();
+        let shown = override_tier(
+            &mut connection,
+            &actor(),
+            &id,
+            Tier::A,
+            "战略客户",
+            &policy,
+            &VipPolicy::default(),
+        )
+        .unwrap();
         assert_eq!((shown.tier, shown.evaluated_tier), (Tier::A, Tier::C));
         assert_eq!(shown.quarter, q3);
         // TIER-5: a tier-A customer without an account owner is flagged.
@@ -121,7 +157,8 @@ both_backends!(
                 "no-such-customer",
                 Tier::B,
                 "x",
-                &policy
+                &policy,
+                &VipPolicy::default()
             ),
             Err(ServiceError::NotFound(_))
         ));

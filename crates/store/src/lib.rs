@@ -41,6 +41,7 @@ pub mod touches;
 pub mod training;
 pub mod users;
 pub mod versioned;
+pub mod vip;
 pub mod work_orders;
 
 pub use error::{StoreError, StoreResult};

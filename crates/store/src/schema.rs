@@ -1345,6 +1345,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vip_plans (id) {
+        id -> Text,
+        customer_id -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        visit_every_months -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vip_visits (id) {
+        id -> Text,
+        plan_id -> Text,
+        customer_id -> Text,
+        visited_on -> Date,
+        visitor_id -> Text,
+        contact -> Text,
+        satisfaction -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vip_visit_issues (id) {
+        id -> Text,
+        visit_id -> Text,
+        description -> Text,
+        work_order_id -> Text,
+    }
+}
+
 diesel::joinable!(calendar_days -> calendar_years (year));
 diesel::joinable!(customers -> users (owner_id));
 diesel::joinable!(customer_quarter_metrics -> customers (customer_id));
@@ -1377,6 +1414,10 @@ diesel::joinable!(certificates -> employees (employee_id));
 diesel::joinable!(customer_trainings -> customers (customer_id));
 diesel::joinable!(monthly_targets -> departments (department_id));
 diesel::joinable!(injury_reports -> employees (employee_id));
+diesel::joinable!(vip_plans -> customers (customer_id));
+diesel::joinable!(vip_visits -> vip_plans (plan_id));
+diesel::joinable!(vip_visit_issues -> vip_visits (visit_id));
+diesel::joinable!(vip_visit_issues -> work_orders (work_order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -1470,4 +1511,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     promotions,
     meeting_host_days,
     meeting_host_duties,
+    vip_plans,
+    vip_visits,
+    vip_visit_issues,
 );

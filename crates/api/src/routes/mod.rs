@@ -38,6 +38,7 @@ pub mod tokens;
 pub mod touches;
 pub mod training;
 pub mod users;
+pub mod vip;
 pub mod work_orders;
 
 use utoipa_actix_web::scope;
@@ -133,6 +134,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/promotions").configure(promotions::configure))
             .service(scope("/meeting-hosts").configure(meeting_hosts::configure))
             .service(scope("/meeting-reports").configure(meeting_hosts::configure_reports))
+            .service(scope("/vip-plans").configure(vip::configure))
             .service(scope("/test-clock").configure(test_clock::configure)),
     );
 }

@@ -160,10 +160,15 @@ async fn close_quarter(
     let QuarterParam(quarter) = request.quarter;
     let actor = caller.actor;
     let policy = state.tier_policy.clone();
+    let vip_policy = state.vip_policy.clone();
     let outcome = state
         .write(move |connection| {
             Ok(tier_service::close_quarter(
-                connection, &actor, quarter, &policy,
+                connection,
+                &actor,
+                quarter,
+                &policy,
+                &vip_policy,
             )?)
         })
         .await;
@@ -321,6 +326,7 @@ async fn override_tier(
     let id = id.into_inner();
     let actor = caller.actor;
     let policy = state.tier_policy.clone();
+    let vip_policy = state.vip_policy.clone();
     let view = state
         .write(move |connection| {
             Ok(tier_service::override_tier(
@@ -330,6 +336,7 @@ async fn override_tier(
                 request.tier,
                 request.reason.trim(),
                 &policy,
+                &vip_policy,
             )?)
         })
         .await?;
