@@ -68,6 +68,24 @@ fn every_operation_is_described_with_its_errors() {
     assert!(operations >= 20, "only {operations} operations documented");
 }
 
+/// Clients name their functions by operation id: two operations with one id collide there.
+#[test]
+fn every_operation_id_is_unique() {
+    let spec = generated();
+    let mut ids: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "an operation id is used twice");
+    assert!(count > 100);
+}
+
 #[test]
 fn the_server_serves_the_same_spec_and_swagger_ui() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();

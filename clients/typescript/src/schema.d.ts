@@ -1892,7 +1892,9 @@ export interface paths {
         /**
          * SLA-9: per service area and per maintainer, the month's complaint rate, 24-hour reply
          *     rate and satisfaction, each with its threshold and verdict, from the stored orders and
-         *     return visits (an order belongs to its customer's service area).
+         *     return visits (an order belongs to its customer's service area); with AREA-1's growth and
+         *     AREA-2's stability from the month's household figures. An area counts for the maintainer
+         *     in force on the month's last day.
          */
         get: operations["area_kpis"];
         put?: never;
@@ -3334,7 +3336,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every service area, by name. */
+        /** Every service area as it stands today (AREA-3 changes in force), by name. */
         get: operations["list_areas"];
         put?: never;
         /** Create a service area (managers). */
@@ -3352,7 +3354,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each maintainer's households against the standard load (SLA-8), overloaded first. */
+        /** Each maintainer's households against the standard load (SLA-8) today, overloaded first. */
         get: operations["maintainer_loads"];
         put?: never;
         post?: never;
@@ -3375,8 +3377,71 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a service area; send the `version` you read. */
+        /**
+         * Change a service area's name, type or households; send the `version` you read. The
+         *     maintainer and boundary change by a dated change (`POST /service-areas/{id}/changes`).
+         */
         patch: operations["update_area"];
+        trace?: never;
+    };
+    "/api/v1/service-areas/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AREA-3: an area's maintainer and boundary changes in the order they were recorded. */
+        get: operations["area_changes"];
+        put?: never;
+        /**
+         * AREA-3: schedule a change of an area's maintainer and boundary from a date, today or later
+         *     (managers). The public service page shows it by job number, and the customer-service and
+         *     call centers are told through the outbox in the same transaction.
+         */
+        post: operations["schedule_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-areas/{id}/months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AREA-1, AREA-2: every month filed for an area, the earliest first. */
+        get: operations["area_months"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-areas/{id}/months/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * AREA-1, AREA-2: file or correct an area's household figures for a month (managers): the
+         *     closing, the growth target and the stability rate are judged as filed. Not for a month
+         *     after the current one.
+         */
+        put: operations["file_month"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/service-points": {
@@ -3818,6 +3883,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vip-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * VIP-1, VIP-3: the visit plans in the order they were opened, with their next due date
+         *     and since when they are overdue, judged today; an ended plan stays listed.
+         */
+        get: operations["list_plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vip-plans/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * VIP-3: the plans open on `on` whose latest period due before that day has no visit, in
+         *     the order they were opened.
+         */
+        get: operations["overdue_plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vip-plans/quarters/{quarter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * VIP-3: for a quarter, per owner of the plans' customers, the visit periods due within it,
+         *     those done and those missed so far; owners by id, the customers without an owner last.
+         */
+        get: operations["quarter_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vip-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * VIP-1, VIP-3: one plan with all its visits and their issues, judged today; an ended plan
+         *     keeps its history.
+         */
+        get: operations["get_vip_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vip-plans/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * VIP-2: record a visit to the plan's customer: date, visitor, contact, satisfaction and
+         *     issues; each issue opens a linked work order in the same transaction.
+         */
+        post: operations["record_vip_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/work-orders": {
         parameters: {
             query?: never;
@@ -4149,12 +4314,37 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        AreaChangeView: {
+            id: string;
+            service_area_id: string;
+            effective_on: components["schemas"]["IsoDate"];
+            maintainer_id: string;
+            maintainer_job_number: string;
+            boundary: string;
+            reason: string;
+            created_by: string;
+            created_at: components["schemas"]["Instant"];
+        };
         AreaKpis: components["schemas"]["KpiSet"] & {
             service_area_id: string;
             name: string;
+            /** @description The maintainer in force on the month's last day (AREA-3). */
             maintainer_id: string;
             /** Format: int64 */
             households: number;
+            household_figures?: components["schemas"]["HouseholdFigures"] | null;
+        };
+        /** @description AREA-1, AREA-2: one area's month as filed and judged. */
+        AreaMonthView: components["schemas"]["HouseholdFigures"] & {
+            service_area_id: string;
+            /** @example 2026-11 */
+            month: string;
+            /** @description The company set the target; otherwise it is the policy's default. */
+            target_set_by_company: boolean;
+            recorded_by: string;
+            /** Format: int64 */
+            version: number;
+            updated_at: components["schemas"]["Instant"];
         };
         /**
          * @description Urban or rural service area: SLA installation targets and maintainer loads depend on it.
@@ -4608,6 +4798,8 @@ export interface components {
             households: components["schemas"]["Integer_0_100000000"];
             /** @description The one maintainer responsible for the area (an employee). */
             maintainer_id: string;
+            boundary?: components["schemas"]["Text_0_500"] | null;
+            maintainer_job_number?: components["schemas"]["Text_1_30"] | null;
         };
         CreateUser: {
             username: components["schemas"]["Username"];
@@ -5122,6 +5314,21 @@ export interface components {
             /** @description The form's self-assessment. */
             statement: components["schemas"]["Text_1_2000"];
         };
+        /** @description AREA-1: a month's household figures as filed. */
+        FileAreaMonth: {
+            opening?: components["schemas"]["Integer_0_100000000"] | null;
+            /** @description Households gained in the month. */
+            new: components["schemas"]["Integer_0_100000000"];
+            /** @description Households lost in the month (at most opening + new). */
+            lost: components["schemas"]["Integer_0_100000000"];
+            growth_target?: components["schemas"]["Integer_0_100000000"] | null;
+            /**
+             * Format: int64
+             * @description The version read, to correct a month already filed (412 when stale); absent the first
+             *     time.
+             */
+            version?: number | null;
+        };
         FileComplaint: {
             customer_id: string;
             description: components["schemas"]["Text_1_4000"];
@@ -5414,6 +5621,32 @@ export interface components {
             /** @example 96766 */
             number: string;
         };
+        /** @description AREA-1, AREA-2: a month's household figures with the growth target and the stability rate. */
+        HouseholdFigures: {
+            /** Format: int64 */
+            opening: number;
+            /** Format: int64 */
+            new: number;
+            /** Format: int64 */
+            lost: number;
+            /**
+             * Format: int64
+             * @description opening + new − lost.
+             */
+            closing: number;
+            /**
+             * Format: int64
+             * @description The closing households expected (AREA-1).
+             */
+            growth_target: number;
+            /** @description closing ≥ growth_target. */
+            growth_passed: boolean;
+            /**
+             * @description (opening − lost) ÷ opening, passing at 99% or above (AREA-2); no verdict without an
+             *     opening.
+             */
+            stability: components["schemas"]["KpiView"];
+        };
         HrCaseClosure: {
             /** @description What was done (e.g. the dismissal carried out on a date). */
             note: components["schemas"]["Text_1_2000"];
@@ -5593,6 +5826,7 @@ export interface components {
         };
         KpiReport: {
             month: string;
+            /** @example SLA-9, AREA-1, AREA-2 */
             rule: string;
             service_areas: components["schemas"]["AreaKpis"][];
             maintainers: components["schemas"]["MaintainerKpis"][];
@@ -5805,6 +6039,11 @@ export interface components {
             phone: components["schemas"]["Text_3_30"];
         }[];
         List_0_20_String: string[];
+        List_0_20_VipIssueInput: {
+            /** @description The kind of work order it opens. */
+            kind: components["schemas"]["WorkOrderKind"];
+            description: components["schemas"]["Text_1_2000"];
+        }[];
         List_0_366_HolidayDay: {
             /** @example 国庆节 */
             name: string;
@@ -5856,6 +6095,7 @@ export interface components {
             maintainer_id: string;
             /** Format: int64 */
             households: number;
+            household_figures?: components["schemas"]["HouseholdFigures"] | null;
         };
         MaintainerLoad: {
             maintainer_id: string;
@@ -6157,6 +6397,24 @@ export interface components {
         NewTransfer: {
             customer_id: string;
             domain_name: components["schemas"]["Text_3_253"];
+        };
+        NewVipVisitRequest: {
+            /**
+             * @description The day of the visit: not in the future, not before the plan started, not after an
+             *     ended plan's end.
+             */
+            visited_on: components["schemas"]["IsoDate"];
+            /** @description The employee who visited. */
+            visitor_id: string;
+            /** @description Whom they met at the customer. */
+            contact: components["schemas"]["Text_1_200"];
+            satisfaction: components["schemas"]["Satisfaction"];
+            note?: components["schemas"]["Text_0_4000"] | null;
+            /**
+             * @description VIP-2: each issue opens a work order for the customer, received by the visitor (`[]`
+             *     when the visit raised none).
+             */
+            issues: components["schemas"]["List_0_20_VipIssueInput"];
         };
         NewVisit: {
             deal_id: string;
@@ -7039,6 +7297,33 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_VipPlanView: {
+            items: {
+                id: string;
+                customer_id: string;
+                customer_name: string;
+                /**
+                 * @description The customer's dedicated account owner (TIER-5, a user id), read now; `null` is an
+                 *     owner gap.
+                 */
+                owner_id?: string | null;
+                status: components["schemas"]["VipPlanStatus"];
+                /** @description VIP-1: the day the customer became tier A (by a quarter close or an override). */
+                started_on: components["schemas"]["IsoDate"];
+                ended_on?: components["schemas"]["IsoDate"] | null;
+                /**
+                 * Format: int32
+                 * @description Calendar months per visit period (1: monthly); each period is due on its last day.
+                 */
+                visit_every_months: number;
+                next_due_on?: components["schemas"]["IsoDate"] | null;
+                overdue_since?: components["schemas"]["IsoDate"] | null;
+                /** Format: int64 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
         Page_WorkOrderView: {
             items: {
                 id: string;
@@ -7368,6 +7653,23 @@ export interface components {
          * @enum {string}
          */
         Province: "beijing" | "tianjin" | "hebei" | "shanxi" | "inner_mongolia" | "liaoning" | "jilin" | "heilongjiang" | "shanghai" | "jiangsu" | "zhejiang" | "anhui" | "fujian" | "jiangxi" | "shandong" | "henan" | "hubei" | "hunan" | "guangdong" | "guangxi" | "hainan" | "chongqing" | "sichuan" | "guizhou" | "yunnan" | "tibet" | "shaanxi" | "gansu" | "qinghai" | "ningxia" | "xinjiang" | "hong_kong" | "macau" | "taiwan";
+        /** @description AREA-3: a change announced for a service area. */
+        PublicAreaChange: {
+            effective_on: components["schemas"]["IsoDate"];
+            maintainer_job_number: string;
+            boundary: string;
+        };
+        /**
+         * @description AREA-3: a service area as the public sees it: its boundary and its maintainer by job
+         *     number only, as in force today, and the next change announced.
+         */
+        PublicServiceArea: {
+            name: string;
+            boundary: string;
+            /** @description Absent until the area's maintainer has been published with a job number. */
+            maintainer_job_number?: string | null;
+            next_change?: components["schemas"]["PublicAreaChange"] | null;
+        };
         /** @description The public page (PUB-1). */
         PublicServiceInfo: {
             commitments: string[];
@@ -7377,6 +7679,8 @@ export interface components {
             branches: components["schemas"]["Branch"][];
             staff: components["schemas"]["PublicStaff"][];
             service_star?: components["schemas"]["PublicStar"] | null;
+            /** @description AREA-3: the service areas with their maintainers' job numbers, as of today. */
+            service_areas: components["schemas"]["PublicServiceArea"][];
             /** Format: int64 */
             version: number;
             updated_at: components["schemas"]["Instant"];
@@ -7793,6 +8097,18 @@ export interface components {
          * @enum {string}
          */
         Satisfaction: "satisfied" | "neutral" | "dissatisfied";
+        /** @description AREA-3: a change of an area's maintainer and boundary, in force from a date. */
+        ScheduleAreaChange: {
+            /** @description Today or later. */
+            effective_on: components["schemas"]["IsoDate"];
+            /** @description The maintainer from that day (an employee). */
+            maintainer_id: string;
+            /** @description What the public service page shows of the maintainer. */
+            maintainer_job_number: components["schemas"]["Text_1_30"];
+            /** @description The area's boundary from that day. */
+            boundary: components["schemas"]["Text_0_500"];
+            reason: components["schemas"]["Text_1_500"];
+        };
         /** @description INSP-4: one cell of the scope × severity table. */
         ScopeSeverityCount: {
             scope: components["schemas"]["InspectionScope"];
@@ -7806,7 +8122,10 @@ export interface components {
             area_type: components["schemas"]["AreaType"];
             /** Format: int64 */
             households: number;
+            /** @description The maintainer in force today (AREA-3). */
             maintainer_id: string;
+            /** @description The boundary in force today (AREA-3). */
+            boundary: string;
             /** Format: int64 */
             version: number;
             created_at: components["schemas"]["Instant"];
@@ -8399,7 +8718,6 @@ export interface components {
             name?: components["schemas"]["Text_1_100"] | null;
             area_type?: components["schemas"]["AreaType"] | null;
             households?: components["schemas"]["Integer_0_100000000"] | null;
-            maintainer_id?: string | null;
         };
         UserView: {
             id: string;
@@ -8415,6 +8733,86 @@ export interface components {
         VersionOnly: {
             /** Format: int64 */
             version: number;
+        };
+        VipIssueView: {
+            id: string;
+            kind: components["schemas"]["WorkOrderKind"];
+            description: string;
+            /** @description VIP-2: the work order the issue opened. */
+            work_order_id: string;
+        };
+        VipOwnerTallyView: {
+            /** @description The account owner (a user id); `null` gathers the customers without one. */
+            owner_id?: string | null;
+            /**
+             * Format: int32
+             * @description Periods of the owner's customers' plans due within the quarter.
+             */
+            planned: number;
+            /**
+             * Format: int32
+             * @description Of those, the ones with a visit in their window.
+             */
+            done: number;
+            /**
+             * Format: int32
+             * @description Of those, the ones whose due date has passed without a visit (the rest are not due
+             *     yet).
+             */
+            missed: number;
+        };
+        VipPlanDetailView: components["schemas"]["VipPlanView"] & {
+            /** @description Every visit, by day. */
+            visits: components["schemas"]["VipVisitView"][];
+        };
+        /**
+         * @description VIP-3: whether a plan still gets due dates; stored as `ended_on` being empty or not.
+         * @enum {string}
+         */
+        VipPlanStatus: "open" | "ended";
+        VipPlanView: {
+            id: string;
+            customer_id: string;
+            customer_name: string;
+            /**
+             * @description The customer's dedicated account owner (TIER-5, a user id), read now; `null` is an
+             *     owner gap.
+             */
+            owner_id?: string | null;
+            status: components["schemas"]["VipPlanStatus"];
+            /** @description VIP-1: the day the customer became tier A (by a quarter close or an override). */
+            started_on: components["schemas"]["IsoDate"];
+            ended_on?: components["schemas"]["IsoDate"] | null;
+            /**
+             * Format: int32
+             * @description Calendar months per visit period (1: monthly); each period is due on its last day.
+             */
+            visit_every_months: number;
+            next_due_on?: components["schemas"]["IsoDate"] | null;
+            overdue_since?: components["schemas"]["IsoDate"] | null;
+            /** Format: int64 */
+            version: number;
+        };
+        VipQuarterReportView: {
+            /** @example 2026Q4 */
+            quarter: string;
+            /** @example VIP-3 */
+            rule: string;
+            owners: components["schemas"]["VipOwnerTallyView"][];
+        };
+        VipVisitView: {
+            id: string;
+            plan_id: string;
+            customer_id: string;
+            visited_on: components["schemas"]["IsoDate"];
+            /** @description The employee who visited. */
+            visitor_id: string;
+            contact: string;
+            satisfaction: components["schemas"]["Satisfaction"];
+            note: string;
+            issues: components["schemas"]["VipIssueView"][];
+            recorded_by: string;
+            created_at: components["schemas"]["Instant"];
         };
         /**
          * @description CARE-1: the kind of a phone visit, which decides its questionnaire.
@@ -33947,6 +34345,477 @@ export interface operations {
             };
         };
     };
+    area_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaChangeView"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    schedule_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleAreaChange"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaChangeView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    area_months: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaMonthView"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    file_month: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service area id */
+                id: string;
+                /** @description The month, YYYY-MM */
+                month: components["schemas"]["YearMonth"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileAreaMonth"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaMonthView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     list_points: {
         parameters: {
             query?: {
@@ -36871,6 +37740,507 @@ export interface operations {
                         /** @description Field-level problems, for validation errors. */
                         errors?: components["schemas"]["FieldError"][];
                     };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    list_plans: {
+        parameters: {
+            query?: {
+                /** @description `open` or `ended` plans only. */
+                status?: components["schemas"]["VipPlanStatus"] | null;
+                /** @description Only the plans of this owner's customers (a user id). */
+                owner_id?: string | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VipPlanView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    overdue_plans: {
+        parameters: {
+            query?: {
+                /** @description The day judged, `YYYY-MM-DD`; today when not given. */
+                on?: components["schemas"]["IsoDate"] | null;
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VipPlanView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    quarter_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quarter, e.g. 2026Q4 */
+                quarter: components["schemas"]["Quarter"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VipQuarterReportView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    get_vip_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VipPlanDetailView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    record_vip_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVipVisitRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VipVisitView"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Database unavailable or busy */

@@ -28,7 +28,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(overdue_plans)
         .service(quarter_report)
         .service(get_plan)
-        .service(record_visit);
+        .service(record_vip_visit);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -343,7 +343,7 @@ pub struct NewVipVisitRequest {
     security(("bearer" = []))
 )]
 #[post("/{id}/visits")]
-async fn record_visit(
+async fn record_vip_visit(
     state: web::Data<AppState>,
     caller: Authorized<CareStaff>,
     id: web::Path<String>,
