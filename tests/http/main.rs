@@ -26,6 +26,7 @@ mod openapi;
 mod partners;
 mod payroll;
 mod points;
+mod policies;
 mod promotions;
 mod prospects;
 mod readme;

@@ -31,7 +31,7 @@ both_backends!(
         assert_eq!(at_4999["tier"], "B");
         assert_eq!(
             at_4999["reasons"],
-            json!([{"rule": "TIER-2", "tier": "B", "criterion": "quarterly_revenue", "detail": "quarterly revenue 4999.99 ≥ 3000.00"}])
+            json!([{"rule": "TIER-2", "tier": "B", "criterion": "quarterly_revenue", "detail": "quarterly revenue 4999.99 ≥ 3000.00", "policy_version": 1}])
         );
         assert_eq!(evaluate(&app, metrics("0.00", "20000.00"))["tier"], "A");
         assert_eq!(evaluate(&app, metrics("0.00", "19999.99"))["tier"], "B");
@@ -311,7 +311,7 @@ both_backends!(
         };
         assert_eq!(
             minimum("100.00").ok(200).clone(),
-            json!({"unit_cost": "100.00", "min_price": "105.27", "margin_percent": "5.00"})
+            json!({"unit_cost": "100.00", "min_price": "105.27", "margin_percent": "5.00", "policy_version": 1})
         );
         assert_eq!(minimum("95.00").ok(200)["min_price"], "100.00");
         minimum("-1.00").problem(422);

@@ -2622,6 +2622,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every policy area with its version in force on `on`. */
+        get: operations["all_in_force"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/tier/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a new version of the `tier` policy (TIER-1, TIER-2, TIER-5) in force from
+         *     `effective_from` (admin, policy_admin). Refused naming the field under `values` when tier A's
+         *     thresholds are not above tier B's, an amount is negative or the margin is not under 100%.
+         *     Audited with its reason and what changed.
+         */
+        post: operations["create_tier_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{area}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The version of one area in force on `on`. */
+        get: operations["in_force"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{area}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One area's versions, oldest first. */
+        get: operations["versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{area}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of an area with what it changed from the version before. */
+        get: operations["version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/promotions": {
         parameters: {
             query?: never;
@@ -2904,7 +2994,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The lowest price a tier-A customer may be offered (TIER-5). */
+        /** The lowest price a tier-A customer may be offered (TIER-5), by today's `tier` policy. */
         post: operations["minimum_price"];
         delete?: never;
         options?: never;
@@ -3677,7 +3767,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Close a quarter: evaluate every customer and keep the result as history (TIER-4).
+         * Close a quarter: evaluate every customer by the `tier` policy in force on the quarter's
+         *     last day and keep the result as history (TIER-4).
          * @description Idempotent per quarter: closing a closed quarter returns the first close (200) and changes
          *     nothing. A quarter that has not ended yet cannot be closed.
          */
@@ -3714,7 +3805,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Preview a tier from metrics (TIER-1..4); nothing is stored. */
+        /**
+         * Preview a tier from metrics (TIER-1..4) by the `tier` policy in force on `on`; nothing is
+         *     stored.
+         */
         post: operations["evaluate"];
         delete?: never;
         options?: never;
@@ -5199,9 +5293,15 @@ export interface components {
             referrals?: components["schemas"]["Integer_0_1000000"] | null;
             tenure_years?: components["schemas"]["Integer_0_1000"] | null;
             flags?: components["schemas"]["TierFlag"][];
+            on?: components["schemas"]["IsoDate"] | null;
         };
         EvaluateTierResponse: {
             tier: components["schemas"]["Tier"];
+            /**
+             * Format: int64
+             * @description The `tier` policy version in force on the day asked (issue 18).
+             */
+            policy_version: number;
             /** @description Every criterion that matched (TIER-4), tier A's first. */
             reasons: components["schemas"]["ReasonView"][];
         };
@@ -6076,7 +6176,7 @@ export interface components {
             present: boolean;
         }[];
         List_1_200_String: string[];
-        List_1_20_Role: ("admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner")[];
+        List_1_20_Role: ("admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner" | "policy_admin")[];
         List_1_20_String: string[];
         List_1_50_HotlineInput: {
             name: components["schemas"]["Text_1_100"];
@@ -6164,6 +6264,11 @@ export interface components {
              * @example 5.00
              */
             margin_percent: string;
+            /**
+             * Format: int64
+             * @description The `tier` policy version in force today (issue 18).
+             */
+            policy_version: number;
         };
         MissedObligation: {
             deal_id: string;
@@ -6372,6 +6477,22 @@ export interface components {
             targets: components["schemas"]["Text_1_4000"];
             /** @description The assessment standard; changes at most once a quarter (EMP-7). */
             assessment_standard: components["schemas"]["Text_1_4000"];
+        };
+        /** @description A new version of the `tier` area. */
+        NewTierVersion: {
+            /**
+             * Format: int64
+             * @description The latest version read (412 when another was written since).
+             */
+            based_on_version: number;
+            /**
+             * @description Today or later: history is not rewritten, a correction is a new version. At most one
+             *     version of an area takes effect on a day.
+             */
+            effective_from: components["schemas"]["IsoDate"];
+            /** @description The complete values, not a patch. */
+            values: components["schemas"]["TierPolicy"];
+            reason: components["schemas"]["Text_1_1000"];
         };
         NewTouch: {
             customer_id: string;
@@ -7134,6 +7255,21 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of results; `next_cursor` is absent on the last page. */
+        Page_PolicyVersionView: {
+            items: {
+                area: components["schemas"]["PolicyArea"];
+                /** Format: int64 */
+                version: number;
+                /** @description In force from this day (company time zone) until the next version's. */
+                effective_from: components["schemas"]["IsoDate"];
+                values: components["schemas"]["PolicyValues"];
+                reason: string;
+                created_by: string;
+                created_at: components["schemas"]["Instant"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results; `next_cursor` is absent on the last page. */
         Page_PromotionProposalView: {
             items: {
                 id: string;
@@ -7538,6 +7674,29 @@ export interface components {
             created_at: components["schemas"]["Instant"];
         };
         /**
+         * @description One family of rules whose numbers change together.
+         * @enum {string}
+         */
+        PolicyArea: "tier";
+        /** @description An area's values, each area with its own schema. */
+        PolicyValues: components["schemas"]["TierPolicy"];
+        /** @description A version with what it changed from the one before (version 1: every value). */
+        PolicyVersionChanges: components["schemas"]["PolicyVersionView"] & {
+            changes: components["schemas"]["ValueChangeView"][];
+        };
+        /** @description One version of an area. */
+        PolicyVersionView: {
+            area: components["schemas"]["PolicyArea"];
+            /** Format: int64 */
+            version: number;
+            /** @description In force from this day (company time zone) until the next version's. */
+            effective_from: components["schemas"]["IsoDate"];
+            values: components["schemas"]["PolicyValues"];
+            reason: string;
+            created_by: string;
+            created_at: components["schemas"]["Instant"];
+        };
+        /**
          * @description CNY amount as a decimal string, exact to the fen, more than 0.00
          * @example 5000.00
          */
@@ -7777,6 +7936,12 @@ export interface components {
             criterion: components["schemas"]["TierCriterion"];
             /** @example quarterly revenue 6000.00 ≥ 5000.00 */
             detail: string;
+            /**
+             * Format: int64
+             * @description The `tier` policy version that decided it (issue 18); absent for quarters closed before
+             *     policies had versions.
+             */
+            policy_version?: number | null;
         };
         ReceivableRequest: {
             customer_id: string;
@@ -8051,7 +8216,7 @@ export interface components {
          * @description The roles of DESIGN.md. A token carries one or more.
          * @enum {string}
          */
-        Role: "admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner";
+        Role: "admin" | "general_manager" | "manager" | "hr" | "finance" | "marketing" | "cs_agent" | "cs_manager" | "technician" | "employee" | "partner" | "policy_admin";
         RunRequest: {
             /** @description The month to pay, `YYYY-MM`; it must be over. */
             month: components["schemas"]["YearMonth"];
@@ -8530,6 +8695,21 @@ export interface components {
             overridden_by: string;
             created_at: components["schemas"]["Instant"];
         };
+        /**
+         * @description The TIER policy parameters; `Default` holds the values of RULES.md.
+         *     The `tier` policy area: TIER-1, TIER-2 and TIER-5's numbers.
+         */
+        TierPolicy: {
+            /** @description TIER-1 */
+            tier_a: components["schemas"]["TierThresholds"];
+            /** @description TIER-2 */
+            tier_b: components["schemas"]["TierThresholds"];
+            /**
+             * Format: int32
+             * @description TIER-5: the net profit the company keeps at the lowest tier-A price, in basis points.
+             */
+            tier_a_min_margin_bp: number;
+        };
         TierRunView: {
             /** @example 2026Q3 */
             quarter: string;
@@ -8543,6 +8723,25 @@ export interface components {
             tier_b_count: number;
             /** Format: int64 */
             tier_c_count: number;
+            /**
+             * Format: int64
+             * @description The `tier` policy version in force on the quarter's last day, which judged it (issue
+             *     18); absent for quarters closed before policies had versions.
+             */
+            policy_version?: number | null;
+        };
+        /**
+         * @description The thresholds one tier's criteria compare against.
+         *     The criteria of one tier: any one met qualifies.
+         */
+        TierThresholds: {
+            quarterly_revenue: components["schemas"]["Money"];
+            quarterly_payments: components["schemas"]["Money"];
+            /** Format: int32 */
+            referrals: number;
+            /** Format: int32 */
+            tenure_years: number;
+            flags: components["schemas"]["TierFlag"][];
         };
         TokenRequest: {
             /** @example admin */
@@ -8729,6 +8928,18 @@ export interface components {
         };
         /** @example li.na */
         Username: string;
+        /**
+         * @description One value a version changed: its dotted path under `values`, before and after (absent where
+         *     it did not exist).
+         */
+        ValueChangeView: {
+            /** @example tier_a.quarterly_revenue */
+            path: string;
+            /** @description Any JSON value; null where the path did not exist. */
+            from?: unknown;
+            /** @description Any JSON value; null where the path no longer exists. */
+            to?: unknown;
+        };
         /** @description The body of a transition that carries nothing but the version the client read. */
         VersionOnly: {
             /** Format: int64 */
@@ -28750,6 +28961,557 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    all_in_force: {
+        parameters: {
+            query?: {
+                /** @description The day (company time zone); today when absent. */
+                on?: components["schemas"]["IsoDate"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionView"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    create_tier_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTierVersion"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionChanges"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    in_force: {
+        parameters: {
+            query?: {
+                /** @description The day (company time zone); today when absent. */
+                on?: components["schemas"]["IsoDate"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description The policy area */
+                area: components["schemas"]["PolicyArea"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    versions: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50). */
+                limit?: components["schemas"]["Integer_1_500"] | null;
+                cursor?: components["schemas"]["Cursor"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description The policy area */
+                area: components["schemas"]["PolicyArea"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PolicyVersionView"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid parameters or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The policy area */
+                area: components["schemas"]["PolicyArea"];
+                /** @description The version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionChanges"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
                 };
             };
             /** @description Database unavailable or busy */

@@ -247,6 +247,7 @@ macro_rules! policy {
 
 policy!(Staff => roles::STAFF);
 policy!(Admins => roles::ADMINS);
+policy!(PolicyAdmins => roles::POLICY_ADMINS);
 policy!(CustomerEditors => roles::CUSTOMER_EDITORS);
 policy!(FinanceDesk => roles::FINANCE_DESK);
 policy!(Managers => roles::MANAGERS);

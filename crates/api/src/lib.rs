@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod outbox;
 pub mod page;
+pub mod policy_cache;
 pub mod routes;
 pub mod server;
 pub mod state;

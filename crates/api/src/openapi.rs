@@ -27,6 +27,7 @@ use crate::routes;
         (name = "calendar", description = "CAL: the business calendar"),
         (name = "customers", description = "Customers and their archive (AR-1)"),
         (name = "tiers", description = "TIER: customer tiers"),
+        (name = "policies", description = "Issue 18: the rules' numbers as effective-dated, audited versions per area; every result names the version that decided it"),
         (name = "quotes", description = "TIER-5: price floors"),
         (name = "sla", description = "SLA: service-desk deadlines and breach sweeps"),
         (name = "people", description = "Departments and employees"),

@@ -31,10 +31,10 @@ use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
-use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
 use zhidu_domain::training::TrainingPolicy;
 use zhidu_domain::vip::VipPolicy;
+use zhidu_service::policies::PolicyBook;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DatabaseUrl;
 
@@ -44,6 +44,7 @@ use crate::auth::{self, TokenKeys};
 use crate::bootstrap;
 use crate::config::{Config, CorsOrigins, LogFormat};
 use crate::error::{ApiError, problem_for_bare_errors};
+use crate::policy_cache::PolicyCache;
 use crate::routes;
 use crate::routes::sla::sweep_breaches;
 use crate::state::AppState;
@@ -224,13 +225,16 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
     let admin_password = config.admin_password.clone();
     let now = clock.now();
     let setup_config = config.clone();
-    let (pool, prepared) = web::block(move || {
+    let (pool, prepared, policy_book) = web::block(move || {
         let (pool, mut connection) = crate::connect(&setup_config)?;
         let prepared = bootstrap::prepare(&mut connection, admin_password.as_deref(), now)
             .map_err(|e| {
                 Fatal::database(&setup_config.database_url, "cannot prepare the database", e)
             })?;
-        Ok::<_, Fatal>((pool, prepared))
+        let policy_book = PolicyBook::load(&mut connection).map_err(|e| {
+            Fatal::database(&setup_config.database_url, "cannot read the policies", e)
+        })?;
+        Ok::<_, Fatal>((pool, prepared, policy_book))
     })
     .await
     .map_err(|e| Fatal(e.to_string()))??;
@@ -257,7 +261,7 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         pool,
         clock,
         tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl_seconds),
-        tier_policy: TierPolicy::default(),
+        policy_cache: PolicyCache::new(policy_book),
         sla_policy: SlaPolicy::default(),
         area_policy: AreaPolicy::default(),
         employment_policy: EmploymentPolicy::default(),

@@ -18,7 +18,6 @@ use zhidu_domain::person::EmploymentPolicy;
 use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
-use zhidu_domain::tier::TierPolicy;
 use zhidu_domain::touch::TouchPolicy;
 use zhidu_domain::training::TrainingPolicy;
 use zhidu_domain::vip::VipPolicy;
@@ -27,13 +26,15 @@ use zhidu_store::db::{DbConnection, Pool, write_transaction};
 
 use crate::auth::TokenKeys;
 use crate::error::ApiError;
+use crate::policy_cache::PolicyCache;
 
 pub struct AppState {
     pub pool: Pool,
     /// The one source of "now" for every decision and stored business time.
     pub clock: Clock,
     pub tokens: TokenKeys,
-    pub tier_policy: TierPolicy,
+    /// Issue 18: the effective-dated policies (tier so far), cached across requests.
+    pub policy_cache: PolicyCache,
     pub sla_policy: SlaPolicy,
     pub area_policy: AreaPolicy,
     pub employment_policy: EmploymentPolicy,

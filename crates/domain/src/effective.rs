@@ -3,14 +3,15 @@
 
 use time::Date;
 
-/// A dated record may take effect today or later, never earlier: what was in force is
-/// history, and a correction is a new record.
+/// AREA-3 (a maintainer or boundary change), and a policy version: a dated record may take
+/// effect today or later, never earlier: what was in force is history, and a correction is a
+/// new record.
 pub fn may_take_effect(effective_from: Date, today: Date) -> bool {
     effective_from >= today
 }
 
-/// Of `records` as `(effective_from, record)` in the order they were recorded, the one in
-/// force on `on`: the latest to take effect on or before it, the later-recorded of two taking
+/// AREA-3, and the policy version in force: of `records` as `(effective_from, record)` in the
+/// order they were recorded, the one in force on `on`: the latest to take effect on or before it, the later-recorded of two taking
 /// effect the same day. None before the first.
 pub fn in_force_on<T>(records: &[(Date, T)], on: Date) -> Option<&T> {
     records

@@ -24,6 +24,7 @@ pub mod monthly_target;
 pub mod payroll;
 pub mod person;
 pub mod points;
+pub mod policy;
 pub mod promotion;
 pub mod publication;
 pub mod quarter;

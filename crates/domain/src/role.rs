@@ -21,10 +21,12 @@ pub enum Role {
     Technician,
     Employee,
     Partner,
+    /// Issue 18: writes new policy versions (with `admin`).
+    PolicyAdmin,
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::Admin,
         Role::GeneralManager,
         Role::Manager,
@@ -36,6 +38,7 @@ impl Role {
         Role::Technician,
         Role::Employee,
         Role::Partner,
+        Role::PolicyAdmin,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +54,7 @@ impl Role {
             Role::Technician => "technician",
             Role::Employee => "employee",
             Role::Partner => "partner",
+            Role::PolicyAdmin => "policy_admin",
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::money::Money;
+use crate::policy::PolicyProblem;
 use crate::quarter::Quarter;
 use crate::refusal::Refusal;
 use crate::text_enum::text_enum;
@@ -50,7 +51,10 @@ pub struct TierMetrics {
 }
 
 /// The thresholds one tier's criteria compare against.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The criteria of one tier: any one met qualifies.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TierThresholds {
     pub quarterly_revenue: Money,
     pub quarterly_payments: Money,
@@ -60,7 +64,10 @@ pub struct TierThresholds {
 }
 
 /// The TIER policy parameters; `Default` holds the values of RULES.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The `tier` policy area: TIER-1, TIER-2 and TIER-5's numbers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TierPolicy {
     /// TIER-1
     pub tier_a: TierThresholds,
@@ -94,6 +101,53 @@ impl Default for TierPolicy {
             tier_a_min_margin_bp: 500,
         }
     }
+}
+
+/// Issue 18: why a tier policy cannot stand: tier A's thresholds must lie above tier B's (else
+/// no customer could be B by that criterion without being A), amounts not below zero, and the
+/// TIER-5 margin under 100%.
+pub fn tier_policy_problems(policy: &TierPolicy) -> Vec<PolicyProblem> {
+    let mut problems = Vec::new();
+    let (a, b) = (&policy.tier_a, &policy.tier_b);
+    for (field, amount) in [
+        ("tier_b.quarterly_revenue", b.quarterly_revenue),
+        ("tier_b.quarterly_payments", b.quarterly_payments),
+    ] {
+        if amount < Money::ZERO {
+            problems.push(PolicyProblem::new(field, "must not be negative"));
+        }
+    }
+    if a.quarterly_revenue <= b.quarterly_revenue {
+        problems.push(PolicyProblem::new(
+            "tier_a.quarterly_revenue",
+            format!("must be above tier B's {}", b.quarterly_revenue),
+        ));
+    }
+    if a.quarterly_payments <= b.quarterly_payments {
+        problems.push(PolicyProblem::new(
+            "tier_a.quarterly_payments",
+            format!("must be above tier B's {}", b.quarterly_payments),
+        ));
+    }
+    if a.referrals <= b.referrals {
+        problems.push(PolicyProblem::new(
+            "tier_a.referrals",
+            format!("must be above tier B's {}", b.referrals),
+        ));
+    }
+    if a.tenure_years <= b.tenure_years {
+        problems.push(PolicyProblem::new(
+            "tier_a.tenure_years",
+            format!("must be above tier B's {}", b.tenure_years),
+        ));
+    }
+    if policy.tier_a_min_margin_bp >= 10_000 {
+        problems.push(PolicyProblem::new(
+            "tier_a_min_margin_bp",
+            "must be below 10000 (100%)",
+        ));
+    }
+    problems
 }
 
 /// Which criterion of a tier rule matched.
@@ -337,6 +391,40 @@ mod tests {
 
     fn money(text: &str) -> Money {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_default_tier_policy_stands_and_a_b_threshold_at_a_is_refused() {
+        assert!(tier_policy_problems(&TierPolicy::default()).is_empty());
+        let mut policy = TierPolicy::default();
+        policy.tier_b.quarterly_revenue = money("5000.00");
+        policy.tier_a.referrals = 1;
+        policy.tier_a_min_margin_bp = 10_000;
+        let fields: Vec<String> = tier_policy_problems(&policy)
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "tier_a.quarterly_revenue",
+                "tier_a.referrals",
+                "tier_a_min_margin_bp"
+            ]
+        );
+        policy = TierPolicy::default();
+        policy.tier_b.quarterly_revenue = money("4999.99");
+        assert!(tier_policy_problems(&policy).is_empty());
+    }
+
+    #[test]
+    fn the_tier_policy_reads_back_what_it_writes_and_refuses_unknown_fields() {
+        let written = serde_json::to_value(TierPolicy::default()).unwrap();
+        let read: TierPolicy = serde_json::from_value(written.clone()).unwrap();
+        assert_eq!(read, TierPolicy::default());
+        let mut extra = written;
+        extra["tier_c"] = serde_json::json!({});
+        assert!(serde_json::from_value::<TierPolicy>(extra).is_err());
     }
 
     fn with(f: impl FnOnce(&mut TierMetrics)) -> TierEvaluation {

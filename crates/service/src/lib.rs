@@ -28,6 +28,7 @@ pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod policies;
 pub mod promotions;
 pub mod prospects;
 pub mod publication;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::PrimitiveDateTime;
 use zhidu_domain::money::Money;
+use zhidu_domain::policy::Versioned;
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{
     OverrideShown, Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, current_tier_quarter,
@@ -20,25 +21,31 @@ use zhidu_store::{StoreError, StoreResult, read_stored};
 
 use crate::customers::{find_customer, flags_from_text};
 use crate::error::{ServiceError, ServiceResult};
+use crate::policies::PolicyBook;
 
 pub use zhidu_store::tiers::TierRun;
 
-/// One matched clause of an evaluation as a closed quarter keeps it.
+/// One matched clause of an evaluation as a closed quarter keeps it, with the tier policy
+/// version that decided it (absent for quarters closed before policies had versions).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KeptReason {
     pub rule: String,
     pub tier: Tier,
     pub criterion: TierCriterion,
     pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_version: Option<i64>,
 }
 
-impl From<&TierReason> for KeptReason {
-    fn from(reason: &TierReason) -> Self {
+impl KeptReason {
+    /// `reason` as decided under tier policy version `policy_version`.
+    pub fn decided(reason: &TierReason, policy_version: i64) -> Self {
         KeptReason {
             rule: reason.rule.to_owned(),
             tier: reason.tier,
             criterion: reason.criterion,
             detail: reason.detail.clone(),
+            policy_version: Some(policy_version),
         }
     }
 }
@@ -104,7 +111,7 @@ fn close(
     connection: &mut DbConnection,
     actor: &Actor,
     quarter: Quarter,
-    policy: &TierPolicy,
+    policy: &Versioned<TierPolicy>,
 ) -> ServiceResult<TierRun> {
     let quarter_text = quarter.to_string();
     let mut run = TierRun {
@@ -115,6 +122,7 @@ fn close(
         tier_a_count: 0,
         tier_b_count: 0,
         tier_c_count: 0,
+        policy_version: Some(policy.version),
     };
     tiers::open_close(connection, &run)?;
     let mut after_id: Option<String> = None;
@@ -138,14 +146,18 @@ fn close(
                 input.referrals,
                 quarter,
             )?;
-            let evaluation = evaluate_tier(&metrics, policy);
+            let evaluation = evaluate_tier(&metrics, &policy.values);
             run.customer_count += 1;
             match evaluation.tier {
                 Tier::A => run.tier_a_count += 1,
                 Tier::B => run.tier_b_count += 1,
                 Tier::C => run.tier_c_count += 1,
             }
-            let reasons: Vec<KeptReason> = evaluation.reasons.iter().map(Into::into).collect();
+            let reasons: Vec<KeptReason> = evaluation
+                .reasons
+                .iter()
+                .map(|reason| KeptReason::decided(reason, policy.version))
+                .collect();
             results.push(CustomerTier {
                 customer_id: input.customer_id,
                 quarter: quarter_text.clone(),
@@ -160,20 +172,22 @@ fn close(
     Ok(run)
 }
 
-/// TIER-4: closes `quarter` once it has ended; closing a closed quarter answers its first
-/// close and changes nothing. `true` when this call closed it. A close that closed opens and
-/// ends the big customers' visit plans to match the tiers now current (VIP-1, VIP-3).
+/// TIER-4: closes `quarter` once it has ended, by the tier policy in force on its last day;
+/// closing a closed quarter answers its first close and changes nothing. `true` when this call
+/// closed it. A close that closed opens and ends the big customers' visit plans to match the
+/// tiers now current (VIP-1, VIP-3).
 pub fn close_quarter(
     connection: &mut DbConnection,
     actor: &Actor,
     quarter: Quarter,
-    policy: &TierPolicy,
+    policies: &PolicyBook,
     vip_policy: &VipPolicy,
 ) -> ServiceResult<(bool, TierRun)> {
     may_close_quarter(quarter, actor.at.today())?;
     match tiers::find_run(connection, &quarter.to_string())? {
         Some(existing) => Ok((false, existing)),
         None => {
+            let policy = policies.tier_on(quarter.last_day())?;
             let run = close(connection, actor, quarter, policy)?;
             crate::vip::sync_plans(connection, actor, vip_policy, None)?;
             Ok((true, run))
@@ -182,12 +196,12 @@ pub fn close_quarter(
 }
 
 /// The customer's standing for `quarter` at `at`: kept history for a closed quarter, a live
-/// evaluation of its metrics otherwise.
+/// evaluation of its metrics otherwise, by the tier policy in force on the quarter's last day.
 pub fn standing(
     connection: &mut DbConnection,
     customer: &Customer,
     quarter: Quarter,
-    policy: &TierPolicy,
+    policies: &PolicyBook,
     at: Moment,
 ) -> ServiceResult<TierStanding> {
     let quarter_text = quarter.to_string();
@@ -213,8 +227,13 @@ pub fn standing(
                     referrals,
                     quarter,
                 )?;
-                let evaluation = evaluate_tier(&inputs, policy);
-                let reasons = evaluation.reasons.iter().map(Into::into).collect();
+                let policy = policies.tier_on(quarter.last_day())?;
+                let evaluation = evaluate_tier(&inputs, &policy.values);
+                let reasons = evaluation
+                    .reasons
+                    .iter()
+                    .map(|reason| KeptReason::decided(reason, policy.version))
+                    .collect();
                 (false, evaluation.tier, reasons)
             }
         };
@@ -265,7 +284,7 @@ pub fn standing_of(
     connection: &mut DbConnection,
     id: &str,
     quarter: Option<Quarter>,
-    policy: &TierPolicy,
+    policies: &PolicyBook,
     at: Moment,
 ) -> ServiceResult<TierStanding> {
     let customer = find_customer(connection, id)?;
@@ -273,7 +292,7 @@ pub fn standing_of(
         Some(quarter) => quarter,
         None => current_quarter_of(&customer, at)?,
     };
-    standing(connection, &customer, quarter, policy, at)
+    standing(connection, &customer, quarter, policies, at)
 }
 
 /// A quote a customer may be offered (TIER-5), with the floor it was checked against.
@@ -296,16 +315,16 @@ pub fn minimum_price(unit_cost: Money, policy: &TierPolicy) -> ServiceResult<Mon
 /// refused with the floor, the minimum price and the tier.
 pub fn check_quote(
     connection: &mut DbConnection,
-    policy: &TierPolicy,
+    policies: &PolicyBook,
     id: &str,
     unit_cost: Money,
     list_price: Money,
     price: Money,
     at: Moment,
 ) -> ServiceResult<QuoteCheck> {
-    let min_price = minimum_price(unit_cost, policy)?;
+    let min_price = minimum_price(unit_cost, &policies.tier_on(at.today())?.values)?;
     let customer = find_customer(connection, id)?;
-    let tier = current_standing(connection, &customer, policy, at)?.tier;
+    let tier = current_standing(connection, &customer, policies, at)?.tier;
     let floor = quote_floor(tier, min_price, list_price);
     if price < floor {
         return Err(ServiceError::refused(
@@ -341,11 +360,11 @@ pub fn closed_run(connection: &mut DbConnection, quarter: Quarter) -> ServiceRes
 pub fn current_standing(
     connection: &mut DbConnection,
     customer: &Customer,
-    policy: &TierPolicy,
+    policies: &PolicyBook,
     at: Moment,
 ) -> ServiceResult<TierStanding> {
     let quarter = current_quarter_of(customer, at)?;
-    standing(connection, customer, quarter, policy, at)
+    standing(connection, customer, quarter, policies, at)
 }
 
 /// TIER-4: a manager overrides customer `id`'s current tier until the next quarter close;
@@ -356,7 +375,7 @@ pub fn override_tier(
     id: &str,
     tier: Tier,
     reason: &str,
-    policy: &TierPolicy,
+    policies: &PolicyBook,
     vip_policy: &VipPolicy,
 ) -> ServiceResult<TierStanding> {
     let customer = find_customer(connection, id)?;
@@ -377,5 +396,5 @@ pub fn override_tier(
             other => other.into(),
         })?;
     crate::vip::sync_plans(connection, actor, vip_policy, Some(&customer.id))?;
-    current_standing(connection, &customer, policy, actor.at)
+    current_standing(connection, &customer, policies, actor.at)
 }

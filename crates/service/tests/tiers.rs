@@ -8,10 +8,11 @@
 )]
 
 use zhidu_domain::quarter::Quarter;
-use zhidu_domain::tier::{Tier, TierPolicy};
+use zhidu_domain::tier::Tier;
 use zhidu_domain::vip::VipPolicy;
 use zhidu_service::ServiceError;
 use zhidu_service::customers::find_customer;
+use zhidu_service::policies::PolicyBook;
 use zhidu_service::tiers::{close_quarter, current_standing, override_tier, standing};
 use zhidu_store::customers;
 use zhidu_store::db::{DbConnection, run_migrations};
@@ -49,7 +50,7 @@ both_backends!(
     |db: &TestDatabase| {
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
-        let policy = TierPolicy::default();
+        let policy = PolicyBook::load(&mut connection).unwrap();
         let (open, q3) = open_and_last_quarter();
         let at_threshold = customer(&mut connection, "甲");
         let just_under = customer(&mut connection, "乙");
@@ -114,7 +115,7 @@ both_backends!(
     |db: &TestDatabase| {
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
-        let policy = TierPolicy::default();
+        let policy = PolicyBook::load(&mut connection).unwrap();
         let (_, q3) = open_and_last_quarter();
         let id = customer(&mut connection, "丙");
         revenue(&mut connection, &id, q3, 100_000);
@@ -170,7 +171,7 @@ both_backends!(
     |db: &TestDatabase| {
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
-        let policy = TierPolicy::default();
+        let policy = PolicyBook::load(&mut connection).unwrap();
         let (open, _) = open_and_last_quarter();
         let mut row = customer_row("丁");
         // A flag qualifies the customer for tier A; a flag this release does not know (a

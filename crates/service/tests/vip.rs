@@ -7,8 +7,9 @@
     reason = "test helpers fail the test by panicking"
 )]
 
-use zhidu_domain::tier::{Tier, TierPolicy};
+use zhidu_domain::tier::Tier;
 use zhidu_domain::vip::{VipPlanStatus, VipPolicy};
+use zhidu_service::policies::PolicyBook;
 use zhidu_service::tiers::override_tier;
 use zhidu_service::vip::{list_plans, sync_plans};
 use zhidu_store::both_backends;
@@ -24,13 +25,14 @@ fn customer(connection: &mut DbConnection, name: &str) -> String {
 }
 
 fn set_tier(connection: &mut DbConnection, id: &str, tier: Tier) {
+    let policies = PolicyBook::load(connection).unwrap();
     override_tier(
         connection,
         &actor(),
         id,
         tier,
         "大客户调整",
-        &TierPolicy::default(),
+        &policies,
         &VipPolicy::default(),
     )
     .unwrap();

@@ -27,6 +27,7 @@ pub mod payments;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod policies;
 pub mod promotions;
 pub mod prospects;
 pub mod publication;

@@ -100,6 +100,26 @@ diesel::table! {
         tier_a_count -> BigInt,
         tier_b_count -> BigInt,
         tier_c_count -> BigInt,
+        policy_version -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    policy_versions (area, version) {
+        area -> Text,
+        version -> BigInt,
+        effective_from -> Date,
+        policy_values -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
     }
 }
 
@@ -1421,6 +1441,8 @@ diesel::joinable!(vip_visit_issues -> work_orders (work_order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    policy_versions,
+    policy_revision,
     area_month_figures,
     service_area_changes,
     audit_log,

@@ -48,6 +48,8 @@ pub struct TierRun {
     pub tier_a_count: i64,
     pub tier_b_count: i64,
     pub tier_c_count: i64,
+    /// Issue 18: the tier policy version the close judged by (absent for older closes).
+    pub policy_version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]

@@ -23,6 +23,7 @@ pub mod partners;
 pub mod payroll;
 pub mod people;
 pub mod points;
+pub mod policies;
 pub mod promotions;
 pub mod prospects;
 pub mod publication;
@@ -104,6 +105,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(scope("/partner-statements").configure(statements::configure_statements))
             .service(scope("/work-orders").configure(work_orders::configure))
             .service(scope("/return-visits").configure(work_orders::configure_return_visits))
+            .service(scope("/policies").configure(policies::configure))
             .service(scope("/service-areas").configure(service_areas::configure))
             .service(scope("/kpis").configure(service_areas::configure_kpis))
             .service(scope("/complaints").configure(complaints::configure))

@@ -40,13 +40,15 @@ pub struct MinimumPriceResponse {
     /// The net profit kept at `min_price`, in percent.
     #[schema(example = "5.00")]
     pub margin_percent: String,
+    /// The `tier` policy version in force today (issue 18).
+    pub policy_version: i64,
 }
 
 fn margin_percent(policy: &TierPolicy) -> String {
     Money::from_fen(i64::from(policy.tier_a_min_margin_bp)).to_string()
 }
 
-/// The lowest price a tier-A customer may be offered (TIER-5).
+/// The lowest price a tier-A customer may be offered (TIER-5), by today's `tier` policy.
 #[utoipa::path(
     tag = "quotes",
     request_body = MinimumPriceRequest,
@@ -60,11 +62,14 @@ async fn minimum_price(
     Json(request): Json<MinimumPriceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let unit_cost = request.unit_cost.get();
-    let min_price = service::minimum_price(unit_cost, &state.tier_policy)?;
+    let policies = state.policies().await?;
+    let policy = policies.tier_on(state.now().today())?;
+    let min_price = service::minimum_price(unit_cost, &policy.values)?;
     Ok(HttpResponse::Ok().json(MinimumPriceResponse {
         unit_cost,
         min_price,
-        margin_percent: margin_percent(&state.tier_policy),
+        margin_percent: margin_percent(&policy.values),
+        policy_version: policy.version,
     }))
 }
 
@@ -109,12 +114,12 @@ async fn check_quote(
     let id = id.into_inner();
     let price = request.price.get();
     let (unit_cost, list_price) = (request.unit_cost.get(), request.list_price.get());
-    let policy = state.tier_policy.clone();
+    let policies = state.policies().await?;
     let at = caller.actor.at;
     let checked = state
         .read(move |connection| {
             Ok(service::check_quote(
-                connection, &policy, &id, unit_cost, list_price, price, at,
+                connection, &policies, &id, unit_cost, list_price, price, at,
             )?)
         })
         .await?;

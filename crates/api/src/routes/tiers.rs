@@ -13,7 +13,7 @@ use crate::error::{ApiError, AuthErrors, BodyErrors, Conflict, Invalid, NotFound
 use crate::extract::{Json, Query};
 use crate::input::{Amount, Bounded, Text};
 use crate::state::AppState;
-use crate::wire::{Instant, QuarterParam};
+use crate::wire::{Instant, IsoDate, QuarterParam};
 
 /// Under `/tiers`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -40,6 +40,9 @@ pub struct ReasonView {
     pub criterion: TierCriterion,
     #[schema(example = "quarterly revenue 6000.00 ≥ 5000.00")]
     pub detail: String,
+    /// The `tier` policy version that decided it (issue 18); absent for quarters closed before
+    /// policies had versions.
+    pub policy_version: Option<i64>,
 }
 
 impl From<KeptReason> for ReasonView {
@@ -49,6 +52,7 @@ impl From<KeptReason> for ReasonView {
             tier: reason.tier,
             criterion: reason.criterion,
             detail: reason.detail,
+            policy_version: reason.policy_version,
         }
     }
 }
@@ -64,11 +68,16 @@ pub struct EvaluateTierRequest {
     pub tenure_years: Option<Bounded<0, 1_000>>,
     #[serde(default)]
     pub flags: Vec<TierFlag>,
+    /// The day whose `tier` policy decides (the quarter's last day, for a quarter); today when
+    /// absent.
+    pub on: Option<IsoDate>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EvaluateTierResponse {
     pub tier: Tier,
+    /// The `tier` policy version in force on the day asked (issue 18).
+    pub policy_version: i64,
     /// Every criterion that matched (TIER-4), tier A's first.
     pub reasons: Vec<ReasonView>,
 }
@@ -78,7 +87,8 @@ fn count<const MAX: i64>(given: Option<Bounded<0, MAX>>) -> u32 {
     given.map_or(0, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
 }
 
-/// Preview a tier from metrics (TIER-1..4); nothing is stored.
+/// Preview a tier from metrics (TIER-1..4) by the `tier` policy in force on `on`; nothing is
+/// stored.
 #[utoipa::path(
     tag = "tiers",
     request_body = EvaluateTierRequest,
@@ -98,14 +108,18 @@ async fn evaluate(
         tenure_years: count(request.tenure_years),
         flags: request.flags.into_iter().collect(),
     };
-    let evaluation = evaluate_tier(&metrics, &state.tier_policy);
+    let on = request.on.map_or_else(|| state.now().today(), |day| day.0);
+    let policies = state.policies().await?;
+    let policy = policies.tier_on(on)?;
+    let evaluation = evaluate_tier(&metrics, &policy.values);
     Ok(HttpResponse::Ok().json(EvaluateTierResponse {
         reasons: evaluation
             .reasons
             .iter()
-            .map(|reason| KeptReason::from(reason).into())
+            .map(|reason| KeptReason::decided(reason, policy.version).into())
             .collect(),
         tier: evaluation.tier,
+        policy_version: policy.version,
     }))
 }
 
@@ -125,6 +139,9 @@ pub struct TierRunView {
     pub tier_a_count: i64,
     pub tier_b_count: i64,
     pub tier_c_count: i64,
+    /// The `tier` policy version in force on the quarter's last day, which judged it (issue
+    /// 18); absent for quarters closed before policies had versions.
+    pub policy_version: Option<i64>,
 }
 
 impl From<TierRun> for TierRunView {
@@ -137,11 +154,13 @@ impl From<TierRun> for TierRunView {
             tier_a_count: run.tier_a_count,
             tier_b_count: run.tier_b_count,
             tier_c_count: run.tier_c_count,
+            policy_version: run.policy_version,
         }
     }
 }
 
-/// Close a quarter: evaluate every customer and keep the result as history (TIER-4).
+/// Close a quarter: evaluate every customer by the `tier` policy in force on the quarter's
+/// last day and keep the result as history (TIER-4).
 ///
 /// Idempotent per quarter: closing a closed quarter returns the first close (200) and changes
 /// nothing. A quarter that has not ended yet cannot be closed.
@@ -159,7 +178,7 @@ async fn close_quarter(
 ) -> Result<HttpResponse, ApiError> {
     let QuarterParam(quarter) = request.quarter;
     let actor = caller.actor;
-    let policy = state.tier_policy.clone();
+    let policies = state.policies().await?;
     let vip_policy = state.vip_policy.clone();
     let outcome = state
         .write(move |connection| {
@@ -167,7 +186,7 @@ async fn close_quarter(
                 connection,
                 &actor,
                 quarter,
-                &policy,
+                &policies,
                 &vip_policy,
             )?)
         })
@@ -287,13 +306,13 @@ async fn customer_tier(
     Query(params): Query<TierParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let policy = state.tier_policy.clone();
+    let policies = state.policies().await?;
     let at = caller.actor.at;
     let view = state
         .read(move |connection| {
             let quarter = params.quarter.map(|q| q.0);
             Ok(tier_service::standing_of(
-                connection, &id, quarter, &policy, at,
+                connection, &id, quarter, &policies, at,
             )?)
         })
         .await?;
@@ -325,7 +344,7 @@ async fn override_tier(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    let policy = state.tier_policy.clone();
+    let policies = state.policies().await?;
     let vip_policy = state.vip_policy.clone();
     let view = state
         .write(move |connection| {
@@ -335,7 +354,7 @@ async fn override_tier(
                 &id,
                 request.tier,
                 request.reason.trim(),
-                &policy,
+                &policies,
                 &vip_policy,
             )?)
         })

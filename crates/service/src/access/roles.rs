@@ -15,10 +15,14 @@ pub const STAFF: &[Role] = &[
     CsManager,
     Technician,
     Employee,
+    PolicyAdmin,
 ];
 
 /// Account administration and calendar imports.
 pub const ADMINS: &[Role] = &[Admin];
+
+/// Issue 18: writing new policy versions.
+pub const POLICY_ADMINS: &[Role] = &[Admin, PolicyAdmin];
 
 /// Creating and editing customers and their referrals.
 pub const CUSTOMER_EDITORS: &[Role] = &[

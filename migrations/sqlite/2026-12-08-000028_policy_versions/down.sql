@@ -1,0 +1,3 @@
+ALTER TABLE tier_runs DROP COLUMN policy_version;
+DROP TABLE policy_revision;
+DROP TABLE policy_versions;
