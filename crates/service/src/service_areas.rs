@@ -14,7 +14,7 @@ use zhidu_domain::sla::{
     Kpi, Satisfaction, SlaPolicy, WorkOrderKind, complaint_rate_kpi, maintainer_overloaded,
     reply_rate_kpi, satisfaction_kpi,
 };
-use zhidu_domain::touch::{Channel, OutboxStatus};
+use zhidu_domain::touch::Channel;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
 use zhidu_store::service_areas;
@@ -24,6 +24,7 @@ use zhidu_store::{StoreResult, new_id, read_stored};
 use crate::error::{ServiceError, ServiceResult};
 use crate::people::existing_employee;
 use crate::statements::month_key;
+use crate::touches::pending_message;
 
 pub use zhidu_store::StoreError;
 pub use zhidu_store::service_areas::{AreaChange, AreaMonthFigures, ServiceArea};
@@ -610,23 +611,17 @@ fn change_notices(
     policy
         .change_notified
         .iter()
-        .map(|recipient| OutboxMessage {
-            id: new_id(),
-            channel: Channel::Email.as_str().into(),
-            recipient: recipient.clone(),
-            subject: Some(format!(
-                "服务片区变更：{area_name}（{}起）",
-                change.effective_on
-            )),
-            body: body.clone(),
-            status: OutboxStatus::Pending.as_str().into(),
-            attempts: 0,
-            last_error: None,
-            next_attempt_at: now,
-            sent_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
+        .map(|recipient| {
+            pending_message(
+                Channel::Email,
+                recipient,
+                Some(format!(
+                    "服务片区变更：{area_name}（{}起）",
+                    change.effective_on
+                )),
+                &body,
+                now,
+            )
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! CARE-2: SMS/email touches, the customers overdue for one, and the outbox that sends them.
 
-use time::{Date, OffsetDateTime};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::touch::{Channel, OutboxStatus, TouchPolicy, touch_overdue_days};
 use zhidu_store::audit::Actor;
@@ -57,20 +57,14 @@ pub fn record_touch(
     let customer = existing_customer(connection, "customer_id", &request.customer_id)?;
     let recipient = addressed(&request, &customer.phone)?;
     let now = caller.actor().at.stored();
-    let message = request.sent_at.is_none().then(|| OutboxMessage {
-        id: new_id(),
-        channel: request.channel.as_str().into(),
-        recipient: recipient.clone(),
-        subject: request.subject.clone(),
-        body: request.body.clone(),
-        status: OutboxStatus::Pending.as_str().into(),
-        attempts: 0,
-        last_error: None,
-        next_attempt_at: now,
-        sent_at: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
+    let message = request.sent_at.is_none().then(|| {
+        pending_message(
+            request.channel,
+            &recipient,
+            request.subject.clone(),
+            &request.body,
+            now,
+        )
     });
     let touch = Touch {
         id: new_id(),
@@ -141,6 +135,31 @@ fn addressed(request: &NewTouch, customer_phone: &str) -> ServiceResult<String> 
             }
             Ok(phone.to_owned())
         }
+    }
+}
+
+/// A message to `recipient` queued at `now`, due at once; the dispatcher sends it.
+pub fn pending_message(
+    channel: Channel,
+    recipient: &str,
+    subject: Option<String>,
+    body: &str,
+    now: PrimitiveDateTime,
+) -> OutboxMessage {
+    OutboxMessage {
+        id: new_id(),
+        channel: channel.as_str().into(),
+        recipient: recipient.to_owned(),
+        subject,
+        body: body.to_owned(),
+        status: OutboxStatus::Pending.as_str().into(),
+        attempts: 0,
+        last_error: None,
+        next_attempt_at: now,
+        sent_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
     }
 }
 
