@@ -163,6 +163,23 @@ both_backends!(
         assert_eq!(second["reason"], "一类客户门槛调整");
         app.get("/api/v1/policies/tier/versions/3", &manager)
             .problem(404);
+        app.get(
+            "/api/v1/policies/tier/versions/9223372036854775808",
+            &manager,
+        )
+        .problem(404);
+        let foreign = app
+            .get(
+                "/api/v1/policies/tier/versions?cursor=BUg0b0RZCrpAI-y06s6kFBl-",
+                &manager,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(
+            foreign["items"],
+            json!([]),
+            "a cursor this list did not give"
+        );
         let trail = app.audit("policy_version", "tier/2");
         assert_eq!(trail.len(), 1, "{trail:?}");
 
@@ -296,5 +313,117 @@ both_backends!(
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+);
+
+/// The SLA defaults of docs/rules.md with a general fault due in `hours` clock hours.
+fn sla_values(hours: u32) -> Value {
+    json!({
+        "general_fault": {"unit": "clock_hours", "amount": hours},
+        "major_fault": {"unit": "clock_hours", "amount": 48},
+        "installation_urban": {"unit": "working_days", "amount": 5},
+        "installation_rural": {"unit": "working_days", "amount": 10},
+        "restoration": {"unit": "working_days", "amount": 5},
+        "complaint": {"unit": "working_days", "amount": 3},
+        "return_visit_hours": 72,
+        "reply_within_hours": 24,
+        "standard_households_urban": 4500,
+        "standard_households_rural": 2000
+    })
+}
+
+both_backends!(
+    sla_policy_versions_decide_by_the_day_the_clock_starts,
+    |db: &TestDatabase| {
+        let app = spawn_app_at(db, datetime!(2026-12-07 10:00 +8));
+        let desk = crate::work_orders::desk(&app);
+        let (_, policy_admin) = app.user_with_roles("zhi.du", &["policy_admin"]);
+        let sla_versions = "/api/v1/policies/sla/versions";
+        assert_eq!(
+            app.get("/api/v1/policies/sla", &desk.agent_token).ok(200)["values"],
+            sla_values(24)
+        );
+        let zero = app.post(
+            sla_versions,
+            &policy_admin,
+            &new_version(1, "2026-12-08", sla_values(0)),
+        );
+        assert_eq!(zero.error_fields(), ["values.general_fault.amount"]);
+        app.post(
+            sla_versions,
+            &policy_admin,
+            &new_version(1, "2026-12-08", tier_values("6000.00")),
+        )
+        .problem(422);
+        app.post(
+            "/api/v1/policies/nope/versions",
+            &policy_admin,
+            &new_version(1, "2026-12-08", sla_values(12)),
+        )
+        .problem(404);
+        let mut unknown_unit = sla_values(12);
+        unknown_unit["general_fault"]["unit"] = json!("minutes");
+        app.post(
+            sla_versions,
+            &policy_admin,
+            &new_version(1, "2026-12-08", unknown_unit),
+        )
+        .problem(422);
+        app.post(
+            sla_versions,
+            &desk.agent_token,
+            &new_version(1, "2026-12-08", sla_values(12)),
+        )
+        .problem(403);
+        let created = app
+            .post(
+                sla_versions,
+                &policy_admin,
+                &new_version(1, "2026-12-08", sla_values(12)),
+            )
+            .ok(201)
+            .clone();
+        assert_eq!(
+            created["changes"],
+            json!([{"path": "general_fault.amount", "from": 24, "to": 12}])
+        );
+
+        // Today's order runs 24 hours under version 1; tomorrow's 12 under version 2, and the
+        // first keeps its deadline.
+        let today = crate::work_orders::general_fault(&app, &desk);
+        assert_eq!(today["due_at"], "2026-12-08T10:00:00+08:00");
+        assert_eq!(today["sla_policy_version"], 1);
+        let preview = |started_at: &str| {
+            app.post(
+                "/api/v1/sla/deadline",
+                &desk.agent_token,
+                &json!({"kind": "general_fault", "area_type": "urban", "started_at": started_at}),
+            )
+            .ok(200)
+            .clone()
+        };
+        let before = preview("2026-12-07T23:59:59+08:00");
+        assert_eq!(
+            (before["due_at"].clone(), before["policy_version"].clone()),
+            (json!("2026-12-08T23:59:59+08:00"), json!(1))
+        );
+        let after = preview("2026-12-08T00:00:00+08:00");
+        assert_eq!(
+            (after["due_at"].clone(), after["policy_version"].clone()),
+            (json!("2026-12-08T12:00:00+08:00"), json!(2))
+        );
+        app.set_clock(datetime!(2026-12-08 09:00 +8));
+        let tomorrow = crate::work_orders::general_fault(&app, &desk);
+        assert_eq!(tomorrow["due_at"], "2026-12-08T21:00:00+08:00");
+        assert_eq!(tomorrow["sla_policy_version"], 2);
+        let kept = app
+            .get(
+                &format!("/api/v1/work-orders/{}", today["id"].as_str().unwrap()),
+                &desk.agent_token,
+            )
+            .ok(200)
+            .clone();
+        assert_eq!(kept["due_at"], "2026-12-08T10:00:00+08:00");
+        assert_eq!(kept["sla_policy_version"], 1);
     }
 );

@@ -26,7 +26,8 @@ both_backends!(
                 "started_at": "2026-09-30T23:59:59+08:00",
                 "due_at": "2026-10-13T23:59:59+08:00",
                 "target": {"unit": "working_days", "amount": 5},
-                "calendar_provisional": false
+                "calendar_provisional": false,
+                "policy_version": 1
             })
         );
         let rural = preview(

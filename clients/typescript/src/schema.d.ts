@@ -2639,28 +2639,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/policies/tier/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Write a new version of the `tier` policy (TIER-1, TIER-2, TIER-5) in force from
-         *     `effective_from` (admin, policy_admin). Refused naming the field under `values` when tier A's
-         *     thresholds are not above tier B's, an amount is negative or the margin is not under 100%.
-         *     Audited with its reason and what changed.
-         */
-        post: operations["create_tier_version"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/policies/{area}": {
         parameters: {
             query?: never;
@@ -2688,7 +2666,14 @@ export interface paths {
         /** One area's versions, oldest first. */
         get: operations["versions"];
         put?: never;
-        post?: never;
+        /**
+         * Write a new version of an area in force from `effective_from` (admin, policy_admin), with
+         *     the values of that area's schema. Refused naming the field under `values` when they break
+         *     the area's invariants — `tier`: tier A's thresholds above tier B's, no negative amount, a
+         *     margin under 100%; `sla`: every target, window and load at least 1. Audited with its reason
+         *     and what changed; decisions about days from `effective_from` on use it.
+         */
+        post: operations["create_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3703,7 +3688,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** When a work order would be due (the SLA table with CAL-4); nothing is stored. */
+        /**
+         * When a work order would be due (the SLA table with CAL-4), by the `sla` policy in force on
+         *     the day its clock starts; nothing is stored.
+         */
         post: operations["preview_deadline"];
         delete?: never;
         options?: never;
@@ -5076,6 +5064,11 @@ export interface components {
             target: Record<string, never>;
             /** @description True when a year on the way has no official schedule (CAL-2). */
             calendar_provisional: boolean;
+            /**
+             * Format: int64
+             * @description The `sla` policy version in force on the day the clock starts (issue 18).
+             */
+            policy_version: number;
         };
         DeadlinePreviewRequest: {
             kind: components["schemas"]["WorkOrderKind"];
@@ -6432,6 +6425,22 @@ export interface components {
             appointment_at: components["schemas"]["Instant"];
             place: components["schemas"]["Text_1_200"];
         };
+        /** @description A new version of an area. */
+        NewPolicyVersion: {
+            /**
+             * Format: int64
+             * @description The latest version read (412 when another was written since).
+             */
+            based_on_version: number;
+            /**
+             * @description Today or later: history is not rewritten, a correction is a new version. At most one
+             *     version of an area takes effect on a day.
+             */
+            effective_from: components["schemas"]["IsoDate"];
+            /** @description The complete values of the area named in the path, not a patch. */
+            values: components["schemas"]["PolicyValues"];
+            reason: components["schemas"]["Text_1_1000"];
+        };
         NewProspect: {
             company_name: components["schemas"]["Text_1_200"];
             contact_name: components["schemas"]["Text_1_100"];
@@ -6477,22 +6486,6 @@ export interface components {
             targets: components["schemas"]["Text_1_4000"];
             /** @description The assessment standard; changes at most once a quarter (EMP-7). */
             assessment_standard: components["schemas"]["Text_1_4000"];
-        };
-        /** @description A new version of the `tier` area. */
-        NewTierVersion: {
-            /**
-             * Format: int64
-             * @description The latest version read (412 when another was written since).
-             */
-            based_on_version: number;
-            /**
-             * @description Today or later: history is not rewritten, a correction is a new version. At most one
-             *     version of an area takes effect on a day.
-             */
-            effective_from: components["schemas"]["IsoDate"];
-            /** @description The complete values, not a patch. */
-            values: components["schemas"]["TierPolicy"];
-            reason: components["schemas"]["Text_1_1000"];
         };
         NewTouch: {
             customer_id: string;
@@ -7484,6 +7477,11 @@ export interface components {
                 clock_started_at?: components["schemas"]["Instant"] | null;
                 due_at?: components["schemas"]["Instant"] | null;
                 calendar_provisional: boolean;
+                /**
+                 * Format: int64
+                 * @description The `sla` policy version the clock started under (issue 18); absent until it starts.
+                 */
+                sla_policy_version?: number | null;
                 /** @description SLA-5: unresolved past the deadline (or resolved after it). */
                 breached: boolean;
                 resolved_at?: components["schemas"]["Instant"] | null;
@@ -7677,9 +7675,9 @@ export interface components {
          * @description One family of rules whose numbers change together.
          * @enum {string}
          */
-        PolicyArea: "tier";
+        PolicyArea: "tier" | "sla";
         /** @description An area's values, each area with its own schema. */
-        PolicyValues: components["schemas"]["TierPolicy"];
+        PolicyValues: components["schemas"]["TierPolicy"] | components["schemas"]["SlaPolicy"];
         /** @description A version with what it changed from the one before (version 1: every value). */
         PolicyVersionChanges: components["schemas"]["PolicyVersionView"] & {
             changes: components["schemas"]["ValueChangeView"][];
@@ -8461,6 +8459,32 @@ export interface components {
             signatory: components["schemas"]["Text_1_100"];
             document: components["schemas"]["Text_1_1000"];
         };
+        /** @description The SLA policy parameters (the `sla` policy area); `Default` holds the values of RULES.md. */
+        SlaPolicy: {
+            general_fault: components["schemas"]["Target"];
+            major_fault: components["schemas"]["Target"];
+            installation_urban: components["schemas"]["Target"];
+            installation_rural: components["schemas"]["Target"];
+            restoration: components["schemas"]["Target"];
+            complaint: components["schemas"]["Target"];
+            /**
+             * Format: int32
+             * @description SLA-6: hours after resolution by which the return visit is due.
+             */
+            return_visit_hours: number;
+            /**
+             * Format: int32
+             * @description SLA-9: an order counts as answered in time when first answered within these hours.
+             */
+            reply_within_hours: number;
+            /**
+             * Format: int64
+             * @description SLA-8: households one maintainer carries at standard load.
+             */
+            standard_households_urban: number;
+            /** Format: int64 */
+            standard_households_rural: number;
+        };
         /**
          * @description Where a franchise split came from.
          * @enum {string}
@@ -8599,6 +8623,18 @@ export interface components {
             /** @description How many orders this sweep marked breached. */
             breached_count: number;
             breached_work_order_ids: string[];
+        };
+        /** @description How a target is counted (CAL-4). */
+        Target: {
+            /** Format: int32 */
+            amount: number;
+            /** @enum {string} */
+            unit: "clock_hours";
+        } | {
+            /** Format: int32 */
+            amount: number;
+            /** @enum {string} */
+            unit: "working_days";
         };
         TargetsView: {
             id: string;
@@ -9102,6 +9138,11 @@ export interface components {
             clock_started_at?: components["schemas"]["Instant"] | null;
             due_at?: components["schemas"]["Instant"] | null;
             calendar_provisional: boolean;
+            /**
+             * Format: int64
+             * @description The `sla` policy version the clock started under (issue 18); absent until it starts.
+             */
+            sla_policy_version?: number | null;
             /** @description SLA-5: unresolved past the deadline (or resolved after it). */
             breached: boolean;
             resolved_at?: components["schemas"]["Instant"] | null;
@@ -29081,134 +29122,6 @@ export interface operations {
             };
         };
     };
-    create_tier_version: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewTierVersion"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PolicyVersionChanges"];
-                };
-            };
-            /** @description Malformed JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, invalid or expired token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token's roles do not allow this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Stale version: the resource changed since it was read */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /**
-                         * @description A URI reference naming the kind of problem.
-                         * @example /problems/validation
-                         */
-                        type: string;
-                        /** @example Validation failed */
-                        title: string;
-                        /**
-                         * Format: int32
-                         * @example 422
-                         */
-                        status: number;
-                        detail: string;
-                        /** @description Field-level problems, for validation errors. */
-                        errors?: components["schemas"]["FieldError"][];
-                    };
-                };
-            };
-            /** @description Body over the size limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Content-Type is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid fields or refused by a rule; `errors` names the fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Database unavailable or busy */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /**
-                         * @description A URI reference naming the kind of problem.
-                         * @example /problems/validation
-                         */
-                        type: string;
-                        /** @example Validation failed */
-                        title: string;
-                        /**
-                         * Format: int32
-                         * @example 422
-                         */
-                        status: number;
-                        detail: string;
-                        /** @description Field-level problems, for validation errors. */
-                        errors?: components["schemas"]["FieldError"][];
-                    };
-                };
-            };
-        };
-    };
     in_force: {
         parameters: {
             query?: {
@@ -29448,6 +29361,162 @@ export interface operations {
             };
         };
     };
+    create_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The policy area */
+                area: components["schemas"]["PolicyArea"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPolicyVersion"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionChanges"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Stale version: the resource changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or refused by a rule; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable or busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem.
+                         * @example /problems/validation
+                         */
+                        type: string;
+                        /** @example Validation failed */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @example 422
+                         */
+                        status: number;
+                        detail: string;
+                        /** @description Field-level problems, for validation errors. */
+                        errors?: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
     version: {
         parameters: {
             query?: never;
@@ -29456,7 +29525,7 @@ export interface operations {
                 /** @description The policy area */
                 area: components["schemas"]["PolicyArea"];
                 /** @description The version number */
-                version: number;
+                version: string;
             };
             cookie?: never;
         };

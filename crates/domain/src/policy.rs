@@ -14,15 +14,25 @@ text_enum! {
     #[serde(rename_all = "snake_case")]
     pub enum PolicyArea {
         Tier = "tier",
+        Sla = "sla",
     }
 }
 
-/// An area's values as in force from `effective_from`, under its version number.
+/// An area's values as in force from `effective_from`, under its version number. It reads as
+/// its values, so a rule written for the values takes the version as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Versioned<T> {
+pub struct InForce<T> {
     pub version: i64,
     pub effective_from: Date,
     pub values: T,
+}
+
+impl<T> std::ops::Deref for InForce<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.values
+    }
 }
 
 /// Why a new version's values break the area's invariants, naming the field (a dotted path

@@ -8,6 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::calendar::{BusinessCalendar, CalendarError, OnCalendar, clock_hours_deadline};
 use crate::customer::AreaType;
+use crate::policy::PolicyProblem;
 use crate::refusal::Refusal;
 use crate::text_enum::text_enum;
 use crate::tier::Tier;
@@ -32,15 +33,18 @@ text_enum! {
 }
 
 /// How a target is counted (CAL-4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "unit", content = "amount", rename_all = "snake_case")]
 pub enum Target {
     ClockHours(u32),
     WorkingDays(u32),
 }
 
-/// The SLA policy parameters; `Default` holds the values of RULES.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The SLA policy parameters (the `sla` policy area); `Default` holds the values of RULES.md.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SlaPolicy {
     pub general_fault: Target,
     pub major_fault: Target,
@@ -72,6 +76,45 @@ impl Default for SlaPolicy {
             standard_households_rural: 2_000,
         }
     }
+}
+
+/// Issue 18: why an SLA policy cannot stand: every target, window and standard load must be at
+/// least 1 (a zero target would make every order late the moment its clock starts).
+pub fn sla_policy_problems(policy: &SlaPolicy) -> Vec<PolicyProblem> {
+    let mut problems = Vec::new();
+    for (field, target) in [
+        ("general_fault", policy.general_fault),
+        ("major_fault", policy.major_fault),
+        ("installation_urban", policy.installation_urban),
+        ("installation_rural", policy.installation_rural),
+        ("restoration", policy.restoration),
+        ("complaint", policy.complaint),
+    ] {
+        let (Target::ClockHours(amount) | Target::WorkingDays(amount)) = target;
+        if amount == 0 {
+            problems.push(PolicyProblem::new(
+                format!("{field}.amount"),
+                "must be at least 1",
+            ));
+        }
+    }
+    for (field, value) in [
+        ("return_visit_hours", u64::from(policy.return_visit_hours)),
+        ("reply_within_hours", u64::from(policy.reply_within_hours)),
+        (
+            "standard_households_urban",
+            policy.standard_households_urban,
+        ),
+        (
+            "standard_households_rural",
+            policy.standard_households_rural,
+        ),
+    ] {
+        if value == 0 {
+            problems.push(PolicyProblem::new(field, "must be at least 1"));
+        }
+    }
+    problems
 }
 
 impl SlaPolicy {
@@ -448,6 +491,31 @@ mod tests {
     use crate::calendar::{ScheduleDay, validate_year_schedule};
     use proptest::prelude::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn the_default_sla_policy_stands_and_a_zero_target_is_refused() {
+        assert!(sla_policy_problems(&SlaPolicy::default()).is_empty());
+        let policy = SlaPolicy {
+            general_fault: Target::ClockHours(0),
+            standard_households_rural: 0,
+            ..SlaPolicy::default()
+        };
+        let fields: Vec<String> = sla_policy_problems(&policy)
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["general_fault.amount", "standard_households_rural"]
+        );
+        let written = serde_json::to_value(SlaPolicy::default()).unwrap();
+        assert_eq!(
+            written["general_fault"],
+            serde_json::json!({"unit": "clock_hours", "amount": 24})
+        );
+        let read: SlaPolicy = serde_json::from_value(written).unwrap();
+        assert_eq!(read, SlaPolicy::default());
+    }
 
     /// National Day 2026 as published: 1–7 October off, Saturday 10 October worked.
     fn calendar_2026() -> BusinessCalendar {

@@ -10,6 +10,7 @@ use zhidu_domain::complaint::{
     route_complaint,
 };
 use zhidu_domain::money::Money;
+use zhidu_domain::policy::InForce;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_store::accountability::{self, AccountabilityCase};
 use zhidu_store::audit::Actor;
@@ -156,7 +157,7 @@ pub struct NewComplaint {
 pub fn file_complaint(
     connection: &mut DbConnection,
     caller: &impl Identity,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     request: &NewComplaint,
 ) -> ServiceResult<Complaint> {
     if !request.inform_accused && !caller.has_any(roles::CS_MANAGERS) {

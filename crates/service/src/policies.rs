@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use time::Date;
 use zhidu_domain::effective::{in_force_on, may_take_effect};
-use zhidu_domain::policy::{PolicyArea, PolicyProblem, ValueChange, Versioned, value_changes};
+use zhidu_domain::policy::{InForce, PolicyArea, PolicyProblem, ValueChange, value_changes};
+use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::audit::Actor;
 use zhidu_store::db::DbConnection;
@@ -24,16 +25,17 @@ use crate::error::{FieldNote, ServiceError, ServiceResult};
 pub struct PolicyBook {
     /// The revision of the policies this book was read at.
     pub revision: i64,
-    tier: Vec<(Date, Versioned<TierPolicy>)>,
+    tier: Vec<(Date, InForce<TierPolicy>)>,
+    sla: Vec<(Date, InForce<SlaPolicy>)>,
 }
 
-fn parsed<T: DeserializeOwned>(row: &PolicyVersion) -> StoreResult<(Date, Versioned<T>)> {
+fn parsed<T: DeserializeOwned>(row: &PolicyVersion) -> StoreResult<(Date, InForce<T>)> {
     let values = serde_json::from_str(&row.policy_values).map_err(|e| {
         StoreError::Corrupt(format!("policy {} version {}: {e}", row.area, row.version))
     })?;
     Ok((
         row.effective_from,
-        Versioned {
+        InForce {
             version: row.version,
             effective_from: row.effective_from,
             values,
@@ -45,18 +47,28 @@ impl PolicyBook {
     /// Reads every version at the current revision.
     pub fn load(connection: &mut DbConnection) -> ServiceResult<PolicyBook> {
         let revision = store::revision(connection)?;
-        let mut tier = Vec::new();
+        let (mut tier, mut sla) = (Vec::new(), Vec::new());
         for row in store::all_versions(connection)? {
             match read_stored::<PolicyArea>(&row.area)? {
                 PolicyArea::Tier => tier.push(parsed(&row)?),
+                PolicyArea::Sla => sla.push(parsed(&row)?),
             }
         }
-        Ok(PolicyBook { revision, tier })
+        Ok(PolicyBook {
+            revision,
+            tier,
+            sla,
+        })
     }
 
     /// The tier policy in force on `on` (TIER-1, TIER-2, TIER-5).
-    pub fn tier_on(&self, on: Date) -> ServiceResult<&Versioned<TierPolicy>> {
+    pub fn tier_on(&self, on: Date) -> ServiceResult<&InForce<TierPolicy>> {
         in_force_on(&self.tier, on).ok_or_else(|| no_version(PolicyArea::Tier, on))
+    }
+
+    /// The SLA policy in force on `on` (SLA-1…SLA-9).
+    pub fn sla_on(&self, on: Date) -> ServiceResult<&InForce<SlaPolicy>> {
+        in_force_on(&self.sla, on).ok_or_else(|| no_version(PolicyArea::Sla, on))
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::PrimitiveDateTime;
 use zhidu_domain::money::Money;
-use zhidu_domain::policy::Versioned;
+use zhidu_domain::policy::InForce;
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::tier::{
     OverrideShown, Tier, TierCriterion, TierMetrics, TierPolicy, TierReason, current_tier_quarter,
@@ -111,7 +111,7 @@ fn close(
     connection: &mut DbConnection,
     actor: &Actor,
     quarter: Quarter,
-    policy: &Versioned<TierPolicy>,
+    policy: &InForce<TierPolicy>,
 ) -> ServiceResult<TierRun> {
     let quarter_text = quarter.to_string();
     let mut run = TierRun {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use time::Date;
+use zhidu_domain::policy::InForce;
 use zhidu_domain::quarter::Quarter;
 use zhidu_domain::sla::Satisfaction;
 use zhidu_domain::sla::{SlaPolicy, WorkOrderKind};
@@ -254,7 +255,7 @@ pub struct NewVisit {
 pub fn record_visit(
     connection: &mut DbConnection,
     caller: &impl Identity,
-    sla_policy: &SlaPolicy,
+    sla_policy: &InForce<SlaPolicy>,
     plan_id: &str,
     new: NewVisit,
 ) -> ServiceResult<VisitRecords> {

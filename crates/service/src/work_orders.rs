@@ -7,6 +7,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 use zhidu_domain::complaint::complaint_reply_deadline;
 use zhidu_domain::customer::AreaType;
+use zhidu_domain::policy::InForce;
 use zhidu_domain::sla::{
     ContactChannel, ExtensionStatus, Responsibility, Satisfaction, SlaPolicy, WorkOrderKind,
     WorkOrderStatus, check_extension_deadline, deadline_to_extend, decide_extension as decide,
@@ -132,7 +133,7 @@ pub fn start_clock_if_ready(
     order: &mut WorkOrder,
     area_type: AreaType,
     connection: &mut DbConnection,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     at: Moment,
 ) -> ServiceResult<()> {
     let kind = kind_of(order)?;
@@ -151,6 +152,7 @@ pub fn start_clock_if_ready(
         .map_err(|e| ServiceError::field_refused("kind", e.to_string()))?;
         order.clock_started_at = Some(stored_utc(now));
         order.due_at = Some(stored_utc(due.value));
+        order.sla_policy_version = Some(policy.version);
         order.calendar_provisional = due.provisional;
     }
     order.status = status.as_str().into();
@@ -166,7 +168,7 @@ pub fn start_clock_if_ready(
 /// installation's target.
 fn recheck_readiness(
     connection: &mut DbConnection,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     order: &mut WorkOrder,
     at: Moment,
 ) -> ServiceResult<()> {
@@ -233,7 +235,7 @@ pub struct NewWorkOrder {
 pub fn open_order(
     connection: &mut DbConnection,
     actor: &Actor,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     request: &NewWorkOrder,
 ) -> ServiceResult<WorkOrder> {
     if request.flagged_major && request.kind != WorkOrderKind::Complaint {
@@ -296,6 +298,7 @@ pub fn open_order(
         network_ready: request.network_ready,
         clock_started_at: None,
         due_at: None,
+        sla_policy_version: None,
         calendar_provisional: false,
         breached: false,
         resolved_at: None,
@@ -342,7 +345,7 @@ pub fn resolve_order(
 pub fn supply_materials(
     connection: &mut DbConnection,
     actor: &Actor,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     id: &str,
     version: i64,
     supplied: &[String],
@@ -378,7 +381,7 @@ pub fn supply_materials(
 pub fn mark_network_ready(
     connection: &mut DbConnection,
     actor: &Actor,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     id: &str,
     version: i64,
 ) -> ServiceResult<WorkOrder> {
@@ -617,7 +620,7 @@ pub struct NewReturnVisit {
 pub fn record_return_visit(
     connection: &mut DbConnection,
     actor: &Actor,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     id: &str,
     request: &NewReturnVisit,
 ) -> ServiceResult<ReturnVisit> {
@@ -652,6 +655,7 @@ pub fn record_return_visit(
             provided_materials: "[]".into(),
             clock_started_at: None,
             due_at: None,
+            sla_policy_version: None,
             calendar_provisional: false,
             breached: false,
             resolved_at: None,
@@ -743,7 +747,7 @@ pub struct DueVisit {
 /// deadline as it stands at `at`.
 pub fn due_return_visits(
     connection: &mut DbConnection,
-    policy: &SlaPolicy,
+    policy: &InForce<SlaPolicy>,
     at: Moment,
     after_id: Option<&str>,
     limit: i64,

@@ -7,6 +7,7 @@
 )]
 
 use time::macros::date;
+use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_service::policies::PolicyBook;
 use zhidu_store::both_backends;
@@ -14,7 +15,7 @@ use zhidu_store::db::run_migrations;
 use zhidu_store::testing::TestDatabase;
 
 both_backends!(
-    the_seeded_tier_version_is_the_documented_default,
+    the_seeded_versions_are_the_documented_defaults,
     |db: &TestDatabase| {
         let mut connection = db.url.connect().unwrap();
         run_migrations(&mut connection).unwrap();
@@ -27,6 +28,9 @@ both_backends!(
             let tier = book.tier_on(day).unwrap();
             assert_eq!(tier.version, 1);
             assert_eq!(tier.values, TierPolicy::default());
+            let sla = book.sla_on(day).unwrap();
+            assert_eq!(sla.version, 1);
+            assert_eq!(sla.values, SlaPolicy::default());
         }
     }
 );

@@ -9,6 +9,7 @@
 
 use time::OffsetDateTime;
 use time::macros::datetime;
+use zhidu_domain::policy::InForce;
 use zhidu_domain::role::Role;
 use zhidu_domain::sla::{SlaPolicy, WorkOrderKind, WorkOrderStatus};
 use zhidu_service::ServiceError;
@@ -57,7 +58,7 @@ fn general_fault(connection: &mut DbConnection, received_by: Vec<String>) -> Str
     open_order(
         connection,
         &desk_actor(),
-        &SlaPolicy::default(),
+        &documented_sla(),
         &NewWorkOrder {
             customer_id: customer,
             kind: WorkOrderKind::GeneralFault,
@@ -71,6 +72,15 @@ fn general_fault(connection: &mut DbConnection, received_by: Vec<String>) -> Str
     )
     .unwrap()
     .id
+}
+
+/// The SLA policy as version 1 holds it (docs/rules.md's defaults).
+fn documented_sla() -> InForce<SlaPolicy> {
+    InForce {
+        version: 1,
+        effective_from: time::macros::date!(1970 - 01 - 01),
+        values: SlaPolicy::default(),
+    }
 }
 
 both_backends!(
@@ -271,7 +281,7 @@ both_backends!(
         let withheld = file_complaint(
             &mut connection,
             &desk_agent(),
-            &SlaPolicy::default(),
+            &documented_sla(),
             &filing(false),
         )
         .unwrap_err();
@@ -282,7 +292,7 @@ both_backends!(
         let complaint = file_complaint(
             &mut connection,
             &desk_agent(),
-            &SlaPolicy::default(),
+            &documented_sla(),
             &filing(true),
         )
         .unwrap();

@@ -211,6 +211,7 @@ diesel::table! {
         updated_at -> Timestamp,
         follow_up_of -> Nullable<Text>,
         first_answered_at -> Nullable<Timestamp>,
+        sla_policy_version -> Nullable<BigInt>,
     }
 }
 

@@ -46,6 +46,8 @@ pub struct WorkOrder {
     pub follow_up_of: Option<String>,
     /// SLA-9: the first contact that reached the customer, or the resolution if sooner.
     pub first_answered_at: Option<PrimitiveDateTime>,
+    /// Issue 18: the `sla` policy version the clock started under (absent before versions).
+    pub sla_policy_version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]

@@ -51,6 +51,7 @@ fn order(
         network_ready: false,
         clock_started_at: due_at.map(|_| NOW - Duration::days(3)),
         due_at,
+        sla_policy_version: None,
         calendar_provisional: false,
         breached,
         resolved_at: (status == "resolved").then_some(NOW),

@@ -138,7 +138,7 @@ async fn file_complaint(
     caller: Authorized<ServiceDesk>,
     Json(request): Json<FileComplaint>,
 ) -> Result<HttpResponse, ApiError> {
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let view = state
         .write(move |connection| {
             let complaint = cmp::file_complaint(

@@ -1,14 +1,18 @@
 //! Issue 18: policies as effective-dated data — each area's version in force on a day, its
 //! history with what each version changed, and new versions written by `admin` and
-//! `policy_admin`. So far the `tier` area (TIER-1, TIER-2, TIER-5) is versioned.
+//! `policy_admin`. So far the `tier` (TIER-1, TIER-2, TIER-5) and `sla` (SLA-1…SLA-9) areas
+//! are versioned.
 
 use actix_web::{HttpResponse, get, post, web};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use zhidu_domain::policy::{PolicyArea, ValueChange};
+use zhidu_domain::policy::{PolicyArea, PolicyProblem, ValueChange};
+use zhidu_domain::sla::{SlaPolicy, sla_policy_problems};
 use zhidu_domain::tier::{TierPolicy, tier_policy_problems};
+use zhidu_service::Actor;
 use zhidu_service::policies::{self as service, NewVersion, PolicyVersion};
 
 use crate::auth::{Authorized, PolicyAdmins, Staff};
@@ -19,10 +23,10 @@ use crate::page::{Page, PageParams};
 use crate::state::AppState;
 use crate::wire::{Instant, IsoDate};
 
-/// Under `/policies`. The writes come first: each area's has its own path and body schema.
+/// Under `/policies`.
 pub fn configure(config: &mut ServiceConfig) {
     config
-        .service(create_tier_version)
+        .service(create_version)
         .service(all_in_force)
         .service(in_force)
         .service(versions)
@@ -34,6 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
 #[serde(untagged)]
 pub enum PolicyValues {
     Tier(TierPolicy),
+    Sla(SlaPolicy),
 }
 
 /// One version of an area.
@@ -54,10 +59,14 @@ impl TryFrom<PolicyVersion> for PolicyVersionView {
 
     fn try_from(row: PolicyVersion) -> Result<Self, ApiError> {
         let area: PolicyArea = row.area.parse().map_err(ApiError::internal)?;
+        let text = &row.policy_values;
         let values = match area {
-            PolicyArea::Tier => PolicyValues::Tier(
-                serde_json::from_str(&row.policy_values).map_err(ApiError::internal)?,
-            ),
+            PolicyArea::Tier => {
+                PolicyValues::Tier(serde_json::from_str(text).map_err(ApiError::internal)?)
+            }
+            PolicyArea::Sla => {
+                PolicyValues::Sla(serde_json::from_str(text).map_err(ApiError::internal)?)
+            }
         };
         Ok(PolicyVersionView {
             area,
@@ -183,12 +192,10 @@ async fn versions(
     Query(page): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let area = area_of(&area)?;
-    let after_version = match page.after_id() {
-        Some(key) => key
-            .parse::<i64>()
-            .map_err(|_| ApiError::invalid_field("cursor", "not a cursor of this list"))?,
-        None => 0,
-    };
+    // A cursor this list did not hand out has nothing after it.
+    let after_version = page
+        .after_id()
+        .map_or(0, |key| key.parse::<i64>().unwrap_or(i64::MAX));
     let limit = page.limit();
     let rows = state
         .read(move |connection| {
@@ -214,7 +221,7 @@ async fn versions(
     tag = "policies",
     params(
         ("area" = PolicyArea, Path, description = "The policy area"),
-        ("version" = i64, Path, description = "The version number")
+        ("version" = String, Path, description = "The version number")
     ),
     responses((status = 200, body = PolicyVersionChanges), AuthErrors, NotFound, Unavailable),
     security(("bearer" = []))
@@ -223,64 +230,106 @@ async fn versions(
 async fn version(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
-    path: web::Path<(String, i64)>,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (area, number) = path.into_inner();
     let area = area_of(&area)?;
+    let number: i64 = number
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("{area} has no version {number}")))?;
     let found = state
         .read(move |connection| Ok(service::version_with_changes(connection, area, number)?))
         .await?;
     Ok(HttpResponse::Ok().json(with_changes(found)?))
 }
 
-/// A new version of the `tier` area.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTierVersion {
-    /// The latest version read (412 when another was written since).
-    pub based_on_version: i64,
-    /// Today or later: history is not rewritten, a correction is a new version. At most one
-    /// version of an area takes effect on a day.
-    pub effective_from: IsoDate,
-    /// The complete values, not a patch.
-    pub values: TierPolicy,
-    pub reason: Text<1, 1000>,
-}
-
-/// Write a new version of the `tier` policy (TIER-1, TIER-2, TIER-5) in force from
-/// `effective_from` (admin, policy_admin). Refused naming the field under `values` when tier A's
-/// thresholds are not above tier B's, an amount is negative or the margin is not under 100%.
-/// Audited with its reason and what changed.
-#[utoipa::path(
-    tag = "policies",
-    request_body = NewTierVersion,
-    responses((status = 201, body = PolicyVersionChanges), BodyErrors, AuthErrors, Stale, Unavailable),
-    security(("bearer" = []))
-)]
-#[post("/tier/versions")]
-async fn create_tier_version(
-    state: web::Data<AppState>,
-    caller: Authorized<PolicyAdmins>,
-    Json(request): Json<NewTierVersion>,
+/// Writes `new` as the next version of `area`, refused by `problems`; the writing replica
+/// rereads its policies at once.
+async fn write_version<T: Serialize + Send + 'static>(
+    state: &AppState,
+    actor: Actor,
+    area: PolicyArea,
+    new: NewVersion<T>,
+    problems: fn(&T) -> Vec<PolicyProblem>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.actor;
-    let new = NewVersion {
-        based_on_version: request.based_on_version,
-        effective_from: request.effective_from.0,
-        values: request.values,
-        reason: request.reason.into_string(),
-    };
     let created = state
         .write(move |connection| {
             Ok(service::create_version(
-                connection,
-                &actor,
-                PolicyArea::Tier,
-                new,
-                tier_policy_problems,
+                connection, &actor, area, new, problems,
             )?)
         })
         .await?;
     state.policy_cache.invalidate();
     Ok(HttpResponse::Created().json(with_changes(created)?))
+}
+
+/// A new version of an area.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPolicyVersion {
+    /// The latest version read (412 when another was written since).
+    pub based_on_version: i64,
+    /// Today or later: history is not rewritten, a correction is a new version. At most one
+    /// version of an area takes effect on a day.
+    pub effective_from: IsoDate,
+    /// The complete values of the area named in the path, not a patch.
+    #[schema(value_type = PolicyValues)]
+    pub values: serde_json::Value,
+    pub reason: Text<1, 1000>,
+}
+
+/// `values` read as the area `T` it is written for, refused naming the field that is not.
+fn values_as<T: DeserializeOwned>(values: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(values).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." {
+            "values".to_owned()
+        } else {
+            format!("values.{path}")
+        };
+        ApiError::field_refused(field, error.inner().to_string())
+    })
+}
+
+/// Write a new version of an area in force from `effective_from` (admin, policy_admin), with
+/// the values of that area's schema. Refused naming the field under `values` when they break
+/// the area's invariants — `tier`: tier A's thresholds above tier B's, no negative amount, a
+/// margin under 100%; `sla`: every target, window and load at least 1. Audited with its reason
+/// and what changed; decisions about days from `effective_from` on use it.
+#[utoipa::path(
+    tag = "policies",
+    params(("area" = PolicyArea, Path, description = "The policy area")),
+    request_body = NewPolicyVersion,
+    responses((status = 201, body = PolicyVersionChanges), BodyErrors, AuthErrors, NotFound, Stale, Unavailable),
+    security(("bearer" = []))
+)]
+#[post("/{area}/versions")]
+async fn create_version(
+    state: web::Data<AppState>,
+    caller: Authorized<PolicyAdmins>,
+    area: web::Path<String>,
+    Json(request): Json<NewPolicyVersion>,
+) -> Result<HttpResponse, ApiError> {
+    let area = area_of(&area)?;
+    let actor = caller.actor;
+    match area {
+        PolicyArea::Tier => {
+            let new = version_of(request)?;
+            write_version(&state, actor, area, new, tier_policy_problems).await
+        }
+        PolicyArea::Sla => {
+            let new = version_of(request)?;
+            write_version(&state, actor, area, new, sla_policy_problems).await
+        }
+    }
+}
+
+/// The request as a new version of the area whose values are `T`.
+fn version_of<T: DeserializeOwned>(request: NewPolicyVersion) -> Result<NewVersion<T>, ApiError> {
+    Ok(NewVersion {
+        based_on_version: request.based_on_version,
+        effective_from: request.effective_from.0,
+        values: values_as(request.values)?,
+        reason: request.reason.into_string(),
+    })
 }

@@ -224,8 +224,8 @@ async fn maintainer_loads(
     state: web::Data<AppState>,
     _caller: Authorized<Staff>,
 ) -> Result<HttpResponse, ApiError> {
-    let policy = state.sla_policy.clone();
     let today = state.now().today();
+    let policy = state.policies().await?.sla_on(today)?.clone();
     let loads: Vec<MaintainerLoad> = state
         .read(move |connection| Ok(area_service::maintainer_loads(connection, &policy, today)?))
         .await?
@@ -383,7 +383,10 @@ async fn area_kpis(
         from,
         to,
     };
-    let policies = (state.sla_policy.clone(), state.area_policy.clone());
+    let policies = (
+        state.policies().await?.sla_on(month.last_day)?.clone(),
+        state.area_policy.clone(),
+    );
     let (areas, maintainers) = state
         .read(move |connection| {
             Ok(area_service::month_kpis(

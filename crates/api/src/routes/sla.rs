@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
+use zhidu_domain::calendar::SHANGHAI;
 use zhidu_domain::customer::AreaType;
 use zhidu_domain::sla::{Target, WorkOrderKind};
 use zhidu_service::Actor;
@@ -100,9 +101,12 @@ pub struct DeadlinePreview {
     pub target: Target,
     /// True when a year on the way has no official schedule (CAL-2).
     pub calendar_provisional: bool,
+    /// The `sla` policy version in force on the day the clock starts (issue 18).
+    pub policy_version: i64,
 }
 
-/// When a work order would be due (the SLA table with CAL-4); nothing is stored.
+/// When a work order would be due (the SLA table with CAL-4), by the `sla` policy in force on
+/// the day its clock starts; nothing is stored.
 #[utoipa::path(
     tag = "sla",
     request_body = DeadlinePreviewRequest,
@@ -115,8 +119,13 @@ async fn preview_deadline(
     _caller: Authorized<Staff>,
     Json(request): Json<DeadlinePreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let policy = state.sla_policy.clone();
     let (kind, area_type, started_at) = (request.kind, request.area_type, request.started_at.0);
+    let policy = state
+        .policies()
+        .await?
+        .sla_on(started_at.to_offset(SHANGHAI).date())?
+        .clone();
+    let policy_version = policy.version;
     let preview = state
         .read(move |connection| {
             Ok(sla_service::preview_deadline(
@@ -130,5 +139,6 @@ async fn preview_deadline(
         due_at: Instant(preview.due_at),
         target: preview.target,
         calendar_provisional: preview.calendar_provisional,
+        policy_version,
     }))
 }

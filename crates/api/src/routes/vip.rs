@@ -366,7 +366,7 @@ async fn record_vip_visit(
             })
             .collect(),
     };
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let records = state
         .write(move |connection| {
             Ok(service::record_visit(

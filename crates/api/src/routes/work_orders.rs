@@ -133,6 +133,8 @@ pub struct WorkOrderView {
     pub clock_started_at: Option<Instant>,
     pub due_at: Option<Instant>,
     pub calendar_provisional: bool,
+    /// The `sla` policy version the clock started under (issue 18); absent until it starts.
+    pub sla_policy_version: Option<i64>,
     /// SLA-5: unresolved past the deadline (or resolved after it).
     pub breached: bool,
     pub resolved_at: Option<Instant>,
@@ -174,6 +176,7 @@ impl WorkOrderView {
             clock_started_at: o.clock_started_at.map(Instant::from_utc),
             due_at: o.due_at.map(Instant::from_utc),
             calendar_provisional: o.calendar_provisional,
+            sla_policy_version: o.sla_policy_version,
             resolved_at: o.resolved_at.map(Instant::from_utc),
             resolution: o.resolution,
             follow_up_of: o.follow_up_of,
@@ -307,7 +310,7 @@ async fn create_work_order(
     Json(request): Json<CreateWorkOrder>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.actor;
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let detail = state
         .write(move |connection| {
             let order = open_order(connection, &actor, &policy, &request.into())?;
@@ -494,7 +497,7 @@ async fn supply_materials(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let provided: Vec<String> = request
         .provided
         .into_vec()
@@ -534,7 +537,7 @@ async fn mark_network_ready(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let detail = state
         .write(move |connection| {
             let after =
@@ -815,7 +818,7 @@ async fn record_return_visit(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor;
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let visit = state
         .write(move |connection| {
             let visit = desk::record_return_visit(
@@ -871,7 +874,7 @@ async fn return_visits_due(
     let at = caller.actor.at;
     let after = page.after_id();
     let limit = page.limit();
-    let policy = state.sla_policy.clone();
+    let policy = state.policies().await?.sla_on(state.now().today())?.clone();
     let rows = state
         .read(move |connection| {
             Ok(desk::due_return_visits(
