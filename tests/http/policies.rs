@@ -427,3 +427,46 @@ both_backends!(
         assert_eq!(kept["sla_policy_version"], 1);
     }
 );
+
+both_backends!(
+    publication_policy_versions_decide_by_the_publishing_day,
+    |db: &TestDatabase| {
+        let app = spawn_app_at(db, datetime!(2026-12-07 10:00 +8));
+        let (_, policy_admin) = app.user_with_roles("zhi.du", &["policy_admin"]);
+        let versions = "/api/v1/policies/publication/versions";
+        let page = |hotline: &str| {
+            json!({"commitments": ["首问负责"], "hotlines": [{"name": "客服热线", "number": hotline}],
+                   "fees": [], "procedures": [], "branches": [], "staff": []})
+        };
+        let letters = app.post(
+            versions,
+            &policy_admin,
+            &new_version(1, "2026-12-08", json!({"service_hotline": "9676a"})),
+        );
+        assert_eq!(letters.error_fields(), ["values.service_hotline"]);
+        app.post(
+            versions,
+            &policy_admin,
+            &new_version(1, "2026-12-08", json!({"service_hotline": "95555"})),
+        )
+        .ok(201);
+
+        // Today the page must still list 96766; from tomorrow 95555.
+        let path = "/api/v1/public/service-info";
+        app.json("PUT", path, Some(&app.admin_token), &page("95555"))
+            .problem(422);
+        let first = app
+            .json("PUT", path, Some(&app.admin_token), &page("96766"))
+            .ok(200)
+            .clone();
+        app.set_clock(datetime!(2026-12-08 00:00 +8));
+        let mut stale = page("96766");
+        stale["version"] = first["version"].clone();
+        let refused = app.json("PUT", path, Some(&app.admin_token), &stale);
+        assert_eq!(refused.problem(422)["rule"], "PUB-1");
+        let mut renewed = page("95555");
+        renewed["version"] = first["version"].clone();
+        app.json("PUT", path, Some(&app.admin_token), &renewed)
+            .ok(200);
+    }
+);

@@ -2670,7 +2670,8 @@ export interface paths {
          * Write a new version of an area in force from `effective_from` (admin, policy_admin), with
          *     the values of that area's schema. Refused naming the field under `values` when they break
          *     the area's invariants — `tier`: tier A's thresholds above tier B's, no negative amount, a
-         *     margin under 100%; `sla`: every target, window and load at least 1. Audited with its reason
+         *     margin under 100%; `sla`: every target, window and load at least 1; `publication`: the
+         *     hotline a telephone number. Audited with its reason
          *     and what changed; decisions about days from `effective_from` on use it.
          */
         post: operations["create_version"];
@@ -7675,9 +7676,9 @@ export interface components {
          * @description One family of rules whose numbers change together.
          * @enum {string}
          */
-        PolicyArea: "tier" | "sla";
+        PolicyArea: "tier" | "sla" | "publication";
         /** @description An area's values, each area with its own schema. */
-        PolicyValues: components["schemas"]["TierPolicy"] | components["schemas"]["SlaPolicy"];
+        PolicyValues: components["schemas"]["TierPolicy"] | components["schemas"]["SlaPolicy"] | components["schemas"]["PublicationPolicy"];
         /** @description A version with what it changed from the one before (version 1: every value). */
         PolicyVersionChanges: components["schemas"]["PolicyVersionView"] & {
             changes: components["schemas"]["ValueChangeView"][];
@@ -7854,6 +7855,11 @@ export interface components {
             photo_url: string;
             month: components["schemas"]["YearMonth"];
             citation: string;
+        };
+        /** @description PUB-1's fixed content (the `publication` policy area). */
+        PublicationPolicy: {
+            /** @description The service hotline every published page lists. */
+            service_hotline: string;
         };
         PunchImport: {
             punches: components["schemas"]["List_1_10000"];

@@ -28,7 +28,6 @@ use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::meeting::MeetingPolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
-use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::touch::TouchPolicy;
@@ -272,7 +271,6 @@ pub async fn serve(config: Config) -> Result<(), Fatal> {
         care_policy: CarePolicy::default(),
         touch_policy: TouchPolicy::default(),
         after_sales_policy: AfterSalesPolicy::default(),
-        publication_policy: PublicationPolicy::default(),
         inbox_policy: InboxPolicy::default(),
         inspection_policy: InspectionPolicy::default(),
         training_policy: TrainingPolicy::default(),

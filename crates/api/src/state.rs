@@ -15,7 +15,6 @@ use zhidu_domain::leave::LeavePolicy;
 use zhidu_domain::meeting::MeetingPolicy;
 use zhidu_domain::payroll::PayrollPolicy;
 use zhidu_domain::person::EmploymentPolicy;
-use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::settlement::SettlementPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::touch::TouchPolicy;
@@ -45,7 +44,6 @@ pub struct AppState {
     pub care_policy: CarePolicy,
     pub touch_policy: TouchPolicy,
     pub after_sales_policy: AfterSalesPolicy,
-    pub publication_policy: PublicationPolicy,
     pub inbox_policy: InboxPolicy,
     pub inspection_policy: InspectionPolicy,
     pub training_policy: TrainingPolicy,

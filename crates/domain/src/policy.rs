@@ -15,6 +15,7 @@ text_enum! {
     pub enum PolicyArea {
         Tier = "tier",
         Sla = "sla",
+        Publication = "publication",
     }
 }
 

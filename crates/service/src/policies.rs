@@ -10,6 +10,7 @@ use serde_json::Value;
 use time::Date;
 use zhidu_domain::effective::{in_force_on, may_take_effect};
 use zhidu_domain::policy::{InForce, PolicyArea, PolicyProblem, ValueChange, value_changes};
+use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_store::audit::Actor;
@@ -27,6 +28,7 @@ pub struct PolicyBook {
     pub revision: i64,
     tier: Vec<(Date, InForce<TierPolicy>)>,
     sla: Vec<(Date, InForce<SlaPolicy>)>,
+    publication: Vec<(Date, InForce<PublicationPolicy>)>,
 }
 
 fn parsed<T: DeserializeOwned>(row: &PolicyVersion) -> StoreResult<(Date, InForce<T>)> {
@@ -47,17 +49,19 @@ impl PolicyBook {
     /// Reads every version at the current revision.
     pub fn load(connection: &mut DbConnection) -> ServiceResult<PolicyBook> {
         let revision = store::revision(connection)?;
-        let (mut tier, mut sla) = (Vec::new(), Vec::new());
+        let (mut tier, mut sla, mut publication) = (Vec::new(), Vec::new(), Vec::new());
         for row in store::all_versions(connection)? {
             match read_stored::<PolicyArea>(&row.area)? {
                 PolicyArea::Tier => tier.push(parsed(&row)?),
                 PolicyArea::Sla => sla.push(parsed(&row)?),
+                PolicyArea::Publication => publication.push(parsed(&row)?),
             }
         }
         Ok(PolicyBook {
             revision,
             tier,
             sla,
+            publication,
         })
     }
 
@@ -69,6 +73,11 @@ impl PolicyBook {
     /// The SLA policy in force on `on` (SLA-1…SLA-9).
     pub fn sla_on(&self, on: Date) -> ServiceResult<&InForce<SlaPolicy>> {
         in_force_on(&self.sla, on).ok_or_else(|| no_version(PolicyArea::Sla, on))
+    }
+
+    /// The publication policy in force on `on` (PUB-1).
+    pub fn publication_on(&self, on: Date) -> ServiceResult<&InForce<PublicationPolicy>> {
+        in_force_on(&self.publication, on).ok_or_else(|| no_version(PolicyArea::Publication, on))
     }
 }
 

@@ -7,6 +7,7 @@
 )]
 
 use time::macros::date;
+use zhidu_domain::publication::PublicationPolicy;
 use zhidu_domain::sla::SlaPolicy;
 use zhidu_domain::tier::TierPolicy;
 use zhidu_service::policies::PolicyBook;
@@ -31,6 +32,9 @@ both_backends!(
             let sla = book.sla_on(day).unwrap();
             assert_eq!(sla.version, 1);
             assert_eq!(sla.values, SlaPolicy::default());
+            let publication = book.publication_on(day).unwrap();
+            assert_eq!(publication.version, 1);
+            assert_eq!(publication.values, PublicationPolicy::default());
         }
     }
 );

@@ -3,7 +3,7 @@
 -- never rewritten, a correction is a new version. At most one version per area takes effect on
 -- a day.
 CREATE TABLE policy_versions (
-    area TEXT NOT NULL CHECK (area IN ('tier', 'sla')),
+    area TEXT NOT NULL CHECK (area IN ('tier', 'sla', 'publication')),
     version BIGINT NOT NULL CHECK (version >= 1),
     effective_from DATE NOT NULL,
     policy_values TEXT NOT NULL,
@@ -29,7 +29,9 @@ VALUES ('tier', 1, '1970-01-01',
     'the defaults of docs/rules.md (TIER-1, TIER-2, TIER-5)', 'migration', '2026-12-08 00:00:00'),
   ('sla', 1, '1970-01-01',
     '{"general_fault":{"unit":"clock_hours","amount":24},"major_fault":{"unit":"clock_hours","amount":48},"installation_urban":{"unit":"working_days","amount":5},"installation_rural":{"unit":"working_days","amount":10},"restoration":{"unit":"working_days","amount":5},"complaint":{"unit":"working_days","amount":3},"return_visit_hours":72,"reply_within_hours":24,"standard_households_urban":4500,"standard_households_rural":2000}',
-    'the defaults of docs/rules.md (SLA-1, SLA-6, SLA-8, SLA-9)', 'migration', '2026-12-08 00:00:00');
+    'the defaults of docs/rules.md (SLA-1, SLA-6, SLA-8, SLA-9)', 'migration', '2026-12-08 00:00:00'),
+  ('publication', 1, '1970-01-01', '{"service_hotline":"96766"}',
+    'the defaults of docs/rules.md (PUB-1)', 'migration', '2026-12-08 00:00:00');
 
 -- The tier version a quarter close judged by (none for closes before versions existed).
 ALTER TABLE tier_runs ADD COLUMN policy_version BIGINT;

@@ -1,7 +1,7 @@
 //! Issue 18: policies as effective-dated data — each area's version in force on a day, its
 //! history with what each version changed, and new versions written by `admin` and
-//! `policy_admin`. So far the `tier` (TIER-1, TIER-2, TIER-5) and `sla` (SLA-1…SLA-9) areas
-//! are versioned.
+//! `policy_admin`. So far the `tier` (TIER-1, TIER-2, TIER-5), `sla` (SLA-1…SLA-9) and
+//! `publication` (PUB-1) areas are versioned.
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::de::DeserializeOwned;
@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::policy::{PolicyArea, PolicyProblem, ValueChange};
+use zhidu_domain::publication::{PublicationPolicy, publication_policy_problems};
 use zhidu_domain::sla::{SlaPolicy, sla_policy_problems};
 use zhidu_domain::tier::{TierPolicy, tier_policy_problems};
 use zhidu_service::Actor;
@@ -39,6 +40,7 @@ pub fn configure(config: &mut ServiceConfig) {
 pub enum PolicyValues {
     Tier(TierPolicy),
     Sla(SlaPolicy),
+    Publication(PublicationPolicy),
 }
 
 /// One version of an area.
@@ -66,6 +68,9 @@ impl TryFrom<PolicyVersion> for PolicyVersionView {
             }
             PolicyArea::Sla => {
                 PolicyValues::Sla(serde_json::from_str(text).map_err(ApiError::internal)?)
+            }
+            PolicyArea::Publication => {
+                PolicyValues::Publication(serde_json::from_str(text).map_err(ApiError::internal)?)
             }
         };
         Ok(PolicyVersionView {
@@ -294,7 +299,8 @@ fn values_as<T: DeserializeOwned>(values: serde_json::Value) -> Result<T, ApiErr
 /// Write a new version of an area in force from `effective_from` (admin, policy_admin), with
 /// the values of that area's schema. Refused naming the field under `values` when they break
 /// the area's invariants — `tier`: tier A's thresholds above tier B's, no negative amount, a
-/// margin under 100%; `sla`: every target, window and load at least 1. Audited with its reason
+/// margin under 100%; `sla`: every target, window and load at least 1; `publication`: the
+/// hotline a telephone number. Audited with its reason
 /// and what changed; decisions about days from `effective_from` on use it.
 #[utoipa::path(
     tag = "policies",
@@ -320,6 +326,10 @@ async fn create_version(
         PolicyArea::Sla => {
             let new = version_of(request)?;
             write_version(&state, actor, area, new, sla_policy_problems).await
+        }
+        PolicyArea::Publication => {
+            let new = version_of(request)?;
+            write_version(&state, actor, area, new, publication_policy_problems).await
         }
     }
 }

@@ -392,7 +392,11 @@ async fn publish_service_info(
     caller: Authorized<Admins>,
     Json(request): Json<ServiceInfoUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let policy = state.publication_policy.clone();
+    let policy = state
+        .policies()
+        .await?
+        .publication_on(state.now().today())?
+        .clone();
     let draft = PageDraft {
         version: request.version,
         commitments: request.commitments.into_vec(),
