@@ -147,7 +147,8 @@ pub struct PromotionEligibility {
     pub reasons: Vec<String>,
 }
 
-fn percent_text(basis_points: i128) -> String {
+/// Basis points as a percentage with two decimals (`9900` → `"99.00"`).
+pub fn percent_text(basis_points: i128) -> String {
     format!("{}.{:02}", basis_points / 100, basis_points % 100)
 }
 

@@ -279,9 +279,18 @@ pub struct HouseholdMonth {
 }
 
 impl HouseholdMonth {
-    fn judged(opening: i64, new: i64, lost: i64, target: i64, policy: &AreaPolicy) -> Self {
-        let closing = opening + new - lost;
-        HouseholdMonth {
+    /// The figures judged; stored figures that lose more than they had are corrupt (the
+    /// database refuses them).
+    fn judged(
+        opening: i64,
+        new: i64,
+        lost: i64,
+        target: i64,
+        policy: &AreaPolicy,
+    ) -> StoreResult<Self> {
+        let closing = closing_households(opening, new, lost)
+            .map_err(|e| StoreError::Corrupt(format!("area figures: {e}")))?;
+        Ok(HouseholdMonth {
             opening,
             new,
             lost,
@@ -289,10 +298,10 @@ impl HouseholdMonth {
             growth_target: target,
             growth_met: growth_target_met(closing, target),
             stability: stability_kpi(opening, lost, policy),
-        }
+        })
     }
 
-    fn of(figures: &AreaMonthFigures, policy: &AreaPolicy) -> Self {
+    fn of(figures: &AreaMonthFigures, policy: &AreaPolicy) -> StoreResult<Self> {
         Self::judged(
             figures.opening,
             figures.new_households,
@@ -302,7 +311,7 @@ impl HouseholdMonth {
         )
     }
 
-    fn plus(self, other: HouseholdMonth, policy: &AreaPolicy) -> Self {
+    fn plus(self, other: HouseholdMonth, policy: &AreaPolicy) -> StoreResult<Self> {
         Self::judged(
             self.opening + other.opening,
             self.new + other.new,
@@ -356,12 +365,12 @@ pub fn month_kpis(
         service_areas::figures_of_month(connection, &month_key(month.first_day))?
             .iter()
             .map(|f| {
-                (
+                Ok((
                     f.service_area_id.clone(),
-                    HouseholdMonth::of(f, area_policy),
-                )
+                    HouseholdMonth::of(f, area_policy)?,
+                ))
             })
-            .collect();
+            .collect::<StoreResult<_>>()?;
     let reply_window = Duration::hours(i64::from(policy.reply_within_hours));
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     for order in &orders {
@@ -396,16 +405,16 @@ pub fn month_kpis(
             sum.tally.add(tally);
             sum.households += area.households;
             sum.figures = match (sum.figures, households) {
-                (Some(total), Some(month)) => Some(total.plus(month, area_policy)),
+                (Some(total), Some(month)) => Some(total.plus(month, area_policy)?),
                 (total, month) => total.or(month),
             };
-            AreaMonth {
+            Ok(AreaMonth {
                 kpis: tally.kpis(area.households),
                 households,
                 area,
-            }
+            })
         })
-        .collect();
+        .collect::<StoreResult<_>>()?;
     let maintainers = per_maintainer
         .into_iter()
         .map(|(maintainer_id, sum)| MaintainerMonth {
@@ -478,7 +487,10 @@ pub fn file_month(
         .map(month_key)
         .ok_or_else(|| ServiceError::field_refused("month", "out of range"))?;
     let previous = service_areas::find_figures(connection, &area.id, &previous_month)?;
-    let previous_closing = previous.map(|p| p.opening + p.new_households - p.lost);
+    let previous_closing = previous
+        .map(|p| HouseholdMonth::of(&p, policy))
+        .transpose()?
+        .map(|p| p.closing);
     let opening = match (filed.opening, previous_closing) {
         (Some(given), Some(closing)) if given != closing => {
             return Err(ServiceError::field_refused(
@@ -521,7 +533,7 @@ pub fn file_month(
             other => other.into(),
         },
     )?;
-    let judged = HouseholdMonth::of(&after, policy);
+    let judged = HouseholdMonth::of(&after, policy)?;
     Ok((after, judged))
 }
 
@@ -535,10 +547,10 @@ pub fn months_of(
     Ok(service_areas::figures_of_area(connection, &area.id)?
         .into_iter()
         .map(|f| {
-            let judged = HouseholdMonth::of(&f, policy);
-            (f, judged)
+            let judged = HouseholdMonth::of(&f, policy)?;
+            Ok((f, judged))
         })
-        .collect())
+        .collect::<StoreResult<_>>()?)
 }
 
 /// AREA-3: a maintainer and boundary change as requested.

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 use zhidu_domain::area_contract::AreaPolicy;
 use zhidu_domain::customer::AreaType;
+use zhidu_domain::employment::percent_text;
 use zhidu_domain::sla::Kpi;
 use zhidu_service::service_areas::{
     self as area_service, AreaChange, AreaFields, AreaMonthFigures, FiledFigures, HouseholdMonth,
@@ -315,8 +316,8 @@ fn household_figures(month: HouseholdMonth, area_policy: &AreaPolicy) -> Househo
 }
 
 fn stability_threshold(policy: &AreaPolicy) -> String {
-    let basis_points = policy.stability_pass_basis_points;
-    format!("≥ {}.{:02}%", basis_points / 100, basis_points % 100)
+    let basis_points = i128::from(policy.stability_pass_basis_points);
+    format!("≥ {}%", percent_text(basis_points))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
